@@ -1,0 +1,1 @@
+"""One module per subcommand. Each defines ``register(app)``; modules starting with _ are helpers."""

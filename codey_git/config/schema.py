@@ -1,0 +1,71 @@
+"""The declared configuration schema: every key, its type, default and meaning.
+
+``.codey.yml.example`` documents the same keys for users; ``tests/test_config.py`` checks that
+the two agree. A key here is ``Field(type, default, doc)``; a section is a dict of fields.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Field:
+    type: type | tuple  # int, float, str, bool, list, dict, or a tuple of allowed types
+    default: Any
+    doc: str
+    choices: tuple | None = None
+    nullable: bool = False
+
+
+SCHEMA: dict[str, Field | dict[str, Field]] = {
+    # models
+    "coder": Field(str, "qwen2.5-coder-1.5b", "Model that writes edits (catalog name or models: entry)."),
+    "router": Field(str, "smollm2-135m", "Small always-resident model that routes free text to intents."),
+    "reviewer": Field(str, "qwen2.5-coder-1.5b", "Model that reviews diffs (git codey review)."),
+    "backend": Field(str, "llama_cpp", "Inference backend.", choices=("llama_cpp", "openai", "scripted")),
+    "script": Field(str, None, "Scripted backend: YAML file of canned responses.", nullable=True),
+    "openai": {
+        "base_url": Field(str, "http://127.0.0.1:8080/v1", "OpenAI-compatible server URL."),
+        "api_key_env": Field(str, "OPENAI_API_KEY", "Environment variable holding the API key, if any."),
+        "model": Field(str, None, "Model name on the server (default: the role's model name).", nullable=True),
+        "timeout": Field((int, float), 600, "Seconds to wait for one response."),
+    },
+    "models": Field(dict, {}, "Extra model entries: NAME: {path|url, sha256, size, context_length, chat_format, roles}."),
+    "memory_budget_mb": Field(int, None, "RAM budget for loaded models (default: 70% of available RAM).", nullable=True),
+    "n_threads": Field(int, None, "CPU threads for inference (default: physical cores).", nullable=True),
+    "context_size": Field(int, None, "Context window to load models with (default: min(model's, 8192)).", nullable=True),
+    "idle_unload_s": Field((int, float), 600, "Unload a model after this many idle seconds (0: never)."),
+    # the fix loop
+    "test_command": Field(str, "python -m pytest -q", "Command that runs the tests, in the scratch worktree."),
+    "test_timeout": Field((int, float), 300, "Seconds before a test run is killed (whole process group)."),
+    "attempts": Field(int, 3, "Edit attempts per step before the step fails."),
+    "candidates": Field(int, 1, "Edits sampled per attempt; the first that passes is kept."),
+    "edit_format": Field(str, "auto", "How the coder writes edits.",
+                         choices=("auto", "diff", "search_replace", "function")),
+    "max_seconds": Field((int, float), 0, "Time budget per task in seconds (0: none)."),
+    "max_tokens": Field(int, 768, "Most tokens the coder may generate per edit."),
+    "temperature": Field((int, float), 0.0, "Sampling temperature of the first candidate."),
+    "allow_test_edits": Field(bool, False, "Let `fix` change test files (`edit` always may)."),
+    "landing": Field(str, "auto", "auto: fast-forward your branch when safe; branch: always leave commits on codey/...",
+                     choices=("auto", "branch")),
+    "commit_messages": Field(str, "model", "Who writes commit messages.", choices=("model", "template")),
+    # review
+    "review": {
+        "fail_on": Field(str, "high", "Lowest severity that blocks a commit.",
+                         choices=("critical", "high", "medium", "low", "info")),
+        "fail_open": Field(bool, True, "A missing model, timeout or crash warns and exits 0 instead of blocking."),
+        "max_seconds": Field((int, float), 30, "Time budget for one review."),
+    },
+}
+
+
+def default_values() -> dict:
+    out: dict = {}
+    for key, spec in SCHEMA.items():
+        if isinstance(spec, dict):
+            out[key] = {k: f.default for k, f in spec.items()}
+        else:
+            out[key] = spec.default
+    return out

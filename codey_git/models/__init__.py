@@ -1,0 +1,1 @@
+"""Model protocol and backends (llama_cpp, openai, scripted)."""
