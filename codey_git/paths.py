@@ -15,6 +15,10 @@ def codey_home() -> Path:
 
 
 def models_dir() -> Path:
+    """Where model files live: $CODEY_MODELS_DIR (share one download between homes), else
+    $CODEY_HOME/models."""
+    if os.environ.get("CODEY_MODELS_DIR"):
+        return Path(os.environ["CODEY_MODELS_DIR"]).expanduser()
     return codey_home() / "models"
 
 

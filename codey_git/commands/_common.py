@@ -1,0 +1,62 @@
+"""Shared pieces of the command edge: options, opening the repo and config, printing results."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from codey_git.config import Config, load_config
+from codey_git.engine.task import TaskResult
+from codey_git.gitrepo import Repo, open_repo
+from codey_git.ui import Progress, err_console, out_console, print_json
+
+YES = typer.Option(False, "--yes", "-y", help="Answer yes to every question (pull a missing model, ...).")
+JSON = typer.Option(False, "--json", help="Print one machine-readable result on stdout.")
+
+
+def open_session(overrides: dict | None = None, *, need_branch: bool = True,
+                 quiet: bool = False) -> tuple[Repo, Config, Progress]:
+    repo = open_repo(need_branch=need_branch)
+    config = load_config(repo.root, overrides)
+    progress = Progress(quiet=quiet)
+    for warning in config.warnings:
+        progress.warn(warning)
+    return repo, config, progress
+
+
+def print_task_result(result: TaskResult, as_json: bool) -> None:
+    if as_json:
+        print_json(result.to_json())
+        return
+    if result.status == "landed":
+        out_console.print(f"[green]✔ landed {len(result.commits)} commit(s) on your branch[/] ({result.tests})")
+    elif result.status == "committed":
+        out_console.print(f"[yellow]✔ {len(result.commits)} tested commit(s) on {result.branch}[/]"
+                          + (f" — {result.reason}" if result.reason else ""))
+    else:
+        out_console.print(f"[red]✘ not achieved:[/] {result.reason}")
+        for a in result.attempts:
+            status = "passed" if a.passed else (a.reason or "failed")
+            out_console.print(f"  step {a.step} attempt {a.attempt}.{a.candidate} [{a.format}]: {status}")
+            if a.diff:
+                out_console.print("    " + a.diff.strip().replace("\n", "\n    "), markup=False)
+        out_console.print("Nothing was changed in your branch or working tree.")
+    for c in result.commits:
+        out_console.print(f"  {c.oid[:10]} {c.message.splitlines()[0]}", markup=False)
+    if result.take_command:
+        out_console.print(f"To take them: [bold]{result.take_command}[/]", markup=True)
+
+
+def resolve_files(files: list[str] | None, root: Path) -> list[str]:
+    out = []
+    for f in files or []:
+        p = Path(f)
+        p = p if p.is_absolute() else (Path.cwd() / p)
+        try:
+            out.append(p.resolve().relative_to(root).as_posix())
+        except ValueError:
+            from codey_git.errors import UsageError
+
+            raise UsageError(f"{f} is outside the repository {root}") from None
+    return out

@@ -1,0 +1,54 @@
+"""git codey undo: take the last codey commit off the current branch, safely."""
+
+from __future__ import annotations
+
+import typer
+
+from codey_git import proc
+from codey_git.commands._common import JSON, YES
+from codey_git.engine.commit import TRAILER_TASK, trailers
+from codey_git.engine.landing import dirty_paths
+from codey_git.errors import RepoStateError, UsageError
+from codey_git.gitrepo import open_repo
+from codey_git.ui import out_console, print_json
+
+
+def _pushed(root, oid: str) -> str | None:
+    upstream = proc.run(["git", "rev-parse", "--abbrev-ref", "--symbolic-full-name", "@{upstream}"], cwd=root, timeout=30)
+    if not upstream.ok:
+        return None
+    name = upstream.stdout.strip()
+    contains = proc.run(["git", "merge-base", "--is-ancestor", oid, name], cwd=root, timeout=30)
+    return name if contains.returncode == 0 else None
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("undo", help="Remove the last codey commit from the current branch.")
+    def undo_command(as_json: bool = JSON, yes: bool = YES) -> None:
+        repo = open_repo()
+        commit = repo.repo.head.peel()
+        if TRAILER_TASK not in trailers(commit.message):
+            raise RepoStateError(f"the last commit ({str(commit.id)[:10]} {commit.message.splitlines()[0]}) is not a codey commit",
+                                 "Nothing was changed. Use `git codey log` to see codey's commits.")
+        if len(commit.parents) != 1:
+            raise RepoStateError("the last commit is a merge or a root commit; undo only takes back a single codey commit")
+        pushed = _pushed(repo.root, str(commit.id))
+        if pushed:
+            raise RepoStateError(f"the last codey commit is already pushed to {pushed}",
+                                 f"Use `git revert {str(commit.id)[:10]}` to undo a pushed commit.")
+        parent = commit.parents[0]
+        touched = [d.delta.new_file.path for d in repo.repo.diff(parent, commit)] + \
+                  [d.delta.old_file.path for d in repo.repo.diff(parent, commit)]
+        touched = sorted(set(touched))
+        dirty = dirty_paths(repo, touched)
+        if dirty:
+            raise RepoStateError("uncommitted changes in files the commit touched: " + ", ".join(dirty),
+                                 "Commit or stash them first; nothing was changed.")
+        result = proc.run(["git", "reset", "--keep", "--quiet", str(parent.id)], cwd=repo.root, timeout=120)
+        if not result.ok:
+            raise UsageError(f"git refused to undo: {result.stderr.strip()}")
+        if as_json:
+            print_json({"undone": str(commit.id), "head": str(parent.id), "files": touched})
+            return
+        out_console.print(f"undid {str(commit.id)[:10]} {commit.message.splitlines()[0]}", markup=False)
+        out_console.print(f"your branch is back at {str(parent.id)[:10]}; files restored: {', '.join(touched)}")

@@ -1,0 +1,1 @@
+"""Task -> Planner -> Steps -> StepRunner, the engine under fix, edit, recipes and CI."""

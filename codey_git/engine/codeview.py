@@ -1,0 +1,106 @@
+"""Choosing what code the model sees, within its context window.
+
+First the whole focus files; when they do not fit, function-level windows around the named or
+failing lines; when even that does not fit, stop and say so. Never truncate silently.
+"""
+
+from __future__ import annotations
+
+from codey_git.engine import context as ctx
+from codey_git.engine.prompts import edit_messages, render_code
+from codey_git.errors import UsageError
+from codey_git.models.base import Message, Model
+
+MAX_FILES = 4
+SECTION_LINES = 30
+
+
+def _failures_text(sections: dict[str, str], limit_chars: int = 2500) -> str:
+    parts, used = [], 0
+    for name, text in sections.items():
+        lines = text.strip().splitlines()
+        if len(lines) > SECTION_LINES:
+            lines = lines[:8] + ["[...]"] + lines[-(SECTION_LINES - 9):]
+        block = f"{name}\n" + "\n".join(lines)
+        if used + len(block) > limit_chars and parts:
+            parts.append(f"[{len(sections) - len(parts)} more failing tests not shown]")
+            break
+        parts.append(block)
+        used += len(block)
+    return "\n\n".join(parts)
+
+
+def _windows(source: str, lines: list[int], margin: int = 2) -> str | None:
+    spans = []
+    for line in lines:
+        found = ctx.enclosing(source, line)
+        start, end = (found[1], found[2]) if found else (max(1, line - 10), line + 10)
+        spans.append((max(1, start - margin), end + margin))
+    if not spans:
+        return None
+    spans.sort()
+    merged = [list(spans[0])]
+    for s, e in spans[1:]:
+        if s <= merged[-1][1] + 1:
+            merged[-1][1] = max(merged[-1][1], e)
+        else:
+            merged.append([s, e])
+    src = source.splitlines()
+    out = []
+    for s, e in merged:
+        if s > 1:
+            out.append(f"# ... (lines 1-{s - 1} not shown)" if not out else f"# ... (lines not shown)")
+        out.extend(src[s - 1:e])
+    if merged[-1][1] < len(src):
+        out.append(f"# ... (lines {merged[-1][1] + 1}-{len(src)} not shown)")
+    return "\n".join(out)
+
+
+def _line_notes(focus: ctx.Focus, files: dict[str, str]) -> list[str]:
+    notes = []
+    for path, lines in focus.lines.items():
+        text = files.get(path)
+        if text is None:
+            continue
+        src = text.splitlines()
+        for line in lines[:3]:
+            if 1 <= line <= len(src) and src[line - 1].strip():
+                notes.append(f"Line {line} of {path} is: `{src[line - 1].strip()}`")
+    return notes
+
+
+def focus_symbol(focus: ctx.Focus, files: dict[str, str]) -> str | None:
+    for path in focus.files:
+        text = files.get(path)
+        for line in focus.lines.get(path, []):
+            found = ctx.enclosing(text or "", line)
+            if found:
+                return found[0]
+    return None
+
+
+def build_messages(model: Model, request: str, kind: str, focus: ctx.Focus, sections: dict[str, str],
+                   fmt: str, wt, *, new_files: list[str], allow_test_edits: bool,
+                   feedback: str | None, max_tokens: int) -> tuple[list[Message], str | None]:
+    paths = [f for f in focus.files if not ctx.is_test_file(f)][:MAX_FILES] or focus.files[:2]
+    contents = {p: t for p in paths if (t := wt.read(p)) is not None}
+    failures = _failures_text(sections)
+    notes = _line_notes(focus, contents)
+    symbol = focus_symbol(focus, contents)
+    budget = model.context_size - max_tokens
+    used = 0
+    for level in ("full", "functions"):
+        shown = dict(contents)
+        if level == "functions":
+            shown = {p: w for p, t in contents.items() if (w := _windows(t, focus.lines.get(p, []))) is not None}
+            if shown == contents or not shown:
+                break
+        messages = edit_messages(request, render_code(shown, notes), failures, fmt, kind=kind,
+                                 new_files=new_files, allow_test_edits=allow_test_edits, feedback=feedback)
+        used = model.count_tokens("\n".join(m["content"] for m in messages)) + 8 * len(messages)
+        if used <= budget:
+            return messages, symbol
+    raise UsageError(
+        f"the request needs about {used} prompt tokens, but {model.name} has room for {budget} "
+        f"(context {model.context_size}, {max_tokens} kept for the answer)",
+        "Name a narrower target, e.g. `git codey fix \"bug in FILE line N\"`, or raise `context_size`.")

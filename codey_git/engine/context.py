@@ -1,0 +1,159 @@
+"""What the model gets to see for a step: named files and lines, the enclosing function, the
+failing tests and their tracebacks. Localizes from test failures when nothing is named."""
+
+from __future__ import annotations
+
+import ast
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from codey_git.testrun import TestRun
+
+_FILE = re.compile(r"(?<![\w/.-])((?:[\w.-]+/)*[\w.-]+\.(?:py|pyi|txt|cfg|toml|ini|md|json|yml|yaml))(?::(\d+))?\b")
+_LINE = re.compile(r"\blines?\s+(\d+)(?:\s*(?:-|to|and)\s*(\d+))?", re.I)
+_FRAME = re.compile(r"^((?:[\w.-]+/)*[\w.-]+\.py):(\d+): (?:in (\w+))?", re.M)
+
+
+def is_test_file(path: str) -> bool:
+    name = Path(path).name
+    parts = Path(path).parts
+    return (name.startswith("test_") or name.endswith("_test.py") or name == "conftest.py"
+            or "tests" in parts[:-1] or "test" in parts[:-1])
+
+
+@dataclass
+class Focus:
+    """Files and lines a step is about, most important first."""
+
+    files: list[str] = field(default_factory=list)
+    lines: dict[str, list[int]] = field(default_factory=dict)
+    symbols: dict[str, str] = field(default_factory=dict)  # file -> enclosing function/class name
+
+    def add(self, path: str, line: int | None = None) -> None:
+        if path not in self.files:
+            self.files.append(path)
+        if line:
+            bucket = self.lines.setdefault(path, [])
+            if line not in bucket:
+                bucket.append(line)
+
+
+def parse_request(text: str, root: Path, extra_files: list[str] = ()) -> Focus:
+    """Files and lines the user named: "main.py line 42", "in utils.py", "stats.py:17"."""
+    focus = Focus()
+    for rel in extra_files:
+        focus.add(_resolve(rel, root) or rel)
+    for m in _FILE.finditer(text):
+        rel = _resolve(m.group(1), root)
+        if rel is None:
+            continue
+        focus.add(rel, int(m.group(2)) if m.group(2) else None)
+    for m in _LINE.finditer(text):
+        if len(focus.files) >= 1:
+            start = int(m.group(1))
+            end = int(m.group(2)) if m.group(2) else start
+            for line in range(start, min(end, start + 50) + 1):
+                focus.add(focus.files[0], line)
+    return focus
+
+
+def _resolve(name: str, root: Path) -> str | None:
+    name = name.strip("./") if name.startswith("./") else name
+    if (root / name).is_file():
+        return Path(name).as_posix()
+    matches = [p for p in root.rglob(Path(name).name) if ".git" not in p.parts and p.is_file()]
+    if len(matches) == 1:
+        return matches[0].relative_to(root).as_posix()
+    return None
+
+
+def frames(section: str, root: Path) -> list[tuple[str, int, str | None]]:
+    out = []
+    for m in _FRAME.finditer(section):
+        rel = m.group(1)
+        if (root / rel).is_file():
+            out.append((rel, int(m.group(2)), m.group(3)))
+    return out
+
+
+def localize(run: TestRun, root: Path, focus: Focus | None = None) -> Focus:
+    """Frames in the project's own non-test code from the failing tests' tracebacks; the deepest
+    frame first. Falls back to the modules the failing tests import."""
+    focus = focus or Focus()
+    for section in run.sections.values():
+        own = [f for f in frames(section, root) if not is_test_file(f[0])]
+        for rel, line, _func in reversed(own):
+            focus.add(rel, line)
+    if not focus.files:
+        for test_file in sorted({f[0] for s in run.sections.values() for f in frames(s, root) if is_test_file(f[0])}):
+            for module in imported_modules(root / test_file, root):
+                focus.add(module)
+    return focus
+
+
+def imported_modules(path: Path, root: Path) -> list[str]:
+    try:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+    except (OSError, SyntaxError, UnicodeDecodeError):
+        return []
+    names = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module:
+            names.append(node.module)
+        elif isinstance(node, ast.Import):
+            names.extend(a.name for a in node.names)
+    found = []
+    for name in names:
+        rel = name.replace(".", "/")
+        for cand in (f"{rel}.py", f"{rel}/__init__.py", f"src/{rel}.py", f"src/{rel}/__init__.py"):
+            if (root / cand).is_file() and cand not in found:
+                found.append(cand)
+    return found
+
+
+def enclosing(source: str, line: int) -> tuple[str, int, int] | None:
+    """(name, first line, last line) of the innermost function or class containing ``line``."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return None
+    best = None
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            start = min([node.lineno] + [d.lineno for d in node.decorator_list])
+            if start <= line <= (node.end_lineno or node.lineno):
+                if best is None or start >= best[1]:
+                    best = (node.name, start, node.end_lineno or node.lineno)
+    return best
+
+
+def related_tests(rel: str, root: Path) -> list[str]:
+    stem = Path(rel).stem
+    out = []
+    for pattern in (f"test_{stem}.py", f"{stem}_test.py"):
+        for p in root.rglob(pattern):
+            if ".git" not in p.parts:
+                out.append(p.relative_to(root).as_posix())
+    return sorted(out)
+
+
+def failing_sections(run: TestRun, focus: Focus, root: Path) -> dict[str, str]:
+    """Failure texts that concern the focus files (all of them when none does)."""
+    if not focus.files:
+        return dict(run.sections)
+    mine = {}
+    wanted = set(focus.files) | {t for f in focus.files for t in related_tests(f, root)}
+    for name, text in run.sections.items():
+        if any(f[0] in wanted for f in frames(text, root)):
+            mine[name] = text
+    return mine or dict(run.sections)
+
+
+def target_tests(run: TestRun, sections: dict[str, str]) -> set[str]:
+    """Node ids of baseline failures this step must turn green."""
+    if len(sections) == len(run.sections):
+        return set(run.failed)
+    names = set(sections)
+    return {nid for nid in run.failed if nid.split("::")[-1] in names
+            or nid.split("::")[-1].split("[")[0] in names or ".".join(nid.split("::")[1:]) in names}

@@ -1,0 +1,28 @@
+"""The pytest gate: does a test run after an edit count as success for the step?"""
+
+from __future__ import annotations
+
+from codey_git.testrun import TestRun
+
+
+def step_passed(baseline: TestRun, run: TestRun, targets: set[str]) -> tuple[bool, str]:
+    """A step passes when its target tests pass and no test that passed at baseline fails."""
+    if run.timed_out:
+        return False, "the tests timed out"
+    if not run.is_pytest:
+        return run.ok, "tests pass" if run.ok else f"the test command failed (exit {run.returncode})"
+    if run.returncode not in (0, 1):
+        return False, f"pytest could not run the tests (exit {run.returncode}: collection or import error)"
+    regressions = sorted(run.failed - baseline.failed)
+    if regressions:
+        return False, "tests that passed before now fail: " + ", ".join(regressions[:5])
+    still = sorted(targets & run.failed)
+    if still:
+        return False, "still failing: " + ", ".join(still[:5])
+    if run.counts.get("passed", 0) < baseline.counts.get("passed", 0):
+        return False, "fewer tests pass than before"
+    if not targets and not baseline.failed and run.returncode != 0:
+        return False, "the tests fail"
+    if targets and not run.counts.get("passed"):
+        return False, "no test passed"
+    return True, run.summary

@@ -1,0 +1,109 @@
+"""run_task: plan the task, run each step in a scratch worktree, commit, and land when safe.
+
+The user's branch, index and working tree are touched only by the final fast-forward, and only
+when it is safe. The worktree is removed on every path out, Ctrl-C included.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Callable
+
+from codey_git.config import Config
+from codey_git.engine import landing
+from codey_git.engine.commit import commit_worktree, full_message, subject_line
+from codey_git.engine.planner import plan
+from codey_git.engine.steps import StepRunner
+from codey_git.engine.task import CommitInfo, Task, TaskResult
+from codey_git.engine.worktrees import (create_worktree, delete_branch, gc_worktrees,
+                                        record_result_branch, remove_worktree)
+from codey_git.gitrepo import Repo
+from codey_git.models.base import ModelProvider
+from codey_git.testrun import check_baseline, run_tests
+from codey_git.ui import Progress
+
+
+def run_task(repo: Repo, task: Task, config: Config, provider: ModelProvider, *, progress: Progress,
+             land: bool = True, keep: bool = False, base: str | None = None, branch: str | None = None,
+             on_event: Callable[[str, dict], None] | None = None,
+             deadline: float | None = None) -> TaskResult:
+    started = time.monotonic()
+    if deadline is None and float(config.max_seconds or 0) > 0:
+        deadline = started + float(config.max_seconds)
+    calls_before = len(provider.stats())
+    head_ref = repo.head_ref
+    base = base or repo.head_oid()
+    branch = branch or f"codey/{task.slug}-{task.id}"
+    result = TaskResult(status="failed", task=task, branch=branch, base=base)
+    timings: dict[str, float] = {}
+    touched: list[str] = []
+    success = False
+    wt = create_worktree(repo, base, branch)
+    try:
+        progress.stage("baseline tests")
+        baseline = run_tests(config.test_command, wt.path, float(config.test_timeout))
+        check_baseline(baseline, config.test_command, float(config.test_timeout))
+        timings["baseline_s"] = round(baseline.seconds, 2)
+        progress.info(f"baseline: {baseline.summary}")
+        coder = provider.get("coder")
+        result.model = coder.name
+        for step in plan(task):
+            runner = StepRunner(wt, task, step, coder, config, baseline, progress, deadline, on_event, keep)
+            outcome = runner.run()
+            result.attempts.extend(outcome.attempts)
+            if not outcome.passed:
+                result.reason = f"step {step.number} ({step.text[:60]}): {outcome.reason}"
+                if keep and outcome.changed:
+                    commit_worktree(wt, repo.root, outcome.changed,
+                                    f"wip(codey): failed attempt at step {step.number}, tests not passing\n")
+                break
+            progress.stage("committing")
+            subject = subject_line(None if config.commit_messages == "template" else coder,
+                                   task.kind, step.text, outcome.diff)
+            message = full_message(subject, step.text if len(task.text) > len(step.text) else task.text,
+                                   coder.name, outcome.test_run.summary)
+            oid = commit_worktree(wt, repo.root, outcome.changed, message)
+            result.commits.append(CommitInfo(oid=oid, message=message))
+            touched.extend(p for p in outcome.changed if p not in touched)
+            if on_event:
+                on_event("commit", {"task": task.id, "oid": oid, "branch": branch, "step": step.number})
+            progress.info(f"committed {oid[:8]} {subject}")
+            baseline = outcome.test_run
+            result.tests = baseline.summary
+        else:
+            success = True
+    finally:
+        remove_worktree(repo, wt.name)
+        if not success and not keep:
+            delete_branch(repo, branch)
+        timings["total_s"] = round(time.monotonic() - started, 2)
+        result.timings = timings
+        calls = provider.stats()[calls_before:]
+        result.calls = [c.to_dict() for c in calls]
+        result.tokens = {
+            "prompt_tokens": sum(c.prompt_tokens for c in calls),
+            "prompt_tokens_evaluated": sum(c.prompt_tokens_evaluated for c in calls),
+            "generated_tokens": sum(c.generated_tokens for c in calls),
+            "peak_rss_mb": round(max((c.peak_rss_mb for c in calls), default=0.0), 1),
+        }
+    if not success:
+        if keep:
+            result.take_command = f"git log -p {base[:10]}..{branch}   # inspect the kept attempt"
+        return result
+    result.status = "committed"
+    record_result_branch(repo, branch, "committed")
+    if land and config.landing == "auto":
+        reason = landing.why_not_land(repo, base, head_ref, touched)
+        if reason is None:
+            merged = landing.land(repo, branch)
+            if merged.ok:
+                result.status = "landed"
+                delete_branch(repo, branch)
+                return result
+            reason = merged.stderr.strip().splitlines()[0] if merged.stderr.strip() else "git merge failed"
+        result.reason = f"not landed: {reason}"
+    result.take_command = landing.take_command(branch)
+    return result
+
+
+__all__ = ["run_task", "gc_worktrees"]

@@ -1,0 +1,173 @@
+"""One step: context, edit, apply in the worktree, test, and retry with feedback."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from codey_git.edits import EditRejected, parse_and_apply
+from codey_git.engine import context as ctx
+from codey_git.engine.codeview import build_messages
+from codey_git.engine.gate import step_passed
+from codey_git.engine.prompts import feedback_text
+from codey_git.engine.task import AttemptRecord, Step, Task
+from codey_git.engine.worktrees import Worktree
+from codey_git.models.base import Model, NoResponse
+from codey_git.testrun import TestRun, run_tests, trim_output
+from codey_git.ui import Progress
+
+import pygit2
+
+
+@dataclass
+class StepOutcome:
+    passed: bool
+    attempts: list[AttemptRecord] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    diff: str = ""
+    test_run: TestRun | None = None
+    reason: str | None = None
+
+
+@dataclass
+class StepRunner:
+    wt: Worktree
+    task: Task
+    step: Step
+    coder: Model
+    config: object
+    baseline: TestRun
+    progress: Progress
+    deadline: float | None = None
+    on_event: Callable[[str, dict], None] | None = None
+    keep_failed: bool = False
+
+    def run(self) -> StepOutcome:
+        allow_tests = self.task.kind == "edit" or bool(self.config.allow_test_edits)
+        focus = ctx.parse_request(self.step.text, self.wt.path, self.step.files)
+        if self.task.kind == "fix" and self.baseline.failed:
+            focus = ctx.localize(self.baseline, self.wt.path, focus)
+        sections = ctx.failing_sections(self.baseline, focus, self.wt.path) if self.baseline.failed else {}
+        targets = ctx.target_tests(self.baseline, sections) if sections else set()
+        fmt = edit_format(self.config, self.coder.name)
+        new_files = [f for f in self.step.files if not (self.wt.path / f).exists()]
+        if new_files:
+            fmt = "whole_file"
+        outcome = StepOutcome(passed=False)
+        feedback: str | None = None
+        last_changes: dict[str, str | None] = {}
+        for attempt in range(1, int(self.config.attempts) + 1):
+            for candidate in range(1, int(self.config.candidates) + 1):
+                if self.deadline is not None and time.monotonic() > self.deadline:
+                    outcome.reason = "time budget for the task ran out"
+                    return outcome
+                messages, focus_symbol = build_messages(
+                    self.coder, self.step.text, self.task.kind, focus, sections, fmt, self.wt,
+                    new_files=new_files, allow_test_edits=allow_tests, feedback=feedback,
+                    max_tokens=int(self.config.max_tokens))
+                record = AttemptRecord(step=self.step.number, attempt=attempt, candidate=candidate, format=fmt)
+                started = time.monotonic()
+                outcome.attempts.append(record)
+                done = self._attempt(record, messages, focus, focus_symbol, allow_tests, targets,
+                                     candidate, outcome, last_changes)
+                record.seconds = round(time.monotonic() - started, 2)
+                self._emit(record)
+                if done:
+                    return outcome
+                feedback = self._feedback
+            outcome.reason = outcome.attempts[-1].reason if outcome.attempts else "no attempt made"
+        if self.keep_failed and last_changes:
+            self._write(last_changes)  # leave the last try in the worktree for a WIP commit
+            outcome.changed = list(last_changes)
+        return outcome
+
+    _feedback: str | None = None
+
+    def _attempt(self, record, messages, focus, focus_symbol, allow_tests, targets, candidate,
+                 outcome, last_changes) -> bool:
+        temperature = float(self.config.temperature) if candidate == 1 else 0.6
+        self.progress.stage(f"step {self.step.number}, attempt {record.attempt}"
+                            + (f" candidate {candidate}" if candidate > 1 else "") + f": generating ({self.coder.name})")
+        try:
+            completion = self.coder.chat(messages, purpose="edit", max_tokens=int(self.config.max_tokens),
+                                         temperature=temperature, seed=candidate,
+                                         on_token=self.progress.token)
+        except NoResponse as exc:
+            record.reason = str(exc)
+            self._feedback = None
+            return False
+        s = completion.stats
+        self.progress.token("\n")
+        self.progress.info(f"{s.generated_tokens} tokens" + (f" at {s.gen_tok_s:.1f} tok/s" if s.gen_tok_s else ""))
+        try:
+            result = parse_and_apply(completion.text, self.wt.read,
+                                     focus_file=focus.files[0] if focus.files else None,
+                                     focus_symbol=focus_symbol,
+                                     allowed=None if allow_tests else (lambda p: not ctx.is_test_file(p)))
+        except EditRejected as exc:
+            record.well_formed = not type(exc).__name__ in ("NoEditFound", "EditTooLarge", "EmptyEdit")
+            record.reason = exc.reason if hasattr(exc, "reason") else str(exc)
+            self.progress.info(f"edit rejected: {record.reason}")
+            self._feedback = getattr(exc, "feedback", None) or feedback_text(record.reason, "", None)
+            return False
+        record.well_formed = record.applied = True
+        record.format = result.format
+        record.diff = result.diff
+        self.progress.stage("applying and testing")
+        self._write(result.changes)
+        last_changes.clear()
+        last_changes.update(result.changes)
+        run = run_tests(self.config.test_command, self.wt.path, float(self.config.test_timeout))
+        ok, why = step_passed(self.baseline, run, targets)
+        record.tests = run.summary
+        record.passed = ok
+        if ok:
+            self.progress.info(f"tests: {run.summary}")
+            outcome.passed, outcome.changed, outcome.diff, outcome.test_run = True, list(result.changes), result.diff, run
+            return True
+        record.reason = why
+        self.progress.info(f"tests: {run.summary} ({why})")
+        self._feedback = feedback_text(why, trim_output(run.output, 1500), result.diff)
+        self._revert(result.changes)
+        return False
+
+    def _write(self, changes: dict[str, str | None]) -> None:
+        for rel, text in changes.items():
+            path = self.wt.path / rel
+            if text is None:
+                path.unlink(missing_ok=True)
+            else:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_text(text, encoding="utf-8")
+
+    def _revert(self, changes: dict[str, str | None]) -> None:
+        head = self.wt.repo.head.peel(pygit2.Commit)
+        for rel in changes:
+            try:
+                blob = head.tree[rel]
+            except KeyError:
+                (self.wt.path / rel).unlink(missing_ok=True)
+                continue
+            (self.wt.path / rel).write_bytes(blob.data)
+
+    def _emit(self, record: AttemptRecord) -> None:
+        if self.on_event is not None:
+            from dataclasses import asdict
+
+            self.on_event("attempt", {"task": self.task.id, **asdict(record)})
+
+
+# Default edit format per model family, chosen by fixbench measurement (docs/benchmarks.md).
+DEFAULT_FORMATS = {"qwen2.5-coder": "function", "smollm2": "function"}
+
+
+def edit_format(config, model_name: str) -> str:
+    if config.edit_format != "auto":
+        return config.edit_format
+    base = model_name.split("/")[-1]
+    for prefix, fmt in DEFAULT_FORMATS.items():
+        if base.startswith(prefix):
+            return fmt
+    return "search_replace"

@@ -1,0 +1,167 @@
+"""Scratch worktrees under .git/codey/worktrees, owned by a process, and their garbage collection.
+
+Each worktree has an owner file ``<name>.owner.json`` with the pid and process start time of the
+codey run that made it; ``gc_worktrees`` removes worktrees whose owner is gone. Codey records every
+branch it creates in ``branches.jsonl``; gc deletes such a branch only when no finished result is
+recorded for it (``results.jsonl`` or a run journal) and no live run owns it. It never touches a
+branch codey did not create.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import shutil
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import psutil
+import pygit2
+
+from codey_git.gitrepo import Repo
+
+
+@dataclass
+class Worktree:
+    name: str
+    path: Path
+    branch: str
+    repo: pygit2.Repository  # the worktree's own repository object
+
+    def read(self, rel: str) -> str | None:
+        target = self.path / rel
+        if not target.is_file():
+            return None
+        try:
+            return target.read_text(encoding="utf-8")
+        except UnicodeDecodeError:
+            return None
+
+
+def _wt_dir(repo: Repo) -> Path:
+    return repo.codey_dir / "worktrees"
+
+
+def _me() -> dict:
+    proc = psutil.Process()
+    return {"pid": proc.pid, "started": proc.create_time()}
+
+
+def _alive(owner: dict) -> bool:
+    try:
+        proc = psutil.Process(int(owner["pid"]))
+        return abs(proc.create_time() - float(owner["started"])) < 1.0 and proc.status() != psutil.STATUS_ZOMBIE
+    except (psutil.Error, KeyError, ValueError, TypeError):
+        return False
+
+
+def _append(path: Path, record: dict) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "a", encoding="utf-8") as fh:
+        fh.write(json.dumps(record) + "\n")
+        fh.flush()
+        os.fsync(fh.fileno())
+
+
+def _read_jsonl(path: Path) -> list[dict]:
+    if not path.is_file():
+        return []
+    out = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        try:
+            out.append(json.loads(line))
+        except json.JSONDecodeError:
+            continue  # a line cut by a kill; the rest of the journal still counts
+    return out
+
+
+def record_result_branch(repo: Repo, branch: str, status: str) -> None:
+    """A branch that holds a finished result: gc never deletes it."""
+    _append(repo.codey_dir / "results.jsonl", {"branch": branch, "status": status, "time": time.time()})
+
+
+def create_worktree(repo: Repo, base: str, branch: str) -> Worktree:
+    """Create branch ``branch`` at ``base`` (or reuse it if it already points there or is ours to
+    stack on) and check it out in a new scratch worktree."""
+    name = f"codey-{secrets.token_hex(4)}"
+    root = _wt_dir(repo)
+    root.mkdir(parents=True, exist_ok=True)
+    path = root / name
+    owner = {**_me(), "branch": branch, "path": str(path), "name": name}
+    (root / f"{name}.owner.json").write_text(json.dumps(owner))
+    commit = repo.repo.get(base)
+    if branch in repo.repo.branches.local:
+        ref = repo.repo.branches.local[branch]
+        if str(ref.target) != base:
+            ref.set_target(commit.id)
+    else:
+        repo.repo.branches.local.create(branch, commit)
+        _append(repo.codey_dir / "branches.jsonl", {"branch": branch, **_me(), "time": time.time()})
+    ref = repo.repo.lookup_reference(f"refs/heads/{branch}")
+    repo.repo.add_worktree(name, str(path), ref)
+    return Worktree(name=name, path=path, branch=branch, repo=pygit2.Repository(str(path)))
+
+
+def remove_worktree(repo: Repo, wt_name: str) -> None:
+    root = _wt_dir(repo)
+    shutil.rmtree(root / wt_name, ignore_errors=True)
+    try:
+        repo.repo.lookup_worktree(wt_name).prune(True)
+    except (KeyError, pygit2.GitError):
+        pass
+    shutil.rmtree(repo.common_dir / "worktrees" / wt_name, ignore_errors=True)
+    (root / f"{wt_name}.owner.json").unlink(missing_ok=True)
+
+
+def delete_branch(repo: Repo, branch: str) -> None:
+    try:
+        repo.repo.branches.local.delete(branch)
+    except (KeyError, pygit2.GitError):
+        pass
+
+
+def finished_branches(repo: Repo) -> set[str]:
+    keep = {r["branch"] for r in _read_jsonl(repo.codey_dir / "results.jsonl") if "branch" in r}
+    for journal in (repo.codey_dir / "runs").glob("*/journal.jsonl"):
+        keep |= {r["branch"] for r in _read_jsonl(journal) if r.get("event") == "result" and r.get("branch")}
+    return keep
+
+
+def gc_worktrees(repo: Repo) -> dict:
+    """Remove worktrees of dead runs and attempt branches that hold no recorded result."""
+    removed, branches = [], []
+    live_branches: set[str] = set()
+    root = _wt_dir(repo)
+    for owner_file in sorted(root.glob("*.owner.json")) if root.is_dir() else []:
+        try:
+            owner = json.loads(owner_file.read_text())
+        except (OSError, json.JSONDecodeError):
+            owner = {}
+        name = owner_file.name[: -len(".owner.json")]
+        if owner and _alive(owner):
+            live_branches.add(owner.get("branch", ""))
+            continue
+        remove_worktree(repo, name)
+        removed.append(name)
+    # worktree folders without an owner file (killed between mkdir and owner write)
+    for path in root.iterdir() if root.is_dir() else []:
+        if path.is_dir() and not (root / f"{path.name}.owner.json").exists():
+            remove_worktree(repo, path.name)
+            removed.append(path.name)
+    for name in repo.repo.list_worktrees():
+        try:
+            wt = repo.repo.lookup_worktree(name)
+            if wt.is_prunable:
+                wt.prune(True)
+        except pygit2.GitError:
+            pass
+    keep = finished_branches(repo)
+    current = None if repo.repo.head_is_detached or repo.repo.head_is_unborn else repo.repo.head.shorthand
+    created = {r["branch"] for r in _read_jsonl(repo.codey_dir / "branches.jsonl") if "branch" in r}
+    for branch in sorted(created - keep - live_branches):
+        if branch != current and branch in repo.repo.branches.local:
+            delete_branch(repo, branch)
+            branches.append(branch)
+    return {"worktrees": removed, "branches": branches}

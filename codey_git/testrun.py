@@ -1,0 +1,158 @@
+"""Running the user's tests in a worktree and reading what pytest said.
+
+The default command ``python -m pytest -q`` runs with the ``python`` on PATH (the user's
+environment), or with codey's own interpreter when that one lacks pytest. The worktree's source
+roots go first on the import path, so an editable install of the user's package from the main
+tree does not shadow the code under test, and nothing is written into the user's tree.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import re
+import shlex
+import shutil
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from codey_git import proc
+from codey_git.errors import TestCommandError
+
+_SUMMARY = re.compile(r"(\d+) (passed|failed|errors?|skipped|xfailed|xpassed|deselected|warnings?)")
+_FAILED_LINE = re.compile(r"^(FAILED|ERROR) (\S+?)(?: - .*)?$", re.M)
+_SECTION = re.compile(r"^_{3,} (.+?) _{3,}$", re.M)
+PYTEST_EXTRA = ["--tb=short", "-rfE", "-p", "no:cacheprovider", "--color=no"]
+SHELL_CHARS = set("|&;<>()$`*?[]{}~")
+
+
+@dataclass
+class TestRun:
+    __test__ = False
+    returncode: int
+    output: str
+    counts: dict[str, int] = field(default_factory=dict)
+    failed: set[str] = field(default_factory=set)  # node ids of failed/errored tests
+    sections: dict[str, str] = field(default_factory=dict)  # test name -> its failure text
+    timed_out: bool = False
+    seconds: float = 0.0
+    is_pytest: bool = True
+
+    @property
+    def summary(self) -> str:
+        if self.timed_out:
+            return "timed out"
+        order = ["passed", "failed", "error", "skipped", "xfailed", "xpassed"]
+        parts = [f"{self.counts[k]} {k}" for k in order if self.counts.get(k)]
+        return ", ".join(parts) or ("passed" if self.returncode == 0 else f"exit {self.returncode}")
+
+    @property
+    def ok(self) -> bool:
+        return self.returncode == 0 and not self.timed_out
+
+
+@functools.lru_cache(maxsize=8)
+def _python_with_pytest(path_env: str) -> str:
+    found = shutil.which("python", path=path_env) or shutil.which("python3", path=path_env)
+    if found:
+        check = proc.run([found, "-c", "import pytest"], timeout=60)
+        if check.ok:
+            return found
+    return sys.executable
+
+
+def resolve_command(command: str, env: dict[str, str]) -> tuple[list[str] | str, bool, bool]:
+    """(argv or shell string, use_shell, is_pytest)."""
+    if any(c in SHELL_CHARS for c in command):
+        return command, True, "pytest" in command
+    argv = shlex.split(command)
+    if not argv:
+        raise TestCommandError("the test command is empty", "Set `test_command` in .codey.yml.")
+    if argv[0] in ("python", "python3"):
+        argv[0] = _python_with_pytest(env.get("PATH", ""))
+    is_pytest = "pytest" in " ".join(argv[:3])
+    if is_pytest:
+        argv += [a for a in PYTEST_EXTRA if a not in argv]
+    return argv, False, is_pytest
+
+
+def source_roots(tree: Path) -> list[str]:
+    roots = [str(tree)]
+    if (tree / "src").is_dir():
+        roots.insert(0, str(tree / "src"))
+    return roots
+
+
+def test_env(tree: Path) -> dict[str, str]:
+    env = dict(os.environ)
+    old = env.get("PYTHONPATH")
+    env["PYTHONPATH"] = os.pathsep.join(source_roots(tree) + ([old] if old else []))
+    env["PYTHONDONTWRITEBYTECODE"] = "1"
+    env.pop("PYTEST_ADDOPTS", None)
+    return env
+
+
+def parse_pytest(output: str) -> tuple[dict[str, int], set[str], dict[str, str]]:
+    counts: dict[str, int] = {}
+    tail = output.strip().splitlines()[-1:] if output.strip() else []
+    for line in reversed(output.strip().splitlines()):
+        if re.search(r"\bin [\d.]+s\b", line) and _SUMMARY.search(line):
+            tail = [line]
+            break
+    for num, word in _SUMMARY.findall(tail[0] if tail else ""):
+        key = {"errors": "error", "warnings": "warning"}.get(word, word)
+        counts[key] = int(num)
+    failed = {m.group(2) for m in _FAILED_LINE.finditer(output)}
+    sections: dict[str, str] = {}
+    headers = list(_SECTION.finditer(output))
+    for i, h in enumerate(headers):
+        end = headers[i + 1].start() if i + 1 < len(headers) else len(output)
+        body = output[h.end():end]
+        body = re.split(r"^=+ .*=+$", body, maxsplit=1, flags=re.M)[0]
+        sections[h.group(1).strip()] = body.strip("\n")
+    return counts, failed, sections
+
+
+def run_tests(command: str, tree: Path, timeout: float) -> TestRun:
+    env = test_env(tree)
+    argv, shell, is_pytest = resolve_command(command, env)
+    try:
+        result = proc.run(argv, cwd=tree, env=env, timeout=timeout, shell=shell)
+    except Exception as exc:  # missing program
+        raise TestCommandError(f"cannot run the test command {command!r}: {exc}",
+                               "Check `test_command` in .codey.yml or CODEY_TEST_COMMAND.") from None
+    out = result.output
+    run = TestRun(result.returncode, out, timed_out=result.timed_out, seconds=result.seconds, is_pytest=is_pytest)
+    if is_pytest:
+        run.counts, run.failed, run.sections = parse_pytest(out)
+    return run
+
+
+def check_baseline(run: TestRun, command: str, timeout: float) -> None:
+    """Refuse to start when the tests cannot tell success from failure."""
+    if run.timed_out:
+        raise TestCommandError(f"the tests did not finish within {timeout:g} s",
+                               "Raise `test_timeout` in .codey.yml, or narrow `test_command`.")
+    if run.returncode == 127 or "No module named pytest" in run.output:
+        raise TestCommandError(f"the test command was not found: {command!r}",
+                               "Install pytest in your environment or set `test_command`.")
+    if run.is_pytest and run.returncode == 5:
+        raise TestCommandError("no tests found: pytest collected nothing",
+                               "Add pytest tests (tests/test_*.py) or set `test_command` in .codey.yml.")
+    if run.is_pytest and run.returncode in (3, 4):
+        raise TestCommandError(f"pytest could not run (exit {run.returncode}): {trim_output(run.output, 400)}",
+                               "Run the test command yourself to see what is wrong.")
+
+
+def trim_output(text: str, limit: int = 2000) -> str:
+    """Failures first, bounded: the part of pytest output worth a model's tokens."""
+    text = re.sub(r"\x1b\[[0-9;]*m", "", text)
+    start = text.find("= FAILURES =")
+    if start < 0:
+        start = text.find("= ERRORS =")
+    if start >= 0:
+        text = text[start:]
+    if len(text) <= limit:
+        return text.strip()
+    return (text[: limit - 200] + "\n[...]\n" + text[-180:]).strip()

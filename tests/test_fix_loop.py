@@ -1,0 +1,169 @@
+"""`git codey fix` end to end with the scripted backend, on real temporary repos."""
+
+import json
+import subprocess
+import sys
+
+from conftest import git
+from fixrepo import CALC, GOOD_DIFF, WRONG_DIFF
+
+
+def snapshot(root):
+    """Everything a user could notice: HEAD, branches, index, status and file bytes."""
+    files = {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*")
+             if p.is_file() and ".git" not in p.relative_to(root).parts}
+    return (git(root, "rev-parse", "HEAD"), git(root, "branch", "--list"), git(root, "status", "--porcelain"),
+            git(root, "ls-files", "-s"), files)
+
+
+def test_correct_diff_lands_one_tested_commit(make_repo, write_script, codey):
+    root = make_repo(CALC)
+    (root / "notes.txt").write_text("my uncommitted notes\n")
+    write_script({"edit": [GOOD_DIFF], "commit_message": ["fix(calc): add returns the sum"]})
+    before = git(root, "rev-parse", "HEAD")
+
+    out = codey(root, "fix", "bug in calc.py line 2", "--json")
+
+    assert out.returncode == 0, out.stderr
+    result = json.loads(out.stdout)
+    assert result["status"] == "landed"
+    assert git(root, "rev-list", "--count", f"{before}..HEAD") == "1"
+    assert git(root, "rev-parse", "HEAD~1") == before
+    message = git(root, "log", "-1", "--format=%B")
+    assert message.startswith("fix(calc): add returns the sum")
+    assert "Codey-Task: bug in calc.py line 2" in message
+    assert "Codey-Model: scripted/" in message
+    assert "Codey-Tests: 2 passed" in message
+    assert git(root, "log", "-1", "--format=%an <%ae>") == "Test Author <author@example.com>"
+    assert git(root, "log", "-1", "--format=%cn <%ce>") == "Test Committer <committer@example.com>"
+    assert (root / "notes.txt").read_text() == "my uncommitted notes\n"
+    assert "return a + b" in (root / "calc.py").read_text()
+    assert git(root, "status", "--porcelain") == "M notes.txt"
+    assert len(git(root, "worktree", "list").splitlines()) == 1
+    assert "codey/" not in git(root, "branch", "--list")
+    tests = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"], cwd=root,
+                           capture_output=True, text=True)
+    assert tests.returncode == 0, tests.stdout
+
+
+def test_wrong_diff_changes_nothing_and_exits_1(make_repo, write_script, codey):
+    root = make_repo(CALC)
+    write_script({"edit": [WRONG_DIFF, WRONG_DIFF, WRONG_DIFF]})
+    before = snapshot(root)
+
+    out = codey(root, "fix", "bug in calc.py line 2")
+
+    assert out.returncode == 1
+    assert "not achieved" in out.stdout
+    assert "return a * b" in out.stdout  # the attempt report shows the tried diff
+    assert "still failing" in out.stdout
+    assert snapshot(root) == before
+    assert len(git(root, "worktree", "list").splitlines()) == 1
+
+
+def test_second_attempt_gets_feedback_and_succeeds(make_repo, write_script, codey):
+    root = make_repo(CALC)
+    write_script({"edit": [WRONG_DIFF, {"when": "did not work", "text": GOOD_DIFF}]})
+
+    out = codey(root, "fix", "bug in calc.py line 2", "--json")
+
+    assert out.returncode == 0, out.stderr
+    attempts = json.loads(out.stdout)["attempts"]
+    assert [a["passed"] for a in attempts] == [False, True]
+
+
+def test_garbage_is_a_clear_failure(make_repo, write_script, codey):
+    root = make_repo(CALC)
+    write_script({"edit": ["I believe the problem is in the add function, it subtracts."] * 3})
+    before = snapshot(root)
+
+    out = codey(root, "fix", "bug in calc.py line 2")
+
+    assert out.returncode == 1
+    assert "no edit" in out.stdout.lower()
+    assert "Traceback" not in out.stderr
+    assert snapshot(root) == before
+
+
+def test_no_land_leaves_commit_on_codey_branch(make_repo, write_script, codey):
+    root = make_repo(CALC)
+    write_script({"edit": [GOOD_DIFF]})
+    before = git(root, "rev-parse", "HEAD")
+
+    out = codey(root, "fix", "bug in calc.py line 2", "--no-land", "--json")
+
+    result = json.loads(out.stdout)
+    assert out.returncode == 0 and result["status"] == "committed"
+    assert git(root, "rev-parse", "HEAD") == before
+    assert result["branch"].startswith("codey/")
+    assert git(root, "rev-parse", result["branch"]) == result["commits"][0]["oid"]
+    assert "git merge --ff-only" in result["take_command"]
+
+
+def test_dirty_touched_file_blocks_landing_but_keeps_result(make_repo, write_script, codey):
+    root = make_repo(CALC)
+    (root / "calc.py").write_text((root / "calc.py").read_text() + "\n# my work in progress\n")
+    write_script({"edit": [GOOD_DIFF]})
+    before = git(root, "rev-parse", "HEAD")
+
+    out = codey(root, "fix", "bug in calc.py line 2", "--json")
+
+    result = json.loads(out.stdout)
+    assert result["status"] == "committed"
+    assert "uncommitted changes in calc.py" in result["reason"]
+    assert git(root, "rev-parse", "HEAD") == before
+    assert (root / "calc.py").read_text().endswith("# my work in progress\n")
+
+
+def test_staged_unrelated_change_survives_landing(make_repo, write_script, codey):
+    root = make_repo(CALC)
+    (root / "notes.txt").write_text("staged notes\n")
+    git(root, "add", "notes.txt")
+    write_script({"edit": [GOOD_DIFF]})
+
+    out = codey(root, "fix", "bug in calc.py line 2", "--json")
+
+    assert json.loads(out.stdout)["status"] == "landed"
+    assert git(root, "status", "--porcelain") == "M  notes.txt"
+    assert git(root, "show", ":notes.txt") == "staged notes"
+
+
+def test_tests_run_against_worktree_even_when_main_tree_is_on_path(make_repo, write_script, codey):
+    root = make_repo(CALC)
+    write_script({"edit": [GOOD_DIFF]})
+
+    # as if the user's package were installed in editable mode from the main tree
+    out = codey(root, "fix", "bug in calc.py line 2", "--json", env={"PYTHONPATH": str(root)})
+
+    assert json.loads(out.stdout)["status"] == "landed"
+    leftovers = [p.name for p in root.rglob("*") if p.name in ("__pycache__", ".pytest_cache")
+                 and ".git" not in p.parts]
+    assert leftovers == []
+
+
+def test_multi_step_request_makes_one_commit_per_step(make_repo, write_script, codey):
+    root = make_repo({"tests/test_smoke.py": "def test_ok():\n    assert True is not False\n"})
+    write_script({"edit": [
+        {"when": "utils.py", "text": "utils.py\n```python\ndef greet(name):\n    return f'hi {name}'\n```\n"},
+        {"when": "main.py", "text": "main.py\n```python\nfrom utils import greet\n\nprint(greet('x'))\n```\n"},
+    ]})
+
+    out = codey(root, "edit", "create utils.py with greet then create main.py that imports it", "--json")
+
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert len(json.loads(out.stdout)["commits"]) == 2
+    assert git(root, "log", "--format=%s", "-2").count("\n") == 1
+    assert (root / "utils.py").is_file() and (root / "main.py").is_file()
+
+
+def test_fix_may_not_weaken_tests(make_repo, write_script, codey):
+    root = make_repo(CALC)
+    cheat = ("```diff\n--- a/tests/test_calc.py\n+++ b/tests/test_calc.py\n@@ -4,2 +4,2 @@\n def test_add():\n"
+             "-    assert add(2, 3) == 5\n+    assert add(2, 3) == -1\n```\n")
+    write_script({"edit": [cheat] * 3})
+    before = snapshot(root)
+
+    out = codey(root, "fix", "make the tests pass")
+
+    assert out.returncode == 1
+    assert snapshot(root) == before
