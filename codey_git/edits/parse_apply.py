@@ -1,0 +1,57 @@
+"""Turn a model answer into validated file changes: the one entry point of the edit layer."""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from .codeblocks import apply_code_blocks
+from .diffedit import apply_patches, read_patches
+from .errors import EmptyEdit, PathNotAllowed
+from .extract import diff_blocks, raw_diffs, safe_exists, split_answer
+from .result import EditResult, unified_diff
+from .safety import check_not_binary, check_path, check_size
+from .searchreplace import has_blocks
+from .sredit import apply_search_replace
+from .text import clean_model_text
+from .workspace import Workspace
+
+
+def parse_and_apply(text: str, read_file: Callable[[str], str | None], *,
+                    focus_file: str | None = None, focus_symbol: str | None = None,
+                    allowed: Callable[[str], bool] | None = None,
+                    max_chars: int = 200_000) -> EditResult:
+    """Read the edit in ``text`` and apply it in memory to files got from ``read_file``.
+
+    Formats, in order of preference when several appear: unified diff, SEARCH/REPLACE blocks,
+    Python definitions in a code block, whole file in a code block. Raises an EditRejected
+    subclass (and changes nothing) when the edit is missing, unsafe, does not match, or is empty.
+    """
+    check_size(text, max_chars)
+    answer = clean_model_text(text)
+    check_not_binary(answer)
+    ws = Workspace(read_file)
+    focus = check_path(focus_file) if focus_file else None
+    exists = safe_exists(ws.current)
+    blocks, prose = split_answer(answer, exists)
+    patches, notes = read_patches(diff_blocks(blocks) + [(d, None) for d in raw_diffs(prose)], focus)
+    if patches:
+        fmt = "diff"
+        notes += apply_patches(ws, patches)
+    elif has_blocks(answer):
+        fmt = "search_replace"
+        notes += apply_search_replace(ws, answer, focus, exists)
+    else:
+        fmt, more = apply_code_blocks(ws, blocks, focus, focus_symbol)
+        notes += more
+    changes = ws.changes()
+    if not changes:
+        raise EmptyEdit("the edit changes nothing",
+                        "Your edit leaves every file exactly as it is, so nothing was changed. "
+                        "Make the change the task asks for.")
+    for path in changes:
+        if allowed is not None and not allowed(path):
+            raise PathNotAllowed(f"refused edit: changing {path} is not allowed for this task",
+                                 f"The edit was refused: you may not change {path} in this task. "
+                                 "Fix the problem in the code, not there. Nothing was changed.")
+    diff = "".join(unified_diff(ws.original(p), t, p) for p, t in changes.items())
+    return EditResult(changes, diff, fmt, notes)
