@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+
 
 @pytest.fixture(autouse=True)
 def isolated_home(tmp_path_factory, monkeypatch):
@@ -80,6 +82,8 @@ def run_codey(cwd: Path, *args: str, env: dict | None = None, timeout: float = 3
     full_env = dict(os.environ)
     if env:
         full_env.update(env)
+    # always exercise this checkout, installed or not
+    full_env["PYTHONPATH"] = os.pathsep.join(p for p in (str(PROJECT_ROOT), full_env.get("PYTHONPATH")) if p)
     return subprocess.run([sys.executable, "-m", "codey_git", *args], cwd=cwd, capture_output=True,
                           text=True, env=full_env, timeout=timeout, stdin=subprocess.DEVNULL)
 

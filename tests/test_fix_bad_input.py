@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from conftest import git
+from conftest import PROJECT_ROOT, git
 from fixrepo import CALC, GOOD_DIFF
 from test_fix_loop import snapshot
 
@@ -123,7 +123,8 @@ def test_ctrl_c_during_tests_leaves_nothing(make_repo, write_script):
     root = make_repo(files)
     write_script({"edit": [GOOD_DIFF]})
     before = snapshot(root)
-    proc = subprocess.Popen([sys.executable, "-m", "codey_git", "fix", "bug in calc.py line 2"], cwd=root,
+    env = dict(os.environ, PYTHONPATH=str(PROJECT_ROOT))
+    proc = subprocess.Popen([sys.executable, "-m", "codey_git", "fix", "bug in calc.py line 2"], cwd=root, env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
     wt_dir = root / ".git" / "codey" / "worktrees"
     deadline = time.time() + 30
