@@ -1,0 +1,151 @@
+"""Run one fixbench task through the real CLI and judge the outcome.
+
+The task's repository is copied to a fresh temporary directory, committed, and handed to
+``python -m codey_git fix REQUEST --json --yes``. Only committed work counts: the task's tests are
+re-run in a clean clone of the resulting HEAD, and a change to any test file fails the task.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import codey_git
+from codey_git.paths import models_dir
+from codey_git.proc import run
+
+from benchmarks.fixbench.repo_ops import changed_files, clean_checkout, clean_env, git, init_repo, ref_exists, run_tests
+from benchmarks.fixbench.taskset import Task, copy_repo, is_test_path
+
+DEFAULT_TIMEOUT_S = 1800
+# the CLI under test is the codey_git this runner imports (the checkout, installed or not)
+CODEY_SOURCE_ROOT = Path(codey_git.__file__).resolve().parents[1]
+STDERR_TAIL = 800
+
+
+@dataclass
+class RunOptions:
+    model: str
+    python: str = sys.executable
+    backend: str | None = None
+    edit_format: str | None = None
+    max_seconds: float | None = None
+    timeout_s: float = DEFAULT_TIMEOUT_S
+    models_dir: str | None = None
+    keep: bool = False
+
+
+def engine_env(task: Task, opts: RunOptions, home: Path) -> dict[str, str]:
+    """Environment for one CLI run: a private CODEY_HOME and config dir, the machine's model cache."""
+    pythonpath = [str(CODEY_SOURCE_ROOT)] + [p for p in [os.environ.get("PYTHONPATH", "")] if p]
+    env = clean_env({
+        "PYTHONPATH": os.pathsep.join(pythonpath),
+        "CODEY_HOME": str(home / "codey"),
+        "XDG_CONFIG_HOME": str(home / "config"),
+        "CODEY_MODELS_DIR": opts.models_dir or str(models_dir()),
+        "CODEY_CODER": opts.model,
+    })
+    if opts.backend:
+        env["CODEY_BACKEND"] = opts.backend
+    if opts.backend == "scripted":
+        env["CODEY_SCRIPT"] = str(task.scripted_path)
+        env["CODEY_EDIT_FORMAT"] = "diff"  # scripted.yml holds the fix as a unified diff
+    if opts.edit_format:
+        env["CODEY_EDIT_FORMAT"] = opts.edit_format
+    if opts.max_seconds:
+        env["CODEY_MAX_SECONDS"] = str(opts.max_seconds)
+    return env
+
+
+def parse_result(stdout: str) -> dict:
+    """The one JSON object --json prints; tolerate stray lines around it."""
+    text = stdout.strip()
+    candidates = [text] + [text[i:] for i in range(len(text)) if text[i] == "{" and (i == 0 or text[i - 1] == "\n")]
+    for candidate in candidates:
+        try:
+            data = json.loads(candidate)
+        except ValueError:
+            continue
+        if isinstance(data, dict):
+            return data
+    return {}
+
+
+def _num(value) -> float | None:
+    return value if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+
+
+def attempt_counts(result: dict) -> dict:
+    attempts = [a for a in result.get("attempts") or [] if isinstance(a, dict)]
+    rounds = {(a.get("step"), a.get("attempt")) for a in attempts}
+    return {
+        "attempts": len(rounds),
+        "candidates": len(attempts),
+        "well_formed": sum(a.get("well_formed") is True for a in attempts),
+        "malformed": sum(a.get("well_formed") is False for a in attempts),
+        "applied": sum(a.get("applied") is True for a in attempts),
+        "formats": sorted({str(a["format"]) for a in attempts if a.get("format")}),
+    }
+
+
+def judge(repo: Path, base: str, result: dict, python: str, work: Path) -> dict:
+    """Did committed work fix the task? Judges HEAD, or the reported branch when HEAD did not move."""
+    head = git(repo, "rev-parse", "HEAD")
+    judged, landed = head, head != base
+    branch = result.get("branch")
+    if head == base and isinstance(branch, str) and branch and ref_exists(repo, branch):
+        judged = git(repo, "rev-parse", branch)
+    verdict = {"landed": landed, "new_commits": 0, "test_files_changed": [], "tests_after": "", "fixed": False}
+    if judged == base:
+        verdict["tests_after"] = "no commit"
+        return verdict
+    verdict["new_commits"] = int(git(repo, "rev-list", "--count", f"{base}..{judged}"))
+    verdict["test_files_changed"] = [p for p in changed_files(repo, base, judged) if is_test_path(p)]
+    tests = run_tests(clean_checkout(repo, judged, work / "judge"), python)
+    verdict["tests_after"] = tests.summary
+    verdict["fixed"] = tests.passed and not verdict["test_files_changed"]
+    return verdict
+
+
+def run_task(task: Task, opts: RunOptions) -> dict:
+    tmp = Path(tempfile.mkdtemp(prefix=f"fixbench-{task.name}-"))
+    row = {"task": task.name, "category": task.category, "request_style": task.request_style,
+           "request": task.request, "fixed": False}
+    try:
+        repo = copy_repo(task, tmp / "repo")
+        base = init_repo(repo)
+        argv = [opts.python, "-m", "codey_git", "fix", task.request, "--json", "--yes"]
+        start = time.monotonic()
+        proc = run(argv, cwd=repo, env=engine_env(task, opts, tmp / "home"), timeout=opts.timeout_s)
+        row["wall_s"] = round(time.monotonic() - start, 2)
+        result = parse_result(proc.stdout)
+        tokens = result.get("tokens") if isinstance(result.get("tokens"), dict) else {}
+        timings = result.get("timings") if isinstance(result.get("timings"), dict) else {}
+        row.update({
+            "exit_code": proc.returncode, "timed_out": proc.timed_out, "status": result.get("status"),
+            "reason": result.get("reason"), **attempt_counts(result),
+            "engine_total_s": _num(timings.get("total_s")),
+            "prompt_tokens": _num(tokens.get("prompt_tokens")),
+            "prompt_tokens_evaluated": _num(tokens.get("prompt_tokens_evaluated")),
+            "generated_tokens": _num(tokens.get("generated_tokens")),
+            "peak_rss_mb": _num(tokens.get("peak_rss_mb")),
+        })
+        row.update(judge(repo, base, result, opts.python, tmp))
+        if not row["fixed"]:
+            row["stderr_tail"] = proc.stderr[-STDERR_TAIL:]
+            if not result:
+                row["stdout_tail"] = proc.stdout[-STDERR_TAIL:]
+    except Exception as exc:  # noqa: BLE001 - one broken task must not end the whole benchmark
+        row["error"] = f"{type(exc).__name__}: {exc}"
+    finally:
+        if opts.keep:
+            row["workdir"] = str(tmp)
+        else:
+            shutil.rmtree(tmp, ignore_errors=True)
+    return row

@@ -1,0 +1,9 @@
+from dataclasses import dataclass
+
+
+@dataclass
+class Item:
+    sku: str
+    name: str
+    price: float
+    quantity: int
