@@ -9,7 +9,7 @@ import typer
 from codey_git.config import Config, load_config
 from codey_git.engine.task import TaskResult
 from codey_git.gitrepo import Repo, open_repo
-from codey_git.ui import Progress, err_console, out_console, print_json
+from codey_git.ui import Progress, out_console, print_json
 
 YES = typer.Option(False, "--yes", "-y", help="Answer yes to every question (pull a missing model, ...).")
 JSON = typer.Option(False, "--json", help="Print one machine-readable result on stdout.")

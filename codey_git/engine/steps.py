@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Callable
 
 from codey_git.edits import EditRejected, parse_and_apply
@@ -49,7 +48,9 @@ class StepRunner:
         focus = ctx.parse_request(self.step.text, self.wt.path, self.step.files)
         if self.task.kind == "fix" and self.baseline.failed:
             focus = ctx.localize(self.baseline, self.wt.path, focus)
-        sections = ctx.failing_sections(self.baseline, focus, self.wt.path) if self.baseline.failed else {}
+        # a fix must turn its failing tests green; an edit must only break nothing that passed
+        fixing = self.task.kind == "fix" and bool(self.baseline.failed)
+        sections = ctx.failing_sections(self.baseline, focus, self.wt.path) if fixing else {}
         targets = ctx.target_tests(self.baseline, sections) if sections else set()
         fmt = edit_format(self.config, self.coder.name)
         new_files = [f for f in self.step.files if not (self.wt.path / f).exists()]
