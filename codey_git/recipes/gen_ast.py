@@ -1,0 +1,73 @@
+"""Generators that read the syntax tree: public functions without docstrings or type hints, and
+modules over a size. One task per file, naming each function and its line."""
+
+from __future__ import annotations
+
+import ast
+from typing import Iterator
+
+from codey_git.recipes.planned import PlannedTask
+from codey_git.recipes.sources import python_files
+
+FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
+
+
+def public_functions(tree: ast.Module) -> Iterator[tuple[str, FunctionNode, bool]]:
+    """(qualified name, node, is_method) of module-level functions and methods of public classes."""
+    for node in tree.body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and not node.name.startswith("_"):
+            yield node.name, node, False
+        elif isinstance(node, ast.ClassDef) and not node.name.startswith("_"):
+            for item in node.body:
+                if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)) and not item.name.startswith("_"):
+                    yield f"{node.name}.{item.name}", item, True
+
+
+def lacks_hints(node: FunctionNode, is_method: bool) -> bool:
+    args = node.args
+    params = args.posonlyargs + args.args + args.kwonlyargs
+    if is_method and params and not any(isinstance(d, ast.Name) and d.id == "staticmethod"
+                                        for d in node.decorator_list):
+        params = params[1:]  # self / cls
+    params += [a for a in (args.vararg, args.kwarg) if a is not None]
+    return node.returns is None or any(p.annotation is None for p in params)
+
+
+def _per_file(ctx, options: dict, source_name: str, wanted, template: str) -> list[PlannedTask]:
+    tasks = []
+    for source in python_files(ctx.root, options.get("paths")):
+        if source.tree is None:
+            continue
+        names = [f"{name} (line {node.lineno})" for name, node, is_method in public_functions(source.tree)
+                 if wanted(node, is_method)]
+        if names:
+            tasks.append(PlannedTask(kind="edit", files=[source.path], priority="low", source=source_name,
+                                     text=template.format(path=source.path, names=", ".join(names))))
+    return tasks
+
+
+def missing_docstrings(ctx, options: dict) -> list[PlannedTask]:
+    return _per_file(ctx, options, "missing-docstrings",
+                     lambda node, _m: ast.get_docstring(node) is None,
+                     "Add a short docstring to each of these public functions in {path}: {names}. "
+                     "Change nothing else.")
+
+
+def missing_type_hints(ctx, options: dict) -> list[PlannedTask]:
+    return _per_file(ctx, options, "missing-type-hints", lacks_hints,
+                     "Add type hints (parameters and return type) to these public functions in {path}: "
+                     "{names}. Do not change behaviour.")
+
+
+def large_modules(ctx, options: dict) -> list[PlannedTask]:
+    limit = options.get("max_lines", 400)
+    tasks = []
+    for source in python_files(ctx.root, options.get("paths")):
+        count = len(source.text.splitlines())
+        if count > limit:
+            tasks.append(PlannedTask(
+                kind="edit", files=[source.path], priority="low", source="large-modules",
+                text=f"{source.path} has {count} lines (over {limit}). Move one cohesive group of its "
+                     f"functions into a new module and import them back, so every existing import of "
+                     f"{source.path} keeps working."))
+    return tasks

@@ -1,0 +1,59 @@
+"""todo-comments: one task per TODO / FIXME / XXX comment (tokenize for Python, a comment regex
+for other source files, so a "TODO" inside a string is not a task)."""
+
+from __future__ import annotations
+
+import io
+import re
+import tokenize
+
+from codey_git.recipes.planned import PlannedTask
+from codey_git.recipes.sources import tracked_files
+
+TAG = re.compile(r"\b(TODO|FIXME|XXX)\b[:\s(]*(.*)")
+OTHER_SOURCE = (".js", ".ts", ".tsx", ".jsx", ".go", ".rs", ".c", ".h", ".cc", ".cpp", ".hpp", ".java",
+                ".kt", ".rb", ".sh", ".sql", ".swift", ".cs", ".php", ".lua", ".toml", ".yml", ".yaml", ".cfg")
+LINE_COMMENT = re.compile(r"(?:#|//|/\*|--|;)\s*(.*)$")
+
+
+def python_comments(text: str) -> list[tuple[int, str]]:
+    comments = []
+    try:
+        for tok in tokenize.generate_tokens(io.StringIO(text).readline):
+            if tok.type == tokenize.COMMENT:
+                comments.append((tok.start[0], tok.string.lstrip("#").strip()))
+    except (tokenize.TokenError, IndentationError, SyntaxError):
+        pass  # keep what was read before the error
+    return comments
+
+
+def other_comments(text: str) -> list[tuple[int, str]]:
+    found = []
+    for number, line in enumerate(text.splitlines(), 1):
+        match = LINE_COMMENT.search(line)
+        if match:
+            found.append((number, match.group(1).strip()))
+    return found
+
+
+def todo_comments(ctx, options: dict) -> list[PlannedTask]:
+    tasks = []
+    for source in tracked_files(ctx.root, options.get("paths")):
+        if source.is_python:
+            comments = python_comments(source.text)
+        elif source.path.endswith(OTHER_SOURCE):
+            comments = other_comments(source.text)
+        else:
+            continue
+        for line, comment in comments:
+            match = TAG.search(comment)
+            if not match:
+                continue
+            tag, what = match.group(1), match.group(2).strip().rstrip("*/").strip() or "(no text)"
+            tasks.append(PlannedTask(
+                kind="edit", files=[source.path], source="todo-comments",
+                priority="high" if tag == "FIXME" else "medium",
+                text=f"Resolve the {tag} comment in {source.path} line {line}: {what}. "
+                     f"Do what it asks, then remove the comment.",
+            ))
+    return tasks

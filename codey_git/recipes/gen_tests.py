@@ -1,0 +1,52 @@
+"""failing-tests: run the test command on the base commit (in a scratch worktree, never in the
+user's working tree) and make one fix task per test file with failures."""
+
+from __future__ import annotations
+
+import fnmatch
+import re
+
+from codey_git import proc
+from codey_git.recipes.planned import PlannedTask
+from codey_git.recipes.scratch import scratch_worktree
+
+SUMMARY = re.compile(r"^(FAILED|ERROR) (\S+?)(?:::(\S+))?(?: - (.*))?$")
+
+
+def parse_pytest_summary(output: str) -> dict[str, list[str]]:
+    """{test file: ["test_name (reason)", ...]} from pytest's short summary (`-rfE`)."""
+    failures: dict[str, list[str]] = {}
+    for line in output.splitlines():
+        match = SUMMARY.match(line.strip())
+        if not match:
+            continue
+        kind, path, name, reason = match.groups()
+        label = name or ("collection error" if kind == "ERROR" else "failure")
+        if reason:
+            label += f" ({reason.strip()[:160]})"
+        failures.setdefault(path, []).append(label)
+    return failures
+
+
+def failing_tests(ctx, options: dict) -> list[PlannedTask]:
+    command = ctx.config.test_command
+    if "pytest" in command:
+        command += " -rfE -p no:cacheprovider"
+    with scratch_worktree(ctx.root, ctx.scratch_dir / "failing-tests", ctx.base) as tree:
+        result = proc.run(command, cwd=tree, shell=True, timeout=ctx.config.test_timeout)
+    if result.ok:
+        return []
+    if result.timed_out:
+        ctx.warn(f"failing-tests: `{ctx.config.test_command}` timed out; no tasks from it")
+        return []
+    failures = parse_pytest_summary(result.output)
+    if options.get("paths"):
+        failures = {p: v for p, v in failures.items() if any(fnmatch.fnmatch(p, g) for g in options["paths"])}
+    if not failures:
+        last = (result.output.strip().splitlines() or ["(no output)"])[-1][:200]
+        return [PlannedTask(kind="fix", priority="high", source="failing-tests",
+                            text=f"Make the test suite pass (`{ctx.config.test_command}` fails: {last}).")]
+    return [PlannedTask(kind="fix", files=[path], priority="high", source="failing-tests",
+                        text=f"Make the failing tests in {path} pass: {'; '.join(names)}. "
+                             f"Fix the code under test, not the tests.")
+            for path, names in failures.items()]

@@ -1,0 +1,83 @@
+"""unused-functions and unused-imports, from the syntax tree. Both err on the side of keeping
+code: any mention of a name (a reference, an attribute, `__all__`, a string, a non-Python file
+such as pyproject.toml) counts as a use."""
+
+from __future__ import annotations
+
+import ast
+import re
+
+from codey_git.recipes.planned import PlannedTask
+from codey_git.recipes.sources import SourceFile, python_files, tracked_files
+
+WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+KEEP_NAMES = {"main", "setup", "teardown"}
+
+
+def names_used(tree: ast.Module) -> set[str]:
+    """Every name a module mentions other than by defining or importing it."""
+    used: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name):
+            used.add(node.id)
+        elif isinstance(node, ast.Attribute):
+            used.add(node.attr)
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str):
+            used.update(WORD.findall(node.value))  # __all__, string annotations, getattr(x, "name")
+    return used
+
+
+def _defined_functions(source: SourceFile) -> list[ast.FunctionDef | ast.AsyncFunctionDef]:
+    return [n for n in source.tree.body
+            if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)) and not n.decorator_list
+            and not n.name.startswith("test") and not (n.name.startswith("__") and n.name.endswith("__"))
+            and n.name not in KEEP_NAMES]
+
+
+def _imported_names(tree: ast.Module) -> list[tuple[str, int]]:
+    found = []
+    for node in tree.body:  # module level only; imports inside try/if are often deliberate
+        if isinstance(node, ast.Import):
+            found += [((a.asname or a.name.split(".")[0]), node.lineno) for a in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module != "__future__":
+            found += [((a.asname or a.name), node.lineno) for a in node.names if a.name != "*"]
+    return found
+
+
+def _task(path: str, what: str, names: list[str], source: str, why: str) -> PlannedTask:
+    return PlannedTask(kind="edit", files=[path], priority="low", source=source,
+                       text=f"Remove these unused {what} from {path}: {', '.join(names)}. {why}")
+
+
+def unused_functions(ctx, options: dict) -> list[PlannedTask]:
+    every = python_files(ctx.root, tests=True)
+    mentioned: set[str] = set()
+    for source in every:
+        if source.tree is not None:
+            mentioned |= names_used(source.tree)
+    for other in tracked_files(ctx.root):
+        if not other.is_python:
+            mentioned.update(WORD.findall(other.text))
+    wanted = {s.path for s in python_files(ctx.root, options.get("paths"))}
+    tasks = []
+    for source in every:
+        if source.path not in wanted or source.tree is None:
+            continue
+        dead = [f"{n.name} (line {n.lineno})" for n in _defined_functions(source) if n.name not in mentioned]
+        if dead:
+            tasks.append(_task(source.path, "functions", dead, "unused-functions",
+                               "Nothing in the repository calls them."))
+    return tasks
+
+
+def unused_imports(ctx, options: dict) -> list[PlannedTask]:
+    tasks = []
+    for source in python_files(ctx.root, options.get("paths")):
+        if source.tree is None or source.path.endswith("__init__.py"):
+            continue  # __init__ imports are re-exports
+        used = names_used(source.tree)
+        dead = [f"{name} (line {line})" for name, line in _imported_names(source.tree) if name not in used]
+        if dead:
+            tasks.append(_task(source.path, "imports", dead, "unused-imports",
+                               "Keep every other line as it is."))
+    return tasks
