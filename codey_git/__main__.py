@@ -1,4 +1,5 @@
-from codey_git.cli import main
+# the fast path for rule-routed tool requests first; the typer command line otherwise
+from codey_git.router.fast import main
 
 if __name__ == "__main__":
     main()

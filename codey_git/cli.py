@@ -60,7 +60,7 @@ def main(argv: list[str] | None = None) -> None:
 
     argv = rewrite_free_text(argv, app)
     try:
-        app(args=argv, prog_name="git codey", standalone_mode=False)
+        result = app(args=argv, prog_name="git codey", standalone_mode=False)
     except SystemExit as exc:
         raise
     except BaseException as exc:  # noqa: BLE001 - this is the one handler
@@ -68,18 +68,24 @@ def main(argv: list[str] | None = None) -> None:
         if code is None:
             code = report_error(exc)
         sys.exit(code)
-    sys.exit(0)
+    # standalone_mode=False returns a command's `typer.Exit(code)` instead of raising it
+    sys.exit(result if isinstance(result, int) else 0)
 
 
 def _click_exit(exc: BaseException) -> int | None:
-    import click
+    try:
+        from click import Abort, ClickException
+        from click.exceptions import Exit
+    except ImportError:  # typer >= 0.26 vendors click as typer._click
+        from typer import Abort, Exit
+        from typer._click.exceptions import ClickException
 
-    if isinstance(exc, click.exceptions.Exit):
+    if isinstance(exc, Exit):
         return exc.exit_code
-    if isinstance(exc, click.exceptions.Abort):
+    if isinstance(exc, Abort):
         err_console.print("codey: aborted.")
         return EXIT_INTERRUPTED
-    if isinstance(exc, click.ClickException):
+    if isinstance(exc, ClickException):
         exc.show()
         return 2
     return None

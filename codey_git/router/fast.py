@@ -1,0 +1,83 @@
+"""The fast path of `git codey "<free text>"`: when the rules route the request to a git, shell or
+file tool, run it without importing typer, rich, the configuration or any model code.
+
+Anything else (a subcommand, --help, a coding request, a request the rules are unsure about)
+returns None and goes through the full command line, where `route` handles it the same way.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+from pathlib import Path
+
+_FLAGS = {"--yes": "yes", "-y": "yes", "--json": "json_out"}
+
+
+def request_text(words: list[str]) -> str:
+    """The request as one string. Words the shell kept together (they contain spaces) are quoted so
+    that a tool intent splits them back the same way: `git codey read "my file.txt"`."""
+    if len(words) == 1:
+        return words[0]
+    return " ".join("'" + w.replace("'", "'\"'\"'") + "'" if re.search(r"\s", w) else w for w in words)
+
+
+def command_names() -> set[str]:
+    """Subcommand names, from the module names in ``codey_git.commands`` (no import needed).
+    ``tests/test_router_cli.py`` checks that every registered command is named after its module."""
+    import codey_git.commands as package
+
+    folder = Path(package.__file__).parent
+    return {p.stem for p in folder.glob("*.py") if not p.stem.startswith("_")}
+
+
+def split_argv(argv: list[str]) -> tuple[list[str], dict] | None:
+    """(words, flags) for a free-text request, or None when argv is not one this path handles."""
+    if not argv or argv[0].startswith("-") or argv[0] in command_names():
+        return None
+    words: list[str] = []
+    flags = {"yes": False, "json_out": False}
+    for arg in argv:
+        if arg in _FLAGS:
+            flags[_FLAGS[arg]] = True
+        elif arg in ("--help", "--dry-run", "--"):
+            return None  # the full command line knows these
+        else:
+            words.append(arg)
+    return words, flags
+
+
+def try_tool_route(argv: list[str]) -> int | None:
+    """Run a rule-routed tool request and return its exit code; None when it is not one."""
+    parsed = split_argv(argv)
+    if parsed is None:
+        return None
+    from codey_git.router.rules import route_by_rules
+    from codey_git.router.tools import command_for
+
+    words, flags = parsed
+    intent = route_by_rules(request_text(words))
+    if intent is None or not intent.is_tool or command_for(intent) is None:
+        return None
+    from codey_git.errors import EXIT_INTERRUPTED, CodeyError
+    from codey_git.router.toolrun import run_tool
+
+    try:
+        return run_tool(intent, Path(os.getcwd()), yes=flags["yes"], json_out=flags["json_out"])
+    except CodeyError as exc:
+        sys.stderr.write(f"codey: {exc.message}\n" + (f"  hint: {exc.hint}\n" if exc.hint else ""))
+        return exc.exit_code
+    except KeyboardInterrupt:
+        sys.stderr.write("codey: interrupted.\n")
+        return EXIT_INTERRUPTED
+
+
+def main() -> None:
+    """Entry point (`python -m codey_git`, `git-codey`): the fast path, else the full command line."""
+    code = try_tool_route(sys.argv[1:])
+    if code is not None:
+        sys.exit(code)
+    from codey_git.cli import main as full_main
+
+    full_main()
