@@ -21,8 +21,8 @@ def run_task_command(kind: str, request: str, *, files: list[str] | None, no_lan
     gc_worktrees(repo)
     task = Task(text=request, kind=kind, files=resolve_files(files, repo.root))
     provider = make_provider(config, progress)
-    if hasattr(provider, "assume_yes"):
-        provider.assume_yes = yes
+    if hasattr(provider, "yes"):
+        provider.yes = yes  # a missing model is pulled on first use without asking
     try:
         result = run_task(repo, task, config, provider, progress=progress, land=not no_land, keep=keep)
     finally:

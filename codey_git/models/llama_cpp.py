@@ -1,0 +1,135 @@
+"""The local backend: GGUF models through llama-cpp-python, loaded on demand within a memory budget.
+
+The prompt is formatted with the model's own chat template and generated with the low-level
+token loop, so one ``Llama`` object per model keeps its KV cache between calls: a retry or a
+second candidate that shares the prompt prefix only evaluates the new suffix
+(``CallStats.prompt_tokens_evaluated`` shows it).
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from typing import Sequence
+
+from codey_git.errors import ModelError
+from codey_git.models.base import CallStats, Completion, Message, NoResponse, StatsLog
+from codey_git.models.ensure import ReadyModel, ask_on_tty, ensure_model
+from codey_git.models.llama_runtime import Runtime, generate, import_llama, load_runtime
+from codey_git.models.manager import ModelManager
+from codey_git.models.memory import Need, context_for, default_budget_bytes, estimate_need, peak_rss_mb
+from codey_git.models.registry import Registry
+from codey_git.models.stats_file import append_call
+
+
+class LlamaCppModel:
+    def __init__(self, provider: "LlamaCppProvider", ready: ReadyModel, n_ctx: int, need: Need):
+        self.name = ready.entry.name
+        self.identity = f"gguf:{ready.sha256}"
+        self.context_size = n_ctx
+        self.ready = ready
+        self.need = need
+        self.pinned = False  # the router stays resident
+        self._provider = provider
+        self._lock = threading.Lock()  # one generation at a time per Llama object
+        self._grammars: dict[str, object] = {}
+
+    def _use(self):
+        provider = self._provider
+        detail = (f" (its declared ram_mb)" if self.need.declared else
+                  f" (weights {self.need.weights / 2**20:,.0f} + KV {self.need.kv / 2**20:,.0f} + compute "
+                  f"{self.need.compute / 2**20:,.0f} MB at {self.need.n_ctx} tokens of context)")
+        return provider.manager.use(
+            self.name, self.need.total,
+            lambda: load_runtime(self.ready, self.context_size, provider.n_threads),
+            pinned=self.pinned, detail=detail)
+
+    def count_tokens(self, text: str) -> int:
+        with self._use() as (runtime, _):
+            return len(runtime.tokenize(text))
+
+    def _grammar(self, json_schema: dict | None, grammar: str | None):
+        if json_schema is None and grammar is None:
+            return None
+        source = grammar if grammar is not None else json.dumps(json_schema, sort_keys=True)
+        if source not in self._grammars:
+            llama_cpp = import_llama()
+            try:
+                if grammar is not None:
+                    self._grammars[source] = llama_cpp.LlamaGrammar.from_string(grammar, verbose=False)
+                else:
+                    self._grammars[source] = llama_cpp.LlamaGrammar.from_json_schema(source, verbose=False)
+            except (ValueError, RuntimeError) as exc:
+                raise ModelError(f"invalid {'grammar' if grammar is not None else 'JSON schema'} for "
+                                 f"{self.name}: {exc}") from None
+        return self._grammars[source]
+
+    def chat(self, messages: Sequence[Message], *, purpose: str, max_tokens: int = 512,
+             temperature: float = 0.0, seed: int | None = None, stop: Sequence[str] = (),
+             json_schema: dict | None = None, grammar: str | None = None, on_token=None) -> Completion:
+        start = time.perf_counter()
+        compiled = self._grammar(json_schema, grammar)
+        with self._use() as (runtime, load_ms), self._lock:
+            runtime: Runtime
+            tokens = runtime.prompt_tokens(messages)
+            room = runtime.n_ctx - len(tokens)
+            if room < 1:
+                raise NoResponse(f"{self.name}: prompt has {len(tokens)} tokens, more than the "
+                                 f"{runtime.n_ctx}-token context")
+            result = generate(runtime, tokens, max_tokens=min(max_tokens, room), temperature=temperature,
+                              seed=seed, stop=stop, grammar=compiled, on_token=on_token)
+        stats = CallStats(
+            model=self.name, purpose=purpose, load_ms=round(load_ms, 1), prompt_tokens=len(tokens),
+            prompt_tokens_evaluated=result.evaluated,
+            prefill_tok_s=round(result.evaluated / result.prefill_s, 1) if result.prefill_s > 0 else 0.0,
+            generated_tokens=result.generated,
+            gen_tok_s=round(result.generated / result.decode_s, 1) if result.decode_s > 0 else 0.0,
+            wall_ms=round((time.perf_counter() - start) * 1000, 1), peak_rss_mb=round(peak_rss_mb(), 1))
+        self._provider.record(stats)
+        return Completion(text=result.text, stats=stats, finish_reason=result.finish_reason)
+
+
+class LlamaCppProvider:
+    """``ModelProvider`` for local GGUF models. ``yes=True`` pulls a missing model on first use."""
+
+    def __init__(self, config, progress=None, *, yes: bool = False, confirm=ask_on_tty):
+        self.config = config
+        self.progress = progress
+        self.yes = yes
+        self.confirm = confirm
+        self.registry = Registry(config)
+        self.n_threads = config.get("n_threads")
+        self.manager = ModelManager(default_budget_bytes(config.get("memory_budget_mb")),
+                                    idle_unload_s=float(config.get("idle_unload_s") or 0))
+        self.log = StatsLog()
+        self._models: dict[str, LlamaCppModel] = {}
+        self._lock = threading.Lock()
+
+    def get(self, role: str) -> LlamaCppModel:
+        name = self.registry.name_for_role(role)
+        with self._lock:
+            model = self._models.get(name)
+            if model is None:
+                import_llama()  # a missing or broken install is reported before any download
+                ready = ensure_model(self.registry, name, yes=self.yes, progress=self.progress,
+                                     confirm=self.confirm)
+                n_ctx = context_for(ready.entry, ready.path, self.config.get("context_size"))
+                model = LlamaCppModel(self, ready, n_ctx, estimate_need(ready.entry, ready.path, n_ctx))
+                self._models[name] = model
+            if role == "router":
+                model.pinned = True
+            return model
+
+    def record(self, stats: CallStats) -> None:
+        self.log.add(stats)
+        append_call(stats, backend="llama_cpp")
+
+    def stats(self) -> list[CallStats]:
+        return list(self.log.calls)
+
+    def loaded(self) -> list[dict]:
+        return self.manager.loaded()
+
+    def close(self) -> None:
+        self.manager.close()

@@ -1,0 +1,219 @@
+"""One loaded GGUF model (a ``llama_cpp.Llama``) and the token loop that generates with it.
+
+Kept apart from the provider so the loop is easy to read and to benchmark against plain
+llama-cpp-python. ``generate`` uses ``Llama.generate``, which reuses the KV cache for the longest
+prefix shared with the previous call; an eval meter on the Llama object records how many prompt
+tokens were really evaluated and how long it took.
+"""
+
+from __future__ import annotations
+
+import codecs
+import os
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Sequence
+
+from codey_git.errors import ModelError
+from codey_git.models.catalog import CHATML_TEMPLATE
+from codey_git.models.ensure import ReadyModel
+from codey_git.models.memory import N_BATCH
+from codey_git.models.verify import fix_hint
+
+INSTALL_HINT = ("Install it with `pip install llama-cpp-python==0.3.36` (it compiles llama.cpp), "
+                "or use another backend: `backend: openai` with a local server.")
+
+
+def import_llama():
+    """The llama_cpp module, or a ModelError saying it is missing or broken."""
+    # llama.cpp's OpenMP workers spin while waiting by default; on a machine whose cores are also
+    # busy with other work (editor, tests, other agents) that made 2 threads ~7x slower than 1.
+    # Passive waiting is read by libgomp when it loads, so it is set before the import.
+    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+    try:
+        import llama_cpp
+    except ImportError as exc:
+        raise ModelError(f"llama-cpp-python is not installed or cannot be imported ({exc})", INSTALL_HINT) from None
+    except Exception as exc:  # noqa: BLE001 - a broken shared library raises OSError or worse
+        raise ModelError(f"llama-cpp-python failed to import: {type(exc).__name__}: {exc}", INSTALL_HINT) from None
+    return llama_cpp
+
+
+class EvalMeter:
+    """Wraps ``Llama.eval`` to record (tokens, seconds) of every evaluation batch."""
+
+    def __init__(self, llm):
+        self._eval = llm.eval
+        self.calls: list[tuple[int, float]] = []
+        llm.eval = self
+
+    def __call__(self, tokens: Sequence[int]) -> None:
+        start = time.perf_counter()
+        self._eval(tokens)
+        self.calls.append((len(tokens), time.perf_counter() - start))
+
+
+class Runtime:
+    """A loaded model: Llama object, its chat formatter, and the eval meter."""
+
+    def __init__(self, llm, formatter, ready: ReadyModel):
+        self.llm = llm
+        self.formatter = formatter
+        self.ready = ready
+        self.meter = EvalMeter(llm)
+        self.n_ctx = llm.n_ctx()
+        self.bos_text = llm._model.token_get_text(llm.token_bos()) if llm.token_bos() >= 0 else ""
+        self.is_eog = _eog_check(llm)
+
+    def tokenize(self, text: str, *, special: bool = False) -> list[int]:
+        return self.llm.tokenize(text.encode("utf-8"), add_bos=False, special=special)
+
+    def prompt_tokens(self, messages) -> list[int]:
+        prompt = self.formatter(messages=[dict(m) for m in messages]).prompt
+        add_bos = not (self.bos_text and prompt.startswith(self.bos_text))
+        return self.llm.tokenize(prompt.encode("utf-8"), add_bos=add_bos, special=True)
+
+    def close(self) -> None:
+        self.llm.close()
+
+
+def _eog_check(llm) -> Callable[[int], bool]:
+    import llama_cpp
+
+    vocab = llm._model.vocab
+    return lambda token: bool(llama_cpp.llama_vocab_is_eog(vocab, token))
+
+
+def cpu_has_amx() -> bool:
+    try:
+        return "amx_int8" in Path("/proc/cpuinfo").read_text()
+    except OSError:
+        return False
+
+
+_PARAMS_LOCK = threading.Lock()
+
+
+def new_llama(path: Path, *, n_ctx: int, n_threads: int):
+    """``llama_cpp.Llama`` with codey's settings.
+
+    On CPUs that advertise AMX, llama.cpp's AMX weight buffers crash in ``ggml_backend_amx_mul_mat``
+    (seen with llama-cpp-python 0.3.36 in a Sapphire Rapids VM), so there the extra buffer types are
+    switched off (``use_extra_bufts``, which Llama() does not expose) and the plain CPU kernels run.
+    """
+    llama_cpp = import_llama()
+    kwargs = dict(model_path=str(path), n_ctx=n_ctx, n_batch=N_BATCH, n_threads=n_threads,
+                  n_threads_batch=n_threads, use_mmap=True, verbose=False)
+    if not cpu_has_amx():
+        return llama_cpp.Llama(**kwargs)
+    lib = llama_cpp.llama_cpp
+    with _PARAMS_LOCK:
+        defaults = lib.llama_model_default_params
+
+        def without_extra_buffers():
+            params = defaults()
+            params.use_extra_bufts = False
+            return params
+
+        lib.llama_model_default_params = without_extra_buffers
+        try:
+            return llama_cpp.Llama(**kwargs)
+        finally:
+            lib.llama_model_default_params = defaults
+
+
+def load_runtime(ready: ReadyModel, n_ctx: int, n_threads: int | None) -> Runtime:
+    import_llama()
+    from llama_cpp.llama_chat_format import Jinja2ChatFormatter
+
+    from codey_git.models.memory import thread_count
+
+    try:
+        llm = new_llama(ready.path, n_ctx=n_ctx, n_threads=thread_count(n_threads))
+    except (ValueError, RuntimeError, OSError) as exc:
+        raise ModelError(f"model {ready.entry.name}: llama.cpp could not load {ready.path} ({exc}); the file is "
+                         "corrupt, truncated, or an architecture this llama-cpp-python does not support",
+                         fix_hint(ready.entry)) from None
+    template = CHATML_TEMPLATE
+    if ready.entry.chat_format == "gguf":
+        template = llm.metadata.get("tokenizer.chat_template") or CHATML_TEMPLATE
+    eos = llm._model.token_get_text(llm.token_eos()) if llm.token_eos() >= 0 else ""
+    bos = llm._model.token_get_text(llm.token_bos()) if llm.token_bos() >= 0 else ""
+    return Runtime(llm, Jinja2ChatFormatter(template, eos_token=eos, bos_token=bos), ready)
+
+
+@dataclass
+class GenResult:
+    text: str
+    finish_reason: str  # "stop" | "length"
+    generated: int
+    evaluated: int  # prompt tokens evaluated (the rest came from the KV cache)
+    prefill_s: float
+    decode_s: float
+
+
+class _StopScanner:
+    """Accumulates text, cuts it at the first stop string, and releases only text that cannot
+    be the start of a stop string."""
+
+    def __init__(self, stop: Sequence[str], on_token: Callable[[str], None] | None):
+        self.stop = [s for s in stop if s]
+        self.hold = max((len(s) for s in self.stop), default=1) - 1
+        self.on_token = on_token
+        self.text = ""
+        self.sent = 0
+
+    def add(self, piece: str) -> bool:
+        """Add text; True when a stop string was reached."""
+        scan_from = max(0, len(self.text) - self.hold)
+        self.text += piece
+        for s in self.stop:
+            at = self.text.find(s, scan_from)
+            if at != -1:
+                self.text = self.text[:at]
+                return True
+        self._send(len(self.text) - self.hold)
+        return False
+
+    def _send(self, upto: int) -> None:
+        if self.on_token is not None and upto > self.sent:
+            self.on_token(self.text[self.sent:upto])
+            self.sent = upto
+
+    def finish(self) -> str:
+        self._send(len(self.text))
+        return self.text
+
+
+def generate(runtime: Runtime, tokens: list[int], *, max_tokens: int, temperature: float, seed: int | None,
+             stop: Sequence[str], grammar, on_token) -> GenResult:
+    llm = runtime.llm
+    import llama_cpp
+
+    # an explicit seed repeats a sample; without one each call draws fresh (llama.cpp's default seed)
+    llm.set_seed(seed if seed is not None else llama_cpp.LLAMA_DEFAULT_SEED)
+    decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
+    scanner = _StopScanner(stop, on_token)
+    runtime.meter.calls.clear()
+    finish, generated, hit_stop = "length", 0, False
+    start = time.perf_counter()
+    for token in llm.generate(tokens, temp=temperature, top_k=40, top_p=0.95, min_p=0.05, repeat_penalty=1.0,
+                              grammar=grammar):
+        if runtime.is_eog(token):
+            finish = "stop"
+            break
+        generated += 1
+        hit_stop = scanner.add(decoder.decode(llm.detokenize([token])))
+        if hit_stop:
+            finish = "stop"
+            break
+        if generated >= max_tokens:
+            break
+    if not hit_stop:
+        scanner.add(decoder.decode(b"", final=True))
+    total = time.perf_counter() - start
+    calls = runtime.meter.calls
+    evaluated, prefill_s = calls[0] if calls else (0, 0.0)
+    return GenResult(scanner.finish(), finish, generated, evaluated, prefill_s, max(total - prefill_s, 0.0))

@@ -1,0 +1,152 @@
+"""The llama.cpp backend with a real model (SmolLM2-135M), and first-use behaviour without one.
+
+Real-model tests read the GGUF from $CODEY_TEST_MODELS_DIR (default: the machine's cache,
+~/.cache/codey/models), read-only, entered in the test config by `path` under several names.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import shutil
+
+import pytest
+import yaml
+from models_helpers import REAL_MODELS_DIR, REAL_SMOLLM2, SMOLLM2_SHA
+
+from codey_git import paths
+from codey_git.config import load_config
+from codey_git.errors import ModelError
+from codey_git.models.ensure import ensure_model
+from codey_git.models.memory import estimate_need
+from codey_git.models.registry import Registry
+
+SMOL = REAL_MODELS_DIR / REAL_SMOLLM2
+CTX = 1024
+
+
+def write_user_config(data: dict) -> None:
+    path = paths.user_config_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(yaml.safe_dump(data))
+
+
+def test_missing_catalog_model_names_the_pull_command_without_downloading():
+    with pytest.raises(ModelError) as info:
+        ensure_model(Registry(load_config(None)), "qwen2.5-coder-1.5b", confirm=lambda q: False)
+    assert "git codey models pull qwen2.5-coder-1.5b" in info.value.hint
+    assert not (paths.models_dir() / "qwen2.5-coder-1.5b-instruct-q4_k_m.gguf").exists()
+
+
+@pytest.fixture
+def smol_provider(monkeypatch):
+    """A provider whose router and coders are all the real SmolLM2 file, under different names."""
+    if importlib.util.find_spec("llama_cpp") is None:  # not imported here: codey sets its env first
+        pytest.skip("llama-cpp-python is not installed")
+    if not SMOL.is_file():
+        pytest.skip(f"SmolLM2 not found at {SMOL}: run `git codey models pull smollm2-135m` without "
+                    "CODEY_HOME set, or point CODEY_TEST_MODELS_DIR at a folder holding it")
+    entry = {"path": str(SMOL), "sha256": SMOLLM2_SHA}
+    write_user_config({"models": {"smol-router": entry, "smol-a": entry, "smol-b": entry},
+                       "router": "smol-router", "coder": "smol-a", "reviewer": "smol-b",
+                       "context_size": CTX, "n_threads": 2})
+    from codey_git.models.llama_cpp import LlamaCppProvider
+
+    def make(**env):
+        for key, value in env.items():
+            monkeypatch.setenv(key, value)
+        return LlamaCppProvider(load_config(None))
+
+    return make
+
+
+SYSTEM = ("You are a careful assistant. Answer in one short sentence. " * 12).strip()
+
+
+@pytest.mark.real_model
+def test_chat_returns_text_and_streams_it(smol_provider):
+    provider = smol_provider()
+    seen: list[str] = []
+    result = provider.get("coder").chat([{"role": "user", "content": "What is the capital of France?"}],
+                                        purpose="explain", max_tokens=12, on_token=seen.append)
+    assert result.text.strip() and "".join(seen) == result.text
+    assert result.stats.generated_tokens > 0 and result.stats.gen_tok_s > 0
+    assert result.stats.prompt_tokens == result.stats.prompt_tokens_evaluated > 0
+    assert result.stats.load_ms > 0 and result.stats.peak_rss_mb > 0
+
+
+@pytest.mark.real_model
+def test_json_schema_output_parses(smol_provider):
+    schema = {"type": "object", "properties": {"intent": {"type": "string", "enum": ["fix", "explain", "other"]},
+                                               "confidence": {"type": "integer"}},
+              "required": ["intent", "confidence"]}
+    result = smol_provider().get("router").chat(
+        [{"role": "user", "content": "Classify: 'fix the bug in calc.py'. Reply in JSON."}],
+        purpose="route", max_tokens=40, json_schema=schema)
+    data = json.loads(result.text)
+    assert data["intent"] in ("fix", "explain", "other") and isinstance(data["confidence"], int)
+
+
+@pytest.mark.real_model
+def test_grammar_and_stop_strings(smol_provider):
+    model = smol_provider().get("coder")
+    forced = model.chat([{"role": "user", "content": "Spell it."}], purpose="explain", max_tokens=24,
+                        grammar='root ::= "alpha,beta,gamma"')
+    assert forced.text == "alpha,beta,gamma"
+    cut = model.chat([{"role": "user", "content": "Spell it."}], purpose="explain", max_tokens=24,
+                     grammar='root ::= "alpha,beta,gamma"', stop=[",b"])
+    assert cut.text == "alpha" and cut.finish_reason == "stop"
+
+
+@pytest.mark.real_model
+def test_second_call_with_the_same_prefix_evaluates_only_the_new_part(smol_provider):
+    model = smol_provider().get("coder")
+    first = model.chat([{"role": "system", "content": SYSTEM}, {"role": "user", "content": "Name a colour."}],
+                       purpose="edit", max_tokens=8)
+    retry = model.chat([{"role": "system", "content": SYSTEM},
+                        {"role": "user", "content": "Name a colour. That was wrong; try another."}],
+                       purpose="edit", max_tokens=8, temperature=0.7, seed=3)
+    assert first.stats.prompt_tokens_evaluated == first.stats.prompt_tokens
+    assert retry.stats.prompt_tokens > first.stats.prompt_tokens
+    assert retry.stats.prompt_tokens_evaluated < retry.stats.prompt_tokens // 3
+
+
+@pytest.mark.real_model
+def test_count_tokens_uses_the_real_tokenizer(smol_provider):
+    model = smol_provider().get("coder")
+    one = model.count_tokens("def add(a, b):\n    return a + b\n")
+    assert 8 <= one <= 20
+    assert model.count_tokens("def add(a, b):\n    return a + b\n" * 4) in range(4 * one - 4, 4 * one + 1)
+
+
+@pytest.mark.real_model
+def test_budget_for_router_plus_one_model_unloads_the_idle_coder(smol_provider):
+    reg = Registry(load_config(None))
+    need = estimate_need(reg.get("smol-a"), SMOL, CTX).total
+    provider = smol_provider(CODEY_MEMORY_BUDGET_MB=str(int(2.5 * need) // 2**20))
+    ask = [{"role": "user", "content": "Hi"}]
+    provider.get("router").chat(ask, purpose="route", max_tokens=2)
+    provider.get("coder").chat(ask, purpose="edit", max_tokens=2)
+    provider.get("reviewer").chat(ask, purpose="review", max_tokens=2)
+    assert sorted(m["name"] for m in provider.loaded()) == ["smol-b", "smol-router"]
+    assert "unload smol-a (to make room for smol-b)" in provider.manager.events
+    again = provider.get("coder").chat(ask, purpose="edit", max_tokens=2)
+    assert again.stats.load_ms > 0  # loaded again, in place of the reviewer
+    assert sorted(m["name"] for m in provider.loaded()) == ["smol-a", "smol-router"]
+    provider.close()
+    assert provider.loaded() == []
+
+
+@pytest.mark.real_model
+def test_truncated_gguf_is_refused_with_a_clear_error(smol_provider, tmp_path, monkeypatch):
+    cut = tmp_path / "cut.gguf"
+    with open(SMOL, "rb") as src, open(cut, "wb") as dst:
+        shutil.copyfileobj(src, dst, 1 << 20)
+        dst.truncate(SMOL.stat().st_size // 2)
+    write_user_config({"models": {"cut": {"path": str(cut)}}, "coder": "cut", "context_size": CTX})
+    from codey_git.models.llama_cpp import LlamaCppProvider
+
+    model = LlamaCppProvider(load_config(None)).get("coder")
+    with pytest.raises(ModelError, match="could not load") as info:
+        model.count_tokens("x")
+    assert info.value.exit_code == 2 and "models.cut.path" in info.value.hint
