@@ -30,6 +30,27 @@ def _failures_text(sections: dict[str, str], limit_chars: int = 2500) -> str:
     return "\n\n".join(parts)
 
 
+def _test_sources(sections: dict[str, str], wt, limit: int = 2, max_lines: int = 25) -> str:
+    """The source of the failing test functions: the model needs the calls, not just the assert."""
+    parts, seen = [], set()
+    for text in sections.values():
+        for rel, line, _func in ctx.frames(text, wt.path):
+            if not ctx.is_test_file(rel):
+                continue
+            source = wt.read(rel) or ""
+            found = ctx.enclosing(source, line)
+            if found and (rel, found[0]) not in seen:
+                seen.add((rel, found[0]))
+                body = source.splitlines()[found[1] - 1:found[2]]
+                if len(body) > max_lines:
+                    body = body[:max_lines] + ["    # ..."]
+                parts.append(f"{rel}:\n```python\n" + "\n".join(body) + "\n```")
+            break
+        if len(parts) >= limit:
+            break
+    return "\n\n".join(parts)
+
+
 def _windows(source: str, lines: list[int], margin: int = 2) -> str | None:
     spans = []
     for line in lines:
@@ -81,25 +102,35 @@ def focus_symbol(focus: ctx.Focus, files: dict[str, str]) -> str | None:
 
 def build_messages(model: Model, request: str, kind: str, focus: ctx.Focus, sections: dict[str, str],
                    fmt: str, wt, *, new_files: list[str], allow_test_edits: bool,
-                   feedback: str | None, max_tokens: int) -> tuple[list[Message], str | None]:
+                   feedback: str | None, max_tokens: int) -> tuple[list[Message], str | None, list[str]]:
+    """(messages, the symbol to edit if known, the files shown: where an edit may go)."""
     paths = [f for f in focus.files if not ctx.is_test_file(f)][:MAX_FILES] or focus.files[:2]
     contents = {p: t for p in paths if (t := wt.read(p)) is not None}
+    # the functions the focus code imports from other project modules: bugs hide in helpers
+    extra: dict[str, str] = {}
+    for path in list(contents):
+        for helper, names in ctx.helpers(path, wt.read).items():
+            if helper not in contents and not ctx.is_test_file(helper) and len(extra) < MAX_FILES:
+                extra[helper] = ctx.definition_source(wt.read(helper) or "", names)
     failures = _failures_text(sections)
+    tests = _test_sources(sections, wt)
     notes = _line_notes(focus, contents)
     symbol = focus_symbol(focus, contents)
     budget = model.context_size - max_tokens
     used = 0
     for level in ("full", "functions"):
-        shown = dict(contents)
+        shown = {**contents, **extra}
         if level == "functions":
             shown = {p: w for p, t in contents.items() if (w := _windows(t, focus.lines.get(p, []))) is not None}
             if shown == contents or not shown:
                 break
-        messages = edit_messages(request, render_code(shown, notes), failures, fmt, kind=kind,
+            shown.update(extra)
+        code = render_code(shown, notes) + (f"\n\nThe failing test:\n{tests}" if tests else "")
+        messages = edit_messages(request, code, failures, fmt, kind=kind,
                                  new_files=new_files, allow_test_edits=allow_test_edits, feedback=feedback)
         used = model.count_tokens("\n".join(m["content"] for m in messages)) + 8 * len(messages)
         if used <= budget:
-            return messages, symbol
+            return messages, symbol, list(shown)
     raise UsageError(
         f"the request needs about {used} prompt tokens, but {model.name} has room for {budget} "
         f"(context {model.context_size}, {max_tokens} kept for the answer)",

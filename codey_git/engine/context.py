@@ -157,3 +157,69 @@ def target_tests(run: TestRun, sections: dict[str, str]) -> set[str]:
     names = set(sections)
     return {nid for nid in run.failed if nid.split("::")[-1] in names
             or nid.split("::")[-1].split("[")[0] in names or ".".join(nid.split("::")[1:]) in names}
+
+
+def _definitions(source: str) -> dict[str, tuple[int, int]]:
+    """Top-level function and class names -> (first line incl. decorators, last line)."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return {}
+    out = {}
+    for node in tree.body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            start = min([node.lineno] + [d.lineno for d in node.decorator_list])
+            out[node.name] = (start, node.end_lineno or node.lineno)
+    return out
+
+
+def defined_names(source: str) -> set[str]:
+    return set(_definitions(source))
+
+
+def helpers(rel: str, read) -> dict[str, list[str]]:
+    """Project modules that ``rel`` imports names from -> the imported functions/classes they
+    define (one level deep): the code a bug may really live in."""
+    source = read(rel)
+    if not source:
+        return {}
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return {}
+    out: dict[str, list[str]] = {}
+    for node in tree.body:
+        if not isinstance(node, ast.ImportFrom) or not node.module or node.level:
+            continue
+        base = node.module.replace(".", "/")
+        for cand in (f"{base}.py", f"src/{base}.py", f"{base}/__init__.py"):
+            text = read(cand)
+            if text is None or cand == rel:
+                continue
+            defs = _definitions(text)
+            names = [a.name for a in node.names if a.name in defs]
+            if names:
+                out.setdefault(cand, []).extend(n for n in names if n not in out.get(cand, []))
+            break
+    return out
+
+
+def definition_source(source: str, names: list[str]) -> str:
+    defs = _definitions(source)
+    lines = source.splitlines()
+    parts = [ "\n".join(lines[defs[n][0] - 1:defs[n][1]]) for n in names if n in defs]
+    return "# ... (only the definitions used elsewhere are shown)\n" + "\n\n\n".join(parts)
+
+
+def project_modules(root: Path, limit: int = 300) -> list[str]:
+    """The project's own non-test Python files (small repos: all of them, up to ``limit``)."""
+    out = []
+    for path in sorted(root.rglob("*.py")):
+        rel = path.relative_to(root)
+        if any(part.startswith(".") or part in ("venv", "node_modules", "build", "dist") for part in rel.parts):
+            continue
+        if not is_test_file(rel.as_posix()):
+            out.append(rel.as_posix())
+            if len(out) >= limit:
+                break
+    return out

@@ -12,9 +12,10 @@ SYSTEM = "You are a careful senior Python developer. You fix bugs with minimal, 
 
 FORMAT_RULES = {
     "function": (
-        "Reply with the complete corrected function (or method, or class) in one ```python block: "
+        "First write one short line starting with `Bug:` that names the wrong line and why. Then "
+        "reply with the complete corrected function (or method, or class) in one ```python block: "
         "only the definitions you change, each in full, with the same name and signature. "
-        "Do not repeat unchanged code. Do not explain."
+        "Do not repeat unchanged code."
     ),
     "search_replace": (
         "Reply with one or more edit blocks, each exactly like this:\n"

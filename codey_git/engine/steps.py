@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import dataclass, field
 from typing import Callable
@@ -64,14 +65,14 @@ class StepRunner:
                 if self.deadline is not None and time.monotonic() > self.deadline:
                     outcome.reason = "time budget for the task ran out"
                     return outcome
-                messages, focus_symbol = build_messages(
+                messages, focus_symbol, shown = build_messages(
                     self.coder, self.step.text, self.task.kind, focus, sections, fmt, self.wt,
                     new_files=new_files, allow_test_edits=allow_tests, feedback=feedback,
                     max_tokens=int(self.config.max_tokens))
                 record = AttemptRecord(step=self.step.number, attempt=attempt, candidate=candidate, format=fmt)
                 started = time.monotonic()
                 outcome.attempts.append(record)
-                done = self._attempt(record, messages, focus, focus_symbol, allow_tests, targets,
+                done = self._attempt(record, messages, shown, focus_symbol, allow_tests, targets,
                                      candidate, outcome, last_changes)
                 record.seconds = round(time.monotonic() - started, 2)
                 self._emit(record)
@@ -86,14 +87,16 @@ class StepRunner:
 
     _feedback: str | None = None
 
-    def _attempt(self, record, messages, focus, focus_symbol, allow_tests, targets, candidate,
+    def _attempt(self, record, messages, shown, focus_symbol, allow_tests, targets, candidate,
                  outcome, last_changes) -> bool:
-        temperature = float(self.config.temperature) if candidate == 1 else 0.6
+        # the first try is greedy; retries and extra candidates sample, or they repeat themselves
+        first = record.attempt == 1 and candidate == 1
+        temperature = float(self.config.temperature) if first else RETRY_TEMPERATURE
         self.progress.stage(f"step {self.step.number}, attempt {record.attempt}"
                             + (f" candidate {candidate}" if candidate > 1 else "") + f": generating ({self.coder.name})")
         try:
             completion = self.coder.chat(messages, purpose="edit", max_tokens=int(self.config.max_tokens),
-                                         temperature=temperature, seed=candidate,
+                                         temperature=temperature, seed=record.attempt * 100 + candidate,
                                          on_token=self.progress.token)
         except NoResponse as exc:
             record.reason = str(exc)
@@ -104,7 +107,7 @@ class StepRunner:
         self.progress.info(f"{s.generated_tokens} tokens" + (f" at {s.gen_tok_s:.1f} tok/s" if s.gen_tok_s else ""))
         try:
             result = parse_and_apply(completion.text, self.wt.read,
-                                     focus_file=focus.files[0] if focus.files else None,
+                                     focus_file=pick_focus_file(completion.text, shown, self.wt.read, self.wt.path),
                                      focus_symbol=focus_symbol,
                                      allowed=None if allow_tests else (lambda p: not ctx.is_test_file(p)))
         except EditRejected as exc:
@@ -130,7 +133,10 @@ class StepRunner:
             return True
         record.reason = why
         self.progress.info(f"tests: {run.summary} ({why})")
-        self._feedback = feedback_text(why, trim_output(run.output, 1500), result.diff)
+        # a fenced diff in the feedback teaches the model to answer in diffs: show it only when
+        # diffs are the format asked for
+        self._feedback = feedback_text(why, trim_output(run.output, 1500),
+                                       result.diff if record.format == "diff" else None)
         self._revert(result.changes)
         return False
 
@@ -159,6 +165,25 @@ class StepRunner:
 
             self.on_event("attempt", {"task": self.task.id, **asdict(record)})
 
+
+RETRY_TEMPERATURE = 0.7
+_DEF = re.compile(r"^\s*(?:async\s+)?(?:def|class)\s+(\w+)", re.M)
+
+
+def pick_focus_file(answer: str, shown: list[str], read, root=None) -> str | None:
+    """The shown file that defines most of the functions the answer writes."""
+    names = set(_DEF.findall(answer))
+    best, best_hits = (shown[0] if shown else None), 0
+    for path in shown:
+        hits = len(names & ctx.defined_names(read(path) or ""))
+        if hits > best_hits:
+            best, best_hits = path, hits
+    if best_hits == 0 and names and root is not None:
+        # the model rewrote a function it saw only through the test: find the one file defining it
+        definers = [p for p in ctx.project_modules(root) if names & ctx.defined_names(read(p) or "")]
+        if len(definers) == 1:
+            return definers[0]
+    return best
 
 # Default edit format per model family, chosen by fixbench measurement (docs/benchmarks.md).
 DEFAULT_FORMATS = {"qwen2.5-coder": "function", "smollm2": "function"}
