@@ -1,0 +1,164 @@
+"""python -m benchmarks.review --model qwen2.5-coder-0.5b [--speed-runs 5] [--json out.json]
+
+Quality: every case becomes a temporary repo with the change staged and is reviewed with the cache
+off. Recall = bug cases flagged on the bug's line at severity >= medium; false alarm rate = harmless
+cases with any blocking finding (>= high). Speed: `git codey review --hook` as a subprocess (process
+start, model load and review, as on the commit path) on one staged diff of about 100 changed lines.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from benchmarks.review.cases import Case, load_cases
+from codey_git.config import load_config
+from codey_git.models.backends import make_provider
+from codey_git.paths import models_dir
+from codey_git.review.cache import ReviewCache
+from codey_git.review.diffsource import staged_diff
+from codey_git.review.engine import review_diff
+from codey_git.review.findings import at_or_above
+
+ROOT = Path(__file__).resolve().parents[2]
+GIT_ENV = {"GIT_AUTHOR_NAME": "bench", "GIT_AUTHOR_EMAIL": "bench@example.com",
+           "GIT_COMMITTER_NAME": "bench", "GIT_COMMITTER_EMAIL": "bench@example.com", "GIT_CONFIG_NOSYSTEM": "1"}
+
+
+def git(root: Path, *args: str) -> None:
+    subprocess.run(["git", *args], cwd=root, check=True, capture_output=True, env={**os.environ, **GIT_ENV})
+
+
+def staged_repo(base: Path, cases: list[Case], prefix_dirs: bool) -> Path:
+    """A repo whose last commit has each case's `before` and whose index has its `after`."""
+    root = Path(tempfile.mkdtemp(dir=base))
+    git(root, "init", "-q")
+    for side in ("before", "after"):
+        for case in cases:
+            path = root / (f"{case.name}/{case.file}" if prefix_dirs else case.file)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(getattr(case, side))
+        git(root, "add", "-A")
+        if side == "before":
+            git(root, "commit", "-qm", "before")
+    return root
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))]
+
+
+def quality(model, cases: list[Case], base: Path) -> dict:
+    rows = []
+    for case in cases:
+        diff = staged_diff(staged_repo(base, [case], prefix_dirs=False))
+        start = time.perf_counter()
+        outcome = review_diff(diff, model, cache=ReviewCache(enabled=False))
+        seconds = time.perf_counter() - start
+        hit = any(f.line in case.bug_lines and at_or_above(f.severity, "medium") for f in outcome.findings)
+        alarm = bool(outcome.blocking("high"))
+        rows.append({"case": case.name, "kind": case.kind, "seconds": round(seconds, 2),
+                     "flagged": hit if case.is_bug else None, "false_alarm": alarm if not case.is_bug else None,
+                     "findings": [f"{f.line}:{f.severity}:{f.message}" for f in outcome.findings],
+                     "unreviewed": len(outcome.unreviewed)})
+        mark = ("HIT " if hit else "miss") if case.is_bug else ("ALARM" if alarm else "ok   ")
+        print(f"  {mark} {case.name:34s} {seconds:5.1f}s  {rows[-1]['findings']}", file=sys.stderr, flush=True)
+    bugs = [r for r in rows if r["kind"] == "bug"]
+    harmless = [r for r in rows if r["kind"] == "harmless"]
+    times = [r["seconds"] for r in rows]
+    return {"cases": len(rows), "bug_cases": len(bugs), "harmless_cases": len(harmless),
+            "recall": sum(r["flagged"] for r in bugs) / max(1, len(bugs)),
+            "false_alarm_rate": sum(r["false_alarm"] for r in harmless) / max(1, len(harmless)),
+            "p50_s": percentile(times, 0.5), "p95_s": percentile(times, 0.95), "rows": rows}
+
+
+def speed_cases(cases: list[Case], target_lines: int = 100) -> list[Case]:
+    chosen, lines = [], 0
+    for case in cases:
+        if lines >= target_lines:
+            break
+        chosen.append(case)
+        diff = len(set(case.after.splitlines()) ^ set(case.before.splitlines()))
+        lines += diff
+    return chosen
+
+
+def hook_run(root: Path, model_name: str, home: Path, *extra: str) -> tuple[float, dict]:
+    env = {**os.environ, **GIT_ENV, "CODEY_REVIEWER": model_name, "CODEY_HOME": str(home),
+           "CODEY_MODELS_DIR": str(models_dir()), "PYTHONPATH": str(ROOT)}
+    start = time.perf_counter()
+    result = subprocess.run([sys.executable, "-m", "codey_git", "review", "--format", "json", "--max-seconds", "0",
+                             *extra], cwd=root, capture_output=True, text=True, env=env, timeout=600)
+    seconds = time.perf_counter() - start
+    try:
+        return seconds, json.loads(result.stdout)
+    except json.JSONDecodeError:
+        raise SystemExit(f"review failed (exit {result.returncode}): {result.stderr[-2000:]}")
+
+
+def speed(model_name: str, cases: list[Case], runs: int, base: Path) -> dict:
+    """Cold runs start with an empty review cache each; the last one's cache serves the rerun."""
+    chosen = speed_cases(cases)
+    root = staged_repo(base, chosen, prefix_dirs=True)
+    diff = staged_diff(root)
+    cold = []
+    for _ in range(runs):
+        home = Path(tempfile.mkdtemp(dir=base))
+        seconds, report = hook_run(root, model_name, home)
+        cold.append(seconds)
+        print(f"  cold review: {seconds:.1f}s ({report['units']} hunks)", file=sys.stderr, flush=True)
+    cached_s, cached = hook_run(root, model_name, home)
+    return {"changed_lines": diff.changed_lines, "files": len(diff.files), "hunks": cached["units"],
+            "runs": runs, "p50_s": round(percentile(cold, 0.5), 2), "p95_s": round(percentile(cold, 0.95), 2),
+            "all_s": [round(s, 2) for s in cold], "cached_rerun_s": round(cached_s, 2),
+            "cached_units": cached["cached"]}
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.review", description=__doc__.splitlines()[0])
+    parser.add_argument("--model", required=True, help="catalog name of the reviewer model")
+    parser.add_argument("--backend", default="llama_cpp")
+    parser.add_argument("--cases", default="*.yml", help="glob of case files in benchmarks/review/cases")
+    parser.add_argument("--speed-runs", type=int, default=5, help="cold runs of the ~100-line diff (0: skip)")
+    parser.add_argument("--no-quality", action="store_true", help="only the speed runs")
+    parser.add_argument("--json", type=Path, help="also write the results here")
+    args = parser.parse_args(argv)
+    cases = load_cases(args.cases)
+    config = load_config(None, {"reviewer": args.model, "backend": args.backend})
+    provider = make_provider(config)
+    with tempfile.TemporaryDirectory(prefix="codey-review-bench-") as tmp:
+        model = provider.get("reviewer")
+        model.count_tokens("warm up")  # load outside the timed reviews
+        print(f"quality: {len(cases)} cases with {model.name}", file=sys.stderr)
+        result = {"model": model.name, "backend": args.backend, "machine": f"{platform.machine()}, "
+                  f"{os.cpu_count()} CPUs, Python {platform.python_version()}", "date": time.strftime("%Y-%m-%d"),
+                  "load_average": os.getloadavg()[0]}
+        if not args.no_quality:
+            result["quality"] = quality(model, cases, Path(tmp))
+        provider.close()
+        if args.speed_runs:
+            print("speed: ~100 changed lines through `git codey review`", file=sys.stderr)
+            result["speed"] = speed(args.model, cases, args.speed_runs, Path(tmp))
+    q = result.get("quality")
+    if q:
+        print(f"{result['model']}: recall {q['recall']:.0%} ({q['bug_cases']} bugs), false alarms "
+              f"{q['false_alarm_rate']:.0%} ({q['harmless_cases']} harmless), per-diff p50 {q['p50_s']:.1f}s "
+              f"p95 {q['p95_s']:.1f}s")
+    if "speed" in result:
+        s = result["speed"]
+        print(f"  {s['changed_lines']} changed lines in {s['hunks']} hunks: p50 {s['p50_s']:.1f}s p95 {s['p95_s']:.1f}s "
+              f"(cold, {s['runs']} runs); cached rerun {s['cached_rerun_s']:.2f}s")
+    if args.json:
+        args.json.write_text(json.dumps(result, indent=2))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,154 @@
+"""`git codey review`: review the staged diff (or a range) and report findings.
+
+Exit codes: 0 nothing at or above --fail-on, 1 blocking findings, 2 usage or config error,
+3 model or internal error (with --fail-open, the default, model trouble only warns and exits 0).
+"""
+
+from __future__ import annotations
+
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+
+from codey_git.config import load_config
+from codey_git.errors import EXIT_INTERNAL, EXIT_NOT_ACHIEVED, CodeyError, InternalError, TaskFailed, UsageError
+from codey_git.review import fixes, report
+from codey_git.review.diffsource import open_repository
+from codey_git.review.engine import ReviewOutcome, Unreviewed
+from codey_git.review.session import ReviewRequest, read_diff, run_review, verdict
+from codey_git.review.terminal import print_report
+from codey_git.ui import Progress, err_console, out_console, print_json
+
+
+class Format(str, Enum):
+    terminal = "terminal"
+    json = "json"
+    markdown = "markdown"
+    sarif = "sarif"
+
+
+class Severity(str, Enum):
+    critical = "critical"
+    high = "high"
+    medium = "medium"
+    low = "low"
+    info = "info"
+
+
+def _patterns(files: list[str] | None, root: Path) -> list[str]:
+    out = []
+    for item in files or []:
+        for part in filter(None, (p.strip() for p in item.split(","))):
+            full = (Path.cwd() / part).resolve()
+            inside = full == root or root in full.parents
+            out.append(full.relative_to(root).as_posix() if inside and full != root else part)
+    return out
+
+
+def _config(root: Path, fail_on, fail_open, max_seconds):
+    review = {"fail_on": fail_on.value if fail_on else None, "fail_open": fail_open, "max_seconds": max_seconds}
+    review = {k: v for k, v in review.items() if v is not None}
+    return load_config(root, {"review": review} if review else None)
+
+
+def _emit(outcome, fmt: Format, fail_on: str, hook: bool) -> None:
+    if fmt is Format.json:
+        print_json(report.to_json(outcome, fail_on))
+    elif fmt is Format.sarif:
+        print_json(report.to_sarif(outcome, fail_on))
+    elif fmt is Format.markdown:
+        sys.stdout.write(report.to_markdown(outcome, fail_on))
+    else:
+        print_report(err_console if hook else out_console, outcome, fail_on)
+
+
+def _offer_fixes(root: Path, outcome, yes: bool) -> None:
+    patch = fixes.fix_patch(outcome.findings)
+    if not patch:
+        err_console.print("No suggested fixes to apply.")
+        return
+    err_console.print(patch, markup=False, highlight=False)
+    if not yes:
+        if not sys.stdin.isatty():
+            raise UsageError("--fix needs a confirmation; nothing was changed", "Add --yes to apply without asking.")
+        if not typer.confirm("Apply these fixes to your working tree (not the index)?", default=False):
+            err_console.print("Nothing applied.")
+            return
+    fixes.apply_to_worktree(root, patch)
+    err_console.print("Applied to the working tree; review with `git diff`, then `git add` what you keep.")
+
+
+def _review_or_skip(request: ReviewRequest, diff, cfg, progress) -> ReviewOutcome:
+    """The outcome. When the model is missing or crashes, fail_open turns that into an outcome with
+    every file unreviewed (so --format json/sarif still print a report); otherwise exit 3."""
+    try:
+        return run_review(request, diff, cfg, progress)
+    except CodeyError as exc:
+        if exc.exit_code != EXIT_INTERNAL:
+            raise  # the user's mistake (bad config, bad range): always reported
+        failure: BaseException = exc
+    except Exception as exc:  # noqa: BLE001 - ReviewerUnavailable or a crash: fail_open decides
+        failure = exc
+    if not request.fail_open:
+        raise InternalError(f"review failed: {failure}", "Check the reviewer model, or pass --fail-open.") from failure
+    err_console.print(f"[yellow]codey review skipped:[/] {failure} (fail_open: not blocking)", highlight=False)
+    unreviewed = [Unreviewed(f.path, f.hunks[0].new_start, f.hunks[-1].new_start + f.hunks[-1].new_count,
+                             f"review failed: {failure}") for f in diff.files]
+    return ReviewOutcome(diff.description, cfg.reviewer, unreviewed=unreviewed, skipped=list(diff.skipped))
+
+
+def review(
+    range_: Optional[str] = typer.Option(None, "--range", help="Review commits A..B (or A...B from the merge base) instead of the staged changes."),
+    files: Optional[List[str]] = typer.Option(None, "--files", help="Only these paths (repeat, or comma-separated; globs work)."),
+    fmt: Format = typer.Option(Format.terminal, "--format", help="Report format."),
+    json_out: bool = typer.Option(False, "--json", help="Same as --format json."),
+    fail_on: Optional[Severity] = typer.Option(None, "--fail-on", help="Lowest severity that fails (config review.fail_on, default high)."),
+    fail_open: Optional[bool] = typer.Option(None, "--fail-open/--no-fail-open", help="Model missing, timing out or crashing: warn and exit 0 (default) or exit 3."),
+    max_seconds: Optional[float] = typer.Option(None, "--max-seconds", help="Time budget; the rest is reported unreviewed (config review.max_seconds; 0: none)."),
+    fix: bool = typer.Option(False, "--fix", help="Offer the suggested fixes as a patch for the working tree."),
+    yes: bool = typer.Option(False, "--yes", "-y", help="Apply --fix without asking."),
+    no_cache: bool = typer.Option(False, "--no-cache", help="Ask the model even for hunks reviewed before."),
+    hook: bool = typer.Option(False, "--hook", help="Run as the pre-commit hook (staged changes, report on stderr)."),
+) -> None:
+    """Review the staged diff (or --range) and report problems with file, line, severity and a fix."""
+    if hook and (range_ or fix):
+        raise UsageError("--hook reviews the staged changes; it cannot be combined with --range or --fix")
+    fmt = Format.json if json_out else fmt
+    root = Path(open_repository(Path.cwd()).workdir).resolve()
+    cfg = _config(root, fail_on, fail_open, max_seconds)
+    for warning in cfg.warnings:
+        err_console.print(f"[yellow]warning:[/] {warning}")
+    threshold, open_on_failure = cfg.get("review.fail_on"), cfg.get("review.fail_open")
+    request = ReviewRequest(root, range_, _patterns(files, root), threshold, open_on_failure,
+                            float(cfg.get("review.max_seconds") or 0), use_cache=not no_cache)
+    progress = Progress(quiet=hook or fmt is not Format.terminal)
+    diff = read_diff(request)
+    if diff.files:
+        outcome = _review_or_skip(request, diff, cfg, progress)
+    elif fmt is Format.terminal:
+        skipped = f" ({len(diff.skipped)} file(s) skipped: binary, lock, generated or deleted)" if diff.skipped else ""
+        err_console.print(f"codey review: nothing to review in {diff.description}{skipped}.", highlight=False)
+        return
+    else:
+        outcome = ReviewOutcome(diff.description, cfg.reviewer, skipped=list(diff.skipped))
+    _emit(outcome, fmt, threshold, hook)
+    if not outcome.complete and open_on_failure:
+        err_console.print(f"[yellow]warning:[/] {len(outcome.unreviewed)} hunk(s) not reviewed (fail_open: not blocking)")
+    if fix:
+        _offer_fixes(root, outcome, yes)
+    code = verdict(outcome, threshold, open_on_failure)
+    if code == EXIT_NOT_ACHIEVED:
+        raise TaskFailed(f"{len(outcome.blocking(threshold))} finding(s) at or above {threshold}" +
+                         ("; commit blocked" if hook else ""),
+                         "Fix them and stage again, or skip the check once with `git commit --no-verify`."
+                         if hook else None)
+    if code == EXIT_INTERNAL:
+        raise InternalError(f"{len(outcome.unreviewed)} hunk(s) were not reviewed and fail_open is off",
+                            "Raise --max-seconds, or check the reviewer model.")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("review")(review)

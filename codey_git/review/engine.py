@@ -1,0 +1,194 @@
+"""Reviewing a diff with a model, unit by unit, within a time budget.
+
+Each unit is looked up in the cache first; otherwise the model is asked with the review JSON
+schema. Findings that point outside the lines the diff touches are dropped. When the budget runs
+out the remaining units are reported as unreviewed rather than waited for.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import PurePosixPath
+from typing import Callable
+
+from codey_git.models.base import Model, NoResponse
+from codey_git.review.cache import ReviewCache
+from codey_git.review.cosmetic import is_cosmetic
+from codey_git.review.diffsource import DiffSet
+from codey_git.review.findings import REVIEW_SCHEMA, Finding, at_or_above, parse_model_findings, severity_rank
+from codey_git.review.prompt import RESPONSE_TOKENS, SYSTEM, review_messages
+from codey_git.review.suggestions import suggestion_diff
+from codey_git.review.units import ReviewUnit, make_units
+
+MAX_UNIT_TOKENS = 1500  # a bigger unit is split: small models lose track in long hunks
+BATCH_TOKENS = 700  # hunks of one file asked together up to this size
+MAX_MODEL_FAILURES = 2  # after this many failed calls in a row the model is not asked again
+
+
+class _OutOfTime(Exception):
+    pass
+
+
+@dataclass
+class Unreviewed:
+    file: str
+    start: int
+    end: int
+    reason: str
+
+    def to_dict(self) -> dict:
+        return {"file": self.file, "start": self.start, "end": self.end, "reason": self.reason}
+
+
+@dataclass
+class ReviewOutcome:
+    source: str
+    model: str
+    findings: list[Finding] = field(default_factory=list)
+    units: int = 0
+    reviewed: int = 0
+    cached: int = 0
+    unreviewed: list[Unreviewed] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+    dropped: int = 0  # findings pointing at lines or files outside the diff
+    seconds: float = 0.0
+
+    def blocking(self, fail_on: str) -> list[Finding]:
+        return [f for f in self.findings if at_or_above(f.severity, fail_on)]
+
+    @property
+    def complete(self) -> bool:
+        return not self.unreviewed
+
+
+def _resolve_file(name: str, file: str, touched: dict[str, set[int]]) -> str | None:
+    clean = name.strip().removeprefix("./")
+    for prefix in ("a/", "b/"):
+        if clean.startswith(prefix) and clean[2:] in touched:
+            clean = clean[2:]
+    if not clean or clean == file or clean == PurePosixPath(file).name:
+        return file
+    return clean if clean in touched else None
+
+
+def _assign(found: list[Finding], batch: list[ReviewUnit], diff: DiffSet,
+            touched: dict[str, set[int]]) -> tuple[list[list[Finding]], int]:
+    """Findings per unit of the batch; those on a line no unit of the batch touches are dropped."""
+    texts = {f.path: f.new_text for f in diff.files}
+    per_unit: list[list[Finding]] = [[] for _ in batch]
+    kept = 0
+    for finding in found:
+        file = _resolve_file(finding.file, batch[0].file, touched)
+        owner = next((i for i, u in enumerate(batch)
+                      if u.file == file and finding.line in u.hunk.touched_lines()), None)
+        if owner is None:
+            continue
+        finding.file = file
+        finding.suggestion = suggestion_diff(file, texts[file], finding.line, finding.suggestion)
+        per_unit[owner].append(finding)
+        kept += 1
+    return per_unit, len(found) - kept
+
+
+def _fits(model: Model) -> Callable[[ReviewUnit], bool]:
+    """Whether a unit's prompt fits the context (with room for the answer) and MAX_UNIT_TOKENS."""
+    room = model.context_size - RESPONSE_TOKENS - len(SYSTEM.encode("utf-8")) - 64
+
+    def fits(unit: ReviewUnit) -> bool:
+        text, limit = unit.render(), min(room, MAX_UNIT_TOKENS)
+        # a token is at least one byte: a short unit fits without loading the tokenizer, so a
+        # review served from the cache never loads the model at all
+        return len(text.encode("utf-8")) <= limit or model.count_tokens(text) <= limit
+
+    return fits
+
+
+def _batches(units: list[ReviewUnit], model: Model, batch_tokens: int) -> list[list[ReviewUnit]]:
+    """Neighbouring units of one file share a model call while they fit in ``batch_tokens``: one
+    call per file instead of one per hunk saves the per-call answer tokens, the dearest part."""
+    batches: list[list[ReviewUnit]] = []
+    size = 0
+    for unit in units:
+        tokens = model.count_tokens(unit.render())
+        if batches and batches[-1][0].file == unit.file and size + tokens <= batch_tokens:
+            batches[-1].append(unit)
+            size += tokens
+        else:
+            batches.append([unit])
+            size = tokens
+    return batches
+
+
+def _ask(model: Model, batch: list[ReviewUnit], deadline: float | None, clock: Callable[[], float]) -> list[Finding]:
+    def stop_when_late(_token: str) -> None:
+        if deadline is not None and clock() > deadline:
+            raise _OutOfTime()
+
+    completion = model.chat(review_messages(batch), purpose="review", max_tokens=RESPONSE_TOKENS,
+                            temperature=0.0, seed=0, json_schema=REVIEW_SCHEMA, on_token=stop_when_late)
+    return parse_model_findings(completion.text)
+
+
+def review_diff(diff: DiffSet, model: Model, *, max_seconds: float = 0, cache: ReviewCache | None = None,
+                progress=None, clock: Callable[[], float] = time.monotonic,
+                batch_tokens: int = BATCH_TOKENS) -> ReviewOutcome:
+    """Review every unit of ``diff``: cached units first, the rest with the model within
+    ``max_seconds`` (0: no budget). Units left over are reported, not waited for."""
+    start = clock()
+    deadline = start + max_seconds if max_seconds and max_seconds > 0 else None
+    cache = cache or ReviewCache(enabled=False)
+    units = make_units(diff, _fits(model))
+    outcome = ReviewOutcome(diff.description, model.name, units=len(units), skipped=list(diff.skipped))
+    touched = diff.touched()
+    pending = []
+    for unit in units:
+        found = [] if is_cosmetic(unit.hunk) else cache.get(unit, model.identity)
+        if found is None:
+            pending.append(unit)
+        else:
+            outcome.cached += 1
+            outcome.reviewed += 1
+            outcome.findings.extend(found)
+    failures = 0
+    for batch in _batches(pending, model, batch_tokens):
+        if deadline is not None and clock() > deadline:
+            reason = f"time budget of {max_seconds:g}s used up"
+        elif failures >= MAX_MODEL_FAILURES:
+            reason = "skipped after repeated model errors"
+        else:
+            try:
+                raw = _ask(model, batch, deadline, clock)
+            except _OutOfTime:
+                reason = f"time budget of {max_seconds:g}s used up"
+            except NoResponse as exc:
+                reason = f"model gave no answer ({exc})"
+            except Exception as exc:  # noqa: BLE001 - a failing model must not crash the commit path
+                failures += 1
+                reason = f"model error: {type(exc).__name__}: {exc}"
+            else:
+                failures = 0
+                per_unit, dropped = _assign(raw, batch, diff, touched)
+                outcome.dropped += dropped
+                for unit, found in zip(batch, per_unit):
+                    cache.put(unit, model.identity, found)
+                    outcome.reviewed += 1
+                    outcome.findings.extend(found)
+                if progress is not None:
+                    progress.info(f"{batch[0].file}: {len(batch)} hunk(s), {sum(map(len, per_unit))} finding(s)")
+                continue
+        outcome.unreviewed.extend(Unreviewed(u.file, u.first_line, u.last_line, reason) for u in batch)
+    outcome.findings = _dedupe(outcome.findings)
+    outcome.seconds = clock() - start
+    return outcome
+
+
+def _dedupe(findings: list[Finding]) -> list[Finding]:
+    seen: set[tuple] = set()
+    out = []
+    for f in sorted(findings, key=lambda f: (f.file, f.line, -severity_rank(f.severity))):
+        key = (f.file, f.line, f.message)
+        if key not in seen:
+            seen.add(key)
+            out.append(f)
+    return out

@@ -1,0 +1,134 @@
+"""What a review finds, the JSON shape the model must answer in, and a defensive parser.
+
+The model is asked for ``{"findings": [{"file", "line", "severity", "category", "message",
+"suggestion"?}]}`` through a JSON schema, but scripted or unconstrained backends hand back raw
+text, so ``parse_model_findings`` accepts fenced JSON, surrounding prose and near-miss values and
+drops whatever it cannot make sense of instead of failing.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import asdict, dataclass
+
+SEVERITIES = ("critical", "high", "medium", "low", "info")  # most severe first
+CATEGORIES = ("bug", "security", "error handling", "performance", "style", "test")
+
+_SEVERITY_ALIASES = {"error": "high", "major": "high", "warning": "medium", "minor": "low",
+                     "moderate": "medium", "note": "info", "blocker": "critical", "severe": "critical"}
+_CATEGORY_ALIASES = {"error-handling": "error handling", "error_handling": "error handling",
+                     "errors": "error handling", "exception": "error handling", "perf": "performance",
+                     "tests": "test", "testing": "test", "correctness": "bug", "logic": "bug",
+                     "vulnerability": "security", "readability": "style", "formatting": "style"}
+
+REVIEW_SCHEMA: dict = {
+    "type": "object",
+    "properties": {
+        "findings": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "file": {"type": "string"},
+                    "line": {"type": "integer"},
+                    "severity": {"type": "string", "enum": list(SEVERITIES)},
+                    "category": {"type": "string", "enum": list(CATEGORIES)},
+                    "message": {"type": "string"},
+                    "suggestion": {"type": "string"},
+                },
+                "required": ["file", "line", "severity", "category", "message"],
+            },
+        },
+    },
+    "required": ["findings"],
+}
+
+
+def severity_rank(severity: str) -> int:
+    """0 for info up to 4 for critical; higher is worse."""
+    return len(SEVERITIES) - 1 - SEVERITIES.index(severity)
+
+
+def at_or_above(severity: str, threshold: str) -> bool:
+    return severity_rank(severity) >= severity_rank(threshold)
+
+
+@dataclass
+class Finding:
+    file: str
+    line: int  # in the new version of the file
+    severity: str
+    category: str
+    message: str
+    suggestion: str | None = None  # a unified diff against the new version, when short
+
+    def to_dict(self) -> dict:
+        data = asdict(self)
+        if data["suggestion"] is None:
+            del data["suggestion"]
+        return data
+
+
+def _json_candidates(text: str) -> list[str]:
+    fenced = re.findall(r"```(?:json)?\s*\n(.*?)```", text, flags=re.S)
+    start, end = text.find("{"), text.rfind("}")
+    whole = [text[start:end + 1]] if 0 <= start < end else []
+    return [*fenced, *whole, text]
+
+
+def _load_json(text: str):
+    for candidate in _json_candidates(text.strip()):
+        try:
+            return json.loads(candidate)
+        except (json.JSONDecodeError, ValueError):
+            continue
+    return None
+
+
+def _normalise(value: object, allowed: tuple, aliases: dict) -> str | None:
+    if not isinstance(value, str):
+        return None
+    word = value.strip().lower()
+    word = aliases.get(word, word)
+    return word if word in allowed else None
+
+
+def _as_line(value: object) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str):
+        match = re.search(r"\d+", value)
+        return int(match.group()) if match else None
+    return None
+
+
+def parse_model_findings(text: str) -> list[Finding]:
+    """Findings from a model answer; items that lack a file, line, severity or message are dropped."""
+    data = _load_json(text)
+    if isinstance(data, dict):
+        items = data.get("findings", [])
+    elif isinstance(data, list):
+        items = data
+    else:
+        return []
+    findings = []
+    for item in items if isinstance(items, list) else []:
+        if not isinstance(item, dict):
+            continue
+        line = _as_line(item.get("line"))
+        severity = _normalise(item.get("severity"), SEVERITIES, _SEVERITY_ALIASES)
+        category = _normalise(item.get("category"), CATEGORIES, _CATEGORY_ALIASES) or "bug"
+        message = item.get("message")
+        file = item.get("file")
+        if line is None or severity is None or not isinstance(message, str) or not message.strip():
+            continue
+        suggestion = item.get("suggestion")
+        findings.append(Finding(
+            file=file.strip() if isinstance(file, str) else "",
+            line=line, severity=severity, category=category, message=message.strip(),
+            suggestion=suggestion if isinstance(suggestion, str) and suggestion.strip() else None,
+        ))
+    return findings

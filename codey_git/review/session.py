@@ -1,0 +1,70 @@
+"""One review from start to verdict, without the CLI: read the diff, load the reviewer, review,
+and decide the exit code. Failures of the model (missing, timing out, crashing) are separated from
+the user's mistakes so that ``fail_open`` can turn only the former into a warning."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from codey_git.errors import EXIT_INTERNAL, EXIT_NOT_ACHIEVED, EXIT_OK, CodeyError, ModelError
+from codey_git.models.backends import make_provider
+from codey_git.review.cache import ReviewCache
+from codey_git.review.diffsource import DiffSet, range_diff, staged_diff
+from codey_git.review.engine import ReviewOutcome, review_diff
+
+
+class ReviewerUnavailable(Exception):
+    """The reviewer model could not be loaded or crashed: fail_open decides what that means."""
+
+
+@dataclass
+class ReviewRequest:
+    root: Path
+    range: str | None = None
+    files: list[str] = field(default_factory=list)
+    fail_on: str = "high"
+    fail_open: bool = True
+    max_seconds: float = 30
+    use_cache: bool = True
+
+
+def read_diff(request: ReviewRequest) -> DiffSet:
+    if request.range:
+        return range_diff(request.root, request.range, request.files)
+    return staged_diff(request.root, request.files)
+
+
+def run_review(request: ReviewRequest, diff: DiffSet, config, progress) -> ReviewOutcome:
+    """Review ``diff`` with the configured reviewer. Raises ReviewerUnavailable for model trouble;
+    config mistakes (an unknown backend, a missing script file) stay CodeyErrors."""
+    try:
+        provider = make_provider(config, progress)
+    except ModelError as exc:
+        raise ReviewerUnavailable(str(exc)) from exc
+    except CodeyError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - e.g. the inference library is not installed
+        raise ReviewerUnavailable(f"cannot start the {config.backend} backend: {type(exc).__name__}: {exc}") from exc
+    try:
+        try:
+            model = provider.get("reviewer")
+        except ModelError as exc:
+            raise ReviewerUnavailable(str(exc)) from exc
+        except CodeyError:
+            raise
+        except Exception as exc:  # noqa: BLE001
+            raise ReviewerUnavailable(f"cannot load the reviewer model: {type(exc).__name__}: {exc}") from exc
+        cache = ReviewCache(enabled=request.use_cache)
+        return review_diff(diff, model, max_seconds=request.max_seconds, cache=cache, progress=progress)
+    finally:
+        provider.close()
+
+
+def verdict(outcome: ReviewOutcome, fail_on: str, fail_open: bool) -> int:
+    """0: nothing blocking; 1: blocking findings; 3: parts unreviewed and fail_open is off."""
+    if outcome.blocking(fail_on):
+        return EXIT_NOT_ACHIEVED
+    if not outcome.complete and not fail_open:
+        return EXIT_INTERNAL
+    return EXIT_OK

@@ -1,0 +1,21 @@
+"""The review benchmark's cases are usable: each bug line is one the staged diff touches."""
+
+from conftest import git
+
+from benchmarks.review.cases import load_cases
+from codey_git.review.diffsource import staged_diff
+
+
+def test_cases_cover_bugs_and_harmless_changes():
+    cases = load_cases()
+    assert len(cases) >= 30
+    assert sum(c.is_bug for c in cases) >= 15 and sum(not c.is_bug for c in cases) >= 10
+
+
+def test_every_bug_line_is_touched_by_its_diff(make_repo):
+    for case in [c for c in load_cases() if c.is_bug]:
+        root = make_repo({case.file: case.before}, name=case.name)
+        (root / case.file).write_text(case.after)
+        git(root, "add", "-A")
+        touched = staged_diff(root).touched()[case.file]
+        assert case.bug_lines & touched, case.name
