@@ -8,6 +8,7 @@ second candidate that shares the prompt prefix only evaluates the new suffix
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import threading
 import time
@@ -111,7 +112,10 @@ class LlamaCppProvider:
         with self._lock:
             model = self._models.get(name)
             if model is None:
-                import_llama()  # a missing or broken install is reported before any download
+                # a missing install is reported before any download; the (slow) import itself
+                # waits for the first load, so a fully cached review never pays for it
+                if importlib.util.find_spec("llama_cpp") is None:
+                    import_llama()
                 ready = ensure_model(self.registry, name, yes=self.yes, progress=self.progress,
                                      confirm=self.confirm)
                 n_ctx = context_for(ready.entry, ready.path, self.config.get("context_size"))
