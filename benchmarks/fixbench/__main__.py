@@ -27,6 +27,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     p.add_argument("--tasks", help="comma-separated task names (default: all)")
     p.add_argument("--jobs", type=int, default=1, help="tasks run in parallel (default 1)")
     p.add_argument("--max-seconds", type=float, help="engine time budget per task (CODEY_MAX_SECONDS)")
+    p.add_argument("--candidates", type=int, help="edits sampled per attempt (CODEY_CANDIDATES)")
     p.add_argument("--edit-format", help="CODEY_EDIT_FORMAT (auto, diff, search_replace, function)")
     p.add_argument("--backend", help="CODEY_BACKEND; `scripted` replays each task's scripted.yml")
     p.add_argument("--timeout", type=float, help=f"hard limit per task in seconds (default "
@@ -72,7 +73,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     timeout = args.timeout or (args.max_seconds + 300 if args.max_seconds else DEFAULT_TIMEOUT_S)
     opts = RunOptions(model=args.model, python=args.python, backend=args.backend, edit_format=args.edit_format,
-                      max_seconds=args.max_seconds, timeout_s=timeout, models_dir=args.models_dir, keep=args.keep)
+                      max_seconds=args.max_seconds, candidates=args.candidates, timeout_s=timeout, models_dir=args.models_dir, keep=args.keep)
     rows = []
     with ThreadPoolExecutor(max_workers=args.jobs) as pool:
         futures = {pool.submit(run_task, t, opts): t for t in tasks}

@@ -36,6 +36,7 @@ class RunOptions:
     backend: str | None = None
     edit_format: str | None = None
     max_seconds: float | None = None
+    candidates: int | None = None
     timeout_s: float = DEFAULT_TIMEOUT_S
     models_dir: str | None = None
     keep: bool = False
@@ -60,6 +61,8 @@ def engine_env(task: Task, opts: RunOptions, home: Path) -> dict[str, str]:
         env["CODEY_EDIT_FORMAT"] = opts.edit_format
     if opts.max_seconds:
         env["CODEY_MAX_SECONDS"] = str(opts.max_seconds)
+    if opts.candidates:
+        env["CODEY_CANDIDATES"] = str(opts.candidates)
     return env
 
 
