@@ -7,7 +7,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Callable
 
-from codey_git.edits import EditRejected, parse_and_apply
+from codey_git.edits import EditRejected, EmptyEdit, PathNotAllowed, UnsafeEdit, parse_and_apply
 from codey_git.engine import context as ctx
 from codey_git.engine.codeview import build_messages
 from codey_git.engine.gate import step_passed
@@ -111,7 +111,10 @@ class StepRunner:
                                      focus_symbol=focus_symbol,
                                      allowed=None if allow_tests else (lambda p: not ctx.is_test_file(p)))
         except EditRejected as exc:
-            record.well_formed = not type(exc).__name__ in ("NoEditFound", "EditTooLarge", "EmptyEdit")
+            # well-formed: the answer held an edit in a known format that applies to the files,
+            # even if it changes nothing or touches a path it may not; malformed: no edit, or one
+            # that does not apply (hunk mismatch, unknown function, too large)
+            record.well_formed = isinstance(exc, (EmptyEdit, PathNotAllowed, UnsafeEdit))
             record.reason = exc.reason if hasattr(exc, "reason") else str(exc)
             self.progress.info(f"edit rejected: {record.reason}")
             self._feedback = getattr(exc, "feedback", None) or feedback_text(record.reason, "", None)
