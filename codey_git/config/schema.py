@@ -41,7 +41,7 @@ SCHEMA: dict[str, Field | dict[str, Field]] = {
     "test_command": Field(str, "python -m pytest -q", "Command that runs the tests, in the scratch worktree."),
     "test_timeout": Field((int, float), 300, "Seconds before a test run is killed (whole process group)."),
     "attempts": Field(int, 3, "Edit attempts per step before the step fails."),
-    "candidates": Field(int, 1, "Edits sampled per attempt; the first that passes is kept."),
+    "candidates": Field(int, 2, "Edits sampled per attempt; the first that passes is kept."),
     "edit_format": Field(str, "auto", "How the coder writes edits.",
                          choices=("auto", "diff", "search_replace", "function")),
     "max_seconds": Field((int, float), 0, "Time budget per task in seconds (0: none)."),
