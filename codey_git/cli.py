@@ -61,7 +61,7 @@ def main(argv: list[str] | None = None) -> None:
     argv = rewrite_free_text(argv, app)
     try:
         result = app(args=argv, prog_name="git codey", standalone_mode=False)
-    except SystemExit as exc:
+    except SystemExit:
         raise
     except BaseException as exc:  # noqa: BLE001 - this is the one handler
         code = _click_exit(exc)

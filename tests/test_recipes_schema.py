@@ -1,6 +1,5 @@
 """Recipe validation: a bad recipe is refused with file, line and field, and nothing runs."""
 
-from pathlib import Path
 
 import pytest
 

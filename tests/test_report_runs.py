@@ -1,7 +1,6 @@
 """`git codey report`: best results first, one-line failure reasons, md and json, --since."""
 
 import json
-import os
 import time
 
 from codey_git.gitrepo import open_repo

@@ -4,7 +4,6 @@
 import json
 
 import pygit2
-import pytest
 
 from conftest import git
 from codey_git.config import load_config

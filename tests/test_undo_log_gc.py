@@ -1,7 +1,6 @@
 """undo, log and gc on real repos."""
 
 import json
-import os
 import subprocess
 
 from conftest import git

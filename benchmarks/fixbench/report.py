@@ -13,6 +13,7 @@ from pathlib import Path
 import psutil
 
 from benchmarks.fixbench.taskset import CATEGORIES, REQUEST_STYLES
+from benchmarks.machine import cpu_name
 
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
 DOCS_FILE = Path(__file__).resolve().parents[2] / "docs" / "benchmarks.md"
@@ -20,14 +21,7 @@ DOCS_HEADING = "## Fix rate (fixbench)"
 
 
 def machine_info() -> dict:
-    cpu = platform.processor() or platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
+    cpu = cpu_name()
     usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     return {"cpu": cpu, "cores": usable, "logical_cpus": os.cpu_count(),
             "ram_gb": round(psutil.virtual_memory().total / 2**30, 1),

@@ -10,6 +10,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from benchmarks.machine import cpu_name, load_average
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -67,17 +69,6 @@ def end_to_end(runs: int) -> dict:
 
 
 def machine() -> dict:
-    cpu = platform.processor() or platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    try:
-        load = os.getloadavg()[0]
-    except OSError:
-        load = float("nan")
+    cpu, load = cpu_name(), load_average()
     return {"cpu": cpu, "cores": os.cpu_count(), "python": platform.python_version(),
             "date": time.strftime("%Y-%m-%d"), "load": load}

@@ -70,7 +70,7 @@ def _windows(source: str, lines: list[int], margin: int = 2) -> str | None:
     out = []
     for s, e in merged:
         if s > 1:
-            out.append(f"# ... (lines 1-{s - 1} not shown)" if not out else f"# ... (lines not shown)")
+            out.append(f"# ... (lines 1-{s - 1} not shown)" if not out else "# ... (lines not shown)")
         out.extend(src[s - 1:e])
     if merged[-1][1] < len(src):
         out.append(f"# ... (lines {merged[-1][1] + 1}-{len(src)} not shown)")
