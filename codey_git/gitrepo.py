@@ -59,7 +59,6 @@ def open_repo(path: str | Path | None = None, *, need_commit: bool = True, need_
     if repo.workdir is None:
         raise RepoStateError("this repository has no working tree")
     git_dir = Path(repo.path).resolve()
-    common = Path(getattr(repo, "commondir", None) or repo.path)
     common = _common_dir(git_dir)
     info = Repo(repo=repo, root=Path(repo.workdir).resolve(), git_dir=git_dir, common_dir=common)
     if need_commit and repo.head_is_unborn:

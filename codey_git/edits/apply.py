@@ -140,3 +140,15 @@ def _mismatch(doc: Doc, hunk: Hunk, label: str, name: str) -> str:
     parts.append(f"The closest real lines of {label} are:")
     parts.append(closest_lines(doc.lines, hunk.old, hint))
     return "\n".join(parts)
+
+
+def apply_to_file(ws, path: str, text: str, hunks: list[Hunk], total: FileOutcome, **options) -> None:
+    """Apply ``hunks`` to ``text`` (the file at ``path``), add the result to ``outcome_into``,
+    and write the new text to the workspace only when every hunk applied."""
+    doc = Doc.from_text(text)
+    outcome = apply_hunks(doc, hunks, path, **options)
+    total.failed += outcome.failed
+    total.applied += outcome.applied
+    total.notes += outcome.notes
+    if not outcome.failed:
+        ws.write(path, doc.to_text())

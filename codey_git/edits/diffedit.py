@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from .apply import Failure, apply_hunks
+from .apply import Failure, FileOutcome, apply_to_file
 from .feedback import rejection
-from .text import Doc
 from .udiff import FilePatch, parse_diff
 from .workspace import Workspace
 
@@ -25,9 +24,8 @@ def read_patches(diffs: list[tuple[str, str | None]], focus: str | None) -> tupl
 
 def apply_patches(ws: Workspace, patches: list[FilePatch]) -> list[str]:
     targets = [_target(ws, patch) for patch in patches]  # every path is checked before any work
-    failed: list[Failure] = []
-    applied: list[str] = []
-    notes: list[str] = []
+    total = FileOutcome()
+    failed, applied = total.failed, total.applied
     for patch, (kind, path) in zip(patches, targets):
         if kind == "failed":
             failed.append(Failure(path))
@@ -37,16 +35,10 @@ def apply_patches(ws: Workspace, patches: list[FilePatch]) -> list[str]:
             ws.write(path, None)
             applied.append(f"deletion of {path}")
         else:
-            doc = Doc.from_text(ws.current(path) or "")
-            outcome = apply_hunks(doc, patch.hunks, path)
-            failed += outcome.failed
-            applied += outcome.applied
-            notes += outcome.notes
-            if not outcome.failed:
-                ws.write(path, doc.to_text())
+            apply_to_file(ws, path, ws.current(path) or "", patch.hunks, total)
     if failed:
         raise rejection(failed, applied, RESEND)
-    return notes
+    return total.notes
 
 
 def _target(ws: Workspace, patch: FilePatch) -> tuple[str, str]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .apply import Failure, apply_hunks
+from .apply import Failure, FileOutcome, apply_to_file
 from .errors import NoEditFound
 from .extract import Exists, path_from_line
 from .feedback import rejection
@@ -18,9 +18,8 @@ RESEND = ("Resend all SEARCH/REPLACE blocks. Each SEARCH section must copy the c
 def apply_search_replace(ws: Workspace, answer: str, focus: str | None, exists: Exists) -> list[str]:
     blocks = find_blocks(answer, lambda line: path_from_line(line, exists))
     paths = [_path(block, number, focus) for number, block in enumerate(blocks, 1)]
-    failed: list[Failure] = []
-    applied: list[str] = []
-    notes: list[str] = []
+    total = FileOutcome()
+    failed, applied, notes = total.failed, total.applied, total.notes
     for number, (block, path) in enumerate(zip(blocks, paths), 1):
         name = f"SEARCH block {number}"
         current = ws.current(path)
@@ -32,13 +31,7 @@ def apply_search_replace(ws: Workspace, answer: str, focus: str | None, exists: 
             failed.append(Failure(f"{name} is for {path}, which does not exist. To create a file, "
                                   "leave the SEARCH section empty."))
             continue
-        doc = Doc.from_text(current)
-        outcome = apply_hunks(doc, [as_hunk(block)], path, unique=True, noun=name)
-        failed += outcome.failed
-        applied += outcome.applied
-        notes += outcome.notes
-        if not outcome.failed:
-            ws.write(path, doc.to_text())
+        apply_to_file(ws, path, current, [as_hunk(block)], total, unique=True, noun=name)
     if failed:
         raise rejection(failed, applied, RESEND)
     return notes
