@@ -145,3 +145,18 @@ def test_test_file_mentioned_in_prose_does_not_capture_the_block():
     answer = python("def perimeter(r):\n    return 0\n", before="This makes tests/test_shapes.py pass:")
     result = apply(answer, files, focus_file="shapes.py")
     assert list(result.changes) == ["shapes.py"]
+
+
+def test_echoed_test_function_after_the_fix_is_left_out():
+    answer = python("def perimeter(r):\n    return 0\n\n\ndef test_perimeter():\n    assert perimeter(1) == 0\n")
+    result = apply(answer, focus_file="shapes.py", focus_symbol="perimeter")
+    text = result.changes["shapes.py"]
+    assert text.endswith("def perimeter(r):\n    return 0\n")
+    assert "test_perimeter" not in text
+    assert any("ignored test_perimeter" in note for note in result.notes)
+
+
+def test_a_block_of_only_test_functions_is_not_an_edit():
+    with pytest.raises(HunkMismatch):
+        apply(python("def test_perimeter():\n    assert perimeter(1) == 0\n"), focus_file="shapes.py",
+              focus_symbol="perimeter")

@@ -37,6 +37,11 @@ def test_real_model_fix_lands_tested_commit_or_changes_nothing(make_repo, codey)
     assert result["model"] == "smollm2-135m"
     assert result["tokens"]["generated_tokens"] > 0
     assert all(c["load_ms"] >= 0 and c["prompt_tokens"] > 0 for c in result["calls"])
+    # the function format's grammar: a one-line note, then exactly one python block, nothing after
+    for attempt in result["attempts"]:
+        assert attempt["answer"].startswith("Bug: "), attempt["answer"]
+        assert attempt["answer"].count("```python\n") == 1, attempt["answer"]
+        assert "```" not in attempt["answer"].split("```python\n", 1)[1].rstrip("`"), attempt["answer"]
     if result["status"] == "landed":
         tests = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"], cwd=root,
                                capture_output=True, text=True)

@@ -33,6 +33,12 @@ def _median(values) -> float | None:
     return round(statistics.median(values), 2) if values else None
 
 
+def _share(rows: list[dict], key: str) -> float | None:
+    """Share of tasks whose greedy first candidate was well-formed / passed."""
+    firsts = [r["first_try"] for r in rows if isinstance(r.get("first_try"), dict)]
+    return round(sum(bool(f.get(key)) for f in firsts) / len(firsts), 3) if firsts else None
+
+
 def summarize(rows: list[dict]) -> dict:
     n = len(rows)
     fixed = sum(bool(r.get("fixed")) for r in rows)
@@ -57,6 +63,9 @@ def summarize(rows: list[dict]) -> dict:
         "median_prompt_tokens": _median(r.get("prompt_tokens") for r in rows),
         "median_generated_tokens": _median(r.get("generated_tokens") for r in rows),
         "max_peak_rss_mb": max(rss) if rss else None,
+        "first_try_well_formed_rate": _share(rows, "well_formed"),
+        "first_try_fix_rate": _share(rows, "passed"),
+        "median_accepted_edit_tokens": _median(r.get("accepted_generated_tokens") for r in rows),
         "errors": sum(1 for r in rows if r.get("error")),
         "by_category": breakdown("category", CATEGORIES),
         "by_request_style": breakdown("request_style", REQUEST_STYLES),

@@ -7,12 +7,14 @@ re-run in a clean clone of the resulting HEAD, and a change to any test file fai
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import shutil
 import sys
 import tempfile
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -37,9 +39,25 @@ class RunOptions:
     edit_format: str | None = None
     max_seconds: float | None = None
     candidates: int | None = None
+    attempts: int | None = None
+    lock: str | None = None
     timeout_s: float = DEFAULT_TIMEOUT_S
     models_dir: str | None = None
     keep: bool = False
+
+
+@contextmanager
+def cpu_lock(path: str | None):
+    """Hold a shared flock on PATH while a task runs, so a timing run elsewhere can wait for quiet."""
+    if not path:
+        yield
+        return
+    with open(path, "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_SH)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def engine_env(task: Task, opts: RunOptions, home: Path) -> dict[str, str]:
@@ -63,6 +81,8 @@ def engine_env(task: Task, opts: RunOptions, home: Path) -> dict[str, str]:
         env["CODEY_MAX_SECONDS"] = str(opts.max_seconds)
     if opts.candidates:
         env["CODEY_CANDIDATES"] = str(opts.candidates)
+    if opts.attempts:
+        env["CODEY_ATTEMPTS"] = str(opts.attempts)
     return env
 
 
@@ -94,7 +114,30 @@ def attempt_counts(result: dict) -> dict:
         "malformed": sum(a.get("well_formed") is False for a in attempts),
         "applied": sum(a.get("applied") is True for a in attempts),
         "formats": sorted({str(a["format"]) for a in attempts if a.get("format")}),
+        "first_try": first_try(attempts),
+        "accepted_generated_tokens": accepted_tokens(result),
+        "malformed_answers": [{"reason": a.get("reason"), "answer": (a.get("answer") or "")[:MALFORMED_CHARS]}
+                              for a in attempts if a.get("well_formed") is False],
     }
+
+
+MALFORMED_CHARS = 1500
+
+
+def first_try(attempts: list[dict]) -> dict | None:
+    """The greedy first candidate alone: what one try in this edit format gives."""
+    first = next((a for a in attempts if a.get("attempt") == 1 and a.get("candidate", 1) == 1), None)
+    if first is None:
+        return None
+    return {"well_formed": first.get("well_formed") is True, "passed": first.get("passed") is True}
+
+
+def accepted_tokens(result: dict) -> int | None:
+    """Generated tokens of the edit call whose edit passed (the last edit call of a fixed task)."""
+    if result.get("status") not in ("landed", "committed"):
+        return None
+    edits = [c for c in result.get("calls") or [] if isinstance(c, dict) and c.get("purpose") == "edit"]
+    return _num(edits[-1].get("generated_tokens")) if edits else None
 
 
 def judge(repo: Path, base: str, result: dict, python: str, work: Path) -> dict:
@@ -124,9 +167,10 @@ def run_task(task: Task, opts: RunOptions) -> dict:
         repo = copy_repo(task, tmp / "repo")
         base = init_repo(repo)
         argv = [opts.python, "-m", "codey_git", "fix", task.request, "--json", "--yes"]
-        start = time.monotonic()
-        proc = run(argv, cwd=repo, env=engine_env(task, opts, tmp / "home"), timeout=opts.timeout_s)
-        row["wall_s"] = round(time.monotonic() - start, 2)
+        with cpu_lock(opts.lock):
+            start = time.monotonic()
+            proc = run(argv, cwd=repo, env=engine_env(task, opts, tmp / "home"), timeout=opts.timeout_s)
+            row["wall_s"] = round(time.monotonic() - start, 2)
         result = parse_result(proc.stdout)
         tokens = result.get("tokens") if isinstance(result.get("tokens"), dict) else {}
         timings = result.get("timings") if isinstance(result.get("timings"), dict) else {}

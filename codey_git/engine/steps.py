@@ -9,10 +9,11 @@ from typing import Callable
 
 from codey_git.edits import EditRejected, EmptyEdit, PathNotAllowed, UnsafeEdit, parse_and_apply
 from codey_git.engine import context as ctx
+from codey_git.engine.answer_shape import answer_grammar
 from codey_git.engine.codeview import build_messages
 from codey_git.engine.gate import step_passed
 from codey_git.engine.prompts import feedback_text
-from codey_git.engine.task import AttemptRecord, Step, Task
+from codey_git.engine.task import ANSWER_CHARS, AttemptRecord, Step, Task
 from codey_git.engine.worktrees import Worktree
 from codey_git.models.base import Model, NoResponse
 from codey_git.testrun import TestRun, run_tests, trim_output
@@ -97,12 +98,15 @@ class StepRunner:
         try:
             completion = self.coder.chat(messages, purpose="edit", max_tokens=int(self.config.max_tokens),
                                          temperature=temperature, seed=record.attempt * 100 + candidate,
+                                         grammar=answer_grammar(record.format or "",
+                                                                bool(self.config.get("constrain_answers"))),
                                          on_token=self.progress.token)
         except NoResponse as exc:
             record.reason = str(exc)
             self._feedback = None
             return False
         s = completion.stats
+        record.answer = completion.text[:ANSWER_CHARS]
         self.progress.token("\n")
         self.progress.info(f"{s.generated_tokens} tokens" + (f" at {s.gen_tok_s:.1f} tok/s" if s.gen_tok_s else ""))
         try:

@@ -41,6 +41,10 @@ class AttemptRecord:
     reason: str | None = None  # one line: why it was rejected or failed
     diff: str | None = None
     seconds: float = 0.0
+    answer: str | None = None  # what the model wrote, cut at ANSWER_CHARS (to see why an edit failed)
+
+
+ANSWER_CHARS = 4000
 
 
 @dataclass
