@@ -19,3 +19,14 @@ def test_every_bug_line_is_touched_by_its_diff(make_repo):
         git(root, "add", "-A")
         touched = staged_diff(root).touched()[case.file]
         assert case.bug_lines & touched, case.name
+
+
+def test_no_bug_case_is_hidden_by_the_harmless_rules(make_repo):
+    from codey_git.review.harmless import harmless_reason
+
+    for case in [c for c in load_cases() if c.is_bug]:
+        root = make_repo({case.file: case.before}, name=case.name)
+        (root / case.file).write_text(case.after)
+        git(root, "add", "-A")
+        [file] = staged_diff(root).files
+        assert all(harmless_reason(h, file) is None for h in file.hunks), case.name

@@ -47,3 +47,13 @@ def test_model_written_diff_gets_headers_and_no_op_suggestion_is_dropped():
     assert diff == "--- a/m.py\n+++ b/m.py\n@@ -1,2 +1,2 @@\n a\n-b\n+c\n"
     assert suggestion_diff("m.py", "a\n    b\n", 2, "b") is None
     assert suggestion_diff("m.py", "a\nb\n", 9, "c") is None
+
+
+def test_severity_is_capped_for_style_remarks_and_test_files():
+    from codey_git.review.findings import calibrated
+
+    assert calibrated("critical", "style") == "low"
+    assert calibrated("high", "bug", "tests/test_money.py") == "medium"
+    assert calibrated("high", "bug", "src/app.test.js") == "medium"
+    assert calibrated("critical", "security", "app/contest.py") == "critical"  # not a test file
+    assert calibrated("low", "bug", "tests/test_money.py") == "low"

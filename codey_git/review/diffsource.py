@@ -66,6 +66,7 @@ class FileDiff:
     status: str  # added, modified, renamed, copied
     new_text: str
     hunks: list[Hunk]
+    old_text: str = ""  # empty for an added file
 
 
 @dataclass
@@ -190,7 +191,8 @@ def _collect(repo: pygit2.Repository, diff: pygit2.Diff, description: str, patte
         if hunks:
             status = {pygit2.enums.DeltaStatus.ADDED: "added", pygit2.enums.DeltaStatus.RENAMED: "renamed",
                       pygit2.enums.DeltaStatus.COPIED: "copied"}.get(delta.status, "modified")
-            result.files.append(FileDiff(path, status, text, hunks))
+            old_text = "" if status == "added" else _blob_text(repo, delta.old_file.id)
+            result.files.append(FileDiff(path, status, text, hunks, old_text))
     return result
 
 

@@ -1,8 +1,9 @@
 """Reviewing a diff with a model, unit by unit, within a time budget.
 
-Each unit is looked up in the cache first; otherwise the model is asked with the review JSON
-schema. Findings that point outside the lines the diff touches are dropped. When the budget runs
-out the remaining units are reported as unreviewed rather than waited for.
+Units that cannot change behaviour (``harmless``) are not reviewed by the model. Each other unit is
+looked up in the cache first; otherwise the model is asked with a JSON schema that only admits the
+lines the call's hunks touch; findings that still point outside them are dropped. When the budget
+runs out the remaining units are reported as unreviewed rather than waited for.
 """
 
 from __future__ import annotations
@@ -14,9 +15,10 @@ from typing import Callable
 
 from codey_git.models.base import Model, NoResponse
 from codey_git.review.cache import ReviewCache
-from codey_git.review.cosmetic import is_cosmetic
 from codey_git.review.diffsource import DiffSet
-from codey_git.review.findings import REVIEW_SCHEMA, Finding, at_or_above, parse_model_findings, severity_rank
+from codey_git.review.findings import (Finding, at_or_above, calibrated, parse_model_findings, review_schema,
+                                       severity_rank)
+from codey_git.review.harmless import harmless_reason
 from codey_git.review.prompt import RESPONSE_TOKENS, SYSTEM, review_messages
 from codey_git.review.suggestions import suggestion_diff
 from codey_git.review.units import ReviewUnit, make_units
@@ -52,6 +54,7 @@ class ReviewOutcome:
     unreviewed: list[Unreviewed] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)
     dropped: int = 0  # findings pointing at lines or files outside the diff
+    harmless: int = 0  # units recognised as keeping behaviour, not sent to the model
     seconds: float = 0.0
 
     def blocking(self, fail_on: str) -> list[Finding]:
@@ -85,6 +88,7 @@ def _assign(found: list[Finding], batch: list[ReviewUnit], diff: DiffSet,
         if owner is None:
             continue
         finding.file = file
+        finding.severity = calibrated(finding.severity, finding.category, file)
         finding.suggestion = suggestion_diff(file, texts[file], finding.line, finding.suggestion)
         per_unit[owner].append(finding)
         kept += 1
@@ -125,8 +129,10 @@ def _ask(model: Model, batch: list[ReviewUnit], deadline: float | None, clock: C
         if deadline is not None and clock() > deadline:
             raise _OutOfTime()
 
+    lines = [n for unit in batch for n in unit.hunk.touched_lines()]
+    schema = review_schema(sorted({unit.file for unit in batch}), lines)
     completion = model.chat(review_messages(batch), purpose="review", max_tokens=RESPONSE_TOKENS,
-                            temperature=0.0, seed=0, json_schema=REVIEW_SCHEMA, on_token=stop_when_late)
+                            temperature=0.0, seed=0, json_schema=schema, on_token=stop_when_late)
     return parse_model_findings(completion.text)
 
 
@@ -141,9 +147,14 @@ def review_diff(diff: DiffSet, model: Model, *, max_seconds: float = 0, cache: R
     units = make_units(diff, _fits(model))
     outcome = ReviewOutcome(diff.description, model.name, units=len(units), skipped=list(diff.skipped))
     touched = diff.touched()
+    files = {f.path: f for f in diff.files}
     pending = []
     for unit in units:
-        found = [] if is_cosmetic(unit.hunk) else cache.get(unit, model.identity)
+        if harmless_reason(unit.hunk, files.get(unit.file)) is not None:
+            outcome.harmless += 1
+            outcome.reviewed += 1
+            continue
+        found = cache.get(unit, model.identity)
         if found is None:
             pending.append(unit)
         else:

@@ -22,27 +22,38 @@ _CATEGORY_ALIASES = {"error-handling": "error handling", "error_handling": "erro
                      "tests": "test", "testing": "test", "correctness": "bug", "logic": "bug",
                      "vulnerability": "security", "readability": "style", "formatting": "style"}
 
-REVIEW_SCHEMA: dict = {
-    "type": "object",
-    "properties": {
-        "findings": {
+MESSAGE_CHARS = 120  # one short sentence: answer tokens are the slowest part of a review
+SUGGESTION_CHARS = 120  # one corrected line; longer fixes are left to the reader
+MAX_FINDINGS_PER_CALL = 3  # with the caps above this fits prompt.RESPONSE_TOKENS
+
+
+def review_schema(files: list[str], lines: list[int]) -> dict:
+    """The answer shape for one model call: ``file`` and ``line`` can only name a file of the call
+    and a line the diff touches there, and message and suggestion are capped, so a small model
+    neither points at unchanged code nor rambles. With no line to name, the only answer is empty."""
+    line = {"type": "integer", "enum": sorted(set(lines))} if lines else {"type": "integer"}
+    return {
+        "type": "object",
+        "properties": {"findings": {
             "type": "array",
+            "maxItems": MAX_FINDINGS_PER_CALL if lines else 0,
             "items": {
                 "type": "object",
                 "properties": {
-                    "file": {"type": "string"},
-                    "line": {"type": "integer"},
+                    "file": {"type": "string", "enum": list(files)},
+                    "line": line,
                     "severity": {"type": "string", "enum": list(SEVERITIES)},
                     "category": {"type": "string", "enum": list(CATEGORIES)},
-                    "message": {"type": "string"},
-                    "suggestion": {"type": "string"},
+                    "message": {"type": "string", "maxLength": MESSAGE_CHARS},
+                    "suggestion": {"type": "string", "maxLength": SUGGESTION_CHARS},
                 },
                 "required": ["file", "line", "severity", "category", "message"],
+                "additionalProperties": False,
             },
-        },
-    },
-    "required": ["findings"],
-}
+        }},
+        "required": ["findings"],
+        "additionalProperties": False,
+    }
 
 
 def severity_rank(severity: str) -> int:
@@ -52,6 +63,19 @@ def severity_rank(severity: str) -> int:
 
 def at_or_above(severity: str, threshold: str) -> bool:
     return severity_rank(severity) >= severity_rank(threshold)
+
+
+MINOR_CATEGORIES = ("style", "test")  # never worse than "low": they do not break the program
+_TEST_PATH = re.compile(r"(^|/)(tests?|spec)/|(^|/)test_[^/]*$|_test\.\w+$|\.(test|spec)\.\w+$")
+
+
+def calibrated(severity: str, category: str, file: str = "") -> str:
+    """Small models rate naming or docstring remarks "high"; such a remark must not block a commit.
+    Nor does a remark on a test file rise above "medium": a wrong test fails where it runs."""
+    cap = "low" if category in MINOR_CATEGORIES else "medium" if _TEST_PATH.search(file) else None
+    if cap and severity_rank(severity) > severity_rank(cap):
+        return cap
+    return severity
 
 
 @dataclass
@@ -128,7 +152,7 @@ def parse_model_findings(text: str) -> list[Finding]:
         suggestion = item.get("suggestion")
         findings.append(Finding(
             file=file.strip() if isinstance(file, str) else "",
-            line=line, severity=severity, category=category, message=message.strip(),
+            line=line, severity=calibrated(severity, category), category=category, message=message.strip(),
             suggestion=suggestion if isinstance(suggestion, str) and suggestion.strip() else None,
         ))
     return findings

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from codey_git.review.units import ReviewUnit
 
-PROMPT_VERSION = "review-3"  # part of every cache key: change it when the prompt changes
+PROMPT_VERSION = "review-4"  # part of every cache key: change it when the prompt changes
 
 SYSTEM = """You review one hunk of a code change and report the defects the change introduces.
 Each line starts with its line number in the new file, then + (added), - (removed) or a space \
@@ -36,4 +36,4 @@ def review_messages(units: list[ReviewUnit]) -> list[dict]:
             {"role": "user", "content": "\n\n".join(unit.render() for unit in units)}]
 
 
-RESPONSE_TOKENS = 320  # enough for a few findings with one-line suggestions
+RESPONSE_TOKENS = 320  # findings.MAX_FINDINGS_PER_CALL capped findings with one-line suggestions

@@ -31,6 +31,7 @@ def to_json(outcome: ReviewOutcome, fail_on: str) -> dict:
         "units": outcome.units,
         "reviewed": outcome.reviewed,
         "cached": outcome.cached,
+        "harmless": outcome.harmless,
         "unreviewed": [u.to_dict() for u in outcome.unreviewed],
         "skipped": [{"file": path, "reason": reason} for path, reason in outcome.skipped],
         "dropped": outcome.dropped,
