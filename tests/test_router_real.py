@@ -13,10 +13,11 @@ from codey_git import paths
 from codey_git.config import load_config
 from codey_git.router.model import LABELS, MAX_TOKENS, SCHEMA, messages_for, parse_label
 from codey_git.router.router import Router
+from codey_git.router.scoring import CANDIDATES, LabelScorer
 
 SMOL = REAL_MODELS_DIR / REAL_SMOLLM2
-UNSURE = ["anything uncommitted?", "dark mode for the settings page", "purpose of the Registry class?",
-          "steps to get rid of the global state"]
+UNSURE = ["dark mode for the settings page", "logging everywhere please", "the thing with the parser from monday",
+          "a wizard for first-time setup"]  # no rule decides these
 
 
 @pytest.fixture
@@ -55,3 +56,29 @@ def test_real_router_routes_unsure_requests_to_a_runnable_intent(router_model):
         intent = router.route(text)
         assert intent.source in ("model", "fallback")
         assert intent.name in ("fix", "edit", "plan", "review", "explain", "test", "git", "file")
+
+
+@pytest.mark.real_model
+def test_real_scorer_gives_every_label_a_probability_in_one_cheap_call(router_model):
+    scorer = LabelScorer(router_model)
+    scorer.baseline()
+    probs = scorer.probabilities(UNSURE[0])
+    assert len(probs) == len(CANDIDATES) and abs(sum(probs.values()) - 1) < 1e-6
+    scorer.probabilities(UNSURE[1])
+    last = router_model._provider.stats()[-1]
+    # the few-shot prefix stays in the KV cache: only the new request is evaluated
+    assert last.purpose == "route" and last.prompt_tokens_evaluated < last.prompt_tokens / 4
+
+
+@pytest.mark.real_model
+def test_real_scorer_is_sure_of_a_request_it_was_shown(router_model):
+    label, probability = LabelScorer(router_model).best("who is responsible for line 80 in db.py")
+    assert (label, probability >= 0.5) == ("git blame", True)
+
+
+@pytest.mark.real_model
+def test_real_generation_after_scoring_on_the_same_model_is_still_valid(router_model):
+    LabelScorer(router_model).probabilities(UNSURE[2])  # leaves a different prompt in the KV cache
+    completion = router_model.chat(messages_for(UNSURE[3]), purpose="route", max_tokens=MAX_TOKENS,
+                                   temperature=0.0, json_schema=SCHEMA)
+    assert parse_label(completion.text) in LABELS

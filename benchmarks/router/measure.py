@@ -23,7 +23,7 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[index]
 
 
-def route_all(router, requests: list[dict]) -> list[dict]:
+def route_all(router, requests: list[dict], *, set_name: str = "requests") -> list[dict]:
     rows = []
     for req in requests:
         start = time.perf_counter()
@@ -33,7 +33,7 @@ def route_all(router, requests: list[dict]) -> list[dict]:
         for key in ("files", "lines"):
             if req.get(key):
                 ok = ok and intent.params.get(key) == req[key]
-        rows.append({"text": req["text"], "want": req["label"], "got": intent.label, "source": intent.source,
+        rows.append({"set": set_name, "text": req["text"], "want": req["label"], "got": intent.label, "source": intent.source,
                      "tricky": bool(req.get("tricky")), "ok": ok, "ms": ms})
     return rows
 

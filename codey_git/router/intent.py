@@ -15,6 +15,7 @@ TOOL_INTENTS = ("git", "shell", "file")
 # Coarse confidence tiers, recorded so a user (and the benchmark) can see how a route was decided.
 EXACT = 1.0  # an exact form: "git status", "terminal: make", "read x.py"
 KEYWORD = 0.9  # a leading verb or a fixed phrase: "fix ...", "show the log"
+CUE = 0.8  # a phrase that names the intent without its verb: "second pair of eyes", "whose line"
 SYMPTOM = 0.75  # no verb, but the text describes a failure: "TypeError in x.py line 3"
 MODEL = 0.6  # the router model chose it
 FALLBACK = 0.3  # nobody could decide: the coding path

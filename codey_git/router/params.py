@@ -13,7 +13,7 @@ from codey_git.router.lazyre import LazyRegex
 _FILE = LazyRegex(
     r"(?<![\w/.@:-])((?:\.{0,2}/)?(?:[\w.-]+/)*[\w-][\w.-]*\.[A-Za-z][A-Za-z0-9]{0,7})(?::(\d+)(?:-(\d+))?)?(?![\w/])")
 _QUOTED = LazyRegex(r"'([^']+)'|\"([^\"]+)\"|`([^`]+)`")
-_LINES = LazyRegex(r"\b(?:lines?|ln|L)\s*#?(\d+)(?:\s*(?:-|–|to|through|and)\s*(\d+))?", re.I)
+_LINES = LazyRegex(r"\b(?:lines?|ln|L)\s*(?:#|is\s+|number\s+|no\.?\s*)?(\d+)(?:\s*(?:-|–|to|through|and)\s*(\d+))?", re.I)
 _BRANCH = LazyRegex(r"\b(?:branch|against|vs\.?|versus|compared to)\s+[`'\"]?([A-Za-z0-9][\w./-]*)", re.I)
 _COUNT = LazyRegex(r"\b(?:last|latest|recent|past|top)\s+(\d{1,4})\b", re.I)
 _NOT_FILES = {"e.g", "i.e", "etc", "vs"}

@@ -1,5 +1,8 @@
 """Rules first, the router model when rules are unsure, the coding path when nothing knows.
 
+The router model scores every label in one forward pass where the backend can (``scoring.py``) and
+abstains when unsure; other backends generate a label constrained by a JSON schema (``model.py``).
+
 ``Router.route`` never raises for a request it cannot place and never returns an intent the tool
 registry cannot run: anything unknown becomes fix (when the text talks about a failure) or edit.
 """
@@ -22,6 +25,7 @@ class Router:
         self._load_model = load_model
         self._model = None
         self._model_failed = False
+        self._scorer = None
         self._warn = warn or (lambda message: None)
 
     def route(self, text: str) -> Intent:
@@ -35,9 +39,14 @@ class Router:
         if model is None:
             return coding_fallback(text, extract_params(text))
         from codey_git.router.model import route_by_model
+        from codey_git.router.scoring import LabelScorer, can_score, route_by_scores
 
         try:
-            return route_by_model(model, text)
+            if can_score(model):  # one forward pass scores every label (llama_cpp)
+                if self._scorer is None:
+                    self._scorer = LabelScorer(model)
+                return route_by_scores(self._scorer, text)
+            return route_by_model(model, text)  # schema-constrained generation (other backends)
         except CodeyError as exc:  # NoResponse, a model that fails to run: the coding path
             self._warn(f"router model gave no route ({exc}); treating this as a coding request")
             return coding_fallback(text, extract_params(text))

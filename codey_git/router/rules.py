@@ -1,5 +1,6 @@
-"""Rule routing: exact forms, aliases and leading verbs. Fast (regular expressions only) and
-silent when unsure: ``route_by_rules`` returns None and the router model decides.
+"""Rule routing: exact forms, aliases and leading verbs, then cue phrases (``cues.py``), question
+openers and failure words. Fast (regular expressions only) and silent when unsure:
+``route_by_rules`` returns None and the router model decides.
 
 Order matters: an explicit shell or git form wins over anything a sentence might look like.
 """
@@ -10,7 +11,8 @@ import re
 import shlex
 import shutil
 
-from codey_git.router.intent import EXACT, KEYWORD, SYMPTOM, Intent, mentions_bug
+from codey_git.router.cues import cue_labels, describes_symptom
+from codey_git.router.intent import CODING_INTENTS, CUE, EXACT, KEYWORD, SYMPTOM, Intent, mentions_bug
 from codey_git.router.lazyre import LazyRegex
 from codey_git.router.params import extract_count, extract_params, looks_like_path
 from codey_git.router.tools import GIT_SUBCOMMANDS, git_intent, intent_for_label
@@ -58,8 +60,10 @@ _GIT_PHRASES: list[tuple[str, LazyRegex]] = [
         r"|does\s+(?:the|this)\s+(?:repo|repository|project)\s+(?:have|contain)))$", re.I)),
 ]
 _READ = LazyRegex(
-    r"^(?:read|cat|show|view|print|display|open|dump)\s+(?:me\s+)?(?:the\s+)?"
-    r"(?:(?:file|contents?\s+of(?:\s+the)?(?:\s+file)?)\s+)?(?P<rest>.+)$", re.I | re.S)
+    r"^(?:(?:read|cat|show|view|print|display|open|dump|see|look\s+at|let\s+me\s+(?:see|read|look\s+at)|"
+    r"can\s+i\s+(?:see|read)|"
+    r"what(?:'s|\s+is)\s+in)\s+(?:me\s+)?(?:the\s+)?(?:(?:file|contents?\s+of(?:\s+the)?(?:\s+file)?)\s+)?"
+    r"|^(?:the\s+)?contents?\s+of\s+(?:the\s+)?(?:file\s+)?)(?P<rest>.+)$", re.I | re.S)
 
 _VERBS: list[tuple[str, LazyRegex]] = [
     ("fix", LazyRegex(r"^(?:fix|repair|debug|resolve|patch|correct)\b", re.I)),
@@ -69,16 +73,21 @@ _VERBS: list[tuple[str, LazyRegex]] = [
                         r"(?:i|we)|what\s+steps|what\s+would\s+it\s+take)\b", re.I)),
     ("explain", LazyRegex(
         r"^(?:explain|describe|summari[sz]e|walk\s+me\s+through|tell\s+me\s+(?:about|how|what|why|where)|"
-        r"help\s+me\s+understand|show\s+me\s+how|what(?:'s|\s+is|\s+are|\s+does|\s+do)|how\s+(?:does|do|is|are)|"
-        r"why\s+(?:does|do|is|are|did)|where\s+(?:is|are|does|do)|when\s+(?:is|does)|which\s+(?:function|file|class|module)|"
-        r"is\s+there|does\s+\S+\s+(?:handle|support|use))\b", re.I)),
+        r"help\s+me\s+understand|show\s+me\s+how)\b", re.I)),
     ("edit", LazyRegex(
         r"^(?:add|implement|refactor|rename|change|update|make|remove|delete|write|create|edit|convert|move|"
         r"extract|optimi[sz]e|improve|replace|introduce|support|use|split|merge|clean\s+up|simplify|document|"
         r"port|migrate|rewrite|reformat|format|handle|allow|enable|disable|inline|generali[sz]e|speed\s+up|"
         r"cache|validate|sort|append|insert|drop|expose|wrap|type-?annotate|annotate|bump|upgrade|tweak|adjust|"
-        r"modify|set|turn|switch)\b", re.I)),
+        r"modify|set|turn|switch)\b(?!\s+sure\b)", re.I)),
 ]
+_MAKE_SURE = LazyRegex(r"^(?:make\s+sure|ensure)\b", re.I)
+# Questions about the code; weaker than a leading verb, so cue phrases are checked first
+# ("what's the best way to ..." is a plan, "what's different from HEAD" a diff).
+_QUESTION = LazyRegex(
+    r"^(?:what(?:'s|\s+is|\s+are|\s+does|\s+do|\s+happens)|how\s+(?:does|do|is|are|come)|why\b|"
+    r"where\s+(?:is|are|does|do)|when\s+(?:is|does)|which\s+(?:function|file|class|module|method)|"
+    r"is\s+there|does\s+\S+\s+(?:handle|support|use))\b", re.I)
 
 
 def _split(text: str) -> list[str] | None:
@@ -163,6 +172,21 @@ def route_by_rules(text: str) -> Intent | None:
     for name, pattern in _VERBS:
         if pattern.match(clean):
             return Intent(name, params, KEYWORD, "rules")
-    if mentions_bug(clean):
+    return _by_cues(clean, params)
+
+
+def _by_cues(clean: str, params: dict) -> Intent | None:
+    """Cue phrases, then question openers, then failure words; None when nothing is said."""
+    for label in cue_labels(clean):
+        if label in CODING_INTENTS:
+            return Intent(label, params, CUE, "rules")
+        found = intent_for_label(label, params, count=extract_count(clean), confidence=CUE)
+        if found:
+            return found
+    if _MAKE_SURE.match(clean):  # "make sure X" that is not about tests passing: an edit
+        return Intent("edit", params, KEYWORD, "rules")
+    if _QUESTION.match(clean):
+        return Intent("explain", params, KEYWORD, "rules")
+    if mentions_bug(clean) or describes_symptom(clean):
         return Intent("fix", params, SYMPTOM, "rules")
     return None
