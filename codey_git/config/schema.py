@@ -24,6 +24,9 @@ SCHEMA: dict[str, Field | dict[str, Field]] = {
     "coder": Field(str, "qwen2.5-coder-1.5b", "Model that writes edits (catalog name or models: entry)."),
     "router": Field(str, "smollm2-135m", "Small always-resident model that routes free text to intents."),
     "reviewer": Field(str, "qwen2.5-coder-1.5b", "Model that reviews diffs (git codey review)."),
+    "draft_model": Field(str, None, "Small model with the same tokenizer that proposes tokens for the coder and "
+                         "reviewer to verify (speculative decoding; e.g. qwen2.5-coder-0.5b for the 1.5B).",
+                         nullable=True),
     "backend": Field(str, "llama_cpp", "Inference backend.", choices=("llama_cpp", "openai", "scripted")),
     "script": Field(str, None, "Scripted backend: YAML file of canned responses.", nullable=True),
     "openai": {

@@ -17,7 +17,7 @@ from typing import Sequence
 from codey_git.errors import ModelError
 from codey_git.models.base import CallStats, Completion, Message, NoResponse, StatsLog
 from codey_git.models.ensure import ReadyModel, ask_on_tty, ensure_model
-from codey_git.models.llama_runtime import Runtime, generate, import_llama, load_runtime
+from codey_git.models.llama_runtime import Runtime, generate, import_llama, load_runtime, next_token_logprobs
 from codey_git.models.manager import ModelManager
 from codey_git.models.memory import Need, context_for, default_budget_bytes, estimate_need, peak_rss_mb
 from codey_git.models.registry import Registry
@@ -25,12 +25,14 @@ from codey_git.models.stats_file import append_call
 
 
 class LlamaCppModel:
-    def __init__(self, provider: "LlamaCppProvider", ready: ReadyModel, n_ctx: int, need: Need):
+    def __init__(self, provider: "LlamaCppProvider", ready: ReadyModel, n_ctx: int, need: Need,
+                 draft: ReadyModel | None = None):
         self.name = ready.entry.name
-        self.identity = f"gguf:{ready.sha256}"
+        self.identity = f"gguf:{ready.sha256}"  # greedy output is the model's own with or without a draft
         self.context_size = n_ctx
         self.ready = ready
-        self.need = need
+        self.need = need  # with the draft model's, when there is one
+        self.draft = draft
         self.pinned = False  # the router stays resident
         self._provider = provider
         self._lock = threading.Lock()  # one generation at a time per Llama object
@@ -41,9 +43,11 @@ class LlamaCppModel:
         detail = (f" (its declared ram_mb)" if self.need.declared else
                   f" (weights {self.need.weights / 2**20:,.0f} + KV {self.need.kv / 2**20:,.0f} + compute "
                   f"{self.need.compute / 2**20:,.0f} MB at {self.need.n_ctx} tokens of context)")
+        if self.draft is not None:
+            detail += f", draft_model {self.draft.entry.name} included"
         return provider.manager.use(
             self.name, self.need.total,
-            lambda: load_runtime(self.ready, self.context_size, provider.n_threads),
+            lambda: load_runtime(self.ready, self.context_size, provider.n_threads, draft=self.draft),
             pinned=self.pinned, detail=detail)
 
     def count_tokens(self, text: str) -> int:
@@ -90,6 +94,25 @@ class LlamaCppModel:
         self._provider.record(stats)
         return Completion(text=result.text, stats=stats, finish_reason=result.finish_reason)
 
+    def next_token_logprobs(self, prompt: str, candidates: Sequence[str], *, purpose: str = "route") -> dict[str, float]:
+        """Log-probability of each candidate as the continuation of a plain-text prompt (no chat template),
+        scored by the candidate's first token: one forward pass, however many candidates. Used by the
+        router to score labels instead of generating one."""
+        start = time.perf_counter()
+        with self._use() as (runtime, load_ms), self._lock:
+            firsts = {c: (runtime.tokenize(c) or [-1])[0] for c in candidates}
+            if len(set(firsts.values())) < len(firsts) or -1 in firsts.values():
+                raise ModelError(f"{self.name}: the candidates {list(candidates)} do not start with distinct tokens")
+            tokens = runtime.tokenize(prompt, special=True)
+            if len(tokens) >= runtime.n_ctx:
+                raise NoResponse(f"{self.name}: prompt has {len(tokens)} tokens, more than the {runtime.n_ctx}-token context")
+            scores, evaluated = next_token_logprobs(runtime, tokens, firsts)
+        self._provider.record(CallStats(
+            model=self.name, purpose=purpose, load_ms=round(load_ms, 1), prompt_tokens=len(tokens),
+            prompt_tokens_evaluated=evaluated, wall_ms=round((time.perf_counter() - start) * 1000, 1),
+            peak_rss_mb=round(peak_rss_mb(), 1)))
+        return scores
+
 
 class LlamaCppProvider:
     """``ModelProvider`` for local GGUF models. ``yes=True`` pulls a missing model on first use."""
@@ -119,11 +142,22 @@ class LlamaCppProvider:
                 ready = ensure_model(self.registry, name, yes=self.yes, progress=self.progress,
                                      confirm=self.confirm)
                 n_ctx = context_for(ready.entry, ready.path, self.config.get("context_size"))
-                model = LlamaCppModel(self, ready, n_ctx, estimate_need(ready.entry, ready.path, n_ctx))
+                need = estimate_need(ready.entry, ready.path, n_ctx)
+                draft = self._draft_for(role, name)
+                if draft is not None:
+                    need = need.plus(estimate_need(draft.entry, draft.path, n_ctx))
+                model = LlamaCppModel(self, ready, n_ctx, need, draft)
                 self._models[name] = model
             if role == "router":
                 model.pinned = True
             return model
+
+    def _draft_for(self, role: str, name: str) -> ReadyModel | None:
+        """The configured draft_model, for the models that write code (coder, reviewer)."""
+        draft_name = self.config.get("draft_model")
+        if not draft_name or draft_name == name or role not in ("coder", "reviewer"):
+            return None
+        return ensure_model(self.registry, draft_name, yes=self.yes, progress=self.progress, confirm=self.confirm)
 
     def record(self, stats: CallStats) -> None:
         self.log.add(stats)

@@ -58,10 +58,11 @@ class EvalMeter:
 class Runtime:
     """A loaded model: Llama object, its chat formatter, and the eval meter."""
 
-    def __init__(self, llm, formatter, ready: ReadyModel):
+    def __init__(self, llm, formatter, ready: ReadyModel, draft_llm=None):
         self.llm = llm
         self.formatter = formatter
         self.ready = ready
+        self.draft_llm = draft_llm  # proposes tokens for llm (speculative decoding), or None
         self.meter = EvalMeter(llm)
         self.n_ctx = llm.n_ctx()
         self.bos_text = llm._model.token_get_text(llm.token_bos()) if llm.token_bos() >= 0 else ""
@@ -77,6 +78,8 @@ class Runtime:
 
     def close(self) -> None:
         self.llm.close()
+        if self.draft_llm is not None:
+            self.draft_llm.close()
 
 
 def _eog_check(llm) -> Callable[[int], bool]:
@@ -124,24 +127,66 @@ def new_llama(path: Path, *, n_ctx: int, n_threads: int):
             lib.llama_model_default_params = defaults
 
 
-def load_runtime(ready: ReadyModel, n_ctx: int, n_threads: int | None) -> Runtime:
+def _load_llama(ready: ReadyModel, n_ctx: int, n_threads: int):
+    try:
+        return new_llama(ready.path, n_ctx=n_ctx, n_threads=n_threads)
+    except (ValueError, RuntimeError, OSError) as exc:
+        raise ModelError(f"model {ready.entry.name}: llama.cpp could not load {ready.path} ({exc}); the file is "
+                         "corrupt, truncated, or an architecture this llama-cpp-python does not support",
+                         fix_hint(ready.entry)) from None
+
+
+def _attach_draft(llm, ready: ReadyModel, draft: ReadyModel, n_ctx: int, n_threads: int):
+    from codey_git.models.speculative import DRAFT_TOKENS, attach_draft
+
+    draft_llm = _load_llama(draft, n_ctx, n_threads)
+    sizes = draft_llm.n_vocab(), llm.n_vocab()
+    if sizes[0] != sizes[1]:
+        draft_llm.close()
+        llm.close()
+        raise ModelError(f"draft_model {draft.entry.name} has a {sizes[0]}-token vocabulary and "
+                         f"{ready.entry.name} {sizes[1]}: a draft model must share the model's tokenizer",
+                         "Set draft_model to a smaller model of the same family (qwen2.5-coder-0.5b for the "
+                         "qwen2.5-coder models), or to null.")
+    attach_draft(llm, draft_llm, DRAFT_TOKENS)
+    return draft_llm
+
+
+def load_runtime(ready: ReadyModel, n_ctx: int, n_threads: int | None, draft: ReadyModel | None = None) -> Runtime:
     import_llama()
     from llama_cpp.llama_chat_format import Jinja2ChatFormatter
 
     from codey_git.models.memory import thread_count
 
-    try:
-        llm = new_llama(ready.path, n_ctx=n_ctx, n_threads=thread_count(n_threads))
-    except (ValueError, RuntimeError, OSError) as exc:
-        raise ModelError(f"model {ready.entry.name}: llama.cpp could not load {ready.path} ({exc}); the file is "
-                         "corrupt, truncated, or an architecture this llama-cpp-python does not support",
-                         fix_hint(ready.entry)) from None
+    threads = thread_count(n_threads)
+    llm = _load_llama(ready, n_ctx, threads)
+    draft_llm = _attach_draft(llm, ready, draft, n_ctx, threads) if draft is not None else None
     template = CHATML_TEMPLATE
     if ready.entry.chat_format == "gguf":
         template = llm.metadata.get("tokenizer.chat_template") or CHATML_TEMPLATE
     eos = llm._model.token_get_text(llm.token_eos()) if llm.token_eos() >= 0 else ""
     bos = llm._model.token_get_text(llm.token_bos()) if llm.token_bos() >= 0 else ""
-    return Runtime(llm, Jinja2ChatFormatter(template, eos_token=eos, bos_token=bos), ready)
+    return Runtime(llm, Jinja2ChatFormatter(template, eos_token=eos, bos_token=bos), ready, draft_llm)
+
+
+def next_token_logprobs(runtime: Runtime, tokens: list[int], candidates: dict[str, int]) -> tuple[dict[str, float], int]:
+    """(log-probability of each candidate token id as the token after ``tokens``, tokens evaluated).
+
+    Like ``generate`` it keeps the KV cache for the longest prefix shared with the previous call, so
+    a fixed prompt prefix is evaluated once and later calls pay only for what differs."""
+    import numpy as np
+
+    llm = runtime.llm
+    cached = llm.input_ids[: llm.n_tokens].tolist()
+    keep, limit = 0, min(len(cached), len(tokens) - 1)  # at least one token is evaluated: its logits are read
+    while keep < limit and cached[keep] == tokens[keep]:
+        keep += 1
+    llm.n_tokens = keep
+    llm.eval(tokens[keep:])
+    logits = np.ctypeslib.as_array(llm._ctx.get_logits(), shape=(llm.n_vocab(),)).astype(np.float64)
+    top = logits.max()
+    log_z = top + float(np.log(np.exp(logits - top).sum()))
+    return {name: float(logits[i] - log_z) for name, i in candidates.items()}, len(tokens) - keep
 
 
 @dataclass

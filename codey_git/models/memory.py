@@ -36,6 +36,12 @@ class Need:
     def total(self) -> int:
         return self.declared or (self.weights + self.kv + self.compute)
 
+    def plus(self, other: "Need") -> "Need":
+        """Two models loaded together (a model and its draft model)."""
+        declared = self.total + other.total if (self.declared or other.declared) else None
+        return Need(self.weights + other.weights, self.kv + other.kv, self.compute + other.compute, self.n_ctx,
+                    declared)
+
     def to_dict(self) -> dict:
         return {"weights_mb": round(self.weights / MB), "kv_mb": round(self.kv / MB),
                 "compute_mb": round(self.compute / MB), "total_mb": round(self.total / MB), "n_ctx": self.n_ctx}
