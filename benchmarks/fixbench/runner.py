@@ -24,6 +24,7 @@ from codey_git.proc import run
 
 from benchmarks.fixbench.repo_ops import changed_files, clean_checkout, clean_env, git, init_repo, ref_exists, run_tests
 from benchmarks.fixbench.taskset import Task, copy_repo, is_test_path
+from benchmarks.fixbench.tokens import whole_file_tokens
 
 DEFAULT_TIMEOUT_S = 1800
 # the CLI under test is the codey_git this runner imports (the checkout, installed or not)
@@ -116,12 +117,13 @@ def attempt_counts(result: dict) -> dict:
         "formats": sorted({str(a["format"]) for a in attempts if a.get("format")}),
         "first_try": first_try(attempts),
         "accepted_generated_tokens": accepted_tokens(result),
-        "malformed_answers": [{"reason": a.get("reason"), "answer": (a.get("answer") or "")[:MALFORMED_CHARS]}
-                              for a in attempts if a.get("well_formed") is False],
+        # every answer, to read why an edit failed (kept short: the results file stays readable)
+        "answers": [{"well_formed": a.get("well_formed"), "passed": a.get("passed"), "reason": a.get("reason"),
+                     "answer": (a.get("answer") or "")[:ANSWER_CHARS]} for a in attempts],
     }
 
 
-MALFORMED_CHARS = 1500
+ANSWER_CHARS = 1500
 
 
 def first_try(attempts: list[dict]) -> dict | None:
@@ -153,9 +155,13 @@ def judge(repo: Path, base: str, result: dict, python: str, work: Path) -> dict:
         return verdict
     verdict["new_commits"] = int(git(repo, "rev-list", "--count", f"{base}..{judged}"))
     verdict["test_files_changed"] = [p for p in changed_files(repo, base, judged) if is_test_path(p)]
-    tests = run_tests(clean_checkout(repo, judged, work / "judge"), python)
+    checkout = clean_checkout(repo, judged, work / "judge")
+    tests = run_tests(checkout, python)
     verdict["tests_after"] = tests.summary
     verdict["fixed"] = tests.passed and not verdict["test_files_changed"]
+    if verdict["fixed"]:
+        verdict["fixed_files"] = {p: (checkout / p).read_text(encoding="utf-8")
+                                  for p in changed_files(repo, base, judged) if (checkout / p).is_file()}
     return verdict
 
 
@@ -184,6 +190,9 @@ def run_task(task: Task, opts: RunOptions) -> dict:
             "peak_rss_mb": _num(tokens.get("peak_rss_mb")),
         })
         row.update(judge(repo, base, result, opts.python, tmp))
+        fixed_files = row.pop("fixed_files", None)
+        if fixed_files:
+            row["whole_file_tokens"] = whole_file_tokens(opts.model, opts.models_dir, fixed_files)
         if not row["fixed"]:
             row["stderr_tail"] = proc.stderr[-STDERR_TAIL:]
             if not result:

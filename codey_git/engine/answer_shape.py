@@ -8,11 +8,12 @@ and generation ends at its closing fence, so no tokens are spent on prose after 
 
 from __future__ import annotations
 
-# code is any text without a run of three backquotes; the block closes the answer
+# a code line never starts with a backquote (no Python line does), so the first line that does is
+# the closing fence, written as the model likes: "```" alone or with its newline
 FUNCTION_ANSWER = r'''
-root ::= "Bug: " note "\n\n```python\n" code "```"
-note ::= [^\n`]+
-code ::= ( [^`] | "`" [^`] | "``" [^`] )+
+root ::= "Bug: " note "\n\n```python\n" line+ "```" "\n"?
+note ::= [^\n]+
+line ::= [^`\n] [^\n]* "\n" | "\n"
 '''
 
 GRAMMARS = {"function": FUNCTION_ANSWER}
