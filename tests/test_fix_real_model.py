@@ -41,7 +41,8 @@ def test_real_model_fix_lands_tested_commit_or_changes_nothing(make_repo, codey)
     for attempt in result["attempts"]:
         assert attempt["answer"].startswith("Bug: "), attempt["answer"]
         assert attempt["answer"].count("```python\n") == 1, attempt["answer"]
-        assert "```" not in attempt["answer"].split("```python\n", 1)[1].rstrip("`"), attempt["answer"]
+        code = attempt["answer"].split("```python\n", 1)[1]
+        assert "```" not in code.rstrip("\n").removesuffix("```"), attempt["answer"]
     if result["status"] == "landed":
         tests = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"], cwd=root,
                                capture_output=True, text=True)
