@@ -14,6 +14,8 @@ import ast
 import textwrap
 from dataclasses import dataclass, field
 
+from codey_git.testpaths import is_test_file
+
 from .errors import AmbiguousMatch, HunkMismatch
 from .regions import DEF_TYPES, Definition, definitions, indent_of, members, parse, reindent, span
 from .text import Doc
@@ -128,7 +130,7 @@ def _covers(node: ast.ClassDef, target: Definition) -> bool:
 def _place_new(plan: _Plan, file_lines: list[str], label: str, focus_symbol: str | None,
                may_append: bool, matcher: _Matcher) -> None:
     for segment, segment_indent, container, name in plan.pending:
-        if name.startswith("test") and plan.replaced and not _is_test_module(label):
+        if name.startswith("test") and plan.replaced and not is_test_file(label):
             # small models often echo the failing test after the fix: it does not belong here
             plan.notes.append(f"ignored {name}: a test function, and {label} is not a test module")
             continue
@@ -154,11 +156,6 @@ def _place_new(plan: _Plan, file_lines: list[str], label: str, focus_symbol: str
                 f"(it has: {existing}). Write the complete corrected definition under its existing "
                 "name, or send a unified diff. Nothing was changed.")
         plan.splices.append((at, at, ["", ""] + reindent(segment, segment_indent, "")))
-
-
-def _is_test_module(path: str) -> bool:
-    name = path.rsplit("/", 1)[-1]
-    return name.startswith("test_") or name.endswith("_test.py") or name == "conftest.py"
 
 
 def _add_imports(tree: ast.Module, block_lines: list[str], file_tree: ast.Module, plan: _Plan) -> None:

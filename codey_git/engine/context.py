@@ -8,18 +8,12 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from codey_git.testpaths import is_test_file
 from codey_git.testrun import TestRun
 
 _FILE = re.compile(r"(?<![\w/.-])((?:[\w.-]+/)*[\w.-]+\.(?:py|pyi|txt|cfg|toml|ini|md|json|yml|yaml))(?::(\d+))?\b")
 _LINE = re.compile(r"\blines?\s+(\d+)(?:\s*(?:-|to|and)\s*(\d+))?", re.I)
 _FRAME = re.compile(r"^((?:[\w.-]+/)*[\w.-]+\.py):(\d+): (?:in (\w+))?", re.M)
-
-
-def is_test_file(path: str) -> bool:
-    name = Path(path).name
-    parts = Path(path).parts
-    return (name.startswith("test_") or name.endswith("_test.py") or name == "conftest.py"
-            or "tests" in parts[:-1] or "test" in parts[:-1])
 
 
 @dataclass
