@@ -167,3 +167,17 @@ def test_fix_may_not_weaken_tests(make_repo, write_script, codey):
 
     assert out.returncode == 1
     assert snapshot(root) == before
+
+
+def test_line_edit_format_shows_numbered_code_and_lands(make_repo, write_script, codey):
+    root = make_repo({**CALC, ".codey.yml": "edit_format: lines\n"})
+    # answered only if the prompt numbers the lines: the model names lines by those numbers
+    write_script({"edit": [{"when": "2|     return a - b", "text": "Line 2:\n```python\n    return a + b\n```"}],
+                  "commit_message": ["fix(calc): add returns the sum"]})
+
+    out = codey(root, "fix", "bug in calc.py line 2", "--json")
+
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert json.loads(out.stdout)["status"] == "landed"
+    assert "return a + b" in (root / "calc.py").read_text()
+    assert git(root, "log", "-1", "--format=%s") == "fix(calc): add returns the sum"

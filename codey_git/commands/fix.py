@@ -19,7 +19,7 @@ def task_options(kind: str):
         model: Optional[str] = typer.Option(None, "--model", "-m", help="Coder model (catalog name)."),
         attempts: Optional[int] = typer.Option(None, "--attempts", help="Edit attempts per step."),
         candidates: Optional[int] = typer.Option(None, "--candidates", help="Edits sampled per attempt."),
-        edit_format: Optional[str] = typer.Option(None, "--edit-format", help="auto, diff, search_replace, function."),
+        edit_format: Optional[str] = typer.Option(None, "--edit-format", help="auto, diff, search_replace, function, lines, whole_file."),
         test_command: Optional[str] = typer.Option(None, "--test-command", help="Command that runs the tests."),
         max_seconds: Optional[float] = typer.Option(None, "--max-seconds", help="Time budget for the task."),
         as_json: bool = JSON,

@@ -46,9 +46,9 @@ SCHEMA: dict[str, Field | dict[str, Field]] = {
     "attempts": Field(int, 3, "Edit attempts per step before the step fails."),
     "candidates": Field(int, 2, "Edits sampled per attempt; the first that passes is kept."),
     "edit_format": Field(str, "auto", "How the coder writes edits.",
-                         choices=("auto", "diff", "search_replace", "function", "whole_file")),
+                         choices=("auto", "diff", "search_replace", "function", "lines", "whole_file")),
     "constrain_answers": Field(bool, True, "Hold the coder's answer to its edit format's shape with a grammar "
-                               "(llama.cpp backends; the `function` format)."),
+                               "(llama.cpp backends; the `function` and `lines` formats)."),
     "max_seconds": Field((int, float), 0, "Time budget per task in seconds (0: none)."),
     "max_tokens": Field(int, 768, "Most tokens the coder may generate per edit."),
     "temperature": Field((int, float), 0.0, "Sampling temperature of the first candidate."),

@@ -1,7 +1,8 @@
 """The edit layer: turn a model's answer into a validated set of file changes, or refuse it whole.
 
 Accepted formats (first found wins, in this order): unified diff, aider-style SEARCH/REPLACE
-blocks, Python definitions in a code block, a whole file in a code block.
+blocks, line edits (`Lines A-B:` and a code block), Python definitions in a code block, a whole
+file in a code block.
 """
 
 from .errors import (AmbiguousMatch, EditRejected, EditTooLarge, EmptyEdit, HunkMismatch,

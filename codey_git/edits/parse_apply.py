@@ -8,6 +8,7 @@ from .codeblocks import apply_code_blocks
 from .diffedit import apply_patches, read_patches
 from .errors import EmptyEdit, PathNotAllowed
 from .extract import diff_blocks, raw_diffs, safe_exists, split_answer
+from .lineedit import apply_line_edits, has_line_edits
 from .result import EditResult, unified_diff
 from .safety import check_not_binary, check_path, check_size
 from .searchreplace import has_blocks
@@ -23,7 +24,8 @@ def parse_and_apply(text: str, read_file: Callable[[str], str | None], *,
     """Read the edit in ``text`` and apply it in memory to files got from ``read_file``.
 
     Formats, in order of preference when several appear: unified diff, SEARCH/REPLACE blocks,
-    Python definitions in a code block, whole file in a code block. Raises an EditRejected
+    line edits (`Lines A-B:` and a code block), Python definitions in a code block, whole file in a
+    code block. Raises an EditRejected
     subclass (and changes nothing) when the edit is missing, unsafe, does not match, or is empty.
     """
     check_size(text, max_chars)
@@ -40,6 +42,9 @@ def parse_and_apply(text: str, read_file: Callable[[str], str | None], *,
     elif has_blocks(answer):
         fmt = "search_replace"
         notes += apply_search_replace(ws, answer, focus, exists)
+    elif has_line_edits(answer):
+        fmt = "lines"
+        notes += apply_line_edits(ws, answer, focus)
     else:
         fmt, more = apply_code_blocks(ws, blocks, focus, focus_symbol)
         notes += more

@@ -16,7 +16,16 @@ note ::= [^\n]+
 line ::= [^`\n] [^\n]* "\n" | "\n"
 '''
 
-GRAMMARS = {"function": FUNCTION_ANSWER}
+# "lines": one `Lines A-B:` header and one python block (possibly empty: a deletion), nothing
+# else: a one-line fix costs a handful of tokens
+LINES_ANSWER = r'''
+root ::= "Bug: " [^\n]{1,100} "\n" "Line" "s"? " " num ("-" num)? (" in " path)? ":\n```python\n" line* "```" "\n"?
+num ::= [1-9] [0-9]? [0-9]? [0-9]? [0-9]?
+path ::= [A-Za-z0-9_./-]+
+line ::= [^`\n] [^\n]* "\n" | "\n"
+'''
+
+GRAMMARS = {"function": FUNCTION_ANSWER, "lines": LINES_ANSWER}
 
 
 def answer_grammar(fmt: str, enabled: bool = True) -> str | None:

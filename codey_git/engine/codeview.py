@@ -51,29 +51,41 @@ def _test_sources(sections: dict[str, str], wt, limit: int = 2, max_lines: int =
     return "\n\n".join(parts)
 
 
-def _windows(source: str, lines: list[int], margin: int = 2) -> str | None:
+def _window_spans(source: str, lines: list[int], margin: int = 2) -> list[tuple[int, int]]:
+    """Merged (first, last) line spans: the function around each line, or 10 lines either side."""
     spans = []
     for line in lines:
         found = ctx.enclosing(source, line)
         start, end = (found[1], found[2]) if found else (max(1, line - 10), line + 10)
         spans.append((max(1, start - margin), end + margin))
-    if not spans:
-        return None
-    spans.sort()
-    merged = [list(spans[0])]
-    for s, e in spans[1:]:
-        if s <= merged[-1][1] + 1:
+    return _merge(spans)
+
+
+def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    merged: list[list[int]] = []
+    for s, e in sorted(spans):
+        if merged and s <= merged[-1][1] + 1:
             merged[-1][1] = max(merged[-1][1], e)
         else:
             merged.append([s, e])
+    return [(s, e) for s, e in merged]
+
+
+def excerpt(source: str, spans: list[tuple[int, int]] | None = None, *, numbered: bool = False) -> str:
+    """The lines of ``spans`` (all lines when None), elided parts marked; with ``numbered`` each
+    line carries its number ("12| code"), for the `lines` edit format."""
     src = source.splitlines()
-    out = []
-    for s, e in merged:
+    spans = [(1, len(src))] if spans is None else spans
+    width = len(str(len(src)))
+    out: list[str] = []
+    for s, e in spans:
+        e = min(e, len(src))
         if s > 1:
             out.append(f"# ... (lines 1-{s - 1} not shown)" if not out else "# ... (lines not shown)")
-        out.extend(src[s - 1:e])
-    if merged[-1][1] < len(src):
-        out.append(f"# ... (lines {merged[-1][1] + 1}-{len(src)} not shown)")
+        for n in range(s, e + 1):
+            out.append(f"{n:>{width}}| {src[n - 1]}" if numbered else src[n - 1])
+    if spans and spans[-1][1] < len(src):
+        out.append(f"# ... (lines {spans[-1][1] + 1}-{len(src)} not shown)")
     return "\n".join(out)
 
 
@@ -107,11 +119,15 @@ def build_messages(model: Model, request: str, kind: str, focus: ctx.Focus, sect
     paths = [f for f in focus.files if not ctx.is_test_file(f)][:MAX_FILES] or focus.files[:2]
     contents = {p: t for p in paths if (t := wt.read(p)) is not None}
     # the functions the focus code imports from other project modules: bugs hide in helpers
+    numbered = fmt == "lines"
     extra: dict[str, str] = {}
     for path in list(contents):
         for helper, names in ctx.helpers(path, wt.read).items():
             if helper not in contents and not ctx.is_test_file(helper) and len(extra) < MAX_FILES:
-                extra[helper] = ctx.definition_source(wt.read(helper) or "", names)
+                source = wt.read(helper) or ""
+                extra[helper] = (ctx.definition_source(source, names) if not numbered else
+                                 "# ... (only the definitions used elsewhere are shown)\n"
+                                 + excerpt(source, _merge(ctx.definition_spans(source, names)), numbered=True))
     failures = _failures_text(sections)
     tests = _test_sources(sections, wt)
     notes = _line_notes(focus, contents)
@@ -119,11 +135,13 @@ def build_messages(model: Model, request: str, kind: str, focus: ctx.Focus, sect
     budget = model.context_size - max_tokens
     used = 0
     for level in ("full", "functions"):
-        shown = {**contents, **extra}
+        shown = {p: excerpt(t, numbered=numbered) if numbered else t for p, t in contents.items()}
+        shown.update(extra)
         if level == "functions":
-            shown = {p: w for p, t in contents.items() if (w := _windows(t, focus.lines.get(p, []))) is not None}
-            if shown == contents or not shown:
+            spans = {p: _window_spans(t, focus.lines.get(p, [])) for p, t in contents.items()}
+            if not any(spans.values()):
                 break
+            shown = {p: excerpt(contents[p], sp, numbered=numbered) for p, sp in spans.items() if sp}
             shown.update(extra)
         code = render_code(shown, notes) + (f"\n\nThe failing test:\n{tests}" if tests else "")
         messages = edit_messages(request, code, failures, fmt, kind=kind,

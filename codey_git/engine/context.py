@@ -198,10 +198,15 @@ def helpers(rel: str, read) -> dict[str, list[str]]:
     return out
 
 
-def definition_source(source: str, names: list[str]) -> str:
+def definition_spans(source: str, names: list[str]) -> list[tuple[int, int]]:
+    """(first, last) line of each named top-level definition that ``source`` has."""
     defs = _definitions(source)
+    return [defs[n] for n in names if n in defs]
+
+
+def definition_source(source: str, names: list[str]) -> str:
     lines = source.splitlines()
-    parts = [ "\n".join(lines[defs[n][0] - 1:defs[n][1]]) for n in names if n in defs]
+    parts = ["\n".join(lines[s - 1:e]) for s, e in definition_spans(source, names)]
     return "# ... (only the definitions used elsewhere are shown)\n" + "\n\n\n".join(parts)
 
 

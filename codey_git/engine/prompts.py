@@ -26,6 +26,12 @@ FORMAT_RULES = {
         "Reply with a unified diff in one ```diff block, with --- a/PATH and +++ b/PATH headers and "
         "@@ hunks with 2 lines of context. Change only what is needed. Do not explain."
     ),
+    "lines": (
+        "First write one short line starting with `Bug:` that says what is wrong. Then write "
+        "`Line N:` (or `Lines N-M:`) with the numbers shown beside the code, and the corrected code "
+        "for exactly those lines in one ```python block, indented as in the file, without the "
+        "numbers. Do not rewrite the whole function."
+    ),
     "whole_file": (
         "Reply with the file path on one line, then the complete new content of that file in one "
         "```python block. Do not explain."
@@ -73,7 +79,7 @@ def feedback_text(reason: str, detail: str, diff: str | None) -> str:
         text += f"\nThe edit was:\n```diff\n{diff.strip()[:1500]}\n```"
     if detail:
         text += f"\n{detail.strip()[:1500]}"
-    return text + "\nTry again with a different, correct edit, in the same format."
+    return text + "\nTry again with a different, correct edit, in the format asked for above."
 
 
 def commit_message_messages(request: str, diff: str) -> list[Message]:
