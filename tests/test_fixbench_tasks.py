@@ -140,3 +140,15 @@ def test_scripted_run_end_to_end(tmp_path):
     assert row["attempts"] >= 1 and row["well_formed"] >= 1 and row["test_files_changed"] == []
     assert result["fix_rate"] == 1.0 and result["machine"]["cores"] >= 1
     assert "| fahrenheit | wrong-operator | file-line | yes |" in proc.stdout
+
+
+def test_padded_modules_keep_the_bug_where_the_request_says_and_still_fail(tmp_path):
+    task = next(t for t in TASKS if t.name == "fahrenheit")
+    plain = copy_repo(task, tmp_path / "plain")
+    padded = copy_repo(task, tmp_path / "padded", pad_modules=True)
+    before = (plain / task.bug_file).read_text().splitlines()
+    after = (padded / task.bug_file).read_text().splitlines()
+    assert after[:len(before)] == before and len(after) > len(before) + 100
+    tests = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"], cwd=padded,
+                           capture_output=True, text=True)
+    assert tests.returncode == 1, tests.stdout  # the seeded bug still fails its tests, nothing else breaks

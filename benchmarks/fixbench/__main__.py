@@ -30,7 +30,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     p.add_argument("--candidates", type=int, help="edits sampled per attempt (CODEY_CANDIDATES)")
     p.add_argument("--attempts", type=int, help="attempts per step (CODEY_ATTEMPTS)")
     p.add_argument("--lock", help="hold a shared flock on this file during each task (lets a timing run elsewhere wait)")
-    p.add_argument("--edit-format", help="CODEY_EDIT_FORMAT (auto, diff, search_replace, function)")
+    p.add_argument("--edit-format", help="CODEY_EDIT_FORMAT (auto, diff, search_replace, function, lines, whole_file)")
     p.add_argument("--backend", help="CODEY_BACKEND; `scripted` replays each task's scripted.yml")
     p.add_argument("--timeout", type=float, help=f"hard limit per task in seconds (default "
                    f"{DEFAULT_TIMEOUT_S}, or max-seconds + 300)")
@@ -39,6 +39,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     p.add_argument("--out", help="results file (default: benchmarks/fixbench/results/<model>.json)")
     p.add_argument("--write-docs", action="store_true", help="rewrite the fixbench section of docs/benchmarks.md")
     p.add_argument("--keep", action="store_true", help="keep each task's temporary directory")
+    p.add_argument("--pad-modules", action="store_true",
+                   help="append padding.py's unrelated helpers to each buggy module (real-size files)")
     p.add_argument("--list", action="store_true", help="list the tasks and exit")
     args = p.parse_args(argv)
     if not args.list and not args.model:
@@ -75,7 +77,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     timeout = args.timeout or (args.max_seconds + 300 if args.max_seconds else DEFAULT_TIMEOUT_S)
     opts = RunOptions(model=args.model, python=args.python, backend=args.backend, edit_format=args.edit_format,
-                      max_seconds=args.max_seconds, candidates=args.candidates, attempts=args.attempts, lock=args.lock, timeout_s=timeout, models_dir=args.models_dir, keep=args.keep)
+                      max_seconds=args.max_seconds, candidates=args.candidates, attempts=args.attempts, lock=args.lock, timeout_s=timeout, models_dir=args.models_dir, keep=args.keep,
+                      pad_modules=args.pad_modules)
     rows = []
     with ThreadPoolExecutor(max_workers=args.jobs) as pool:
         futures = {pool.submit(run_task, t, opts): t for t in tasks}
@@ -84,7 +87,8 @@ def main(argv: list[str] | None = None) -> int:
             rows.append(row)
             outcome = "fixed" if row["fixed"] else row.get("error") or f"not fixed ({row.get('tests_after')})"
             print(f"[{done}/{len(tasks)}] {row['task']}: {outcome} in {row.get('wall_s', '?')}s", file=sys.stderr)
-    options = {k: v for k, v in vars(args).items() if k in ("jobs", "max_seconds", "edit_format", "backend", "timeout", "attempts", "candidates")}
+    options = {k: v for k, v in vars(args).items() if k in ("jobs", "max_seconds", "edit_format", "backend", "timeout", "attempts", "candidates",
+                                                             "pad_modules")}
     options["timeout"] = timeout
     command = "python -m benchmarks.fixbench " + shlex.join(argv)
     result = build_result(args.model, args.backend, rows, command, options)

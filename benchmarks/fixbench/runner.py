@@ -45,6 +45,7 @@ class RunOptions:
     timeout_s: float = DEFAULT_TIMEOUT_S
     models_dir: str | None = None
     keep: bool = False
+    pad_modules: bool = False
 
 
 @contextmanager
@@ -170,7 +171,7 @@ def run_task(task: Task, opts: RunOptions) -> dict:
     row = {"task": task.name, "category": task.category, "request_style": task.request_style,
            "request": task.request, "fixed": False}
     try:
-        repo = copy_repo(task, tmp / "repo")
+        repo = copy_repo(task, tmp / "repo", pad_modules=opts.pad_modules)
         base = init_repo(repo)
         argv = [opts.python, "-m", "codey_git", "fix", task.request, "--json", "--yes"]
         with cpu_lock(opts.lock):

@@ -146,8 +146,11 @@ def load_tasks(names: list[str] | None = None, root: Path = TASKS_DIR) -> list[T
     return [load_task(Path(root) / n) for n in available]
 
 
-def copy_repo(task: Task, dest: Path) -> Path:
-    """Copy the task's repository (not its task files or caches) to dest, which must not exist."""
+def copy_repo(task: Task, dest: Path, *, pad_modules: bool = False) -> Path:
+    """Copy the task's repository (not its task files or caches) to dest, which must not exist.
+
+    With ``pad_modules`` the buggy file gets the unrelated helpers of ``padding.py`` after its own
+    lines (see there), so it is as long as a real module."""
     def ignore(directory: str, names: list[str]) -> set[str]:
         skip = {n for n in names if n in IGNORED_DIRS or n.endswith(".pyc")}
         if Path(directory).resolve() == task.path.resolve():
@@ -155,4 +158,14 @@ def copy_repo(task: Task, dest: Path) -> Path:
         return skip
 
     shutil.copytree(task.path, dest, ignore=ignore)
+    if pad_modules:
+        target = Path(dest) / task.bug_file
+        target.write_text(target.read_text(encoding="utf-8").rstrip("\n") + "\n\n\n" + padding_code(),
+                          encoding="utf-8")
     return Path(dest)
+
+
+def padding_code() -> str:
+    """padding.py without its module docstring."""
+    text = (Path(__file__).parent / "padding.py").read_text(encoding="utf-8")
+    return text.split('"""', 2)[2].lstrip("\n")
