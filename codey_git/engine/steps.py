@@ -54,10 +54,10 @@ class StepRunner:
         fixing = self.task.kind == "fix" and bool(self.baseline.failed)
         sections = ctx.failing_sections(self.baseline, focus, self.wt.path) if fixing else {}
         targets = ctx.target_tests(self.baseline, sections) if sections else set()
-        formats = edit_formats(self.config, self.coder.name)
+        fmt = edit_format(self.config, self.coder.name)
         new_files = [f for f in self.step.files if not (self.wt.path / f).exists()]
         if new_files:
-            formats = ("whole_file",)
+            fmt = "whole_file"
         outcome = StepOutcome(passed=False)
         feedback: str | None = None
         last_changes: dict[str, str | None] = {}
@@ -66,11 +66,6 @@ class StepRunner:
                 if self.deadline is not None and time.monotonic() > self.deadline:
                     outcome.reason = "time budget for the task ran out"
                     return outcome
-                fmt = format_for(formats, attempt, candidate)
-                # a format's first try is greedy and starts clean, as if it were the only format
-                fresh = attempt == 1 and (candidate == 1 or fmt != format_for(formats, 1, candidate - 1))
-                if fresh:
-                    feedback = None
                 messages, focus_symbol, shown = build_messages(
                     self.coder, self.step.text, self.task.kind, focus, sections, fmt, self.wt,
                     new_files=new_files, allow_test_edits=allow_tests, feedback=feedback,
@@ -79,7 +74,7 @@ class StepRunner:
                 started = time.monotonic()
                 outcome.attempts.append(record)
                 done = self._attempt(record, messages, shown, focus_symbol, allow_tests, targets,
-                                     candidate, outcome, last_changes, greedy=fresh)
+                                     candidate, outcome, last_changes)
                 record.seconds = round(time.monotonic() - started, 2)
                 self._emit(record)
                 if done:
@@ -94,9 +89,10 @@ class StepRunner:
     _feedback: str | None = None
 
     def _attempt(self, record, messages, shown, focus_symbol, allow_tests, targets, candidate,
-                 outcome, last_changes, *, greedy: bool) -> bool:
-        # a format's first try is greedy; retries and extra candidates sample, or they repeat themselves
-        temperature = float(self.config.temperature) if greedy else RETRY_TEMPERATURE
+                 outcome, last_changes) -> bool:
+        # the first try is greedy; retries and extra candidates sample, or they repeat themselves
+        first = record.attempt == 1 and candidate == 1
+        temperature = float(self.config.temperature) if first else RETRY_TEMPERATURE
         self.progress.stage(f"step {self.step.number}, attempt {record.attempt}"
                             + (f" candidate {candidate}" if candidate > 1 else "") + f": generating ({self.coder.name})")
         try:
@@ -196,22 +192,17 @@ def pick_focus_file(answer: str, shown: list[str], read, root=None) -> str | Non
             return definers[0]
     return best
 
-# Edit formats per model family, chosen by fixbench measurement (docs/benchmarks.md). With several,
-# the first attempt tries each in order, one per candidate, and later attempts use the last. Line
-# edits ("lines") would be the cheapest, but the 1.5B mostly echoes the line it was asked to fix
-# (0/6 in a one-try pilot), so the Qwen coders rewrite whole functions.
-DEFAULT_FORMATS = {"qwen2.5-coder": ("function",), "smollm2": ("function",)}
+# Default edit format per model family, chosen by fixbench measurement (docs/benchmarks.md). Line
+# edits ("lines") would cost the fewest tokens, but the 1.5B mostly echoes the line it was asked to
+# fix (0/6 in a one-try pilot), so the Qwen coders rewrite whole functions.
+DEFAULT_FORMATS = {"qwen2.5-coder": "function", "smollm2": "function"}
 
 
-def edit_formats(config, model_name: str) -> tuple[str, ...]:
+def edit_format(config, model_name: str) -> str:
     if config.edit_format != "auto":
-        return (config.edit_format,)
+        return config.edit_format
     base = model_name.split("/")[-1]
-    for prefix, formats in DEFAULT_FORMATS.items():
+    for prefix, fmt in DEFAULT_FORMATS.items():
         if base.startswith(prefix):
-            return formats
-    return ("search_replace",)
-
-
-def format_for(formats: tuple[str, ...], attempt: int, candidate: int) -> str:
-    return formats[min(candidate - 1, len(formats) - 1)] if attempt == 1 else formats[-1]
+            return fmt
+    return "search_replace"
