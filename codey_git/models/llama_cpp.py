@@ -40,7 +40,7 @@ class LlamaCppModel:
 
     def _use(self):
         provider = self._provider
-        detail = (f" (its declared ram_mb)" if self.need.declared else
+        detail = (" (its declared ram_mb)" if self.need.declared else
                   f" (weights {self.need.weights / 2**20:,.0f} + KV {self.need.kv / 2**20:,.0f} + compute "
                   f"{self.need.compute / 2**20:,.0f} MB at {self.need.n_ctx} tokens of context)")
         if self.draft is not None:
@@ -93,6 +93,44 @@ class LlamaCppModel:
             wall_ms=round((time.perf_counter() - start) * 1000, 1), peak_rss_mb=round(peak_rss_mb(), 1))
         self._provider.record(stats)
         return Completion(text=result.text, stats=stats, finish_reason=result.finish_reason)
+
+    def complete(self, prompt: str, *, purpose: str, max_tokens: int = 64, stop: Sequence[str] = (),
+                 on_token=None) -> Completion:
+        """Greedy continuation of a plain-text prompt (special tokens read as such, no chat template
+        added): for a caller that writes part of the answer itself, e.g. the fixed keys of a JSON
+        answer, and lets the model fill in only the free text. Shares the KV-cache prefix reuse."""
+        start = time.perf_counter()
+        with self._use() as (runtime, load_ms), self._lock:
+            tokens = runtime.tokenize(prompt, special=True)
+            room = runtime.n_ctx - len(tokens)
+            if room < 1:
+                raise NoResponse(f"{self.name}: prompt has {len(tokens)} tokens, more than the {runtime.n_ctx}-token context")
+            result = generate(runtime, tokens, max_tokens=min(max_tokens, room), temperature=0.0, seed=0,
+                              stop=stop, grammar=None, on_token=on_token)
+        stats = CallStats(
+            model=self.name, purpose=purpose, load_ms=round(load_ms, 1), prompt_tokens=len(tokens),
+            prompt_tokens_evaluated=result.evaluated,
+            prefill_tok_s=round(result.evaluated / result.prefill_s, 1) if result.prefill_s > 0 else 0.0,
+            generated_tokens=result.generated,
+            gen_tok_s=round(result.generated / result.decode_s, 1) if result.decode_s > 0 else 0.0,
+            wall_ms=round((time.perf_counter() - start) * 1000, 1), peak_rss_mb=round(peak_rss_mb(), 1))
+        self._provider.record(stats)
+        return Completion(text=result.text, stats=stats, finish_reason=result.finish_reason)
+
+    def warm_prefix(self, prompt: str) -> str:
+        """Have the KV state after ``prompt`` (a fixed instructions prefix, special tokens read as
+        such) in the context before the calls that share it: kept from an earlier call, loaded from
+        the state an earlier process saved next to the models, or evaluated and saved there.
+        Returns which of "kept", "loaded", "evaluated" it was."""
+        import hashlib
+
+        from codey_git.models.llama_runtime import restore_prefix
+        from codey_git.paths import models_dir
+
+        with self._use() as (runtime, _), self._lock:
+            tokens = runtime.tokenize(prompt, special=True)
+            key = hashlib.sha256(json.dumps([self.identity, runtime.n_ctx, tokens]).encode()).hexdigest()[:32]
+            return restore_prefix(runtime, tokens, models_dir() / "prefix-states" / f"{key}.bin")
 
     def next_token_logprobs(self, prompt: str, candidates: Sequence[str], *, purpose: str = "route") -> dict[str, float]:
         """Log-probability of each candidate as the continuation of a plain-text prompt (no chat template),

@@ -262,3 +262,45 @@ def generate(runtime: Runtime, tokens: list[int], *, max_tokens: int, temperatur
     calls = runtime.meter.calls
     evaluated, prefill_s = calls[0] if calls else (0, 0.0)
     return GenResult(scanner.finish(), finish, generated, evaluated, prefill_s, max(total - prefill_s, 0.0))
+
+
+def restore_prefix(runtime: Runtime, tokens: list[int], path: Path) -> str:
+    """Put the KV state after ``tokens`` into the context: already there, read from ``path`` (saved
+    by an earlier process for exactly these tokens and this context size), or evaluated and then
+    saved there. A fixed prompt prefix (a review's instructions) is then read once per machine,
+    not once per process. Returns "kept", "loaded" or "evaluated"; a state that cannot be read or
+    written only costs the evaluation."""
+    import ctypes
+
+    import llama_cpp
+    import numpy as np
+
+    llm = runtime.llm
+    n = len(tokens)
+    if llm.n_tokens >= n and llm.input_ids[:n].tolist() == tokens:
+        return "kept"
+    header = np.array([n, *tokens], dtype=np.int32).tobytes()
+    try:
+        data = path.read_bytes()
+        if data[:len(header)] == header:
+            state = data[len(header):]
+            buffer = (ctypes.c_uint8 * len(state)).from_buffer_copy(state)
+            if llama_cpp.llama_state_set_data(llm._ctx.ctx, buffer, len(state)) == len(state):
+                llm.input_ids[:n] = tokens
+                llm.n_tokens = n
+                return "loaded"
+    except OSError:
+        pass
+    llm.n_tokens = 0
+    llm.eval(tokens)
+    try:
+        size = llama_cpp.llama_state_get_size(llm._ctx.ctx)
+        buffer = (ctypes.c_uint8 * int(size))()
+        written = llama_cpp.llama_state_get_data(llm._ctx.ctx, buffer, size)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_bytes(header + bytes(buffer)[:int(written)])
+        os.replace(tmp, path)
+    except OSError:
+        pass
+    return "evaluated"
