@@ -2,8 +2,11 @@
 
 Quality: every case becomes a temporary repo with the change staged and is reviewed with the cache
 off. Recall = bug cases flagged on the bug's line at severity >= medium; false alarm rate = harmless
-cases with any blocking finding (>= high). Speed: `git codey review --hook` as a subprocess (process
-start, model load and review, as on the commit path) on one staged diff of about 100 changed lines.
+cases with any blocking finding (>= high). With `--triage-threshold -inf` every unit is triaged and
+then asked for findings, and the output adds the recall and false alarms that each threshold would
+give (a finding counts only when its unit's triage score reaches the threshold): one run gives the
+whole curve. Speed: `git codey review` as a subprocess (process start, model load and review, as on
+the commit path) on one staged diff of about 100 changed lines.
 """
 
 from __future__ import annotations
@@ -38,16 +41,24 @@ def git(root: Path, *args: str) -> None:
 
 def staged_repo(base: Path, cases: list[Case], prefix_dirs: bool) -> Path:
     """A repo whose last commit has each case's `before` and whose index has its `after`."""
+    return staged_files(base, {(f"{c.name}/{c.file}" if prefix_dirs else c.file): (c.before, c.after)
+                               for c in cases})
+
+
+def staged_files(base: Path, files: dict[str, tuple[str, str]]) -> Path:
+    """A repo whose last commit has each file's before text and whose index its after text (an
+    empty before: the file is new)."""
     root = Path(tempfile.mkdtemp(dir=base))
     git(root, "init", "-q")
-    for side in ("before", "after"):
-        for case in cases:
-            path = root / (f"{case.name}/{case.file}" if prefix_dirs else case.file)
+    for side in (0, 1):
+        for name, texts in files.items():
+            path = root / name
             path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(getattr(case, side))
+            if texts[side] or side == 1:
+                path.write_text(texts[side])
         git(root, "add", "-A")
-        if side == "before":
-            git(root, "commit", "-qm", "before")
+        if side == 0:
+            git(root, "commit", "-q", "--allow-empty", "-m", "before")
     return root
 
 
@@ -56,12 +67,18 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))]
 
 
-def quality(model, cases: list[Case], base: Path) -> dict:
+def _unit_score(scores: list, file: str, line: int) -> float | None:
+    return next((s for f, first, last, s in scores if f == file and first <= line <= last), None)
+
+
+def quality(model, cases: list[Case], base: Path, triage_threshold: float | None = None) -> dict:
     rows = []
     for case in cases:
         diff = staged_diff(staged_repo(base, [case], prefix_dirs=False))
         start = time.perf_counter()
-        outcome = review_diff(diff, model, cache=ReviewCache(enabled=False))
+        # as `git codey review` with the default fail_on: test files, whose findings cannot block, are skipped
+        outcome = review_diff(diff, model, cache=ReviewCache(enabled=False), triage_threshold=triage_threshold,
+                              fail_on="high")
         seconds = time.perf_counter() - start
         hit = any(f.line in case.bug_lines and at_or_above(f.severity, "medium") for f in outcome.findings)
         touched = diff.touched().get(case.file, set())
@@ -72,9 +89,16 @@ def quality(model, cases: list[Case], base: Path) -> dict:
                      "any_medium": noise, "harmless_units": outcome.harmless,
                      "chance": len(case.bug_lines & touched) / max(1, len(touched)),
                      "findings": [f"{f.line}:{f.severity}:{f.message}" for f in outcome.findings],
+                     "triage_scores": outcome.triage_scores, "triaged_clean": outcome.triaged_clean,
+                     # each finding with its unit's triage score, for the threshold curve
+                     "scored": [(f.line, f.severity, _unit_score(outcome.triage_scores, f.file, f.line))
+                                for f in outcome.findings],
+                     "bug_lines": sorted(case.bug_lines),
                      "unreviewed": len(outcome.unreviewed)})
         mark = ("HIT " if hit else "miss") if case.is_bug else ("ALARM" if alarm else "ok   ")
-        print(f"  {mark} {case.name:34s} {seconds:5.1f}s  {rows[-1]['findings']}", file=sys.stderr, flush=True)
+        scores = [s for *_, s in outcome.triage_scores]
+        print(f"  {mark} {case.name:34s} {seconds:5.1f}s triage {scores} {rows[-1]['findings']}",
+              file=sys.stderr, flush=True)
     bugs = [r for r in rows if r["kind"] == "bug"]
     harmless = [r for r in rows if r["kind"] == "harmless"]
     times = [r["seconds"] for r in rows]
@@ -86,7 +110,36 @@ def quality(model, cases: list[Case], base: Path) -> dict:
             # harmless cases with any finding >= medium: a reviewer that flags every line scores
             # well on recall, and this is where it shows
             "harmless_with_medium_rate": sum(r["any_medium"] for r in harmless) / max(1, len(harmless)),
-            "p50_s": percentile(times, 0.5), "p95_s": percentile(times, 0.95), "rows": rows}
+            "p50_s": percentile(times, 0.5), "p95_s": percentile(times, 0.95),
+            "curve": threshold_curve(rows), "rows": rows}
+
+
+def threshold_curve(rows: list[dict]) -> list[dict]:
+    """Recall and false alarms had triage cleared every unit scoring below each threshold. Exact for
+    a run made with the lowest threshold (every unit scored and asked); findings without a score
+    (no triage) always count."""
+    scores = sorted({s for r in rows for *_, s in r["scored"] if s is not None})
+    out = []
+    for t in [float("-inf"), *scores]:
+        def kept(row):
+            return [(line, sev) for line, sev, s in row["scored"] if s is None or s >= t]
+        bugs = [r for r in rows if r["kind"] == "bug"]
+        harmless = [r for r in rows if r["kind"] == "harmless"]
+        hits = sum(any(line in r["bug_lines"] and at_or_above(sev, "medium") for line, sev in kept(r)) for r in bugs)
+        alarms = sum(any(at_or_above(sev, "high") for _, sev in kept(r)) for r in harmless)
+        out.append({"threshold": t, "recall": hits / max(1, len(bugs)), "hits": hits,
+                    "false_alarms": alarms / max(1, len(harmless)), "alarms": alarms})
+    return out
+
+
+FEATURE_COMMIT = Path(__file__).parent / "speed" / "feature_commit.yml"
+
+
+def feature_commit() -> dict[str, tuple[str, str]]:
+    import yaml
+
+    data = yaml.safe_load(FEATURE_COMMIT.read_text())
+    return {name: (texts.get("before") or "", texts["after"]) for name, texts in data["files"].items()}
 
 
 def speed_cases(cases: list[Case], mix: str, target_lines: int = 100) -> list[Case]:
@@ -121,18 +174,23 @@ def hook_run(root: Path, model_name: str, home: Path, *extra: str) -> tuple[floa
 
 def speed(model_name: str, cases: list[Case], runs: int, base: Path, mix: str = "bugs") -> dict:
     """Cold runs start with an empty review cache each; the last one's cache serves the rerun."""
-    chosen = speed_cases(cases, mix)
-    root = staged_repo(base, chosen, prefix_dirs=True)
+    if mix == "feature":
+        root = staged_files(base, feature_commit())
+    else:
+        root = staged_repo(base, speed_cases(cases, mix), prefix_dirs=True)
     diff = staged_diff(root)
     cold = []
     for _ in range(runs):
         home = Path(tempfile.mkdtemp(dir=base))
         seconds, report = hook_run(root, model_name, home)
         cold.append(seconds)
-        print(f"  cold review: {seconds:.1f}s ({report['units']} hunks)", file=sys.stderr, flush=True)
+        print(f"  cold review: {seconds:.1f}s ({report['units']} hunks, {report.get('triaged_clean')} cleared by "
+              f"triage, {len(report['findings'])} findings, review {report['seconds']:.1f}s, load "
+              f"{os.getloadavg()[0]:.2f})", file=sys.stderr, flush=True)
     cached_s, cached = hook_run(root, model_name, home)
     return {"set": mix, "changed_lines": diff.changed_lines, "findings": len(cached["findings"]),
             "files": len(diff.files), "hunks": cached["units"], "harmless_units": cached["harmless"],
+            "triaged_clean_units": report.get("triaged_clean"), "blocking": report.get("blocking"),
             "runs": runs, "p50_s": round(percentile(cold, 0.5), 2), "p95_s": round(percentile(cold, 0.95), 2),
             "all_s": [round(s, 2) for s in cold], "cached_rerun_s": round(cached_s, 2),
             "cached_units": cached["cached"]}
@@ -146,8 +204,13 @@ def main(argv: list[str] | None = None) -> None:
                         "(repeatable; default: all)")
     parser.add_argument("--speed-runs", type=int, default=5, help="cold runs of the ~100-line diff (0: skip)")
     parser.add_argument("--no-quality", action="store_true", help="only the speed runs")
-    parser.add_argument("--speed-set", choices=["bugs", "mixed"], default="bugs",
-                        help="cases in the speed diff: bug cases first (worst case), or harmless and bug alternating")
+    parser.add_argument("--speed-set", choices=["bugs", "mixed", "feature"], default="feature",
+                        help="the speed diff: bug cases first (worst case: a bug every ~8 lines), harmless and bug "
+                        "cases alternating, or one feature commit (speed/feature_commit.yml, one bug)")
+    parser.add_argument("--triage-threshold", type=float, default=None,
+                        help="triage log-odds for the quality runs (default: no triage, as `review.triage: null`; "
+                        "-inf: triage and ask every unit, for the curve). The speed runs follow the config "
+                        "(CODEY_REVIEW_TRIAGE)")
     parser.add_argument("--json", type=Path, help="also write the results here")
     args = parser.parse_args(argv)
     cases = [c for pattern in args.cases or ["*.yml"] for c in load_cases(pattern)]
@@ -156,12 +219,12 @@ def main(argv: list[str] | None = None) -> None:
     with tempfile.TemporaryDirectory(prefix="codey-review-bench-") as tmp:
         model = provider.get("reviewer")
         model.count_tokens("warm up")  # load outside the timed reviews
-        print(f"quality: {len(cases)} cases with {model.name}", file=sys.stderr)
         result = {"model": model.name, "backend": args.backend, "machine": f"{platform.machine()}, "
                   f"{os.cpu_count()} CPUs, Python {platform.python_version()}", "date": time.strftime("%Y-%m-%d"),
-                  "load_average": os.getloadavg()[0]}
+                  "load_average": os.getloadavg()[0], "triage": os.environ.get("CODEY_REVIEW_TRIAGE")}
         if not args.no_quality:
-            result["quality"] = quality(model, cases, Path(tmp))
+            print(f"quality: {len(cases)} cases with {model.name}", file=sys.stderr)
+            result["quality"] = quality(model, cases, Path(tmp), args.triage_threshold)
         provider.close()
         if args.speed_runs:
             print("speed: ~100 changed lines through `git codey review`", file=sys.stderr)
@@ -173,6 +236,10 @@ def main(argv: list[str] | None = None) -> None:
               f"{q['false_alarm_rate']:.0%} ({q['harmless_cases']} harmless; any finding >= medium on "
               f"{q['harmless_with_medium_rate']:.0%}), per-diff p50 {q['p50_s']:.1f}s "
               f"p95 {q['p95_s']:.1f}s")
+        if len(q["curve"]) > 2:
+            for point in q["curve"]:
+                print(f"    triage >= {point['threshold']:7.3f}: recall {point['recall']:.0%} ({point['hits']}), "
+                      f"false alarms {point['false_alarms']:.0%} ({point['alarms']})")
     if "speed" in result:
         s = result["speed"]
         print(f"  {s['set']}: {s['changed_lines']} changed lines in {s['hunks']} hunks, {s['findings']} findings: "

@@ -1,9 +1,14 @@
 """Reviewing a diff with a model, unit by unit, within a time budget.
 
-Units that cannot change behaviour (``harmless``) are not reviewed by the model. Each other unit is
-looked up in the cache first; otherwise the model is asked with a JSON schema that only admits the
-lines the call's hunks touch; findings that still point outside them are dropped. When the budget
-runs out the remaining units are reported as unreviewed rather than waited for.
+Units that cannot change behaviour (``harmless``) are not reviewed by the model, nor, when their
+findings could not block (``fail_on``), test files. Each other unit is looked up in the cache
+first; otherwise the model is asked with a JSON schema that only admits the lines the call's hunks
+touch; findings that still point outside them are dropped. The instructions' KV state is restored
+from an earlier process when the backend can (``warm_prefix``). With a triage threshold (config
+``review.triage``, off by default) and a model that can score next tokens, each unit is scored
+first (``triage``) and only a unit at or above the threshold is answered, field by field
+(``guided``), with at least one finding. When the budget runs out the remaining units are
+reported as unreviewed rather than waited for.
 """
 
 from __future__ import annotations
@@ -16,11 +21,13 @@ from typing import Callable
 from codey_git.models.base import Model, NoResponse
 from codey_git.review.cache import ReviewCache
 from codey_git.review.diffsource import DiffSet
-from codey_git.review.findings import (Finding, at_or_above, calibrated, parse_model_findings, review_schema,
-                                       severity_rank)
+from codey_git.review.findings import (TEST_FILE_CAP, Finding, at_or_above, calibrated, is_test_path,
+                                       parse_model_findings, review_schema, severity_rank)
+from codey_git.review.guided import can_guide, guided_answer
 from codey_git.review.harmless import harmless_reason
 from codey_git.review.prompt import RESPONSE_TOKENS, SYSTEM, review_messages
 from codey_git.review.suggestions import suggestion_diff
+from codey_git.review.triage import TRIAGE_VERSION, can_triage, defect_score, instructions_prefix
 from codey_git.review.units import ReviewUnit, make_units
 
 MAX_UNIT_TOKENS = 1500  # a bigger unit is split: small models lose track in long hunks
@@ -55,6 +62,8 @@ class ReviewOutcome:
     skipped: list[tuple[str, str]] = field(default_factory=list)
     dropped: int = 0  # findings pointing at lines or files outside the diff
     harmless: int = 0  # units recognised as keeping behaviour, not sent to the model
+    triaged_clean: int = 0  # units scored below the triage threshold, never asked for findings
+    triage_scores: list[tuple[str, int, int, float]] = field(default_factory=list)  # (file, first, last line, log-odds)
     seconds: float = 0.0
 
     def blocking(self, fail_on: str) -> list[Finding]:
@@ -124,29 +133,115 @@ def _batches(units: list[ReviewUnit], model: Model, batch_tokens: int) -> list[l
     return batches
 
 
-def _ask(model: Model, batch: list[ReviewUnit], deadline: float | None, clock: Callable[[], float]) -> list[Finding]:
+def _ask(model: Model, batch: list[ReviewUnit], deadline: float | None, clock: Callable[[], float],
+         flagged: bool = False) -> list[Finding]:
+    """Findings for ``batch``. A ``flagged`` unit (triage scored it at or above the threshold) is
+    asked alone, and its answer must hold at least one finding: the call says where, not whether.
+    A model that can score tokens and continue a prompt writes that answer field by field
+    (``guided``); otherwise the answer is generated under the review's JSON schema."""
     def stop_when_late(_token: str) -> None:
         if deadline is not None and clock() > deadline:
             raise _OutOfTime()
 
+    if flagged and can_guide(model):
+        return parse_model_findings(guided_answer(model, batch[0], stop_when_late))
     lines = [n for unit in batch for n in unit.hunk.touched_lines()]
-    schema = review_schema(sorted({unit.file for unit in batch}), lines)
+    schema = review_schema(sorted({unit.file for unit in batch}), lines, at_least_one=flagged)
     completion = model.chat(review_messages(batch), purpose="review", max_tokens=RESPONSE_TOKENS,
                             temperature=0.0, seed=0, json_schema=schema, on_token=stop_when_late)
     return parse_model_findings(completion.text)
 
 
+class _Reviewer:
+    """The state of one review: the outcome so far, the budget, and the model's failures in a row."""
+
+    def __init__(self, diff: DiffSet, model: Model, outcome: ReviewOutcome, cache: ReviewCache, identity: str,
+                 max_seconds: float, deadline: float | None, clock: Callable[[], float], progress) -> None:
+        self.diff, self.model, self.outcome, self.cache, self.identity = diff, model, outcome, cache, identity
+        self.max_seconds, self.deadline, self.clock, self.progress = max_seconds, deadline, clock, progress
+        self.touched = diff.touched()
+        self.failures = 0
+
+    def late(self) -> bool:
+        return self.deadline is not None and self.clock() > self.deadline
+
+    def out_of_time(self) -> str:
+        return f"time budget of {self.max_seconds:g}s used up"
+
+    def unreviewed(self, units: list[ReviewUnit], reason: str) -> None:
+        self.outcome.unreviewed.extend(Unreviewed(u.file, u.first_line, u.last_line, reason) for u in units)
+
+    def ask(self, batch: list[ReviewUnit], flagged: bool = False) -> None:
+        """One findings call for ``batch``; its units end reviewed or listed as unreviewed."""
+        if self.late():
+            return self.unreviewed(batch, self.out_of_time())
+        if self.failures >= MAX_MODEL_FAILURES:
+            return self.unreviewed(batch, "skipped after repeated model errors")
+        try:
+            raw = _ask(self.model, batch, self.deadline, self.clock, flagged=flagged)
+        except _OutOfTime:
+            return self.unreviewed(batch, self.out_of_time())
+        except NoResponse as exc:
+            return self.unreviewed(batch, f"model gave no answer ({exc})")
+        except Exception as exc:  # noqa: BLE001 - a failing model must not crash the commit path
+            self.failures += 1
+            return self.unreviewed(batch, f"model error: {type(exc).__name__}: {exc}")
+        self.failures = 0
+        per_unit, dropped = _assign(raw, batch, self.diff, self.touched)
+        self.outcome.dropped += dropped
+        for unit, found in zip(batch, per_unit):
+            self.cache.put(unit, self.identity, found)
+            self.outcome.reviewed += 1
+            self.outcome.findings.extend(found)
+        if self.progress is not None:
+            self.progress.info(f"{batch[0].file}: {len(batch)} hunk(s), {sum(map(len, per_unit))} finding(s)")
+
+    def triage(self, units: list[ReviewUnit], threshold: float) -> list[ReviewUnit]:
+        """Score each unit; ask a flagged one for findings at once (its prompt is still in the
+        model's KV cache, and the answer continues it), mark a clean one reviewed. Returns the units
+        that could not be scored."""
+        rest = []
+        for i, unit in enumerate(units):
+            if self.late():
+                self.unreviewed(units[i:], self.out_of_time())
+                break
+            try:
+                score = defect_score(self.model, unit)
+            except Exception:  # noqa: BLE001 - triage only saves time: without it the unit gets a plain call
+                rest.append(unit)
+                continue
+            self.outcome.triage_scores.append((unit.file, unit.first_line, unit.last_line, round(score, 3)))
+            if score >= threshold:
+                self.ask([unit], flagged=True)
+            else:
+                self.cache.put(unit, self.identity, [])
+                self.outcome.triaged_clean += 1
+                self.outcome.reviewed += 1
+        return rest
+
+
 def review_diff(diff: DiffSet, model: Model, *, max_seconds: float = 0, cache: ReviewCache | None = None,
                 progress=None, clock: Callable[[], float] = time.monotonic,
-                batch_tokens: int = BATCH_TOKENS) -> ReviewOutcome:
+                batch_tokens: int = BATCH_TOKENS, triage_threshold: float | None = None,
+                fail_on: str | None = None) -> ReviewOutcome:
     """Review every unit of ``diff``: cached units first, the rest with the model within
-    ``max_seconds`` (0: no budget). Units left over are reported, not waited for."""
+    ``max_seconds`` (0: no budget). Units left over are reported, not waited for. With a model that
+    can score next tokens, units whose triage log-odds fall below ``triage_threshold`` are clean
+    without a findings call (None: no triage). Given ``fail_on``, test files are not sent to the
+    model when findings there (capped at TEST_FILE_CAP) could not reach it: they are listed as
+    skipped."""
     start = clock()
     deadline = start + max_seconds if max_seconds and max_seconds > 0 else None
     cache = cache or ReviewCache(enabled=False)
+    triaging = triage_threshold is not None and can_triage(model)
+    identity = f"{model.identity}|{TRIAGE_VERSION}>={triage_threshold:g}" if triaging else model.identity
     units = make_units(diff, _fits(model))
-    outcome = ReviewOutcome(diff.description, model.name, units=len(units), skipped=list(diff.skipped))
-    touched = diff.touched()
+    skipped = list(diff.skipped)
+    if fail_on is not None and not at_or_above(TEST_FILE_CAP, fail_on):
+        reason = f"test file: findings there stay at or below {TEST_FILE_CAP}, under fail_on {fail_on}"
+        skipped += [(f.path, reason) for f in diff.files if is_test_path(f.path)]
+        units = [u for u in units if not is_test_path(u.file)]
+    outcome = ReviewOutcome(diff.description, model.name, units=len(units), skipped=skipped)
     files = {f.path: f for f in diff.files}
     pending = []
     for unit in units:
@@ -154,41 +249,23 @@ def review_diff(diff: DiffSet, model: Model, *, max_seconds: float = 0, cache: R
             outcome.harmless += 1
             outcome.reviewed += 1
             continue
-        found = cache.get(unit, model.identity)
+        found = cache.get(unit, identity)
         if found is None:
             pending.append(unit)
         else:
             outcome.cached += 1
             outcome.reviewed += 1
             outcome.findings.extend(found)
-    failures = 0
+    reviewer = _Reviewer(diff, model, outcome, cache, identity, max_seconds, deadline, clock, progress)
+    if pending and callable(getattr(model, "warm_prefix", None)):
+        try:  # the instructions' KV state, saved by an earlier review: not read again
+            model.warm_prefix(instructions_prefix())
+        except Exception:  # noqa: BLE001 - only a saving: the first call reads the instructions then
+            pass
+    if triaging:
+        pending = reviewer.triage(pending, triage_threshold)
     for batch in _batches(pending, model, batch_tokens):
-        if deadline is not None and clock() > deadline:
-            reason = f"time budget of {max_seconds:g}s used up"
-        elif failures >= MAX_MODEL_FAILURES:
-            reason = "skipped after repeated model errors"
-        else:
-            try:
-                raw = _ask(model, batch, deadline, clock)
-            except _OutOfTime:
-                reason = f"time budget of {max_seconds:g}s used up"
-            except NoResponse as exc:
-                reason = f"model gave no answer ({exc})"
-            except Exception as exc:  # noqa: BLE001 - a failing model must not crash the commit path
-                failures += 1
-                reason = f"model error: {type(exc).__name__}: {exc}"
-            else:
-                failures = 0
-                per_unit, dropped = _assign(raw, batch, diff, touched)
-                outcome.dropped += dropped
-                for unit, found in zip(batch, per_unit):
-                    cache.put(unit, model.identity, found)
-                    outcome.reviewed += 1
-                    outcome.findings.extend(found)
-                if progress is not None:
-                    progress.info(f"{batch[0].file}: {len(batch)} hunk(s), {sum(map(len, per_unit))} finding(s)")
-                continue
-        outcome.unreviewed.extend(Unreviewed(u.file, u.first_line, u.last_line, reason) for u in batch)
+        reviewer.ask(batch)
     outcome.findings = _dedupe(outcome.findings)
     outcome.seconds = clock() - start
     return outcome

@@ -27,15 +27,18 @@ SUGGESTION_CHARS = 120  # one corrected line; longer fixes are left to the reade
 MAX_FINDINGS_PER_CALL = 3  # with the caps above this fits prompt.RESPONSE_TOKENS
 
 
-def review_schema(files: list[str], lines: list[int]) -> dict:
+def review_schema(files: list[str], lines: list[int], at_least_one: bool = False) -> dict:
     """The answer shape for one model call: ``file`` and ``line`` can only name a file of the call
     and a line the diff touches there, and message and suggestion are capped, so a small model
-    neither points at unchanged code nor rambles. With no line to name, the only answer is empty."""
+    neither points at unchanged code nor rambles. With no line to name, the only answer is empty.
+    ``at_least_one`` (after triage said the hunk has a defect) asks where, not whether."""
     line = {"type": "integer", "enum": sorted(set(lines))} if lines else {"type": "integer"}
+    bounds = {"minItems": 1} if at_least_one and lines else {}
     return {
         "type": "object",
         "properties": {"findings": {
             "type": "array",
+            **bounds,
             "maxItems": MAX_FINDINGS_PER_CALL if lines else 0,
             "items": {
                 "type": "object",
@@ -69,10 +72,17 @@ MINOR_CATEGORIES = ("style", "test")  # never worse than "low": they do not brea
 _TEST_PATH = re.compile(r"(^|/)(tests?|spec)/|(^|/)test_[^/]*$|_test\.\w+$|\.(test|spec)\.\w+$")
 
 
+TEST_FILE_CAP = "medium"
+
+
+def is_test_path(file: str) -> bool:
+    return bool(_TEST_PATH.search(file))
+
+
 def calibrated(severity: str, category: str, file: str = "") -> str:
     """Small models rate naming or docstring remarks "high"; such a remark must not block a commit.
     Nor does a remark on a test file rise above "medium": a wrong test fails where it runs."""
-    cap = "low" if category in MINOR_CATEGORIES else "medium" if _TEST_PATH.search(file) else None
+    cap = "low" if category in MINOR_CATEGORIES else TEST_FILE_CAP if is_test_path(file) else None
     if cap and severity_rank(severity) > severity_rank(cap):
         return cap
     return severity

@@ -108,7 +108,7 @@ def install(root: Path, names: tuple[str, ...] = ("pre-commit",)) -> list[str]:
         elif target.exists() or target.is_symlink():
             if chained.exists() or chained.is_symlink():
                 raise UsageError(f"{chained} already exists, so the current {name} hook cannot be kept there",
-                                 f"Move one of them away, then run `git codey hook install` again.")
+                                 "Move one of them away, then run `git codey hook install` again.")
             os.rename(target, chained)
             note = f"installed {target} (your existing hook runs first, kept as {chained.name})"
         _write_executable(target, render_hook(name, python, pythonpath))

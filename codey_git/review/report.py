@@ -32,6 +32,7 @@ def to_json(outcome: ReviewOutcome, fail_on: str) -> dict:
         "reviewed": outcome.reviewed,
         "cached": outcome.cached,
         "harmless": outcome.harmless,
+        "triaged_clean": outcome.triaged_clean,
         "unreviewed": [u.to_dict() for u in outcome.unreviewed],
         "skipped": [{"file": path, "reason": reason} for path, reason in outcome.skipped],
         "dropped": outcome.dropped,

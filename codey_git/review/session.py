@@ -56,7 +56,8 @@ def run_review(request: ReviewRequest, diff: DiffSet, config, progress) -> Revie
         except Exception as exc:  # noqa: BLE001
             raise ReviewerUnavailable(f"cannot load the reviewer model: {type(exc).__name__}: {exc}") from exc
         cache = ReviewCache(enabled=request.use_cache)
-        return review_diff(diff, model, max_seconds=request.max_seconds, cache=cache, progress=progress)
+        return review_diff(diff, model, max_seconds=request.max_seconds, cache=cache, progress=progress,
+                           fail_on=request.fail_on, triage_threshold=config.get("review.triage"))
     finally:
         provider.close()
 
