@@ -45,7 +45,7 @@ def markdown(result: dict) -> str:
         "\"tricky\" requests are written so that no exact form or leading verb decides them.", "",
         "| set | requests | right | tricky right | p50 ms | p95 ms |", "|---|---|---|---|---|---|",
         *[_accuracy([r for r in rows if r["set"] == name], name) for name in sets], "",
-        f"- Routing latency in process" + (" with the model resident" if result["model"] else "") +
+        "- Routing latency in process" + (" with the model resident" if result["model"] else "") +
         f", all {len(rows)} requests: p50 **{percentile(ms, 50):.2f} ms**, p95 **{percentile(ms, 95):.2f} ms**"
         + (f" (model load and prompt-prefix warm-up before the run: {result['warmup_ms']:.0f} ms)."
            if result.get("warmup_ms") else "."),
