@@ -181,3 +181,42 @@ def test_line_edit_format_shows_numbered_code_and_lands(make_repo, write_script,
     assert json.loads(out.stdout)["status"] == "landed"
     assert "return a + b" in (root / "calc.py").read_text()
     assert git(root, "log", "-1", "--format=%s") == "fix(calc): add returns the sum"
+
+
+COLORS = {
+    "colors.py": """
+        def rgb_to_hex(r, g, b):
+            for channel in (r, g, b):
+                if not 0 <= channel < 255:
+                    raise ValueError(f"channel out of range: {channel}")
+            return "#{:02x}{:02x}{:02x}".format(r, b, g)
+        """,
+    "tests/test_colors.py": """
+        from colors import rgb_to_hex
+
+
+        def test_channels_in_order():
+            assert rgb_to_hex(1, 2, 3) == "#010203"
+
+
+        def test_white():
+            assert rgb_to_hex(255, 255, 255) == "#ffffff"
+        """,
+}
+HALF_FIX = ("colors.py\n```python\ndef rgb_to_hex(r, g, b):\n    for channel in (r, g, b):\n"
+            "        if not 0 <= channel < 256:\n            raise ValueError(f\"channel out of range: {channel}\")\n"
+            "    return \"#{:02x}{:02x}{:02x}\".format(r, b, g)\n```")
+
+
+def test_half_a_fix_is_not_committed_while_a_related_test_still_fails(make_repo, write_script, codey):
+    # test_channels_in_order fails inside the test file only; it is still the focus file's test, so
+    # the fix must turn it green too (the check once missed it inside codey's worktree under .git/)
+    root = make_repo({**COLORS, ".codey.yml": "edit_format: whole_file\nattempts: 1\ncandidates: 1\n"})
+    write_script({"edit": [HALF_FIX]})
+    before = snapshot(root)
+
+    out = codey(root, "fix", "rgb_to_hex rejects pure white and mixes up green and blue")
+
+    assert out.returncode == 1, out.stdout
+    assert "still failing" in out.stdout and "test_channels_in_order" in out.stdout
+    assert snapshot(root) == before

@@ -56,7 +56,8 @@ def _resolve(name: str, root: Path) -> str | None:
     name = name.strip("./") if name.startswith("./") else name
     if (root / name).is_file():
         return Path(name).as_posix()
-    matches = [p for p in root.rglob(Path(name).name) if ".git" not in p.parts and p.is_file()]
+    # parts relative to root: codey's own worktrees live under .git/codey/, so root may be inside .git
+    matches = [p for p in root.rglob(Path(name).name) if ".git" not in p.relative_to(root).parts and p.is_file()]
     if len(matches) == 1:
         return matches[0].relative_to(root).as_posix()
     return None
@@ -127,7 +128,7 @@ def related_tests(rel: str, root: Path) -> list[str]:
     out = []
     for pattern in (f"test_{stem}.py", f"{stem}_test.py"):
         for p in root.rglob(pattern):
-            if ".git" not in p.parts:
+            if ".git" not in p.relative_to(root).parts:  # root itself may be a worktree under .git/
                 out.append(p.relative_to(root).as_posix())
     return sorted(out)
 
