@@ -84,15 +84,7 @@ class LlamaCppModel:
                                  f"{runtime.n_ctx}-token context")
             result = generate(runtime, tokens, max_tokens=min(max_tokens, room), temperature=temperature,
                               seed=seed, stop=stop, grammar=compiled, on_token=on_token)
-        stats = CallStats(
-            model=self.name, purpose=purpose, load_ms=round(load_ms, 1), prompt_tokens=len(tokens),
-            prompt_tokens_evaluated=result.evaluated,
-            prefill_tok_s=round(result.evaluated / result.prefill_s, 1) if result.prefill_s > 0 else 0.0,
-            generated_tokens=result.generated,
-            gen_tok_s=round(result.generated / result.decode_s, 1) if result.decode_s > 0 else 0.0,
-            wall_ms=round((time.perf_counter() - start) * 1000, 1), peak_rss_mb=round(peak_rss_mb(), 1))
-        self._provider.record(stats)
-        return Completion(text=result.text, stats=stats, finish_reason=result.finish_reason)
+        return self._completion(purpose, load_ms, len(tokens), result, start)
 
     def complete(self, prompt: str, *, purpose: str, max_tokens: int = 64, stop: Sequence[str] = (),
                  on_token=None) -> Completion:
@@ -107,8 +99,12 @@ class LlamaCppModel:
                 raise NoResponse(f"{self.name}: prompt has {len(tokens)} tokens, more than the {runtime.n_ctx}-token context")
             result = generate(runtime, tokens, max_tokens=min(max_tokens, room), temperature=0.0, seed=0,
                               stop=stop, grammar=None, on_token=on_token)
+        return self._completion(purpose, load_ms, len(tokens), result, start)
+
+    def _completion(self, purpose: str, load_ms: float, prompt_tokens: int, result, start: float) -> Completion:
+        """Record one generation's stats with the provider and wrap its text."""
         stats = CallStats(
-            model=self.name, purpose=purpose, load_ms=round(load_ms, 1), prompt_tokens=len(tokens),
+            model=self.name, purpose=purpose, load_ms=round(load_ms, 1), prompt_tokens=prompt_tokens,
             prompt_tokens_evaluated=result.evaluated,
             prefill_tok_s=round(result.evaluated / result.prefill_s, 1) if result.prefill_s > 0 else 0.0,
             generated_tokens=result.generated,
