@@ -220,3 +220,23 @@ def test_half_a_fix_is_not_committed_while_a_related_test_still_fails(make_repo,
     assert out.returncode == 1, out.stdout
     assert "still failing" in out.stdout and "test_channels_in_order" in out.stdout
     assert snapshot(root) == before
+
+
+LONG_MODULE = "".join(f"def helper_{i}(x):\n    return x + {i}\n\n\n" for i in range(40))
+LONG = {
+    "calc.py": LONG_MODULE + "def add(a, b):\n    return a - b\n",
+    "tests/test_calc.py": "from calc import add\n\n\ndef test_add():\n    assert add(2, 3) == 5\n",
+}
+
+
+def test_whole_file_answer_for_a_long_file_is_not_cut_at_max_tokens(make_repo, write_script, codey):
+    # a whole-file answer rewrites all ~160 lines; the configured cap (64 tokens) would cut it
+    # short, so for this format the cap rises to what the file needs
+    root = make_repo({**LONG, ".codey.yml": "edit_format: whole_file\nmax_tokens: 64\nattempts: 1\ncandidates: 1\n"})
+    fixed = LONG["calc.py"].replace("return a - b", "return a + b")
+    write_script({"edit": [f"calc.py\n```python\n{fixed}```\n"], "commit_message": ["fix(calc): add adds"]})
+
+    out = codey(root, "fix", "add subtracts", "--json")
+
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert (root / "calc.py").read_text() == fixed

@@ -112,12 +112,25 @@ def focus_symbol(focus: ctx.Focus, files: dict[str, str]) -> str | None:
     return None
 
 
+def _edit_paths(focus: ctx.Focus) -> list[str]:
+    return [f for f in focus.files if not ctx.is_test_file(f)][:MAX_FILES] or focus.files[:2]
+
+
+def answer_budget(model: Model, fmt: str, focus: ctx.Focus, wt, configured: int) -> int:
+    """Tokens the coder may write. A whole-file answer rewrites every file shown, so there the
+    configured cap rises to those files' length plus a quarter (the fix, fences, a note), within
+    half the context; a cap below that would cut every answer for a long file."""
+    if fmt != "whole_file":
+        return configured
+    need = sum(model.count_tokens(wt.read(p) or "") for p in _edit_paths(focus)) * 5 // 4 + 64
+    return max(configured, min(need, model.context_size // 2))
+
+
 def build_messages(model: Model, request: str, kind: str, focus: ctx.Focus, sections: dict[str, str],
                    fmt: str, wt, *, new_files: list[str], allow_test_edits: bool,
                    feedback: str | None, max_tokens: int) -> tuple[list[Message], str | None, list[str]]:
     """(messages, the symbol to edit if known, the files shown: where an edit may go)."""
-    paths = [f for f in focus.files if not ctx.is_test_file(f)][:MAX_FILES] or focus.files[:2]
-    contents = {p: t for p in paths if (t := wt.read(p)) is not None}
+    contents = {p: t for p in _edit_paths(focus) if (t := wt.read(p)) is not None}
     # the functions the focus code imports from other project modules: bugs hide in helpers
     numbered = fmt == "lines"
     extra: dict[str, str] = {}

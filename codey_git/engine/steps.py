@@ -10,7 +10,7 @@ from typing import Callable
 from codey_git.edits import EditRejected, EmptyEdit, PathNotAllowed, UnsafeEdit, parse_and_apply
 from codey_git.engine import context as ctx
 from codey_git.engine.answer_shape import answer_grammar
-from codey_git.engine.codeview import build_messages
+from codey_git.engine.codeview import answer_budget, build_messages
 from codey_git.engine.gate import step_passed
 from codey_git.engine.prompts import feedback_text
 from codey_git.engine.task import ANSWER_CHARS, AttemptRecord, Step, Task
@@ -58,6 +58,7 @@ class StepRunner:
         new_files = [f for f in self.step.files if not (self.wt.path / f).exists()]
         if new_files:
             fmt = "whole_file"
+        self._max_tokens = answer_budget(self.coder, fmt, focus, self.wt, int(self.config.max_tokens))
         outcome = StepOutcome(passed=False)
         feedback: str | None = None
         last_changes: dict[str, str | None] = {}
@@ -69,7 +70,7 @@ class StepRunner:
                 messages, focus_symbol, shown = build_messages(
                     self.coder, self.step.text, self.task.kind, focus, sections, fmt, self.wt,
                     new_files=new_files, allow_test_edits=allow_tests, feedback=feedback,
-                    max_tokens=int(self.config.max_tokens))
+                    max_tokens=self._max_tokens)
                 record = AttemptRecord(step=self.step.number, attempt=attempt, candidate=candidate, format=fmt)
                 started = time.monotonic()
                 outcome.attempts.append(record)
@@ -87,6 +88,7 @@ class StepRunner:
         return outcome
 
     _feedback: str | None = None
+    _max_tokens: int = 0
 
     def _attempt(self, record, messages, shown, focus_symbol, allow_tests, targets, candidate,
                  outcome, last_changes) -> bool:
@@ -96,7 +98,7 @@ class StepRunner:
         self.progress.stage(f"step {self.step.number}, attempt {record.attempt}"
                             + (f" candidate {candidate}" if candidate > 1 else "") + f": generating ({self.coder.name})")
         try:
-            completion = self.coder.chat(messages, purpose="edit", max_tokens=int(self.config.max_tokens),
+            completion = self.coder.chat(messages, purpose="edit", max_tokens=self._max_tokens,
                                          temperature=temperature, seed=record.attempt * 100 + candidate,
                                          grammar=answer_grammar(record.format or "",
                                                                 bool(self.config.get("constrain_answers"))),

@@ -48,6 +48,9 @@ class ScriptedModel:
         start = time.perf_counter()
         prompt = "\n".join(str(m.get("content", "")) for m in messages)
         text = self._provider.take(purpose, prompt)
+        finish = "stop"
+        if _approx_tokens(text) > max_tokens:  # a real model stops at its token cap; so does this one
+            text, finish = text[:max_tokens * 4], "length"
         if on_token is not None:
             on_token(text)
         stats = CallStats(model=self.name, purpose=purpose, prompt_tokens=_approx_tokens(prompt),
@@ -55,7 +58,7 @@ class ScriptedModel:
                           generated_tokens=_approx_tokens(text),
                           wall_ms=(time.perf_counter() - start) * 1000)
         self._provider.log.add(stats)
-        return Completion(text=text, stats=stats, finish_reason="stop")
+        return Completion(text=text, stats=stats, finish_reason=finish)
 
 
 class ScriptedProvider:
