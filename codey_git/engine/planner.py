@@ -15,6 +15,9 @@ _NUMBERED = re.compile(r"(?:^|\s)(\d{1,2})[.)]\s+")
 _BULLET = re.compile(r"^\s*[-*•]\s+(.+)$", re.M)
 _THEN = re.compile(r"\s*(?:,|;)?\s*\b(?:and\s+)?(?:then|after that|afterwards|finally)\b[,:]?\s+", re.I)
 _FIRST = re.compile(r"^\s*first(?:ly)?[,:]?\s+", re.I)
+_CONDITION = re.compile(r"\b(?:if|when|whenever|unless|once|where|while)\b", re.I)
+_DESCRIPTION = re.compile(r"(?:(?:the|it|its|it's|this|that|these|those|they|there|a|an|we|i|you|nothing|"
+                          r"everything)\b|[\w.]+\(\))", re.I)
 
 
 def _numbered(text: str) -> list[str] | None:
@@ -37,11 +40,24 @@ def split_request(text: str) -> list[str]:
     bullets = _BULLET.findall(text)
     if len(bullets) >= 2:
         return [b.strip() for b in bullets]
-    parts = [p.strip(" ,;.") for p in _THEN.split(_FIRST.sub("", text)) if p and p.strip(" ,;.")]
-    # "then" inside a short clause ("if x then y") is not a sequence: require each part to be a request
+    parts = [p.strip(" ,;.") for p in _sequence_parts(_FIRST.sub("", text)) if p.strip(" ,;.")]
+    # a one-word part ("... then stop") is the end of a sentence, not a request of its own
     if len(parts) >= 2 and all(len(p.split()) >= 2 for p in parts):
         return parts
     return [text]
+
+
+def _sequence_parts(text: str) -> list[str]:
+    """Split at sequencing words, except a "then" that completes a condition ("if the list is empty
+    then it crashes") or that goes on describing the situation ("... then the function returns None")."""
+    parts, start = [], 0
+    for match in _THEN.finditer(text):
+        before, after = text[start:match.start()], text[match.end():]
+        if _CONDITION.search(before) or _DESCRIPTION.match(after):
+            continue
+        parts.append(before)
+        start = match.end()
+    return parts + [text[start:]]
 
 
 def plan(task: Task) -> list[Step]:
