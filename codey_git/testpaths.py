@@ -1,12 +1,16 @@
-"""Which paths hold tests: one rule for the fix loop, the edit layer and the recipes."""
+"""Which paths hold tests: one rule for the fix loop, the edit layer, the review and the recipes."""
 
 from __future__ import annotations
 
-from pathlib import Path
+import re
+from pathlib import PurePosixPath
+
+_TEST_DIRS = {"tests", "test", "spec", "__tests__"}
+_TEST_NAME = re.compile(r"^test_|_test\.\w+$|\.(test|spec)\.\w+$|^conftest\.py$")
 
 
 def is_test_file(path: str) -> bool:
-    name = Path(path).name
-    parts = Path(path).parts
-    return (name.startswith("test_") or name.endswith("_test.py") or name == "conftest.py"
-            or "tests" in parts[:-1] or "test" in parts[:-1])
+    """Python's test_*.py, *_test.py and conftest.py, JavaScript's *.test.js and *.spec.ts, and any
+    file under a tests/, test/, spec/ or __tests__/ folder."""
+    parts = PurePosixPath(path.replace("\\", "/")).parts
+    return bool(parts) and (bool(_TEST_NAME.search(parts[-1])) or any(p in _TEST_DIRS for p in parts[:-1]))
