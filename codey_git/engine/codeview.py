@@ -1,13 +1,15 @@
 """Choosing what code the model sees, within its context window.
 
-First the whole focus files; when they do not fit, function-level windows around the named or
-failing lines; when even that does not fit, stop and say so. Never truncate silently.
+First a long focus file's relevant definitions (``windows``), else the whole focus files; when
+they do not fit, function-level windows around the named or failing lines; when even that does
+not fit, stop and say so. Never truncate silently: what is left out is marked as not shown.
 """
 
 from __future__ import annotations
 
 from codey_git.engine import context as ctx
 from codey_git.engine.prompts import edit_messages, render_code
+from codey_git.engine.windows import merge_spans, names_in, window_spans
 from codey_git.errors import UsageError
 from codey_git.models.base import Message, Model
 
@@ -58,17 +60,7 @@ def _window_spans(source: str, lines: list[int], margin: int = 2) -> list[tuple[
         found = ctx.enclosing(source, line)
         start, end = (found[1], found[2]) if found else (max(1, line - 10), line + 10)
         spans.append((max(1, start - margin), end + margin))
-    return _merge(spans)
-
-
-def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    merged: list[list[int]] = []
-    for s, e in sorted(spans):
-        if merged and s <= merged[-1][1] + 1:
-            merged[-1][1] = max(merged[-1][1], e)
-        else:
-            merged.append([s, e])
-    return [(s, e) for s, e in merged]
+    return merge_spans(spans)
 
 
 def excerpt(source: str, spans: list[tuple[int, int]] | None = None, *, numbered: bool = False) -> str:
@@ -140,15 +132,22 @@ def build_messages(model: Model, request: str, kind: str, focus: ctx.Focus, sect
                 source = wt.read(helper) or ""
                 extra[helper] = (ctx.definition_source(source, names) if not numbered else
                                  "# ... (only the definitions used elsewhere are shown)\n"
-                                 + excerpt(source, _merge(ctx.definition_spans(source, names)), numbered=True))
+                                 + excerpt(source, merge_spans(ctx.definition_spans(source, names)), numbered=True))
     failures = _failures_text(sections)
     tests = _test_sources(sections, wt)
     notes = _line_notes(focus, contents)
     symbol = focus_symbol(focus, contents)
     budget = model.context_size - max_tokens
+    windows = {} if fmt == "whole_file" else {  # a whole-file answer needs the whole file
+        p: spans for p, t in contents.items()
+        if p.endswith(".py") and (spans := window_spans(model.count_tokens, t, focus.lines.get(p, []), names_in(tests)))}
     used = 0
-    for level in ("full", "functions"):
-        shown = {p: excerpt(t, numbered=numbered) if numbered else t for p, t in contents.items()}
+    for level in ("windows", "full", "functions"):
+        if level == "windows" and not windows:
+            continue
+        spans = windows if level == "windows" else {}
+        shown = {p: excerpt(t, spans.get(p), numbered=numbered) if numbered or p in spans else t
+                 for p, t in contents.items()}
         shown.update(extra)
         if level == "functions":
             spans = {p: _window_spans(t, focus.lines.get(p, [])) for p, t in contents.items()}

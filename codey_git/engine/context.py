@@ -154,7 +154,7 @@ def target_tests(run: TestRun, sections: dict[str, str]) -> set[str]:
             or nid.split("::")[-1].split("[")[0] in names or ".".join(nid.split("::")[1:]) in names}
 
 
-def _definitions(source: str) -> dict[str, tuple[int, int]]:
+def top_level_definitions(source: str) -> dict[str, tuple[int, int]]:
     """Top-level function and class names -> (first line incl. decorators, last line)."""
     try:
         tree = ast.parse(source)
@@ -169,7 +169,7 @@ def _definitions(source: str) -> dict[str, tuple[int, int]]:
 
 
 def defined_names(source: str) -> set[str]:
-    return set(_definitions(source))
+    return set(top_level_definitions(source))
 
 
 def helpers(rel: str, read) -> dict[str, list[str]]:
@@ -191,7 +191,7 @@ def helpers(rel: str, read) -> dict[str, list[str]]:
             text = read(cand)
             if text is None or cand == rel:
                 continue
-            defs = _definitions(text)
+            defs = top_level_definitions(text)
             names = [a.name for a in node.names if a.name in defs]
             if names:
                 out.setdefault(cand, []).extend(n for n in names if n not in out.get(cand, []))
@@ -201,7 +201,7 @@ def helpers(rel: str, read) -> dict[str, list[str]]:
 
 def definition_spans(source: str, names: list[str]) -> list[tuple[int, int]]:
     """(first, last) line of each named top-level definition that ``source`` has."""
-    defs = _definitions(source)
+    defs = top_level_definitions(source)
     return [defs[n] for n in names if n in defs]
 
 
