@@ -25,6 +25,8 @@ CODE = {"app.py": "def area(w, h):\n    result = w * h\n    return result\n\n\nd
 def fake_engine(calls):
     def run_task(repo, task, config, provider, *, progress, land, base, branch, on_event, deadline, keep=False):
         calls.append({"text": task.text, "kind": task.kind, "base": base, "branch": branch, "land": land})
+        if progress is not None:
+            progress.token(f"<tokens of {task.text}>")
         if "boom" in task.text:
             raise TestCommandError("the test command was not found")
         if "crash" in task.text:
@@ -190,3 +192,15 @@ def test_jobs_run_tasks_at_once_with_scripted_backend(make_repo, write_script):
     calls = []
     assert execute(repo, config, run, calls, RunLimits(jobs=3))["finished"]
     assert sorted(r["status"] for r in run.results().values()) == ["committed"] * 4
+
+
+def test_tasks_run_at_once_do_not_interleave_model_tokens(make_repo, write_script, capsys):
+    root = make_repo(CODE)
+    recipe = "name: n\ntasks:\n" + "".join(f"  - edit: t{i}\n" for i in range(3))
+    for jobs, streamed in ((1, True), (3, False)):
+        repo, config, run = make_run(root, recipe, write_script)
+        RecipeRunner(repo, run, config, ScriptedProvider(config), Progress(), RunLimits(jobs=jobs),
+                     run_task_fn=fake_engine([])).execute()
+        err = capsys.readouterr().err
+        assert ("<tokens of t1>" in err) is streamed
+        assert "task 2/3 [edit] t1" in err

@@ -41,6 +41,7 @@ class RecipeRunner:
         if run_task_fn is None:
             from codey_git.engine.runner import run_task as run_task_fn
         self.repo, self.run, self.config, self.provider, self.progress = repo, run, config, provider, progress
+        self.task_progress = progress if limits.jobs <= 1 else progress.without_tokens()
         self.limits, self.run_task_fn = limits, run_task_fn
         self.meta, self.tasks = run.meta(), run.tasks()
         self.stacked = self.meta.get("landing") == "stacked"
@@ -171,7 +172,7 @@ class RecipeRunner:
         raise UsageError(f"unknown task kind {planned.kind!r}")
 
     def _engine(self, planned: PlannedTask, task: Task, base: str, deadline: float | None) -> TaskResult:
-        return self.run_task_fn(self._thread_repo(), task, self.config, self.provider, progress=self.progress,
+        return self.run_task_fn(self._thread_repo(), task, self.config, self.provider, progress=self.task_progress,
                                 land=False, base=base, branch=planned.branch, on_event=self._on_event,
                                 deadline=deadline)
 
