@@ -142,3 +142,14 @@ def test_sample_chunks_is_deterministic_for_a_seed(make_repo):
 def test_limit_and_priority_override(make_repo):
     tasks = expand_one(make_repo(CODE), "generate: todo-comments\n    limit: 1\n    priority: critical")
     assert len(tasks) == 1 and tasks[0].priority == "critical"
+
+
+def test_generators_read_the_base_commit_not_uncommitted_edits(make_repo):
+    root = make_repo(CODE)
+    # uncommitted: a new TODO in a tracked file, and an untracked file; the run's tasks start from
+    # the commit, where neither exists, so neither may become a task
+    (root / "shop.py").write_text((root / "shop.py").read_text() + "\n# TODO: not committed yet\n")
+    (root / "scratch.py").write_text("# TODO: untracked\n")
+    tasks = expand_one(root, "generate: todo-comments")
+    assert [t.files for t in tasks] == [["shop.py"], ["util.js"]]
+    assert "not committed yet" not in tasks[0].text and "untracked" not in str([t.text for t in tasks])

@@ -35,7 +35,7 @@ def lacks_hints(node: FunctionNode, is_method: bool) -> bool:
 
 def _per_file(ctx, options: dict, source_name: str, wanted, template: str) -> list[PlannedTask]:
     tasks = []
-    for source in python_files(ctx.root, options.get("paths")):
+    for source in python_files(ctx.root, options.get("paths"), commit=ctx.base):
         if source.tree is None:
             continue
         names = [f"{name} (line {node.lineno})" for name, node, is_method in public_functions(source.tree)
@@ -62,7 +62,7 @@ def missing_type_hints(ctx, options: dict) -> list[PlannedTask]:
 def large_modules(ctx, options: dict) -> list[PlannedTask]:
     limit = options.get("max_lines", 400)
     tasks = []
-    for source in python_files(ctx.root, options.get("paths")):
+    for source in python_files(ctx.root, options.get("paths"), commit=ctx.base):
         count = len(source.text.splitlines())
         if count > limit:
             tasks.append(PlannedTask(

@@ -31,7 +31,7 @@ def chunks_of(tree: ast.Module) -> list[tuple[str, int, int]]:
 def sample_chunks(ctx, options: dict) -> list[PlannedTask]:
     min_lines = options.get("min_lines", 5)
     pool = []
-    for source in python_files(ctx.root, options.get("paths")):
+    for source in python_files(ctx.root, options.get("paths"), commit=ctx.base):
         if source.tree is None:
             continue
         pool += [(source.path, name, start, end) for name, start, end in chunks_of(source.tree)

@@ -38,7 +38,7 @@ def other_comments(text: str) -> list[tuple[int, str]]:
 
 def todo_comments(ctx, options: dict) -> list[PlannedTask]:
     tasks = []
-    for source in tracked_files(ctx.root, options.get("paths")):
+    for source in tracked_files(ctx.root, options.get("paths"), commit=ctx.base):
         if source.is_python:
             comments = python_comments(source.text)
         elif source.path.endswith(OTHER_SOURCE):

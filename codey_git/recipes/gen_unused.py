@@ -50,15 +50,15 @@ def _task(path: str, what: str, names: list[str], source: str, why: str) -> Plan
 
 
 def unused_functions(ctx, options: dict) -> list[PlannedTask]:
-    every = python_files(ctx.root, tests=True)
+    every = python_files(ctx.root, tests=True, commit=ctx.base)
     mentioned: set[str] = set()
     for source in every:
         if source.tree is not None:
             mentioned |= names_used(source.tree)
-    for other in tracked_files(ctx.root):
+    for other in tracked_files(ctx.root, commit=ctx.base):
         if not other.is_python:
             mentioned.update(WORD.findall(other.text))
-    wanted = {s.path for s in python_files(ctx.root, options.get("paths"))}
+    wanted = {s.path for s in python_files(ctx.root, options.get("paths"), commit=ctx.base)}
     tasks = []
     for source in every:
         if source.path not in wanted or source.tree is None:
@@ -72,7 +72,7 @@ def unused_functions(ctx, options: dict) -> list[PlannedTask]:
 
 def unused_imports(ctx, options: dict) -> list[PlannedTask]:
     tasks = []
-    for source in python_files(ctx.root, options.get("paths")):
+    for source in python_files(ctx.root, options.get("paths"), commit=ctx.base):
         if source.tree is None or source.path.endswith("__init__.py"):
             continue  # __init__ imports are re-exports
         used = names_used(source.tree)

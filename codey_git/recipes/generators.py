@@ -23,7 +23,7 @@ GENERATORS: dict[str, tuple[Callable, str]] = {
 
 @dataclass
 class GenContext:
-    root: Path  # the user's working tree (generators read tracked files at HEAD)
+    root: Path  # the repository (generators read the files of `base`, never the working tree)
     config: object  # codey_git.config.Config
     base: str  # commit the run starts from
     scratch_dir: Path  # where a generator may put a scratch worktree

@@ -1,4 +1,4 @@
-"""The files generators look at: tracked files, read once, filtered by glob patterns."""
+"""The files generators look at: the files of the run's base commit, filtered by glob patterns."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import fnmatch
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from codey_git import proc
+import pygit2
 
 TEST_PATTERNS = ("test_*.py", "*_test.py", "tests/*", "*/tests/*", "conftest.py", "*/conftest.py")
 
@@ -39,24 +39,35 @@ class SourceFile:
         return self._tree
 
 
-def tracked_files(root: Path, patterns: list[str] | None = None) -> list[SourceFile]:
-    """Text files git tracks under root, in path order, optionally limited to glob patterns."""
-    result = proc.run(["git", "ls-files", "-z"], cwd=root, timeout=60)
-    names = sorted(n for n in result.stdout.split("\0") if n) if result.ok else []
-    if patterns:
-        names = [n for n in names if any(fnmatch.fnmatch(n, p) for p in patterns)]
+def tracked_files(root: Path, patterns: list[str] | None = None, *, commit: str = "HEAD") -> list[SourceFile]:
+    """Text files in ``commit`` (the run's base: what its tasks' worktrees hold, not the user's
+    uncommitted edits), in path order, optionally limited to glob patterns."""
+    try:
+        repo = pygit2.Repository(pygit2.discover_repository(str(root)))
+        tree = repo.revparse_single(commit).peel(pygit2.Tree)
+    except (pygit2.GitError, KeyError, ValueError, TypeError):
+        return []
     files = []
-    for name in names:
-        path = root / name
-        try:
-            raw = path.read_bytes()
-        except OSError:
+    for name, oid in sorted(_blobs(repo, tree, "")):
+        if patterns and not any(fnmatch.fnmatch(name, p) for p in patterns):
             continue
+        raw = repo[oid].data
         if b"\0" in raw[:4096]:
             continue  # binary
         files.append(SourceFile(name, raw.decode("utf-8", errors="replace")))
     return files
 
 
-def python_files(root: Path, patterns: list[str] | None = None, *, tests: bool = False) -> list[SourceFile]:
-    return [f for f in tracked_files(root, patterns) if f.is_python and (tests or not f.is_test)]
+def _blobs(repo: pygit2.Repository, tree: pygit2.Tree, prefix: str):
+    """(path, blob id) of the regular files under ``tree``; symlinks and submodules are not code."""
+    for entry in tree:
+        path = f"{prefix}{entry.name}"
+        if entry.filemode == pygit2.enums.FileMode.TREE:
+            yield from _blobs(repo, repo[entry.id], path + "/")
+        elif entry.filemode in (pygit2.enums.FileMode.BLOB, pygit2.enums.FileMode.BLOB_EXECUTABLE):
+            yield path, entry.id
+
+
+def python_files(root: Path, patterns: list[str] | None = None, *, tests: bool = False,
+                 commit: str = "HEAD") -> list[SourceFile]:
+    return [f for f in tracked_files(root, patterns, commit=commit) if f.is_python and (tests or not f.is_test)]
