@@ -118,6 +118,21 @@ def answer_budget(model: Model, fmt: str, focus: ctx.Focus, wt, configured: int)
     return max(configured, min(need, model.context_size // 2))
 
 
+def _long_file_windows(model: Model, fmt: str, contents: dict[str, str], focus: ctx.Focus,
+                       tests: str) -> dict[str, list[tuple[int, int]]]:
+    """Spans to show of each long Python focus file (``windows``). None for a whole-file answer,
+    which must see the whole file it rewrites."""
+    if fmt == "whole_file":
+        return {}
+    used = names_in(tests)
+    windows = {}
+    for path, text in contents.items():
+        spans = window_spans(model.count_tokens, text, focus.lines.get(path, []), used) if path.endswith(".py") else None
+        if spans:
+            windows[path] = spans
+    return windows
+
+
 def build_messages(model: Model, request: str, kind: str, focus: ctx.Focus, sections: dict[str, str],
                    fmt: str, wt, *, new_files: list[str], allow_test_edits: bool,
                    feedback: str | None, max_tokens: int) -> tuple[list[Message], str | None, list[str]]:
@@ -138,15 +153,13 @@ def build_messages(model: Model, request: str, kind: str, focus: ctx.Focus, sect
     notes = _line_notes(focus, contents)
     symbol = focus_symbol(focus, contents)
     budget = model.context_size - max_tokens
-    windows = {} if fmt == "whole_file" else {  # a whole-file answer needs the whole file
-        p: spans for p, t in contents.items()
-        if p.endswith(".py") and (spans := window_spans(model.count_tokens, t, focus.lines.get(p, []), names_in(tests)))}
+    windows = _long_file_windows(model, fmt, contents, focus, tests)
     used = 0
     for level in ("windows", "full", "functions"):
         if level == "windows" and not windows:
             continue
-        spans = windows if level == "windows" else {}
-        shown = {p: excerpt(t, spans.get(p), numbered=numbered) if numbered or p in spans else t
+        parts = windows if level == "windows" else {}
+        shown = {p: excerpt(t, parts.get(p), numbered=numbered) if numbered or p in parts else t
                  for p, t in contents.items()}
         shown.update(extra)
         if level == "functions":
