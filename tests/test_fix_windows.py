@@ -42,12 +42,12 @@ WHOLE_FILE_SEEN = "Bug: wrong.\n```python\ndef total(prices):\n    return 0\n```
 WINDOW_FIX = "Bug: the first price is skipped.\n```python\ndef total(prices):\n    return sum(_cents(p) for p in prices) * RATE\n```\n"
 
 
+SHOP = {"shop.py": MODULE,
+        "tests/test_shop.py": "from shop import total\n\n\ndef test_total():\n    assert total([1.0, 2.0]) == 900\n"}
+
+
 def test_fix_in_a_long_module_lands_from_the_windowed_prompt(make_repo, write_script, codey):
-    root = make_repo({
-        "shop.py": MODULE,
-        "tests/test_shop.py": "from shop import total\n\n\ndef test_total():\n    assert total([1.0, 2.0]) == 900\n",
-        ".codey.yml": "attempts: 1\ncandidates: 1\n",
-    })
+    root = make_repo({**SHOP, ".codey.yml": "attempts: 1\ncandidates: 1\n"})
     # the first answer is only given to a prompt that shows the unrelated helpers (the whole file)
     write_script({"edit": [{"when": "def helper_59", "text": WHOLE_FILE_SEEN},
                            {"when": "def _cents(amount):", "text": WINDOW_FIX}],
@@ -59,3 +59,14 @@ def test_fix_in_a_long_module_lands_from_the_windowed_prompt(make_repo, write_sc
     assert json.loads(out.stdout)["status"] == "landed"
     text = (root / "shop.py").read_text()
     assert "for p in prices)" in text and text.count("def helper_") == 60
+
+
+def test_long_files_whole_shows_the_whole_file(make_repo, write_script, codey):
+    root = make_repo({**SHOP, ".codey.yml": "attempts: 1\ncandidates: 1\nlong_files: whole\n"})
+    write_script({"edit": [{"when": "def helper_59", "text": WINDOW_FIX}],
+                  "commit_message": ["fix(shop): total counts every price"]})
+
+    out = codey(root, "fix", "total skips the first price", "--json")
+
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert "for p in prices)" in (root / "shop.py").read_text()

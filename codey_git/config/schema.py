@@ -49,6 +49,8 @@ SCHEMA: dict[str, Field | dict[str, Field]] = {
                          choices=("auto", "diff", "search_replace", "function", "lines", "whole_file")),
     "constrain_answers": Field(bool, True, "Hold the coder's answer to its edit format's shape with a grammar "
                                "(llama.cpp backends; the `function` and `lines` formats)."),
+    "long_files": Field(str, "windows", "How a long focus file is shown to the coder: windows (its header and the "
+                        "definitions the failure touches), or whole.", choices=("windows", "whole")),
     "max_seconds": Field((int, float), 0, "Time budget per task in seconds (0: none)."),
     "max_tokens": Field(int, 768, "Most tokens the coder may generate per edit."),
     "temperature": Field((int, float), 0.0, "Sampling temperature of the first candidate."),

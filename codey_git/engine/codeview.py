@@ -135,7 +135,8 @@ def _long_file_windows(model: Model, fmt: str, contents: dict[str, str], focus: 
 
 def build_messages(model: Model, request: str, kind: str, focus: ctx.Focus, sections: dict[str, str],
                    fmt: str, wt, *, new_files: list[str], allow_test_edits: bool,
-                   feedback: str | None, max_tokens: int) -> tuple[list[Message], str | None, list[str]]:
+                   feedback: str | None, max_tokens: int,
+                   long_files: str = "windows") -> tuple[list[Message], str | None, list[str]]:
     """(messages, the symbol to edit if known, the files shown: where an edit may go)."""
     contents = {p: t for p in _edit_paths(focus) if (t := wt.read(p)) is not None}
     # the functions the focus code imports from other project modules: bugs hide in helpers
@@ -153,7 +154,7 @@ def build_messages(model: Model, request: str, kind: str, focus: ctx.Focus, sect
     notes = _line_notes(focus, contents)
     symbol = focus_symbol(focus, contents)
     budget = model.context_size - max_tokens
-    windows = _long_file_windows(model, fmt, contents, focus, tests)
+    windows = _long_file_windows(model, fmt, contents, focus, tests) if long_files == "windows" else {}
     used = 0
     for level in ("windows", "full", "functions"):
         if level == "windows" and not windows:

@@ -70,7 +70,7 @@ class StepRunner:
                 messages, focus_symbol, shown = build_messages(
                     self.coder, self.step.text, self.task.kind, focus, sections, fmt, self.wt,
                     new_files=new_files, allow_test_edits=allow_tests, feedback=feedback,
-                    max_tokens=self._max_tokens)
+                    max_tokens=self._max_tokens, long_files=str(self.config.long_files))
                 record = AttemptRecord(step=self.step.number, attempt=attempt, candidate=candidate, format=fmt)
                 started = time.monotonic()
                 outcome.attempts.append(record)
