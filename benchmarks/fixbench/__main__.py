@@ -41,6 +41,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     p.add_argument("--keep", action="store_true", help="keep each task's temporary directory")
     p.add_argument("--pad-modules", action="store_true",
                    help="append padding.py's unrelated helpers to each buggy module (real-size files)")
+    p.add_argument("--long-files", choices=("windows", "whole"),
+                   help="CODEY_LONG_FILES: how a long focus file is shown (default: codey's, windows)")
     p.add_argument("--list", action="store_true", help="list the tasks and exit")
     args = p.parse_args(argv)
     if not args.list and not args.model:
@@ -77,7 +79,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     timeout = args.timeout or (args.max_seconds + 300 if args.max_seconds else DEFAULT_TIMEOUT_S)
     opts = RunOptions(model=args.model, python=args.python, backend=args.backend, edit_format=args.edit_format,
-                      max_seconds=args.max_seconds, candidates=args.candidates, attempts=args.attempts, lock=args.lock, timeout_s=timeout, models_dir=args.models_dir, keep=args.keep,
+                      max_seconds=args.max_seconds, candidates=args.candidates, attempts=args.attempts, lock=args.lock, timeout_s=timeout, long_files=args.long_files, models_dir=args.models_dir, keep=args.keep,
                       pad_modules=args.pad_modules)
     rows = []
     with ThreadPoolExecutor(max_workers=args.jobs) as pool:
@@ -88,7 +90,7 @@ def main(argv: list[str] | None = None) -> int:
             outcome = "fixed" if row["fixed"] else row.get("error") or f"not fixed ({row.get('tests_after')})"
             print(f"[{done}/{len(tasks)}] {row['task']}: {outcome} in {row.get('wall_s', '?')}s", file=sys.stderr)
     options = {k: v for k, v in vars(args).items() if k in ("jobs", "max_seconds", "edit_format", "backend", "timeout", "attempts", "candidates",
-                                                             "pad_modules")}
+                                                             "pad_modules", "long_files")}
     options["timeout"] = timeout
     command = "python -m benchmarks.fixbench " + shlex.join(argv)
     result = build_result(args.model, args.backend, rows, command, options)

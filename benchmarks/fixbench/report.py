@@ -132,6 +132,8 @@ def format_table(results: list[dict]) -> str:
         run = "one try" if opts.get("attempts") == 1 and opts.get("candidates") == 1 else "default"
         if opts.get("pad_modules"):
             run += ", padded modules"
+        if opts.get("long_files"):
+            run += f", long files: {opts['long_files']}"
         lines.append(f"| {r['model']} | {opts.get('edit_format') or 'auto'} | {run} | {r['tasks']} "
                      f"| {_fmt(r.get('first_try_well_formed_rate'), True)} | {_fmt(r.get('first_try_fix_rate'), True)} "
                      f"| {_fmt(r.get('median_accepted_edit_tokens'))} | {_fmt(r.get('median_whole_file_tokens'))} "

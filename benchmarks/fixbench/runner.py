@@ -46,6 +46,7 @@ class RunOptions:
     models_dir: str | None = None
     keep: bool = False
     pad_modules: bool = False
+    long_files: str | None = None
 
 
 @contextmanager
@@ -85,6 +86,8 @@ def engine_env(task: Task, opts: RunOptions, home: Path) -> dict[str, str]:
         env["CODEY_CANDIDATES"] = str(opts.candidates)
     if opts.attempts:
         env["CODEY_ATTEMPTS"] = str(opts.attempts)
+    if opts.long_files:
+        env["CODEY_LONG_FILES"] = opts.long_files
     return env
 
 
