@@ -53,7 +53,7 @@ def _test_sources(sections: dict[str, str], wt, limit: int = 2, max_lines: int =
     return "\n\n".join(parts)
 
 
-def _window_spans(source: str, lines: list[int], margin: int = 2) -> list[tuple[int, int]]:
+def _enclosing_spans(source: str, lines: list[int], margin: int = 2) -> list[tuple[int, int]]:
     """Merged (first, last) line spans: the function around each line, or 10 lines either side."""
     spans = []
     for line in lines:
@@ -164,7 +164,7 @@ def build_messages(model: Model, request: str, kind: str, focus: ctx.Focus, sect
                  for p, t in contents.items()}
         shown.update(extra)
         if level == "functions":
-            spans = {p: _window_spans(t, focus.lines.get(p, [])) for p, t in contents.items()}
+            spans = {p: _enclosing_spans(t, focus.lines.get(p, [])) for p, t in contents.items()}
             if not any(spans.values()):
                 break
             shown = {p: excerpt(contents[p], sp, numbered=numbered) for p, sp in spans.items() if sp}

@@ -26,9 +26,9 @@ def names_in(text: str) -> set[str]:
     return set(_NAME.findall(text))
 
 
-def relevant_definitions(source: str, lines: list[int], used: set[str]) -> list[str]:
-    """Top-level definitions around ``lines``, named in ``used``, and those they call, in that order."""
-    defs = ctx.top_level_definitions(source)
+def relevant_definitions(source: str, defs: dict[str, tuple[int, int]], lines: list[int], used: set[str]) -> list[str]:
+    """Of ``source``'s top-level definitions ``defs``: those around ``lines``, those named in
+    ``used``, and those they call, in that order."""
     chosen: list[str] = []
 
     def add(name: str) -> bool:
@@ -59,7 +59,7 @@ def window_spans(count_tokens, source: str, lines: list[int], used: set[str]) ->
     if count_tokens(source) <= LONG_FILE_TOKENS:
         return None
     defs = ctx.top_level_definitions(source)
-    names = relevant_definitions(source, lines, used)
+    names = relevant_definitions(source, defs, lines, used)
     if not names:
         return None
     spans = [defs[n] for n in names]
