@@ -119,18 +119,19 @@ def test_scripted_backend_without_script_is_a_config_error(make_repo, codey):
 
 def test_ctrl_c_during_tests_leaves_nothing(make_repo, write_script):
     files = dict(CALC)
-    files["tests/test_slow.py"] = "import time\n\ndef test_slow():\n    time.sleep(30)\n"
+    files["tests/test_slow.py"] = ("import os, pathlib, time\n\ndef test_slow():\n"
+                                   "    pathlib.Path(os.environ['SLOW_TEST_STARTED']).touch()\n    time.sleep(30)\n")
     root = make_repo(files)
+    started = root.parent / "slow-test-started"
     write_script({"edit": [GOOD_DIFF]})
     before = snapshot(root)
-    env = dict(os.environ, PYTHONPATH=str(PROJECT_ROOT))
+    env = dict(os.environ, PYTHONPATH=str(PROJECT_ROOT), SLOW_TEST_STARTED=str(started))
     proc = subprocess.Popen([sys.executable, "-m", "codey_git", "fix", "bug in calc.py line 2"], cwd=root, env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
-    wt_dir = root / ".git" / "codey" / "worktrees"
-    deadline = time.time() + 30
-    while time.time() < deadline and not (wt_dir.is_dir() and any(p.is_dir() for p in wt_dir.iterdir())):
-        time.sleep(0.1)
-    time.sleep(1.0)  # inside the baseline test run
+    deadline = time.time() + 60
+    while time.time() < deadline and not started.exists():  # the baseline test run has reached the slow test
+        time.sleep(0.05)
+    assert started.exists(), "the baseline tests never started"
     os.kill(proc.pid, signal.SIGINT)
     _, err = proc.communicate(timeout=30)
     assert proc.returncode == 130, err
