@@ -126,8 +126,11 @@ def test_ctrl_c_during_tests_leaves_nothing(make_repo, write_script):
     write_script({"edit": [GOOD_DIFF]})
     before = snapshot(root)
     env = dict(os.environ, PYTHONPATH=str(PROJECT_ROOT), SLOW_TEST_STARTED=str(started))
+    # a suite started in the background by a shell without job control inherits SIGINT ignored, and
+    # so would codey; a user at a terminal has it at its default, which is what this test is about
     proc = subprocess.Popen([sys.executable, "-m", "codey_git", "fix", "bug in calc.py line 2"], cwd=root, env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     deadline = time.time() + 60
     while time.time() < deadline and not started.exists():  # the baseline test run has reached the slow test
         time.sleep(0.05)
