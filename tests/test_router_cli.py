@@ -65,7 +65,7 @@ def test_read_of_a_missing_file_says_so_and_runs_nothing(make_repo, codey):
     assert out.returncode == 2 and "no such file: nothere.py" in out.stderr
 
 
-def test_list_files_lists_tracked_files(make_repo, codey):
+def test_list_files_lists_commit_files(make_repo, codey):
     repo = make_repo(FILES)
     out = codey(repo, "list", "files", "--yes")
     assert out.stdout.split() == ["README.md", "calc.py"]

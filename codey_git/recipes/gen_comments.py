@@ -8,7 +8,7 @@ import re
 import tokenize
 
 from codey_git.recipes.planned import PlannedTask
-from codey_git.recipes.sources import tracked_files
+from codey_git.recipes.sources import commit_files
 
 TAG = re.compile(r"\b(TODO|FIXME|XXX)\b[:\s(]*(.*)")
 OTHER_SOURCE = (".js", ".ts", ".tsx", ".jsx", ".go", ".rs", ".c", ".h", ".cc", ".cpp", ".hpp", ".java",
@@ -38,7 +38,7 @@ def other_comments(text: str) -> list[tuple[int, str]]:
 
 def todo_comments(ctx, options: dict) -> list[PlannedTask]:
     tasks = []
-    for source in tracked_files(ctx.root, options.get("paths"), commit=ctx.base):
+    for source in commit_files(ctx.root, options.get("paths"), commit=ctx.base):
         if source.is_python:
             comments = python_comments(source.text)
         elif source.path.endswith(OTHER_SOURCE):

@@ -8,7 +8,7 @@ import ast
 import re
 
 from codey_git.recipes.planned import PlannedTask
-from codey_git.recipes.sources import SourceFile, python_files, tracked_files
+from codey_git.recipes.sources import SourceFile, commit_files, python_files
 
 WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 KEEP_NAMES = {"main", "setup", "teardown"}
@@ -55,7 +55,7 @@ def unused_functions(ctx, options: dict) -> list[PlannedTask]:
     for source in every:
         if source.tree is not None:
             mentioned |= names_used(source.tree)
-    for other in tracked_files(ctx.root, commit=ctx.base):
+    for other in commit_files(ctx.root, commit=ctx.base):
         if not other.is_python:
             mentioned.update(WORD.findall(other.text))
     wanted = {s.path for s in python_files(ctx.root, options.get("paths"), commit=ctx.base)}

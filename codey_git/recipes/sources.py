@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pygit2
 
-TEST_PATTERNS = ("test_*.py", "*_test.py", "tests/*", "*/tests/*", "conftest.py", "*/conftest.py")
+from codey_git.testpaths import is_test_file
 
 
 @dataclass
@@ -25,7 +25,7 @@ class SourceFile:
 
     @property
     def is_test(self) -> bool:
-        return any(fnmatch.fnmatch(self.path, p) for p in TEST_PATTERNS)
+        return is_test_file(self.path)
 
     @property
     def tree(self) -> ast.Module | None:
@@ -39,7 +39,7 @@ class SourceFile:
         return self._tree
 
 
-def tracked_files(root: Path, patterns: list[str] | None = None, *, commit: str = "HEAD") -> list[SourceFile]:
+def commit_files(root: Path, patterns: list[str] | None = None, *, commit: str = "HEAD") -> list[SourceFile]:
     """Text files in ``commit`` (the run's base: what its tasks' worktrees hold, not the user's
     uncommitted edits), in path order, optionally limited to glob patterns."""
     try:
@@ -70,4 +70,4 @@ def _blobs(repo: pygit2.Repository, tree: pygit2.Tree, prefix: str):
 
 def python_files(root: Path, patterns: list[str] | None = None, *, tests: bool = False,
                  commit: str = "HEAD") -> list[SourceFile]:
-    return [f for f in tracked_files(root, patterns, commit=commit) if f.is_python and (tests or not f.is_test)]
+    return [f for f in commit_files(root, patterns, commit=commit) if f.is_python and (tests or not f.is_test)]
