@@ -21,7 +21,7 @@ from typing import Callable
 from codey_git.models.base import Model, NoResponse
 from codey_git.review.cache import ReviewCache
 from codey_git.review.diffsource import DiffSet
-from codey_git.review.findings import (TEST_FILE_CAP, Finding, at_or_above, calibrated, is_test_path,
+from codey_git.review.findings import (TEST_FILE_CAP, Finding, at_or_above, calibrated,
                                        parse_model_findings, review_schema, severity_rank)
 from codey_git.review.guided import can_guide, guided_answer
 from codey_git.review.harmless import harmless_reason
@@ -29,6 +29,7 @@ from codey_git.review.prompt import RESPONSE_TOKENS, SYSTEM, review_messages
 from codey_git.review.suggestions import suggestion_diff
 from codey_git.review.triage import TRIAGE_VERSION, can_triage, defect_score, instructions_prefix
 from codey_git.review.units import ReviewUnit, make_units
+from codey_git.testpaths import is_test_file
 
 MAX_UNIT_TOKENS = 1500  # a bigger unit is split: small models lose track in long hunks
 BATCH_TOKENS = 700  # hunks of one file asked together up to this size
@@ -239,8 +240,8 @@ def review_diff(diff: DiffSet, model: Model, *, max_seconds: float = 0, cache: R
     skipped = list(diff.skipped)
     if fail_on is not None and not at_or_above(TEST_FILE_CAP, fail_on):
         reason = f"test file: findings there stay at or below {TEST_FILE_CAP}, under fail_on {fail_on}"
-        skipped += [(f.path, reason) for f in diff.files if is_test_path(f.path)]
-        units = [u for u in units if not is_test_path(u.file)]
+        skipped += [(f.path, reason) for f in diff.files if is_test_file(f.path)]
+        units = [u for u in units if not is_test_file(u.file)]
     outcome = ReviewOutcome(diff.description, model.name, units=len(units), skipped=skipped)
     files = {f.path: f for f in diff.files}
     pending = []

@@ -76,13 +76,10 @@ MINOR_CATEGORIES = ("style", "test")  # never worse than "low": they do not brea
 TEST_FILE_CAP = "medium"
 
 
-is_test_path = is_test_file  # the review and the fix loop agree on what a test file is
-
-
 def calibrated(severity: str, category: str, file: str = "") -> str:
     """Small models rate naming or docstring remarks "high"; such a remark must not block a commit.
     Nor does a remark on a test file rise above "medium": a wrong test fails where it runs."""
-    cap = "low" if category in MINOR_CATEGORIES else TEST_FILE_CAP if is_test_path(file) else None
+    cap = "low" if category in MINOR_CATEGORIES else TEST_FILE_CAP if is_test_file(file) else None
     if cap and severity_rank(severity) > severity_rank(cap):
         return cap
     return severity
