@@ -17,7 +17,7 @@ from codey_git.config import load_config
 from codey_git.errors import EXIT_INTERNAL, EXIT_NOT_ACHIEVED, CodeyError, InternalError, TaskFailed, UsageError
 from codey_git.review import fixes, report
 from codey_git.review.diffsource import open_repository
-from codey_git.review.engine import ReviewOutcome, Unreviewed
+from codey_git.review.engine import ReviewOutcome, Unreviewed, checks_only
 from codey_git.review.session import ReviewRequest, read_diff, run_review, verdict
 from codey_git.review.terminal import print_report
 from codey_git.ui import Progress, err_console, out_console, print_json
@@ -83,7 +83,8 @@ def _offer_fixes(root: Path, outcome, yes: bool) -> None:
 
 def _review_or_skip(request: ReviewRequest, diff, cfg, progress) -> ReviewOutcome:
     """The outcome. When the model is missing or crashes, fail_open turns that into an outcome with
-    every file unreviewed (so --format json/sarif still print a report); otherwise exit 3."""
+    every file unreviewed by the model (so --format json/sarif still print a report) and the
+    built-in checks' findings, which need no model and still block; otherwise exit 3."""
     try:
         return run_review(request, diff, cfg, progress)
     except CodeyError as exc:
@@ -94,10 +95,15 @@ def _review_or_skip(request: ReviewRequest, diff, cfg, progress) -> ReviewOutcom
         failure = exc
     if not request.fail_open:
         raise InternalError(f"review failed: {failure}", "Check the reviewer model, or pass --fail-open.") from failure
-    err_console.print(f"[yellow]codey review skipped:[/] {failure} (fail_open: not blocking)", highlight=False)
+    checked = cfg.get("review.checks")
+    ran = "; the built-in checks still ran" if checked else ""
+    err_console.print(f"[yellow]codey review skipped the model:[/] {failure} (fail_open: model trouble does not "
+                      f"block{ran})", highlight=False)
     unreviewed = [Unreviewed(f.path, f.hunks[0].new_start, f.hunks[-1].new_start + f.hunks[-1].new_count,
                              f"review failed: {failure}") for f in diff.files]
-    return ReviewOutcome(diff.description, cfg.reviewer, unreviewed=unreviewed, skipped=list(diff.skipped))
+    findings = checks_only(diff, request.fail_on) if checked else []
+    return ReviewOutcome(diff.description, cfg.reviewer, findings=findings, unreviewed=unreviewed,
+                         skipped=list(diff.skipped))
 
 
 def review(

@@ -64,6 +64,8 @@ SCHEMA: dict[str, Field | dict[str, Field]] = {
                          choices=("critical", "high", "medium", "low", "info")),
         "fail_open": Field(bool, True, "A missing model, timeout or crash warns and exits 0 instead of blocking."),
         "max_seconds": Field((int, float), 30, "Time budget for one review."),
+        "checks": Field(bool, True, "Run the built-in Python checks (code or SQL built from values, secrets, a "
+                        "coroutine never awaited, ...) beside the model; they need no model and take milliseconds."),
         "triage": Field((int, float), None, "Experimental, local models: ask for findings only in hunks whose triage score "
                         "(log-odds that the answer holds a finding) reaches this; null: every hunk is asked "
                         "(docs/benchmarks.md, Review).", nullable=True),

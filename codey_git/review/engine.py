@@ -1,7 +1,8 @@
 """Reviewing a diff with a model, unit by unit, within a time budget.
 
 Units that cannot change behaviour (``harmless``) are not reviewed by the model, nor, when their
-findings could not block (``fail_on``), test files. Each other unit is looked up in the cache
+findings could not block (``fail_on``), test files. The built-in checks (``patterns``) look at
+every other unit without a model. Each other unit is looked up in the cache
 first; otherwise the model is asked with a JSON schema that only admits the lines the call's hunks
 touch; findings that still point outside them are dropped. The instructions' KV state is restored
 from an earlier process when the backend can (``warm_prefix``). With a triage threshold (config
@@ -25,6 +26,7 @@ from codey_git.review.findings import (TEST_FILE_CAP, Finding, at_or_above, cali
                                        parse_model_findings, review_schema, severity_rank)
 from codey_git.review.guided import can_guide, guided_answer
 from codey_git.review.harmless import harmless_reason
+from codey_git.review.patterns import check_findings
 from codey_git.review.prompt import RESPONSE_TOKENS, SYSTEM, review_messages
 from codey_git.review.suggestions import suggestion_diff
 from codey_git.review.triage import TRIAGE_VERSION, can_triage, defect_score, instructions_prefix
@@ -221,35 +223,50 @@ class _Reviewer:
         return rest
 
 
-def review_diff(diff: DiffSet, model: Model, *, max_seconds: float = 0, cache: ReviewCache | None = None,
-                progress=None, clock: Callable[[], float] = time.monotonic,
-                batch_tokens: int = BATCH_TOKENS, triage_threshold: float | None = None,
-                fail_on: str | None = None) -> ReviewOutcome:
-    """Review every unit of ``diff``: cached units first, the rest with the model within
-    ``max_seconds`` (0: no budget). Units left over are reported, not waited for. With a model that
-    can score next tokens, units whose triage log-odds fall below ``triage_threshold`` are clean
-    without a findings call (None: no triage). Given ``fail_on``, test files are not sent to the
-    model when findings there (capped at TEST_FILE_CAP) could not reach it: they are listed as
-    skipped."""
-    start = clock()
-    deadline = start + max_seconds if max_seconds and max_seconds > 0 else None
-    cache = cache or ReviewCache(enabled=False)
-    triaging = triage_threshold is not None and can_triage(model)
-    identity = f"{model.identity}|{TRIAGE_VERSION}>={triage_threshold:g}" if triaging else model.identity
-    units = make_units(diff, _fits(model))
+def _reviewable(diff: DiffSet, fits: Callable[[ReviewUnit], bool],
+                fail_on: str | None) -> tuple[list[ReviewUnit], list[tuple[str, str]]]:
+    """The units to review and the files skipped. Given ``fail_on``, test files are skipped when
+    findings there (capped at TEST_FILE_CAP) could not reach it."""
+    units = make_units(diff, fits)
     skipped = list(diff.skipped)
     if fail_on is not None and not at_or_above(TEST_FILE_CAP, fail_on):
         reason = f"test file: findings there stay at or below {TEST_FILE_CAP}, under fail_on {fail_on}"
         skipped += [(f.path, reason) for f in diff.files if is_test_file(f.path)]
         units = [u for u in units if not is_test_file(u.file)]
+    return units, skipped
+
+
+def checks_only(diff: DiffSet, fail_on: str | None = None) -> list[Finding]:
+    """The built-in checks' findings on ``diff``, for when the model cannot be asked."""
+    units, _ = _reviewable(diff, lambda unit: True, fail_on)
+    files = {f.path: f for f in diff.files}
+    return check_findings(files, [u for u in units if harmless_reason(u.hunk, files.get(u.file)) is None])
+
+
+def review_diff(diff: DiffSet, model: Model, *, max_seconds: float = 0, cache: ReviewCache | None = None,
+                progress=None, clock: Callable[[], float] = time.monotonic,
+                batch_tokens: int = BATCH_TOKENS, triage_threshold: float | None = None,
+                fail_on: str | None = None, checks: bool = True) -> ReviewOutcome:
+    """Review every unit of ``diff``: cached units first, the rest with the model within
+    ``max_seconds`` (0: no budget). Units left over are reported, not waited for. With a model that
+    can score next tokens, units whose triage log-odds fall below ``triage_threshold`` are clean
+    without a findings call (None: no triage). Given ``fail_on``, test files whose findings could
+    not block are skipped (``_reviewable``). The built-in checks (``checks``) look at every hunk
+    that can change behaviour, cached or not."""
+    start = clock()
+    deadline = start + max_seconds if max_seconds and max_seconds > 0 else None
+    cache = cache or ReviewCache(enabled=False)
+    triaging = triage_threshold is not None and can_triage(model)
+    identity = f"{model.identity}|{TRIAGE_VERSION}>={triage_threshold:g}" if triaging else model.identity
+    units, skipped = _reviewable(diff, _fits(model), fail_on)
     outcome = ReviewOutcome(diff.description, model.name, units=len(units), skipped=skipped)
     files = {f.path: f for f in diff.files}
+    changing = [u for u in units if harmless_reason(u.hunk, files.get(u.file)) is None]
+    outcome.harmless = outcome.reviewed = len(units) - len(changing)
+    if checks:  # milliseconds, no model: they run even when the time budget will cut the model short
+        outcome.findings.extend(check_findings(files, changing))
     pending = []
-    for unit in units:
-        if harmless_reason(unit.hunk, files.get(unit.file)) is not None:
-            outcome.harmless += 1
-            outcome.reviewed += 1
-            continue
+    for unit in changing:
         found = cache.get(unit, identity)
         if found is None:
             pending.append(unit)

@@ -93,11 +93,13 @@ class Finding:
     category: str
     message: str
     suggestion: str | None = None  # a unified diff against the new version, when short
+    check: str | None = None  # the built-in check that found it (review/checks_python.py); None: the model
 
     def to_dict(self) -> dict:
         data = asdict(self)
-        if data["suggestion"] is None:
-            del data["suggestion"]
+        for key in ("suggestion", "check"):
+            if data[key] is None:
+                del data[key]
         return data
 
 

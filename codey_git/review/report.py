@@ -49,7 +49,8 @@ def to_markdown(outcome: ReviewOutcome, fail_on: str) -> str:
         lines += [f"### `{file}`", ""]
         for f in findings:
             mark = " **(blocking)**" if at_or_above(f.severity, fail_on) else ""
-            lines.append(f"- **{f.severity}** {f.category}, line {f.line}{mark}: {f.message}")
+            source = f" (check `{f.check}`)" if f.check else ""
+            lines.append(f"- **{f.severity}** {f.category}, line {f.line}{source}{mark}: {f.message}")
             if f.suggestion:
                 lines += ["", "  ```diff", *("  " + l for l in f.suggestion.rstrip("\n").splitlines()), "  ```"]
         lines.append("")
@@ -79,6 +80,8 @@ def _sarif_result(f: Finding) -> dict:
     }
     if f.suggestion:
         result["properties"]["suggestion"] = f.suggestion
+    if f.check:
+        result["properties"]["check"] = f.check
     return result
 
 

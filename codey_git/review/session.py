@@ -57,7 +57,8 @@ def run_review(request: ReviewRequest, diff: DiffSet, config, progress) -> Revie
             raise ReviewerUnavailable(f"cannot load the reviewer model: {type(exc).__name__}: {exc}") from exc
         cache = ReviewCache(enabled=request.use_cache)
         return review_diff(diff, model, max_seconds=request.max_seconds, cache=cache, progress=progress,
-                           fail_on=request.fail_on, triage_threshold=config.get("review.triage"))
+                           fail_on=request.fail_on, triage_threshold=config.get("review.triage"),
+                           checks=config.get("review.checks"))
     finally:
         provider.close()
 

@@ -18,7 +18,8 @@ def print_report(console: Console, outcome: ReviewOutcome, fail_on: str) -> None
         console.print(f"[bold]{file}[/]")
         for f in findings:
             block = " [bold red](blocks)[/]" if at_or_above(f.severity, fail_on) else ""
-            console.print(f"  {file}:{f.line}  [{_STYLE[f.severity]}]{f.severity}[/]  {f.category}{block}",
+            source = f" (check: {f.check})" if f.check else ""
+            console.print(f"  {file}:{f.line}  [{_STYLE[f.severity]}]{f.severity}[/]  {f.category}{source}{block}",
                           highlight=False)
             console.print(f"    {f.message}", highlight=False, markup=False)
             if f.suggestion:

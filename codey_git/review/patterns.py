@@ -1,0 +1,81 @@
+"""Well-known Python defects found in the syntax tree, without a model, in milliseconds.
+
+The checks are the classics of bandit, pyflakes and flake8-bugbear that a reviewer would always
+raise: code run from text (eval, pickle, yaml.load), shell and SQL strings built from values,
+certificate checks turned off, hard-coded secrets, ``random`` for secrets, a list changed while it
+is iterated, a coroutine called without ``await``, ``is`` against a literal, a dict iterated as
+pairs, a loop whose condition nothing changes, an index loop that stops one short, a mutable
+default, an exception swallowed whole, naive and aware datetimes mixed in one module.
+
+Only what a change introduces is reported: a hit must fall on a line the diff touches, and a hit
+the old version already had (same check, same line text) is left alone.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from dataclasses import dataclass
+
+from codey_git.review.checks_python import ALL_CHECKS, Module
+from codey_git.review.diffsource import FileDiff
+from codey_git.review.findings import Finding, calibrated
+
+
+@dataclass(frozen=True)
+class Hit:
+    check: str
+    lines: tuple[int, ...]  # where it may be reported, best first; lines[0] anchors "already there"
+    severity: str
+    category: str
+    message: str
+
+
+def _hits(text: str) -> list[Hit] | None:
+    try:
+        module = Module(ast.parse(text), text.splitlines())
+    except (SyntaxError, ValueError, RecursionError):
+        return None
+    found = []
+    for check in ALL_CHECKS:
+        for lines, severity, category, message in check(module):
+            found.append(Hit(check.__name__.removeprefix("check_"), tuple(lines), severity, category, message))
+    return found
+
+
+def _anchor(hit: Hit, lines: list[str]) -> tuple[str, str]:
+    number = hit.lines[0]
+    text = lines[number - 1] if 0 < number <= len(lines) else ""
+    return hit.check, re.sub(r"\s+", " ", text.strip())
+
+
+def introduced_hits(old_text: str, new_text: str, touched: set[int]) -> list[tuple[int, Hit]]:
+    """(line, hit) for each check hit in ``new_text`` that falls on a ``touched`` line and was not
+    in ``old_text``. A file that does not parse gets no hits: the model and the tests judge it."""
+    new = _hits(new_text)
+    if not new or not touched:
+        return []
+    old = _hits(old_text) if old_text else []
+    old_lines, new_lines = old_text.splitlines(), new_text.splitlines()
+    before = {_anchor(h, old_lines) for h in old or []}
+    out = []
+    for hit in new:
+        line = next((n for n in hit.lines if n in touched), None)
+        if line is not None and _anchor(hit, new_lines) not in before:
+            out.append((line, hit))
+    return out
+
+
+def check_findings(files: dict[str, FileDiff], units) -> list[Finding]:
+    """Findings of the built-in checks in the hunks of ``units`` (Python files only)."""
+    touched: dict[str, set[int]] = {}
+    for unit in units:
+        if unit.file.endswith(".py") and unit.file in files:
+            touched.setdefault(unit.file, set()).update(unit.hunk.touched_lines())
+    found = []
+    for path, lines in touched.items():
+        file = files[path]
+        for line, hit in introduced_hits(file.old_text or "", file.new_text or "", lines):
+            found.append(Finding(path, line, calibrated(hit.severity, hit.category, path), hit.category,
+                                 hit.message, check=hit.check))
+    return found

@@ -1,0 +1,125 @@
+"""The review's built-in Python checks: each fires on the defect and stays quiet on the safe form,
+reports only what a change introduces, and blocks a commit without any model."""
+
+import json
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from codey_git.review.patterns import introduced_hits
+from conftest import git, write_files
+
+ROOT = Path(__file__).resolve().parents[1]
+
+# (check, defective code, the safe way to write it)
+CASES = [
+    ("code_from_text", "def run(expr):\n    return eval(expr)\n", "def run():\n    return eval('1 + 1')\n"),
+    ("code_from_text", "import pickle\n\ndef load(blob):\n    return pickle.loads(blob)\n",
+     "import json\n\ndef load(blob):\n    return json.loads(blob)\n"),
+    ("code_from_text", "import yaml\n\ndef read(text):\n    return yaml.load(text)\n",
+     "import yaml\n\ndef read(text):\n    return yaml.load(text, Loader=yaml.SafeLoader)\n"),
+    ("command_or_query_from_values",
+     "import subprocess\n\ndef show(ref):\n    return subprocess.run(f'git show {ref}', shell=True)\n",
+     "import subprocess\n\ndef show(ref):\n    return subprocess.run(['git', 'show', ref])\n"),
+    ("command_or_query_from_values", "import os\n\ndef rm(path):\n    os.system('rm ' + path)\n",
+     "import os\n\ndef rm(path):\n    os.remove(path)\n"),
+    ("command_or_query_from_values", "def find(cur, name):\n    cur.execute(f\"SELECT * FROM t WHERE n = '{name}'\")\n",
+     "def find(cur, name):\n    cur.execute('SELECT * FROM t WHERE n = ?', (name,))\n"),
+    ("certificates_off", "import requests\n\ndef get(url):\n    return requests.get(url,\n        verify=False)\n",
+     "import requests\n\ndef get(url):\n    return requests.get(url, timeout=5)\n"),
+    ("hard_coded_secret", 'API_KEY = "sk_live_4eC39HqLyjWDarjtT1zdp7dc"\n',
+     'import os\n\nAPI_KEY = os.environ["API_KEY"]\n'),
+    ("random_for_secrets", "import random\n\ndef reset_token():\n    return random.getrandbits(64)\n",
+     "import secrets\n\ndef reset_token():\n    return secrets.token_hex(8)\n"),
+    ("changed_while_iterated", "def prune(xs):\n    for x in xs:\n        if x < 0:\n            xs.remove(x)\n",
+     "def prune(xs):\n    for x in list(xs):\n        if x < 0:\n            xs.remove(x)\n"),
+    ("missing_await", "async def save(x):\n    ...\n\nasync def handle(x):\n    save(x)\n",
+     "async def save(x):\n    ...\n\nasync def handle(x):\n    await save(x)\n"),
+    ("literal_identity", "def is_admin(role):\n    return role is 'admin'\n",
+     "def is_admin(role):\n    return role == 'admin'\n"),
+    ("dict_iterated_as_pairs", "def show(prices: dict):\n    for name, price in prices:\n        print(name, price)\n",
+     "def show(prices: dict):\n    for name, price in prices.items():\n        print(name, price)\n"),
+    ("condition_never_changes", "def drain(n):\n    i = 0\n    while i < n:\n        print(i)\n",
+     "def drain(n):\n    i = 0\n    while i < n:\n        print(i)\n        i += 1\n"),
+    ("index_loop_stops_short", "def total(xs):\n    t = 0\n    for i in range(len(xs) - 1):\n        t += xs[i]\n    return t\n",
+     "def gaps(xs):\n    return [xs[i + 1] - xs[i] for i in range(len(xs) - 1)]\n"),
+    ("mutable_default", "def add(item, bag=[]):\n    bag.append(item)\n    return bag\n",
+     "def add(item, bag=None):\n    bag = [] if bag is None else bag\n    bag.append(item)\n    return bag\n"),
+    ("swallowed_exception", "def load(f):\n    try:\n        return f()\n    except Exception:\n        pass\n",
+     "def load(f):\n    try:\n        return f()\n    except FileNotFoundError:\n        return None\n"),
+    ("naive_and_aware_datetimes",
+     "from datetime import datetime, timezone\n\nEPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)\n\n"
+     "def age():\n    return datetime.now() - EPOCH\n",
+     "from datetime import datetime, timezone\n\nEPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)\n\n"
+     "def age():\n    return datetime.now(timezone.utc) - EPOCH\n"),
+]
+
+
+def _all_lines(text: str) -> set[int]:
+    return set(range(1, text.count("\n") + 2))
+
+
+@pytest.mark.parametrize("check,bad,good", CASES, ids=[f"{c}-{i}" for i, (c, _, _) in enumerate(CASES)])
+def test_check_fires_on_the_defect_and_not_on_the_safe_form(check, bad, good):
+    assert check in [hit.check for _, hit in introduced_hits("", bad, _all_lines(bad))]
+    assert [hit.check for _, hit in introduced_hits("", good, _all_lines(good))] == []
+
+
+def test_only_what_the_change_introduces_is_reported():
+    old = "def run(expr):\n    return eval(expr)\n\n\ndef name():\n    return 'a'\n"
+    new = "def run(expr):\n    return eval(expr)\n\n\ndef name():\n    return 'b'\n"
+    assert introduced_hits(old, new, {6}) == []  # the eval was there before
+    moved = "def name():\n    return 'b'\n\n\ndef run(expr):\n    return eval(expr)\n"
+    assert introduced_hits(old, moved, _all_lines(moved)) == []  # moved, not new
+    fresh = "def name():\n    return 'a'\n\n\ndef run(expr):\n    return eval(expr)\n"
+    assert introduced_hits(fresh.replace("eval(expr)", "expr"), fresh, {2}) == []  # not on a touched line
+    [(line, hit)] = introduced_hits(fresh.replace("eval(expr)", "expr"), fresh, {6})
+    assert (line, hit.check, hit.severity) == (6, "code_from_text", "high")
+
+
+def test_a_file_that_does_not_parse_gets_no_hits():
+    assert introduced_hits("", "def f(:\n    eval(x)\n", {1, 2}) == []
+
+
+def test_multi_line_call_reports_the_touched_line():
+    new = "import requests\n\ndef get(url):\n    return requests.get(\n        url,\n        verify=False,\n    )\n"
+    old = "import requests\n\ndef get(url):\n    return requests.get(\n        url,\n    )\n"
+    [(line, hit)] = introduced_hits(old, new, {6})
+    assert (line, hit.check) == (6, "certificates_off")
+
+
+EVAL_OLD = "def compute(expr):\n    return int(expr)\n"
+EVAL_NEW = "def compute(expr):\n    return eval(expr)\n"
+NO_FINDINGS = json.dumps({"findings": []})
+
+
+@pytest.fixture
+def staged_eval(make_repo, monkeypatch):
+    monkeypatch.setenv("PYTHONPATH", str(ROOT))
+    root = make_repo({"calc.py": EVAL_OLD})
+    write_files(root, {"calc.py": EVAL_NEW})
+    git(root, "add", "calc.py")
+    return root
+
+
+def test_a_check_blocks_the_commit_when_the_model_finds_nothing(staged_eval, write_script, codey):
+    write_script({"review": [NO_FINDINGS] * 3})
+    result = codey(staged_eval, "review")
+    assert result.returncode == 1, result.stderr
+    assert "calc.py:2" in result.stdout and "check: code_from_text" in result.stdout
+    data = json.loads(codey(staged_eval, "review", "--format", "json", "--no-cache").stdout)
+    assert [(f["line"], f["check"]) for f in data["findings"]] == [(2, "code_from_text")]
+    (staged_eval / ".codey.yml").write_text(textwrap.dedent("""\
+        review:
+          checks: false
+    """))
+    assert codey(staged_eval, "review", "--no-cache").returncode == 0
+
+
+def test_checks_still_block_when_the_model_is_missing(staged_eval, tmp_path, codey):
+    env = {"CODEY_BACKEND": "llama_cpp", "CODEY_MODELS_DIR": str(tmp_path / "no-models")}
+    result = codey(staged_eval, "review", env=env)
+    assert result.returncode == 1, result.stderr
+    assert "skipped the model" in result.stderr and "checks still ran" in result.stderr
+    assert "check: code_from_text" in result.stdout
