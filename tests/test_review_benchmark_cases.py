@@ -30,3 +30,18 @@ def test_no_bug_case_is_hidden_by_the_harmless_rules(make_repo):
         git(root, "add", "-A")
         [file] = staged_diff(root).files
         assert all(harmless_reason(h, file) is None for h in file.hunks), case.name
+
+
+def test_summary_separates_case_sets_and_finding_sources():
+    from benchmarks.review.__main__ import by_set_and_source
+
+    rows = [
+        {"case": "bug01_x", "kind": "bug", "bug_lines": [3], "found": [(3, "high", "code_from_text")]},
+        {"case": "hbug02_y", "kind": "bug", "bug_lines": [5], "found": [(5, "medium", None), (2, "high", None)]},
+        {"case": "fok01_z", "kind": "harmless", "bug_lines": [], "found": [(4, "high", None)]},
+        {"case": "fbug01_w", "kind": "bug", "bug_lines": [7], "found": [(7, "low", None)]},
+    ]
+    summary = by_set_and_source(rows)
+    assert summary["tuning"]["checks"]["hits"] == 1 and summary["tuning"]["model"]["hits"] == 0
+    assert summary["held-out"]["all"] == {"hits": 1, "bugs": 1, "alarms": 0, "harmless": 0}
+    assert summary["fresh"]["model"] == {"hits": 0, "bugs": 1, "alarms": 1, "harmless": 1}  # low does not count

@@ -88,7 +88,10 @@ def quality(model, cases: list[Case], base: Path, triage_threshold: float | None
                      "flagged": hit if case.is_bug else None, "false_alarm": alarm if not case.is_bug else None,
                      "any_medium": noise, "harmless_units": outcome.harmless,
                      "chance": len(case.bug_lines & touched) / max(1, len(touched)),
-                     "findings": [f"{f.line}:{f.severity}:{f.message}" for f in outcome.findings],
+                     "findings": [f"{f.line}:{f.severity}:{'check ' + f.check + ': ' if f.check else ''}{f.message}"
+                                  for f in outcome.findings],
+                     # (line, severity, check or None) of each finding, for the per-source summary
+                     "found": [(f.line, f.severity, f.check) for f in outcome.findings],
                      "triage_scores": outcome.triage_scores, "triaged_clean": outcome.triaged_clean,
                      # each finding with its unit's triage score, for the threshold curve
                      "scored": [(f.line, f.severity, _unit_score(outcome.triage_scores, f.file, f.line))
@@ -111,7 +114,37 @@ def quality(model, cases: list[Case], base: Path, triage_threshold: float | None
             # well on recall, and this is where it shows
             "harmless_with_medium_rate": sum(r["any_medium"] for r in harmless) / max(1, len(harmless)),
             "p50_s": percentile(times, 0.5), "p95_s": percentile(times, 0.95),
-            "curve": threshold_curve(rows), "rows": rows}
+            "curve": threshold_curve(rows), "by_set": by_set_and_source(rows), "rows": rows}
+
+
+CASE_SETS = {"tuning": ("bug", "ok"), "held-out": ("hbug", "hok"), "fresh": ("fbug", "fok")}
+
+
+def _case_set(name: str) -> str:
+    prefix = name.split("_", 1)[0].rstrip("0123456789")
+    return next((label for label, prefixes in CASE_SETS.items() if prefix in prefixes), "other")
+
+
+def by_set_and_source(rows: list[dict]) -> dict:
+    """Recall and false alarms per case set (tuning, held-out, fresh) for every finding, the
+    model's alone and the built-in checks' alone."""
+    sources = {"all": lambda check: True, "model": lambda check: check is None,
+               "checks": lambda check: check is not None}
+    out: dict = {}
+    for label in [*CASE_SETS, "other"]:
+        chosen = [r for r in rows if _case_set(r["case"]) == label]
+        if not chosen:
+            continue
+        bugs = [r for r in chosen if r["kind"] == "bug"]
+        harmless = [r for r in chosen if r["kind"] != "bug"]
+        out[label] = {}
+        for source, keep in sources.items():
+            hits = sum(any(line in r["bug_lines"] and at_or_above(sev, "medium") and keep(check)
+                           for line, sev, check in r["found"]) for r in bugs)
+            alarms = sum(any(at_or_above(sev, "high") and keep(check) for _, sev, check in r["found"])
+                         for r in harmless)
+            out[label][source] = {"hits": hits, "bugs": len(bugs), "alarms": alarms, "harmless": len(harmless)}
+    return out
 
 
 def threshold_curve(rows: list[dict]) -> list[dict]:
@@ -236,6 +269,10 @@ def main(argv: list[str] | None = None) -> None:
               f"{q['false_alarm_rate']:.0%} ({q['harmless_cases']} harmless; any finding >= medium on "
               f"{q['harmless_with_medium_rate']:.0%}), per-diff p50 {q['p50_s']:.1f}s "
               f"p95 {q['p95_s']:.1f}s")
+        for label, per_source in q["by_set"].items():
+            print(f"  {label}: " + "; ".join(
+                f"{source} recall {v['hits']}/{v['bugs']}, false alarms {v['alarms']}/{v['harmless']}"
+                for source, v in per_source.items()))
         if len(q["curve"]) > 2:
             for point in q["curve"]:
                 print(f"    triage >= {point['threshold']:7.3f}: recall {point['recall']:.0%} ({point['hits']}), "
