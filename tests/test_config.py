@@ -59,6 +59,10 @@ def test_unknown_key_is_a_warning(tmp_path):
 def test_bad_env_value_is_an_error():
     with pytest.raises(ConfigError, match="CODEY_ATTEMPTS"):
         load_config(None, environ={"CODEY_ATTEMPTS": "many"})
+    with pytest.raises(ConfigError, match="environment: CODEY_LONG_FILES: expected one of windows, whole"):
+        load_config(None, environ={"CODEY_LONG_FILES": "all"})
+    with pytest.raises(ConfigError, match="CODEY_REVIEW_FAIL_ON: expected one of"):
+        load_config(None, environ={"CODEY_REVIEW_FAIL_ON": "sometimes"})
 
 
 def test_invalid_yaml_names_line(tmp_path):

@@ -131,6 +131,7 @@ def _coerce_env(spec: Field, raw: str, name: str) -> Any:
         except yaml.YAMLError:
             pass
     if str in allowed:
+        _check(spec, raw, name, "environment", None)  # a wrong choice names the variable too
         return raw
     raise ConfigError(f"expected {_type_name(spec)}, got {raw!r}", file="environment", field=name)
 
