@@ -10,7 +10,7 @@ from typing import Iterator
 
 Result = tuple[list[int], str, str, str]
 _SECRET_NAME = re.compile(r"(passw(or)?d|passwd|secret|api_?key|access_?key|private_?key|auth_?token)$", re.I)
-_SECRETISH = re.compile(r"(token|secret|passw|salt|nonce|otp|api_?key|session_?id|reset_?code)", re.I)
+_SECRETISH = re.compile(r"(token|secret|passw|salt|nonce|api_?key|session_?id|reset_?code)|(^|_)otp(_|$)", re.I)
 _RANDOM_FUNCS = {"random", "randint", "randrange", "choice", "choices", "sample", "getrandbits", "shuffle"}
 _SHELL_CALLS = {("os", "system"), ("os", "popen"), ("subprocess", "getoutput"), ("subprocess", "getstatusoutput")}
 _SUBPROCESS = {"run", "call", "check_call", "check_output", "Popen"}
@@ -159,7 +159,7 @@ def check_random_for_secrets(m: Module) -> Iterator[Result]:
         owner = m.function_of(call)
         where = getattr(owner, "name", "")
         target = m.parent.get(call)
-        while target is not None and not isinstance(target, (ast.Assign, ast.Return, ast.stmt)):
+        while target is not None and not isinstance(target, ast.stmt):  # the statement it is in
             target = m.parent.get(target)
         assigned = " ".join(dotted(t) for t in getattr(target, "targets", []))
         if _SECRETISH.search(where) or _SECRETISH.search(assigned):
