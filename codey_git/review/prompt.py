@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from codey_git.review.units import ReviewUnit
 
-PROMPT_VERSION = "review-5"  # part of every cache key: change it when the prompt changes
+PROMPT_VERSION = "review-4"  # part of every cache key: change it when the prompt changes
 
 SYSTEM = """You review one hunk of a code change and report the defects the change introduces.
-Each line starts with its line number in the new file (none for a removed line), then + (added), \
-- (removed) or a space (unchanged).
+Each line starts with its line number in the new file, then + (added), - (removed) or a space \
+(unchanged).
 
 Check every + line. Does it:
 - compute the wrong thing: off-by-one, wrong variable, wrong operator, inverted condition, wrong \

@@ -31,16 +31,15 @@ class ReviewUnit:
         return max((l.new_no for l in self.hunk.lines if l.new_no), default=self.hunk.new_start)
 
     def render(self) -> str:
-        """The unit as the model sees it: each line numbered as in the new file (a removed line has
-        no number). Numbers are not padded: padding cost a sixth of a hunk's tokens, and reading
-        the prompt is most of a review's time."""
+        """The unit as the model sees it: every line numbered as in the new file."""
         out = [f"File: {self.file}"]
         for number, text in self.signatures:
-            out.append(f"{number}   {text}")
+            out.append(f"{number:>5}   {text}")
         if self.signatures:
-            out.append("...")
+            out.append("  ...")
         for line in self.hunk.lines:
-            out.append(f"{line.new_no or ''} {line.origin} {line.text}")
+            number = f"{line.new_no:>5}" if line.new_no else " " * 5
+            out.append(f"{number} {line.origin} {line.text}")
         return "\n".join(out)
 
     def cache_text(self) -> str:
