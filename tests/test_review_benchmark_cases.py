@@ -45,3 +45,8 @@ def test_summary_separates_case_sets_and_finding_sources():
     assert summary["tuning"]["checks"]["hits"] == 1 and summary["tuning"]["model"]["hits"] == 0
     assert summary["held-out"]["all"] == {"hits": 1, "bugs": 1, "alarms": 0, "harmless": 0}
     assert summary["fresh"]["model"] == {"hits": 0, "bugs": 1, "alarms": 1, "harmless": 1}  # low does not count
+    assert "shipped" not in summary["fresh"]
+    shipped = by_set_and_source(rows, cap="medium")
+    assert shipped["fresh"]["shipped"]["alarms"] == 0  # the model's high is shown as medium: not blocking
+    assert shipped["held-out"]["shipped"]["hits"] == 1  # a medium on the bug line still counts
+    assert shipped["tuning"]["shipped"]["hits"] == 1  # checks are not capped

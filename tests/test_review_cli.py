@@ -199,3 +199,13 @@ def test_files_limits_the_review_and_is_relative_to_where_you_are(make_repo, wri
     write_script({"review": ['{"findings": []}']})
     data = json.loads(codey(root / "src", "review", "--files", "a.py", "--json").stdout)
     assert data["units"] == 1 and data["complete"]
+
+
+def test_capped_model_finding_is_shown_but_does_not_block(staged, write_script, codey):
+    write_script({"review": [AVG_BUG]})
+    (staged / ".codey.yml").write_text("review:\n  model_max_severity: medium\n")
+    result = codey(staged, "review")
+    assert result.returncode == 0, result.stderr
+    assert "calc.py:6" in result.stdout and "medium" in result.stdout
+    assert "shown as medium" in result.stdout and "advisory" in result.stdout
+    assert codey(staged, "review", "--fail-on", "medium").returncode == 1  # from the cache, same rating

@@ -162,3 +162,29 @@ def test_running_out_of_scripted_answers_leaves_units_unreviewed(make_repo, writ
     assert outcome.reviewed == 1 and len(outcome.unreviewed) == 2
     assert "no answer" in outcome.unreviewed[0].reason
 
+
+
+def test_model_findings_are_capped_but_checks_keep_their_severity(make_repo, write_script):
+    root = make_repo({"m.py": "def run(expr):\n    return int(expr)\n\n\nLIMIT = 1\n"})
+    write_script({"review": [json.dumps({"findings": [
+        {"file": "m.py", "line": 2, "severity": "critical", "category": "security", "message": "eval of input"},
+        {"file": "m.py", "line": 5, "severity": "high", "category": "bug", "message": "limit too low"},
+    ]})]})
+    diff = stage(root, {"m.py": "def run(expr):\n    return eval(expr)\n\n\nLIMIT = 2\n"})
+    _, model = reviewer(root)
+    outcome = review_diff(diff, model, model_max_severity="medium")
+    assert sorted((f.line, f.severity, f.check) for f in outcome.findings) == [
+        (2, "high", "code_from_text"), (2, "medium", None), (5, "medium", None)]
+    assert outcome.capped == 2 and [f.check for f in outcome.blocking("high")] == ["code_from_text"]
+
+
+def test_cap_comes_from_config_else_the_catalog_for_llama_cpp_only(tmp_path):
+    from codey_git.review.session import model_max_severity
+
+    assert model_max_severity(load_config(None, environ={})) == "medium"  # the bundled 1.5B, measured
+    assert model_max_severity(load_config(None, environ={"CODEY_BACKEND": "scripted"})) is None
+    assert model_max_severity(load_config(None, environ={"CODEY_BACKEND": "openai"})) is None
+    own = load_config(None, environ={"CODEY_REVIEW_MODEL_MAX_SEVERITY": "critical"})
+    assert model_max_severity(own) == "critical"
+    (tmp_path / ".codey.yml").write_text("models:\n  mine:\n    path: /models/mine.gguf\nreviewer: mine\n")
+    assert model_max_severity(load_config(tmp_path, environ={})) is None

@@ -64,6 +64,10 @@ SCHEMA: dict[str, Field | dict[str, Field]] = {
                          choices=("critical", "high", "medium", "low", "info")),
         "fail_open": Field(bool, True, "A missing model, timeout or crash warns and exits 0 instead of blocking."),
         "max_seconds": Field((int, float), 30, "Time budget for one review."),
+        "model_max_severity": Field(str, None, "Most severe rating a finding of the reviewer model keeps (the built-in "
+                                    "checks are not capped). null: the catalog's measured value for a built-in "
+                                    "model run by llama_cpp (medium for the bundled Qwen models), no cap otherwise.",
+                                    choices=("critical", "high", "medium", "low", "info"), nullable=True),
         "checks": Field(bool, True, "Run the built-in Python checks (code or SQL built from values, secrets, a "
                         "coroutine never awaited, ...) beside the model; they need no model and take milliseconds."),
         "triage": Field((int, float), None, "Experimental, local models: ask for findings only in hunks whose triage score "

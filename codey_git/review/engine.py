@@ -22,7 +22,7 @@ from typing import Callable
 from codey_git.models.base import Model, NoResponse
 from codey_git.review.cache import ReviewCache
 from codey_git.review.diffsource import DiffSet
-from codey_git.review.findings import (TEST_FILE_CAP, Finding, at_or_above, calibrated,
+from codey_git.review.findings import (TEST_FILE_CAP, Finding, at_or_above, calibrated, capped,
                                        parse_model_findings, review_schema, severity_rank)
 from codey_git.review.guided import can_guide, guided_answer
 from codey_git.review.harmless import harmless_reason
@@ -68,6 +68,8 @@ class ReviewOutcome:
     triaged_clean: int = 0  # units scored below the triage threshold, never asked for findings
     triage_scores: list[tuple[str, int, int, float]] = field(default_factory=list)  # (file, first, last line, log-odds)
     seconds: float = 0.0
+    model_max_severity: str | None = None  # the cap on the model's findings (review.model_max_severity)
+    capped: int = 0  # model findings rated above that cap, shown at the cap
 
     def blocking(self, fail_on: str) -> list[Finding]:
         return [f for f in self.findings if at_or_above(f.severity, fail_on)]
@@ -246,13 +248,15 @@ def checks_only(diff: DiffSet, fail_on: str | None = None) -> list[Finding]:
 def review_diff(diff: DiffSet, model: Model, *, max_seconds: float = 0, cache: ReviewCache | None = None,
                 progress=None, clock: Callable[[], float] = time.monotonic,
                 batch_tokens: int = BATCH_TOKENS, triage_threshold: float | None = None,
-                fail_on: str | None = None, checks: bool = True) -> ReviewOutcome:
+                fail_on: str | None = None, checks: bool = True,
+                model_max_severity: str | None = None) -> ReviewOutcome:
     """Review every unit of ``diff``: cached units first, the rest with the model within
     ``max_seconds`` (0: no budget). Units left over are reported, not waited for. With a model that
     can score next tokens, units whose triage log-odds fall below ``triage_threshold`` are clean
     without a findings call (None: no triage). Given ``fail_on``, test files whose findings could
     not block are skipped (``_reviewable``). The built-in checks (``checks``) look at every hunk
-    that can change behaviour, cached or not."""
+    that can change behaviour, cached or not. A model finding rated above ``model_max_severity``
+    is shown at that severity (the cache keeps the model's own rating)."""
     start = clock()
     deadline = start + max_seconds if max_seconds and max_seconds > 0 else None
     cache = cache or ReviewCache(enabled=False)
@@ -284,6 +288,11 @@ def review_diff(diff: DiffSet, model: Model, *, max_seconds: float = 0, cache: R
         pending = reviewer.triage(pending, triage_threshold)
     for batch in _batches(pending, model, batch_tokens):
         reviewer.ask(batch)
+    if model_max_severity is not None:
+        outcome.model_max_severity = model_max_severity
+        before = [f.severity for f in outcome.findings]
+        outcome.findings = [f if f.check else capped(f, model_max_severity) for f in outcome.findings]
+        outcome.capped = sum(f.severity != old for f, old in zip(outcome.findings, before))
     outcome.findings = _dedupe(outcome.findings)
     outcome.seconds = clock() - start
     return outcome

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 
 from codey_git.testpaths import is_test_file
 
@@ -83,6 +83,13 @@ def calibrated(severity: str, category: str, file: str = "") -> str:
     if cap and severity_rank(severity) > severity_rank(cap):
         return cap
     return severity
+
+
+def capped(finding: "Finding", cap: str) -> "Finding":
+    """The finding rated no worse than ``cap``."""
+    if severity_rank(finding.severity) <= severity_rank(cap):
+        return finding
+    return replace(finding, severity=cap)
 
 
 @dataclass

@@ -36,6 +36,8 @@ def to_json(outcome: ReviewOutcome, fail_on: str) -> dict:
         "unreviewed": [u.to_dict() for u in outcome.unreviewed],
         "skipped": [{"file": path, "reason": reason} for path, reason in outcome.skipped],
         "dropped": outcome.dropped,
+        "model_max_severity": outcome.model_max_severity,
+        "capped": outcome.capped,
         "seconds": round(outcome.seconds, 3),
     }
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from codey_git.errors import EXIT_INTERNAL, EXIT_NOT_ACHIEVED, EXIT_OK, CodeyError, ModelError
 from codey_git.models.backends import make_provider
+from codey_git.models.registry import Registry
 from codey_git.review.cache import ReviewCache
 from codey_git.review.diffsource import DiffSet, range_diff, staged_diff
 from codey_git.review.engine import ReviewOutcome, review_diff
@@ -35,6 +36,18 @@ def read_diff(request: ReviewRequest) -> DiffSet:
     return staged_diff(request.root, request.files)
 
 
+def model_max_severity(config) -> str | None:
+    """The cap on the reviewer model's findings: the config's, else the catalog's measured value
+    for a built-in model that llama_cpp runs from its file (other backends serve other models)."""
+    configured = config.get("review.model_max_severity")
+    if configured is not None or config.backend != "llama_cpp":
+        return configured
+    try:
+        return Registry(config).get(config.reviewer).review_max_severity
+    except CodeyError:
+        return None  # an unknown model is reported when it is loaded
+
+
 def run_review(request: ReviewRequest, diff: DiffSet, config, progress) -> ReviewOutcome:
     """Review ``diff`` with the configured reviewer. Raises ReviewerUnavailable for model trouble;
     config mistakes (an unknown backend, a missing script file) stay CodeyErrors."""
@@ -58,7 +71,7 @@ def run_review(request: ReviewRequest, diff: DiffSet, config, progress) -> Revie
         cache = ReviewCache(enabled=request.use_cache)
         return review_diff(diff, model, max_seconds=request.max_seconds, cache=cache, progress=progress,
                            fail_on=request.fail_on, triage_threshold=config.get("review.triage"),
-                           checks=config.get("review.checks"))
+                           checks=config.get("review.checks"), model_max_severity=model_max_severity(config))
     finally:
         provider.close()
 

@@ -30,6 +30,10 @@ def print_report(console: Console, outcome: ReviewOutcome, fail_on: str) -> None
                f"{outcome.reviewed}/{outcome.units} hunk(s) reviewed ({outcome.cached} cached) "
                f"with {outcome.model} in {outcome.seconds:.1f}s")
     console.print(("[bold red]✗[/] " if blocking else "[green]✓[/] ") + summary, highlight=False)
+    if outcome.capped:
+        console.print(f"  [dim]{outcome.capped} model finding(s) rated above {outcome.model_max_severity} shown as "
+                      f"{outcome.model_max_severity}: this model's findings are advisory "
+                      f"(review.model_max_severity)[/]", highlight=False)
     for u in outcome.unreviewed:
         console.print(f"  [yellow]not reviewed:[/] {u.file} lines {u.start}-{u.end} ({u.reason})", highlight=False)
     for path, reason in outcome.skipped:
