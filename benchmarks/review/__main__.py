@@ -28,7 +28,8 @@ from codey_git.paths import models_dir
 from codey_git.review.cache import ReviewCache
 from codey_git.review.diffsource import staged_diff
 from codey_git.review.engine import review_diff
-from codey_git.review.findings import at_or_above
+from codey_git.review.findings import at_or_above, severity_rank
+from codey_git.review.session import model_max_severity
 
 ROOT = Path(__file__).resolve().parents[2]
 GIT_ENV = {"GIT_AUTHOR_NAME": "bench", "GIT_AUTHOR_EMAIL": "bench@example.com",
@@ -71,7 +72,10 @@ def _unit_score(scores: list, file: str, line: int) -> float | None:
     return next((s for f, first, last, s in scores if f == file and first <= line <= last), None)
 
 
-def quality(model, cases: list[Case], base: Path, triage_threshold: float | None = None) -> dict:
+def quality(model, cases: list[Case], base: Path, triage_threshold: float | None = None,
+            cap: str | None = None) -> dict:
+    """Findings are recorded with the model's own severities; ``cap`` (the catalog's
+    review_max_severity for the model) only enters the "shipped" summary."""
     rows = []
     for case in cases:
         diff = staged_diff(staged_repo(base, [case], prefix_dirs=False))
@@ -114,7 +118,8 @@ def quality(model, cases: list[Case], base: Path, triage_threshold: float | None
             # well on recall, and this is where it shows
             "harmless_with_medium_rate": sum(r["any_medium"] for r in harmless) / max(1, len(harmless)),
             "p50_s": percentile(times, 0.5), "p95_s": percentile(times, 0.95),
-            "curve": threshold_curve(rows), "by_set": by_set_and_source(rows), "rows": rows}
+            "curve": threshold_curve(rows), "by_set": by_set_and_source(rows, cap), "model_max_severity": cap,
+            "rows": rows}
 
 
 CASE_SETS = {"tuning": ("bug", "ok"), "held-out": ("hbug", "hok"), "fresh": ("fbug", "fok")}
@@ -125,11 +130,17 @@ def _case_set(name: str) -> str:
     return next((label for label, prefixes in CASE_SETS.items() if prefix in prefixes), "other")
 
 
-def by_set_and_source(rows: list[dict]) -> dict:
+def by_set_and_source(rows: list[dict], cap: str | None = None) -> dict:
     """Recall and false alarms per case set (tuning, held-out, fresh) for every finding, the
-    model's alone and the built-in checks' alone."""
+    model's alone and the built-in checks' alone, with the model's own severities; and "shipped":
+    every finding with the model's capped at ``cap`` (the catalog's review_max_severity), as
+    `git codey review` reports them."""
     sources = {"all": lambda check: True, "model": lambda check: check is None,
                "checks": lambda check: check is not None}
+
+    def rated(sev: str, check, capped: bool) -> str:
+        return sev if not capped or check or severity_rank(sev) <= severity_rank(cap) else cap
+
     out: dict = {}
     for label in [*CASE_SETS, "other"]:
         chosen = [r for r in rows if _case_set(r["case"]) == label]
@@ -138,11 +149,12 @@ def by_set_and_source(rows: list[dict]) -> dict:
         bugs = [r for r in chosen if r["kind"] == "bug"]
         harmless = [r for r in chosen if r["kind"] != "bug"]
         out[label] = {}
-        for source, keep in sources.items():
-            hits = sum(any(line in r["bug_lines"] and at_or_above(sev, "medium") and keep(check)
+        for source, keep in [*sources.items(), *([("shipped", sources["all"])] if cap else [])]:
+            capped = source == "shipped"
+            hits = sum(any(line in r["bug_lines"] and at_or_above(rated(sev, check, capped), "medium") and keep(check)
                            for line, sev, check in r["found"]) for r in bugs)
-            alarms = sum(any(at_or_above(sev, "high") and keep(check) for _, sev, check in r["found"])
-                         for r in harmless)
+            alarms = sum(any(at_or_above(rated(sev, check, capped), "high") and keep(check)
+                             for _, sev, check in r["found"]) for r in harmless)
             out[label][source] = {"hits": hits, "bugs": len(bugs), "alarms": alarms, "harmless": len(harmless)}
     return out
 
@@ -257,7 +269,8 @@ def main(argv: list[str] | None = None) -> None:
                   "load_average": os.getloadavg()[0], "triage": os.environ.get("CODEY_REVIEW_TRIAGE")}
         if not args.no_quality:
             print(f"quality: {len(cases)} cases with {model.name}", file=sys.stderr)
-            result["quality"] = quality(model, cases, Path(tmp), args.triage_threshold)
+            cap = model_max_severity(config) if args.backend == "llama_cpp" else None
+            result["quality"] = quality(model, cases, Path(tmp), args.triage_threshold, cap)
         provider.close()
         if args.speed_runs:
             print("speed: ~100 changed lines through `git codey review`", file=sys.stderr)
