@@ -1,4 +1,4 @@
-"""The checks behind ``review.patterns``: each takes a parsed module and yields
+"""The checks behind ``review.checks`` (see ``patterns``): each takes a parsed module and yields
 ``(lines, severity, category, message)``, the lines best first. Every check errs towards silence:
 a hit is shown to a developer on the commit path, so a check fires only on the exact shape."""
 
@@ -14,16 +14,16 @@ _SECRETISH = re.compile(r"(token|secret|passw|salt|nonce|api_?key|session_?id|re
 _RANDOM_FUNCS = {"random", "randint", "randrange", "choice", "choices", "sample", "getrandbits", "shuffle"}
 _SHELL_CALLS = {("os", "system"), ("os", "popen"), ("subprocess", "getoutput"), ("subprocess", "getstatusoutput")}
 _SUBPROCESS = {"run", "call", "check_call", "check_output", "Popen"}
-_ASYNC_WRAPPERS = {"create_task", "ensure_future", "gather", "wait_for", "run", "shield", "wait", "as_completed",
-                   "run_until_complete", "to_thread", "TaskGroup", "start_soon"}
 # appending to a list while iterating it is a known work-list idiom (the loop sees the new items)
 _MUTATORS = {"remove", "pop", "insert", "clear", "popitem", "discard", "add", "update"}
 _EXITS = (ast.Break, ast.Return, ast.Raise, ast.Yield, ast.YieldFrom, ast.Await)
 
 
 class Module:
-    def __init__(self, tree: ast.Module, lines: list[str]):
-        self.tree, self.lines = tree, lines
+    """A parsed module with each node's parent."""
+
+    def __init__(self, tree: ast.Module):
+        self.tree = tree
         self.parent: dict[ast.AST, ast.AST] = {}
         for node in ast.walk(tree):
             for child in ast.iter_child_nodes(node):
@@ -85,16 +85,23 @@ def check_code_from_text(m: Module) -> Iterator[Result]:
         name = dotted(call.func)
         first = call.args[0] if call.args else None
         if name in ("eval", "exec") and first is not None and not _constant(first):
-            yield _span(call, first), "high", "security", f"{name}() runs text as code: whoever controls the text runs anything; parse the value instead (ast.literal_eval, json)"
+            message = (f"{name}() runs text as code: whoever controls the text runs anything; parse the value "
+                       f"instead (ast.literal_eval, json)")
+            yield _span(call, first), "high", "security", message
         elif name in ("pickle.loads", "pickle.load", "cPickle.loads", "marshal.loads", "dill.loads"):
             # medium: harmless for data the program wrote itself, which the check cannot tell
-            yield [call.lineno], "medium", "security", f"{name}() can run code hidden in the data; never unpickle input you did not write (use json)"
+            message = (f"{name}() can run code hidden in the data; never unpickle input you did not write (use "
+                       f"json)")
+            yield [call.lineno], "medium", "security", message
         elif name in ("yaml.load", "yaml.load_all"):
             loader = dotted(_keyword(call, "Loader") or (call.args[1] if len(call.args) > 1 else ast.Constant(None)))
             if not loader.endswith(("SafeLoader", "CSafeLoader", "BaseLoader")):
-                yield [call.lineno], "high", "security", f"{name}() without SafeLoader can build arbitrary objects from the document; use yaml.safe_load"
+                message = (f"{name}() without SafeLoader can build arbitrary objects from the document; use "
+                           f"yaml.safe_load")
+                yield [call.lineno], "high", "security", message
         elif name == "yaml.unsafe_load":
-            yield [call.lineno], "high", "security", "yaml.unsafe_load() can build arbitrary objects from the document; use yaml.safe_load"
+            message = ("yaml.unsafe_load() can build arbitrary objects from the document; use yaml.safe_load")
+            yield [call.lineno], "high", "security", message
 
 
 def check_command_or_query_from_values(m: Module) -> Iterator[Result]:
@@ -107,19 +114,26 @@ def check_command_or_query_from_values(m: Module) -> Iterator[Result]:
         shell = _keyword(call, "shell")
         if parts in _SHELL_CALLS or (parts[0] == "subprocess" and parts[1] in _SUBPROCESS
                                      and isinstance(shell, ast.Constant) and shell.value is True):
-            yield _span(call, first), "high", "security", f"{name}() runs a shell command built from values: a quote or ; in them runs other commands; pass an argument list without shell=True"
+            message = (f"{name}() runs a shell command built from values: a quote or ; in them runs other "
+                       f"commands; pass an argument list without shell=True")
+            yield _span(call, first), "high", "security", message
         elif isinstance(call.func, ast.Attribute) and call.func.attr in ("execute", "executemany", "executescript") \
                 and _built_string(first):
-            yield _span(call, first), "high", "security", "SQL built by formatting values into the string is open to injection; pass the values as query parameters"
+            message = ("SQL built by formatting values into the string is open to injection; pass the values as "
+                       "query parameters")
+            yield _span(call, first), "high", "security", message
 
 
 def check_certificates_off(m: Module) -> Iterator[Result]:
     for call in m.calls():
         verify = _keyword(call, "verify")
         if isinstance(verify, ast.Constant) and verify.value is False:
-            yield _span(call, verify), "high", "security", "verify=False turns off certificate checks: anyone on the network can read and change this traffic"
+            message = ("verify=False turns off certificate checks: anyone on the network can read and change "
+                       "this traffic")
+            yield _span(call, verify), "high", "security", message
         if dotted(call.func).endswith("_create_unverified_context"):
-            yield [call.lineno], "high", "security", "an unverified SSL context accepts any certificate; use ssl.create_default_context()"
+            message = ("an unverified SSL context accepts any certificate; use ssl.create_default_context()")
+            yield [call.lineno], "high", "security", message
     for node in ast.walk(m.tree):
         if isinstance(node, ast.Assign) and any(isinstance(t, ast.Attribute) and t.attr == "check_hostname"
                                                 for t in node.targets) \
@@ -148,7 +162,9 @@ def check_hard_coded_secret(m: Module) -> Iterator[Result]:
                      if isinstance(k, ast.Constant) and isinstance(k.value, str)]
         for name, value in pairs:
             if _SECRET_NAME.search(name) and _looks_secret(value):
-                yield [value.lineno], "high", "security", f"a hard-coded {name} is readable by everyone with the code; read it from the environment or a secret store"
+                message = (f"a hard-coded {name} is readable by everyone with the code; read it from the "
+                           f"environment or a secret store")
+                yield [value.lineno], "high", "security", message
 
 
 def check_random_for_secrets(m: Module) -> Iterator[Result]:
@@ -163,7 +179,8 @@ def check_random_for_secrets(m: Module) -> Iterator[Result]:
             target = m.parent.get(target)
         assigned = " ".join(dotted(t) for t in getattr(target, "targets", []))
         if _SECRETISH.search(where) or _SECRETISH.search(assigned):
-            yield [call.lineno], "high", "security", f"{name}() is predictable; use the secrets module for tokens, passwords and keys"
+            message = (f"{name}() is predictable; use the secrets module for tokens, passwords and keys")
+            yield [call.lineno], "high", "security", message
 
 
 def check_changed_while_iterated(m: Module) -> Iterator[Result]:
@@ -181,7 +198,9 @@ def check_changed_while_iterated(m: Module) -> Iterator[Result]:
                 isinstance(node, ast.Delete) and any(isinstance(t, ast.Subscript) and dotted(t.value) == seq
                                                      for t in node.targets))
             if mutated:
-                yield [node.lineno, loop.lineno], "high", "bug", f"{seq} is changed while the loop iterates over it, so items are skipped or the loop fails; iterate over a copy or build a new one"
+                message = (f"{seq} is changed while the loop iterates over it, so items are skipped or the loop "
+                           f"fails; iterate over a copy or build a new one")
+                yield [node.lineno, loop.lineno], "high", "bug", message
                 break
 
 
@@ -194,9 +213,8 @@ def check_missing_await(m: Module) -> Iterator[Result]:
         if name not in coroutines or not isinstance(m.function_of(call), ast.AsyncFunctionDef):
             continue
         parent = m.parent.get(call)
-        if isinstance(parent, ast.Await) or isinstance(parent, (ast.Call, ast.keyword, ast.List, ast.Tuple)) or (
-                isinstance(parent, ast.Return)):
-            continue
+        if isinstance(parent, (ast.Await, ast.Return, ast.Call, ast.keyword, ast.List, ast.Tuple)):
+            continue  # awaited, returned, or handed to create_task, gather and the like
         yield [call.lineno], "high", "bug", f"{name}() is a coroutine called without await: it never runs"
 
 
@@ -206,7 +224,9 @@ def check_literal_identity(m: Module) -> Iterator[Result]:
             for side in [node.left, *node.comparators]:
                 if isinstance(side, ast.Constant) and isinstance(side.value, (str, bytes, int, float)) \
                         and not isinstance(side.value, bool):
-                    yield [node.lineno], "high", "bug", "`is` compares identity, not value: with a literal it depends on interning; use =="
+                    message = ("`is` compares identity, not value: with a literal it depends on interning; use "
+                               "==")
+                    yield [node.lineno], "high", "bug", message
                     break
         if isinstance(node, ast.Assert) and isinstance(node.test, ast.Tuple) and node.test.elts:
             yield [node.lineno], "high", "bug", "assert on a tuple is always true; write assert condition, message"
@@ -229,7 +249,8 @@ def check_dict_iterated_as_pairs(m: Module) -> Iterator[Result]:
     for loop in ast.walk(m.tree):
         if isinstance(loop, ast.For) and isinstance(loop.target, ast.Tuple) and len(loop.target.elts) == 2 \
                 and isinstance(loop.iter, ast.Name) and loop.iter.id in _dict_names(m.function_of(loop)):
-            yield [loop.lineno], "high", "bug", f"iterating {loop.iter.id} gives its keys, not pairs; use {loop.iter.id}.items()"
+            message = (f"iterating {loop.iter.id} gives its keys, not pairs; use {loop.iter.id}.items()")
+            yield [loop.lineno], "high", "bug", message
 
 
 def _local_names(func: ast.AST) -> set[str]:
@@ -262,11 +283,13 @@ def check_condition_never_changes(m: Module) -> Iterator[Result]:
         func = m.function_of(loop)
         if isinstance(func, ast.Module):
             continue  # module-level names can be changed by any function it calls
-        if any(isinstance(n, ast.Name) and not isinstance(m.parent.get(n), ast.Compare) for n in ast.walk(loop.test)):
+        if any(isinstance(n, ast.Name) and not isinstance(m.parent.get(n), ast.Compare)
+               for n in ast.walk(loop.test)):
             continue  # `while queue:` tests a container, which an alias (pop = queue.pop) can empty
         if not _touches(loop.body, names, _local_names(func)):
             body_lines = sorted({n.lineno for s in loop.body for n in ast.walk(s) if hasattr(n, "lineno")})
-            yield [loop.lineno, *body_lines], "high", "bug", f"nothing in the loop changes {', '.join(sorted(names))}: once it is entered it never ends"
+            message = (f"nothing in the loop changes {', '.join(sorted(names))}: once it is entered it never ends")
+            yield [loop.lineno, *body_lines], "high", "bug", message
 
 
 def check_index_loop_stops_short(m: Module) -> Iterator[Result]:
@@ -283,7 +306,8 @@ def check_index_loop_stops_short(m: Module) -> Iterator[Result]:
         subscripts = [n for s in loop.body for n in ast.walk(s) if isinstance(n, ast.Subscript)
                       and ast.unparse(n.value) == seq]
         if subscripts and all(isinstance(n.slice, ast.Name) and n.slice.id == index for n in subscripts):
-            yield [loop.lineno], "high", "bug", f"range(len({seq}) - 1) stops before the last item of {seq}; use range(len({seq}))"
+            message = (f"range(len({seq}) - 1) stops before the last item of {seq}; use range(len({seq}))")
+            yield [loop.lineno], "high", "bug", message
 
 
 def check_mutable_default(m: Module) -> Iterator[Result]:
@@ -292,7 +316,9 @@ def check_mutable_default(m: Module) -> Iterator[Result]:
             for default in [*func.args.defaults, *(d for d in func.args.kw_defaults if d is not None)]:
                 if isinstance(default, (ast.List, ast.Dict, ast.Set)) or (
                         isinstance(default, ast.Call) and dotted(default.func) in ("list", "dict", "set")):
-                    yield [func.lineno], "medium", "bug", f"the default {ast.unparse(default)} of {func.name}() is one object shared by every call; default to None and create it inside"
+                    message = (f"the default {ast.unparse(default)} of {func.name}() is one object shared by "
+                               f"every call; default to None and create it inside")
+                    yield [func.lineno], "medium", "bug", message
 
 
 def check_swallowed_exception(m: Module) -> Iterator[Result]:
@@ -300,10 +326,12 @@ def check_swallowed_exception(m: Module) -> Iterator[Result]:
         if not isinstance(handler, ast.ExceptHandler):
             continue
         broad = handler.type is None or dotted(handler.type) in ("Exception", "BaseException")
-        silent = all(isinstance(s, (ast.Pass, ast.Continue)) or (isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant))
-                     for s in handler.body)
+        silent = all(isinstance(s, (ast.Pass, ast.Continue))
+                     or (isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant)) for s in handler.body)
         if broad and silent:
-            yield [handler.lineno, *(s.lineno for s in handler.body)], "medium", "error handling", "every error is silently ignored here, so failures go unnoticed; catch the specific exception or log it"
+            message = ("every error is silently ignored here, so failures go unnoticed; catch the specific "
+                       "exception or log it")
+            yield [handler.lineno, *(s.lineno for s in handler.body)], "medium", "error handling", message
 
 
 def check_naive_and_aware_datetimes(m: Module) -> Iterator[Result]:
@@ -314,7 +342,9 @@ def check_naive_and_aware_datetimes(m: Module) -> Iterator[Result]:
         naive = name.endswith(("datetime.utcnow", "datetime.utcfromtimestamp")) or (
             name.endswith(("datetime.now", "datetime.today")) and not call.args and _keyword(call, "tz") is None)
         if aware and naive:
-            yield [call.lineno], "high", "bug", f"{name}() is a naive datetime, and this module uses aware ones: comparing them raises TypeError; use datetime.now(timezone.utc)"
+            message = (f"{name}() is a naive datetime, and this module uses aware ones: comparing them raises "
+                       f"TypeError; use datetime.now(timezone.utc)")
+            yield [call.lineno], "high", "bug", message
 
 
 ALL_CHECKS = [check_code_from_text, check_command_or_query_from_values, check_certificates_off,

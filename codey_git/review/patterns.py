@@ -33,7 +33,7 @@ class Hit:
 
 def _hits(text: str) -> list[Hit] | None:
     try:
-        module = Module(ast.parse(text), text.splitlines())
+        module = Module(ast.parse(text))
     except (SyntaxError, ValueError, RecursionError):
         return None
     found = []
