@@ -42,6 +42,17 @@ def test_suggested_line_becomes_a_diff_that_keeps_indentation():
     assert "-    return x + 1\n+    return x\n" in diff
 
 
+def test_advice_in_the_code_field_is_not_offered_as_a_fix():
+    text = 'import subprocess\n\n\ndef show(ref):\n    return subprocess.run(f"git show {ref}", shell=True)\n'
+    advice = "Change the function to use subprocess.run with shell=False to avoid shell injection."
+    assert suggestion_diff("tools.py", text, 5, advice) is None
+    assert suggestion_diff("tools.js", "function f(x) {\n  return eval(x);\n}\n", 2, "Use JSON.parse instead of eval") is None
+    assert suggestion_diff("tools.py", text, 5, "shell injection via ref") is None  # would not parse
+    fixed = suggestion_diff("tools.py", text, 5, 'return subprocess.run(["git", "show", ref])')
+    assert '+    return subprocess.run(["git", "show", ref])' in fixed
+    assert suggestion_diff("notes.txt", "a\nb\n", 2, "c") is not None  # not Python: only advice is refused
+
+
 def test_model_written_diff_gets_headers_and_no_op_suggestion_is_dropped():
     diff = suggestion_diff("m.py", "a\nb\n", 2, "@@ -1,2 +1,2 @@\n a\n-b\n+c")
     assert diff == "--- a/m.py\n+++ b/m.py\n@@ -1,2 +1,2 @@\n a\n-b\n+c\n"

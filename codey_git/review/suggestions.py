@@ -2,15 +2,36 @@
 
 Small models rarely write a valid diff, so they are asked for the corrected line; a suggestion that
 already is a diff is kept (with headers added). Anything longer than ``MAX_LINES`` is not "short"
-and is dropped: the message still says what is wrong.
+and is dropped, and so is advice written where the code should be (a sentence, or a line that would
+stop a Python file from parsing), which ``--fix`` would otherwise paste into the file: the message
+still says what is wrong.
 """
 
 from __future__ import annotations
 
+import ast
 import difflib
 import re
 
 MAX_LINES = 12
+# "Change the function to use ...": advice, not code; a small model writes it in the code field
+_ADVICE = re.compile(r"^\s*(Use|Change|Replace|Add|Remove|Consider|Ensure|Check|Make|Validate|Avoid|Handle|"
+                     r"Return|Wrap|Move|Rename|Pass|Set|Call|Do|Don't|Should|You|It|This|The)\b[^\n]*\s[a-z]+\s")
+
+
+def _breaks_python(path: str, before: list[str], after: list[str]) -> bool:
+    """A Python file that parsed before the suggestion and not after it: the suggestion is not code."""
+    if not path.endswith(".py"):
+        return False
+    try:
+        ast.parse("\n".join(before))
+    except (SyntaxError, ValueError):
+        return False
+    try:
+        ast.parse("\n".join(after))
+    except (SyntaxError, ValueError):
+        return True
+    return False
 
 
 def _looks_like_diff(text: str) -> bool:
@@ -42,9 +63,11 @@ def suggestion_diff(path: str, new_text: str, line: int, suggestion: str | None)
     indent = original[: len(original) - len(original.lstrip())]
     if replacement and not replacement[0][:1].isspace() and indent:
         replacement = [indent + r if r.strip() else r for r in replacement]
-    if replacement == [original]:
+    if replacement == [original] or _ADVICE.match(text):
         return None
     fixed = lines[: line - 1] + replacement + lines[line:]
+    if _breaks_python(path, lines, fixed):
+        return None
     diff = difflib.unified_diff(lines, fixed, f"a/{path}", f"b/{path}", n=2, lineterm="")
     out = "\n".join(diff)
     return out + "\n" if out else None
