@@ -42,7 +42,7 @@ def describe(registry: Registry, entry: ModelEntry) -> dict:
             "detail": status.detail, "size": entry.size, "sha256": entry.sha256,
             "context_length": entry.context_length, "chat_format": entry.chat_format, "roles": list(entry.roles),
             "source": entry.source, "origin": entry.origin, "description": entry.description,
-            "ram_need_mb": _need_mb(entry, status.path)}
+            "review_max_severity": entry.review_max_severity, "ram_need_mb": _need_mb(entry, status.path)}
 
 
 def _need_mb(entry: ModelEntry, path: str) -> int | None:
@@ -131,7 +131,7 @@ def register(app: typer.Typer) -> None:
             print_json(row)
             return
         for key, value in row.items():
-            out_console.print(f"{key:>15}: {value}")
+            out_console.print(f"{key:>19}: {value}")
 
     @models.command("rm")
     def remove(name: str, as_json: bool = JSON, yes: bool = YES) -> None:
