@@ -103,7 +103,7 @@ def _review_or_skip(request: ReviewRequest, diff, cfg, progress) -> ReviewOutcom
                              f"review failed: {failure}") for f in diff.files]
     findings = checks_only(diff, request.fail_on) if checked else []
     return ReviewOutcome(diff.description, cfg.reviewer, findings=findings, unreviewed=unreviewed,
-                         skipped=list(diff.skipped))
+                         skipped=list(diff.skipped), units=sum(len(f.hunks) for f in diff.files))
 
 
 def review(
