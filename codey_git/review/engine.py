@@ -238,11 +238,16 @@ def _reviewable(diff: DiffSet, fits: Callable[[ReviewUnit], bool],
     return units, skipped
 
 
+def _changing(units: list[ReviewUnit], files: dict) -> list[ReviewUnit]:
+    """The units that can change behaviour (not ``harmless``)."""
+    return [u for u in units if harmless_reason(u.hunk, files.get(u.file)) is None]
+
+
 def checks_only(diff: DiffSet, fail_on: str | None = None) -> list[Finding]:
     """The built-in checks' findings on ``diff``, for when the model cannot be asked."""
     units, _ = _reviewable(diff, lambda unit: True, fail_on)
     files = {f.path: f for f in diff.files}
-    return check_findings(files, [u for u in units if harmless_reason(u.hunk, files.get(u.file)) is None])
+    return check_findings(files, _changing(units, files))
 
 
 def review_diff(diff: DiffSet, model: Model, *, max_seconds: float = 0, cache: ReviewCache | None = None,
@@ -265,7 +270,7 @@ def review_diff(diff: DiffSet, model: Model, *, max_seconds: float = 0, cache: R
     units, skipped = _reviewable(diff, _fits(model), fail_on)
     outcome = ReviewOutcome(diff.description, model.name, units=len(units), skipped=skipped)
     files = {f.path: f for f in diff.files}
-    changing = [u for u in units if harmless_reason(u.hunk, files.get(u.file)) is None]
+    changing = _changing(units, files)
     outcome.harmless = outcome.reviewed = len(units) - len(changing)
     if checks:  # milliseconds, no model: they run even when the time budget will cut the model short
         outcome.findings.extend(check_findings(files, changing))
