@@ -123,3 +123,11 @@ def test_checks_still_block_when_the_model_is_missing(staged_eval, tmp_path, cod
     assert result.returncode == 1, result.stderr
     assert "skipped the model" in result.stderr and "checks still ran" in result.stderr
     assert "check: code_from_text" in result.stdout
+
+
+def test_code_too_deep_for_a_check_skips_that_check_only():
+    long_sum = " + ".join(["a"] * 600)  # parses, but is too deep to print back (ast.unparse)
+    text = f"def f(x, a):\n    for i in range(len({long_sum}) - 1):\n        x[i]\n    return eval(a)\n"
+    assert [hit.check for _, hit in introduced_hits("", text, _all_lines(text))] == ["code_from_text"]
+    for broken in ("x = " + "(" * 400 + "1" + ")" * 400 + "\n", "\x00 = 1\n"):
+        assert introduced_hits("", broken, {1}) == []  # does not parse: no hits, no exception
