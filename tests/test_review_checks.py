@@ -123,6 +123,7 @@ def test_checks_still_block_when_the_model_is_missing(staged_eval, tmp_path, cod
     assert result.returncode == 1, result.stderr
     assert "skipped the model" in result.stderr and "checks still ran" in result.stderr
     assert "check: code_from_text" in result.stdout
+    assert "0/1 hunk(s) reviewed" in result.stdout  # the hunk the model could not review is counted
 
 
 def test_code_too_deep_for_a_check_skips_that_check_only():
