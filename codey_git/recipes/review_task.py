@@ -1,5 +1,6 @@
 """review tasks: review what this run has committed so far (each result branch against its
-base, limited to `files` if given) with the review engine; findings go into the report."""
+base, limited to `files` if given) with the review engine, configured as `git codey review` is
+(built-in checks, the model's severity cap); findings go into the report."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from codey_git.engine.task import Task, TaskResult
 from codey_git.recipes.planned import PlannedTask
 from codey_git.review.diffsource import range_diff
 from codey_git.review.engine import review_diff
+from codey_git.review.session import model_max_severity
 
 
 def run_review_task(root: Path, planned: PlannedTask, config, provider, *, branches: list[tuple[str, str]],
@@ -28,7 +30,8 @@ def run_review_task(root: Path, planned: PlannedTask, config, provider, *, branc
                 unreviewed += 1
                 continue
             budget = min(budget, remaining) if budget else remaining
-        outcome = review_diff(range_diff(root, f"{base}..{branch}", planned.files), model, max_seconds=budget)
+        outcome = review_diff(range_diff(root, f"{base}..{branch}", planned.files), model, max_seconds=budget,
+                              checks=config.get("review.checks"), model_max_severity=model_max_severity(config))
         findings += [{**f.to_dict(), "branch": branch} for f in outcome.findings]
         unreviewed += len(outcome.unreviewed)
     if not branches:
