@@ -100,7 +100,7 @@ class Finding:
     category: str
     message: str
     suggestion: str | None = None  # a unified diff against the new version, when short
-    check: str | None = None  # the built-in check that found it (review/checks_python.py); None: the model
+    check: str | None = None  # the built-in check that found it (review/checks_*.py); None: the model
 
     def to_dict(self) -> dict:
         data = asdict(self)

@@ -17,9 +17,22 @@ import ast
 import re
 from dataclasses import dataclass
 
-from codey_git.review.checks_python import ALL_CHECKS, Module
+from codey_git.review import checks_bugs, checks_errors, checks_security
+from codey_git.review.checks_ast import Module
 from codey_git.review.diffsource import FileDiff
 from codey_git.review.findings import Finding, calibrated
+
+
+ALL_CHECKS = [
+    checks_security.check_code_from_text, checks_security.check_command_or_query_from_values,
+    checks_security.check_certificates_off, checks_security.check_hard_coded_secret,
+    checks_security.check_random_for_secrets,
+    checks_bugs.check_changed_while_iterated, checks_bugs.check_missing_await, checks_bugs.check_literal_identity,
+    checks_bugs.check_dict_iterated_as_pairs, checks_bugs.check_condition_never_changes,
+    checks_bugs.check_index_loop_stops_short, checks_bugs.check_mutable_default,
+    checks_bugs.check_naive_and_aware_datetimes,
+    checks_errors.check_swallowed_exception,
+]
 
 
 @dataclass(frozen=True)

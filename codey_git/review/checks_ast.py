@@ -1,0 +1,88 @@
+"""What the built-in checks share (see ``patterns``): a parsed module with each node's parent, and
+small questions about syntax nodes. Each check takes a ``Module`` and yields ``Result``s:
+``(lines, severity, category, message)``, the lines best first. Every check errs towards silence:
+a hit is shown to a developer on the commit path, so a check fires only on the exact shape."""
+
+from __future__ import annotations
+
+import ast
+import re
+from typing import Iterator
+
+Result = tuple[list[int], str, str, str]
+
+class Module:
+    """A parsed module with each node's parent."""
+
+    def __init__(self, tree: ast.Module):
+        self.tree = tree
+        self.parent: dict[ast.AST, ast.AST] = {}
+        for node in ast.walk(tree):
+            for child in ast.iter_child_nodes(node):
+                self.parent[child] = node
+
+    def calls(self) -> Iterator[ast.Call]:
+        return (n for n in ast.walk(self.tree) if isinstance(n, ast.Call))
+
+    def function_of(self, node: ast.AST) -> ast.AST:
+        while node in self.parent:
+            node = self.parent[node]
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+                return node
+        return self.tree
+
+
+def dotted(node: ast.AST) -> str:
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        base = dotted(node.value)
+        return f"{base}.{node.attr}" if base else ""
+    return ""
+
+
+
+def constant(node: ast.AST | None) -> bool:
+    return isinstance(node, ast.Constant) or (
+        isinstance(node, (ast.List, ast.Tuple)) and all(isinstance(e, ast.Constant) for e in node.elts))
+
+
+def built_string(node: ast.AST) -> bool:
+    """An f-string with values, ``"..." % x``, ``"...".format(x)`` or a concatenation with a string."""
+    if isinstance(node, ast.JoinedStr):
+        return any(isinstance(v, ast.FormattedValue) for v in node.values)
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mod):
+        return isinstance(node.left, (ast.Constant, ast.JoinedStr))
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        sides = (node.left, node.right)
+        return any(built_string(s) or (isinstance(s, ast.Constant) and isinstance(s.value, str)) for s in sides) \
+            and not all(isinstance(s, ast.Constant) for s in sides)
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "format":
+        return isinstance(node.func.value, ast.Constant)
+    return False
+
+
+def span(node: ast.AST, first: ast.AST | None = None) -> list[int]:
+    """The lines ``node`` spans, the line of ``first`` (the part at fault) first."""
+    lines = list(range(node.lineno, (node.end_lineno or node.lineno) + 1))
+    head = [first.lineno] if first is not None else []
+    return head + [n for n in lines if n not in head]
+
+
+def keyword(call: ast.Call, name: str) -> ast.AST | None:
+    return next((k.value for k in call.keywords if k.arg == name), None)
+
+
+def dict_names(scope: ast.AST) -> set[str]:
+    names = set()
+    for node in ast.walk(scope):
+        if isinstance(node, ast.Assign) and (isinstance(node.value, (ast.Dict, ast.DictComp)) or (
+                isinstance(node.value, ast.Call) and dotted(node.value.func) in ("dict", "defaultdict",
+                                                                                 "collections.defaultdict", "Counter"))):
+            names.update(t.id for t in node.targets if isinstance(t, ast.Name))
+        if isinstance(node, ast.arg) and node.annotation is not None and \
+                re.match(r"(dict|Dict|Mapping|MutableMapping|typing\.Dict)\b", ast.unparse(node.annotation)):
+            names.add(node.arg)
+    return names
+
+

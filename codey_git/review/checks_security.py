@@ -1,0 +1,122 @@
+"""Security checks (see ``patterns``): the classics of bandit. Code or data run from text, shell
+commands and SQL built from values, certificate checks turned off, hard-coded secrets, ``random``
+for secrets, passwords kept with a fast hash, HTTP calls that can wait forever."""
+
+from __future__ import annotations
+
+import ast
+import re
+from typing import Iterator
+
+from codey_git.review.checks_ast import Module, Result, built_string, constant, dotted, keyword, span
+
+_SECRET_NAME = re.compile(r"(passw(or)?d|passwd|secret|api_?key|access_?key|private_?key|auth_?token)$", re.I)
+_SECRETISH = re.compile(r"(token|secret|passw|salt|nonce|api_?key|session_?id|reset_?code)|(^|_)otp(_|$)", re.I)
+_RANDOM_FUNCS = {"random", "randint", "randrange", "choice", "choices", "sample", "getrandbits", "shuffle"}
+_SHELL_CALLS = {("os", "system"), ("os", "popen"), ("subprocess", "getoutput"), ("subprocess", "getstatusoutput")}
+_SUBPROCESS = {"run", "call", "check_call", "check_output", "Popen"}
+
+
+def check_code_from_text(m: Module) -> Iterator[Result]:
+    for call in m.calls():
+        name = dotted(call.func)
+        first = call.args[0] if call.args else None
+        if name in ("eval", "exec") and first is not None and not constant(first):
+            message = (f"{name}() runs text as code: whoever controls the text runs anything; parse the value "
+                       f"instead (ast.literal_eval, json)")
+            yield span(call, first), "high", "security", message
+        elif name in ("pickle.loads", "pickle.load", "cPickle.loads", "marshal.loads", "dill.loads"):
+            # medium: harmless for data the program wrote itself, which the check cannot tell
+            message = (f"{name}() can run code hidden in the data; never unpickle input you did not write (use "
+                       f"json)")
+            yield [call.lineno], "medium", "security", message
+        elif name in ("yaml.load", "yaml.load_all"):
+            loader = dotted(keyword(call, "Loader") or (call.args[1] if len(call.args) > 1 else ast.Constant(None)))
+            if not loader.endswith(("SafeLoader", "CSafeLoader", "BaseLoader")):
+                message = (f"{name}() without SafeLoader can build arbitrary objects from the document; use "
+                           f"yaml.safe_load")
+                yield [call.lineno], "high", "security", message
+        elif name == "yaml.unsafe_load":
+            message = ("yaml.unsafe_load() can build arbitrary objects from the document; use yaml.safe_load")
+            yield [call.lineno], "high", "security", message
+
+
+def check_command_or_query_from_values(m: Module) -> Iterator[Result]:
+    for call in m.calls():
+        name = dotted(call.func)
+        first = call.args[0] if call.args else keyword(call, "args")
+        if first is None or constant(first):
+            continue
+        parts = tuple(name.rsplit(".", 1)) if "." in name else ("", name)
+        shell = keyword(call, "shell")
+        if parts in _SHELL_CALLS or (parts[0] == "subprocess" and parts[1] in _SUBPROCESS
+                                     and isinstance(shell, ast.Constant) and shell.value is True):
+            message = (f"{name}() runs a shell command built from values: a quote or ; in them runs other "
+                       f"commands; pass an argument list without shell=True")
+            yield span(call, first), "high", "security", message
+        elif isinstance(call.func, ast.Attribute) and call.func.attr in ("execute", "executemany", "executescript") \
+                and built_string(first):
+            message = ("SQL built by formatting values into the string is open to injection; pass the values as "
+                       "query parameters")
+            yield span(call, first), "high", "security", message
+
+
+def check_certificates_off(m: Module) -> Iterator[Result]:
+    for call in m.calls():
+        verify = keyword(call, "verify")
+        if isinstance(verify, ast.Constant) and verify.value is False:
+            message = ("verify=False turns off certificate checks: anyone on the network can read and change "
+                       "this traffic")
+            yield span(call, verify), "high", "security", message
+        if dotted(call.func).endswith("_create_unverified_context"):
+            message = ("an unverified SSL context accepts any certificate; use ssl.create_default_context()")
+            yield [call.lineno], "high", "security", message
+    for node in ast.walk(m.tree):
+        if isinstance(node, ast.Assign) and any(isinstance(t, ast.Attribute) and t.attr == "check_hostname"
+                                                for t in node.targets) \
+                and isinstance(node.value, ast.Constant) and node.value.value is False:
+            yield [node.lineno], "high", "security", "check_hostname = False accepts a certificate for any host"
+
+
+def _looks_secret(value: ast.AST | None) -> bool:
+    if not (isinstance(value, ast.Constant) and isinstance(value.value, str)):
+        return False
+    text = value.value
+    placeholder = re.search(r"\s|\{|\$|<|^(x+|\*+|changeme|example.*|dummy.*|test.*)$", text, re.I)
+    return len(text) >= 8 and not placeholder and not re.fullmatch(r"[A-Z0-9_]+", text)  # not an env var's name
+
+
+def check_hard_coded_secret(m: Module) -> Iterator[Result]:
+    for node in ast.walk(m.tree):
+        pairs = []
+        if isinstance(node, (ast.Assign, ast.AnnAssign)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            pairs = [(dotted(t).rsplit(".", 1)[-1], node.value) for t in targets]
+        elif isinstance(node, ast.Call):
+            pairs = [(k.arg or "", k.value) for k in node.keywords]
+        elif isinstance(node, ast.Dict):
+            pairs = [(k.value, v) for k, v in zip(node.keys, node.values)
+                     if isinstance(k, ast.Constant) and isinstance(k.value, str)]
+        for name, value in pairs:
+            if _SECRET_NAME.search(name) and _looks_secret(value):
+                message = (f"a hard-coded {name} is readable by everyone with the code; read it from the "
+                           f"environment or a secret store")
+                yield [value.lineno], "high", "security", message
+
+
+def check_random_for_secrets(m: Module) -> Iterator[Result]:
+    for call in m.calls():
+        name = dotted(call.func)
+        if not (name.startswith("random.") and name.split(".", 1)[1] in _RANDOM_FUNCS):
+            continue
+        owner = m.function_of(call)
+        where = getattr(owner, "name", "")
+        target = m.parent.get(call)
+        while target is not None and not isinstance(target, ast.stmt):  # the statement it is in
+            target = m.parent.get(target)
+        assigned = " ".join(dotted(t) for t in getattr(target, "targets", []))
+        if _SECRETISH.search(where) or _SECRETISH.search(assigned):
+            message = (f"{name}() is predictable; use the secrets module for tokens, passwords and keys")
+            yield [call.lineno], "high", "security", message
+
+
