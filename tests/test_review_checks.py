@@ -53,6 +53,34 @@ CASES = [
      "def age():\n    return datetime.now() - EPOCH\n",
      "from datetime import datetime, timezone\n\nEPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)\n\n"
      "def age():\n    return datetime.now(timezone.utc) - EPOCH\n"),
+    ("changed_while_iterated", "def purge(tasks):\n    for i, t in enumerate(tasks):\n        if t.done:\n"
+     "            del tasks[i]\n    return tasks\n",
+     "def purge(tasks):\n    for i, t in enumerate(tasks):\n        if t.done:\n            del tasks[i]\n"
+     "            break\n    return tasks\n"),
+    ("changed_while_iterated", "def drop(xs, t):\n    for x in xs:\n        if x == t:\n            xs.remove(x)\n",
+     "def drop(xs, t):\n    for x in xs:\n        if x == t:\n            xs.remove(x)\n            break\n"),
+    ("fast_password_hash", "import hashlib\n\ndef store(user, password):\n"
+     "    user.pw = hashlib.sha256(password.encode()).hexdigest()\n",
+     "import hashlib\n\ndef etag(body):\n    return hashlib.sha256(body).hexdigest()\n"),
+    ("request_without_timeout", "import requests\n\ndef fetch(url):\n    return requests.get(url).json()\n",
+     "import requests\n\ndef fetch(url, **kw):\n    return requests.get(url, **kw).json()\n"),
+    ("late_binding_closure", "def buttons(names, ui):\n    for name in names:\n"
+     "        ui.append(lambda: print(name))\n",
+     "def buttons(names, ui):\n    for name in names:\n        ui.append(lambda name=name: print(name))\n"),
+    ("call_in_default", "import time\n\ndef log(msg, when=time.time()):\n    print(when, msg)\n",
+     "import time\n\ndef log(msg, when=None):\n    print(time.time() if when is None else when, msg)\n"),
+    ("in_place_result_used", "def ranked(scores):\n    scores = scores.sort(reverse=True)\n    return scores\n",
+     "def ranked(scores):\n    scores = sorted(scores, reverse=True)\n    return scores\n"),
+    ("method_not_called", "def clean(name):\n    name = name.strip\n    return name\n",
+     "def clean(name):\n    name = name.strip()\n    return name\n"),
+    ("method_not_called", "def numeric(s):\n    if s.isdigit:\n        return int(s)\n",
+     "def numeric(s, link):\n    if s.isdigit() and link.is_file:\n        return int(s)\n"),
+    ("swallowed_exception", "def invoices(path):\n    try:\n        return load(path)\n    except Exception:\n"
+     "        return []\n",
+     "def invoices(path):\n    try:\n        return load(path)\n    except FileNotFoundError:\n        return []\n"),
+    ("exit_in_finally", "def save(f):\n    try:\n        f.write()\n    finally:\n        return True\n",
+     "def save(f):\n    try:\n        f.write()\n    finally:\n        for x in f.parts:\n            break\n"
+     "    return True\n"),
 ]
 
 

@@ -15,11 +15,36 @@ _MUTATORS = {"remove", "pop", "insert", "clear", "popitem", "discard", "add", "u
 _EXITS = (ast.Break, ast.Return, ast.Raise, ast.Yield, ast.YieldFrom, ast.Await)
 
 
+def _iterated(loop: ast.For) -> str:
+    """What ``for ... in seq`` or ``for i, x in enumerate(seq)`` walks over ("" for anything else)."""
+    source = loop.iter
+    if isinstance(source, ast.Call) and dotted(source.func) == "enumerate" and source.args:
+        source = source.args[0]
+    return dotted(source) if isinstance(source, (ast.Name, ast.Attribute)) else ""
+
+
+def _statement_of(m: Module, node: ast.AST) -> ast.AST:
+    while not isinstance(node, ast.stmt) and node in m.parent:
+        node = m.parent[node]
+    return node
+
+
+def _leaves_after(m: Module, node: ast.AST) -> bool:
+    """Whether the loop is left right after ``node``'s statement (``xs.remove(x); break``)."""
+    stmt = _statement_of(m, node)
+    if isinstance(stmt, (ast.Return, ast.Raise)):
+        return True
+    block = next((b for b in (getattr(m.parent.get(stmt), f, None) for f in ("body", "orelse", "finalbody"))
+                  if isinstance(b, list) and stmt in b), [])
+    rest = block[block.index(stmt) + 1:] if stmt in block else []
+    return bool(rest) and isinstance(rest[0], (ast.Break, ast.Return, ast.Raise))
+
+
 def check_changed_while_iterated(m: Module) -> Iterator[Result]:
     for loop in ast.walk(m.tree):
-        if not isinstance(loop, ast.For) or not isinstance(loop.iter, (ast.Name, ast.Attribute)):
+        seq = _iterated(loop) if isinstance(loop, ast.For) else ""
+        if not seq:
             continue
-        seq = dotted(loop.iter)
         inside = [n for stmt in loop.body for n in ast.walk(stmt)]
         if any(isinstance(n, (ast.Name, ast.Attribute)) and isinstance(n.ctx, ast.Store) and dotted(n) == seq
                for n in inside):
@@ -29,7 +54,7 @@ def check_changed_while_iterated(m: Module) -> Iterator[Result]:
                        and node.func.attr in _MUTATORS and dotted(node.func.value) == seq) or (
                 isinstance(node, ast.Delete) and any(isinstance(t, ast.Subscript) and dotted(t.value) == seq
                                                      for t in node.targets))
-            if mutated:
+            if mutated and not _leaves_after(m, node):
                 message = (f"{seq} is changed while the loop iterates over it, so items are skipped or the loop "
                            f"fails; iterate over a copy or build a new one")
                 yield [node.lineno, loop.lineno], "high", "bug", message
@@ -153,3 +178,118 @@ def check_naive_and_aware_datetimes(m: Module) -> Iterator[Result]:
             yield [call.lineno], "high", "bug", message
 
 
+
+
+_STORES = {"append", "add", "insert", "appendleft", "connect", "register", "submit", "put"}
+
+
+def _free_loop_names(func: ast.AST, loop_names: set[str]) -> set[str]:
+    """Loop variables ``func`` reads without binding them (a default ``i=i`` binds)."""
+    bound = {a.arg for a in ast.walk(func.args) if isinstance(a, ast.arg)}
+    body = [n for stmt in (func.body if isinstance(func.body, list) else [func.body]) for n in ast.walk(stmt)]
+    bound |= {n.id for n in body if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)}
+    return {n.id for n in body if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load) and n.id in loop_names - bound}
+
+
+def _kept_for_later(m: Module, func: ast.AST, loop: ast.For) -> bool:
+    """Whether the function made in ``loop`` is stored or handed on to run after this iteration."""
+    if isinstance(func, ast.Lambda):
+        uses = [func]
+    else:
+        uses = [n for stmt in loop.body for n in ast.walk(stmt)
+                if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load) and n.id == func.name]
+    for use in uses:
+        parent = m.parent.get(use)
+        if isinstance(parent, ast.keyword) and parent.arg in ("target", "callback", "command"):
+            return True
+        if isinstance(parent, ast.Call) and use in parent.args and isinstance(parent.func, ast.Attribute) \
+                and parent.func.attr in _STORES:
+            return True
+        if isinstance(parent, ast.Assign) and any(isinstance(t, (ast.Subscript, ast.Attribute)) for t in parent.targets):
+            return True
+    return False
+
+
+def check_late_binding_closure(m: Module) -> Iterator[Result]:
+    for loop in ast.walk(m.tree):
+        if not isinstance(loop, ast.For):
+            continue
+        loop_names = {n.id for n in ast.walk(loop.target) if isinstance(n, ast.Name)}
+        for func in (n for stmt in loop.body for n in ast.walk(stmt)):
+            if not isinstance(func, (ast.Lambda, ast.FunctionDef)):
+                continue
+            late = _free_loop_names(func, loop_names)
+            if late and _kept_for_later(m, func, loop):
+                name = sorted(late)[0]
+                message = (f"the function made here reads {name} when it runs, after the loop has moved on, so "
+                           f"every one sees the last {name}; bind it now with a default ({name}={name})")
+                yield [func.lineno], "high", "bug", message
+
+
+_ONCE = ("datetime.now", "datetime.utcnow", "datetime.today", "date.today", "time.time", "time.monotonic",
+         "uuid.uuid4", "uuid.uuid1", "uuid4", "uuid1")
+
+
+def check_call_in_default(m: Module) -> Iterator[Result]:
+    for func in ast.walk(m.tree):
+        if not isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            continue
+        for default in [*func.args.defaults, *(d for d in func.args.kw_defaults if d is not None)]:
+            name = dotted(default.func) if isinstance(default, ast.Call) else ""
+            if name and (name in _ONCE or name.endswith(tuple("." + n for n in _ONCE))):
+                message = (f"the default {ast.unparse(default)} of {func.name}() is computed once, when the function "
+                           f"is defined, so every call gets that same value; default to None and compute it inside")
+                yield [default.lineno, func.lineno], "high", "bug", message
+
+
+def _in_place(call: ast.AST) -> str:
+    """``"list.sort()"`` and the like for a call that changes its object and returns None."""
+    if not isinstance(call, ast.Call):
+        return ""
+    if dotted(call.func) == "random.shuffle":
+        return "random.shuffle()"
+    if isinstance(call.func, ast.Attribute) and call.func.attr == "sort" and not call.args:
+        return "list.sort()"  # not reverse(): graphs and other types return a reversed copy
+    return ""
+
+
+def check_in_place_result_used(m: Module) -> Iterator[Result]:
+    for node in ast.walk(m.tree):
+        value = node.value if isinstance(node, (ast.Assign, ast.AnnAssign, ast.Return)) else None
+        what = _in_place(value)
+        if what:
+            fix = "sorted(...)" if what == "list.sort()" else "random.sample(x, len(x))"
+            message = f"{what} works in place and returns None, so None is what is kept here; use {fix}"
+            yield [node.lineno], "high", "bug", message
+
+
+_RESULT_METHODS = {"strip", "lstrip", "rstrip", "lower", "upper", "title", "casefold", "capitalize", "split",
+                   "splitlines", "copy", "keys", "values", "items"}
+# str's tests, and os.path's: names that other classes rarely use for a property (unlike is_file, exists)
+_PREDICATES = {"isdigit", "isalpha", "isalnum", "isnumeric", "isdecimal", "isspace", "islower", "isupper",
+               "istitle", "startswith", "endswith"}
+_PATH_TESTS = {"os.path.exists", "os.path.isfile", "os.path.isdir", "os.path.isabs", "os.path.islink"}
+
+
+def _tests(m: Module) -> Iterator[ast.AST]:
+    for node in ast.walk(m.tree):
+        if isinstance(node, (ast.If, ast.While, ast.IfExp, ast.Assert)):
+            yield node.test
+        elif isinstance(node, ast.BoolOp):
+            yield from node.values
+        elif isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):
+            yield node.operand
+
+
+def check_method_not_called(m: Module) -> Iterator[Result]:
+    for node in ast.walk(m.tree):
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name) \
+                and isinstance(node.value, ast.Attribute) and node.value.attr in _RESULT_METHODS \
+                and dotted(node.value.value) == node.targets[0].id:
+            expr = ast.unparse(node.value)
+            yield [node.lineno], "high", "bug", f"{expr} is the method itself, not its result: call it, {expr}()"
+    for test in _tests(m):
+        if isinstance(test, ast.Attribute) and (test.attr in _PREDICATES or dotted(test) in _PATH_TESTS):
+            expr = ast.unparse(test)
+            message = f"{expr} is a method, so this test is always true: call it, {expr}(...)"
+            yield [test.lineno], "high", "bug", message

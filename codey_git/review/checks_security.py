@@ -120,3 +120,41 @@ def check_random_for_secrets(m: Module) -> Iterator[Result]:
             yield [call.lineno], "high", "security", message
 
 
+
+
+_PASSWORDISH = re.compile(r"passw|pwd|passphrase", re.I)
+_FAST_HASHES = {"md5", "sha1", "sha224", "sha256", "sha384", "sha512", "sha3_256", "sha3_512", "blake2b",
+                "blake2s", "new"}
+
+
+def _statement(m: Module, node: ast.AST) -> ast.AST:
+    while not isinstance(node, ast.stmt) and node in m.parent:
+        node = m.parent[node]
+    return node
+
+
+def check_fast_password_hash(m: Module) -> Iterator[Result]:
+    for call in m.calls():
+        name = dotted(call.func)
+        if not (name.startswith("hashlib.") and name.split(".", 1)[1] in _FAST_HASHES):
+            continue
+        data = call.args[1:] if name == "hashlib.new" else call.args
+        hashed = " ".join(ast.unparse(a) for a in data)
+        stmt = _statement(m, call)
+        targets = " ".join(ast.unparse(t) for t in getattr(stmt, "targets", []))
+        if _PASSWORDISH.search(hashed) or (_PASSWORDISH.search(targets) and data):
+            message = (f"{name}() is a fast hash: a leaked table of password hashes is cracked in hours; use "
+                       f"hashlib.scrypt or pbkdf2_hmac with a random salt (or bcrypt/argon2)")
+            yield [call.lineno], "high", "security", message
+
+
+_HTTP_CALLS = {f"requests.{verb}" for verb in ("get", "post", "put", "patch", "delete", "head", "options", "request")}
+
+
+def check_request_without_timeout(m: Module) -> Iterator[Result]:
+    for call in m.calls():
+        if dotted(call.func) in _HTTP_CALLS and keyword(call, "timeout") is None \
+                and not any(k.arg is None for k in call.keywords):  # **kwargs may carry one
+            message = (f"{dotted(call.func)}() without timeout= waits forever for a server that stops answering, "
+                       f"and the program hangs with it; pass timeout=")
+            yield [call.lineno], "medium", "error handling", message

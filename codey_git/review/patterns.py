@@ -1,11 +1,15 @@
 """Well-known Python defects found in the syntax tree, without a model, in milliseconds.
 
 The checks are the classics of bandit, pyflakes and flake8-bugbear that a reviewer would always
-raise: code run from text (eval, pickle, yaml.load), shell and SQL strings built from values,
-certificate checks turned off, hard-coded secrets, ``random`` for secrets, a list changed while it
-is iterated, a coroutine called without ``await``, ``is`` against a literal, a dict iterated as
-pairs, a loop whose condition nothing changes, an index loop that stops one short, a mutable
-default, an exception swallowed whole, naive and aware datetimes mixed in one module.
+raise (``checks_security``, ``checks_bugs``, ``checks_errors``): code run from text (eval, pickle,
+yaml.load), shell and SQL strings built from values, certificate checks turned off, hard-coded
+secrets, ``random`` for secrets, passwords kept with a fast hash, HTTP calls without a timeout; a
+collection changed while it is iterated, a coroutine called without ``await``, ``is`` against a
+literal, a dict iterated as pairs, a loop whose condition nothing changes, an index loop that stops
+one short, a mutable default or one computed once (``time.time()``), naive and aware datetimes
+mixed, a closure made in a loop that reads the loop variable later, the None of ``list.sort()``
+kept, a method used without calling it; an exception swallowed whole or turned into an empty
+result, and a ``return`` in ``finally``.
 
 Only what a change introduces is reported: a hit must fall on a line the diff touches, and a hit
 the old version already had (same check, same line text) is left alone.
@@ -26,12 +30,14 @@ from codey_git.review.findings import Finding, calibrated
 ALL_CHECKS = [
     checks_security.check_code_from_text, checks_security.check_command_or_query_from_values,
     checks_security.check_certificates_off, checks_security.check_hard_coded_secret,
-    checks_security.check_random_for_secrets,
+    checks_security.check_random_for_secrets, checks_security.check_fast_password_hash,
+    checks_security.check_request_without_timeout,
     checks_bugs.check_changed_while_iterated, checks_bugs.check_missing_await, checks_bugs.check_literal_identity,
     checks_bugs.check_dict_iterated_as_pairs, checks_bugs.check_condition_never_changes,
     checks_bugs.check_index_loop_stops_short, checks_bugs.check_mutable_default,
-    checks_bugs.check_naive_and_aware_datetimes,
-    checks_errors.check_swallowed_exception,
+    checks_bugs.check_naive_and_aware_datetimes, checks_bugs.check_late_binding_closure,
+    checks_bugs.check_call_in_default, checks_bugs.check_in_place_result_used, checks_bugs.check_method_not_called,
+    checks_errors.check_swallowed_exception, checks_errors.check_exit_in_finally,
 ]
 
 
