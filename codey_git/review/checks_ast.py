@@ -24,6 +24,12 @@ class Module:
     def calls(self) -> Iterator[ast.Call]:
         return (n for n in ast.walk(self.tree) if isinstance(n, ast.Call))
 
+    def statement_of(self, node: ast.AST) -> ast.AST:
+        """The statement ``node`` is part of."""
+        while not isinstance(node, ast.stmt) and node in self.parent:
+            node = self.parent[node]
+        return node
+
     def function_of(self, node: ast.AST) -> ast.AST:
         while node in self.parent:
             node = self.parent[node]

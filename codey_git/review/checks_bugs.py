@@ -23,15 +23,9 @@ def _iterated(loop: ast.For) -> str:
     return dotted(source) if isinstance(source, (ast.Name, ast.Attribute)) else ""
 
 
-def _statement_of(m: Module, node: ast.AST) -> ast.AST:
-    while not isinstance(node, ast.stmt) and node in m.parent:
-        node = m.parent[node]
-    return node
-
-
 def _leaves_after(m: Module, node: ast.AST) -> bool:
     """Whether the loop is left right after ``node``'s statement (``xs.remove(x); break``)."""
-    stmt = _statement_of(m, node)
+    stmt = m.statement_of(node)
     if isinstance(stmt, (ast.Return, ast.Raise)):
         return True
     block = next((b for b in (getattr(m.parent.get(stmt), f, None) for f in ("body", "orelse", "finalbody"))

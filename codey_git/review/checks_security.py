@@ -111,9 +111,7 @@ def check_random_for_secrets(m: Module) -> Iterator[Result]:
             continue
         owner = m.function_of(call)
         where = getattr(owner, "name", "")
-        target = m.parent.get(call)
-        while target is not None and not isinstance(target, ast.stmt):  # the statement it is in
-            target = m.parent.get(target)
+        target = m.statement_of(call)
         assigned = " ".join(dotted(t) for t in getattr(target, "targets", []))
         if _SECRETISH.search(where) or _SECRETISH.search(assigned):
             message = (f"{name}() is predictable; use the secrets module for tokens, passwords and keys")
@@ -127,12 +125,6 @@ _FAST_HASHES = {"md5", "sha1", "sha224", "sha256", "sha384", "sha512", "sha3_256
                 "blake2s", "new"}
 
 
-def _statement(m: Module, node: ast.AST) -> ast.AST:
-    while not isinstance(node, ast.stmt) and node in m.parent:
-        node = m.parent[node]
-    return node
-
-
 def check_fast_password_hash(m: Module) -> Iterator[Result]:
     for call in m.calls():
         name = dotted(call.func)
@@ -140,7 +132,7 @@ def check_fast_password_hash(m: Module) -> Iterator[Result]:
             continue
         data = call.args[1:] if name == "hashlib.new" else call.args
         hashed = " ".join(ast.unparse(a) for a in data)
-        stmt = _statement(m, call)
+        stmt = m.statement_of(call)
         targets = " ".join(ast.unparse(t) for t in getattr(stmt, "targets", []))
         if _PASSWORDISH.search(hashed) or (_PASSWORDISH.search(targets) and data):
             message = (f"{name}() is a fast hash: a leaked table of password hashes is cracked in hours; use "
