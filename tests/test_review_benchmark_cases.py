@@ -40,12 +40,14 @@ def test_summary_separates_case_sets_and_finding_sources():
         {"case": "hbug02_y", "kind": "bug", "bug_lines": [5], "found": [(5, "medium", None), (2, "high", None)]},
         {"case": "fok01_z", "kind": "harmless", "bug_lines": [], "found": [(4, "high", None)]},
         {"case": "fbug01_w", "kind": "bug", "bug_lines": [7], "found": [(7, "low", None)]},
+        {"case": "gbug03_v", "kind": "bug", "bug_lines": [2], "found": [(1, "high", None)]},
     ]
     summary = by_set_and_source(rows)
     assert summary["tuning"]["checks"]["hits"] == 1 and summary["tuning"]["model"]["hits"] == 0
     assert summary["held-out"]["all"] == {"hits": 1, "bugs": 1, "alarms": 0, "harmless": 0}
     assert summary["fresh"]["model"] == {"hits": 0, "bugs": 1, "alarms": 1, "harmless": 1}  # low does not count
     assert "shipped" not in summary["fresh"]
+    assert summary["unseen"]["all"] == {"hits": 0, "bugs": 1, "alarms": 0, "harmless": 0}  # wrong line
     shipped = by_set_and_source(rows, cap="medium")
     assert shipped["fresh"]["shipped"]["alarms"] == 0  # the model's high is shown as medium: not blocking
     assert shipped["held-out"]["shipped"]["hits"] == 1  # a medium on the bug line still counts

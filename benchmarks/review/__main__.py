@@ -122,7 +122,9 @@ def quality(model, cases: list[Case], base: Path, triage_threshold: float | None
             "rows": rows}
 
 
-CASE_SETS = {"tuning": ("bug", "ok"), "held-out": ("hbug", "hok"), "fresh": ("fbug", "fok")}
+# unseen: written in session 6 by a separate agent that saw neither the checks nor the other cases
+CASE_SETS = {"tuning": ("bug", "ok"), "held-out": ("hbug", "hok"), "fresh": ("fbug", "fok"),
+             "unseen": ("gbug", "gok")}
 
 
 def _case_set(name: str) -> str:
@@ -131,7 +133,7 @@ def _case_set(name: str) -> str:
 
 
 def by_set_and_source(rows: list[dict], cap: str | None = None) -> dict:
-    """Recall and false alarms per case set (tuning, held-out, fresh) for every finding, the
+    """Recall and false alarms per case set (tuning, held-out, fresh, unseen) for every finding, the
     model's alone and the built-in checks' alone, with the model's own severities; and "shipped":
     every finding with the model's capped at ``cap`` (the catalog's review_max_severity), as
     `git codey review` reports them."""
