@@ -161,6 +161,13 @@ def by_set_and_source(rows: list[dict], cap: str | None = None) -> dict:
     return out
 
 
+def set_lines(by_set: dict) -> list[str]:
+    """One line per case set: recall and false alarms for each source of findings."""
+    return [f"{label}: " + "; ".join(f"{source} recall {v['hits']}/{v['bugs']}, false alarms {v['alarms']}/{v['harmless']}"
+                                     for source, v in per_source.items())
+            for label, per_source in by_set.items()]
+
+
 def threshold_curve(rows: list[dict]) -> list[dict]:
     """Recall and false alarms had triage cleared every unit scoring below each threshold. Exact for
     a run made with the lowest threshold (every unit scored and asked); findings without a score
@@ -284,10 +291,8 @@ def main(argv: list[str] | None = None) -> None:
               f"{q['false_alarm_rate']:.0%} ({q['harmless_cases']} harmless; any finding >= medium on "
               f"{q['harmless_with_medium_rate']:.0%}), per-diff p50 {q['p50_s']:.1f}s "
               f"p95 {q['p95_s']:.1f}s")
-        for label, per_source in q["by_set"].items():
-            print(f"  {label}: " + "; ".join(
-                f"{source} recall {v['hits']}/{v['bugs']}, false alarms {v['alarms']}/{v['harmless']}"
-                for source, v in per_source.items()))
+        for line in set_lines(q["by_set"]):
+            print(f"  {line}")
         if len(q["curve"]) > 2:
             for point in q["curve"]:
                 print(f"    triage >= {point['threshold']:7.3f}: recall {point['recall']:.0%} ({point['hits']}), "

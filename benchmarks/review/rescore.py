@@ -16,7 +16,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from benchmarks.review.__main__ import by_set_and_source, staged_repo
+from benchmarks.review.__main__ import by_set_and_source, set_lines, staged_repo
 from benchmarks.review.cases import load_cases
 from codey_git.review.diffsource import staged_diff
 from codey_git.review.engine import checks_only
@@ -47,9 +47,8 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="codey-review-rescore-") as tmp:
         rows = rescore_rows(quality["rows"], Path(tmp))
     summary = by_set_and_source(rows, quality.get("model_max_severity"))
-    for label, per_source in summary.items():
-        print(f"{label}: " + "; ".join(f"{source} {s['hits']}/{s['bugs']} recall, {s['alarms']}/{s['harmless']} "
-                                        f"false alarms" for source, s in per_source.items()))
+    for line in set_lines(summary):
+        print(line)
     if args.json:
         quality.update(rows=rows, by_set=summary, rescored_from=str(args.result))
         args.json.write_text(json.dumps(result, indent=2) + "\n")

@@ -148,15 +148,21 @@ def check_index_loop_stops_short(m: Module) -> Iterator[Result]:
             yield [loop.lineno], "high", "bug", message
 
 
-def check_mutable_default(m: Module) -> Iterator[Result]:
+def _defaults(m: Module) -> Iterator[tuple[ast.AST, ast.expr]]:
+    """(function, default value) for every parameter default in the module."""
     for func in ast.walk(m.tree):
         if isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef)):
             for default in [*func.args.defaults, *(d for d in func.args.kw_defaults if d is not None)]:
-                if isinstance(default, (ast.List, ast.Dict, ast.Set)) or (
-                        isinstance(default, ast.Call) and dotted(default.func) in ("list", "dict", "set")):
-                    message = (f"the default {ast.unparse(default)} of {func.name}() is one object shared by "
-                               f"every call; default to None and create it inside")
-                    yield [func.lineno], "medium", "bug", message
+                yield func, default
+
+
+def check_mutable_default(m: Module) -> Iterator[Result]:
+    for func, default in _defaults(m):
+        if isinstance(default, (ast.List, ast.Dict, ast.Set)) or (
+                isinstance(default, ast.Call) and dotted(default.func) in ("list", "dict", "set")):
+            message = (f"the default {ast.unparse(default)} of {func.name}() is one object shared by "
+                       f"every call; default to None and create it inside")
+            yield [func.lineno], "medium", "bug", message
 
 
 def check_naive_and_aware_datetimes(m: Module) -> Iterator[Result]:
@@ -225,35 +231,31 @@ _ONCE = ("datetime.now", "datetime.utcnow", "datetime.today", "date.today", "tim
 
 
 def check_call_in_default(m: Module) -> Iterator[Result]:
-    for func in ast.walk(m.tree):
-        if not isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            continue
-        for default in [*func.args.defaults, *(d for d in func.args.kw_defaults if d is not None)]:
-            name = dotted(default.func) if isinstance(default, ast.Call) else ""
-            if name and (name in _ONCE or name.endswith(tuple("." + n for n in _ONCE))):
-                message = (f"the default {ast.unparse(default)} of {func.name}() is computed once, when the function "
-                           f"is defined, so every call gets that same value; default to None and compute it inside")
-                yield [default.lineno, func.lineno], "high", "bug", message
+    for func, default in _defaults(m):
+        name = dotted(default.func) if isinstance(default, ast.Call) else ""
+        if name and (name in _ONCE or name.endswith(tuple("." + n for n in _ONCE))):
+            message = (f"the default {ast.unparse(default)} of {func.name}() is computed once, when the function "
+                       f"is defined, so every call gets that same value; default to None and compute it inside")
+            yield [default.lineno, func.lineno], "high", "bug", message
 
 
-def _in_place(call: ast.AST) -> str:
-    """``"list.sort()"`` and the like for a call that changes its object and returns None."""
+def _in_place(call: ast.AST) -> tuple[str, str] | None:
+    """(what, what to use instead) for a call that changes its object and returns None."""
     if not isinstance(call, ast.Call):
-        return ""
+        return None
     if dotted(call.func) == "random.shuffle":
-        return "random.shuffle()"
+        return "random.shuffle()", "random.sample(x, len(x))"
     if isinstance(call.func, ast.Attribute) and call.func.attr == "sort" and not call.args:
-        return "list.sort()"  # not reverse(): graphs and other types return a reversed copy
-    return ""
+        return "list.sort()", "sorted(...)"  # not reverse(): graphs and other types return a reversed copy
+    return None
 
 
 def check_in_place_result_used(m: Module) -> Iterator[Result]:
     for node in ast.walk(m.tree):
-        value = node.value if isinstance(node, (ast.Assign, ast.AnnAssign, ast.Return)) else None
-        what = _in_place(value)
-        if what:
-            fix = "sorted(...)" if what == "list.sort()" else "random.sample(x, len(x))"
-            message = f"{what} works in place and returns None, so None is what is kept here; use {fix}"
+        found = _in_place(node.value if isinstance(node, (ast.Assign, ast.AnnAssign, ast.Return)) else None)
+        if found:
+            what, instead = found
+            message = f"{what} works in place and returns None, so None is what is kept here; use {instead}"
             yield [node.lineno], "high", "bug", message
 
 
