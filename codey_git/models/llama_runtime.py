@@ -26,12 +26,19 @@ INSTALL_HINT = ("Install it with `pip install llama-cpp-python==0.3.36` (it comp
                 "or use another backend: `backend: openai` with a local server.")
 
 
+GOMP_SPINCOUNT = "1000"
+
+
 def import_llama():
     """The llama_cpp module, or a ModelError saying it is missing or broken."""
-    # llama.cpp's OpenMP workers spin while waiting by default; on a machine whose cores are also
-    # busy with other work (editor, tests, other agents) that made 2 threads ~7x slower than 1.
-    # Passive waiting is read by libgomp when it loads, so it is set before the import.
-    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+    # llama.cpp's OpenMP workers spin while waiting, by default ~300k times; on a machine whose cores
+    # are also busy (editor, tests, other agents) that made 2 threads ~7x slower than 1. Not
+    # spinning at all (OMP_WAIT_POLICY=PASSIVE) costs a quiet machine ~25% of generation speed,
+    # since a token is many short steps. A short spin keeps most of both
+    # (benchmarks/speed/wait_policy.py). libgomp reads it when it loads, so it is set before the
+    # import, unless the user chose a policy.
+    if "OMP_WAIT_POLICY" not in os.environ:
+        os.environ.setdefault("GOMP_SPINCOUNT", GOMP_SPINCOUNT)
     try:
         import llama_cpp
     except ImportError as exc:
