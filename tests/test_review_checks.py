@@ -81,6 +81,48 @@ CASES = [
     ("exit_in_finally", "def save(f):\n    try:\n        f.write()\n    finally:\n        return True\n",
      "def save(f):\n    try:\n        f.write()\n    finally:\n        for x in f.parts:\n            break\n"
      "    return True\n"),
+    ("strip_with_affix", "def stem(name):\n    return name.rstrip('.csv')\n",
+     "def stem(name):\n    return name.removesuffix('.csv').strip(' \\t')\n"),
+    ("strip_with_affix", "def names(paths, suffix='.txt'):\n    return [p.rstrip(suffix) for p in paths]\n",
+     "def names(paths, chars='%%'):\n    return [p.lstrip(chars).strip('._') for p in paths]\n"),
+    ("bool_of_text", "def wanted(request):\n    return bool(request.args.get('all', False))\n",
+     "import os\n\ndef wanted(request):\n    return request.args.get('all') == 'true' or bool(os.environ.get('DEBUG'))\n"),
+    ("end_of_file_as_none", "def copy(src, dst):\n    while True:\n        chunk = src.read(4096)\n"
+     "        if chunk is None:\n            break\n        dst.write(chunk)\n",
+     "def copy(src, dst):\n    while True:\n        chunk = src.read(4096)\n        if not chunk:\n"
+     "            break\n        dst.write(chunk)\n"),
+    ("generator_used_twice", "def stats(rows):\n    xs = (r.x for r in rows)\n    return sum(xs), max(xs)\n",
+     "def stats(rows, fast):\n    xs = (r.x for r in rows)\n    if fast:\n        return sum(xs)\n"
+     "    else:\n        return max(xs)\n"),
+    ("generator_used_twice", "def pairs(items):\n    seq = map(str, items)\n    for a in seq:\n"
+     "        for b in seq:\n            print(a, b)\n",
+     "def clean(paths):\n    paths = (p for p in paths if p)\n    for p in paths:\n        print(p)\n"),
+    ("shallow_copy_changed", "DEFAULTS = {'db': {'host': 'x'}}\n\ndef config(host):\n    c = dict(DEFAULTS)\n"
+     "    c['db']['host'] = host\n    return c\n",
+     "import copy\n\nDEFAULTS = {'db': {'host': 'x'}}\n\ndef config(host):\n    c = copy.deepcopy(DEFAULTS)\n"
+     "    c['db']['host'] = host\n    c2 = dict(DEFAULTS)\n    c2['db'] = {'host': host}\n    return c, c2\n"),
+    ("memo_key_without_kwargs", "def memo(fn):\n    cache = {}\n    def wrapper(*args, **kwargs):\n"
+     "        if args not in cache:\n            cache[args] = fn(*args, **kwargs)\n        return cache[args]\n"
+     "    return wrapper\n",
+     "def memo(fn):\n    cache = {}\n    def wrapper(*args, **kwargs):\n"
+     "        key = (args, tuple(sorted(kwargs.items())))\n        if key not in cache:\n"
+     "            cache[key] = fn(*args, **kwargs)\n        return cache[key]\n    return wrapper\n"),
+    ("changed_outside_lock", "class Pool:\n    def take(self):\n        with self._lock:\n"
+     "            if self.idle:\n                return self.idle.pop()\n        if self.made >= self.size:\n"
+     "            raise RuntimeError('full')\n        self.made += 1\n",
+     "class Pool:\n    def take(self):\n        with self._lock:\n            if self.idle:\n"
+     "                return self.idle.pop()\n            if self.made >= self.size:\n"
+     "                raise RuntimeError('full')\n            self.made += 1\n"),
+    ("path_prefix_containment", "import os\n\nBASE = os.path.realpath('/srv/data')\n\ndef inside(name):\n"
+     "    path = os.path.realpath(os.path.join(BASE, name))\n    return path.startswith(BASE)\n",
+     "import os\n\nBASE = os.path.realpath('/srv/data')\n\ndef inside(name):\n"
+     "    path = os.path.realpath(os.path.join(BASE, name))\n    return path.startswith(BASE + os.sep)\n"),
+    ("retry_ends_in_none", "def fetch(get):\n    for attempt in range(3):\n        try:\n            return get()\n"
+     "        except OSError:\n            pass\n    return None\n",
+     "def fetch(get) -> str | None:\n    for attempt in range(3):\n        try:\n            return get()\n"
+     "        except OSError:\n            pass\n    return None\n\n\n"
+     "def first_decoded(data):\n    for enc in ('utf-8', 'latin-1'):\n        try:\n"
+     "            return data.decode(enc)\n        except UnicodeDecodeError:\n            pass\n    return None\n"),
 ]
 
 

@@ -92,3 +92,38 @@ def dict_names(scope: ast.AST) -> set[str]:
     return names
 
 
+
+_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
+
+
+def own_nodes(scope: ast.AST) -> list[ast.AST]:
+    """The nodes of a function (or module) body, without those of functions and classes inside it."""
+    out, stack = [], list(scope.body if isinstance(scope.body, list) else [scope.body])
+    while stack:
+        node = stack.pop()
+        out.append(node)
+        if not isinstance(node, _SCOPES):
+            stack.extend(ast.iter_child_nodes(node))
+    return sorted(out, key=lambda n: (getattr(n, "lineno", 0), getattr(n, "col_offset", 0)))
+
+
+def known_value(m: Module, name: ast.AST) -> ast.AST | None:
+    """What a bare name holds when that is plain: its one assignment in the enclosing function, else
+    in the module, or its parameter default. None when it is bound more than once or not at all."""
+    if not isinstance(name, ast.Name):
+        return None
+    for scope in (m.function_of(name), m.tree):
+        values = [n.value for n in own_nodes(scope) if isinstance(n, ast.Assign)
+                  and any(isinstance(t, ast.Name) and t.id == name.id for t in n.targets)]
+        if isinstance(scope, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            args = scope.args
+            positional = [*args.posonlyargs, *args.args]
+            defaults = dict(zip([a.arg for a in positional[len(positional) - len(args.defaults):]], args.defaults))
+            defaults.update({a.arg: d for a, d in zip(args.kwonlyargs, args.kw_defaults) if d is not None})
+            if name.id in defaults:
+                values.append(defaults[name.id])
+            elif any(a.arg == name.id for a in [*positional, *args.kwonlyargs]):
+                return None
+        if values:
+            return values[0] if len(values) == 1 else None
+    return None

@@ -4,6 +4,7 @@ into an empty result, and a ``return`` in ``finally`` that throws the exception 
 from __future__ import annotations
 
 import ast
+import re
 from typing import Iterator
 
 from codey_git.review.checks_ast import Module, Result, dotted
@@ -64,3 +65,42 @@ def check_exit_in_finally(m: Module) -> Iterator[Result]:
                 message = (f"a {word} in finally throws away any exception the try raised, so errors vanish; "
                            f"move it after the try statement")
                 yield [leave.lineno], "high", "error handling", message
+
+
+def _retry_loop(loop: ast.AST) -> bool:
+    """A loop that returns from a ``try`` and, on the errors it catches, goes round again."""
+    if isinstance(loop, ast.For):  # attempts counted with range(); a loop over candidates may mean "none"
+        if not (isinstance(loop.iter, ast.Call) and dotted(loop.iter.func) == "range") or loop.orelse:
+            return False
+    elif not isinstance(loop, ast.While) or isinstance(loop.test, ast.Constant) or loop.orelse:
+        return False
+    for node in loop.body:
+        if isinstance(node, ast.Try) and any(isinstance(s, ast.Return) and s.value is not None for s in node.body) \
+                and node.handlers and not any(isinstance(n, (ast.Raise, ast.Return)) for h in node.handlers
+                                              for n in ast.walk(h)):
+            return True
+    return False
+
+
+def _returns_none(node: ast.AST) -> bool:
+    return isinstance(node, ast.Return) and (node.value is None or (
+        isinstance(node.value, ast.Constant) and node.value.value is None))
+
+
+def check_retry_ends_in_none(m: Module) -> Iterator[Result]:
+    for func in ast.walk(m.tree):
+        if not isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            continue
+        if func.returns is not None and re.search(r"\bNone\b|Optional", ast.unparse(func.returns)):
+            continue  # None is a documented answer
+        body = func.body
+        for i, loop in enumerate(body):
+            if not _retry_loop(loop):
+                continue
+            after = body[i + 1] if i + 1 < len(body) else None
+            if after is None or _returns_none(after):
+                line = after.lineno if after is not None else loop.lineno
+                message = ("when every attempt fails the function returns None, so the caller gets None instead "
+                           "of the error; raise the last error after the loop")
+                # medium: "None when nothing worked" can be meant; the check cannot tell
+                yield [line, loop.lineno], "medium", "error handling", message

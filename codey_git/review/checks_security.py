@@ -8,7 +8,7 @@ import ast
 import re
 from typing import Iterator
 
-from codey_git.review.checks_ast import Module, Result, built_string, constant, dotted, keyword, span
+from codey_git.review.checks_ast import Module, Result, built_string, constant, dotted, keyword, known_value, span
 
 _SECRET_NAME = re.compile(r"(passw(or)?d|passwd|secret|api_?key|access_?key|private_?key|auth_?token)$", re.I)
 _SECRETISH = re.compile(r"(token|secret|passw|salt|nonce|api_?key|session_?id|reset_?code)|(^|_)otp(_|$)", re.I)
@@ -150,3 +150,33 @@ def check_request_without_timeout(m: Module) -> Iterator[Result]:
             message = (f"{dotted(call.func)}() without timeout= waits forever for a server that stops answering, "
                        f"and the program hangs with it; pass timeout=")
             yield [call.lineno], "medium", "error handling", message
+
+
+_RESOLVERS = ("os.path.realpath", "os.path.abspath", "os.path.normpath", "realpath", "abspath", "normpath")
+
+
+def _resolved_path(m: Module, node: ast.AST, depth: int = 0) -> bool:
+    """A path made absolute or resolved (os.path.realpath/abspath/normpath, Path.resolve()), as text."""
+    if depth > 3:
+        return False
+    if isinstance(node, ast.Call):
+        if dotted(node.func) in _RESOLVERS or (isinstance(node.func, ast.Attribute) and node.func.attr in
+                                                ("resolve", "absolute")):
+            return True
+        if dotted(node.func) in ("str", "os.fspath") and len(node.args) == 1:
+            return _resolved_path(m, node.args[0], depth + 1)
+    return _resolved_path(m, known_value(m, node), depth + 1) if isinstance(node, ast.Name) else False
+
+
+def check_path_prefix_containment(m: Module) -> Iterator[Result]:
+    for call in m.calls():
+        if not (isinstance(call.func, ast.Attribute) and call.func.attr == "startswith" and len(call.args) == 1):
+            continue
+        base = call.args[0]
+        if isinstance(base, (ast.Constant, ast.JoinedStr, ast.BinOp, ast.Tuple)):
+            continue  # a literal prefix, or one built with a separator added
+        if _resolved_path(m, call.func.value) and _resolved_path(m, base):
+            message = ("a text prefix test does not keep a path inside a folder: /srv/data_private starts with "
+                       "/srv/data; compare whole parts (Path.is_relative_to, or os.path.commonpath([base, path]) "
+                       "== base)")
+            yield [call.lineno], "high", "security", message

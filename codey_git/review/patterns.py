@@ -21,7 +21,7 @@ import ast
 import re
 from dataclasses import dataclass
 
-from codey_git.review import checks_bugs, checks_errors, checks_security
+from codey_git.review import checks_bugs, checks_errors, checks_security, checks_state, checks_stdlib
 from codey_git.review.checks_ast import Module
 from codey_git.review.diffsource import FileDiff
 from codey_git.review.findings import Finding, calibrated
@@ -31,13 +31,17 @@ ALL_CHECKS = [
     checks_security.check_code_from_text, checks_security.check_command_or_query_from_values,
     checks_security.check_certificates_off, checks_security.check_hard_coded_secret,
     checks_security.check_random_for_secrets, checks_security.check_fast_password_hash,
-    checks_security.check_request_without_timeout,
+    checks_security.check_request_without_timeout, checks_security.check_path_prefix_containment,
     checks_bugs.check_changed_while_iterated, checks_bugs.check_missing_await, checks_bugs.check_literal_identity,
     checks_bugs.check_dict_iterated_as_pairs, checks_bugs.check_condition_never_changes,
     checks_bugs.check_index_loop_stops_short, checks_bugs.check_mutable_default,
     checks_bugs.check_naive_and_aware_datetimes, checks_bugs.check_late_binding_closure,
     checks_bugs.check_call_in_default, checks_bugs.check_in_place_result_used, checks_bugs.check_method_not_called,
     checks_errors.check_swallowed_exception, checks_errors.check_exit_in_finally,
+    checks_errors.check_retry_ends_in_none,
+    checks_stdlib.check_strip_with_affix, checks_stdlib.check_bool_of_text, checks_stdlib.check_end_of_file_as_none,
+    checks_stdlib.check_generator_used_twice, checks_stdlib.check_shallow_copy_changed,
+    checks_state.check_memo_key_without_kwargs, checks_state.check_changed_outside_lock,
 ]
 
 
@@ -50,13 +54,13 @@ class Hit:
     message: str
 
 
-def _hits(text: str) -> list[Hit] | None:
+def _hits(text: str, checks=ALL_CHECKS) -> list[Hit] | None:
     try:
         module = Module(ast.parse(text))
     except (SyntaxError, ValueError, RecursionError):
         return None
     found = []
-    for check in ALL_CHECKS:
+    for check in checks:
         try:
             results = list(check(module))
         except Exception:  # noqa: BLE001 - on the commit path a faulty check is skipped, never a crash
