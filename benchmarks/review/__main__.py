@@ -122,9 +122,11 @@ def quality(model, cases: list[Case], base: Path, triage_threshold: float | None
             "rows": rows}
 
 
-# unseen: written in session 6 by a separate agent that saw neither the checks nor the other cases
+# unseen: written in session 6 by a separate agent that saw neither the checks nor the other cases;
+# session 7 wrote checks for its misses, so it is tuned now. unseen-2: written in session 7 the same
+# way, while those checks were being written, and first run after they were frozen
 CASE_SETS = {"tuning": ("bug", "ok"), "held-out": ("hbug", "hok"), "fresh": ("fbug", "fok"),
-             "unseen": ("gbug", "gok")}
+             "unseen": ("gbug", "gok"), "unseen-2": ("ibug", "iok")}
 
 
 def _case_set(name: str) -> str:

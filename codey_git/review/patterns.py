@@ -1,15 +1,19 @@
 """Well-known Python defects found in the syntax tree, without a model, in milliseconds.
 
 The checks are the classics of bandit, pyflakes and flake8-bugbear that a reviewer would always
-raise (``checks_security``, ``checks_bugs``, ``checks_errors``): code run from text (eval, pickle,
-yaml.load), shell and SQL strings built from values, certificate checks turned off, hard-coded
-secrets, ``random`` for secrets, passwords kept with a fast hash, HTTP calls without a timeout; a
+raise (``checks_security``, ``checks_bugs``, ``checks_errors``, ``checks_stdlib``,
+``checks_state``): code run from text (eval, pickle, yaml.load), shell and SQL strings built from
+values, certificate checks turned off, hard-coded secrets, ``random`` for secrets, passwords kept
+with a fast hash, HTTP calls without a timeout, a path prefix test taken for containment; a
 collection changed while it is iterated, a coroutine called without ``await``, ``is`` against a
 literal, a dict iterated as pairs, a loop whose condition nothing changes, an index loop that stops
 one short, a mutable default or one computed once (``time.time()``), naive and aware datetimes
 mixed, a closure made in a loop that reads the loop variable later, the None of ``list.sort()``
-kept, a method used without calling it; an exception swallowed whole or turned into an empty
-result, and a ``return`` in ``finally``.
+kept, a method used without calling it; ``strip`` given a suffix, ``bool()`` of a request value,
+an end of file tested against None, a one-pass iterator used twice, a shallow copy of nested
+defaults changed in place; a memo key without the keyword arguments, a value changed outside the
+lock its method takes; an exception swallowed whole or turned into an empty result, a ``return``
+in ``finally``, and a retry loop that ends in None.
 
 Only what a change introduces is reported: a hit must fall on a line the diff touches, and a hit
 the old version already had (same check, same line text) is left alone.
