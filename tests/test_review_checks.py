@@ -117,6 +117,24 @@ CASES = [
      "    path = os.path.realpath(os.path.join(BASE, name))\n    return path.startswith(BASE)\n",
      "import os\n\nBASE = os.path.realpath('/srv/data')\n\ndef inside(name):\n"
      "    path = os.path.realpath(os.path.join(BASE, name))\n    return path.startswith(BASE + os.sep)\n"),
+    ("changed_while_iterated", "def purge(d: dict, cutoff):\n    for k, v in d.items():\n        if v < cutoff:\n"
+     "            del d[k]\n",
+     "def purge(d, cutoff):\n    for k, v in list(d.items()):\n        if v < cutoff:\n            del d[k]\n"),
+    ("shallow_copy_changed", "def merge(base, extra):\n    out = dict(base)\n    for k, v in extra.items():\n"
+     "        out[k].update(v)\n    return out\n",
+     "def merge(base, extra):\n    out = dict(base)\n    for k, v in extra.items():\n        out[k] = {**out[k], **v}\n"
+     "    return out\n"),
+    ("signature_compared_with_eq", "import hashlib, hmac\n\ndef valid(key, body, sig):\n"
+     "    expected = hmac.new(key, body, hashlib.sha256).hexdigest()\n    return expected == sig.lower()\n",
+     "import hashlib, hmac\n\ndef valid(key, body, sig):\n"
+     "    expected = hmac.new(key, body, hashlib.sha256).hexdigest()\n    return hmac.compare_digest(expected, sig)\n"
+     "\n\ndef same_file(a, b):\n    return hashlib.sha256(a).hexdigest() == hashlib.sha256(b).hexdigest()\n"),
+    ("milliseconds_as_seconds", "import time\n\ndef poll(check, delay_ms=500):\n    while not check():\n"
+     "        time.sleep(delay_ms)\n",
+     "import time\n\ndef poll(check, delay_ms=500):\n    while not check():\n        time.sleep(delay_ms / 1000)\n"),
+    ("milliseconds_as_seconds", "import requests\n\ndef get(url, timeout_ms):\n"
+     "    return requests.get(url, timeout=timeout_ms)\n",
+     "def load(page, url, timeout_ms):\n    return page.goto(url, timeout=timeout_ms)\n"),
     ("retry_ends_in_none", "def fetch(get):\n    for attempt in range(3):\n        try:\n            return get()\n"
      "        except OSError:\n            pass\n    return None\n",
      "def fetch(get) -> str | None:\n    for attempt in range(3):\n        try:\n            return get()\n"

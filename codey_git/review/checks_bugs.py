@@ -15,11 +15,27 @@ _MUTATORS = {"remove", "pop", "insert", "clear", "popitem", "discard", "add", "u
 _EXITS = (ast.Break, ast.Return, ast.Raise, ast.Yield, ast.YieldFrom, ast.Await)
 
 
-def _iterated(loop: ast.For) -> str:
-    """What ``for ... in seq`` or ``for i, x in enumerate(seq)`` walks over ("" for anything else)."""
+def _dict_attributes(m: Module) -> set[str]:
+    """``self.x`` attributes the module sets to a new dict."""
+    return {dotted(t) for n in ast.walk(m.tree) if isinstance(n, ast.Assign) and (
+        isinstance(n.value, (ast.Dict, ast.DictComp)) or (isinstance(n.value, ast.Call) and dotted(n.value.func) in (
+            "dict", "defaultdict", "collections.defaultdict", "OrderedDict", "collections.OrderedDict")))
+            for t in n.targets if isinstance(t, ast.Attribute) and dotted(t).startswith("self.")}
+
+
+def _iterated(m: Module, loop: ast.For, dict_attributes: set[str]) -> str:
+    """What ``for ... in seq``, ``enumerate(seq)`` or ``seq.items()`` walks over ("" for anything else)."""
     source = loop.iter
     if isinstance(source, ast.Call) and dotted(source.func) == "enumerate" and source.args:
         source = source.args[0]
+    if isinstance(source, ast.Call) and isinstance(source.func, ast.Attribute) and not source.args \
+            and source.func.attr in ("items", "keys", "values"):
+        # a dict's view: changing the dict while it is walked raises. Only for what is known to be
+        # a dict: other classes' keys() may return a list (email.message.Message, mailbox.Mailbox)
+        owner = source.func.value
+        known = dotted(owner) in dict_attributes or (
+            isinstance(owner, ast.Name) and owner.id in dict_names(m.function_of(loop)))
+        source = owner if known else source
     return dotted(source) if isinstance(source, (ast.Name, ast.Attribute)) else ""
 
 
@@ -35,8 +51,9 @@ def _leaves_after(m: Module, node: ast.AST) -> bool:
 
 
 def check_changed_while_iterated(m: Module) -> Iterator[Result]:
+    dict_attributes = _dict_attributes(m)
     for loop in ast.walk(m.tree):
-        seq = _iterated(loop) if isinstance(loop, ast.For) else ""
+        seq = _iterated(m, loop, dict_attributes) if isinstance(loop, ast.For) else ""
         if not seq:
             continue
         inside = [n for stmt in loop.body for n in ast.walk(stmt)]

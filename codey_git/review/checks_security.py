@@ -180,3 +180,27 @@ def check_path_prefix_containment(m: Module) -> Iterator[Result]:
                        "/srv/data; compare whole parts (Path.is_relative_to, or os.path.commonpath([base, path]) "
                        "== base)")
             yield [call.lineno], "high", "security", message
+
+
+def _digest(m: Module, node: ast.AST, depth: int = 0) -> bool:
+    """An HMAC: hmac.new(...).hexdigest() or .digest(), hmac.digest(...), or a name holding one."""
+    if depth > 3:
+        return False
+    if isinstance(node, ast.Call):
+        if dotted(node.func) == "hmac.digest":
+            return True
+        if dotted(node.func) in ("hmac.new", "hmac.HMAC"):
+            return True
+        if isinstance(node.func, ast.Attribute) and node.func.attr in ("hexdigest", "digest", "strip", "lower",
+                                                                        "upper", "encode", "decode"):
+            return _digest(m, node.func.value, depth + 1)
+    return _digest(m, known_value(m, node), depth + 1) if isinstance(node, ast.Name) else False
+
+
+def check_signature_compared_with_eq(m: Module) -> Iterator[Result]:
+    for node in ast.walk(m.tree):
+        if isinstance(node, ast.Compare) and len(node.ops) == 1 and isinstance(node.ops[0], (ast.Eq, ast.NotEq)) \
+                and any(_digest(m, side) for side in (node.left, node.comparators[0])):
+            message = ("== on a signature stops at the first differing character, so the time it takes tells an "
+                       "attacker how much of a forged one is right; use hmac.compare_digest()")
+            yield [node.lineno], "high", "security", message

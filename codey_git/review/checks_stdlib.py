@@ -1,6 +1,7 @@
 """Checks for standard-library calls whose meaning is easy to misread (see ``patterns``): ``strip``
-given a suffix, ``bool()`` of text, an end of file tested against None, a generator used twice,
-and a shallow copy of nested defaults that is then changed in place."""
+given a suffix, ``bool()`` of text, an end of file tested against None, a generator used twice, a
+shallow copy whose nested values are then changed in place, and milliseconds given where seconds
+are taken."""
 
 from __future__ import annotations
 
@@ -157,7 +158,7 @@ _NESTED_MUTATORS = {"append", "extend", "update", "add", "insert", "setdefault",
 
 
 def _nested_constants(m: Module) -> set[str]:
-    """Module-level dicts that hold dicts, lists or sets."""
+    """Module-level dicts that hold dicts, lists or sets (a parameter may hold anything)."""
     names = set()
     for node in m.tree.body:
         if isinstance(node, ast.Assign) and isinstance(node.value, ast.Dict) and any(
@@ -195,17 +196,53 @@ def _changes_nested(node: ast.AST, copy: str) -> bool:
 
 def check_shallow_copy_changed(m: Module) -> Iterator[Result]:
     constants = _nested_constants(m)
-    if not constants:
-        return
     for scope in (n for n in ast.walk(m.tree) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))):
         nodes = own_nodes(scope)
+        params = {a.arg for a in [*scope.args.posonlyargs, *scope.args.args, *scope.args.kwonlyargs]} - {"self", "cls"}
+        sources = constants | params
         for assign in (n for n in nodes if isinstance(n, ast.Assign) and len(n.targets) == 1
                        and isinstance(n.targets[0], ast.Name)):
-            source = _shallow_copy_of(assign.value, constants)
+            source = _shallow_copy_of(assign.value, sources)
             copy = assign.targets[0].id
             change = next((n for n in nodes if source and _changes_nested(n, copy)), None)
             if change is not None:
+                harm = f"the caller's {source}" if source in params else f"{source} for every later call"
                 message = (f"{copy} is a shallow copy of {source}: its nested values are still {source}'s, so "
-                           f"changing them in place (line {change.lineno}) changes {source} for every later "
-                           f"call; use copy.deepcopy({source})")
+                           f"changing them in place (line {change.lineno}) changes {harm}; use "
+                           f"copy.deepcopy({source})")
                 yield [assign.lineno, change.lineno], "high", "bug", message
+
+
+_MILLIS = re.compile(r"(^|_)(ms|msec|msecs|millis|millisec|milliseconds)$", re.I)
+_TAKES_SECONDS = ("time.sleep", "asyncio.sleep", "sleep", "socket.setdefaulttimeout")
+# calls whose timeout= is in seconds: requests and httpx, subprocess, sockets, urllib, threads,
+# queues, futures and asyncio (not every library: Playwright's is in milliseconds)
+_SECONDS_TIMEOUT = {"get", "post", "put", "patch", "delete", "head", "request", "run", "call", "check_call",
+                    "check_output", "communicate", "wait", "create_connection", "urlopen", "join", "acquire",
+                    "result", "wait_for"}
+_SECONDS_MODULES = ("requests", "httpx", "subprocess", "socket", "urllib", "asyncio", "threading", "queue")
+
+
+def _millis(node: ast.AST) -> str:
+    name = dotted(node).rsplit(".", 1)[-1]
+    return name if name and _MILLIS.search(name) else ""
+
+
+def check_milliseconds_as_seconds(m: Module) -> Iterator[Result]:
+    for call in m.calls():
+        name = dotted(call.func)
+        given = []
+        if call.args and (name in _TAKES_SECONDS or (isinstance(call.func, ast.Attribute)
+                                                     and call.func.attr == "settimeout")):
+            given.append((call.args[0], name or call.func.attr))
+        timeout = next((k.value for k in call.keywords if k.arg == "timeout"), None)
+        last = name.rsplit(".", 1)[-1] if name else getattr(call.func, "attr", "")
+        if timeout is not None and (name.startswith(_SECONDS_MODULES) or (
+                last in _SECONDS_TIMEOUT and not name.startswith(("page.", "self.page.")))):
+            given.append((timeout, f"{name or last}(timeout=...)"))
+        for value, what in given:
+            millis = _millis(value)
+            if millis:
+                message = (f"{millis} holds milliseconds, and {what} takes seconds, so the wait is 1000 times "
+                           f"longer; pass {millis} / 1000")
+                yield [call.lineno], "high", "bug", message

@@ -36,6 +36,7 @@ ALL_CHECKS = [
     checks_security.check_certificates_off, checks_security.check_hard_coded_secret,
     checks_security.check_random_for_secrets, checks_security.check_fast_password_hash,
     checks_security.check_request_without_timeout, checks_security.check_path_prefix_containment,
+    checks_security.check_signature_compared_with_eq,
     checks_bugs.check_changed_while_iterated, checks_bugs.check_missing_await, checks_bugs.check_literal_identity,
     checks_bugs.check_dict_iterated_as_pairs, checks_bugs.check_condition_never_changes,
     checks_bugs.check_index_loop_stops_short, checks_bugs.check_mutable_default,
@@ -45,6 +46,7 @@ ALL_CHECKS = [
     checks_errors.check_retry_ends_in_none,
     checks_stdlib.check_strip_with_affix, checks_stdlib.check_bool_of_text, checks_stdlib.check_end_of_file_as_none,
     checks_stdlib.check_generator_used_twice, checks_stdlib.check_shallow_copy_changed,
+    checks_stdlib.check_milliseconds_as_seconds,
     checks_state.check_memo_key_without_kwargs, checks_state.check_changed_outside_lock,
 ]
 
