@@ -11,7 +11,13 @@ from typing import Iterator
 
 from codey_git.review.checks_ast import Module, Result, dotted, known_value, own_nodes
 
-_STRIPS = {"strip": "removeprefix()/removesuffix()", "lstrip": "removeprefix()", "rstrip": "removesuffix()"}
+# method: (where it cuts, what to use instead, an example of it cutting too much)
+_STRIPS = {"strip": ("both ends", "removeprefix()/removesuffix()", '"data.csv".strip(".csv") is "data" but '
+                     '"scores.csv" becomes "ore"'),
+           "lstrip": ("the start", "removeprefix()", '"www.python.org".lstrip("www.") is "python.org" but '
+                      '"www.web.dev" becomes "eb.dev"'),
+           "rstrip": ("the end", "removesuffix()", '"data.csv".rstrip(".csv") is "data" but "docs.csv" '
+                      'becomes "do"')}
 _AFFIX_NAME = re.compile(r"(suffix|prefix|ext|extension)$", re.I)
 
 
@@ -37,9 +43,9 @@ def check_strip_with_affix(m: Module) -> Iterator[Result]:
         if (isinstance(text, str) and _looks_like_affix(text)) or (named and text is None and value is None
                                                                    and not isinstance(arg, ast.Constant)):
             shown = repr(text) if isinstance(text, str) else ast.unparse(arg)
-            message = (f"{call.func.attr}({shown}) removes any of those characters from the end, not that text "
-                       f"as a whole, so it can cut more (\"data.csv\".rstrip(\".csv\") is \"data\", "
-                       f"\"docs.csv\" becomes \"do\"); use {_STRIPS[call.func.attr]}")
+            where, instead, example = _STRIPS[call.func.attr]
+            message = (f"{call.func.attr}({shown}) removes any of those characters from {where}, not that text as "
+                       f"a whole, so it can cut more ({example}); use {instead}")
             yield [call.lineno], "high", "bug", message
 
 
