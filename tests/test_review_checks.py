@@ -135,6 +135,16 @@ CASES = [
     ("milliseconds_as_seconds", "import requests\n\ndef get(url, timeout_ms):\n"
      "    return requests.get(url, timeout=timeout_ms)\n",
      "def load(page, url, timeout_ms):\n    return page.goto(url, timeout=timeout_ms)\n"),
+    ("argparse_type_bool", "def build(p):\n    p.add_argument('--verify', type=bool, default=True)\n",
+     "def build(p):\n    p.add_argument('--verify', action='store_true')\n    p.add_argument('--n', type=int)\n"),
+    ("isclose_to_zero", "import math\n\ndef done(step):\n    return math.isclose(step, 0.0)\n",
+     "import math\n\ndef done(step):\n    return math.isclose(step, 0.0, abs_tol=1e-9) or math.isclose(step, 1.0)\n"),
+    ("minutes_in_a_date", "def folder(day):\n    return day.strftime('%Y/%M/%d')\n",
+     "def folder(day):\n    return day.strftime('%Y/%m/%d'), day.strftime('%Y-%m-%d %H:%M')\n"),
+    ("timedelta_seconds", "def expired(now, since, ttl):\n    return (now - since).seconds > ttl\n",
+     "def expired(now, since, ttl):\n    return (now - since).total_seconds() > ttl\n"),
+    ("is_none_in_query", "def active(session):\n    return session.query(User).filter(User.deleted_at is None)\n",
+     "def active(session):\n    return session.query(User).filter(User.deleted_at.is_(None))\n"),
     ("retry_ends_in_none", "def fetch(get):\n    for attempt in range(3):\n        try:\n            return get()\n"
      "        except OSError:\n            pass\n    return None\n",
      "def fetch(get) -> str | None:\n    for attempt in range(3):\n        try:\n            return get()\n"

@@ -2,7 +2,7 @@
 
 The checks are the classics of bandit, pyflakes and flake8-bugbear that a reviewer would always
 raise (``checks_security``, ``checks_bugs``, ``checks_errors``, ``checks_stdlib``,
-``checks_state``): code run from text (eval, pickle, yaml.load), shell and SQL strings built from
+``checks_state``, ``checks_api``): code run from text (eval, pickle, yaml.load), shell and SQL strings built from
 values, certificate checks turned off, hard-coded secrets, ``random`` for secrets, passwords kept
 with a fast hash, HTTP calls without a timeout, a path prefix test taken for containment; a
 collection changed while it is iterated, a coroutine called without ``await``, ``is`` against a
@@ -12,7 +12,8 @@ mixed, a closure made in a loop that reads the loop variable later, the None of 
 kept, a method used without calling it; ``strip`` given a suffix, ``bool()`` of a request value,
 an end of file tested against None, a one-pass iterator used twice, a shallow copy of nested
 defaults changed in place; a memo key without the keyword arguments, a value changed outside the
-lock its method takes; an exception swallowed whole or turned into an empty result, a ``return``
+lock its method takes; argparse's ``type=bool``, ``math.isclose`` against 0, ``%M`` in a date,
+``timedelta.seconds`` for the whole length, ``is None`` in an ORM filter; an exception swallowed whole or turned into an empty result, a ``return``
 in ``finally``, and a retry loop that ends in None.
 
 Only what a change introduces is reported: a hit must fall on a line the diff touches, and a hit
@@ -25,7 +26,8 @@ import ast
 import re
 from dataclasses import dataclass
 
-from codey_git.review import checks_bugs, checks_errors, checks_security, checks_state, checks_stdlib
+from codey_git.review import (checks_api, checks_bugs, checks_errors, checks_security, checks_state,
+                              checks_stdlib)
 from codey_git.review.checks_ast import Module
 from codey_git.review.diffsource import FileDiff
 from codey_git.review.findings import Finding, calibrated
@@ -48,6 +50,8 @@ ALL_CHECKS = [
     checks_stdlib.check_generator_used_twice, checks_stdlib.check_shallow_copy_changed,
     checks_stdlib.check_milliseconds_as_seconds,
     checks_state.check_memo_key_without_kwargs, checks_state.check_changed_outside_lock,
+    checks_api.check_argparse_type_bool, checks_api.check_isclose_to_zero, checks_api.check_minutes_in_a_date,
+    checks_api.check_timedelta_seconds, checks_api.check_is_none_in_query,
 ]
 
 
