@@ -36,6 +36,15 @@ CASES = [
      "def prune(xs):\n    for x in list(xs):\n        if x < 0:\n            xs.remove(x)\n"),
     ("missing_await", "async def save(x):\n    ...\n\nasync def handle(x):\n    save(x)\n",
      "async def save(x):\n    ...\n\nasync def handle(x):\n    await save(x)\n"),
+    ("missing_await", "async def items(url):\n    ...\n\nasync def latest(url):\n    xs = items(url)\n"
+     "    return sorted(xs)[:3]\n",
+     "import asyncio\n\nasync def items(url):\n    ...\n\nasync def both(a, b):\n    x = items(a)\n    y = items(b)\n"
+     "    return await asyncio.gather(x, y)\n\n\nasync def lines(path):\n    yield path\n\n\n"
+     "async def show(path):\n    async for line in lines(path):\n        print(line)\n    gen = lines(path)\n"
+     "    print(gen)\n"),
+    ("missing_await", "async def save(x):\n    ...\n\nasync def handle(xs):\n    for x in xs:\n        save(x)\n",
+     "import asyncio\n\nasync def save(x):\n    ...\n\nasync def handle(xs):\n"
+     "    await asyncio.gather(*(save(x) for x in xs))\n    await asyncio.gather(*[save(x) for x in xs])\n"),
     ("literal_identity", "def is_admin(role):\n    return role is 'admin'\n",
      "def is_admin(role):\n    return role == 'admin'\n"),
     ("dict_iterated_as_pairs", "def show(prices: dict):\n    for name, price in prices:\n        print(name, price)\n",
@@ -97,6 +106,10 @@ CASES = [
     ("generator_used_twice", "def pairs(items):\n    seq = map(str, items)\n    for a in seq:\n"
      "        for b in seq:\n            print(a, b)\n",
      "def clean(paths):\n    paths = (p for p in paths if p)\n    for p in paths:\n        print(p)\n"),
+    ("generator_used_twice", "def parse(raw):\n    return (float(x) for x in raw)\n\n\ndef stats(raw):\n"
+     "    xs = parse(raw)\n    n = sum(1 for _ in xs)\n    return sum(xs) / n\n",
+     "def parse(raw):\n    return [float(x) for x in raw]\n\n\ndef stats(raw):\n"
+     "    xs = parse(raw)\n    n = sum(1 for _ in xs)\n    return sum(xs) / n\n"),
     ("shallow_copy_changed", "DEFAULTS = {'db': {'host': 'x'}}\n\ndef config(host):\n    c = dict(DEFAULTS)\n"
      "    c['db']['host'] = host\n    return c\n",
      "import copy\n\nDEFAULTS = {'db': {'host': 'x'}}\n\ndef config(host):\n    c = copy.deepcopy(DEFAULTS)\n"

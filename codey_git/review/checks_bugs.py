@@ -8,7 +8,7 @@ from __future__ import annotations
 import ast
 from typing import Iterator
 
-from codey_git.review.checks_ast import Module, Result, dict_names, dotted, keyword
+from codey_git.review.checks_ast import Module, Result, dict_names, dotted, keyword, own_nodes
 
 # appending to a list while iterating it is a known work-list idiom (the loop sees the new items)
 _MUTATORS = {"remove", "pop", "insert", "clear", "popitem", "discard", "add", "update"}
@@ -72,8 +72,35 @@ def check_changed_while_iterated(m: Module) -> Iterator[Result]:
                 break
 
 
+def _coroutine_functions(m: Module) -> set[str]:
+    """Names of ``async def`` functions whose call makes a coroutine: no ``yield`` (an async
+    generator is iterated, not awaited), no decorator (``@asynccontextmanager`` and the like change
+    what the call returns), and no plain function of the same name in the module."""
+    plain = {n.name for n in ast.walk(m.tree) if isinstance(n, ast.FunctionDef)}
+    return {n.name for n in ast.walk(m.tree) if isinstance(n, ast.AsyncFunctionDef) and not n.decorator_list
+            and not any(isinstance(x, (ast.Yield, ast.YieldFrom)) for x in own_nodes(n))} - plain
+
+
+_SCHEDULERS = {"gather", "create_task", "ensure_future", "wait", "wait_for", "shield", "as_completed", "run",
+               "run_until_complete", "run_coroutine_threadsafe", "start_soon", "append", "add", "put", "put_nowait"}
+
+
+def _awaited_later(m: Module, name: str, func: ast.AST) -> bool:
+    """Whether the coroutine kept in ``name`` is awaited, returned, scheduled or collected later."""
+    for use in own_nodes(func):
+        if not (isinstance(use, ast.Name) and use.id == name and isinstance(use.ctx, ast.Load)):
+            continue
+        parent = m.parent.get(use)
+        if isinstance(parent, (ast.Await, ast.Return, ast.Starred, ast.List, ast.Tuple, ast.Set, ast.Dict, ast.keyword)):
+            return True
+        if isinstance(parent, ast.Call) and use in parent.args and (
+                (dotted(parent.func).rsplit(".", 1)[-1] or getattr(parent.func, "attr", "")) in _SCHEDULERS):
+            return True
+    return False
+
+
 def check_missing_await(m: Module) -> Iterator[Result]:
-    coroutines = {n.name for n in ast.walk(m.tree) if isinstance(n, ast.AsyncFunctionDef)}
+    coroutines = _coroutine_functions(m)
     for call in m.calls():
         func = call.func
         name = func.id if isinstance(func, ast.Name) else func.attr if (
@@ -81,7 +108,10 @@ def check_missing_await(m: Module) -> Iterator[Result]:
         if name not in coroutines or not isinstance(m.function_of(call), ast.AsyncFunctionDef):
             continue
         parent = m.parent.get(call)
-        if isinstance(parent, (ast.Await, ast.Return, ast.Call, ast.keyword, ast.List, ast.Tuple)):
+        if isinstance(parent, ast.Assign) and len(parent.targets) == 1 and isinstance(parent.targets[0], ast.Name):
+            if _awaited_later(m, parent.targets[0].id, m.function_of(call)):
+                continue
+        elif not isinstance(parent, ast.Expr):
             continue  # awaited, returned, or handed to create_task, gather and the like
         yield [call.lineno], "high", "bug", f"{name}() is a coroutine called without await: it never runs"
 

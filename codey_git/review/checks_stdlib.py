@@ -139,13 +139,32 @@ def _exclusive(m: Module, a: ast.AST, b: ast.AST) -> bool:
     return False
 
 
+def _generator_functions(m: Module) -> set[str]:
+    """Module-level functions whose result is a one-pass iterator: they yield, or return a generator
+    expression or map/filter/zip."""
+    names = set()
+    for func in m.tree.body:
+        if isinstance(func, ast.FunctionDef):
+            nodes = own_nodes(func)
+            if any(isinstance(n, (ast.Yield, ast.YieldFrom)) for n in nodes) or any(
+                    isinstance(n, ast.Return) and _one_pass(n.value, set()) for n in nodes):
+                names.add(func.name)
+    return names
+
+
+def _one_pass(value: ast.AST | None, generators: set[str]) -> bool:
+    return isinstance(value, ast.GeneratorExp) or (
+        isinstance(value, ast.Call) and (dotted(value.func) in _LAZY or dotted(value.func) in generators))
+
+
 def check_generator_used_twice(m: Module) -> Iterator[Result]:
+    generators = _generator_functions(m)
     for scope in (n for n in ast.walk(m.tree) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))):
         nodes = own_nodes(scope)
         for assign in (n for n in nodes if isinstance(n, ast.Assign) and len(n.targets) == 1
                        and isinstance(n.targets[0], ast.Name)):
             value, name = assign.value, assign.targets[0].id
-            if not (isinstance(value, ast.GeneratorExp) or (isinstance(value, ast.Call) and dotted(value.func) in _LAZY)):
+            if not _one_pass(value, generators):
                 continue
             stores = [n for n in nodes if isinstance(n, ast.Name) and n.id == name and not isinstance(n.ctx, ast.Load)]
             if len(stores) > 1:
