@@ -92,7 +92,6 @@ def dict_names(scope: ast.AST) -> set[str]:
     return names
 
 
-
 _SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
 
 

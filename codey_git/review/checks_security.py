@@ -187,9 +187,7 @@ def _digest(m: Module, node: ast.AST, depth: int = 0) -> bool:
     if depth > 3:
         return False
     if isinstance(node, ast.Call):
-        if dotted(node.func) == "hmac.digest":
-            return True
-        if dotted(node.func) in ("hmac.new", "hmac.HMAC"):
+        if dotted(node.func) in ("hmac.digest", "hmac.new", "hmac.HMAC"):
             return True
         if isinstance(node.func, ast.Attribute) and node.func.attr in ("hexdigest", "digest", "strip", "lower",
                                                                         "upper", "encode", "decode"):
