@@ -17,6 +17,7 @@ class Module:
     def __init__(self, tree: ast.Module):
         self.tree = tree
         self.parent: dict[ast.AST, ast.AST] = {}
+        self._own: dict[int, list[ast.AST]] = {}
         for node in ast.walk(tree):
             for child in ast.iter_child_nodes(node):
                 self.parent[child] = node
@@ -29,6 +30,13 @@ class Module:
         while not isinstance(node, ast.stmt) and node in self.parent:
             node = self.parent[node]
         return node
+
+    def own_nodes(self, scope: ast.AST) -> list[ast.AST]:
+        """``own_nodes(scope)``, walked once per scope: several checks and every name lookup
+        (``known_value``) ask for the same function or module."""
+        if id(scope) not in self._own:
+            self._own[id(scope)] = own_nodes(scope)
+        return self._own[id(scope)]
 
     def function_of(self, node: ast.AST) -> ast.AST:
         while node in self.parent:
@@ -112,7 +120,7 @@ def known_value(m: Module, name: ast.AST) -> ast.AST | None:
     if not isinstance(name, ast.Name):
         return None
     for scope in (m.function_of(name), m.tree):
-        values = [n.value for n in own_nodes(scope) if isinstance(n, ast.Assign)
+        values = [n.value for n in m.own_nodes(scope) if isinstance(n, ast.Assign)
                   and any(isinstance(t, ast.Name) and t.id == name.id for t in n.targets)]
         if isinstance(scope, (ast.FunctionDef, ast.AsyncFunctionDef)):
             args = scope.args

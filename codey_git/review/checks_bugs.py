@@ -8,7 +8,7 @@ from __future__ import annotations
 import ast
 from typing import Iterator
 
-from codey_git.review.checks_ast import Module, Result, dict_names, dotted, keyword, own_nodes
+from codey_git.review.checks_ast import Module, Result, dict_names, dotted, keyword
 
 # appending to a list while iterating it is a known work-list idiom (the loop sees the new items)
 _MUTATORS = {"remove", "pop", "insert", "clear", "popitem", "discard", "add", "update"}
@@ -78,7 +78,7 @@ def _coroutine_functions(m: Module) -> set[str]:
     what the call returns), and no plain function of the same name in the module."""
     plain = {n.name for n in ast.walk(m.tree) if isinstance(n, ast.FunctionDef)}
     return {n.name for n in ast.walk(m.tree) if isinstance(n, ast.AsyncFunctionDef) and not n.decorator_list
-            and not any(isinstance(x, (ast.Yield, ast.YieldFrom)) for x in own_nodes(n))} - plain
+            and not any(isinstance(x, (ast.Yield, ast.YieldFrom)) for x in m.own_nodes(n))} - plain
 
 
 _SCHEDULERS = {"gather", "create_task", "ensure_future", "wait", "wait_for", "shield", "as_completed", "run",
@@ -87,7 +87,7 @@ _SCHEDULERS = {"gather", "create_task", "ensure_future", "wait", "wait_for", "sh
 
 def _awaited_later(m: Module, name: str, func: ast.AST) -> bool:
     """Whether the coroutine kept in ``name`` is awaited, returned, scheduled or collected later."""
-    for use in own_nodes(func):
+    for use in m.own_nodes(func):
         if not (isinstance(use, ast.Name) and use.id == name and isinstance(use.ctx, ast.Load)):
             continue
         parent = m.parent.get(use)

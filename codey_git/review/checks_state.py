@@ -6,7 +6,7 @@ from __future__ import annotations
 import ast
 from typing import Iterator
 
-from codey_git.review.checks_ast import Module, Result, dotted, own_nodes
+from codey_git.review.checks_ast import Module, Result, dotted
 
 
 def _passes_through(call: ast.Call, args: str, kwargs: str) -> bool:
@@ -24,7 +24,7 @@ def check_memo_key_without_kwargs(m: Module) -> Iterator[Result]:
         if not isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef)) or not (func.args.vararg and func.args.kwarg):
             continue
         args, kwargs = func.args.vararg.arg, func.args.kwarg.arg
-        nodes = own_nodes(func)
+        nodes = m.own_nodes(func)
         calls = [n for n in nodes if isinstance(n, ast.Call) and _passes_through(n, args, kwargs)]
         if not calls or any(isinstance(n, ast.Name) and n.id == kwargs and not any(n in ast.walk(c) for c in calls)
                             for n in nodes):
@@ -49,8 +49,8 @@ def check_memo_key_without_kwargs(m: Module) -> Iterator[Result]:
             break
 
 
-def _lock_blocks(method: ast.AST) -> list[ast.With]:
-    return [n for n in own_nodes(method) if isinstance(n, (ast.With, ast.AsyncWith)) and any(
+def _lock_blocks(nodes: list[ast.AST]) -> list[ast.With]:
+    return [n for n in nodes if isinstance(n, (ast.With, ast.AsyncWith)) and any(
         dotted(item.context_expr).startswith("self.") and any(w in dotted(item.context_expr).lower()
                                                                for w in ("lock", "mutex"))
         for item in n.items)]
@@ -60,16 +60,17 @@ def check_changed_outside_lock(m: Module) -> Iterator[Result]:
     for method in ast.walk(m.tree):
         if not isinstance(method, (ast.FunctionDef, ast.AsyncFunctionDef)) or method.name == "__init__":
             continue
-        blocks = _lock_blocks(method)
+        nodes = m.own_nodes(method)
+        blocks = _lock_blocks(nodes)
         if not blocks:
             continue
         guarded = {id(n) for b in blocks for n in ast.walk(b)}
-        for node in own_nodes(method):
+        for node in nodes:
             if not (isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Attribute)
                     and dotted(node.target).startswith("self.") and id(node) not in guarded):
                 continue
             name = dotted(node.target)
-            test = next((n for n in own_nodes(method) if isinstance(n, ast.If) and id(n) not in guarded
+            test = next((n for n in nodes if isinstance(n, ast.If) and id(n) not in guarded
                          and n.lineno < node.lineno and any(dotted(x) == name for x in ast.walk(n.test))), None)
             lines = [test.lineno, node.lineno] if test is not None else [node.lineno]
             message = (f"{name} is changed outside the lock this method takes, so two threads can both read "

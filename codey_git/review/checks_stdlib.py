@@ -9,7 +9,7 @@ import ast
 import re
 from typing import Iterator
 
-from codey_git.review.checks_ast import Module, Result, dotted, known_value, own_nodes
+from codey_git.review.checks_ast import Module, Result, dotted, known_value
 
 # method: (where it cuts, what to use instead, an example of it cutting too much)
 _STRIPS = {"strip": ("both ends", "removeprefix()/removesuffix()", '"data.csv".strip(".csv") is "data" but '
@@ -79,7 +79,7 @@ _READS = {"read", "read1"}
 
 def check_end_of_file_as_none(m: Module) -> Iterator[Result]:
     for scope in [m.tree, *(n for n in ast.walk(m.tree) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)))]:
-        nodes = own_nodes(scope)
+        nodes = m.own_nodes(scope)
         read_into = {t.id for n in nodes if isinstance(n, ast.Assign) and isinstance(n.value, ast.Call)
                      and isinstance(n.value.func, ast.Attribute) and n.value.func.attr in _READS
                      for t in n.targets if isinstance(t, ast.Name)}
@@ -145,7 +145,7 @@ def _generator_functions(m: Module) -> set[str]:
     names = set()
     for func in m.tree.body:
         if isinstance(func, ast.FunctionDef):
-            nodes = own_nodes(func)
+            nodes = m.own_nodes(func)
             if any(isinstance(n, (ast.Yield, ast.YieldFrom)) for n in nodes) or any(
                     isinstance(n, ast.Return) and _one_pass(n.value, set()) for n in nodes):
                 names.add(func.name)
@@ -160,7 +160,7 @@ def _one_pass(value: ast.AST | None, generators: set[str]) -> bool:
 def check_generator_used_twice(m: Module) -> Iterator[Result]:
     generators = _generator_functions(m)
     for scope in (n for n in ast.walk(m.tree) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))):
-        nodes = own_nodes(scope)
+        nodes = m.own_nodes(scope)
         for assign in (n for n in nodes if isinstance(n, ast.Assign) and len(n.targets) == 1
                        and isinstance(n.targets[0], ast.Name)):
             value, name = assign.value, assign.targets[0].id
@@ -222,7 +222,7 @@ def _changes_nested(node: ast.AST, copy: str) -> bool:
 def check_shallow_copy_changed(m: Module) -> Iterator[Result]:
     constants = _nested_constants(m)
     for scope in (n for n in ast.walk(m.tree) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))):
-        nodes = own_nodes(scope)
+        nodes = m.own_nodes(scope)
         params = {a.arg for a in [*scope.args.posonlyargs, *scope.args.args, *scope.args.kwonlyargs]} - {"self", "cls"}
         sources = constants | params
         for assign in (n for n in nodes if isinstance(n, ast.Assign) and len(n.targets) == 1
