@@ -39,8 +39,14 @@ def main() -> None:
     parser.add_argument("--examples", type=int, default=5, help="examples shown per check")
     args = parser.parse_args()
     roots = args.roots or [Path(sysconfig.get_paths()["stdlib"])]
+    missing = [str(r) for r in roots if not r.is_dir()]
+    if missing:
+        parser.error(f"not a folder: {', '.join(missing)}")
     files = python_files(roots)
     wanted = set(args.check or [c.__name__.removeprefix("check_") for c in ALL_CHECKS])
+    known = {c.__name__.removeprefix("check_") for c in ALL_CHECKS}
+    if wanted - known:
+        parser.error(f"unknown check(s): {', '.join(sorted(wanted - known))} (known: {', '.join(sorted(known))})")
     checks = [c for c in ALL_CHECKS if c.__name__.removeprefix("check_") in wanted]
     counts: Counter[str] = Counter()
     examples: dict[str, list[str]] = defaultdict(list)

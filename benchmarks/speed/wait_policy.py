@@ -83,8 +83,15 @@ def main() -> None:
     args = parser.parse_args()
     from codey_git.models.registry import Registry
 
-    entry = Registry(load_config()).get(args.model)
+    from codey_git.errors import CodeyError
+
+    try:
+        entry = Registry(load_config()).get(args.model)
+    except CodeyError as exc:
+        raise SystemExit(f"wait_policy: {exc}") from None
     model_path = models_dir() / entry.file
+    if not model_path.is_file():
+        raise SystemExit(f"wait_policy: {model_path} is missing; run `git codey models pull {args.model}` first")
     results: dict[str, dict[str, list[dict]]] = {"quiet": {}, f"{args.busy} busy": {}}
     started = time.strftime("%Y-%m-%d %H:%M:%S %Z")
     load_before = load_average()
