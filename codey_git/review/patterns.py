@@ -26,8 +26,8 @@ import ast
 import re
 from dataclasses import dataclass
 
-from codey_git.review import (checks_api, checks_bugs, checks_errors, checks_security, checks_state,
-                              checks_stdlib)
+from codey_git.review import (checks_api, checks_bugs, checks_errors, checks_pyflakes, checks_security,
+                              checks_state, checks_stdlib)
 from codey_git.review.checks_ast import Module
 from codey_git.review.diffsource import FileDiff
 from codey_git.review.findings import Finding, calibrated
@@ -52,6 +52,7 @@ ALL_CHECKS = [
     checks_state.check_memo_key_without_kwargs, checks_state.check_changed_outside_lock,
     checks_api.check_argparse_type_bool, checks_api.check_isclose_to_zero, checks_api.check_minutes_in_a_date,
     checks_api.check_timedelta_seconds, checks_api.check_is_none_in_query,
+    checks_pyflakes.check_pyflakes,
 ]
 
 
