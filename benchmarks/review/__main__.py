@@ -130,7 +130,8 @@ def quality(model, cases: list[Case], base: Path, triage_threshold: float | None
 # unseen-4: 24 more the same way, first run with every check of session 7 frozen
 CASE_SETS = {"tuning": ("bug", "ok"), "held-out": ("hbug", "hok"), "fresh": ("fbug", "fok"),
              "unseen": ("gbug", "gok"), "unseen-2": ("ibug", "iok"), "unseen-3": ("jbug", "jok"),
-             "unseen-4": ("kbug", "kok")}
+             "unseen-4": ("kbug", "kok"), "unseen-5": ("lbug", "lok"),
+             "unseen-6": ("mbug", "mok")}
 
 
 def _case_set(name: str) -> str:
