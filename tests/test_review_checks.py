@@ -86,7 +86,7 @@ CASES = [
      "def numeric(s, link):\n    if s.isdigit() and link.is_file:\n        return int(s)\n"),
     ("swallowed_exception", "def invoices(path):\n    try:\n        return load(path)\n    except Exception:\n"
      "        return []\n",
-     "def invoices(path):\n    try:\n        return load(path)\n    except FileNotFoundError:\n        return []\n"),
+     "from store import load\n\n\ndef invoices(path):\n    try:\n        return load(path)\n    except FileNotFoundError:\n        return []\n"),
     ("exit_in_finally", "def save(f):\n    try:\n        f.write()\n    finally:\n        return True\n",
      "def save(f):\n    try:\n        f.write()\n    finally:\n        for x in f.parts:\n            break\n"
      "    return True\n"),
@@ -157,13 +157,25 @@ CASES = [
     ("timedelta_seconds", "def expired(now, since, ttl):\n    return (now - since).seconds > ttl\n",
      "def expired(now, since, ttl):\n    return (now - since).total_seconds() > ttl\n"),
     ("is_none_in_query", "def active(session):\n    return session.query(User).filter(User.deleted_at is None)\n",
-     "def active(session):\n    return session.query(User).filter(User.deleted_at.is_(None))\n"),
+     "from models import User\n\n\ndef active(session):\n    return session.query(User).filter(User.deleted_at.is_(None))\n"),
     ("retry_ends_in_none", "def fetch(get):\n    for attempt in range(3):\n        try:\n            return get()\n"
      "        except OSError:\n            pass\n    return None\n",
      "def fetch(get) -> str | None:\n    for attempt in range(3):\n        try:\n            return get()\n"
      "        except OSError:\n            pass\n    return None\n\n\n"
      "def first_decoded(data):\n    for enc in ('utf-8', 'latin-1'):\n        try:\n"
-     "            return data.decode(enc)\n        except UnicodeDecodeError:\n            pass\n    return None\n"),
+     "            return data.decode(enc)\n        except UnicodeDecodeError:\n            pass\n    return None\n"),    ("pyflakes", "def total(items):\n    amount = sum(i.price for i in items)\n    return amout\n",
+     "def total(items):\n    amount = sum(i.price for i in items)\n    return amount\n"),
+    ("pyflakes", "count = 0\n\ndef bump():\n    count += 1\n",
+     "count = 0\n\ndef bump():\n    global count\n    count += 1\n"),
+    ("pyflakes", "def label(user):\n    return '%s <%s>' % (user.name,)\n",
+     "def label(user):\n    return '%s <%s>' % (user.name, user.email)\n"),
+    ("pyflakes", "def label(user):\n    return '{} <{}>'.format(user.name)\n",
+     "def label(user):\n    return '{} <{}>'.format(user.name, user.email)\n"),
+    ("pyflakes", "LIMITS = {'free': 10, 'pro': 100, 'free': 1000}\n", "LIMITS = {'free': 10, 'pro': 100, 'team': 1000}\n"),
+    ("pyflakes", "def check(x):\n    assert (x > 0, 'x must be positive')\n",
+     "def check(x):\n    assert x > 0, 'x must be positive'\n"),
+    ("pyflakes", "class Store:\n    def get(self, key):\n        raise NotImplemented\n",
+     "class Store:\n    def get(self, key):\n        raise NotImplementedError\n"),
 ]
 
 
@@ -187,6 +199,14 @@ def test_only_what_the_change_introduces_is_reported():
     assert introduced_hits(fresh.replace("eval(expr)", "expr"), fresh, {2}) == []  # not on a touched line
     [(line, hit)] = introduced_hits(fresh.replace("eval(expr)", "expr"), fresh, {6})
     assert (line, hit.check, hit.severity) == (6, "code_from_text", "high")
+
+
+def test_names_made_at_run_time_or_by_python_2_are_not_called_undefined():
+    made = "for name in ('RED', 'GREEN'):\n    globals()[name] = name.lower()\n\ndef paint():\n    return RED\n"
+    compat = "import sys\n\nif sys.version_info[0] == 2:\n    text_type = unicode\n"
+    unused = "import os\n\ndef f():\n    x = 1\n    return f'plain'\n"  # style, not defects
+    for text in (made, compat, unused):
+        assert introduced_hits("", text, _all_lines(text)) == []
 
 
 def test_a_file_that_does_not_parse_gets_no_hits():
