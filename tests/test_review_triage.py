@@ -42,7 +42,7 @@ class ScoringModel:
 
 
 def stage_three_hunks(root):
-    text = BEFORE.replace("v2 = 2", "v2 = -2").replace("v20 = 20", "v20 = v20 / 0").replace("v38 = 38", "v38 = -38")
+    text = BEFORE.replace("v2 = 2", "v2 = -2").replace("v20 = 20", "v20 = v19 / 0").replace("v38 = 38", "v38 = -38")
     write_files(root, {"m.py": text})
     git(root, "add", "-A")
     return staged_diff(root)
@@ -57,12 +57,12 @@ def test_only_the_flagged_hunk_is_asked_for_findings(make_repo, write_script):
     root = make_repo({"m.py": BEFORE})
     write_script({"review": [json.dumps({"findings": [
         {"file": "m.py", "line": 21, "severity": "high", "category": "bug", "message": "division by zero"}]})]})
-    provider, model = scoring_reviewer(root, ["v20 / 0"])
+    provider, model = scoring_reviewer(root, ["v19 / 0"])
     outcome = review_diff(stage_three_hunks(root), model, triage_threshold=0.0)
     assert len(model.scored) == 3 and all(p.count("File: m.py") == 1 for p in model.scored)  # one hunk each
     assert len(model.asked) == 1  # the two clean hunks cost no findings call
     messages, schema = model.asked[0]
-    assert "v20 / 0" in messages[1]["content"]
+    assert "v19 / 0" in messages[1]["content"]
     assert schema["properties"]["findings"]["minItems"] == 1  # flagged: say where, not whether
     assert [(f.line, f.severity, f.message) for f in outcome.findings] == [(21, "high", "division by zero")]
     assert (outcome.units, outcome.reviewed, outcome.triaged_clean, outcome.complete) == (3, 3, 2, True)
@@ -73,7 +73,7 @@ def test_triage_verdicts_are_cached_with_the_findings(make_repo, write_script):
     root = make_repo({"m.py": BEFORE})
     write_script({"review": [json.dumps({"findings": [
         {"file": "m.py", "line": 21, "severity": "high", "category": "bug", "message": "division by zero"}]})]})
-    _, model = scoring_reviewer(root, ["v20 / 0"])
+    _, model = scoring_reviewer(root, ["v19 / 0"])
     cache = ReviewCache()
     review_diff(stage_three_hunks(root), model, cache=cache, triage_threshold=0.0)
     again = review_diff(stage_three_hunks(root), model, cache=cache, triage_threshold=0.0)
@@ -97,7 +97,7 @@ def test_a_model_that_cannot_score_gets_every_hunk_in_a_plain_call(make_repo, wr
 def test_no_triage_when_switched_off(make_repo, write_script):
     root = make_repo({"m.py": BEFORE})
     write_script({"review": ['{"findings": []}']})
-    _, model = scoring_reviewer(root, ["v20 / 0"])
+    _, model = scoring_reviewer(root, ["v19 / 0"])
     outcome = review_diff(stage_three_hunks(root), model, triage_threshold=None)
     assert model.scored == [] and len(model.asked) == 1 and outcome.reviewed == 3
 
@@ -158,7 +158,7 @@ def test_a_guided_answer_is_written_field_by_field_with_the_schema_values(make_r
     root = make_repo({"m.py": BEFORE})
     write_script({"review": []})  # no generated answer is needed
     provider = make_provider(load_config(root))
-    model = GuidingModel(provider.get("reviewer"), ["v20 / 0"],
+    model = GuidingModel(provider.get("reviewer"), ["v19 / 0"],
                          ['divides by \\"zero\\"", "suggestion', 'v20 = v20 / 1"}]}'])
     outcome = review_diff(stage_three_hunks(root), model, triage_threshold=0.0)
     assert model.asked == []  # no schema-constrained generation at all

@@ -20,6 +20,7 @@ from pathlib import PurePosixPath
 from typing import Callable
 
 from codey_git.models.base import Model, NoResponse
+from codey_git.review.anchoring import anchored_line
 from codey_git.review.cache import ReviewCache
 from codey_git.review.diffsource import DiffSet
 from codey_git.review.findings import (TEST_FILE_CAP, Finding, at_or_above, calibrated, capped,
@@ -91,12 +92,17 @@ def _resolve_file(name: str, file: str, touched: dict[str, set[int]]) -> str | N
 
 def _assign(found: list[Finding], batch: list[ReviewUnit], diff: DiffSet,
             touched: dict[str, set[int]]) -> tuple[list[list[Finding]], int]:
-    """Findings per unit of the batch; those on a line no unit of the batch touches are dropped."""
+    """Findings per unit of the batch, each on the line its words point at (``anchoring``); those
+    on a line no unit of the batch touches are dropped."""
     texts = {f.path: f.new_text for f in diff.files}
     per_unit: list[list[Finding]] = [[] for _ in batch]
     kept = 0
     for finding in found:
         file = _resolve_file(finding.file, batch[0].file, touched)
+        if file in texts:
+            own = {n for u in batch if u.file == file for n in u.hunk.touched_lines()}
+            finding.line = anchored_line(finding.line, finding.message, finding.suggestion,
+                                         (texts[file] or "").splitlines(), own)
         owner = next((i for i, u in enumerate(batch)
                       if u.file == file and finding.line in u.hunk.touched_lines()), None)
         if owner is None:
