@@ -26,6 +26,8 @@ from codey_git.config import load_config
 from codey_git.models.backends import make_provider
 from codey_git.paths import models_dir
 from codey_git.review.cache import ReviewCache
+from codey_git.review import engine
+from codey_git.review.anchoring import anchored_line
 from codey_git.review.diffsource import staged_diff
 from codey_git.review.engine import review_diff
 from codey_git.review.findings import at_or_above, severity_rank
@@ -77,7 +79,17 @@ def quality(model, cases: list[Case], base: Path, triage_threshold: float | None
     """Findings are recorded with the model's own severities; ``cap`` (the catalog's
     review_max_severity for the model) only enters the "shipped" summary."""
     rows = []
+    moves: list[tuple[int, int]] = []
+
+    def recording_anchor(line, *args):
+        moved = anchored_line(line, *args)
+        if moved != line:
+            moves.append((line, moved))
+        return moved
+
+    engine.anchored_line = recording_anchor  # to record which model findings `anchoring` moved
     for case in cases:
+        moves.clear()
         diff = staged_diff(staged_repo(base, [case], prefix_dirs=False))
         start = time.perf_counter()
         # as `git codey review` with the default fail_on: test files, whose findings cannot block, are skipped
@@ -101,6 +113,8 @@ def quality(model, cases: list[Case], base: Path, triage_threshold: float | None
                      "scored": [(f.line, f.severity, _unit_score(outcome.triage_scores, f.file, f.line))
                                 for f in outcome.findings],
                      "bug_lines": sorted(case.bug_lines),
+                     # (line the model gave, line its words point at) of each model finding moved
+                     "moved": list(moves),
                      "unreviewed": len(outcome.unreviewed)})
         mark = ("HIT " if hit else "miss") if case.is_bug else ("ALARM" if alarm else "ok   ")
         scores = [s for *_, s in outcome.triage_scores]
