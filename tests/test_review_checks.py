@@ -175,7 +175,41 @@ CASES = [
     ("pyflakes", "def check(x):\n    assert (x > 0, 'x must be positive')\n",
      "def check(x):\n    assert x > 0, 'x must be positive'\n"),
     ("pyflakes", "class Store:\n    def get(self, key):\n        raise NotImplemented\n",
-     "class Store:\n    def get(self, key):\n        raise NotImplementedError\n"),
+     "class Store:\n    def get(self, key):\n        raise NotImplementedError\n"),    ("get_default_filled_and_dropped",
+     "def group(events):\n    out = {}\n    for e in events:\n        bucket = out.get(e.key, [])\n"
+     "        bucket.append(e)\n    return out\n",
+     "def group(events):\n    out = {}\n    for e in events:\n        bucket = out.get(e.key, [])\n"
+     "        bucket.append(e)\n        out[e.key] = bucket\n    return out\n"),
+    ("or_true", "def client(settings, make):\n    return make(verify=settings.get('verify') or True)\n",
+     "def client(settings, make):\n    return make(verify=settings.get('verify', True))\n"),
+    ("cleanup_skipped_on_error",
+     "from contextlib import contextmanager\n\n@contextmanager\ndef locked(path):\n    path.touch()\n"
+     "    yield path\n    path.unlink()\n",
+     "from contextlib import contextmanager\n\n@contextmanager\ndef locked(path):\n    path.touch()\n"
+     "    try:\n        yield path\n    finally:\n        path.unlink()\n"),
+    ("batches_drop_remainder",
+     "def load(rows, size, write):\n    n = len(rows) // size\n    for i in range(n):\n"
+     "        write(rows[i * size:(i + 1) * size])\n",
+     "def load(rows, size, write):\n    n = -(-len(rows) // size)\n    for i in range(n):\n"
+     "        write(rows[i * size:(i + 1) * size])\n"),
+    ("prefix_match_validation",
+     "import re\n\nNAME = re.compile(r'[a-z]+')\n\ndef check(name):\n    if not NAME.match(name):\n"
+     "        raise ValueError(name)\n",
+     "import re\n\nNAME = re.compile(r'[a-z]+')\n\ndef check(name):\n    if not NAME.fullmatch(name):\n"
+     "        raise ValueError(name)\n"),
+    ("missing_await", "import asyncio\n\nasync def retry(job):\n    asyncio.sleep(1)\n    return await job()\n",
+     "import asyncio\n\nasync def retry(job):\n    await asyncio.sleep(1)\n    return await job()\n"),
+    ("command_or_query_from_values",
+     "def find(cur, term):\n    sql = (\n        'SELECT id FROM users '\n        f\"WHERE name LIKE '%{term}%'\"\n    )\n"
+     "    cur.execute(sql)\n",
+     "def find(cur, term):\n    sql = 'SELECT id FROM users WHERE name LIKE %s'\n    cur.execute(sql, (f'%{term}%',))\n"),
+    ("split_unpacked", "def cookie(chunk):\n    name, value = chunk.split('=')\n    return name, value\n",
+     "def cookie(chunk):\n    name, _, value = chunk.partition('=')\n    return name, value\n"),
+    ("shallow_copy_changed",
+     "from typing import Any\n\nDEFAULTS: dict[str, Any] = {'font': {'size': 12}}\n\ndef theme(size):\n"
+     "    t = dict(DEFAULTS)\n    t['font']['size'] = size\n    return t\n",
+     "import copy\nfrom typing import Any\n\nDEFAULTS: dict[str, Any] = {'font': {'size': 12}}\n\ndef theme(size):\n"
+     "    t = copy.deepcopy(DEFAULTS)\n    t['font']['size'] = size\n    return t\n"),
 ]
 
 
@@ -255,6 +289,21 @@ def test_checks_still_block_when_the_model_is_missing(staged_eval, tmp_path, cod
     assert "skipped the model" in result.stderr and "checks still ran" in result.stderr
     assert "check: code_from_text" in result.stdout
     assert "0/1 hunk(s) reviewed" in result.stdout  # the hunk the model could not review is counted
+
+
+def test_with_review_model_false_the_checks_review_alone_and_say_what_they_left(staged_eval, tmp_path, codey):
+    write_files(staged_eval, {".codey.yml": "review:\n  model: false\n", "app.js": "export const limit = 10;\n"})
+    git(staged_eval, "add", "app.js")
+    env = {"CODEY_BACKEND": "llama_cpp", "CODEY_MODELS_DIR": str(tmp_path / "no-models")}  # no model is loaded
+    result = codey(staged_eval, "review", "--format", "json", env=env)
+    assert result.returncode == 1, result.stderr
+    data = json.loads(result.stdout)
+    assert [(f["file"], f["line"], f["check"]) for f in data["findings"]] == [("calc.py", 2, "code_from_text")]
+    assert [u["file"] for u in data["unreviewed"]] == ["app.js"]  # no check reads it
+    assert "skipped the model" not in result.stderr
+    write_files(staged_eval, {".codey.yml": "review:\n  model: false\n  checks: false\n"})
+    result = codey(staged_eval, "review", env=env)
+    assert result.returncode == 2 and "nothing would be reviewed" in result.stderr
 
 
 def test_code_too_deep_for_a_check_skips_that_check_only():

@@ -99,12 +99,26 @@ def _awaited_later(m: Module, name: str, func: ast.AST) -> bool:
     return False
 
 
+# asyncio's own coroutine functions: a call of one that is not awaited never runs
+_ASYNCIO_COROUTINES = {"sleep", "wait_for", "wait", "open_connection", "start_server", "to_thread",
+                       "create_subprocess_exec", "create_subprocess_shell", "open_unix_connection"}
+
+
+def _library_coroutines(m: Module) -> set[str]:
+    """``asyncio.sleep`` and the like, and the names ``from asyncio import sleep`` binds."""
+    names = {f"asyncio.{n}" for n in _ASYNCIO_COROUTINES}
+    for node in ast.walk(m.tree):
+        if isinstance(node, ast.ImportFrom) and node.module == "asyncio":
+            names.update(a.asname or a.name for a in node.names if a.name in _ASYNCIO_COROUTINES)
+    return names
+
+
 def check_missing_await(m: Module) -> Iterator[Result]:
-    coroutines = _coroutine_functions(m)
+    coroutines = _coroutine_functions(m) | _library_coroutines(m)
     for call in m.calls():
         func = call.func
         name = func.id if isinstance(func, ast.Name) else func.attr if (
-            isinstance(func, ast.Attribute) and dotted(func.value) in ("self", "cls")) else None
+            isinstance(func, ast.Attribute) and dotted(func.value) in ("self", "cls")) else dotted(func) or None
         if name not in coroutines or not isinstance(m.function_of(call), ast.AsyncFunctionDef):
             continue
         parent = m.parent.get(call)

@@ -54,11 +54,22 @@ def check_command_or_query_from_values(m: Module) -> Iterator[Result]:
             message = (f"{name}() runs a shell command built from values: a quote or ; in them runs other "
                        f"commands; pass an argument list without shell=True")
             yield span(call, first), "high", "security", message
-        elif isinstance(call.func, ast.Attribute) and call.func.attr in ("execute", "executemany", "executescript") \
-                and built_string(first):
+        elif isinstance(call.func, ast.Attribute) and call.func.attr in ("execute", "executemany", "executescript"):
+            held = known_value(m, first) if isinstance(first, ast.Name) else None
+            built = first if built_string(first) else held if held is not None and built_string(held) else None
+            if built is None:
+                continue
             message = ("SQL built by formatting values into the string is open to injection; pass the values as "
                        "query parameters")
-            yield span(call, first), "high", "security", message
+            yield _formatted_lines(built) + span(call, first), "high", "security", message
+
+
+def _formatted_lines(node: ast.AST) -> list[int]:
+    """The lines of a string built from values, first line first. Python 3.11 gives the values of
+    implicitly joined f-strings the first line of the whole string, so a string over several lines
+    offers each of them: the first one a diff touches is reported."""
+    end = getattr(node, "end_lineno", None) or node.lineno
+    return list(range(node.lineno, end + 1))
 
 
 def check_certificates_off(m: Module) -> Iterator[Result]:

@@ -186,9 +186,10 @@ def _nested_constants(m: Module) -> set[str]:
     """Module-level dicts that hold dicts, lists or sets (a parameter may hold anything)."""
     names = set()
     for node in m.tree.body:
-        if isinstance(node, ast.Assign) and isinstance(node.value, ast.Dict) and any(
+        if isinstance(node, (ast.Assign, ast.AnnAssign)) and isinstance(node.value, ast.Dict) and any(
                 isinstance(v, (ast.Dict, ast.List, ast.Set, ast.DictComp, ast.ListComp)) for v in node.value.values):
-            names.update(t.id for t in node.targets if isinstance(t, ast.Name))
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            names.update(t.id for t in targets if isinstance(t, ast.Name))
     return names
 
 

@@ -13,7 +13,10 @@ kept, a method used without calling it; ``strip`` given a suffix, ``bool()`` of 
 an end of file tested against None, a one-pass iterator used twice, a shallow copy of nested
 defaults changed in place; a memo key without the keyword arguments, a value changed outside the
 lock its method takes; argparse's ``type=bool``, ``math.isclose`` against 0, ``%M`` in a date,
-``timedelta.seconds`` for the whole length, ``is None`` in an ORM filter; an exception swallowed whole or turned into an empty result, a ``return``
+``timedelta.seconds`` for the whole length, ``is None`` in an ORM filter; a ``dict.get`` default
+filled and dropped, ``or True``, cleanup after a context manager's ``yield`` that an exception
+skips, batches counted with ``//``, a validation regex that matches only a prefix; pyflakes'
+undefined names and mismatched format strings; an exception swallowed whole or turned into an empty result, a ``return``
 in ``finally``, and a retry loop that ends in None.
 
 Only what a change introduces is reported: a hit must fall on a line the diff touches, and a hit
@@ -26,8 +29,8 @@ import ast
 import re
 from dataclasses import dataclass
 
-from codey_git.review import (checks_api, checks_bugs, checks_errors, checks_pyflakes, checks_security,
-                              checks_state, checks_stdlib)
+from codey_git.review import (checks_api, checks_bugs, checks_errors, checks_flow, checks_pyflakes,
+                              checks_security, checks_state, checks_stdlib)
 from codey_git.review.checks_ast import Module
 from codey_git.review.diffsource import FileDiff
 from codey_git.review.findings import Finding, calibrated
@@ -52,6 +55,9 @@ ALL_CHECKS = [
     checks_state.check_memo_key_without_kwargs, checks_state.check_changed_outside_lock,
     checks_api.check_argparse_type_bool, checks_api.check_isclose_to_zero, checks_api.check_minutes_in_a_date,
     checks_api.check_timedelta_seconds, checks_api.check_is_none_in_query,
+    checks_flow.check_get_default_filled_and_dropped, checks_flow.check_or_true,
+    checks_flow.check_cleanup_skipped_on_error, checks_flow.check_batches_drop_remainder,
+    checks_flow.check_prefix_match_validation, checks_flow.check_split_unpacked,
     checks_pyflakes.check_pyflakes,
 ]
 

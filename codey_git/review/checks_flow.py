@@ -1,0 +1,178 @@
+"""Defects in where values and control go: a default from ``dict.get`` filled and then dropped,
+``or True`` that makes a setting always on, cleanup after a context manager's ``yield`` that an
+exception skips, batches counted with ``//`` that drop the remainder, a validation regex that
+``match``es only a prefix, ``a, b = text.split(sep)`` that fails on a second separator."""
+
+from __future__ import annotations
+
+import ast
+import re
+from typing import Iterator
+
+from codey_git.review.checks_ast import Module, Result, dotted
+
+_FILLERS = {"append", "extend", "add", "update", "insert", "setdefault"}
+
+
+def _empty_default_of_get(node: ast.AST) -> str | None:
+    """``d.get(key, [])`` (or ``{}``, ``set()``, ``list()``, ``dict()``): the dict's name."""
+    if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "get"
+            and len(node.args) == 2):
+        return None
+    default = node.args[1]
+    empty = (isinstance(default, (ast.List, ast.Dict, ast.Set)) and not getattr(default, "elts", None)
+             and not getattr(default, "keys", None)) or (
+        isinstance(default, ast.Call) and dotted(default.func) in ("list", "dict", "set") and not default.args)
+    return dotted(node.func.value) or None if empty else None
+
+
+def check_get_default_filled_and_dropped(m: Module) -> Iterator[Result]:
+    for scope in (n for n in ast.walk(m.tree) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))):
+        nodes = m.own_nodes(scope)
+        for assign in (n for n in nodes if isinstance(n, ast.Assign) and len(n.targets) == 1
+                       and isinstance(n.targets[0], ast.Name)):
+            owner = _empty_default_of_get(assign.value)
+            name = assign.targets[0].id
+            if owner is None:
+                continue
+            uses = [n for n in nodes if isinstance(n, ast.Name) and n.id == name and n is not assign.targets[0]]
+            filled = next((u for u in uses if isinstance(m.parent.get(u), ast.Attribute)
+                           and m.parent[u].attr in _FILLERS and isinstance(m.parent.get(m.parent[u]), ast.Call)), None)
+            # kept if stored, returned, passed on or rebound anywhere: then the filled list is not lost
+            kept = any(not (isinstance(m.parent.get(u), ast.Attribute)) or isinstance(u.ctx, ast.Store)
+                       for u in uses)
+            if filled is not None and not kept:
+                message = (f"{name} is a new empty value whenever {owner} has no entry for the key, and "
+                           f"it is filled (line {filled.lineno}) but never stored back, so what is added is "
+                           f"lost; use {owner}.setdefault(key, ...) or store it in {owner}")
+                yield [assign.lineno, filled.lineno], "high", "bug", message
+
+
+def check_or_true(m: Module) -> Iterator[Result]:
+    for node in ast.walk(m.tree):
+        if isinstance(node, ast.BoolOp) and len(node.values) > 1:
+            last = node.values[-1]
+            if isinstance(node.op, ast.Or) and isinstance(last, ast.Constant) and last.value is True:
+                message = "`... or True` is always True, so a False given here is ignored; use a default " \
+                          "only when the value is missing (x if x is not None else True)"
+                yield [node.lineno], "high", "bug", message
+            elif isinstance(node.op, ast.And) and isinstance(last, ast.Constant) and last.value is False:
+                yield [node.lineno], "high", "bug", "`... and False` is always False"
+
+
+_CONTEXT_MANAGERS = {"contextmanager", "contextlib.contextmanager", "asynccontextmanager",
+                     "contextlib.asynccontextmanager"}
+
+
+def _in_try_with_cleanup(m: Module, node: ast.AST, func: ast.AST) -> bool:
+    while node in m.parent and node is not func:
+        parent = m.parent[node]
+        if isinstance(parent, ast.Try) and node in parent.body and (parent.finalbody or parent.handlers):
+            return True
+        if isinstance(parent, (ast.With, ast.AsyncWith)):
+            return True  # the with statement's own exit cleans up
+        node = parent
+    return False
+
+
+def check_cleanup_skipped_on_error(m: Module) -> Iterator[Result]:
+    """Medium: some context managers mean to skip their cleanup when the body fails."""
+    for func in (n for n in ast.walk(m.tree) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))):
+        if not any(dotted(d) in _CONTEXT_MANAGERS for d in func.decorator_list):
+            continue
+        for stmt in func.body:
+            if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Yield):
+                after = func.body[func.body.index(stmt) + 1:]
+                if after and not _in_try_with_cleanup(m, stmt, func):
+                    message = (f"when the body of `with {func.name}(...)` raises, the exception comes out of this "
+                               f"yield and the cleanup after it (line {after[0].lineno}) never runs; wrap the yield "
+                               "in try/finally")
+                    yield [stmt.lineno, after[0].lineno], "medium", "bug", message
+
+
+def _floor_count(node: ast.AST) -> tuple[str, str] | None:
+    """``len(xs) // size``: (xs, size)."""
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.FloorDiv) and isinstance(node.left, ast.Call) \
+            and dotted(node.left.func) == "len" and len(node.left.args) == 1:
+        return dotted(node.left.args[0]), ast.unparse(node.right)
+    return None
+
+
+def check_batches_drop_remainder(m: Module) -> Iterator[Result]:
+    """Batches counted as ``len(xs) // size`` and sliced from ``xs``: the last, partial batch is never
+    made. Rounding up (``-(-n // size)``, ``+ 1`` or ``math.ceil``) or handling ``% size`` is fine."""
+    for scope in (n for n in ast.walk(m.tree) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))):
+        nodes = m.own_nodes(scope)
+        counts = {}
+        for node in nodes:
+            if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+                found = _floor_count(node.value)
+                if found and found[0]:
+                    counts[node.targets[0].id] = (found, node.lineno)
+        if any(isinstance(n, ast.BinOp) and isinstance(n.op, ast.Mod) for n in nodes):
+            continue  # the remainder is dealt with
+        for loop in (n for n in nodes if isinstance(n, ast.For) and isinstance(n.iter, ast.Call)
+                     and dotted(n.iter.func) == "range" and len(n.iter.args) == 1):
+            arg = loop.iter.args[0]
+            found, line = (_floor_count(arg), loop.lineno) if _floor_count(arg) else counts.get(
+                dotted(arg), (None, 0))
+            if not found:
+                continue
+            seq, size = found
+            sliced = any(isinstance(n, ast.Subscript) and dotted(n.value) == seq and isinstance(n.slice, ast.Slice)
+                         for stmt in loop.body for n in ast.walk(stmt))
+            if sliced:
+                message = (f"len({seq}) // {size} rounds down, so the last {seq}[...] slice of fewer than {size} items "
+                           f"is never processed; count batches rounding up, -(-len({seq}) // {size})")
+                yield [line, loop.lineno], "high", "bug", message
+
+
+_ANCHORED_END = re.compile(r"(\$|\\Z)\)*$")
+
+
+def _compiled_patterns(m: Module) -> dict[str, str]:
+    """Module-level ``NAME = re.compile("...")``: name -> pattern."""
+    found = {}
+    for node in m.tree.body:
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name) \
+                and isinstance(node.value, ast.Call) and dotted(node.value.func) == "re.compile" \
+                and node.value.args and isinstance(node.value.args[0], ast.Constant) \
+                and isinstance(node.value.args[0].value, str):
+            found[node.targets[0].id] = node.value.args[0].value
+    return found
+
+
+def check_prefix_match_validation(m: Module) -> Iterator[Result]:
+    """``if not PATTERN.match(value):`` rejecting input, with a pattern that does not end in ``$``:
+    any value that merely starts well passes."""
+    patterns = _compiled_patterns(m)
+    for node in ast.walk(m.tree):
+        if not (isinstance(node, ast.If) and isinstance(node.test, ast.UnaryOp) and isinstance(node.test.op, ast.Not)):
+            continue
+        call = node.test.operand
+        if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) and call.func.attr == "match"):
+            continue
+        pattern = patterns.get(dotted(call.func.value))
+        rejects = any(isinstance(s, (ast.Raise, ast.Return)) for s in node.body)
+        if pattern is not None and rejects and not _ANCHORED_END.search(pattern):
+            name = dotted(call.func.value)
+            message = (f"{name}.match() only anchors the start, so a value that begins validly and ends with "
+                       f"anything else passes this check; use {name}.fullmatch()")
+            yield [node.lineno], "medium", "security", message
+
+
+def check_split_unpacked(m: Module) -> Iterator[Result]:
+    """``key, value = text.split("=")``: a value that holds the separator too (a base64 ``=``, a
+    ``:`` in a URL) has more parts than names and raises ValueError."""
+    for node in ast.walk(m.tree):
+        if not (isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Tuple)
+                and len(node.targets[0].elts) == 2 and not any(isinstance(e, ast.Starred) for e in node.targets[0].elts)):
+            continue
+        call = node.value
+        if isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) and call.func.attr == "split" \
+                and len(call.args) == 1 and not call.keywords and isinstance(call.args[0], ast.Constant) \
+                and isinstance(call.args[0].value, str) and call.args[0].value.strip():
+            sep = call.args[0].value
+            message = (f"split({sep!r}) makes more than two parts when the second part holds {sep!r} too, and this "
+                       f"unpacking then raises ValueError; use partition({sep!r}) or split({sep!r}, 1)")
+            yield [node.lineno], "medium", "bug", message
