@@ -38,3 +38,8 @@ def test_a_finding_that_already_names_its_line_stays():
 def test_a_finding_never_moves_to_an_untouched_or_distant_line():
     assert anchored_line(8, "`import pandas` is unused", None, NEW, TOUCHED) == 8
     assert anchored_line(8, "`return df` is wrong", None, NEW, {8}) == 8
+
+
+def test_naming_the_function_does_not_pull_a_finding_to_its_def_line():
+    new = ["def schedule(job, now=datetime.now()):", "    return job.at(now)"]
+    assert anchored_line(2, "The function `schedule` runs the job too early", None, new, {1, 2}) == 2

@@ -35,8 +35,14 @@ def _quoted(message: str) -> list[str]:
     return sorted(set(found), key=len, reverse=True)
 
 
+_HEADER = re.compile(r"(async\s+def|def|class)\s")
+
+
 def _mentions(line: str, quotes: list[str]) -> bool:
-    return any(q in line for q in quotes)
+    """Whether ``line`` holds quoted code. A function's or class's bare name does not pull a finding
+    to its ``def`` line: messages name the function they are about."""
+    header = _HEADER.match(line)
+    return any(q in line and not (header and q.isidentifier()) for q in quotes)
 
 
 def _likeness(line: str, suggestion: str) -> float:
