@@ -17,7 +17,7 @@ from codey_git.config import load_config
 from codey_git.errors import EXIT_INTERNAL, EXIT_NOT_ACHIEVED, CodeyError, InternalError, TaskFailed, UsageError
 from codey_git.review import fixes, report
 from codey_git.review.diffsource import open_repository
-from codey_git.review.engine import ReviewOutcome, Unreviewed, checks_only
+from codey_git.review.engine import ReviewOutcome, Unreviewed, checks_only, checks_review
 from codey_git.review.session import ReviewRequest, read_diff, run_review, verdict
 from codey_git.review.terminal import print_report
 from codey_git.ui import Progress, err_console, out_console, print_json
@@ -85,6 +85,11 @@ def _review_or_skip(request: ReviewRequest, diff, cfg, progress) -> ReviewOutcom
     """The outcome. When the model is missing or crashes, fail_open turns that into an outcome with
     every file unreviewed by the model (so --format json/sarif still print a report) and the
     built-in checks' findings, which need no model and still block; otherwise exit 3."""
+    if not cfg.get("review.model"):
+        if not cfg.get("review.checks"):
+            raise UsageError("review.model and review.checks are both false, so nothing would be reviewed",
+                             "Set one of them to true in .codey.yml, or uninstall the hook (git codey hook uninstall).")
+        return checks_review(diff, request.fail_on)
     try:
         return run_review(request, diff, cfg, progress)
     except CodeyError as exc:

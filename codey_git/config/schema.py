@@ -68,6 +68,9 @@ SCHEMA: dict[str, Field | dict[str, Field]] = {
                                     "checks are not capped). null: the catalog's measured value for a built-in "
                                     "model run by llama_cpp (medium for the bundled Qwen models), no cap otherwise.",
                                     choices=("critical", "high", "medium", "low", "info"), nullable=True),
+        "model": Field(bool, True, "Ask the reviewer model too. false: only the built-in checks, in well under a "
+                       "second, with no model to load (on diffs written blind the model added few findings: "
+                       "docs/benchmarks.md, Review); other files than Python are then reported unreviewed."),
         "checks": Field(bool, True, "Run the built-in Python checks (code or SQL built from values, secrets, a "
                         "coroutine never awaited, ...) beside the model; they need no model and take milliseconds."),
         "triage": Field((int, float), None, "Experimental, local models: ask for findings only in hunks whose triage score "

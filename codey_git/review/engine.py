@@ -256,6 +256,23 @@ def checks_only(diff: DiffSet, fail_on: str | None = None) -> list[Finding]:
     return check_findings(files, _changing(units, files))
 
 
+def checks_review(diff: DiffSet, fail_on: str | None = None, clock: Callable[[], float] = time.monotonic) -> ReviewOutcome:
+    """A review by the built-in checks alone (config ``review.model: false``): Python hunks are
+    reviewed by them; hunks of other files, which no check reads, are reported unreviewed."""
+    start = clock()
+    units, skipped = _reviewable(diff, lambda unit: True, fail_on)
+    files = {f.path: f for f in diff.files}
+    changing = _changing(units, files)
+    python = [u for u in changing if u.file.endswith(".py")]
+    outcome = ReviewOutcome(diff.description, "built-in checks", units=len(units), skipped=skipped,
+                            harmless=len(units) - len(changing), reviewed=len(python))
+    outcome.findings = check_findings(files, python)
+    outcome.unreviewed = [Unreviewed(u.file, u.first_line, u.last_line, "review.model is false and the checks "
+                                     "read Python only") for u in changing if not u.file.endswith(".py")]
+    outcome.seconds = clock() - start
+    return outcome
+
+
 def review_diff(diff: DiffSet, model: Model, *, max_seconds: float = 0, cache: ReviewCache | None = None,
                 progress=None, clock: Callable[[], float] = time.monotonic,
                 batch_tokens: int = BATCH_TOKENS, triage_threshold: float | None = None,
