@@ -75,15 +75,34 @@ def _in_try_with_cleanup(m: Module, node: ast.AST, func: ast.AST) -> bool:
     return False
 
 
+_RELEASES = re.compile(r"^_*(close|release|unlink|remove|rmtree|rmdir|unlock|shutdown|stop|kill|terminate|cancel|"
+                       r"disconnect|restore|reset|chdir|clean_?up|delete|discard|rollback|unpatch|undo|teardown)",
+                       re.I)
+
+
+def _releases(stmt: ast.stmt) -> bool:
+    """A statement that gives something back: a close/unlink/restore-like call, ``del``, or a value
+    put back from a name (``os.environ["X"] = old``)."""
+    for node in ast.walk(stmt):
+        if isinstance(node, ast.Call) and _RELEASES.match(dotted(node.func).rsplit(".", 1)[-1] or
+                                                         getattr(node.func, "attr", "")):
+            return True
+        if isinstance(node, ast.Delete) or (isinstance(node, ast.Assign) and isinstance(node.value, ast.Name)
+                                            and any(isinstance(t, (ast.Subscript, ast.Attribute)) for t in node.targets)):
+            return True
+    return False
+
+
 def check_cleanup_skipped_on_error(m: Module) -> Iterator[Result]:
-    """Medium: some context managers mean to skip their cleanup when the body fails."""
+    """Medium: some context managers mean to skip their cleanup when the body fails. Only a
+    cleanup that gives something back (closes, removes, restores) is looked at."""
     for func in (n for n in ast.walk(m.tree) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))):
         if not any(dotted(d) in _CONTEXT_MANAGERS for d in func.decorator_list):
             continue
         for stmt in func.body:
             if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Yield):
                 after = func.body[func.body.index(stmt) + 1:]
-                if after and not _in_try_with_cleanup(m, stmt, func):
+                if any(_releases(s) for s in after) and not _in_try_with_cleanup(m, stmt, func):
                     message = (f"when the body of `with {func.name}(...)` raises, the exception comes out of this "
                                f"yield and the cleanup after it (line {after[0].lineno}) never runs; wrap the yield "
                                "in try/finally")
@@ -161,6 +180,9 @@ def check_prefix_match_validation(m: Module) -> Iterator[Result]:
             yield [node.lineno], "medium", "security", message
 
 
+_PAIR_SEPARATORS = ("=", ":")  # key=value, name: value: values hold them too (base64, URLs, times)
+
+
 def check_split_unpacked(m: Module) -> Iterator[Result]:
     """``key, value = text.split("=")``: a value that holds the separator too (a base64 ``=``, a
     ``:`` in a URL) has more parts than names and raises ValueError."""
@@ -171,7 +193,7 @@ def check_split_unpacked(m: Module) -> Iterator[Result]:
         call = node.value
         if isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) and call.func.attr == "split" \
                 and len(call.args) == 1 and not call.keywords and isinstance(call.args[0], ast.Constant) \
-                and isinstance(call.args[0].value, str) and call.args[0].value.strip():
+                and call.args[0].value in _PAIR_SEPARATORS:
             sep = call.args[0].value
             message = (f"split({sep!r}) makes more than two parts when the second part holds {sep!r} too, and this "
                        f"unpacking then raises ValueError; use partition({sep!r}) or split({sep!r}, 1)")

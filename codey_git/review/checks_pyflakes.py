@@ -82,7 +82,11 @@ _DYNAMIC = {"globals", "vars", "locals", "exec", "execfile", "setattr", "__impor
 
 
 def _defines_names_dynamically(m: Module) -> bool:
+    """``globals()``, ``exec``, ``setattr`` on a module, or an enum's ``_convert_`` (which puts its
+    members into the module, as ``ssl`` and ``signal`` do)."""
     for call in m.calls():
+        if isinstance(call.func, ast.Attribute) and call.func.attr == "_convert_":
+            return True
         if isinstance(call.func, ast.Name) and call.func.id in _DYNAMIC and \
                 (call.func.id != "setattr" or _sets_module_attribute(call)):
             return True
