@@ -203,6 +203,9 @@ CASES = [
      "def find(cur, term):\n    sql = (\n        'SELECT id FROM users '\n        f\"WHERE name LIKE '%{term}%'\"\n    )\n"
      "    cur.execute(sql)\n",
      "def find(cur, term):\n    sql = 'SELECT id FROM users WHERE name LIKE %s'\n    cur.execute(sql, (f'%{term}%',))\n"),
+    ("value_never_used", "def total(items, rate):\n    subtotal = sum(items)\n    total = subtotal * (1 + rate)\n"
+     "    return subtotal\n",
+     "def total(items, rate):\n    subtotal = sum(items)\n    total = subtotal * (1 + rate)\n    return total\n"),
     ("split_unpacked", "def cookie(chunk):\n    name, value = chunk.split('=')\n    return name, value\n",
      "def cookie(chunk):\n    name, _, value = chunk.partition('=')\n    return name, value\n"),
     ("shallow_copy_changed",

@@ -58,7 +58,7 @@ ALL_CHECKS = [
     checks_flow.check_get_default_filled_and_dropped, checks_flow.check_or_true,
     checks_flow.check_cleanup_skipped_on_error, checks_flow.check_batches_drop_remainder,
     checks_flow.check_prefix_match_validation, checks_flow.check_split_unpacked,
-    checks_pyflakes.check_pyflakes,
+    checks_pyflakes.check_pyflakes, checks_pyflakes.check_value_never_used,
 ]
 
 
