@@ -145,7 +145,7 @@ def quality(model, cases: list[Case], base: Path, triage_threshold: float | None
 CASE_SETS = {"tuning": ("bug", "ok"), "held-out": ("hbug", "hok"), "fresh": ("fbug", "fok"),
              "unseen": ("gbug", "gok"), "unseen-2": ("ibug", "iok"), "unseen-3": ("jbug", "jok"),
              "unseen-4": ("kbug", "kok"), "unseen-5": ("lbug", "lok"),
-             "unseen-6": ("mbug", "mok")}
+             "unseen-6": ("mbug", "mok"), "unseen-7": ("nbug", "nok"), "unseen-8": ("obug", "ook")}
 
 
 def _case_set(name: str) -> str:
