@@ -206,6 +206,20 @@ CASES = [
     ("value_never_used", "def total(items, rate):\n    subtotal = sum(items)\n    total = subtotal * (1 + rate)\n"
      "    return subtotal\n",
      "def total(items, rate):\n    subtotal = sum(items)\n    total = subtotal * (1 + rate)\n    return total\n"),
+    ("missing_await",
+     "class Cache:\n    async def get(self, key):\n        hit = await self._backend.fetch(key)\n        if hit:\n"
+     "            return hit\n        async with self._lock:\n            hit = self._backend.fetch(key)\n"
+     "            return hit or await self._load(key)\n",
+     "class Cache:\n    async def get(self, key):\n        hit = await self._backend.fetch(key)\n        if hit:\n"
+     "            return hit\n        async with self._lock:\n            hit = await self._backend.fetch(key)\n"
+     "            return hit or await self._load(key)\n"),
+    ("changed_while_iterated",
+     "from typing import Dict\n\nclass Sessions:\n    def __init__(self):\n        self.live: Dict[str, float] = {}\n\n"
+     "    def purge(self, cutoff):\n        for sid, seen in self.live.items():\n            if seen < cutoff:\n"
+     "                del self.live[sid]\n",
+     "from typing import Dict\n\nclass Sessions:\n    def __init__(self):\n        self.live: Dict[str, float] = {}\n\n"
+     "    def purge(self, cutoff):\n        for sid, seen in list(self.live.items()):\n            if seen < cutoff:\n"
+     "                del self.live[sid]\n"),
     ("split_unpacked", "def cookie(chunk):\n    name, value = chunk.split('=')\n    return name, value\n",
      "def cookie(chunk):\n    name, _, value = chunk.partition('=')\n    return name, value\n"),
     ("shallow_copy_changed",

@@ -16,11 +16,16 @@ _EXITS = (ast.Break, ast.Return, ast.Raise, ast.Yield, ast.YieldFrom, ast.Await)
 
 
 def _dict_attributes(m: Module) -> set[str]:
-    """``self.x`` attributes the module sets to a new dict."""
-    return {dotted(t) for n in ast.walk(m.tree) if isinstance(n, ast.Assign) and (
-        isinstance(n.value, (ast.Dict, ast.DictComp)) or (isinstance(n.value, ast.Call) and dotted(n.value.func) in (
-            "dict", "defaultdict", "collections.defaultdict", "OrderedDict", "collections.OrderedDict")))
-            for t in n.targets if isinstance(t, ast.Attribute) and dotted(t).startswith("self.")}
+    """``self.x`` attributes the module sets to a new dict (``self.x = {}``, ``self.x: Dict[...] = {}``)."""
+    found = set()
+    for n in ast.walk(m.tree):
+        if isinstance(n, (ast.Assign, ast.AnnAssign)) and n.value is not None and (
+                isinstance(n.value, (ast.Dict, ast.DictComp)) or (isinstance(n.value, ast.Call) and dotted(
+                    n.value.func) in ("dict", "defaultdict", "collections.defaultdict", "OrderedDict",
+                                      "collections.OrderedDict"))):
+            targets = n.targets if isinstance(n, ast.Assign) else [n.target]
+            found.update(dotted(t) for t in targets if isinstance(t, ast.Attribute) and dotted(t).startswith("self."))
+    return found
 
 
 def _iterated(m: Module, loop: ast.For, dict_attributes: set[str]) -> str:
@@ -66,9 +71,13 @@ def check_changed_while_iterated(m: Module) -> Iterator[Result]:
                 isinstance(node, ast.Delete) and any(isinstance(t, ast.Subscript) and dotted(t.value) == seq
                                                      for t in node.targets))
             if mutated and not _leaves_after(m, node):
-                message = (f"{seq} is changed while the loop iterates over it, so items are skipped or the loop "
-                           f"fails; iterate over a copy or build a new one")
-                yield [node.lineno, loop.lineno], "high", "bug", message
+                message = (f"{seq} is changed (line {node.lineno}) while this loop iterates over it, so items are "
+                           f"skipped or the loop fails here; iterate over a copy or build a new one")
+                # a dict (or its view) raises at the loop's line, where the copy to walk goes; a list
+                # silently skips items, and the change is what to look at
+                over_dict = isinstance(loop.iter, ast.Call) and getattr(loop.iter.func, "attr", "") in (
+                    "items", "keys", "values")
+                yield ([loop.lineno, node.lineno] if over_dict else [node.lineno, loop.lineno]), "high", "bug", message
                 break
 
 
@@ -85,18 +94,36 @@ _SCHEDULERS = {"gather", "create_task", "ensure_future", "wait", "wait_for", "sh
                "run_until_complete", "run_coroutine_threadsafe", "start_soon", "append", "add", "put", "put_nowait"}
 
 
-def _awaited_later(m: Module, name: str, func: ast.AST) -> bool:
-    """Whether the coroutine kept in ``name`` is awaited, returned, scheduled or collected later."""
+def _awaited_later(m: Module, name: str, func: ast.AST, after: int = 0) -> bool:
+    """Whether the coroutine kept in ``name`` on line ``after`` is awaited, returned, scheduled or
+    collected before ``name`` is bound again."""
+    rebound = min((n.lineno for n in m.own_nodes(func) if isinstance(n, ast.Name) and n.id == name
+                   and isinstance(n.ctx, ast.Store) and n.lineno > after and _same_block(m, n, after)),
+                  default=None)
+    handed_on = (ast.Await, ast.Starred, ast.List, ast.Tuple, ast.Set, ast.Dict, ast.keyword)
+    if not isinstance(func, ast.AsyncFunctionDef):
+        handed_on += (ast.Return,)  # a plain function may return a coroutine for its caller to await
     for use in m.own_nodes(func):
         if not (isinstance(use, ast.Name) and use.id == name and isinstance(use.ctx, ast.Load)):
             continue
+        if use.lineno < after or (rebound is not None and use.lineno > rebound):
+            continue  # another value held by the same name
         parent = m.parent.get(use)
-        if isinstance(parent, (ast.Await, ast.Return, ast.Starred, ast.List, ast.Tuple, ast.Set, ast.Dict, ast.keyword)):
+        if isinstance(parent, handed_on):
             return True
         if isinstance(parent, ast.Call) and use in parent.args and (
                 (dotted(parent.func).rsplit(".", 1)[-1] or getattr(parent.func, "attr", "")) in _SCHEDULERS):
             return True
     return False
+
+
+def _same_block(m: Module, store: ast.AST, line: int) -> bool:
+    """Whether the binding ``store`` is a later statement of the block that holds the statement on
+    ``line`` (not the other branch of an if/else, where both are live afterwards)."""
+    stmt = m.statement_of(store)
+    block = next((b for b in (getattr(m.parent.get(stmt), f, None) for f in ("body", "orelse", "finalbody"))
+                  if isinstance(b, list) and stmt in b), [])
+    return any(s.lineno <= line <= (s.end_lineno or s.lineno) for s in block)
 
 
 # asyncio's own coroutine functions: a call of one that is not awaited never runs
@@ -113,17 +140,34 @@ def _library_coroutines(m: Module) -> set[str]:
     return names
 
 
+def _awaited_elsewhere(m: Module) -> set[str]:
+    """Dotted callees (``self._backend.fetch``) that the module awaits: calls of another object's
+    method that this file treats as a coroutine. Only those with an attribute chain of at least
+    two, so a name that is also used as a plain function (``run``) does not count."""
+    awaited, plain = set(), set()
+    for node in ast.walk(m.tree):
+        if isinstance(node, ast.Await) and isinstance(node.value, ast.Call):
+            awaited.add(dotted(node.value.func))
+    for call in m.calls():
+        parent = m.parent.get(call)
+        if not isinstance(parent, ast.Await) and not isinstance(m.function_of(call), ast.AsyncFunctionDef):
+            plain.add(dotted(call.func))  # called in plain code too: maybe not a coroutine function
+    return {name for name in awaited - plain if name.count(".") >= 2}
+
+
 def check_missing_await(m: Module) -> Iterator[Result]:
-    coroutines = _coroutine_functions(m) | _library_coroutines(m)
+    coroutines = _coroutine_functions(m) | _library_coroutines(m) | _awaited_elsewhere(m)
     for call in m.calls():
         func = call.func
         name = func.id if isinstance(func, ast.Name) else func.attr if (
             isinstance(func, ast.Attribute) and dotted(func.value) in ("self", "cls")) else dotted(func) or None
+        if name not in coroutines and dotted(func) in coroutines:
+            name = dotted(func)  # self._backend.fetch: awaited elsewhere in this file
         if name not in coroutines or not isinstance(m.function_of(call), ast.AsyncFunctionDef):
             continue
         parent = m.parent.get(call)
         if isinstance(parent, ast.Assign) and len(parent.targets) == 1 and isinstance(parent.targets[0], ast.Name):
-            if _awaited_later(m, parent.targets[0].id, m.function_of(call)):
+            if _awaited_later(m, parent.targets[0].id, m.function_of(call), parent.lineno):
                 continue
         elif not isinstance(parent, ast.Expr):
             continue  # awaited, returned, or handed to create_task, gather and the like
