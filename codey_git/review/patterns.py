@@ -29,8 +29,8 @@ import ast
 import re
 from dataclasses import dataclass
 
-from codey_git.review import (checks_api, checks_bugs, checks_errors, checks_flow, checks_pyflakes,
-                              checks_security, checks_state, checks_stdlib)
+from codey_git.review import (checks_api, checks_async, checks_bugs, checks_errors, checks_flow,
+                              checks_pyflakes, checks_security, checks_state, checks_stdlib)
 from codey_git.review.checks_ast import Module
 from codey_git.review.diffsource import FileDiff
 from codey_git.review.findings import Finding, calibrated
@@ -42,7 +42,7 @@ ALL_CHECKS = [
     checks_security.check_random_for_secrets, checks_security.check_fast_password_hash,
     checks_security.check_request_without_timeout, checks_security.check_path_prefix_containment,
     checks_security.check_signature_compared_with_eq,
-    checks_bugs.check_changed_while_iterated, checks_bugs.check_missing_await, checks_bugs.check_literal_identity,
+    checks_bugs.check_changed_while_iterated, checks_async.check_missing_await, checks_bugs.check_literal_identity,
     checks_bugs.check_dict_iterated_as_pairs, checks_bugs.check_condition_never_changes,
     checks_bugs.check_index_loop_stops_short, checks_bugs.check_mutable_default,
     checks_bugs.check_naive_and_aware_datetimes, checks_bugs.check_late_binding_closure,
