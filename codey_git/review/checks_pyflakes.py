@@ -73,10 +73,11 @@ _CHOSEN = {
 
 
 # names that exist without a definition in the module: Python 2 builtins behind a version test,
-# gettext's `_`, what IPython and type checkers inject, Windows-only builtins
+# gettext's `_`, what IPython, notebooks on Spark/Databricks, Snakemake and type checkers inject,
+# Windows-only builtins
 _INJECTED = {"unicode", "basestring", "long", "xrange", "raw_input", "unichr", "file", "buffer", "cmp",
              "execfile", "reload", "_", "get_ipython", "display", "reveal_type", "reveal_locals",
-             "WindowsError", "__IPYTHON__"}
+             "WindowsError", "__IPYTHON__", "spark", "sc", "dbutils", "snakemake"}
 # calls that define names pyflakes cannot see
 _DYNAMIC = {"globals", "vars", "locals", "exec", "execfile", "setattr", "__import__"}
 
