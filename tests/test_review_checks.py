@@ -180,6 +180,9 @@ CASES = [
      "        bucket.append(e)\n    return out\n",
      "def group(events):\n    out = {}\n    for e in events:\n        bucket = out.get(e.key, [])\n"
      "        bucket.append(e)\n        out[e.key] = bucket\n    return out\n"),
+    ("get_default_filled_and_dropped",
+     "def index(words):\n    out = {}\n    for w in words:\n        out.get(w[0], []).append(w)\n    return out\n",
+     "def index(words):\n    out = {}\n    for w in words:\n        out.setdefault(w[0], []).append(w)\n    return out\n"),
     ("or_true", "def client(settings, make):\n    return make(verify=settings.get('verify') or True)\n",
      "def client(settings, make):\n    return make(verify=settings.get('verify', True))\n"),
     ("cleanup_skipped_on_error",

@@ -27,6 +27,14 @@ def _empty_default_of_get(node: ast.AST) -> str | None:
 
 
 def check_get_default_filled_and_dropped(m: Module) -> Iterator[Result]:
+    for call in m.calls():  # d.get(k, []).append(x): appended to a list nobody keeps
+        if isinstance(call.func, ast.Attribute) and call.func.attr in _FILLERS and \
+                isinstance(m.parent.get(call), ast.Expr):
+            owner = _empty_default_of_get(call.func.value)
+            if owner is not None:
+                message = (f"when {owner} has no entry for the key, .get() returns a new empty value and "
+                           f".{call.func.attr}() fills that, which is then lost; use {owner}.setdefault(key, ...)")
+                yield [call.lineno], "high", "bug", message
     for scope in (n for n in ast.walk(m.tree) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))):
         nodes = m.own_nodes(scope)
         for assign in (n for n in nodes if isinstance(n, ast.Assign) and len(n.targets) == 1
