@@ -183,6 +183,26 @@ CASES = [
     ("get_default_filled_and_dropped",
      "def index(words):\n    out = {}\n    for w in words:\n        out.get(w[0], []).append(w)\n    return out\n",
      "def index(words):\n    out = {}\n    for w in words:\n        out.setdefault(w[0], []).append(w)\n    return out\n"),
+    ("comparison_as_statement", "def reset(state):\n    state.count == 0\n    return state\n",
+     "def reset(state):\n    state.count = 0\n    return state\n"),
+    ("annotation_for_assignment", "class Job:\n    def __init__(self):\n        self.retries: 3\n",
+     "class Job:\n    def __init__(self):\n        self.retries: int = 3\n        self.owner: str | None = None\n"),
+    ("raise_literal", "def load(path):\n    raise f'cannot read {path}'\n",
+     "def load(path):\n    raise OSError(f'cannot read {path}')\n"),
+    ("except_boolean", "def parse(text):\n    try:\n        return int(text)\n    except ValueError or TypeError:\n"
+     "        return None\n",
+     "def parse(text):\n    try:\n        return int(text)\n    except (ValueError, TypeError):\n        return None\n"),
+    ("flags_as_count", "import re\n\ndef clean(s):\n    return re.sub('a+', 'a', s, re.IGNORECASE)\n",
+     "import re\n\ndef clean(s):\n    return re.sub('a+', 'a', s, flags=re.IGNORECASE)\n"),
+    ("exception_caught_twice",
+     "def read(path):\n    try:\n        return open(path).read()\n    except OSError:\n        return ''\n"
+     "    except (ValueError, OSError):\n        raise\n",
+     "def read(path):\n    try:\n        return open(path).read()\n    except OSError:\n        return ''\n"
+     "    except ValueError:\n        raise\n"),
+    ("cache_on_method", "import functools\n\nclass Rates:\n    @functools.lru_cache\n    def get(self, day):\n"
+     "        return day\n",
+     "import functools\n\nclass Rates:\n    @staticmethod\n    @functools.lru_cache\n    def get(day):\n"
+     "        return day\n"),
     ("or_true", "def client(settings, make):\n    return make(verify=settings.get('verify') or True)\n",
      "def client(settings, make):\n    return make(verify=settings.get('verify', True))\n"),
     ("cleanup_skipped_on_error",

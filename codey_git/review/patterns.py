@@ -30,7 +30,7 @@ import re
 from dataclasses import dataclass
 
 from codey_git.review import (checks_api, checks_async, checks_bugs, checks_errors, checks_flow,
-                              checks_pyflakes, checks_security, checks_state, checks_stdlib)
+                              checks_pyflakes, checks_security, checks_state, checks_stdlib, checks_typos)
 from codey_git.review.checks_ast import Module
 from codey_git.review.diffsource import FileDiff
 from codey_git.review.findings import Finding, calibrated
@@ -59,6 +59,9 @@ ALL_CHECKS = [
     checks_flow.check_cleanup_skipped_on_error, checks_flow.check_batches_drop_remainder,
     checks_flow.check_prefix_match_validation, checks_flow.check_split_unpacked,
     checks_pyflakes.check_pyflakes, checks_pyflakes.check_value_never_used,
+    checks_typos.check_comparison_as_statement, checks_typos.check_annotation_for_assignment,
+    checks_typos.check_raise_literal, checks_typos.check_except_boolean, checks_typos.check_flags_as_count,
+    checks_typos.check_exception_caught_twice, checks_typos.check_set_item_twice, checks_typos.check_cache_on_method,
 ]
 
 
