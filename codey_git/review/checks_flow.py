@@ -141,8 +141,8 @@ def check_batches_drop_remainder(m: Module) -> Iterator[Result]:
         for loop in (n for n in nodes if isinstance(n, ast.For) and isinstance(n.iter, ast.Call)
                      and dotted(n.iter.func) == "range" and len(n.iter.args) == 1):
             arg = loop.iter.args[0]
-            found, line = (_floor_count(arg), loop.lineno) if _floor_count(arg) else counts.get(
-                dotted(arg), (None, 0))
+            inline = _floor_count(arg)
+            found, line = (inline, loop.lineno) if inline else counts.get(dotted(arg), (None, 0))
             if not found:
                 continue
             seq, size = found

@@ -101,10 +101,16 @@ def _sets_module_attribute(call: ast.Call) -> bool:
                                                  {"builtins", "__builtins__", "module", "mod"})
 
 
+def _messages(m: Module) -> list[messages.Message]:
+    """Pyflakes' messages for the module, run once for both checks here."""
+    if m.pyflakes_messages is None:
+        m.pyflakes_messages = checker.Checker(m.tree, filename="<review>", withDoctest=False).messages
+    return m.pyflakes_messages
+
+
 def check_pyflakes(m: Module) -> Iterator[Result]:
-    found = checker.Checker(m.tree, filename="<review>", withDoctest=False)
     dynamic = None
-    for message in found.messages:
+    for message in _messages(m):
         chosen = _CHOSEN.get(type(message))
         if chosen is None:
             continue
@@ -136,8 +142,7 @@ def _reads_instead(m: Module, assign: ast.Assign) -> ast.AST | None:
 def check_value_never_used(m: Module) -> Iterator[Result]:
     """A value computed into a local name that nothing reads (pyflakes' F841, in flake8's default
     set): often the wrong name is used below. Medium: some are left over on purpose."""
-    found = checker.Checker(m.tree, filename="<review>", withDoctest=False)
-    for message in found.messages:
+    for message in _messages(m):
         if not isinstance(message, messages.UnusedVariable) or _arg(message).startswith("_"):
             continue
         assign = _assignment(m, _arg(message), message.lineno)

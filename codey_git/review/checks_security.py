@@ -61,10 +61,10 @@ def check_command_or_query_from_values(m: Module) -> Iterator[Result]:
                 continue
             message = ("SQL built by formatting values into the string is open to injection; pass the values as "
                        "query parameters")
-            yield _formatted_lines(built) + span(call, first), "high", "security", message
+            yield _string_lines(built) + span(call, first), "high", "security", message
 
 
-def _formatted_lines(node: ast.AST) -> list[int]:
+def _string_lines(node: ast.AST) -> list[int]:
     """The lines of a string built from values, first line first. Python 3.11 gives the values of
     implicitly joined f-strings the first line of the whole string, so a string over several lines
     offers each of them: the first one a diff touches is reported."""

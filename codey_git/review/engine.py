@@ -95,14 +95,16 @@ def _assign(found: list[Finding], batch: list[ReviewUnit], diff: DiffSet,
     """Findings per unit of the batch, each on the line its words point at (``anchoring``); those
     on a line no unit of the batch touches are dropped."""
     texts = {f.path: f.new_text for f in diff.files}
+    lines = {u.file: (texts.get(u.file) or "").splitlines() for u in batch}
+    own: dict[str, set[int]] = {}
+    for unit in batch:
+        own.setdefault(unit.file, set()).update(unit.hunk.touched_lines())
     per_unit: list[list[Finding]] = [[] for _ in batch]
     kept = 0
     for finding in found:
         file = _resolve_file(finding.file, batch[0].file, touched)
-        if file in texts:
-            own = {n for u in batch if u.file == file for n in u.hunk.touched_lines()}
-            finding.line = anchored_line(finding.line, finding.message, finding.suggestion,
-                                         (texts[file] or "").splitlines(), own)
+        if file in own:
+            finding.line = anchored_line(finding.line, finding.message, finding.suggestion, lines[file], own[file])
         owner = next((i for i, u in enumerate(batch)
                       if u.file == file and finding.line in u.hunk.touched_lines()), None)
         if owner is None:
