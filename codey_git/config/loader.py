@@ -7,16 +7,15 @@ Files are parsed with their line numbers so that a wrong type is reported as
 from __future__ import annotations
 
 import copy
+import math
 import os
 from pathlib import Path
 from typing import Any, Iterable
 
-import yaml
-
 from codey_git.config.schema import SCHEMA, Field, default_values
 from codey_git.errors import ConfigError
 from codey_git.paths import user_config_path
-from codey_git.yamlfile import load_yaml_with_lines
+from codey_git.yamlfile import load_yaml_mapping, parse_yaml_with_lines
 
 
 class Config:
@@ -64,17 +63,42 @@ def _type_name(spec: Field) -> str:
     allowed = spec.type if isinstance(spec.type, tuple) else (spec.type,)
     names = {int: "integer", float: "number", str: "string", bool: "true/false", list: "list", dict: "mapping"}
     text = " or ".join(names.get(t, t.__name__) for t in allowed)
+    if float in allowed:
+        text = "number"
     if spec.choices:
         text = "one of " + ", ".join(spec.choices)
+    if spec.range_text():
+        text += " " + spec.range_text()
     return text + (" (or null)" if spec.nullable else "")
 
 
+def _hint(spec: Field, field: str) -> str:
+    return f"{field}: {spec.doc} Every key is documented in .codey.yml.example."
+
+
+def _in_range(spec: Field, value: Any) -> bool:
+    if not isinstance(value, (int, float)) or isinstance(value, bool):
+        return True
+    if isinstance(value, float) and not math.isfinite(value):
+        return False
+    if spec.minimum is None:
+        return True
+    return value > spec.minimum if spec.above else value >= spec.minimum
+
+
 def _check(spec: Field, value: Any, field: str, source: str, line: int | None) -> None:
+    """Type, choice and range of one value; a ConfigError naming source, line and field if wrong.
+    Every layer goes through here: files, CODEY_* variables, command-line flags, recipes."""
     if not _type_ok(spec, value):
-        raise ConfigError(f"expected {_type_name(spec)}, got {value!r}", file=source, line=line, field=field)
+        raise ConfigError(f"expected {_type_name(spec)}, got {value!r}", file=source, line=line, field=field,
+                          hint=_hint(spec, field))
     if spec.choices and value is not None and value not in spec.choices:
         raise ConfigError(f"expected one of {', '.join(spec.choices)}, got {value!r}",
-                          file=source, line=line, field=field)
+                          file=source, line=line, field=field, hint=_hint(spec, field))
+    if not _in_range(spec, value):
+        finite = isinstance(value, int) or math.isfinite(value)
+        raise ConfigError(f"expected {_type_name(spec) if finite else 'a finite number'}, got {value!r}",
+                          file=source, line=line, field=field, hint=_hint(spec, field))
 
 
 def _merge_layer(values: dict, layer: dict, source: str, lines: dict[str, int],
@@ -127,13 +151,21 @@ def _coerce_env(spec: Field, raw: str, name: str) -> Any:
             pass
     if dict in allowed or list in allowed:
         try:
-            return yaml.safe_load(raw)
-        except yaml.YAMLError:
-            pass
+            return parse_yaml_with_lines(raw, name)[0]
+        except ConfigError:
+            if str not in allowed:
+                raise
     if str in allowed:
         _check(spec, raw, name, "environment", None)  # a wrong choice names the variable too
         return raw
-    raise ConfigError(f"expected {_type_name(spec)}, got {raw!r}", file="environment", field=name)
+    raise ConfigError(f"expected {_type_name(spec)}, got {raw!r}", file="environment", field=name,
+                      hint=_hint(spec, name))
+
+
+def _env_value(spec: Field, raw: str, name: str) -> Any:
+    value = _coerce_env(spec, raw, name)
+    _check(spec, value, name, "environment", None)  # the error names the variable, not the key
+    return value
 
 
 def env_layer(environ: dict[str, str]) -> dict:
@@ -143,21 +175,16 @@ def env_layer(environ: dict[str, str]) -> dict:
             for sub, subspec in spec.items():
                 name = f"CODEY_{key.upper()}_{sub.upper()}"
                 if name in environ:
-                    layer.setdefault(key, {})[sub] = _coerce_env(subspec, environ[name], name)
+                    layer.setdefault(key, {})[sub] = _env_value(subspec, environ[name], name)
         else:
             name = f"CODEY_{key.upper()}"
             if name in environ:
-                layer[key] = _coerce_env(spec, environ[name], name)
+                layer[key] = _env_value(spec, environ[name], name)
     return layer
 
 
 def _read_file(path: Path) -> tuple[dict, dict[str, int]]:
-    data, lines = load_yaml_with_lines(path)
-    if data is None:
-        return {}, {}
-    if not isinstance(data, dict):
-        raise ConfigError("expected a mapping of keys to values at the top level", file=str(path), line=1)
-    return data, lines
+    return load_yaml_mapping(path)
 
 
 def config_files(repo_root: Path | None) -> Iterable[Path]:

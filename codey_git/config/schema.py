@@ -17,6 +17,14 @@ class Field:
     doc: str
     choices: tuple | None = None
     nullable: bool = False
+    minimum: float | None = None  # numbers: the smallest value allowed (any number is finite)
+    above: bool = False  # the value must be greater than ``minimum``, not equal to it
+
+    def range_text(self) -> str:
+        """``>= 1``, ``> 0``, or "" for a field without a range."""
+        if self.minimum is None:
+            return ""
+        return f"{'>' if self.above else '>='} {self.minimum:g}"
 
 
 SCHEMA: dict[str, Field | dict[str, Field]] = {
@@ -33,27 +41,30 @@ SCHEMA: dict[str, Field | dict[str, Field]] = {
         "base_url": Field(str, "http://127.0.0.1:8080/v1", "OpenAI-compatible server URL."),
         "api_key_env": Field(str, "OPENAI_API_KEY", "Environment variable holding the API key, if any."),
         "model": Field(str, None, "Model name on the server (default: the role's model name).", nullable=True),
-        "timeout": Field((int, float), 600, "Seconds to wait for one response."),
+        "timeout": Field((int, float), 600, "Seconds to wait for one response.", minimum=0, above=True),
     },
     "models": Field(dict, {}, "Extra model entries: NAME: {path|url, sha256, size, context_length, chat_format, roles}."),
-    "memory_budget_mb": Field(int, None, "RAM budget for loaded models (default: 70% of available RAM).", nullable=True),
-    "n_threads": Field(int, None, "CPU threads for inference (default: physical cores).", nullable=True),
-    "context_size": Field(int, None, "Context window to load models with (default: min(model's, 8192)).", nullable=True),
-    "idle_unload_s": Field((int, float), 600, "Unload a model after this many idle seconds (0: never)."),
+    "memory_budget_mb": Field(int, None, "RAM budget for loaded models (default: 70% of available RAM).", nullable=True,
+                              minimum=1),
+    "n_threads": Field(int, None, "CPU threads for inference (default: physical cores).", nullable=True, minimum=1),
+    "context_size": Field(int, None, "Context window to load models with (default: min(model's, 8192)).",
+                          nullable=True, minimum=256),
+    "idle_unload_s": Field((int, float), 600, "Unload a model after this many idle seconds (0: never).", minimum=0),
     # the fix loop
     "test_command": Field(str, "python -m pytest -q", "Command that runs the tests, in the scratch worktree."),
-    "test_timeout": Field((int, float), 300, "Seconds before a test run is killed (whole process group)."),
-    "attempts": Field(int, 3, "Edit attempts per step before the step fails."),
-    "candidates": Field(int, 2, "Edits sampled per attempt; the first that passes is kept."),
+    "test_timeout": Field((int, float), 300, "Seconds before a test run is killed (whole process group).",
+                          minimum=0, above=True),
+    "attempts": Field(int, 3, "Edit attempts per step before the step fails.", minimum=1),
+    "candidates": Field(int, 2, "Edits sampled per attempt; the first that passes is kept.", minimum=1),
     "edit_format": Field(str, "auto", "How the coder writes edits.",
                          choices=("auto", "diff", "search_replace", "function", "lines", "whole_file")),
     "constrain_answers": Field(bool, True, "Hold the coder's answer to its edit format's shape with a grammar "
                                "(llama.cpp backends; the `function` and `lines` formats)."),
     "long_files": Field(str, "windows", "How a long focus file is shown to the coder: windows (its header and the "
                         "definitions the failure touches), or whole.", choices=("windows", "whole")),
-    "max_seconds": Field((int, float), 0, "Time budget per task in seconds (0: none)."),
-    "max_tokens": Field(int, 768, "Most tokens the coder may generate per edit."),
-    "temperature": Field((int, float), 0.0, "Sampling temperature of the first candidate."),
+    "max_seconds": Field((int, float), 0, "Time budget per task in seconds (0: none).", minimum=0),
+    "max_tokens": Field(int, 768, "Most tokens the coder may generate per edit.", minimum=1),
+    "temperature": Field((int, float), 0.0, "Sampling temperature of the first candidate.", minimum=0),
     "allow_test_edits": Field(bool, False, "Let `fix` change test files (`edit` always may)."),
     "landing": Field(str, "auto", "auto: fast-forward your branch when safe; branch: always leave commits on codey/...",
                      choices=("auto", "branch")),
@@ -63,7 +74,7 @@ SCHEMA: dict[str, Field | dict[str, Field]] = {
         "fail_on": Field(str, "high", "Lowest severity that blocks a commit.",
                          choices=("critical", "high", "medium", "low", "info")),
         "fail_open": Field(bool, True, "A missing model, timeout or crash warns and exits 0 instead of blocking."),
-        "max_seconds": Field((int, float), 30, "Time budget for one review."),
+        "max_seconds": Field((int, float), 30, "Time budget for one review (0: none).", minimum=0),
         "model_max_severity": Field(str, None, "Most severe rating a finding of the reviewer model keeps (the built-in "
                                     "checks are not capped). null: the catalog's measured value for a built-in "
                                     "model run by llama_cpp (medium for the bundled Qwen models), no cap otherwise.",

@@ -23,7 +23,7 @@ from typing import Sequence
 
 from codey_git.errors import ConfigError
 from codey_git.models.base import PURPOSES, CallStats, Completion, Message, NoResponse, StatsLog
-from codey_git.yamlfile import load_yaml_with_lines
+from codey_git.yamlfile import as_mapping, decode_yaml_bytes, parse_yaml_with_lines, read_yaml_bytes
 
 
 def _approx_tokens(text: str) -> int:
@@ -68,12 +68,15 @@ class ScriptedProvider:
             raise ConfigError("the scripted backend needs a script file",
                               field="script", hint="Set CODEY_SCRIPT=<file.yml> or `script:` in .codey.yml.")
         self.path = Path(path).expanduser().resolve()
-        raw = self.path.read_bytes() if self.path.is_file() else None
-        if raw is None:
-            raise ConfigError(f"scripted backend: no such file {self.path}", field="script")
+        if not self.path.is_file():
+            raise ConfigError(f"scripted backend: no such file {self.path}", field="script",
+                              hint="Set CODEY_SCRIPT (or `script:` in .codey.yml) to an existing YAML file.")
+        raw = read_yaml_bytes(self.path)
         self.script_hash = hashlib.sha256(raw).hexdigest()[:16]
-        data, lines = load_yaml_with_lines(self.path)
-        self._queues = self._parse(data or {}, lines)
+        source = str(self.path)
+        data, lines = as_mapping(*parse_yaml_with_lines(decode_yaml_bytes(raw, source), source), source,
+                                 "`responses:` mapping purposes to lists")
+        self._queues = self._parse(data, lines)
         self._lock = threading.Lock()
         self.log = StatsLog()
         self.config = config

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from codey_git.errors import UsageError
 from codey_git.recipes.schema import Recipe, validate_recipe
-from codey_git.yamlfile import load_yaml_with_lines
+from codey_git.yamlfile import load_yaml_mapping
 
 SHIPPED_DIR = Path(__file__).resolve().parents[2] / "recipes"
 REPO_SUBDIR = Path(".codey") / "recipes"
@@ -55,6 +55,20 @@ def resolve_recipe(ref: str, repo_root: Path | None, cwd: Path | None = None) ->
                      "Give a path to a recipe file, or see `git codey recipes list`.")
 
 
-def load_recipe(path: Path) -> Recipe:
-    data, lines = load_yaml_with_lines(path)
-    return validate_recipe(data, lines, str(path))
+def _repo_root(start: Path) -> Path | None:
+    try:
+        import pygit2
+
+        found = pygit2.discover_repository(str(start))
+        workdir = pygit2.Repository(found).workdir if found else None
+    except Exception:  # noqa: BLE001 - no repository: the files are checked as text only
+        return None
+    return Path(workdir) if workdir else None
+
+
+def load_recipe(path: Path, repo_root: Path | None = None) -> Recipe:
+    """Read and validate a recipe; its ``files:`` are checked against ``repo_root`` (default: the
+    repository of the current directory, where `git codey run` works)."""
+    data, lines = load_yaml_mapping(path, "a recipe (a mapping with at least `name` and `tasks`)")
+    root = repo_root if repo_root is not None else _repo_root(Path.cwd())
+    return validate_recipe(data, lines, str(path), root)

@@ -21,12 +21,15 @@ else is an error that names the file, line and field, and nothing runs.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from codey_git.config.loader import _check as check_config_value
 from codey_git.config.schema import SCHEMA as CONFIG_SCHEMA
 from codey_git.errors import ConfigError
+from codey_git.recipes.filecheck import problem as file_problem
 
 PRIORITIES = ("critical", "high", "medium", "low")
 LANDINGS = ("branches", "stacked")
@@ -157,7 +160,7 @@ class _Checker:
 
     def value(self, value: Any, spec: Spec, path: str) -> None:
         ok = isinstance(value, spec.types) and not isinstance(value, bool)
-        if ok and isinstance(value, (int, float)) and value <= 0:
+        if ok and isinstance(value, (int, float)) and not (math.isfinite(value) and value > 0):
             ok = False
         if not ok or (spec.choices and value not in spec.choices):
             self.fail(f"expected {_type_text(spec)}, got {value!r}", path)
@@ -167,8 +170,10 @@ class _Checker:
                     self.fail(f"expected a string, got {item!r}", f"{path}[{i}]")
 
 
-def validate_recipe(data: Any, lines: dict[str, int], source: str) -> Recipe:
-    """Check parsed YAML against the schema; raise ConfigError naming file, line and field."""
+def validate_recipe(data: Any, lines: dict[str, int], source: str, root: Path | None = None) -> Recipe:
+    """Check parsed YAML against the schema; raise ConfigError naming file, line and field. Each
+    ``files:`` entry must stay inside the repository, and, given its ``root``, exist there
+    (``filecheck``)."""
     from codey_git.recipes.generators import GENERATORS
 
     check = _Checker(source, lines)
@@ -199,6 +204,10 @@ def validate_recipe(data: Any, lines: dict[str, int], source: str) -> Recipe:
         if kind == "generate" and raw["generate"] not in GENERATORS:
             check.fail(f"unknown generator {raw['generate']!r}", f"{path}.generate",
                        f"Known generators: {', '.join(GENERATORS)}.")
+        for j, entry in enumerate(raw.get("files") or []):
+            wrong = file_problem(entry, kind, raw[kind], root)
+            if wrong:
+                check.fail(wrong[0], f"{path}.files[{j}]", wrong[1])
         options = {k: v for k, v in raw.items() if k not in (kind, "files", "priority")}
         tasks.append(TaskSpec(kind=kind, text=raw[kind], files=list(raw.get("files") or []),
                               priority=raw.get("priority"), options=options, line=lines.get(path)))
