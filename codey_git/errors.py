@@ -12,6 +12,7 @@ EXIT_NOT_ACHIEVED = 1
 EXIT_USAGE = 2
 EXIT_INTERNAL = 3
 EXIT_INTERRUPTED = 130
+EXIT_BROKEN_PIPE = 141  # the reader of codey's output went away (`| head`), as git exits
 
 
 class CodeyError(Exception):

@@ -57,14 +57,15 @@ def test_usage_and_config_errors_exit_2(staged, write_script, codey):
     assert bad_config.returncode == 2 and ".codey.yml:2" in bad_config.stderr
 
 
-def test_missing_model_fails_open_by_default_and_exits_3_without(staged, tmp_path, codey):
+def test_missing_model_fails_open_by_default_and_exits_2_without(staged, tmp_path, codey):
     env = {"CODEY_BACKEND": "llama_cpp", "CODEY_MODELS_DIR": str(tmp_path / "no-models")}
     opened = codey(staged, "review", env=env)
     assert opened.returncode == 0 and "review skipped" in opened.stderr
     sarif = json.loads(codey(staged, "review", "--format", "sarif", env=env).stdout)  # still a report
     assert sarif["runs"][0]["invocations"][0]["executionSuccessful"] is False
     closed = codey(staged, "review", "--no-fail-open", env=env)
-    assert closed.returncode == 3 and "review failed" in closed.stderr
+    # a missing model is a usage error (exit 2) everywhere, as for fix and edit
+    assert closed.returncode == 2 and "review needs its model" in closed.stderr
 
 
 def test_unreviewed_hunks_warn_when_open_and_exit_3_when_closed(staged, write_script, codey):

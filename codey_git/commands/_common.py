@@ -9,7 +9,7 @@ import typer
 from codey_git.config import Config, load_config
 from codey_git.engine.task import TaskResult
 from codey_git.gitrepo import Repo, open_repo
-from codey_git.ui import Progress, out_console, print_json
+from codey_git.ui import Progress, out_console, print_json, styled
 
 YES = typer.Option(False, "--yes", "-y", help="Answer yes to every question (pull a missing model, ...).")
 JSON = typer.Option(False, "--json", help="Print one machine-readable result on stdout.")
@@ -30,22 +30,23 @@ def print_task_result(result: TaskResult, as_json: bool) -> None:
         print_json(result.to_json())
         return
     if result.status == "landed":
-        out_console.print(f"[green]✔ landed {len(result.commits)} commit(s) on your branch[/] ({result.tests})")
+        out_console.print(styled((f"✔ landed {len(result.commits)} commit(s) on your branch", "green"),
+                                 f" ({result.tests})"))
     elif result.status == "committed":
-        out_console.print(f"[yellow]✔ {len(result.commits)} tested commit(s) on {result.branch}[/]"
-                          + (f" — {result.reason}" if result.reason else ""))
+        out_console.print(styled((f"✔ {len(result.commits)} tested commit(s) on {result.branch}", "yellow"),
+                                 f" — {result.reason}" if result.reason else ""))
     else:
-        out_console.print(f"[red]✘ not achieved:[/] {result.reason}")
+        out_console.print(styled(("✘ not achieved:", "red"), f" {result.reason}"))
         for a in result.attempts:
             status = "passed" if a.passed else (a.reason or "failed")
             out_console.print(f"  step {a.step} attempt {a.attempt}.{a.candidate} [{a.format}]: {status}")
             if a.diff:
-                out_console.print("    " + a.diff.strip().replace("\n", "\n    "), markup=False)
+                out_console.print("    " + a.diff.strip().replace("\n", "\n    "))
         out_console.print("Nothing was changed in your branch or working tree.")
     for c in result.commits:
-        out_console.print(f"  {c.oid[:10]} {c.message.splitlines()[0]}", markup=False)
+        out_console.print(f"  {c.oid[:10]} {c.message.splitlines()[0]}")
     if result.take_command:
-        out_console.print(f"To take them: [bold]{result.take_command}[/]", markup=True)
+        out_console.print(styled("To take them: ", (result.take_command, "bold")))
 
 
 def resolve_files(files: list[str] | None, root: Path) -> list[str]:

@@ -10,7 +10,7 @@ import typer
 from codey_git.config import load_config
 from codey_git.review import hookfiles
 from codey_git.review.diffsource import open_repository
-from codey_git.ui import err_console
+from codey_git.ui import err_console, styled
 
 hook_app = typer.Typer(help="Install or remove codey's git hooks (review before each commit).",
                        no_args_is_help=True)
@@ -50,7 +50,7 @@ def draft_message(message_file: Path = typer.Argument(..., help="The file git pa
     note = draft_into(root, message_file if message_file.is_absolute() else Path.cwd() / message_file,
                       load_config(root))
     if note:
-        err_console.print(f"[dim]codey: {note}[/]", highlight=False)
+        err_console.print(styled((f"codey: {note}", "dim")))
 
 
 def register(app: typer.Typer) -> None:

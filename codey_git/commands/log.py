@@ -10,7 +10,7 @@ import typer
 from codey_git.commands._common import JSON, YES
 from codey_git.engine.commit import TRAILER_MODEL, TRAILER_TASK, TRAILER_TESTS, trailers
 from codey_git.gitrepo import open_repo
-from codey_git.ui import out_console, print_json
+from codey_git.ui import out_console, print_json, styled
 
 
 def codey_commits(repo: pygit2.Repository, limit: int) -> list[dict]:
@@ -38,5 +38,5 @@ def register(app: typer.Typer) -> None:
         if not rows:
             out_console.print("no codey commits on this branch")
         for r in rows:
-            out_console.print(f"[yellow]{r['oid'][:10]}[/] {r['time'][:16]}  {r['subject']}", highlight=False)
-            out_console.print(f"    task: {r['task']}  model: {r['model']}  tests: {r['tests']}", markup=False)
+            out_console.print(styled((r["oid"][:10], "yellow"), f" {r['time'][:16]}  {r['subject']}"))
+            out_console.print(f"    task: {r['task']}  model: {r['model']}  tests: {r['tests']}")

@@ -17,7 +17,7 @@ from codey_git.models.progress_bar import byte_bar
 from codey_git.models.pull import pull
 from codey_git.models.registry import Registry
 from codey_git.models.verify import check_file, clear_stamp, stamped_sha256
-from codey_git.ui import err_console, out_console, print_json
+from codey_git.ui import err_console, out_console, print_json, styled
 
 JSON = typer.Option(False, "--json", help="Print one machine-readable JSON result on stdout.")
 YES = typer.Option(False, "--yes", "-y", help="Ask no questions.")
@@ -107,7 +107,8 @@ def register(app: typer.Typer) -> None:
             print_json({"results": results, "ok": failed is None})
         else:
             for r in results:
-                err_console.print(f"{r['name']}: " + ("ok" if r["ok"] else f"[red]FAILED[/] {r['error']}"))
+                err_console.print(styled(f"{r['name']}: ", "ok" if r["ok"] else ("FAILED", "red"),
+                                         "" if r["ok"] else f" {r['error']}"))
             if not results:
                 err_console.print("no models downloaded yet; see `git codey models list`")
         if failed is not None:

@@ -9,7 +9,7 @@ from codey_git.engine.context import parse_request
 from codey_git.engine.planner import plan
 from codey_git.engine.task import Task
 from codey_git.gitrepo import open_repo
-from codey_git.ui import out_console, print_json
+from codey_git.ui import out_console, print_json, styled
 
 
 def register(app: typer.Typer) -> None:
@@ -31,4 +31,4 @@ def register(app: typer.Typer) -> None:
             where = ", ".join(f + (":" + ",".join(map(str, row["lines"][f])) if f in row["lines"] else "")
                               for f in row["files"]) or "located from failing tests"
             new = f" (creates {', '.join(row['new_files'])})" if row["new_files"] else ""
-            out_console.print(f"{row['step']}. {row['text']}  [dim]→ {where}{new}[/]")
+            out_console.print(styled(f"{row['step']}. {row['text']}  ", (f"→ {where}{new}", "dim")))

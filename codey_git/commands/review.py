@@ -1,11 +1,14 @@
 """`git codey review`: review the staged diff (or a range) and report findings.
 
-Exit codes: 0 nothing at or above --fail-on, 1 blocking findings, 2 usage or config error,
-3 model or internal error (with --fail-open, the default, model trouble only warns and exits 0).
+Exit codes: 0 nothing at or above --fail-on, 1 blocking findings, 2 usage or config error (a
+missing model with --no-fail-open too, as everywhere), 3 model crash or internal error (with
+--fail-open, the default, model trouble only warns and exits 0; as the pre-commit hook, so does
+any internal error: the commit is never blocked by a traceback).
 """
 
 from __future__ import annotations
 
+import os
 import sys
 from enum import Enum
 from pathlib import Path
@@ -14,13 +17,14 @@ from typing import List, Optional
 import typer
 
 from codey_git.config import load_config
-from codey_git.errors import EXIT_INTERNAL, EXIT_NOT_ACHIEVED, CodeyError, InternalError, TaskFailed, UsageError
+from codey_git.errors import (EXIT_INTERNAL, EXIT_NOT_ACHIEVED, CodeyError, InternalError, ModelError, TaskFailed,
+                              UsageError)
 from codey_git.review import fixes, report
 from codey_git.review.diffsource import open_repository
 from codey_git.review.engine import ReviewOutcome, Unreviewed, checks_only, checks_review
 from codey_git.review.session import ReviewRequest, read_diff, run_review, verdict
 from codey_git.review.terminal import print_report
-from codey_git.ui import Progress, err_console, out_console, print_json
+from codey_git.ui import Progress, err_console, out_console, print_json, styled
 
 
 class Format(str, Enum):
@@ -99,11 +103,16 @@ def _review_or_skip(request: ReviewRequest, diff, cfg, progress) -> ReviewOutcom
     except Exception as exc:  # noqa: BLE001 - ReviewerUnavailable or a crash: fail_open decides
         failure = exc
     if not request.fail_open:
+        cause = failure.__cause__ if isinstance(failure.__cause__, ModelError) else failure
+        if isinstance(cause, ModelError):  # missing or bad model file: exit 2, as for fix and edit
+            raise ModelError(f"review needs its model: {cause.message}",
+                             "Fetch it with `git codey models pull NAME` (see `git codey models list`), "
+                             "or pass --fail-open to review with the built-in checks alone.") from failure
         raise InternalError(f"review failed: {failure}", "Check the reviewer model, or pass --fail-open.") from failure
     checked = cfg.get("review.checks")
     ran = "; the built-in checks still ran" if checked else ""
-    err_console.print(f"[yellow]codey review skipped the model:[/] {failure} (fail_open: model trouble does not "
-                      f"block{ran})", highlight=False)
+    err_console.print(styled(("codey review skipped the model:", "yellow"),
+                             f" {failure} (fail_open: model trouble does not block{ran})"))
     unreviewed = [Unreviewed(f.path, f.hunks[0].new_start, f.hunks[-1].new_start + f.hunks[-1].new_count,
                              f"review failed: {failure}") for f in diff.files]
     findings = checks_only(diff, request.fail_on) if checked else []
@@ -127,11 +136,46 @@ def review(
     """Review the staged diff (or --range) and report problems with file, line, severity and a fix."""
     if hook and (range_ or fix):
         raise UsageError("--hook reviews the staged changes; it cannot be combined with --range or --fix")
-    fmt = Format.json if json_out else fmt
+    args = (range_, files, Format.json if json_out else fmt, fail_on, fail_open, max_seconds, fix, yes, no_cache, hook)
+    if not hook:
+        return _review(*args)
+    try:
+        return _review(*args)
+    except CodeyError as exc:
+        if exc.exit_code != EXIT_INTERNAL:
+            raise  # findings that block (1), the user's mistakes (2)
+        failure: BaseException = exc
+    except (KeyboardInterrupt, BrokenPipeError):
+        raise
+    except Exception as exc:  # noqa: BLE001 - a bug must not block the user's commit
+        failure = exc
+    if fail_open is False or (fail_open is None and not _configured_fail_open()):
+        raise failure
+    err_console.print(styled(("codey review failed:", "yellow"), f" {type(failure).__name__}: {failure}; "
+                             "commit not blocked (review.fail_open). Please report this."))
+
+
+def _configured_fail_open() -> bool:
+    """review.fail_open as configured, true when even the configuration cannot be read."""
+    try:
+        return bool(load_config(Path(open_repository(Path.cwd()).workdir).resolve()).get("review.fail_open"))
+    except Exception:  # noqa: BLE001
+        return True
+
+
+def _skip_hint() -> str:
+    """How to commit once without the review: pre-commit's SKIP when it runs the hook."""
+    if os.environ.get("PRE_COMMIT") == "1":  # set by the pre-commit framework for its hooks
+        hook_id = os.environ.get("CODEY_HOOK_ID") or "codey-review"
+        return f"`SKIP={hook_id} git commit ...`"
+    return "`git commit --no-verify`"
+
+
+def _review(range_, files, fmt, fail_on, fail_open, max_seconds, fix, yes, no_cache, hook) -> None:
     root = Path(open_repository(Path.cwd()).workdir).resolve()
     cfg = _config(root, fail_on, fail_open, max_seconds)
     for warning in cfg.warnings:
-        err_console.print(f"[yellow]warning:[/] {warning}")
+        err_console.print(styled(("warning:", "yellow"), f" {warning}"))
     threshold, open_on_failure = cfg.get("review.fail_on"), cfg.get("review.fail_open")
     request = ReviewRequest(root, range_, _patterns(files, root), threshold, open_on_failure,
                             float(cfg.get("review.max_seconds") or 0), use_cache=not no_cache)
@@ -147,14 +191,15 @@ def review(
         outcome = ReviewOutcome(diff.description, cfg.reviewer, skipped=list(diff.skipped))
     _emit(outcome, fmt, threshold, hook)
     if not outcome.complete and open_on_failure:
-        err_console.print(f"[yellow]warning:[/] {len(outcome.unreviewed)} hunk(s) not reviewed (fail_open: not blocking)")
+        err_console.print(styled(("warning:", "yellow"),
+                                 f" {len(outcome.unreviewed)} hunk(s) not reviewed (fail_open: not blocking)"))
     if fix:
         _offer_fixes(root, outcome, yes)
     code = verdict(outcome, threshold, open_on_failure)
     if code == EXIT_NOT_ACHIEVED:
         raise TaskFailed(f"{len(outcome.blocking(threshold))} finding(s) at or above {threshold}" +
                          ("; commit blocked" if hook else ""),
-                         "Fix them and stage again, or skip the check once with `git commit --no-verify`."
+                         f"Fix them and stage again, or skip the check once with {_skip_hint()}."
                          if hook else None)
     if code == EXIT_INTERNAL:
         raise InternalError(f"{len(outcome.unreviewed)} hunk(s) were not reviewed and fail_open is off",

@@ -13,21 +13,23 @@ from pathlib import Path
 import typer
 
 from codey_git.router.dispatch import RouteContext, repo_root, run_intent
-from codey_git.router.fast import request_text
+from codey_git.router.fast import command_names, request_text
 from codey_git.router.router import Router
+from codey_git.router.rules import route_by_rules
+from codey_git.router.typos import check_command_word
 from codey_git.ui import Progress, print_json
 
 
 def run_subcommand(argv: list[str]) -> int:
     """Run another `git codey` subcommand in this process: ["fix", text, "--yes"] -> exit code."""
-    from codey_git.cli import app
+    from codey_git.cli import app, run_app
     from codey_git.errors import UsageError
 
     names = {c.name for c in app.registered_commands}
     if argv[0] not in names:
         raise UsageError(f"this request needs `git codey {argv[0]}`, which this installation does not have",
-                         "Run `git codey --help` to see the commands available.")
-    result = app(args=argv, prog_name="git codey", standalone_mode=False)
+                         "Run `git codey help` to see the commands available.")
+    result = run_app(app, argv)
     return result if isinstance(result, int) else 0
 
 
@@ -57,7 +59,10 @@ class _Session:
             self._provider.close()
 
 
-def route_request(text: str, *, yes: bool, json_out: bool, dry_run: bool) -> int:
+def route_request(words: list[str], *, yes: bool, json_out: bool, dry_run: bool) -> int:
+    text = request_text(words)
+    # a mistyped or unknown command is refused before any model is loaded (as on the fast path)
+    check_command_word(words, route_by_rules(text), command_names())
     cwd = Path(os.getcwd())
     progress = Progress(quiet=json_out)
     session = _Session(cwd, progress)
@@ -88,6 +93,6 @@ def register(app: typer.Typer) -> None:
         json_out: bool = typer.Option(False, "--json", help="Print one JSON result on stdout."),
         dry_run: bool = typer.Option(False, "--dry-run", help="Show the route and the command; run nothing."),
     ) -> None:
-        code = route_request(request_text(words), yes=yes, json_out=json_out, dry_run=dry_run)
+        code = route_request(words, yes=yes, json_out=json_out, dry_run=dry_run)
         if code:
             raise typer.Exit(code)

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from typing import Callable
 
 import pygit2
-from rich.markup import escape
 
 from codey_git.engine.task import Task, TaskResult
 from codey_git.engine.worktrees import gc_worktrees
@@ -118,7 +117,7 @@ class RecipeRunner:
         if self._out_of_time():
             return False
         number = self.tasks.index(planned) + 1
-        self.progress.stage(escape(f"task {number}/{len(self.tasks)} [{planned.kind}] {planned.text[:70]}"))
+        self.progress.stage(f"task {number}/{len(self.tasks)} [{planned.kind}] {planned.text[:70]}")
         base = self.stack_tip if self.stacked else self.meta["base"]
         self.run.append("task_started", task=planned.id, kind=planned.kind, branch=planned.branch, base=base)
         deadline = self.limits.stop_at
@@ -143,7 +142,7 @@ class RecipeRunner:
                 self.stack_tip = result.commits[-1].oid
                 self._move_stack(self.stack_tip)
         mark = "✔" if result.commits or result.status == "reviewed" else "✘" if result.status == "failed" else "–"
-        self.progress.info(escape(f"{mark} {result.status}" + (f": {event['reason']}" if event["reason"] else "")))
+        self.progress.info(f"{mark} {result.status}" + (f": {event['reason']}" if event["reason"] else ""))
 
     def _thread_repo(self) -> Repo:
         """pygit2 objects are not shared between threads: each worker opens its own."""

@@ -14,14 +14,15 @@ _STYLE = {"critical": "bold white on red", "high": "bold red", "medium": "yellow
 
 
 def print_report(console: Console, outcome: ReviewOutcome, fail_on: str) -> None:
+    """Every piece of text here (paths, messages, reasons) is printed as itself, never as markup."""
     for file, findings in by_file(outcome.findings).items():
-        console.print(f"[bold]{file}[/]")
+        console.print(Text(file, style="bold"))
         for f in findings:
-            block = " [bold red](blocks)[/]" if at_or_above(f.severity, fail_on) else ""
+            block = (" (blocks)", "bold red") if at_or_above(f.severity, fail_on) else ""
             source = f" (check: {f.check})" if f.check else ""
-            console.print(f"  {file}:{f.line}  [{_STYLE[f.severity]}]{f.severity}[/]  {f.category}{source}{block}",
-                          highlight=False)
-            console.print(f"    {f.message}", highlight=False, markup=False)
+            console.print(Text.assemble(f"  {file}:{f.line}  ", (f.severity, _STYLE[f.severity]),
+                                        f"  {f.category}{source}", block))
+            console.print(Text(f"    {f.message}"))
             if f.suggestion:
                 for line in f.suggestion.rstrip("\n").splitlines():
                     console.print(Text("    " + line, style=_DIFF_STYLE.get(line[:1], "")))
@@ -29,12 +30,13 @@ def print_report(console: Console, outcome: ReviewOutcome, fail_on: str) -> None
     summary = (f"{len(outcome.findings)} finding(s), {len(blocking)} at or above {fail_on}; "
                f"{outcome.reviewed}/{outcome.units} hunk(s) reviewed ({outcome.cached} cached) "
                f"with {outcome.model} in {outcome.seconds:.1f}s")
-    console.print(("[bold red]✗[/] " if blocking else "[green]✓[/] ") + summary, highlight=False)
+    console.print(Text.assemble(("✗", "bold red") if blocking else ("✓", "green"), " ", summary))
     if outcome.capped:
-        console.print(f"  [dim]{outcome.capped} model finding(s) rated above {outcome.model_max_severity} shown as "
-                      f"{outcome.model_max_severity}: this model's findings are advisory "
-                      f"(review.model_max_severity)[/]", highlight=False)
+        console.print(Text(f"  {outcome.capped} model finding(s) rated above {outcome.model_max_severity} shown as "
+                           f"{outcome.model_max_severity}: this model's findings are advisory "
+                           f"(review.model_max_severity)", style="dim"))
     for u in outcome.unreviewed:
-        console.print(f"  [yellow]not reviewed:[/] {u.file} lines {u.start}-{u.end} ({u.reason})", highlight=False)
+        console.print(Text.assemble("  ", ("not reviewed:", "yellow"),
+                                    f" {u.file} lines {u.start}-{u.end} ({u.reason})"))
     for path, reason in outcome.skipped:
-        console.print(f"  [dim]skipped {path} ({reason})[/]", highlight=False)
+        console.print(Text(f"  skipped {path} ({reason})", style="dim"))

@@ -7,20 +7,21 @@ review go to their subcommands.
 
 from __future__ import annotations
 
+import shlex
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from rich.markup import escape
-
 from codey_git import proc
 from codey_git.errors import EXIT_NOT_ACHIEVED, UsageError
+from codey_git.router.confirm import confirm
 from codey_git.router.intent import Intent, mentions_bug
 from codey_git.router.toolrun import run_tool
 from codey_git.ui import Progress, print_json
 
 SUBCOMMANDS = ("fix", "edit", "plan", "review")
+CODE_CHANGES = ("fix", "edit")
 
 
 @dataclass
@@ -64,16 +65,31 @@ def run_intent(intent: Intent, ctx: RouteContext) -> int:
     if intent.name == "explain":
         return _run_explain(intent, ctx)
     if intent.name in SUBCOMMANDS:
-        ctx.progress.stage(f"{intent.name}: {escape(ctx.text)}  [dim](routed by {intent.source})[/]")
+        ctx.progress.stage(f"{intent.name}: {ctx.text}  (routed by {intent.source})")
+        if intent.source == "fallback" and intent.name in CODE_CHANGES and not _confirm_fallback(intent, ctx):
+            sys.stderr.write("  not run.\n")
+            return EXIT_NOT_ACHIEVED
         return ctx.run_subcommand(subcommand_argv(intent, ctx))
     raise UsageError(f"cannot run intent {intent.name!r}")  # the router never returns one
+
+
+def _confirm_fallback(intent: Intent, ctx: RouteContext) -> bool:
+    """Nothing recognised the request and the coding path would change code: say so, and ask."""
+    explicit = f"git codey {intent.name} {shlex.quote(ctx.text)}"
+    sys.stderr.write(f"codey: nothing recognised this request, so it would go to `{intent.name}`, "
+                     f"which changes code: {explicit}\n")
+    sys.stderr.flush()
+    return confirm(f"Run it as `{intent.name}`?", yes=ctx.yes, default=False,
+                   refusal=f"not running it: only the fallback chose `{intent.name}` for this request, "
+                           "and a code change needs a confirmation",
+                   hint=f"Run it explicitly: {explicit}  (or add --yes)")
 
 
 def _run_test(intent: Intent, ctx: RouteContext) -> int:
     from codey_git.router.testrun import run_tests
 
     config = ctx.load_config()
-    ctx.progress.stage(f"$ {escape(config.test_command)}")
+    ctx.progress.stage(f"$ {config.test_command}")
     run = run_tests(config.test_command, repo_root(ctx.cwd), config.test_timeout)
     if ctx.json_out:
         print_json({"intent": intent.to_json(), "tests": run.to_json()})

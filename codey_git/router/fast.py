@@ -41,7 +41,7 @@ def split_argv(argv: list[str]) -> tuple[list[str], dict] | None:
     for arg in argv:
         if arg in _FLAGS:
             flags[_FLAGS[arg]] = True
-        elif arg in ("--help", "--dry-run", "--"):
+        elif arg in ("--help", "-h", "--dry-run", "--"):
             return None  # the full command line knows these
         else:
             words.append(arg)
@@ -56,28 +56,75 @@ def try_tool_route(argv: list[str]) -> int | None:
     from codey_git.router.rules import route_by_rules
     from codey_git.router.tools import command_for
 
+    from codey_git.errors import EXIT_INTERRUPTED, CodeyError
+    from codey_git.router.typos import check_command_word
+
     words, flags = parsed
     intent = route_by_rules(request_text(words))
-    if intent is None or not intent.is_tool or command_for(intent) is None:
-        return None
-    from codey_git.errors import EXIT_INTERRUPTED, CodeyError
-    from codey_git.router.toolrun import run_tool
-
     try:
+        check_command_word(words, intent, command_names())  # `git codey hlep`: an error, here as in `route`
+        if intent is None or not intent.is_tool or command_for(intent) is None:
+            return None
+        from codey_git.router.toolrun import run_tool
+
         return run_tool(intent, Path(os.getcwd()), yes=flags["yes"], json_out=flags["json_out"])
     except CodeyError as exc:
         sys.stderr.write(f"codey: {exc.message}\n" + (f"  hint: {exc.hint}\n" if exc.hint else ""))
         return exc.exit_code
-    except KeyboardInterrupt:
-        sys.stderr.write("codey: interrupted.\n")
-        return EXIT_INTERRUPTED
+    except KeyboardInterrupt as exc:  # Ctrl-C, SIGTERM, SIGHUP (codey_git.signals): 128 + signal
+        sys.stderr.write(f"codey: stopped by {exc or 'Ctrl-C (SIGINT)'}.\n")
+        return getattr(exc, "exit_code", EXIT_INTERRUPTED)
+
+
+def complete(words: list[str]) -> int:
+    """`git-codey __complete WORDS`: the completion scripts' question; candidates one a line."""
+    try:
+        from codey_git.commands._complete import candidates
+
+        found = candidates(words)
+    except Exception:  # noqa: BLE001 - a completion never prints a traceback into the shell
+        found = []
+    sys.stdout.write("".join(c + "\n" for c in found))
+    return 0
+
+
+def quiet_stdout() -> int:
+    """The reader of stdout went away (`git codey models list | head -1`): stop writing there, say
+    nothing, and give exit 141 as git does (128 + SIGPIPE)."""
+    from codey_git.errors import EXIT_BROKEN_PIPE
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+    return EXIT_BROKEN_PIPE
 
 
 def main() -> None:
     """Entry point (`python -m codey_git`, `git-codey`): the fast path, else the full command line."""
-    code = try_tool_route(sys.argv[1:])
+    from codey_git import signals
+
+    signals.install()
+    try:
+        code = _fast(sys.argv[1:])
+        if code is not None:
+            sys.stdout.flush()
+    except BrokenPipeError:
+        code = quiet_stdout()
     if code is not None:
         sys.exit(code)
     from codey_git.cli import main as full_main
 
     full_main()
+
+
+def _fast(argv: list[str]) -> int | None:
+    if argv == ["--version"]:
+        from codey_git.versions import version_text
+
+        sys.stdout.write(version_text())
+        return 0
+    if argv[:1] == ["__complete"]:
+        return complete(argv[1:])
+    return try_tool_route(argv)
