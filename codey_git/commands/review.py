@@ -17,12 +17,13 @@ from typing import List, Optional
 import typer
 
 from codey_git.config import load_config
-from codey_git.errors import (EXIT_INTERNAL, EXIT_NOT_ACHIEVED, CodeyError, InternalError, ModelError, TaskFailed,
-                              UsageError)
+from codey_git.errors import (EXIT_INTERNAL, EXIT_NOT_ACHIEVED, EXIT_USAGE, CodeyError, ConfigError, InternalError,
+                              ModelError, TaskFailed, UsageError)
 from codey_git.review import fixes, report
 from codey_git.review.diffsource import open_repository
 from codey_git.review.engine import ReviewOutcome, Unreviewed, checks_only, checks_review
-from codey_git.review.session import ReviewRequest, read_diff, run_review, verdict
+from codey_git.review.session import (ReviewRequest, config_error_notice, hook_fails_open_on_config_error,
+                                      read_diff, run_review, verdict)
 from codey_git.review.terminal import print_report
 from codey_git.ui import Progress, err_console, out_console, print_json, styled
 
@@ -93,7 +94,7 @@ def _review_or_skip(request: ReviewRequest, diff, cfg, progress) -> ReviewOutcom
         if not cfg.get("review.checks"):
             raise UsageError("review.model and review.checks are both false, so nothing would be reviewed",
                              "Set one of them to true in .codey.yml, or uninstall the hook (git codey hook uninstall).")
-        return checks_review(diff, request.fail_on)
+        return checks_review(diff, request.fail_on, max_seconds=request.max_seconds)
     try:
         return run_review(request, diff, cfg, progress)
     except CodeyError as exc:
@@ -115,7 +116,7 @@ def _review_or_skip(request: ReviewRequest, diff, cfg, progress) -> ReviewOutcom
                              f" {failure} (fail_open: model trouble does not block{ran})"))
     unreviewed = [Unreviewed(f.path, f.hunks[0].new_start, f.hunks[-1].new_start + f.hunks[-1].new_count,
                              f"review failed: {failure}") for f in diff.files]
-    findings = checks_only(diff, request.fail_on) if checked else []
+    findings = checks_only(diff, request.fail_on, max_seconds=request.max_seconds) if checked else []
     return ReviewOutcome(diff.description, cfg.reviewer, findings=findings, unreviewed=unreviewed,
                          skipped=list(diff.skipped), units=sum(len(f.hunks) for f in diff.files))
 
@@ -141,6 +142,12 @@ def review(
         return _review(*args)
     try:
         return _review(*args)
+    except ConfigError as exc:  # a broken config cannot say review.fail_open: said once, fails open
+        opens = hook_fails_open_on_config_error(fail_open)
+        err_console.print(config_error_notice(exc, opens, _skip_hint()), markup=False, highlight=False)
+        if opens:
+            return None
+        raise typer.Exit(EXIT_USAGE) from None
     except CodeyError as exc:
         if exc.exit_code != EXIT_INTERNAL:
             raise  # findings that block (1), the user's mistakes (2)

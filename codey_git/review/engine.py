@@ -27,7 +27,7 @@ from codey_git.review.findings import (TEST_FILE_CAP, Finding, at_or_above, cali
                                        parse_model_findings, review_schema, severity_rank)
 from codey_git.review.guided import can_guide, guided_answer
 from codey_git.review.harmless import harmless_reason
-from codey_git.review.patterns import check_findings
+from codey_git.review.patterns import MAX_CHECK_CHARS, check_findings
 from codey_git.review.prompt import RESPONSE_TOKENS, SYSTEM, review_messages
 from codey_git.review.suggestions import suggestion_diff
 from codey_git.review.triage import TRIAGE_VERSION, can_triage, defect_score, instructions_prefix
@@ -37,6 +37,7 @@ from codey_git.testpaths import is_test_file
 MAX_UNIT_TOKENS = 1500  # a bigger unit is split: small models lose track in long hunks
 BATCH_TOKENS = 700  # hunks of one file asked together up to this size
 MAX_MODEL_FAILURES = 2  # after this many failed calls in a row the model is not asked again
+MAX_REVIEW_CHARS = MAX_CHECK_CHARS  # a bigger file is reported unreviewed whole (``too_large``)
 
 
 class _OutOfTime(Exception):
@@ -233,17 +234,35 @@ class _Reviewer:
         return rest
 
 
+def too_large(diff: DiffSet) -> list[Unreviewed]:
+    """The files over MAX_REVIEW_CHARS, each reported unreviewed as a whole: neither the checks nor the
+    model could read one within any time budget (a 300,000-line file took the checks minutes)."""
+    out = []
+    for f in diff.files:
+        size = max(len(f.new_text or ""), len(f.old_text or ""))
+        if size > MAX_REVIEW_CHARS and f.hunks:
+            last = f.hunks[-1]
+            out.append(Unreviewed(f.path, f.hunks[0].new_start, last.new_start + max(last.new_count - 1, 0),
+                                  f"too large to review: {size:,} characters, over the limit of "
+                                  f"{MAX_REVIEW_CHARS:,}"))
+    return out
+
+
 def _reviewable(diff: DiffSet, fits: Callable[[ReviewUnit], bool],
-                fail_on: str | None) -> tuple[list[ReviewUnit], list[tuple[str, str]]]:
-    """The units to review and the files skipped. Given ``fail_on``, test files are skipped when
-    findings there (capped at TEST_FILE_CAP) could not reach it."""
-    units = make_units(diff, fits)
+                fail_on: str | None) -> tuple[list[ReviewUnit], list[tuple[str, str]], list[Unreviewed]]:
+    """The units to review, the files skipped, and the files too large to review (``too_large``).
+    Given ``fail_on``, test files are skipped when findings there (capped at TEST_FILE_CAP) could not
+    reach it."""
+    large = too_large(diff)
+    names = {u.file for u in large}
+    units = make_units(DiffSet(diff.description, [f for f in diff.files if f.path not in names]), fits)
     skipped = list(diff.skipped)
     if fail_on is not None and not at_or_above(TEST_FILE_CAP, fail_on):
         reason = f"test file: findings there stay at or below {TEST_FILE_CAP}, under fail_on {fail_on}"
         skipped += [(f.path, reason) for f in diff.files if is_test_file(f.path)]
         units = [u for u in units if not is_test_file(u.file)]
-    return units, skipped
+        large = [u for u in large if not is_test_file(u.file)]
+    return units, skipped, large
 
 
 def _changing(units: list[ReviewUnit], files: dict) -> list[ReviewUnit]:
@@ -251,26 +270,49 @@ def _changing(units: list[ReviewUnit], files: dict) -> list[ReviewUnit]:
     return [u for u in units if harmless_reason(u.hunk, files.get(u.file)) is None]
 
 
-def checks_only(diff: DiffSet, fail_on: str | None = None) -> list[Finding]:
-    """The built-in checks' findings on ``diff``, for when the model cannot be asked."""
-    units, _ = _reviewable(diff, lambda unit: True, fail_on)
+def _deadline(start: float, max_seconds: float) -> float | None:
+    return start + max_seconds if max_seconds and max_seconds > 0 else None
+
+
+def _run_checks(files: dict, units: list[ReviewUnit], deadline: float | None,
+                clock: Callable[[], float]) -> tuple[list[Finding], list[Unreviewed]]:
+    """The built-in checks' findings on ``units`` within the time budget, and the hunks of the files
+    they did not read (too large, or the budget ran out): those are reported, never dropped."""
+    stop = (lambda: clock() > deadline) if deadline is not None else None
+    unchecked: list[tuple[str, str]] = []
+    found = check_findings(files, units, stop, unchecked)
+    reasons = dict(unchecked)
+    return found, [Unreviewed(u.file, u.first_line, u.last_line, reasons[u.file]) for u in units if u.file in reasons]
+
+
+def checks_only(diff: DiffSet, fail_on: str | None = None, max_seconds: float = 0,
+                clock: Callable[[], float] = time.monotonic) -> list[Finding]:
+    """The built-in checks' findings on ``diff``, for when the model cannot be asked (the files are
+    reported unreviewed by the caller)."""
+    deadline = _deadline(clock(), max_seconds)
+    units, _, _ = _reviewable(diff, lambda unit: True, fail_on)
     files = {f.path: f for f in diff.files}
-    return check_findings(files, _changing(units, files))
+    return _run_checks(files, _changing(units, files), deadline, clock)[0]
 
 
-def checks_review(diff: DiffSet, fail_on: str | None = None, clock: Callable[[], float] = time.monotonic) -> ReviewOutcome:
+def checks_review(diff: DiffSet, fail_on: str | None = None, clock: Callable[[], float] = time.monotonic,
+                  max_seconds: float = 0) -> ReviewOutcome:
     """A review by the built-in checks alone (config ``review.model: false``): Python hunks are
-    reviewed by them; hunks of other files, which no check reads, are reported unreviewed."""
+    reviewed by them within ``max_seconds`` (0: no budget); hunks of other files, which no check
+    reads, of files too large for the checks and of those the budget did not reach are reported
+    unreviewed."""
     start = clock()
-    units, skipped = _reviewable(diff, lambda unit: True, fail_on)
+    units, skipped, large = _reviewable(diff, lambda unit: True, fail_on)
     files = {f.path: f for f in diff.files}
     changing = _changing(units, files)
     python = [u for u in changing if u.file.endswith(".py")]
     outcome = ReviewOutcome(diff.description, "built-in checks", units=len(units), skipped=skipped,
-                            harmless=len(units) - len(changing), reviewed=len(python))
-    outcome.findings = check_findings(files, python)
+                            harmless=len(units) - len(changing))
+    outcome.findings, unchecked = _run_checks(files, python, _deadline(start, max_seconds), clock)
+    outcome.reviewed = len(python) - len(unchecked)
     outcome.unreviewed = [Unreviewed(u.file, u.first_line, u.last_line, "review.model is false and the checks "
                                      "read Python only") for u in changing if not u.file.endswith(".py")]
+    outcome.unreviewed += unchecked + large
     outcome.seconds = clock() - start
     return outcome
 
@@ -288,17 +330,19 @@ def review_diff(diff: DiffSet, model: Model, *, max_seconds: float = 0, cache: R
     that can change behaviour, cached or not. A model finding rated above ``model_max_severity``
     is shown at that severity (the cache keeps the model's own rating)."""
     start = clock()
-    deadline = start + max_seconds if max_seconds and max_seconds > 0 else None
+    deadline = _deadline(start, max_seconds)
     cache = cache or ReviewCache(enabled=False)
     triaging = triage_threshold is not None and can_triage(model)
     identity = f"{model.identity}|{TRIAGE_VERSION}>={triage_threshold:g}" if triaging else model.identity
-    units, skipped = _reviewable(diff, _fits(model), fail_on)
-    outcome = ReviewOutcome(diff.description, model.name, units=len(units), skipped=skipped)
+    units, skipped, large = _reviewable(diff, _fits(model), fail_on)
+    outcome = ReviewOutcome(diff.description, model.name, units=len(units), skipped=skipped, unreviewed=large)
     files = {f.path: f for f in diff.files}
     changing = _changing(units, files)
     outcome.harmless = outcome.reviewed = len(units) - len(changing)
-    if checks:  # milliseconds, no model: they run even when the time budget will cut the model short
-        outcome.findings.extend(check_findings(files, changing))
+    if checks:  # milliseconds, no model: they run first, within the same time budget
+        found, unchecked = _run_checks(files, changing, deadline, clock)
+        outcome.findings.extend(found)
+        outcome.unreviewed.extend(unchecked)
     pending = []
     for unit in changing:
         found = cache.get(unit, identity)

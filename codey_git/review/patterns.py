@@ -28,6 +28,7 @@ from __future__ import annotations
 import ast
 import re
 from dataclasses import dataclass
+from typing import Callable
 
 from codey_git.review import (checks_api, checks_async, checks_bugs, checks_errors, checks_flow,
                               checks_pyflakes, checks_security, checks_state, checks_stdlib, checks_typos)
@@ -74,13 +75,22 @@ class Hit:
     message: str
 
 
-def _hits(text: str, checks=ALL_CHECKS) -> list[Hit] | None:
+MAX_CHECK_CHARS = 400_000  # about 10,000 lines: a bigger file is reported unreviewed by the checks
+
+
+class ChecksOutOfTime(Exception):
+    """The review's time budget ran out while the checks read a file."""
+
+
+def _hits(text: str, checks=ALL_CHECKS, stop: Callable[[], bool] | None = None) -> list[Hit] | None:
     try:
         module = Module(ast.parse(text))
-    except (SyntaxError, ValueError, RecursionError):
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
         return None
     found = []
     for check in checks:
+        if stop is not None and stop():
+            raise ChecksOutOfTime()
         try:
             results = list(check(module))
         except Exception:  # noqa: BLE001 - on the commit path a faulty check is skipped, never a crash
@@ -96,13 +106,17 @@ def _anchor(hit: Hit, lines: list[str]) -> tuple[str, str]:
     return hit.check, re.sub(r"\s+", " ", text.strip())
 
 
-def introduced_hits(old_text: str, new_text: str, touched: set[int]) -> list[tuple[int, Hit]]:
+def introduced_hits(old_text: str, new_text: str, touched: set[int],
+                    stop: Callable[[], bool] | None = None) -> list[tuple[int, Hit]]:
     """(line, hit) for each check hit in ``new_text`` that falls on a ``touched`` line and was not
-    in ``old_text``. A file that does not parse gets no hits: the model and the tests judge it."""
-    new = _hits(new_text)
-    if not new or not touched:
+    in ``old_text``. A file that does not parse gets no hits: the model and the tests judge it.
+    ``stop`` is asked between checks; once it says true, ChecksOutOfTime is raised."""
+    if not touched:
         return []
-    old = _hits(old_text) if old_text else []
+    new = _hits(new_text, stop=stop)
+    if not new:
+        return []
+    old = _hits(old_text, stop=stop) if old_text else []
     old_lines, new_lines = old_text.splitlines(), new_text.splitlines()
     before = {_anchor(h, old_lines) for h in old or []}
     out = []
@@ -113,16 +127,33 @@ def introduced_hits(old_text: str, new_text: str, touched: set[int]) -> list[tup
     return out
 
 
-def check_findings(files: dict[str, FileDiff], units) -> list[Finding]:
-    """Findings of the built-in checks in the hunks of ``units`` (Python files only)."""
+def check_findings(files: dict[str, FileDiff], units, stop: Callable[[], bool] | None = None,
+                   unchecked: list[tuple[str, str]] | None = None) -> list[Finding]:
+    """Findings of the built-in checks in the hunks of ``units`` (Python files only). A file over
+    MAX_CHECK_CHARS, and every file the checks could not finish before ``stop`` said true (the time
+    budget), is added to ``unchecked`` as (path, reason) instead: never left out silently."""
     touched: dict[str, set[int]] = {}
     for unit in units:
         if unit.file.endswith(".py") and unit.file in files:
             touched.setdefault(unit.file, set()).update(unit.hunk.touched_lines())
     found = []
+    unchecked = [] if unchecked is None else unchecked
     for path, lines in touched.items():
         file = files[path]
-        for line, hit in introduced_hits(file.old_text or "", file.new_text or "", lines):
+        size = max(len(file.old_text or ""), len(file.new_text or ""))
+        if size > MAX_CHECK_CHARS:
+            unchecked.append((path, f"built-in checks: {size:,} characters is over their limit of "
+                                    f"{MAX_CHECK_CHARS:,}"))
+            continue
+        if stop is not None and stop():
+            unchecked.append((path, "built-in checks: the time budget was used up before this file"))
+            continue
+        try:
+            hits = introduced_hits(file.old_text or "", file.new_text or "", lines, stop)
+        except ChecksOutOfTime:
+            unchecked.append((path, "built-in checks: the time budget was used up in this file"))
+            continue
+        for line, hit in hits:
             found.append(Finding(path, line, calibrated(hit.severity, hit.category, path), hit.category,
                                  hit.message, check=hit.check))
     return found

@@ -4,10 +4,12 @@ the user's mistakes so that ``fail_open`` can turn only the former into a warnin
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Mapping
 
-from codey_git.errors import EXIT_INTERNAL, EXIT_NOT_ACHIEVED, EXIT_OK, CodeyError, ModelError
+from codey_git.errors import EXIT_INTERNAL, EXIT_NOT_ACHIEVED, EXIT_OK, CodeyError, ConfigError, ModelError
 from codey_git.models.backends import make_provider
 from codey_git.models.registry import Registry
 from codey_git.review.cache import ReviewCache
@@ -83,3 +85,32 @@ def verdict(outcome: ReviewOutcome, fail_on: str, fail_open: bool) -> int:
     if not outcome.complete and not fail_open:
         return EXIT_INTERNAL
     return EXIT_OK
+
+
+FAIL_OPEN_ENV = "CODEY_REVIEW_FAIL_OPEN"
+
+
+def hook_fails_open_on_config_error(flag: bool | None, environ: Mapping[str, str] | None = None) -> bool:
+    """Whether the pre-commit hook lets a commit through when the configuration cannot be loaded.
+    A broken file cannot say what its ``review.fail_open`` was, so the hook fails open (a broken
+    .codey.yml must not block every commit) unless fail-open is turned off where it can still be
+    read: ``--no-fail-open`` or CODEY_REVIEW_FAIL_OPEN=false."""
+    if flag is not None:
+        return flag
+    raw = (os.environ if environ is None else environ).get(FAIL_OPEN_ENV, "").strip().lower()
+    return raw not in ("0", "false", "no", "off")
+
+
+def config_error_notice(exc: ConfigError, fails_open: bool, skip: str = "`git commit --no-verify`") -> str:
+    """What the hook says, once, when the configuration is broken: what, where, and what to do."""
+    lines = ["codey review: the configuration is invalid, so the staged changes were NOT reviewed:",
+             f"  {exc.message}"]
+    if exc.hint:
+        lines.append(f"  hint: {exc.hint}")
+    if fails_open:
+        lines.append(f"The commit goes on unreviewed (a broken configuration cannot say review.fail_open, so the "
+                     f"hook fails open; set {FAIL_OPEN_ENV}=false to block instead).")
+    else:
+        lines.append(f"Commit blocked ({FAIL_OPEN_ENV}=false or --no-fail-open).")
+    lines.append(f"Fix it, then check with `git codey review`; skip the hook once with {skip}.")
+    return "\n".join(lines)

@@ -52,15 +52,18 @@ def _indent(text: str) -> int:
     return len(text) - len(text.lstrip(" \t"))
 
 
-def enclosing_signatures(new_text: str, hunk: Hunk) -> list[tuple[int, str]]:
-    """Lines above the hunk that open the blocks it sits in (def, class, function...), outermost first."""
-    lines = new_text.splitlines()
+def enclosing_signatures(new_text: str | list[str], hunk: Hunk) -> list[tuple[int, str]]:
+    """Lines above the hunk that open the blocks it sits in (def, class, function...), outermost first.
+    ``new_text`` may be given as its lines already split."""
     shown = [l for l in hunk.lines if l.new_no]
     if not shown:
         return []
     first = shown[0].new_no
     body = [l.text for l in shown if l.text.strip()]
     level = min((_indent(t) for t in body), default=0)
+    if level == 0:
+        return []  # nothing encloses a block at the left margin (and no scan of the whole file above it)
+    lines = new_text.splitlines() if isinstance(new_text, str) else new_text
     found: list[tuple[int, str]] = []
     for number in range(first - 1, 0, -1):
         text = lines[number - 1] if number - 1 < len(lines) else ""
@@ -89,14 +92,15 @@ def make_units(diff: DiffSet, fits: Callable[[ReviewUnit], bool]) -> list[Review
     """One unit per hunk; a unit that does not ``fit`` is halved until it does (or is one line)."""
     units: list[ReviewUnit] = []
     for file in diff.files:
-        pending = [(h, enclosing_signatures(file.new_text, h)) for h in file.hunks]
+        lines = file.new_text.splitlines()
+        pending = [(h, enclosing_signatures(lines, h)) for h in reversed(file.hunks)]  # a stack: next on top
         while pending:
-            hunk, sigs = pending.pop(0)
+            hunk, sigs = pending.pop()
             unit = ReviewUnit(file.path, hunk, sigs)
             if fits(unit) or len(hunk.lines) <= 1:
                 if any(l.origin != " " for l in hunk.lines):
                     units.append(unit)
                 continue
             first, second = _split(hunk)
-            pending[:0] = [(first, sigs), (second, enclosing_signatures(file.new_text, second) or sigs)]
+            pending += [(second, enclosing_signatures(lines, second) or sigs), (first, sigs)]
     return units
