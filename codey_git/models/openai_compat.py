@@ -5,6 +5,11 @@ holds the key), ``openai.model`` (default: the role's model name), ``openai.time
 are streamed (server-sent events) to ``on_token``; ``json_schema`` goes out as a
 ``response_format``, ``grammar`` as the llama.cpp server's ``grammar`` field. Only the standard
 library is used.
+
+A misbehaving server cannot flood codey: the answer is read in chunks, and past a cap tied to
+``max_tokens`` (``answer_caps``: 32 characters of content a token, 4 KiB of stream a token) the
+connection is closed and the call ends in ``NoResponse``; only that much ever reaches ``on_token``
+(the terminal). An error body is read up to 2 KiB and shown cut to 300 characters.
 """
 
 from __future__ import annotations
@@ -23,10 +28,44 @@ from codey_git.models.memory import peak_rss_mb
 from codey_git.models.stats_file import append_call
 
 CHARS_PER_TOKEN = 4  # no tokenizer on this side; the server's usage numbers are recorded instead
+MAX_CHARS_PER_TOKEN = 32  # no real token is longer: content past max_tokens times this is a flood
+STREAM_BYTES_PER_TOKEN = 4096  # event framing (ids, model names, logprobs) allowed per token
+MIN_STREAM_BYTES = 1024 * 1024
+READ_CHUNK = 64 * 1024
+SHOWN_ERROR_CHARS = 300
 
 
-def _sse_events(response) -> Iterator[dict]:
-    for raw in response:
+class _Flood(Exception):
+    """The server sent more than the caps allow."""
+
+
+def answer_caps(max_tokens: int) -> tuple[int, int]:
+    """(most characters of content, most bytes of stream) accepted for an answer of ``max_tokens``."""
+    tokens = max(1, int(max_tokens or 1))
+    return tokens * MAX_CHARS_PER_TOKEN + 1024, MIN_STREAM_BYTES + tokens * STREAM_BYTES_PER_TOKEN
+
+
+def _lines(response, max_bytes: int) -> Iterator[bytes]:
+    """The stream's lines, read in chunks; raises _Flood past ``max_bytes`` in all (a line that never
+    ends included), so no more than that is ever held."""
+    read = getattr(response, "read1", None) or response.read
+    buffer, total = b"", 0
+    while True:
+        chunk = read(READ_CHUNK)
+        if not chunk:
+            if buffer:
+                yield buffer
+            return
+        total += len(chunk)
+        if total > max_bytes:
+            raise _Flood(f"more than {max_bytes:,} bytes")
+        buffer += chunk
+        *complete, buffer = buffer.split(b"\n")
+        yield from complete
+
+
+def _sse_events(response, max_bytes: int = MIN_STREAM_BYTES) -> Iterator[dict]:
+    for raw in _lines(response, max_bytes):
         line = raw.decode("utf-8", errors="replace").strip()
         if not line.startswith("data:"):
             continue
@@ -71,17 +110,35 @@ class OpenAIModel:
         first = None
         parts: list[str] = []
         finish, usage = "stop", {}
+        max_chars, max_bytes = answer_caps(max_tokens)
+        chars = 0
         with self._provider.open(body) as response:
-            for event in _sse_events(response):
-                usage = event.get("usage") or usage
-                for choice in event.get("choices") or []:
-                    piece = (choice.get("delta") or {}).get("content") or ""
-                    if piece:
-                        first = first or time.perf_counter()
-                        parts.append(piece)
-                        if on_token is not None:
-                            on_token(piece)
-                    finish = choice.get("finish_reason") or finish
+            try:
+                for event in _sse_events(response, max_bytes):
+                    if not isinstance(event, dict):
+                        continue
+                    usage = event["usage"] if isinstance(event.get("usage"), dict) else usage
+                    for choice in event.get("choices") or []:
+                        if not isinstance(choice, dict):
+                            continue
+                        delta = choice.get("delta")
+                        piece = delta.get("content") if isinstance(delta, dict) else None
+                        piece = piece if isinstance(piece, str) else ""
+                        if piece:
+                            chars += len(piece)
+                            if chars > max_chars:
+                                raise _Flood(f"more than {max_chars:,} characters")
+                            first = first or time.perf_counter()
+                            parts.append(piece)
+                            if on_token is not None:
+                                on_token(piece)
+                        finish = choice.get("finish_reason") or finish
+            except _Flood as flood:
+                response.close()  # the rest is never read: the server sees the connection go
+                raise NoResponse(f"the server at {self._provider.base_url} sent {flood} for an answer of at most "
+                                 f"{max_tokens} tokens; stopped reading and closed the connection",
+                                 "The server ignores max_tokens or is misbehaving; check openai.base_url and "
+                                 "the server's logs.") from None
         end = time.perf_counter()
         text = "".join(parts)
         prompt_tokens = (usage.get("prompt_tokens")
@@ -122,7 +179,14 @@ class OpenAIProvider:
         try:
             return urllib.request.urlopen(request, timeout=self.timeout)
         except urllib.error.HTTPError as exc:
-            detail = exc.read().decode("utf-8", errors="replace")[:300]
+            try:
+                body = exc.read(2048)  # never the whole of a huge error page
+            except OSError:
+                body = b""
+            finally:
+                exc.close()
+            detail = body.decode("utf-8", errors="replace").strip()
+            detail = detail[:SHOWN_ERROR_CHARS] + ("…" if len(detail) > SHOWN_ERROR_CHARS else "")
             hint = (f"Set the API key in ${self.key_env} (openai.api_key_env)." if exc.code in (401, 403)
                     else "Check openai.base_url and openai.model.")
             raise ModelError(f"OpenAI-compatible server at {self.base_url} answered HTTP {exc.code}: {detail}",
