@@ -13,6 +13,8 @@ from codey_git.ui import Progress, out_console, print_json, styled
 
 YES = typer.Option(False, "--yes", "-y", help="Answer yes to every question (pull a missing model, ...).")
 JSON = typer.Option(False, "--json", help="Print one machine-readable result on stdout.")
+# for commands that ask nothing: --yes is accepted (scripts pass it to every command) but not offered
+ASKS_NOTHING = typer.Option(False, "--yes", "-y", hidden=True, help="Accepted and ignored: this command asks nothing.")
 
 
 def open_session(overrides: dict | None = None, *, need_branch: bool = True,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from codey_git.commands._common import JSON, YES
+from codey_git.commands._common import ASKS_NOTHING, JSON
 from codey_git.engine.worktrees import gc_worktrees
 from codey_git.gitrepo import open_repo
 from codey_git.ui import out_console, print_json
@@ -12,7 +12,7 @@ from codey_git.ui import out_console, print_json
 
 def register(app: typer.Typer) -> None:
     @app.command("gc", help="Prune leftover scratch worktrees and attempt branches.")
-    def gc_command(as_json: bool = JSON, yes: bool = YES) -> None:
+    def gc_command(as_json: bool = JSON, yes: bool = ASKS_NOTHING) -> None:
         removed = gc_worktrees(open_repo(need_branch=False))
         if as_json:
             print_json(removed)

@@ -23,7 +23,7 @@ def _root() -> Path:
 @hook_app.command("install")
 def install(
     commit_message: bool = typer.Option(False, "--commit-message", help="Also install prepare-commit-msg, which drafts the message from the staged diff."),
-    yes: bool = typer.Option(False, "--yes", "-y", help="Ask nothing (installing never asks)."),
+    yes: bool = typer.Option(False, "--yes", "-y", hidden=True, help="Accepted and ignored: installing never asks."),
 ) -> None:
     """Install the pre-commit review hook; an existing hook is kept and still runs first."""
     names = ("pre-commit", "prepare-commit-msg") if commit_message else ("pre-commit",)
@@ -33,7 +33,8 @@ def install(
 
 
 @hook_app.command("uninstall")
-def uninstall(yes: bool = typer.Option(False, "--yes", "-y", help="Ask nothing (uninstalling never asks).")) -> None:
+def uninstall(yes: bool = typer.Option(False, "--yes", "-y", hidden=True,
+                                       help="Accepted and ignored: uninstalling never asks.")) -> None:
     """Remove codey's hooks and restore the hooks they chained to."""
     lines = hookfiles.uninstall(_root())
     for line in lines or ["no codey hooks installed"]:
@@ -42,7 +43,7 @@ def uninstall(yes: bool = typer.Option(False, "--yes", "-y", help="Ask nothing (
 
 @hook_app.command("draft-message", hidden=True)
 def draft_message(message_file: Path = typer.Argument(..., help="The file git passes to prepare-commit-msg."),
-                  yes: bool = typer.Option(False, "--yes", "-y")) -> None:
+                  yes: bool = typer.Option(False, "--yes", "-y", hidden=True)) -> None:
     """Write a drafted commit message into MESSAGE_FILE when it holds none. Never fails the commit."""
     from codey_git.review.draft_hook import draft_into
 

@@ -7,7 +7,7 @@ import datetime as dt
 import pygit2
 import typer
 
-from codey_git.commands._common import JSON, YES
+from codey_git.commands._common import ASKS_NOTHING, JSON
 from codey_git.engine.commit import TRAILER_MODEL, TRAILER_TASK, TRAILER_TESTS, trailers
 from codey_git.gitrepo import open_repo
 from codey_git.ui import out_console, print_json, styled
@@ -29,7 +29,7 @@ def codey_commits(repo: pygit2.Repository, limit: int) -> list[dict]:
 def register(app: typer.Typer) -> None:
     @app.command("log", help="List codey's commits on the current branch.")
     def log_command(limit: int = typer.Option(20, "-n", "--limit", help="How many."),
-                    as_json: bool = JSON, yes: bool = YES) -> None:
+                    as_json: bool = JSON, yes: bool = ASKS_NOTHING) -> None:
         repo = open_repo(need_branch=False)
         rows = codey_commits(repo.repo, limit)
         if as_json:

@@ -20,7 +20,7 @@ from codey_git.models.verify import check_file, clear_stamp, stamped_sha256
 from codey_git.ui import err_console, out_console, print_json, styled
 
 JSON = typer.Option(False, "--json", help="Print one machine-readable JSON result on stdout.")
-YES = typer.Option(False, "--yes", "-y", help="Ask no questions.")
+YES = typer.Option(False, "--yes", "-y", hidden=True, help="Accepted and ignored: these commands ask nothing.")
 
 
 def registry_here() -> Registry:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from codey_git.commands._common import JSON, YES
+from codey_git.commands._common import ASKS_NOTHING, JSON
 from codey_git.engine.context import parse_request
 from codey_git.engine.planner import plan
 from codey_git.engine.task import Task
@@ -16,7 +16,7 @@ def register(app: typer.Typer) -> None:
     @app.command("plan", help="Show the steps a request becomes; runs nothing.")
     def plan_command(request: str = typer.Argument(..., help="The request."),
                      kind: str = typer.Option("fix", "--kind", help="fix or edit."),
-                     as_json: bool = JSON, yes: bool = YES) -> None:
+                     as_json: bool = JSON, yes: bool = ASKS_NOTHING) -> None:
         repo = open_repo(need_branch=False)
         steps = plan(Task(text=request, kind=kind))
         rows = []

@@ -7,7 +7,7 @@ from typing import List
 
 import typer
 
-from codey_git.commands._common import JSON, YES
+from codey_git.commands._common import ASKS_NOTHING, JSON
 from codey_git.errors import ConfigError, RepoStateError
 from codey_git.gitrepo import open_repo
 from codey_git.recipes.catalog import list_recipes, load_recipe
@@ -26,7 +26,7 @@ def register(app: typer.Typer) -> None:
     group = typer.Typer(help="Recipes: YAML task lists for `git codey run`.", no_args_is_help=True)
 
     @group.command("list", help="Recipes in .codey/recipes/ and shipped ones, and the task generators.")
-    def list_cmd(as_json: bool = JSON, yes: bool = YES) -> None:
+    def list_cmd(as_json: bool = JSON, yes: bool = ASKS_NOTHING) -> None:
         rows = []
         for entry in list_recipes(_repo_root()):
             try:
@@ -45,7 +45,7 @@ def register(app: typer.Typer) -> None:
             out_console.print(f"  {name:20} {doc}", markup=False)
 
     @group.command("check", help="Validate recipe files; errors name the file, line and field.")
-    def check_cmd(files: List[Path] = typer.Argument(..., help="Recipe files."), yes: bool = YES) -> None:
+    def check_cmd(files: List[Path] = typer.Argument(..., help="Recipe files."), yes: bool = ASKS_NOTHING) -> None:
         for path in files:
             recipe = load_recipe(path)
             out_console.print(f"{path}: ok ({recipe.name}, {len(recipe.tasks)} task entries)", markup=False)

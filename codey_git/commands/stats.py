@@ -12,7 +12,7 @@ def register(app: typer.Typer) -> None:
     @app.command("stats")
     def stats(as_json: bool = typer.Option(False, "--json", help="Print one JSON result on stdout."),
               last: int = typer.Option(1000, "--last", min=1, help="How many recent calls to summarize."),
-              yes: bool = typer.Option(False, "--yes", "-y", help="Ask no questions.")) -> None:
+              yes: bool = typer.Option(False, "--yes", "-y", hidden=True, help="Accepted and ignored.")) -> None:
         """Summarize recent model calls: per model, calls, median tokens/s and token counts."""
         records = read_recent(last)
         rows = summarize(records)

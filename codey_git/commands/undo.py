@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from codey_git import proc
-from codey_git.commands._common import JSON, YES
+from codey_git.commands._common import ASKS_NOTHING, JSON
 from codey_git.engine.commit import TRAILER_TASK, trailers
 from codey_git.engine.landing import dirty_paths
 from codey_git.errors import RepoStateError, UsageError
@@ -24,7 +24,7 @@ def _pushed(root, oid: str) -> str | None:
 
 def register(app: typer.Typer) -> None:
     @app.command("undo", help="Remove the last codey commit from the current branch.")
-    def undo_command(as_json: bool = JSON, yes: bool = YES) -> None:
+    def undo_command(as_json: bool = JSON, yes: bool = ASKS_NOTHING) -> None:
         repo = open_repo()
         commit = repo.repo.head.peel()
         if TRAILER_TASK not in trailers(commit.message):

@@ -1,5 +1,6 @@
-"""Where recipes live: shipped ones in the top-level `recipes/` folder, the repository's own in
-`.codey/recipes/`. A recipe is named by file stem (a repo recipe shadows a shipped one) or by path."""
+"""Where recipes live: shipped ones in the top-level `recipes/` folder (package data in a wheel,
+`codey_git/data/recipes`), the repository's own in `.codey/recipes/`. A recipe is named by file
+stem (a repo recipe shadows a shipped one) or by path."""
 
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ from codey_git.errors import UsageError
 from codey_git.recipes.schema import Recipe, validate_recipe
 from codey_git.yamlfile import load_yaml_mapping
 
-SHIPPED_DIR = Path(__file__).resolve().parents[2] / "recipes"
+# the top-level recipes/ folder, through the link codey_git/data/recipes (a real folder in a wheel)
+SHIPPED_DIR = Path(__file__).resolve().parents[1] / "data" / "recipes"
 REPO_SUBDIR = Path(".codey") / "recipes"
 
 
