@@ -97,3 +97,16 @@ def test_hook_skip_hint_names_the_pre_commit_hook_id(staged_odd_name, write_scri
     assert "git commit --no-verify" in plain.stderr
     framework = codey(staged_odd_name, "review", "--hook", "--no-cache", env={"PRE_COMMIT": "1"})
     assert framework.returncode == 1 and "SKIP=codey-review git commit" in framework.stderr
+
+
+def test_a_model_name_with_brackets_in_the_progress_bar_and_the_question(monkeypatch):
+    """A `models:` entry may be named anything; its name is printed, not parsed."""
+    from codey_git.models import ensure
+    from codey_git.models.progress_bar import byte_bar
+
+    with byte_bar("verifying my[/]model", 10) as bar:
+        bar.advance(10)
+    monkeypatch.setattr("sys.stdin.isatty", lambda: True, raising=False)
+    monkeypatch.setattr("sys.stderr.isatty", lambda: True, raising=False)
+    monkeypatch.setattr("builtins.input", lambda *args: "n")
+    assert ensure.ask_on_tty("Model my[/]model is not downloaded. Fetch it now?") is False

@@ -29,10 +29,11 @@ def ask_on_tty(question: str) -> bool:
     if not (sys.stdin.isatty() and sys.stderr.isatty()):
         return False
     from rich.prompt import Confirm as RichConfirm
+    from rich.text import Text
 
     from codey_git.ui import err_console
 
-    return RichConfirm.ask(question, console=err_console, default=True)
+    return RichConfirm.ask(Text(question), console=err_console, default=True)  # a model name is not markup
 
 
 def ensure_model(registry: Registry, name: str, *, yes: bool = False, progress=None,

@@ -29,7 +29,7 @@ def byte_bar(description: str, total: int | None, quiet: bool = False) -> Iterat
     if quiet:
         yield ByteBar(None, None)
         return
-    columns = (TextColumn("{task.description}"), BarColumn(), DownloadColumn(), TransferSpeedColumn(),
+    columns = (TextColumn("{task.description}", markup=False), BarColumn(), DownloadColumn(), TransferSpeedColumn(),
                TimeRemainingColumn())
     with Progress(*columns, console=err_console, transient=False) as progress:
         yield ByteBar(progress, progress.add_task(description, total=total))
