@@ -63,6 +63,17 @@ def test_broken_config_is_said_once_and_the_commit_goes_on(name, hooked):
     assert "NOT reviewed" in err and "--no-verify" in err and "CODEY_REVIEW_FAIL_OPEN=false" in err, err
 
 
+def test_the_draft_hook_does_not_repeat_the_config_error(hooked):
+    """With no -m, prepare-commit-msg runs after pre-commit: it notes in one line that nothing was
+    drafted, instead of printing the whole error a second time (git then refuses the empty message)."""
+    (hooked / ".codey.yml").write_text("attempts: 0\n")
+    result = commit(hooked, env={"CODEY_REVIEW_MODEL": "false"})
+    err = result.stderr
+    assert "Traceback" not in err and "hint:" in err, err
+    assert err.count(f"{hooked / '.codey.yml'}:1: attempts:") == 1, err
+    assert "no message drafted" in err, err
+
+
 def test_broken_config_blocks_when_fail_open_is_explicitly_off(hooked):
     (hooked / ".codey.yml").write_text("attempts: 0\n")
     result = commit(hooked, "-m", "add double", env={"CODEY_REVIEW_FAIL_OPEN": "false"})

@@ -8,6 +8,7 @@ from pathlib import Path
 import typer
 
 from codey_git.config import load_config
+from codey_git.errors import ConfigError
 from codey_git.review import hookfiles
 from codey_git.review.diffsource import open_repository
 from codey_git.ui import err_console, styled
@@ -48,8 +49,13 @@ def draft_message(message_file: Path = typer.Argument(..., help="The file git pa
     from codey_git.review.draft_hook import draft_into
 
     root = _root()
-    note = draft_into(root, message_file if message_file.is_absolute() else Path.cwd() / message_file,
-                      load_config(root))
+    try:
+        config = load_config(root)
+    except ConfigError as exc:  # the pre-commit hook has said it in full already: one line here
+        err_console.print(f"codey: no message drafted (the configuration is invalid: {exc.file or exc.field})",
+                          markup=False, highlight=False)
+        return
+    note = draft_into(root, message_file if message_file.is_absolute() else Path.cwd() / message_file, config)
     if note:
         err_console.print(styled((f"codey: {note}", "dim")))
 
