@@ -25,11 +25,28 @@ def tracked(folder: str) -> list[str]:
     return git(PROJECT_ROOT, "ls-files", folder).splitlines()
 
 
+def source_copy(dest: Path) -> Path:
+    """The checkout's files (tracked, and new ones git does not ignore), links kept as links: a
+    build there leaves no build/ behind in the checkout and cannot pick up stale files from one."""
+    listed = git(PROJECT_ROOT, "ls-files", "-z", "--cached", "--others", "--exclude-standard")
+    for rel in sorted(set(filter(None, listed.split("\0")))):
+        src, dst = PROJECT_ROOT / rel, dest / rel
+        if not (src.exists() or src.is_symlink()):
+            continue  # deleted in the working tree
+        dst.parent.mkdir(parents=True, exist_ok=True)
+        if src.is_symlink():
+            os.symlink(os.readlink(src), dst)
+        else:
+            shutil.copy2(src, dst)
+    return dest
+
+
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("wheel")
+    source = source_copy(tmp_path_factory.mktemp("source"))
     built = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
-                            "-w", str(out), str(PROJECT_ROOT)], capture_output=True, text=True, timeout=300)
+                            "-w", str(out), str(source)], capture_output=True, text=True, timeout=300)
     assert built.returncode == 0, built.stderr
     return next(out.glob("codey_git-*.whl"))
 
