@@ -1,3 +1,3 @@
 """codey-git: a git-native, commit-by-commit coding agent that runs on local hardware."""
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
