@@ -9,11 +9,13 @@ tree does not shadow the code under test, and nothing is written into the user's
 from __future__ import annotations
 
 import functools
+import json
 import os
 import re
 import shlex
 import shutil
 import sys
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -38,6 +40,9 @@ class TestRun:
     timed_out: bool = False
     seconds: float = 0.0
     is_pytest: bool = True
+    # from codey's pytest plugin (None when it did not report: not pytest, or a shell command)
+    collected: set[str] | None = None  # node ids pytest collected to run
+    outcomes: dict[str, str] = field(default_factory=dict)  # node id -> passed/failed/error/skipped/...
 
     @property
     def summary(self) -> str:
@@ -114,19 +119,71 @@ def parse_pytest(output: str) -> tuple[dict[str, int], set[str], dict[str, str]]
     return counts, failed, sections
 
 
+PLUGIN_DIR = str(Path(__file__).with_name("pytest_plugin"))
+PLUGIN = "codey_pytest_report"
+
+
 def run_tests(command: str, tree: Path, timeout: float) -> TestRun:
     env = test_env(tree)
     argv, shell, is_pytest = resolve_command(command, env)
-    try:
-        result = proc.run(argv, cwd=tree, env=env, timeout=timeout, shell=shell)
-    except Exception as exc:  # missing program
-        raise TestCommandError(f"cannot run the test command {command!r}: {exc}",
-                               "Check `test_command` in .codey.yml or CODEY_TEST_COMMAND.") from None
+    with tempfile.TemporaryDirectory(prefix="codey-pytest-") as tmp:
+        report = Path(tmp) / "report.jsonl"
+        if is_pytest and not shell:
+            # pytest's own report, by node id; the plugin's folder goes last on the import path
+            argv = [*argv, "-p", PLUGIN]
+            env["PYTHONPATH"] = os.pathsep.join([env["PYTHONPATH"], PLUGIN_DIR])
+            env["CODEY_PYTEST_REPORT"] = str(report)
+        env.pop("CODEY_PYTEST_REPORT_TAKEN", None)
+        try:
+            result = proc.run(argv, cwd=tree, env=env, timeout=timeout, shell=shell, watchdog=True)
+        except Exception as exc:  # missing program
+            raise TestCommandError(f"cannot run the test command {command!r}: {exc}",
+                                   "Check `test_command` in .codey.yml or CODEY_TEST_COMMAND.") from None
+        records = _read_report(report)
     out = result.output
     run = TestRun(result.returncode, out, timed_out=result.timed_out, seconds=result.seconds, is_pytest=is_pytest)
     if is_pytest:
         run.counts, run.failed, run.sections = parse_pytest(out)
+        if records is not None:
+            _apply_report(run, records)
     return run
+
+
+def _read_report(path: Path) -> list[dict] | None:
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return None
+    records = []
+    for line in text.splitlines():
+        try:
+            records.append(json.loads(line))
+        except json.JSONDecodeError:
+            continue  # a line cut by a kill
+    return records or None
+
+
+_RANK = {"failed": 5, "error": 4, "xpassed": 3, "xfailed": 2, "skipped": 1, "passed": 0}
+
+
+def _apply_report(run: TestRun, records: list[dict]) -> None:
+    """Node ids and outcomes from pytest itself, instead of what the terminal text suggests."""
+    collected: set[str] = set()
+    outcomes: dict[str, str] = {}
+    errors: set[str] = set()
+    for rec in records:
+        event = rec.get("event")
+        if event == "collected":
+            collected.update(rec.get("nodeids") or [])
+        elif event == "collect_error":
+            errors.add(str(rec.get("nodeid") or "<collection>"))
+        elif event == "test":
+            nodeid, outcome = str(rec.get("nodeid")), str(rec.get("outcome"))
+            if _RANK.get(outcome, 0) >= _RANK.get(outcomes.get(nodeid, "passed"), 0):
+                outcomes[nodeid] = outcome
+    run.collected = collected
+    run.outcomes = outcomes
+    run.failed = {n for n, o in outcomes.items() if o in ("failed", "error")} | errors
 
 
 def check_baseline(run: TestRun, command: str, timeout: float) -> None:

@@ -6,6 +6,7 @@ import re
 
 import pygit2
 
+from codey_git import faults
 from codey_git.engine.prompts import commit_message_messages
 from codey_git.engine.worktrees import Worktree
 from codey_git.gitrepo import signature
@@ -44,25 +45,30 @@ def full_message(subject: str, request: str, model_name: str, tests: str) -> str
             f"{TRAILER_TESTS}: {tests}\n")
 
 
-def commit_worktree(wt: Worktree, user_root, changed: list[str], message: str) -> str:
-    """Stage ``changed`` paths (added, modified or deleted) in the worktree and commit them."""
+def commit_worktree(wt: Worktree, user_root, changes: dict[str, str | None], message: str) -> str:
+    """Commit exactly ``changes`` (path -> new text, None to delete) on top of the worktree's HEAD,
+    as codey wrote them: the tree is built from HEAD and the changes, never from what the worktree
+    holds after the tests ran. The worktree is then reset to the new commit."""
     repo = wt.repo
-    index = repo.index
-    index.read()
-    for path in changed:
-        if (wt.path / path).exists():
-            index.add(path)
-        else:
-            try:
+    head = repo.head.peel(pygit2.Commit)
+    index = pygit2.Index()
+    index.read_tree(head.tree)
+    for path, text in changes.items():
+        path = wt.fs.check(path)
+        if text is None:
+            if path in index:
                 index.remove(path)
-            except (OSError, pygit2.GitError):
-                pass
-    index.write()
-    tree = index.write_tree()
+            continue
+        mode = index[path].mode if path in index else pygit2.GIT_FILEMODE_BLOB
+        if mode not in (pygit2.GIT_FILEMODE_BLOB, pygit2.GIT_FILEMODE_BLOB_EXECUTABLE):
+            mode = pygit2.GIT_FILEMODE_BLOB  # a symlink or gitlink is never rewritten (treefs refuses it)
+        index.add(pygit2.IndexEntry(path, repo.create_blob(text.encode("utf-8")), mode))
+    tree = index.write_tree(repo)
     author = signature(user_root, "AUTHOR")
     committer = signature(user_root, "COMMITTER")
-    parent = repo.head.target
-    oid = repo.create_commit("HEAD", author, committer, message, tree, [parent])
+    oid = repo.create_commit("HEAD", author, committer, message, tree, [head.id])
+    faults.point("commit")
+    wt.reset()
     return str(oid)
 
 

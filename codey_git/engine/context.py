@@ -8,6 +8,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from codey_git.edits import UnsafeEdit, check_path
+from codey_git.edits.treefs import TreeFS
 from codey_git.testpaths import is_test_file
 from codey_git.testrun import TestRun
 
@@ -53,13 +55,20 @@ def parse_request(text: str, root: Path, extra_files: list[str] = ()) -> Focus:
 
 
 def _resolve(name: str, root: Path) -> str | None:
-    name = name.strip("./") if name.startswith("./") else name
-    if (root / name).is_file():
-        return Path(name).as_posix()
+    """The repo-relative path a name in the request means; None for anything outside the tree
+    (`../x.py`, a symlink that leaves it), so no outside file reaches the prompt."""
+    try:
+        name = check_path(name)
+    except UnsafeEdit:
+        return None
+    fs = TreeFS(root)
+    if fs.is_file(name):
+        return name
     # parts relative to root: codey's own worktrees live under .git/codey/, so root may be inside .git
-    matches = [p for p in root.rglob(Path(name).name) if ".git" not in p.relative_to(root).parts and p.is_file()]
+    matches = [rel for p in root.rglob(Path(name).name)
+               if ".git" not in (rel := p.relative_to(root).as_posix()).split("/") and fs.is_file(rel)]
     if len(matches) == 1:
-        return matches[0].relative_to(root).as_posix()
+        return matches[0]
     return None
 
 
@@ -67,7 +76,7 @@ def frames(section: str, root: Path) -> list[tuple[str, int, str | None]]:
     out = []
     for m in _FRAME.finditer(section):
         rel = m.group(1)
-        if (root / rel).is_file():
+        if TreeFS(root).is_file(rel):
             out.append((rel, int(m.group(2)), m.group(3)))
     return out
 
@@ -88,9 +97,10 @@ def localize(run: TestRun, root: Path, focus: Focus | None = None) -> Focus:
 
 
 def imported_modules(path: Path, root: Path) -> list[str]:
+    fs = TreeFS(root)
     try:
-        tree = ast.parse(path.read_text(encoding="utf-8"))
-    except (OSError, SyntaxError, UnicodeDecodeError):
+        tree = ast.parse(fs.read(path.relative_to(root).as_posix()) or "")
+    except (SyntaxError, ValueError):
         return []
     names = []
     for node in ast.walk(tree):
@@ -102,7 +112,7 @@ def imported_modules(path: Path, root: Path) -> list[str]:
     for name in names:
         rel = name.replace(".", "/")
         for cand in (f"{rel}.py", f"{rel}/__init__.py", f"src/{rel}.py", f"src/{rel}/__init__.py"):
-            if (root / cand).is_file() and cand not in found:
+            if fs.is_file(cand) and cand not in found:
                 found.append(cand)
     return found
 

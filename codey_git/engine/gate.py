@@ -5,14 +5,26 @@ from __future__ import annotations
 from codey_git.testrun import TestRun
 
 
-def step_passed(baseline: TestRun, run: TestRun, targets: set[str]) -> tuple[bool, str]:
-    """A step passes when its target tests pass and no test that passed at baseline fails."""
+def step_passed(baseline: TestRun, run: TestRun, targets: set[str], *,
+                same_tests: bool = True) -> tuple[bool, str]:
+    """A step passes when its target tests pass and no test that passed at baseline fails.
+
+    When pytest reported its node ids (codey's plugin), the target tests must still be collected
+    and pass; with ``same_tests`` (a task that may not change tests), every test collected at
+    baseline must still be collected: a change that makes a test go away is not a fix."""
     if run.timed_out:
         return False, "the tests timed out"
     if not run.is_pytest:
         return run.ok, "tests pass" if run.ok else f"the test command failed (exit {run.returncode})"
     if run.returncode not in (0, 1):
         return False, f"pytest could not run the tests (exit {run.returncode}: collection or import error)"
+    if run.collected is not None and baseline.collected is not None:
+        gone = sorted((baseline.collected if same_tests else targets) - run.collected)
+        if gone:
+            return False, "tests that ran before no longer run: " + ", ".join(gone[:5])
+        unfinished = sorted(t for t in targets if run.outcomes.get(t) != "passed")
+        if unfinished:
+            return False, "still failing: " + ", ".join(unfinished[:5])
     regressions = sorted(run.failed - baseline.failed)
     if regressions:
         return False, "tests that passed before now fail: " + ", ".join(regressions[:5])

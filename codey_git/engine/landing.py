@@ -16,16 +16,34 @@ _DIRTY = (pygit2.GIT_STATUS_WT_MODIFIED | pygit2.GIT_STATUS_WT_DELETED | pygit2.
 
 
 def dirty_paths(repo: Repo, paths: list[str]) -> list[str]:
-    """Which of ``paths`` have uncommitted changes (staged, unstaged, or an untracked file there)."""
+    """Which of ``paths`` have uncommitted changes (staged, unstaged, or an untracked file there,
+    ignored or not: git's fast-forward silently overwrites an ignored file, so codey refuses)."""
     out = []
     for path in paths:
         try:
             flags = repo.repo.status_file(path)
-        except KeyError:
-            flags = pygit2.GIT_STATUS_WT_NEW if (repo.root / path).exists() else 0
-        if flags & _DIRTY:
+        except (KeyError, pygit2.GitError, ValueError):
+            flags = 0
+        if not flags and not _tracked(repo, path) and _occupied(repo.root, path):
+            flags = pygit2.GIT_STATUS_WT_NEW  # something untracked is there (a folder, an ignored file)
+        if flags & (_DIRTY | pygit2.GIT_STATUS_IGNORED):
             out.append(path)
     return out
+
+
+def _tracked(repo: Repo, path: str) -> bool:
+    repo.repo.index.read()
+    return path in repo.repo.index
+
+
+def _occupied(root, path: str) -> bool:
+    """Whether anything is at ``path`` or where one of its folders would go (not following links)."""
+    current = root
+    for part in path.split("/"):
+        current = current / part
+        if os.path.lexists(current) and not (current.is_dir() and not current.is_symlink()):
+            return True
+    return os.path.lexists(current)
 
 
 def why_not_land(repo: Repo, base: str, head_ref: str, touched: list[str]) -> str | None:
@@ -38,7 +56,8 @@ def why_not_land(repo: Repo, base: str, head_ref: str, touched: list[str]) -> st
         return "your branch moved since codey started"
     dirty = dirty_paths(repo, touched)
     if dirty:
-        return "uncommitted changes in " + ", ".join(dirty)
+        return "uncommitted changes in " + ", ".join(
+            p + ("" if _tracked(repo, p) else " (an untracked file is there, maybe ignored)") for p in dirty)
     return None
 
 

@@ -17,6 +17,7 @@ from codey_git.engine.steps import StepRunner
 from codey_git.engine.task import CommitInfo, Task, TaskResult
 from codey_git.engine.worktrees import (create_worktree, delete_branch, gc_worktrees,
                                         record_result_branch, remove_worktree)
+from codey_git import faults, proc
 from codey_git.gitrepo import Repo
 from codey_git.models.base import ModelProvider
 from codey_git.testrun import check_baseline, run_tests
@@ -43,6 +44,7 @@ def run_task(repo: Repo, task: Task, config: Config, provider: ModelProvider, *,
         progress.stage("baseline tests")
         baseline = run_tests(config.test_command, wt.path, float(config.test_timeout))
         check_baseline(baseline, config.test_command, float(config.test_timeout))
+        _report_discarded(progress, wt.reset(), "the baseline test run")
         timings["baseline_s"] = round(baseline.seconds, 2)
         progress.info(f"baseline: {baseline.summary}")
         coder = provider.get("coder")
@@ -53,8 +55,8 @@ def run_task(repo: Repo, task: Task, config: Config, provider: ModelProvider, *,
             result.attempts.extend(outcome.attempts)
             if not outcome.passed:
                 result.reason = f"step {step.number} ({step.text[:60]}): {outcome.reason}"
-                if keep and outcome.changed:
-                    commit_worktree(wt, repo.root, outcome.changed,
+                if keep and outcome.changes:
+                    commit_worktree(wt, repo.root, outcome.changes,
                                     f"wip(codey): failed attempt at step {step.number}, tests not passing\n")
                 break
             progress.stage("committing")
@@ -62,7 +64,10 @@ def run_task(repo: Repo, task: Task, config: Config, provider: ModelProvider, *,
                                    task.kind, step.text, outcome.diff)
             message = full_message(subject, step.text if len(task.text) > len(step.text) else task.text,
                                    coder.name, outcome.test_run.summary)
-            oid = commit_worktree(wt, repo.root, outcome.changed, message)
+            discarded = _side_effects(wt, outcome.changes)
+            oid = commit_worktree(wt, repo.root, outcome.changes, message)
+            _report_discarded(progress, discarded, "the tests")
+            result.discarded.extend(p for p in discarded if p not in result.discarded)
             result.commits.append(CommitInfo(oid=oid, message=message))
             touched.extend(p for p in outcome.changed if p not in touched)
             if on_event:
@@ -88,6 +93,7 @@ def run_task(repo: Repo, task: Task, config: Config, provider: ModelProvider, *,
         }
     if not success:
         if keep:
+            record_result_branch(repo, branch, "kept")  # the user asked for it: gc never deletes it
             result.take_command = f"git log -p {base[:10]}..{branch}   # inspect the kept attempt"
         return result
     result.status = "committed"
@@ -95,7 +101,13 @@ def run_task(repo: Repo, task: Task, config: Config, provider: ModelProvider, *,
     if land and config.landing == "auto":
         reason = landing.why_not_land(repo, base, head_ref, touched)
         if reason is None:
-            merged = landing.land(repo, branch)
+            try:
+                faults.point("landing")
+                merged = landing.land(repo, branch)
+            except KeyboardInterrupt:
+                progress.warn(f"stopped before landing: the tested commits stay on {branch}; "
+                              f"take them with: {landing.take_command(branch)}")
+                raise
             if merged.ok:
                 result.status = "landed"
                 delete_branch(repo, branch)
@@ -104,6 +116,26 @@ def run_task(repo: Repo, task: Task, config: Config, provider: ModelProvider, *,
         result.reason = f"not landed: {reason}"
     result.take_command = landing.take_command(branch)
     return result
+
+
+def _side_effects(wt, changes: dict[str, str | None]) -> list[str]:
+    """Paths the tests changed in the worktree beyond the accepted edit (not committed)."""
+    status = proc.run(["git", "status", "--porcelain=v1", "-z", "--untracked-files=all"], cwd=wt.path, timeout=120)
+    out = []
+    for entry in status.stdout.split("\0"):
+        path = entry[3:]
+        if len(entry) <= 3:
+            continue
+        if path in changes and wt.fs.read_bytes(path) == (None if changes[path] is None else changes[path].encode()):
+            continue
+        out.append(path)
+    return sorted(set(out))
+
+
+def _report_discarded(progress: Progress, paths: list[str], who: str) -> None:
+    if paths:
+        shown = ", ".join(paths[:8]) + (f" and {len(paths) - 8} more" if len(paths) > 8 else "")
+        progress.warn(f"{who} changed files in the scratch worktree; not committed, discarded: {shown}")
 
 
 __all__ = ["run_task", "gc_worktrees"]

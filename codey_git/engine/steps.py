@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import re
 import time
 from dataclasses import dataclass, field
 from typing import Callable
 
+from codey_git import faults
 from codey_git.edits import EditRejected, EmptyEdit, PathNotAllowed, UnsafeEdit, parse_and_apply
 from codey_git.engine import context as ctx
 from codey_git.engine.answer_shape import answer_grammar
@@ -16,10 +18,9 @@ from codey_git.engine.prompts import feedback_text
 from codey_git.engine.task import ANSWER_CHARS, AttemptRecord, Step, Task
 from codey_git.engine.worktrees import Worktree
 from codey_git.models.base import Model, NoResponse
+from codey_git.testpaths import test_change_reason
 from codey_git.testrun import TestRun, run_tests, trim_output
 from codey_git.ui import Progress
-
-import pygit2
 
 
 @dataclass
@@ -27,6 +28,7 @@ class StepOutcome:
     passed: bool
     attempts: list[AttemptRecord] = field(default_factory=list)
     changed: list[str] = field(default_factory=list)
+    changes: dict[str, str | None] = field(default_factory=dict)  # what is committed, as codey wrote it
     diff: str = ""
     test_run: TestRun | None = None
     reason: str | None = None
@@ -83,8 +85,7 @@ class StepRunner:
                 feedback = self._feedback
             outcome.reason = outcome.attempts[-1].reason if outcome.attempts else "no attempt made"
         if self.keep_failed and last_changes:
-            self._write(last_changes)  # leave the last try in the worktree for a WIP commit
-            outcome.changed = list(last_changes)
+            outcome.changed, outcome.changes = list(last_changes), dict(last_changes)  # for a WIP commit
         return outcome
 
     _feedback: str | None = None
@@ -107,16 +108,21 @@ class StepRunner:
             record.reason = str(exc)
             self._feedback = None
             return False
+        faults.point("answer")
         s = completion.stats
         record.answer = completion.text[:ANSWER_CHARS]
         self.progress.token("\n")
         self.progress.info(f"{s.generated_tokens} tokens" + (f" at {s.gen_tok_s:.1f} tok/s" if s.gen_tok_s else ""))
         try:
-            result = parse_and_apply(completion.text, self.wt.read,
+            result = parse_and_apply(completion.text, self.wt.fs.read_for_edit,
                                      focus_file=pick_focus_file(completion.text, shown, self.wt.read, self.wt.path),
                                      focus_symbol=focus_symbol,
                                      allowed=None if allow_tests else (lambda p: not ctx.is_test_file(p)))
+            if not allow_tests:
+                self._refuse_test_changes(result.changes)
+            self._write(result.changes)
         except EditRejected as exc:
+            self.wt.reset()
             # well-formed: the answer held an edit in a known format that applies to the files,
             # even if it changes nothing or touches a path it may not; malformed: no edit, or one
             # that does not apply (hunk mismatch, unknown function, too large)
@@ -129,16 +135,18 @@ class StepRunner:
         record.format = result.format
         record.diff = result.diff
         self.progress.stage("applying and testing")
-        self._write(result.changes)
         last_changes.clear()
         last_changes.update(result.changes)
+        faults.point("apply")
+        faults.point("tests")
         run = run_tests(self.config.test_command, self.wt.path, float(self.config.test_timeout))
-        ok, why = step_passed(self.baseline, run, targets)
+        ok, why = step_passed(self.baseline, run, targets, same_tests=not allow_tests)
         record.tests = run.summary
         record.passed = ok
         if ok:
             self.progress.info(f"tests: {run.summary}")
             outcome.passed, outcome.changed, outcome.diff, outcome.test_run = True, list(result.changes), result.diff, run
+            outcome.changes = dict(result.changes)
             return True
         record.reason = why
         self.progress.info(f"tests: {run.summary} ({why})")
@@ -146,27 +154,31 @@ class StepRunner:
         # diffs are the format asked for
         self._feedback = feedback_text(why, trim_output(run.output, 1500),
                                        result.diff if record.format == "diff" else None)
-        self._revert(result.changes)
+        self.wt.reset()  # back to HEAD: the edit, and whatever the tests changed, is gone
         return False
 
     def _write(self, changes: dict[str, str | None]) -> None:
-        for rel, text in changes.items():
-            path = self.wt.path / rel
-            if text is None:
-                path.unlink(missing_ok=True)
-            else:
-                path.parent.mkdir(parents=True, exist_ok=True)
-                path.write_text(text, encoding="utf-8")
-
-    def _revert(self, changes: dict[str, str | None]) -> None:
-        head = self.wt.repo.head.peel(pygit2.Commit)
+        """Write an accepted edit into the worktree, all or nothing: every path is checked first
+        (no symlink, submodule, file-as-folder), then written through the worktree's TreeFS."""
         for rel in changes:
-            try:
-                blob = head.tree[rel]
-            except KeyError:
-                (self.wt.path / rel).unlink(missing_ok=True)
-                continue
-            (self.wt.path / rel).write_bytes(blob.data)
+            self.wt.fs.check_writable(rel)
+        for rel, text in changes.items():
+            if text is None:
+                self.wt.fs.delete(rel)
+            else:
+                self.wt.fs.write(rel, text)
+
+    def _refuse_test_changes(self, changes: dict[str, str | None]) -> None:
+        """A task that may not change tests may not change what the tests run either."""
+        collected_in = {nid.split("::")[0] for nid in (self.baseline.collected or ())}
+        for rel, text in changes.items():
+            why = test_change_reason(rel, self.wt.read(rel), text,
+                                     exists=lambda p: os.path.lexists(self.wt.path / p), test_files=collected_in)
+            if why:
+                raise PathNotAllowed(
+                    f"refused edit: {why}; this task may not change tests or how they run",
+                    f"The edit was refused: {why}. Fix the problem in the library code; do not change "
+                    "the tests, what they import, or how they are collected. Nothing was changed.")
 
     def _emit(self, record: AttemptRecord) -> None:
         if self.on_event is not None:

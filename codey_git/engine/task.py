@@ -68,6 +68,7 @@ class TaskResult:
     tokens: dict = field(default_factory=dict)
     timings: dict = field(default_factory=dict)
     calls: list[dict] = field(default_factory=list)
+    discarded: list[str] = field(default_factory=list)  # files the tests changed; never committed
 
     @property
     def ok(self) -> bool:

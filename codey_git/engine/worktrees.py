@@ -9,6 +9,7 @@ branch codey did not create.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import secrets
@@ -20,6 +21,8 @@ from pathlib import Path
 import psutil
 import pygit2
 
+from codey_git import proc
+from codey_git.edits.treefs import TreeFS
 from codey_git.gitrepo import Repo
 
 
@@ -30,14 +33,33 @@ class Worktree:
     branch: str
     repo: pygit2.Repository  # the worktree's own repository object
 
+    @functools.cached_property
+    def fs(self) -> TreeFS:
+        """The only way files in the worktree are read and written (no symlink is followed out)."""
+        return TreeFS(self.path, submodule_paths(self.repo))
+
     def read(self, rel: str) -> str | None:
-        target = self.path / rel
-        if not target.is_file():
-            return None
-        try:
-            return target.read_text(encoding="utf-8")
-        except UnicodeDecodeError:
-            return None
+        return self.fs.read(rel)
+
+    def reset(self) -> list[str]:
+        """Make the worktree exactly its HEAD again (tracked files restored, everything else
+        removed, ignored files included). Returns the paths that differed, ignored ones left out:
+        what an attempt or its tests changed that is not committed."""
+        status = proc.run(["git", "status", "--porcelain=v1", "-z", "--untracked-files=all"],
+                          cwd=self.path, timeout=120)
+        changed = sorted({entry[3:] for entry in status.stdout.split("\0") if len(entry) > 3})
+        proc.run(["git", "reset", "--quiet", "--hard", "HEAD"], cwd=self.path, timeout=300)
+        proc.run(["git", "clean", "-ffdxq"], cwd=self.path, timeout=300)
+        return changed
+
+
+def submodule_paths(repo: pygit2.Repository) -> frozenset[str]:
+    """Paths of the submodules (gitlinks) in HEAD's tree: codey never writes into them."""
+    if repo.head_is_unborn:
+        return frozenset()
+    index = pygit2.Index()
+    index.read_tree(repo.head.peel(pygit2.Commit).tree)
+    return frozenset(e.path for e in index if e.mode == pygit2.GIT_FILEMODE_COMMIT)
 
 
 def _wt_dir(repo: Repo) -> Path:
@@ -98,7 +120,7 @@ def create_worktree(repo: Repo, base: str, branch: str) -> Worktree:
             ref.set_target(commit.id)
     else:
         repo.repo.branches.local.create(branch, commit)
-        _append(repo.codey_dir / "branches.jsonl", {"branch": branch, **_me(), "time": time.time()})
+        _append(repo.codey_dir / "branches.jsonl", {"branch": branch, "base": base, **_me(), "time": time.time()})
     ref = repo.repo.lookup_reference(f"refs/heads/{branch}")
     repo.repo.add_worktree(name, str(path), ref)
     return Worktree(name=name, path=path, branch=branch, repo=pygit2.Repository(str(path)))
@@ -161,7 +183,29 @@ def gc_worktrees(repo: Repo) -> dict:
     current = None if repo.repo.head_is_detached or repo.repo.head_is_unborn else repo.repo.head.shorthand
     created = {r["branch"] for r in _read_jsonl(repo.codey_dir / "branches.jsonl") if "branch" in r}
     for branch in sorted(created - keep - live_branches):
-        if branch != current and branch in repo.repo.branches.local:
+        if branch != current and branch in repo.repo.branches.local and only_codey_commits(repo, branch):
             delete_branch(repo, branch)
             branches.append(branch)
     return {"worktrees": removed, "branches": branches}
+
+
+_CODEY_MARKS = ("Codey-Task: ", "wip(codey): ")
+
+
+def only_codey_commits(repo: Repo, branch: str, limit: int = 50) -> bool:
+    """Whether every commit on ``branch`` that no other local branch holds was made by codey. A
+    commit the user added (no codey trailer) makes the branch the user's: gc leaves it."""
+    git = repo.repo
+    tip = git.branches.local[branch].target
+    others = [b.target for name in git.branches.local if name != branch
+              for b in [git.branches.local[name]]]
+    commit = git.get(tip)
+    for _ in range(limit):
+        if commit is None or any(o == commit.id or git.descendant_of(o, commit.id) for o in others):
+            return True
+        if not any(mark in commit.message for mark in _CODEY_MARKS):
+            return False
+        if not commit.parents:
+            return True
+        commit = commit.parents[0]
+    return False

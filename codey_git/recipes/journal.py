@@ -13,6 +13,7 @@ from pathlib import Path
 
 import psutil
 
+from codey_git import faults
 from codey_git.errors import RepoStateError, UsageError
 from codey_git.recipes.planned import PlannedTask
 
@@ -70,7 +71,13 @@ class RunDir:
                 handle.seek(-1, os.SEEK_END)
                 if handle.read(1) != b"\n":
                     handle.write(b"\n")
-            handle.write(line.encode("utf-8") + b"\n")
+            payload = line.encode("utf-8") + b"\n"
+            if faults.armed("journal"):  # the reliability suite: stop with half a line written
+                handle.write(payload[: len(payload) // 2])
+                handle.flush()
+                faults.point("journal")
+                payload = payload[len(payload) // 2:]
+            handle.write(payload)
             handle.flush()
             os.fsync(handle.fileno())
 
