@@ -30,6 +30,7 @@ from codey_git.review.harmless import harmless_reason
 from codey_git.review.patterns import MAX_CHECK_CHARS, check_findings
 from codey_git.review.prompt import RESPONSE_TOKENS, SYSTEM, review_messages
 from codey_git.review.suggestions import suggestion_diff
+from codey_git.review.syntax import syntax_findings
 from codey_git.review.triage import TRIAGE_VERSION, can_triage, defect_score, instructions_prefix
 from codey_git.review.units import ReviewUnit, make_units
 from codey_git.testpaths import is_test_file
@@ -292,7 +293,7 @@ def checks_only(diff: DiffSet, fail_on: str | None = None, max_seconds: float = 
     deadline = _deadline(clock(), max_seconds)
     units, _, _ = _reviewable(diff, lambda unit: True, fail_on)
     files = {f.path: f for f in diff.files}
-    return _run_checks(files, _changing(units, files), deadline, clock)[0]
+    return syntax_findings(diff) + _run_checks(files, _changing(units, files), deadline, clock)[0]
 
 
 def checks_review(diff: DiffSet, fail_on: str | None = None, clock: Callable[[], float] = time.monotonic,
@@ -309,6 +310,7 @@ def checks_review(diff: DiffSet, fail_on: str | None = None, clock: Callable[[],
     outcome = ReviewOutcome(diff.description, "built-in checks", units=len(units), skipped=skipped,
                             harmless=len(units) - len(changing))
     outcome.findings, unchecked = _run_checks(files, python, _deadline(start, max_seconds), clock)
+    outcome.findings = _dedupe(syntax_findings(diff) + outcome.findings)
     outcome.reviewed = len(python) - len(unchecked)
     outcome.unreviewed = [Unreviewed(u.file, u.first_line, u.last_line, "review.model is false and the checks "
                                      "read Python only") for u in changing if not u.file.endswith(".py")]
@@ -339,6 +341,7 @@ def review_diff(diff: DiffSet, model: Model, *, max_seconds: float = 0, cache: R
     files = {f.path: f for f in diff.files}
     changing = _changing(units, files)
     outcome.harmless = outcome.reviewed = len(units) - len(changing)
+    outcome.findings.extend(syntax_findings(diff))  # a file that does not parse blocks, checks or not
     if checks:  # milliseconds, no model: they run first, within the same time budget
         found, unchecked = _run_checks(files, changing, deadline, clock)
         outcome.findings.extend(found)

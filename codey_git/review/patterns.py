@@ -109,7 +109,7 @@ def _anchor(hit: Hit, lines: list[str]) -> tuple[str, str]:
 def introduced_hits(old_text: str, new_text: str, touched: set[int],
                     stop: Callable[[], bool] | None = None) -> list[tuple[int, Hit]]:
     """(line, hit) for each check hit in ``new_text`` that falls on a ``touched`` line and was not
-    in ``old_text``. A file that does not parse gets no hits: the model and the tests judge it.
+    in ``old_text``. A file that does not parse gets no hits here: ``syntax`` reports it.
     ``stop`` is asked between checks; once it says true, ChecksOutOfTime is raised."""
     if not touched:
         return []
