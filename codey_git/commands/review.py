@@ -23,7 +23,7 @@ from codey_git.review import fixes, report
 from codey_git.review.diffsource import open_repository
 from codey_git.review.engine import ReviewOutcome, Unreviewed, checks_only, checks_review
 from codey_git.review.session import (ReviewRequest, config_error_notice, hook_fails_open_on_config_error,
-                                      read_diff, run_review, verdict)
+                                      precommit_range, read_diff, run_review, verdict)
 from codey_git.review.terminal import print_report
 from codey_git.ui import Progress, err_console, out_console, print_json, styled
 
@@ -122,6 +122,7 @@ def _review_or_skip(request: ReviewRequest, diff, cfg, progress) -> ReviewOutcom
 
 
 def review(
+    paths: Optional[List[str]] = typer.Argument(None, help="Only these paths, as --files. With --hook: the files the pre-commit framework names; those not staged (--all-files, --files) are reviewed whole."),
     range_: Optional[str] = typer.Option(None, "--range", help="Review commits A..B (or A...B from the merge base) instead of the staged changes."),
     files: Optional[List[str]] = typer.Option(None, "--files", help="Only these paths (repeat, or comma-separated; globs work)."),
     fmt: Format = typer.Option(Format.terminal, "--format", help="Report format."),
@@ -137,7 +138,7 @@ def review(
     """Review the staged diff (or --range) and report problems with file, line, severity and a fix."""
     if hook and (range_ or fix):
         raise UsageError("--hook reviews the staged changes; it cannot be combined with --range or --fix")
-    args = (range_, files, Format.json if json_out else fmt, fail_on, fail_open, max_seconds, fix, yes, no_cache, hook)
+    args = (range_, files, paths or [], Format.json if json_out else fmt, fail_on, fail_open, max_seconds, fix, yes, no_cache, hook)
     if not hook:
         return _review(*args)
     try:
@@ -178,14 +179,20 @@ def _skip_hint() -> str:
     return "`git commit --no-verify`"
 
 
-def _review(range_, files, fmt, fail_on, fail_open, max_seconds, fix, yes, no_cache, hook) -> None:
+def _review(range_, files, paths, fmt, fail_on, fail_open, max_seconds, fix, yes, no_cache, hook) -> None:
     root = Path(open_repository(Path.cwd()).workdir).resolve()
     cfg = _config(root, fail_on, fail_open, max_seconds)
     for warning in cfg.warnings:
         err_console.print(styled(("warning:", "yellow"), f" {warning}"))
     threshold, open_on_failure = cfg.get("review.fail_on"), cfg.get("review.fail_open")
+    named: list[str] = []
+    if hook:  # under the pre-commit framework: its range, else the staged diff and the files it names
+        range_ = precommit_range()
+        named = [] if range_ else _patterns(paths, root)
+    else:
+        files = [*(files or []), *paths]
     request = ReviewRequest(root, range_, _patterns(files, root), threshold, open_on_failure,
-                            float(cfg.get("review.max_seconds") or 0), use_cache=not no_cache)
+                            float(cfg.get("review.max_seconds") or 0), use_cache=not no_cache, named=named)
     progress = Progress(quiet=hook or fmt is not Format.terminal)
     diff = read_diff(request)
     if diff.files:

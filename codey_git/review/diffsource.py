@@ -143,6 +143,36 @@ def range_diff(root: Path, spec: str, files: Iterable[str] = ()) -> DiffSet:
     return _collect(repo, diff, spec, list(files))
 
 
+def named_files_diff(root: Path, paths: Iterable[str], exclude: set[str],
+                     environ: Mapping[str, str] | None = None) -> DiffSet:
+    """The named files whole, as the index (or the hook's index) holds them, each as if added: what
+    ``pre-commit run --all-files`` or ``--files`` asks for. A file not in the index is read from the
+    working tree; ``exclude`` (the files the staged diff already holds) and folders are left out."""
+    repo = open_repository(root)
+    index = _hook_index(repo, os.environ if environ is None else environ)
+    result = DiffSet("named files")
+    for path in dict.fromkeys(p.replace(os.sep, "/").removeprefix("./") for p in paths):
+        if path in exclude:
+            continue
+        try:
+            data = repo[index[path].id].data
+        except (KeyError, ValueError):
+            full = Path(repo.workdir) / path
+            if not full.is_file():
+                continue
+            data = full.read_bytes()
+        text = data.decode("utf-8", "replace")
+        reason = "binary file" if b"\x00" in data[:8000] else skip_reason(path, text)
+        if reason:
+            result.skipped.append((path, reason))
+            continue
+        lines = text.splitlines()
+        if lines:
+            hunk = Hunk(path, 1, len(lines), "", [DiffLine("+", None, n, line) for n, line in enumerate(lines, 1)])
+            result.files.append(FileDiff(path, "whole file", text, [hunk]))
+    return result
+
+
 def _matches(path: str, patterns: list[str]) -> bool:
     if not patterns:
         return True

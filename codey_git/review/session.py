@@ -9,11 +9,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Mapping
 
-from codey_git.errors import EXIT_INTERNAL, EXIT_NOT_ACHIEVED, EXIT_OK, CodeyError, ConfigError, ModelError
+from codey_git.errors import (EXIT_INTERNAL, EXIT_NOT_ACHIEVED, EXIT_OK, CodeyError, ConfigError, ModelError,
+                              UsageError)
 from codey_git.models.backends import make_provider
 from codey_git.models.registry import Registry
 from codey_git.review.cache import ReviewCache
-from codey_git.review.diffsource import DiffSet, range_diff, staged_diff
+from codey_git.review.diffsource import DiffSet, named_files_diff, range_diff, staged_diff
 from codey_git.review.engine import ReviewOutcome, review_diff
 
 
@@ -30,12 +31,43 @@ class ReviewRequest:
     fail_open: bool = True
     max_seconds: float = 30
     use_cache: bool = True
+    named: list[str] = field(default_factory=list)  # files reviewed whole beyond the staged diff (pre-commit's)
 
 
 def read_diff(request: ReviewRequest) -> DiffSet:
+    """The range, or the staged changes and the ``named`` files they do not hold, each whole."""
     if request.range:
         return range_diff(request.root, request.range, request.files)
-    return staged_diff(request.root, request.files)
+    diff = staged_diff(request.root, request.files)
+    if not request.named:
+        return diff
+    held = {f.path for f in diff.files} | {path for path, _ in diff.skipped}
+    whole = named_files_diff(request.root, request.named, held)
+    count = len(whole.files) + len(whole.skipped)
+    if not count:
+        return diff
+    named = f"{count} named file(s), whole"
+    description = f"{diff.description} and {named}" if diff.files or diff.skipped else named
+    return DiffSet(description, diff.files + whole.files, diff.skipped + whole.skipped)
+
+
+NULL_REF = "0" * 40
+
+
+def precommit_range(environ: Mapping[str, str] | None = None) -> str | None:
+    """``FROM...TO`` when the pre-commit framework runs the hook with ``--from-ref``/``--to-ref``
+    (or as a pre-push hook): the range it names, as it computes its own file list (from the merge
+    base). None otherwise."""
+    env = os.environ if environ is None else environ
+    old = env.get("PRE_COMMIT_FROM_REF") or env.get("PRE_COMMIT_ORIGIN")
+    new = env.get("PRE_COMMIT_TO_REF") or env.get("PRE_COMMIT_SOURCE")
+    if not old or not new:
+        return None
+    if NULL_REF in (old, new):
+        raise UsageError(f"PRE_COMMIT_FROM_REF/PRE_COMMIT_TO_REF name the null revision ({old}...{new}), "
+                         "so there is no range to review; nothing was reviewed",
+                         "Run `pre-commit run --from-ref BASE --to-ref HEAD` with two real revisions.")
+    return f"{old}...{new}"
 
 
 def model_max_severity(config) -> str | None:

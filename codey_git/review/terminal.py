@@ -27,7 +27,7 @@ def print_report(console: Console, outcome: ReviewOutcome, fail_on: str) -> None
                 for line in f.suggestion.rstrip("\n").splitlines():
                     console.print(Text("    " + line, style=_DIFF_STYLE.get(line[:1], "")))
     blocking = outcome.blocking(fail_on)
-    summary = (f"{len(outcome.findings)} finding(s), {len(blocking)} at or above {fail_on}; "
+    summary = (f"{len(outcome.findings)} finding(s) in {outcome.source}, {len(blocking)} at or above {fail_on}; "
                f"{outcome.reviewed}/{outcome.units} hunk(s) reviewed ({outcome.cached} cached) "
                f"with {outcome.model} in {outcome.seconds:.1f}s")
     console.print(Text.assemble(("✗", "bold red") if blocking else ("✓", "green"), " ", summary))
