@@ -142,3 +142,20 @@ def find_run(codey_dir: Path, ref: str | None = None, *, unfinished: bool = Fals
         raise UsageError("no unfinished run to resume" if unfinished else "no runs yet",
                          "Start one with `git codey run RECIPE`.")
     return candidates[-1]
+
+
+def runs_under(paths: list[Path]) -> list[RunDir]:
+    """The run directories in ``paths`` (for `git codey report --merge`): each path a run's own
+    folder or a folder holding some, at any depth (CI artifacts arrive one folder per shard)."""
+    found: dict[Path, RunDir] = {}
+    for path in paths:
+        if not path.is_dir():
+            raise UsageError(f"{path}: no such folder", "Give the folders the shards' journals were downloaded to.")
+        dirs = [path] if (path / "tasks.json").is_file() else sorted(p.parent for p in path.rglob("tasks.json"))
+        dirs = [d for d in dirs if (d / "run.json").is_file()]
+        if not dirs:
+            raise UsageError(f"{path}: no run journal in it (a run folder holds run.json, tasks.json and "
+                             "journal.jsonl)", "Point --merge at the folders `git codey ci run --out DIR` wrote.")
+        for folder in dirs:
+            found.setdefault(folder.resolve(), RunDir(folder))
+    return sorted(found.values(), key=lambda run: run.id)

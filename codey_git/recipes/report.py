@@ -33,14 +33,17 @@ def run_summary(run: RunDir) -> dict:
             row = {"task": task.id, "kind": task.kind, "text": task.text, "priority": task.priority,
                    "status": "not run", "reason": "interrupted; will restart on resume" if task.id in started else None}
         rows.append(row)
-    rows.sort(key=lambda r: (STATUS_ORDER.get(r["status"], 5), PRIORITY_RANK.get(r.get("priority"), 9),
-                             _size(r)))
+    rows.sort(key=best_first)
     stops = [e for e in events if e.get("event") in ("run_stopped", "run_finished")]
     return {"id": run.id, "recipe": meta.get("recipe"), "base": meta.get("base"), "branch": meta.get("branch"),
             "stack_branch": meta.get("stack_branch"), "started": meta.get("started"),
             "finished": run.finished, "stopped": stops[-1].get("reason") if stops and not run.finished else None,
             "tasks": rows, "counts": _counts(rows), "tokens": _tokens(rows),
             "seconds": round(sum(r.get("seconds") or 0 for r in rows), 1)}
+
+
+def best_first(row: dict) -> tuple:
+    return STATUS_ORDER.get(row["status"], 5), PRIORITY_RANK.get(row.get("priority"), 9), _size(row)
 
 
 def _size(row: dict) -> int:
@@ -108,6 +111,8 @@ def to_markdown(summaries: list[dict]) -> str:
         out.append(f"## codey run `{s['id']}`: {s['recipe']}")
         out.append(f"Started {_when(s['started'])} from `{(s['base'] or '')[:10]}` on `{s['branch']}`. "
                    f"{len(s['tasks'])} tasks: {counts}. {s['seconds']:.0f} s of work, {s['tokens']:,} tokens.")
+        for line in s.get("merged") or []:
+            out.append(line)
         if s.get("stack_branch"):
             out.append(f"All commits are stacked on `{s['stack_branch']}`.")
         if s.get("stopped"):
