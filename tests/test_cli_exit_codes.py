@@ -84,7 +84,19 @@ def _staged_bug(env: Env):
     return root
 
 
+def _committed_bug(env: Env):
+    root = _staged_bug(env)
+    git(root, "commit", "-qm", "avg")
+    return root
+
+
 RUNS: dict[tuple[str, int], Callable[[Env], subprocess.CompletedProcess]] = {
+    ("ci", 0): lambda e: e.codey(e.calc(), "ci", "review", "--base", "HEAD"),  # nothing between HEAD and HEAD
+    ("ci", 1): lambda e: e.codey(_committed_bug(e), "ci", "review", "--base", "HEAD~1"),
+    ("ci", 2): lambda e: e.codey(e.calc(), "ci", "run", "fix-failing-tests", "--shard", "3/2"),
+    ("doctor", 0): lambda e: e.codey(e.calc(), "doctor", "--no-tests"),
+    ("doctor", 1): lambda e: e.codey(e.calc(), "doctor", env={"CODEY_TEST_COMMAND": "no-such-test-runner"}),
+    ("doctor", 2): lambda e: e.codey(e.calc(), "doctor", "--no-tests", env={"CODEY_ATTEMPTS": "0"}),  # invalid config
     ("completion", 0): lambda e: e.codey(e.tmp, "completion", "zsh"),
     ("completion", 2): lambda e: e.codey(e.tmp, "completion", "tcsh"),
     ("edit", 0): lambda e: (e.write_script({"edit": [GOOD_DIFF], "commit_message": ["feat: sum"]}),
@@ -135,7 +147,8 @@ RUNS: dict[tuple[str, int], Callable[[Env], subprocess.CompletedProcess]] = {
 }
 
 # arguments that reach each command's own code, for the injected faults and the closed pipe
-REACH = {"completion": ["completion", "bash"], "edit": ["edit", "x"], "fix": ["fix", "x"], "gc": ["gc", "--json"],
+REACH = {"ci": ["ci", "review", "--base", "HEAD", "--json"], "doctor": ["doctor", "--no-tests", "--json"],
+         "completion": ["completion", "bash"], "edit": ["edit", "x"], "fix": ["fix", "x"], "gc": ["gc", "--json"],
          "help": ["help"], "hook": ["hook", "install"], "log": ["log", "--json"], "models": ["models", "list"],
          "plan": ["plan", "fix calc.py", "--json"], "recipes": ["recipes", "list"],
          "report": ["report", "--since", "1h", "--json"], "review": ["review", "--json"],

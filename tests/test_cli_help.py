@@ -18,7 +18,7 @@ from conftest import PROJECT_ROOT, git
 from codey_git.commands import _manpage
 
 GROUPS = {"models": ["list", "pull", "verify", "info", "rm"], "recipes": ["list", "check"],
-          "hook": ["install", "uninstall"]}
+          "hook": ["install", "uninstall"], "ci": ["review", "fix", "run"]}
 
 
 def every_command_line() -> list[list[str]]:

@@ -33,7 +33,7 @@ def unchanged(root, head: str) -> bool:
     ("reveiw", "`git codey review`"),
     ("udno", "`git codey undo`"),
     ("version", "`git codey --version`"),
-    ("doctor", "Troubleshooting"),
+    ("doctr", "`git codey doctor`"),
     ("refactor", "more than one word"),  # a real verb, but one word is never a request
 ])
 def test_an_unknown_word_is_an_error_that_says_what_was_meant_and_edits_nothing(
