@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from codey_git import proc
+from codey_git import sandbox as sandboxing
 from codey_git.errors import TestCommandError
 
 _SUMMARY = re.compile(r"(\d+) (passed|failed|errors?|skipped|xfailed|xpassed|deselected|warnings?)")
@@ -123,7 +124,8 @@ PLUGIN_DIR = str(Path(__file__).with_name("pytest_plugin"))
 PLUGIN = "codey_pytest_report"
 
 
-def run_tests(command: str, tree: Path, timeout: float) -> TestRun:
+def run_tests(command: str, tree: Path, timeout: float, *, sandbox: bool = False) -> TestRun:
+    """Run the test command in ``tree``; ``sandbox``: inside bwrap (see codey_git.sandbox)."""
     env = test_env(tree)
     argv, shell, is_pytest = resolve_command(command, env)
     with tempfile.TemporaryDirectory(prefix="codey-pytest-") as tmp:
@@ -134,6 +136,11 @@ def run_tests(command: str, tree: Path, timeout: float) -> TestRun:
             env["PYTHONPATH"] = os.pathsep.join([env["PYTHONPATH"], PLUGIN_DIR])
             env["CODEY_PYTEST_REPORT"] = str(report)
         env.pop("CODEY_PYTEST_REPORT_TAKEN", None)
+        if sandbox:
+            home = Path(tmp) / "home"
+            home.mkdir()
+            argv = sandboxing.wrap(["/bin/sh", "-c", argv] if shell else list(argv), tree, home)
+            shell = False
         try:
             result = proc.run(argv, cwd=tree, env=env, timeout=timeout, shell=shell, watchdog=True)
         except Exception as exc:  # missing program
@@ -184,6 +191,33 @@ def _apply_report(run: TestRun, records: list[dict]) -> None:
     run.collected = collected
     run.outcomes = outcomes
     run.failed = {n for n, o in outcomes.items() if o in ("failed", "error")} | errors
+
+
+def sandbox_mode(config) -> str:
+    """auto, on or off (YAML reads a bare on/off as true/false)."""
+    value = config.get("sandbox", "auto")
+    return {True: "on", False: "off", None: "auto"}.get(value, value) if isinstance(value, (bool, type(None))) else str(value)
+
+
+def use_sandbox(config, *, unattended: bool = False) -> bool:
+    """Whether test runs go through the sandbox: ``sandbox: on`` always (a usage error when it
+    cannot), ``auto`` for unattended runs (recipes, CI) when it works here, ``off`` never."""
+    mode = sandbox_mode(config)
+    if mode == "off" or (mode == "auto" and not unattended):
+        return False
+    info = sandboxing.detect()
+    if mode == "on" and not info.available:
+        raise TestCommandError(f"sandbox: on, but no sandbox can be used here: {info.detail}",
+                               "Install bubblewrap, or set `sandbox: auto` or `off` in .codey.yml.")
+    return info.available
+
+
+def unattended(config):
+    """``config`` for a run nobody watches (recipes, CI): ``sandbox: auto`` becomes ``on`` when a
+    sandbox works here."""
+    if sandbox_mode(config) == "auto" and sandboxing.detect().available:
+        return config.with_overrides({"sandbox": "on"})
+    return config
 
 
 def check_baseline(run: TestRun, command: str, timeout: float) -> None:

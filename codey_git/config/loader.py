@@ -66,10 +66,14 @@ def _type_name(spec: Field) -> str:
     if float in allowed:
         text = "number"
     if spec.choices:
-        text = "one of " + ", ".join(spec.choices)
+        text = "one of " + _choice_text(spec)
     if spec.range_text():
         text += " " + spec.range_text()
     return text + (" (or null)" if spec.nullable else "")
+
+
+def _choice_text(spec: Field) -> str:
+    return ", ".join(str(c).lower() if isinstance(c, bool) else str(c) for c in spec.choices or ())
 
 
 def _hint(spec: Field, field: str) -> str:
@@ -93,7 +97,7 @@ def _check(spec: Field, value: Any, field: str, source: str, line: int | None) -
         raise ConfigError(f"expected {_type_name(spec)}, got {value!r}", file=source, line=line, field=field,
                           hint=_hint(spec, field))
     if spec.choices and value is not None and value not in spec.choices:
-        raise ConfigError(f"expected one of {', '.join(spec.choices)}, got {value!r}",
+        raise ConfigError(f"expected one of {_choice_text(spec)}, got {value!r}",
                           file=source, line=line, field=field, hint=_hint(spec, field))
     if not _in_range(spec, value):
         finite = isinstance(value, int) or math.isfinite(value)

@@ -66,6 +66,10 @@ SCHEMA: dict[str, Field | dict[str, Field]] = {
     "max_tokens": Field(int, 768, "Most tokens the coder may generate per edit.", minimum=1),
     "temperature": Field((int, float), 0.0, "Sampling temperature of the first candidate.", minimum=0),
     "allow_test_edits": Field(bool, False, "Let `fix` change test files (`edit` always may)."),
+    "sandbox": Field((str, bool), "auto", "Run tests in a bubblewrap sandbox (read-only outside the worktree, no "
+                     "network, own PID namespace). auto: in recipes and CI when bwrap works here; on (YAML's "
+                     "true): always, an error when it cannot; off (false): never.",
+                     choices=("auto", "on", "off", True, False)),
     "landing": Field(str, "auto", "auto: fast-forward your branch when safe; branch: always leave commits on codey/...",
                      choices=("auto", "branch")),
     "commit_messages": Field(str, "model", "Who writes commit messages.", choices=("model", "template")),
@@ -84,6 +88,9 @@ SCHEMA: dict[str, Field | dict[str, Field]] = {
                        "docs/benchmarks.md, Review); other files than Python are then reported unreviewed."),
         "checks": Field(bool, True, "Run the built-in Python checks (code or SQL built from values, secrets, a "
                         "coroutine never awaited, ...) beside the model; they need no model and take milliseconds."),
+        "tests": Field(bool, True, "Run the tests the change can affect (those importing the changed modules) on the "
+                       "staged snapshot in a scratch worktree; a test that passes at HEAD and fails with the change "
+                       "blocks. Within max_seconds; what it does not reach is reported as not run."),
         "triage": Field((int, float), None, "Experimental, local models: ask for findings only in hunks whose triage score "
                         "(log-odds that the answer holds a finding) reaches this; null: every hunk is asked "
                         "(docs/benchmarks.md, Review).", nullable=True),

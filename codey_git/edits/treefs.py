@@ -105,11 +105,7 @@ class TreeFS:
     def read_for_edit(self, rel: str) -> str | None:
         """What an edit starts from: like ``read``, but a path that may not be written (a symlink on
         the way, a submodule, a folder) is refused with UnsafeEdit instead of reading as absent."""
-        if os.path.lexists(self.root / check_path(rel)) or self._has_symlink(check_path(rel)):
-            self.check_writable(rel)
-        else:
-            self.check(rel)
-        return self.read(rel)
+        return self.read(self.check_writable(rel))
 
     def is_file(self, rel: str) -> bool:
         """True when ``read_bytes`` would return the file (a safe, regular file)."""

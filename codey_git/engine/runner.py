@@ -20,7 +20,7 @@ from codey_git.engine.worktrees import (create_worktree, delete_branch, gc_workt
 from codey_git import faults, proc
 from codey_git.gitrepo import Repo
 from codey_git.models.base import ModelProvider
-from codey_git.testrun import check_baseline, run_tests
+from codey_git.testrun import check_baseline, run_tests, use_sandbox
 from codey_git.ui import Progress
 
 
@@ -42,7 +42,7 @@ def run_task(repo: Repo, task: Task, config: Config, provider: ModelProvider, *,
     wt = create_worktree(repo, base, branch)
     try:
         progress.stage("baseline tests")
-        baseline = run_tests(config.test_command, wt.path, float(config.test_timeout))
+        baseline = run_tests(config.test_command, wt.path, float(config.test_timeout), sandbox=use_sandbox(config))
         check_baseline(baseline, config.test_command, float(config.test_timeout))
         _report_discarded(progress, wt.reset(), "the baseline test run")
         timings["baseline_s"] = round(baseline.seconds, 2)

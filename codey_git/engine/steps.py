@@ -19,7 +19,7 @@ from codey_git.engine.task import ANSWER_CHARS, AttemptRecord, Step, Task
 from codey_git.engine.worktrees import Worktree
 from codey_git.models.base import Model, NoResponse
 from codey_git.testpaths import test_change_reason
-from codey_git.testrun import TestRun, run_tests, trim_output
+from codey_git.testrun import TestRun, run_tests, trim_output, use_sandbox
 from codey_git.ui import Progress
 
 
@@ -139,7 +139,8 @@ class StepRunner:
         last_changes.update(result.changes)
         faults.point("apply")
         faults.point("tests")
-        run = run_tests(self.config.test_command, self.wt.path, float(self.config.test_timeout))
+        run = run_tests(self.config.test_command, self.wt.path, float(self.config.test_timeout),
+                        sandbox=use_sandbox(self.config))
         ok, why = step_passed(self.baseline, run, targets, same_tests=not allow_tests)
         record.tests = run.summary
         record.passed = ok

@@ -25,6 +25,7 @@ from codey_git.recipes.report import write_report
 from codey_git.recipes.review_task import run_review_task
 from codey_git.recipes.scratch import prune_under
 from codey_git.recipes.shell_task import run_shell_task
+from codey_git.testrun import unattended
 
 
 @dataclass
@@ -39,6 +40,7 @@ class RecipeRunner:
                  run_task_fn: Callable[..., TaskResult] | None = None):
         if run_task_fn is None:
             from codey_git.engine.runner import run_task as run_task_fn
+        config = unattended(config)  # nobody watches a recipe run: sandbox its tests when possible
         self.repo, self.run, self.config, self.provider, self.progress = repo, run, config, provider, progress
         self.task_progress = progress if limits.jobs <= 1 else progress.without_tokens()
         self.limits, self.run_task_fn = limits, run_task_fn

@@ -10,7 +10,7 @@ from codey_git import proc
 from codey_git.engine.task import CommitInfo, Task, TaskResult
 from codey_git.recipes.planned import PlannedTask
 from codey_git.recipes.scratch import add_worktree, remove_worktree
-from codey_git.testrun import run_tests, test_env
+from codey_git.testrun import run_tests, test_env, use_sandbox
 
 
 def _last_line(text: str) -> str:
@@ -38,7 +38,7 @@ def run_shell_task(root: Path, planned: PlannedTask, config, *, base: str, scrat
         if proc.run(["git", "diff", "--cached", "--quiet"], cwd=tree).ok:
             result.status, result.reason = "skipped", "the command changed nothing"
             return result
-        tests = run_tests(config.test_command, tree, float(config.test_timeout))
+        tests = run_tests(config.test_command, tree, float(config.test_timeout), sandbox=use_sandbox(config))
         result.tests = tests.summary
         if not tests.ok:
             result.reason = f"tests fail after the command: {tests.summary}"
