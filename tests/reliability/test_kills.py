@@ -21,7 +21,7 @@ from hostile import CALC, GOOD, leftovers, snapshot
 # the attempt's test run (calc fixed) sleeps, writing its pid first, so a signal lands inside it
 SLOW_TEST = CALC["tests/test_calc.py"] + (
     "\n\ndef test_slow_when_fixed():\n    import os, time\n    from calc import add\n"
-    "    if add(2, 3) == 5:\n        open(os.environ['PIDFILE'], 'w').write(str(os.getpid()))\n"
+    "    if add(2, 3) == 5 and os.environ.get('SLOW'):\n        open(os.environ['PIDFILE'], 'w').write(str(os.getpid()))\n"
     "        time.sleep(60)\n")
 
 STAGES = ["answer", "apply", "tests", "commit", "landing"]
@@ -61,7 +61,7 @@ def test_stopped_at_every_stage_leaves_the_repository_untouched(stage, sig, make
     pidfile = tmp_path / "pytest.pid"
     before = snapshot(root)
     env = {"CODEY_FAULT_AT": stage, "CODEY_FAULT_SIGNAL": sig, "PIDFILE": str(pidfile),
-           "CODEY_FAULT_DELAY": "1.5" if stage == "tests" else "0"}
+           "CODEY_FAULT_DELAY": "1.5" if stage == "tests" else "0", "SLOW": "1" if stage == "tests" else ""}
 
     out = _run(root, env)
 
