@@ -23,7 +23,8 @@ from codey_git.review import fixes, report
 from codey_git.review.diffsource import open_repository
 from codey_git.review.engine import ReviewOutcome, Unreviewed, checks_only, checks_review
 from codey_git.review.session import (ReviewRequest, config_error_notice, hook_fails_open_on_config_error,
-                                      precommit_range, read_diff, run_review, verdict)
+                                      budget_left, precommit_range, read_diff, run_review, test_evidence,
+                                      verdict)
 from codey_git.review.terminal import print_report
 from codey_git.ui import Progress, err_console, out_console, print_json, styled
 
@@ -195,18 +196,22 @@ def _review(range_, files, paths, fmt, fail_on, fail_open, max_seconds, fix, yes
                             float(cfg.get("review.max_seconds") or 0), use_cache=not no_cache, named=named)
     progress = Progress(quiet=hook or fmt is not Format.terminal)
     diff = read_diff(request)
+    evidence = test_evidence(request, diff, cfg)
+    request.max_seconds = budget_left(request, evidence)
     if diff.files:
         outcome = _review_or_skip(request, diff, cfg, progress)
-    elif fmt is Format.terminal:
+    elif fmt is Format.terminal and (evidence is None or evidence.state != "ran"):
         skipped = f" ({len(diff.skipped)} file(s) skipped: binary, lock, generated or deleted)" if diff.skipped else ""
         err_console.print(f"codey review: nothing to review in {diff.description}{skipped}.", highlight=False)
         return
     else:
         outcome = ReviewOutcome(diff.description, cfg.reviewer, skipped=list(diff.skipped))
+    outcome.add_tests(evidence)
     _emit(outcome, fmt, threshold, hook)
     if not outcome.complete and open_on_failure:
-        err_console.print(styled(("warning:", "yellow"),
-                                 f" {len(outcome.unreviewed)} hunk(s) not reviewed (fail_open: not blocking)"))
+        missed = [f"{len(outcome.unreviewed)} hunk(s) not reviewed"] if outcome.unreviewed else []
+        missed += [f"{len(evidence.not_run)} test(s) not run"] if evidence is not None and evidence.not_run else []
+        err_console.print(styled(("warning:", "yellow"), f" {', '.join(missed)} (fail_open: not blocking)"))
     if fix:
         _offer_fixes(root, outcome, yes)
     code = verdict(outcome, threshold, open_on_failure)
@@ -216,7 +221,9 @@ def _review(range_, files, paths, fmt, fail_on, fail_open, max_seconds, fix, yes
                          f"Fix them and stage again, or skip the check once with {_skip_hint()}."
                          if hook else None)
     if code == EXIT_INTERNAL:
-        raise InternalError(f"{len(outcome.unreviewed)} hunk(s) were not reviewed and fail_open is off",
+        raise InternalError(f"{len(outcome.unreviewed)} hunk(s) were not reviewed" +
+                            (f", {len(evidence.not_run)} test(s) not run" if evidence and evidence.not_run else "") +
+                            " and fail_open is off",
                             "Raise --max-seconds, or check the reviewer model.")
 
 

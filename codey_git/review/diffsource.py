@@ -75,6 +75,10 @@ class DiffSet:
     description: str  # "staged changes" or the range
     files: list[FileDiff] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (path, reason)
+    # the trees compared, for running the tests on each (None: unknown, e.g. a repo with no commits)
+    base_commit: str | None = None
+    base_tree: str | None = None
+    new_tree: str | None = None
 
     def touched(self) -> dict[str, set[int]]:
         return {f.path: set().union(*(h.touched_lines() for h in f.hunks)) for f in self.files}
@@ -120,7 +124,14 @@ def staged_diff(root: Path, files: Iterable[str] = (), environ: Mapping[str, str
     index = _hook_index(repo, os.environ if environ is None else environ)
     base = _empty_tree(repo) if repo.head_is_unborn else repo.head.peel(pygit2.Tree)
     diff = index.diff_to_tree(base, context_lines=CONTEXT_LINES)
-    return _collect(repo, diff, "staged changes", list(files))
+    result = _collect(repo, diff, "staged changes", list(files))
+    if not repo.head_is_unborn:
+        result.base_commit, result.base_tree = str(repo.head.target), str(base.id)
+        try:
+            result.new_tree = str(index.write_tree(repo))  # objects only: the index file is not written
+        except (pygit2.GitError, ValueError):
+            pass  # conflicts in the index: git cannot commit it either
+    return result
 
 
 def range_diff(root: Path, spec: str, files: Iterable[str] = ()) -> DiffSet:
@@ -140,7 +151,9 @@ def range_diff(root: Path, spec: str, files: Iterable[str] = ()) -> DiffSet:
             raise UsageError(f"--range {spec}: the two revisions share no history")
         old = repo[base_id]
     diff = repo.diff(old.tree, new.tree, context_lines=CONTEXT_LINES)
-    return _collect(repo, diff, spec, list(files))
+    result = _collect(repo, diff, spec, list(files))
+    result.base_commit, result.base_tree, result.new_tree = str(old.id), str(old.tree.id), str(new.tree.id)
+    return result
 
 
 def named_files_diff(root: Path, paths: Iterable[str], exclude: set[str],

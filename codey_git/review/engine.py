@@ -31,6 +31,7 @@ from codey_git.review.patterns import MAX_CHECK_CHARS, check_findings
 from codey_git.review.prompt import RESPONSE_TOKENS, SYSTEM, review_messages
 from codey_git.review.suggestions import suggestion_diff
 from codey_git.review.syntax import syntax_findings
+from codey_git.review.testevidence import TestEvidence
 from codey_git.review.triage import TRIAGE_VERSION, can_triage, defect_score, instructions_prefix
 from codey_git.review.units import ReviewUnit, make_units
 from codey_git.testpaths import is_test_file
@@ -73,13 +74,20 @@ class ReviewOutcome:
     seconds: float = 0.0
     model_max_severity: str | None = None  # the cap on the model's findings (review.model_max_severity)
     capped: int = 0  # model findings rated above that cap, shown at the cap
+    tests: TestEvidence | None = None  # the tests run on the staged snapshot (``testevidence``)
 
     def blocking(self, fail_on: str) -> list[Finding]:
         return [f for f in self.findings if at_or_above(f.severity, fail_on)]
 
     @property
     def complete(self) -> bool:
-        return not self.unreviewed
+        return not self.unreviewed and not (self.tests is not None and self.tests.not_run)
+
+    def add_tests(self, evidence: TestEvidence | None) -> None:
+        """The test evidence and its findings, first among those on the same line."""
+        if evidence is not None:
+            self.tests = evidence
+            self.findings = _dedupe(evidence.findings + self.findings)
 
 
 def _resolve_file(name: str, file: str, touched: dict[str, set[int]]) -> str | None:

@@ -101,10 +101,11 @@ class Finding:
     message: str
     suggestion: str | None = None  # a unified diff against the new version, when short
     check: str | None = None  # the built-in check that found it (review/checks_*.py); None: the model
+    evidence: str | None = None  # what shows it: the failing test's output (``testevidence``)
 
     def to_dict(self) -> dict:
         data = asdict(self)
-        for key in ("suggestion", "check"):
+        for key in ("suggestion", "check", "evidence"):
             if data[key] is None:
                 del data[key]
         return data

@@ -39,6 +39,7 @@ def to_json(outcome: ReviewOutcome, fail_on: str) -> dict:
         "model_max_severity": outcome.model_max_severity,
         "capped": outcome.capped,
         "seconds": round(outcome.seconds, 3),
+        "tests": outcome.tests.to_dict() if outcome.tests is not None else None,
     }
 
 
@@ -60,6 +61,9 @@ def to_markdown(outcome: ReviewOutcome, fail_on: str) -> str:
     lines.append(f"{len(outcome.findings)} finding(s), {len(blocking)} at or above `{fail_on}`; "
                  f"{outcome.reviewed} of {outcome.units} hunk(s) reviewed ({outcome.cached} from cache), "
                  f"model `{outcome.model}`, {outcome.seconds:.1f}s.")
+    if outcome.tests is not None:
+        lines.append(f"{outcome.tests.summary()}.")
+        lines += [f"- test not run: `{test}` ({reason})" for test, reason in outcome.tests.not_run]
     for u in outcome.unreviewed:
         lines.append(f"- not reviewed: `{u.file}` lines {u.start}-{u.end} ({u.reason})")
     return "\n".join(lines).rstrip() + "\n"
@@ -84,6 +88,8 @@ def _sarif_result(f: Finding) -> dict:
         result["properties"]["suggestion"] = f.suggestion
     if f.check:
         result["properties"]["check"] = f.check
+    if f.evidence:
+        result["properties"]["evidence"] = f.evidence
     return result
 
 
@@ -92,6 +98,9 @@ def to_sarif(outcome: ReviewOutcome, fail_on: str) -> dict:
               "shortDescription": {"text": f"{c} problem found by codey review"}} for c in CATEGORIES]
     notifications = [{"level": "warning", "message": {"text": f"{u.file} lines {u.start}-{u.end} not reviewed: {u.reason}"}}
                      for u in outcome.unreviewed]
+    if outcome.tests is not None:
+        notifications += [{"level": "warning", "message": {"text": f"test {test} not run: {reason}"}}
+                          for test, reason in outcome.tests.not_run]
     return {
         "$schema": SARIF_SCHEMA_URI,
         "version": "2.1.0",
@@ -100,6 +109,7 @@ def to_sarif(outcome: ReviewOutcome, fail_on: str) -> dict:
             "results": [_sarif_result(f) for f in outcome.findings],
             "invocations": [{"executionSuccessful": outcome.complete,
                              "toolExecutionNotifications": notifications,
-                             "properties": {"model": outcome.model, "failOn": fail_on}}],
+                             "properties": {"model": outcome.model, "failOn": fail_on,
+                                            **({"tests": outcome.tests.summary()} if outcome.tests else {})}}],
         }],
     }

@@ -15,6 +15,7 @@ from codey_git.models.backends import make_provider
 from codey_git.models.registry import Registry
 from codey_git.review.cache import ReviewCache
 from codey_git.review.diffsource import DiffSet, named_files_diff, range_diff, staged_diff
+from codey_git.review import testevidence
 from codey_git.review.engine import ReviewOutcome, review_diff
 
 
@@ -48,7 +49,8 @@ def read_diff(request: ReviewRequest) -> DiffSet:
         return diff
     named = f"{count} named file(s), whole"
     description = f"{diff.description} and {named}" if diff.files or diff.skipped else named
-    return DiffSet(description, diff.files + whole.files, diff.skipped + whole.skipped)
+    return DiffSet(description, diff.files + whole.files, diff.skipped + whole.skipped,
+                   diff.base_commit, diff.base_tree, diff.new_tree)
 
 
 NULL_REF = "0" * 40
@@ -108,6 +110,24 @@ def run_review(request: ReviewRequest, diff: DiffSet, config, progress) -> Revie
                            checks=config.get("review.checks"), model_max_severity=model_max_severity(config))
     finally:
         provider.close()
+
+
+def test_evidence(request: ReviewRequest, diff: DiffSet, config) -> testevidence.TestEvidence | None:
+    """The tests the change can affect, run on the snapshot within the review's budget (config
+    ``review.tests``); None when off or when nothing changed."""
+    if not config.get("review.tests"):
+        return None
+    if not diff.files and not any(reason == "deleted" for _, reason in diff.skipped):
+        return None
+    budget = request.max_seconds or float(config.get("test_timeout"))
+    return testevidence.collect(request.root, diff, str(config.get("test_command")), budget)
+
+
+def budget_left(request: ReviewRequest, evidence: testevidence.TestEvidence | None) -> float:
+    """What the review's budget leaves the checks and the model once the tests ran (0: no budget)."""
+    if not request.max_seconds or evidence is None:
+        return request.max_seconds
+    return max(0.001, request.max_seconds - evidence.seconds)
 
 
 def verdict(outcome: ReviewOutcome, fail_on: str, fail_open: bool) -> int:

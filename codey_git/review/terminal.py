@@ -9,6 +9,7 @@ from codey_git.review.engine import ReviewOutcome
 from codey_git.review.findings import at_or_above
 from codey_git.review.report import by_file
 
+EVIDENCE_LINES = 12  # of a failing test's output, the last lines: where it failed and how
 _DIFF_STYLE = {"+": "green", "-": "red", "@": "cyan"}
 _STYLE = {"critical": "bold white on red", "high": "bold red", "medium": "yellow", "low": "cyan", "info": "dim"}
 
@@ -23,6 +24,10 @@ def print_report(console: Console, outcome: ReviewOutcome, fail_on: str) -> None
             console.print(Text.assemble(f"  {file}:{f.line}  ", (f.severity, _STYLE[f.severity]),
                                         f"  {f.category}{source}", block))
             console.print(Text(f"    {f.message}"))
+            if f.evidence:
+                lines = f.evidence.rstrip("\n").splitlines()
+                for line in lines[-EVIDENCE_LINES:]:
+                    console.print(Text("    | " + line, style="dim"))
             if f.suggestion:
                 for line in f.suggestion.rstrip("\n").splitlines():
                     console.print(Text("    " + line, style=_DIFF_STYLE.get(line[:1], "")))
@@ -31,6 +36,12 @@ def print_report(console: Console, outcome: ReviewOutcome, fail_on: str) -> None
                f"{outcome.reviewed}/{outcome.units} hunk(s) reviewed ({outcome.cached} cached) "
                f"with {outcome.model} in {outcome.seconds:.1f}s")
     console.print(Text.assemble(("✗", "bold red") if blocking else ("✓", "green"), " ", summary))
+    if outcome.tests is not None:
+        console.print(Text("  " + outcome.tests.summary(), style="dim" if not outcome.tests.findings else ""))
+        for test, reason in outcome.tests.not_run[:10]:
+            console.print(Text.assemble("  ", ("not run:", "yellow"), f" {test} ({reason})"))
+        if len(outcome.tests.not_run) > 10:
+            console.print(Text(f"  ... and {len(outcome.tests.not_run) - 10} more not run", style="yellow"))
     if outcome.capped:
         console.print(Text(f"  {outcome.capped} model finding(s) rated above {outcome.model_max_severity} shown as "
                            f"{outcome.model_max_severity}: this model's findings are advisory "

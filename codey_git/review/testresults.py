@@ -1,0 +1,179 @@
+"""The outcomes of test files on one tree: run with pytest in the scratch worktree, or read back
+from ``.git/codey/review-tests.json``, where a file's results are kept by tree oid (and test
+command) once the whole file has run. A second review on the same base runs no test there again;
+a review of a snapshot already reviewed runs nothing at all.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import shlex
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from codey_git.testrun import TestRun, run_tests
+
+CACHE_NAME = "review-tests.json"
+CACHE_VERSION = 1
+MAX_TREES = 40  # trees kept in the cache, most recently used first
+FAILED = ("failed", "error")
+MIN_RUN_SECONDS = 1.0  # less than this left of the budget: the rest is not started
+
+
+@dataclass
+class FileResult:
+    outcomes: dict[str, str] = field(default_factory=dict)  # node id -> passed/failed/error/skipped/...
+    failures: dict[str, str] = field(default_factory=dict)  # node id -> pytest's text for it
+
+    def to_dict(self) -> dict:
+        return {"outcomes": self.outcomes, "failures": self.failures}
+
+
+@dataclass
+class TreeResults:
+    files: dict[str, FileResult] = field(default_factory=dict)  # complete files only
+    not_run: dict[str, str] = field(default_factory=dict)  # test file or node id -> why
+    ran: int = 0  # files run now (not from the cache)
+    cached: int = 0  # files read from the cache
+    seconds: float = 0.0
+
+    def outcome(self, nodeid: str) -> str | None:
+        file = self.files.get(nodeid.split("::")[0])
+        return None if file is None else file.outcomes.get(nodeid)
+
+    def failing(self) -> list[str]:
+        return sorted(n for f in self.files.values() for n, o in f.outcomes.items() if o in FAILED)
+
+
+class ResultCache:
+    def __init__(self, cache_dir: Path | None, command: str) -> None:
+        self.path = cache_dir / CACHE_NAME if cache_dir else None
+        self.command = command
+        self.data = self._load()
+
+    def _key(self, tree: str) -> str:
+        return hashlib.sha256(json.dumps([tree, self.command]).encode()).hexdigest()[:32]
+
+    def _load(self) -> dict:
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8")) if self.path else {}
+        except (OSError, ValueError):
+            return {}
+        return data.get("trees", {}) if data.get("version") == CACHE_VERSION else {}
+
+    def get(self, tree: str, file: str) -> FileResult | None:
+        entry = self.data.get(self._key(tree), {}).get("files", {}).get(file)
+        if not isinstance(entry, dict):
+            return None
+        return FileResult(dict(entry.get("outcomes", {})), dict(entry.get("failures", {})))
+
+    def put(self, tree: str, results: dict[str, FileResult]) -> None:
+        if self.path is None or not results:
+            return
+        entry = self.data.setdefault(self._key(tree), {"files": {}})
+        entry["files"].update({f: r.to_dict() for f, r in results.items()})
+        entry["used"] = time.time()
+        keep = sorted(self.data.items(), key=lambda kv: kv[1].get("used", 0), reverse=True)[:MAX_TREES]
+        self.data = dict(keep)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = self.path.with_suffix(f".{os.getpid()}.tmp")
+            tmp.write_text(json.dumps({"version": CACHE_VERSION, "trees": self.data}), encoding="utf-8")
+            os.replace(tmp, self.path)
+        except OSError:
+            pass  # a cache that cannot be written only costs time
+
+
+def section_for(run: TestRun, nodeid: str) -> str:
+    """pytest's failure text for ``nodeid`` (its section under FAILURES or ERRORS)."""
+    file, _, rest = nodeid.partition("::")
+    titles = [rest.replace("::", ".")] if rest else [f"ERROR collecting {file}"]
+    if rest:
+        titles += [f"ERROR at setup of {rest.split('::')[-1]}", f"ERROR at teardown of {rest.split('::')[-1]}",
+                   rest.split("::")[-1]]
+    for title in titles:
+        if title in run.sections:
+            return run.sections[title]
+    return ""
+
+
+def _command(base: str, targets: list[str]) -> str:
+    return " ".join([base, *(shlex.quote(t) for t in targets)])
+
+
+def run_files(command: str, tree_dir: Path, files: list[str], timeout: float) -> tuple[dict[str, FileResult], dict[str, str], TestRun]:
+    """Run ``files`` once; the complete files' results, and what did not run, with why."""
+    run = run_tests(_command(command, files), tree_dir, timeout)
+    done: dict[str, FileResult] = {f: FileResult() for f in files}
+    for nodeid, outcome in run.outcomes.items():
+        result = done.setdefault(nodeid.split("::")[0], FileResult())
+        result.outcomes[nodeid] = outcome
+        if outcome in FAILED:
+            result.failures[nodeid] = section_for(run, nodeid)
+    for nodeid in run.failed - set(run.outcomes):  # a file that could not be collected
+        result = done.setdefault(nodeid.split("::")[0], FileResult())
+        result.outcomes[nodeid] = "error"
+        result.failures[nodeid] = section_for(run, nodeid)
+    not_run: dict[str, str] = {}
+    if run.collected is None:  # pytest said nothing by node id: it could not start
+        reason = "timed out before pytest started" if run.timed_out else \
+            f"pytest could not run them (exit {run.returncode}): {_last_line(run.output)}"
+        return {}, {f: reason for f in files}, run
+    if run.timed_out:
+        reason = f"the time budget ({timeout:.0f}s left) ran out, or a test hung; killed with its process group"
+        for nodeid in sorted(run.collected - set(run.outcomes)):
+            not_run[nodeid] = reason
+            done.pop(nodeid.split("::")[0], None)
+        for file in files:
+            if not done.get(file, FileResult()).outcomes and file not in {n.split("::")[0] for n in not_run}:
+                not_run[file] = reason
+                done.pop(file, None)
+    return done, not_run, run
+
+
+def _last_line(text: str) -> str:
+    lines = [l for l in text.strip().splitlines() if l.strip()]
+    return lines[-1][:200] if lines else "no output"
+
+
+def results_for(tree: str, files: list[str], cache: ResultCache, show: Callable[[str], Path], command: str,
+                deadline: float, clock: Callable[[], float] = time.monotonic) -> TreeResults:
+    """The results of ``files`` on ``tree``: cached ones read, the rest run within ``deadline``
+    in the directory ``show(tree)`` returns (the worktree is only made when something must run)."""
+    out = TreeResults()
+    missing = []
+    for file in files:
+        cached = cache.get(tree, file)
+        if cached is None:
+            missing.append(file)
+        else:
+            out.files[file] = cached
+            out.cached += 1
+    if not missing:
+        return out
+    left = deadline - clock()
+    if left < MIN_RUN_SECONDS:
+        out.not_run.update({f: "the time budget was used up before they started" for f in missing})
+        return out
+    start = clock()
+    done, not_run, _ = run_files(command, show(tree), missing, deadline - clock())
+    out.files.update(done)
+    out.not_run.update(not_run)
+    out.ran, out.seconds = len(missing), clock() - start
+    cache.put(tree, {f: r for f, r in done.items() if f in missing})
+    return out
+
+
+_PARAMS = re.compile(r"\[.*\]$")
+
+
+def rerun(command: str, tree_dir: Path, nodeids: list[str], timeout: float) -> dict[str, str]:
+    """Outcomes of ``nodeids`` run once more (parametrized ones as their whole function)."""
+    targets = sorted({_PARAMS.sub("", n) for n in nodeids})
+    run = run_tests(_command(command, targets), tree_dir, timeout)
+    return dict(run.outcomes) | {n: "error" for n in run.failed - set(run.outcomes)}

@@ -1,0 +1,210 @@
+"""Test-backed review from the outside: the tests a staged change can affect run on the staged
+snapshot (a scratch worktree of the index), a test that passes at HEAD and fails with the change
+blocks at the staged line its traceback passes through, HEAD's results are cached, hung tests are
+killed and reported as not run, and the user's working tree and index are never touched."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import git, write_files
+
+ROOT = Path(__file__).resolve().parents[1]
+CHECKS_ONLY = {"CODEY_REVIEW_MODEL": "false"}
+PROJECT = {
+    "calc.py": """
+        def total(xs):
+            return sum(xs)
+
+
+        def avg(xs):
+            return total(xs) / len(xs)
+        """,
+    "other.py": "def hello():\n    return 'hi'\n",
+    "tests/test_calc.py": """
+        import os
+
+        from calc import avg, total
+
+
+        def _log():
+            if os.environ.get("RUNLOG"):
+                with open(os.environ["RUNLOG"], "a") as fh:
+                    fh.write("calc\\n")
+
+
+        def test_total():
+            _log()
+            assert total([1, 2, 3]) == 6
+
+
+        def test_avg():
+            assert avg([1, 2, 3]) == 2
+        """,
+    "tests/test_other.py": """
+        import os
+
+        from other import hello
+
+
+        def test_hello():
+            if os.environ.get("RUNLOG"):
+                with open(os.environ["RUNLOG"], "a") as fh:
+                    fh.write("other\\n")
+            assert hello() == "hi"
+        """,
+}
+PROJECT = {path: textwrap.dedent(text).lstrip("\n") for path, text in PROJECT.items()}
+BUG = PROJECT["calc.py"].replace("return sum(xs)", "return sum(xs) + 1")
+
+
+@pytest.fixture(autouse=True)
+def importable(monkeypatch):
+    monkeypatch.setenv("PYTHONPATH", str(ROOT))
+    path = [p for p in os.environ.get("PATH", "").split(os.pathsep) if not (Path(p) / "git-codey").exists()]
+    monkeypatch.setenv("PATH", os.pathsep.join(path))
+    monkeypatch.setenv("GIT_EDITOR", "true")
+
+
+@pytest.fixture
+def project(make_repo):
+    return make_repo(PROJECT)
+
+
+def stage(root, files):
+    write_files(root, files)
+    git(root, "add", *files)
+
+
+def state(root) -> tuple:
+    """What the user sees of their repository: status, index, unstaged diff, files, worktrees."""
+    files = {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*")
+             if p.is_file() and ".git" not in p.relative_to(root).parts}
+    return (git(root, "status", "--porcelain"), git(root, "diff", "--cached"), git(root, "diff"), files,
+            git(root, "worktree", "list", "--porcelain").count("worktree "))
+
+
+def test_a_staged_change_that_breaks_a_covered_test_blocks_at_its_line(project, codey):
+    stage(project, {"calc.py": BUG})
+    result = codey(project, "review", env=CHECKS_ONLY)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "calc.py:2" in result.stdout  # `return sum(xs) + 1`, the staged line the traceback passes
+    assert "tests/test_calc.py::test_total" in result.stdout and "pass at the base and fail" in result.stdout
+    assert "assert 2.3333333333333335 == 2" in result.stdout  # pytest's own words
+    assert "test_hello" not in result.stdout  # tests/test_other.py imports nothing that changed
+
+
+def test_the_finding_is_in_sarif_and_json_with_the_failure_text(project, codey):
+    stage(project, {"calc.py": BUG})
+    sarif = json.loads(codey(project, "review", "--format", "sarif", env=CHECKS_ONLY).stdout)
+    hits = [r for r in sarif["runs"][0]["results"] if r["properties"].get("check") == "tests"]
+    assert len(hits) == 1 and hits[0]["level"] == "error"
+    location = hits[0]["locations"][0]["physicalLocation"]
+    assert (location["artifactLocation"]["uri"], location["region"]["startLine"]) == ("calc.py", 2)
+    assert "test_total" in hits[0]["message"]["text"] and "assert" in hits[0]["properties"]["evidence"]
+    report = json.loads(codey(project, "review", "--json", env=CHECKS_ONLY).stdout)
+    assert report["tests"]["selected"] == ["tests/test_calc.py"]
+    assert sorted(report["tests"]["new_failures"]) == ["tests/test_calc.py::test_avg", "tests/test_calc.py::test_total"]
+
+
+def test_a_harmless_change_goes_through_and_says_what_ran(project, codey):
+    stage(project, {"calc.py": PROJECT["calc.py"] + "\n\ndef double(x):\n    return 2 * x\n"})
+    result = codey(project, "review", env=CHECKS_ONLY)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "1 test file(s) run" in result.stdout and "2 passed" in result.stdout
+
+
+def test_unstaged_edits_never_leak_into_the_snapshot_and_nothing_of_the_user_changes(project, codey):
+    stage(project, {"calc.py": BUG})
+    write_files(project, {"calc.py": PROJECT["calc.py"]})  # fixed in the tree, but not staged
+    before = state(project)
+    blocked = codey(project, "review", env=CHECKS_ONLY)
+    assert blocked.returncode == 1, blocked.stdout + blocked.stderr
+    assert "unstaged and untracked files are not in it" in blocked.stdout
+    assert state(project) == before
+    stage(project, {"calc.py": PROJECT["calc.py"] + "\n\ndef double(x):\n    return 2 * x\n"})
+    write_files(project, {"calc.py": BUG, "stray.py": "import nothing_here\n"})  # broken, not staged
+    before = state(project)
+    assert codey(project, "review", env=CHECKS_ONLY).returncode == 0
+    assert state(project) == before
+    assert not list((project / ".git" / "codey" / "worktrees").glob("review-*"))
+
+
+def test_head_results_are_cached_so_a_second_review_runs_each_test_once(project, codey, tmp_path):
+    log = tmp_path / "runs.log"
+    env = {**CHECKS_ONLY, "RUNLOG": str(log)}
+    stage(project, {"calc.py": BUG})
+    assert codey(project, "review", env=env).returncode == 1
+    first = log.read_text().splitlines()
+    assert first == ["calc"] * 3  # the snapshot, the snapshot again (flaky?), HEAD
+    start = time.monotonic()
+    assert codey(project, "review", env=env).returncode == 1
+    assert log.read_text().splitlines() == first  # the same snapshot: nothing runs again
+    assert time.monotonic() - start < 5
+    stage(project, {"calc.py": BUG.replace("+ 1", "+ 2")})
+    assert codey(project, "review", env=env).returncode == 1
+    assert log.read_text().splitlines() == first + ["calc"] * 2  # HEAD's results came from the cache
+
+
+def test_a_hung_test_is_killed_reported_not_run_and_the_commit_goes_on(project, codey):
+    hang = PROJECT["calc.py"].replace("return sum(xs)", "while True:\n        pass")
+    stage(project, {"calc.py": hang})
+    start = time.monotonic()
+    result = codey(project, "review", "--max-seconds", "6", env=CHECKS_ONLY)
+    assert time.monotonic() - start < 40
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "not run" in result.stdout and "test(s) not run (fail_open: not blocking)" in result.stderr
+    strict = codey(project, "review", "--max-seconds", "6", "--no-fail-open", env=CHECKS_ONLY)
+    assert strict.returncode == 3, strict.stdout + strict.stderr
+    assert not list((project / ".git" / "codey" / "worktrees").glob("review-*"))
+
+
+def test_a_deleted_module_and_a_renamed_function_break_their_tests(project, codey):
+    git(project, "rm", "-q", "other.py")
+    result = codey(project, "review", env=CHECKS_ONLY)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "tests/test_other.py" in result.stdout
+    git(project, "reset", "-q", "HEAD", "--", "other.py")
+    git(project, "checkout", "--", "other.py")
+    stage(project, {"calc.py": PROJECT["calc.py"].replace("def total(", "def sum_of(").replace("return total(", "return sum_of(")})
+    result = codey(project, "review", env=CHECKS_ONLY)
+    assert result.returncode == 1 and "tests/test_calc.py" in result.stdout, result.stdout + result.stderr
+
+
+def test_a_new_failing_test_is_noted_but_does_not_block(project, codey):
+    stage(project, {"tests/test_new.py": "from calc import total\n\n\ndef test_new():\n    assert total([1]) == 2\n"})
+    result = codey(project, "review", env=CHECKS_ONLY)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "test_new" in result.stdout and "medium" in result.stdout
+
+
+def test_tests_off_or_absent(make_repo, project, codey):
+    stage(project, {"calc.py": BUG})
+    off = codey(project, "review", env={**CHECKS_ONLY, "CODEY_REVIEW_TESTS": "false"})
+    assert off.returncode == 0 and "tests:" not in off.stdout
+    bare = make_repo({"m.py": "x = 1\n"}, name="bare")
+    stage(bare, {"m.py": "x = 2\n"})
+    result = codey(bare, "review", env=CHECKS_ONLY)
+    assert result.returncode == 0 and "no tests" in result.stdout
+
+
+def test_the_hook_blocks_a_commit_that_breaks_a_covered_test_and_lets_a_harmless_one_through(project, codey):
+    assert codey(project, "hook", "install").returncode == 0
+    env = {**os.environ, **CHECKS_ONLY}
+    stage(project, {"calc.py": BUG})
+    blocked = subprocess.run(["git", "commit", "-m", "bug"], cwd=project, capture_output=True, text=True, env=env,
+                             stdin=subprocess.DEVNULL, timeout=120)
+    assert blocked.returncode != 0 and "test_total" in blocked.stderr and "commit blocked" in blocked.stderr
+    assert git(project, "log", "--format=%s") == "initial"
+    stage(project, {"calc.py": PROJECT["calc.py"] + "\n\ndef double(x):\n    return 2 * x\n"})
+    done = subprocess.run(["git", "commit", "-m", "double"], cwd=project, capture_output=True, text=True, env=env,
+                          stdin=subprocess.DEVNULL, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert git(project, "log", "-1", "--format=%s") == "double"
