@@ -91,11 +91,19 @@ def test_a_recipe_shard_through_the_action_pushes_and_hands_on_its_report(make_r
     [branch] = got["branches"].split()  # shard 2/2: "echo two" committed, "exit 3" failed
     assert git(bare, "rev-parse", "--verify", f"refs/heads/{branch}")
 
+    env = github_env(tmp_path / "artifact")  # the merging job: a fresh summary, the shards' folders
+    got, code, log = run_action({"command": "report", "runs": str(tmp_path / "artifact"),
+                                 "out": str(tmp_path / "merged")}, tmp_path, tmp_path, env)
+    assert code == 0, log
+    merged = Path(got["report"]).read_text()
+    assert "shard 2/2" in merged and "shard(s) 1/2 missing" in merged  # only one shard ran here
+    assert "chore: two" in (tmp_path / "artifact" / "step_summary").read_text()
+
 
 def test_the_action_refuses_an_unknown_command_or_a_run_without_a_recipe(make_repo, tmp_path):
     root = make_repo({"a.py": "x = 1\n"})
     cached_venv(tmp_path)
-    for inputs, said in (({"command": "deploy"}, "command must be review, fix or run"),
+    for inputs, said in (({"command": "deploy"}, "command must be review, fix, run or report"),
                          ({"command": "run"}, "command run needs the recipe input")):
         got, code, log = run_action(inputs, root, tmp_path, github_env(tmp_path))
         assert code == 2 and f"::error title=codey::{said}" in log, log
