@@ -88,3 +88,22 @@ def test_the_split_is_deterministic_balanced_and_reviews_go_to_every_shard():
     assert [len(s) for s in shards] == [4, 3, 3] and all(s[-1].kind == "review" for s in shards)
     assert fingerprint(tasks) == fingerprint(again) != fingerprint(tasks[:-1])
     assert parse_shard(None) == Shard(1, 1) and parse_shard(" 2 / 4 ") == Shard(2, 4)
+
+
+def test_a_shard_killed_half_way_is_resumed_by_the_next_job_on_the_same_commit(make_repo, write_script, codey,
+                                                                                tmp_path):
+    write_script({})
+    marker = tmp_path / "killed-once"
+    kill_once = f"if [ ! -e {marker} ]; then touch {marker}; kill -KILL $PPID; fi; echo two > two.txt"
+    recipe = ("name: nightly\ntasks:\n  - shell: \"echo one > one.txt\"\n"
+              f"  - shell: '{kill_once}'\n  - shell: \"echo three > three.txt\"\n")
+    root = make_repo({**PASSING, ".codey/recipes/nightly.yml": recipe})
+    killed = codey(root, "ci", "run", "nightly", "--shard", "1/1", env=github_env(tmp_path, **ENV))
+    assert killed.returncode == -9 and marker.exists()  # the runner died after the first task
+    env = github_env(tmp_path, **ENV)
+    again = codey(root, "ci", "run", "nightly", "--shard", "1/1", env=env)
+    assert again.returncode == 0, again.stderr
+    assert "resuming run" in again.stderr
+    got = outputs(env)
+    assert got["conclusion"] == "done" and got["tasks"] == "3" and got["committed"] == "3"
+    assert len(list((root / ".git" / "codey" / "runs").iterdir())) == 1  # the same run, finished
