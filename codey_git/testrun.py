@@ -22,6 +22,7 @@ from pathlib import Path
 from codey_git import proc
 from codey_git import sandbox as sandboxing
 from codey_git.errors import TestCommandError
+from codey_git.testpaths import is_test_file
 
 _SUMMARY = re.compile(r"(\d+) (passed|failed|errors?|skipped|xfailed|xpassed|deselected|warnings?)")
 _FAILED_LINE = re.compile(r"^(FAILED|ERROR) (\S+?)(?: - .*)?$", re.M)
@@ -44,6 +45,9 @@ class TestRun:
     # from codey's pytest plugin (None when it did not report: not pytest, or a shell command)
     collected: set[str] | None = None  # node ids pytest collected to run
     outcomes: dict[str, str] = field(default_factory=dict)  # node id -> passed/failed/error/skipped/...
+    failures: dict[str, str] = field(default_factory=dict)  # node id -> pytest's failure text (its --tb)
+    command: str = ""  # what really ran (the interpreter chosen, codey's pytest options)
+    tree: Path | None = None  # where it ran
 
     @property
     def summary(self) -> str:
@@ -58,17 +62,30 @@ class TestRun:
         return self.returncode == 0 and not self.timed_out
 
 
-@functools.lru_cache(maxsize=8)
-def _python_with_pytest(path_env: str) -> str:
+@functools.lru_cache(maxsize=16)
+def _has_pytest(python: str) -> bool:
+    return proc.run([python, "-c", "import pytest"], timeout=60).ok
+
+
+def _python_with_pytest(path_env: str, project: str | None = None) -> str:
+    """The interpreter the tests run with: the project's own virtualenv (``.venv/`` or ``venv/``
+    in the repository, as uv, Poetry's in-project setting, Hatch and plain venv make it) when it
+    has pytest; else ``python`` on PATH (an active virtualenv comes first there); else codey's own."""
+    candidates = [os.path.join(project, env, "bin", "python") for env in (".venv", "venv")] if project else []
     found = shutil.which("python", path=path_env) or shutil.which("python3", path=path_env)
-    if found:
-        check = proc.run([found, "-c", "import pytest"], timeout=60)
-        if check.ok:
-            return found
+    for python in [*candidates, found]:
+        if python and os.path.isfile(python) and _has_pytest(python):
+            return python
     return sys.executable
 
 
-def resolve_command(command: str, env: dict[str, str]) -> tuple[list[str] | str, bool, bool]:
+def project_root(tree: Path) -> Path:
+    """The user's repository for a scratch worktree under ``<repo>/.git/codey/worktrees/``."""
+    parts = Path(tree).parts
+    return Path(*parts[: parts.index(".git")]) if ".git" in parts else Path(tree)
+
+
+def resolve_command(command: str, env: dict[str, str], project: Path | None = None) -> tuple[list[str] | str, bool, bool]:
     """(argv or shell string, use_shell, is_pytest)."""
     if any(c in SHELL_CHARS for c in command):
         return command, True, "pytest" in command
@@ -76,7 +93,7 @@ def resolve_command(command: str, env: dict[str, str]) -> tuple[list[str] | str,
     if not argv:
         raise TestCommandError("the test command is empty", "Set `test_command` in .codey.yml.")
     if argv[0] in ("python", "python3"):
-        argv[0] = _python_with_pytest(env.get("PATH", ""))
+        argv[0] = _python_with_pytest(env.get("PATH", ""), str(project) if project else None)
     is_pytest = "pytest" in " ".join(argv[:3])
     if is_pytest:
         argv += [a for a in PYTEST_EXTRA if a not in argv]
@@ -127,7 +144,7 @@ PLUGIN = "codey_pytest_report"
 def run_tests(command: str, tree: Path, timeout: float, *, sandbox: bool = False) -> TestRun:
     """Run the test command in ``tree``; ``sandbox``: inside bwrap (see codey_git.sandbox)."""
     env = test_env(tree)
-    argv, shell, is_pytest = resolve_command(command, env)
+    argv, shell, is_pytest = resolve_command(command, env, project_root(tree))
     with tempfile.TemporaryDirectory(prefix="codey-pytest-") as tmp:
         report = Path(tmp) / "report.jsonl"
         if is_pytest and not shell:
@@ -148,7 +165,8 @@ def run_tests(command: str, tree: Path, timeout: float, *, sandbox: bool = False
                                    "Check `test_command` in .codey.yml or CODEY_TEST_COMMAND.") from None
         records = _read_report(report)
     out = result.output
-    run = TestRun(result.returncode, out, timed_out=result.timed_out, seconds=result.seconds, is_pytest=is_pytest)
+    run = TestRun(result.returncode, out, timed_out=result.timed_out, seconds=result.seconds, is_pytest=is_pytest,
+                  command=argv if isinstance(argv, str) else shlex.join(argv), tree=Path(tree))
     if is_pytest:
         run.counts, run.failed, run.sections = parse_pytest(out)
         if records is not None:
@@ -178,18 +196,24 @@ def _apply_report(run: TestRun, records: list[dict]) -> None:
     collected: set[str] = set()
     outcomes: dict[str, str] = {}
     errors: set[str] = set()
+    failures: dict[str, str] = {}
     for rec in records:
         event = rec.get("event")
         if event == "collected":
             collected.update(rec.get("nodeids") or [])
         elif event == "collect_error":
-            errors.add(str(rec.get("nodeid") or "<collection>"))
+            nodeid = str(rec.get("nodeid") or "<collection>")
+            errors.add(nodeid)
+            failures[nodeid] = str(rec.get("text") or "")
         elif event == "test":
             nodeid, outcome = str(rec.get("nodeid")), str(rec.get("outcome"))
             if _RANK.get(outcome, 0) >= _RANK.get(outcomes.get(nodeid, "passed"), 0):
                 outcomes[nodeid] = outcome
+            if rec.get("text") and outcome in ("failed", "error"):
+                failures[nodeid] = (failures.get(nodeid, "") + "\n" + str(rec["text"])).strip("\n")
     run.collected = collected
     run.outcomes = outcomes
+    run.failures = failures
     run.failed = {n for n, o in outcomes.items() if o in ("failed", "error")} | errors
 
 
@@ -231,9 +255,54 @@ def check_baseline(run: TestRun, command: str, timeout: float) -> None:
     if run.is_pytest and run.returncode == 5:
         raise TestCommandError("no tests found: pytest collected nothing",
                                "Add pytest tests (tests/test_*.py) or set `test_command` in .codey.yml.")
+    missing = _missing_module(run)
+    if missing:
+        raise TestCommandError(
+            f"the tests cannot run here: no module named {missing!r} (pytest could not collect them); "
+            f"they ran as: {run.command}",
+            f"Install {missing!r} in the environment the tests run with (a .venv/ or venv/ in the repository "
+            "is used when it has pytest), or set `test_command`. Nothing was asked of the model.")
     if run.is_pytest and run.returncode in (3, 4):
         raise TestCommandError(f"pytest could not run (exit {run.returncode}): {trim_output(run.output, 400)}",
                                "Run the test command yourself to see what is wrong.")
+
+
+_NO_MODULE = re.compile(r"No module named '([\w.]+)'")
+
+
+def _missing_module(run: TestRun) -> str | None:
+    """A module the tests import that is neither installed nor part of the repository: the
+    environment is missing something, which no edit of the code can fix."""
+    if not run.is_pytest or run.returncode not in (1, 2):
+        return None
+    texts = [t for n, t in run.failures.items() if "::" not in n] if run.failures else [run.output]
+    root = project_root(run.tree) if run.tree else None
+    declared = _declared_dependencies(root) if root else ""
+    for text in texts:
+        for match in _NO_MODULE.finditer(text):
+            name, top = match.group(1), match.group(1).split(".")[0]
+            if root is not None and any((root / p).exists() for p in (top, f"{top}.py", f"src/{top}")):
+                continue  # the project's own module: a bug codey may fix
+            frames = _FRAME_LINE.findall(text[: match.start()])
+            importer = frames[-1] if frames else ""
+            if is_test_file(importer) or re.search(rf"(?<![\w-]){re.escape(top)}(?![\w-])", declared, re.I):
+                return name  # a test's or a declared dependency: the environment lacks it
+    return None
+
+
+_FRAME_LINE = re.compile(r"^([^\s:][^:\n]*\.py):\d+: in ", re.M)
+
+
+def _declared_dependencies(root: Path) -> str:
+    """The text of the files where a project declares what it needs."""
+    out = []
+    for name in ("pyproject.toml", "setup.cfg", "setup.py", "requirements.txt", "requirements-dev.txt",
+                 "requirements-test.txt", "tox.ini"):
+        try:
+            out.append((root / name).read_text(encoding="utf-8", errors="replace")[:200_000])
+        except OSError:
+            continue
+    return "\n".join(out)
 
 
 def trim_output(text: str, limit: int = 2000) -> str:

@@ -81,18 +81,45 @@ def frames(section: str, root: Path) -> list[tuple[str, int, str | None]]:
     return out
 
 
-def localize(run: TestRun, root: Path, focus: Focus | None = None) -> Focus:
-    """Frames in the project's own non-test code from the failing tests' tracebacks; the deepest
-    frame first. Falls back to the modules the failing tests import."""
+def requested_failures(text: str, run: TestRun, focus: Focus) -> set[str]:
+    """The baseline failures a request is about: node ids it names ("Fix the failing test
+    tests/test_a.py::test_f", which also means its parametrized cases), else the failures in test
+    files it names ("tests in tests/test_a.py fail"). Empty: the request names none."""
+    if not run.failures:
+        return set()
+    named = {nid for nid in run.failed if nid in text or nid.split("[")[0] in text}
+    if named:
+        return named
+    files = {f for f in focus.files if is_test_file(f)}
+    return {nid for nid in run.failed if nid.split("::")[0] in files}
+
+
+def _failure_texts(run: TestRun, only: set[str] | None = None) -> list[str]:
+    if only and run.failures:
+        return [run.failures.get(nid, "") for nid in sorted(only)]
+    return list((run.failures or run.sections).values())
+
+
+def localize(run: TestRun, root: Path, focus: Focus | None = None, only: set[str] | None = None) -> Focus:
+    """Frames in the project's own non-test code from the failing tests' tracebacks (those in
+    ``only`` when given); the deepest frame first. Falls back to the modules the failing tests
+    import."""
     focus = focus or Focus()
-    for section in run.sections.values():
+    for section in _failure_texts(run, only):
         own = [f for f in frames(section, root) if not is_test_file(f[0])]
         for rel, line, _func in reversed(own):
             focus.add(rel, line)
-    if not focus.files:
-        for test_file in sorted({f[0] for s in run.sections.values() for f in frames(s, root) if is_test_file(f[0])}):
+    if not any(not is_test_file(f) for f in focus.files):
+        # only tests named or on the traceback (a wrong value asserted in the test itself): the code
+        # under test is what the failing tests, and any test file the request named, import
+        texts = _failure_texts(run, only)
+        tests = {f[0] for s in texts for f in frames(s, root) if is_test_file(f[0])}
+        tests |= {nid.split("::")[0] for nid in (only or run.failures) if is_test_file(nid.split("::")[0])}
+        tests |= {f for f in focus.files if is_test_file(f)}
+        for test_file in sorted(tests):
             for module in imported_modules(root / test_file, root):
-                focus.add(module)
+                if not is_test_file(module):
+                    focus.add(module)
     return focus
 
 
@@ -143,20 +170,27 @@ def related_tests(rel: str, root: Path) -> list[str]:
     return sorted(out)
 
 
-def failing_sections(run: TestRun, focus: Focus, root: Path) -> dict[str, str]:
-    """Failure texts that concern the focus files (all of them when none does)."""
+def failing_sections(run: TestRun, focus: Focus, root: Path, only: set[str] | None = None) -> dict[str, str]:
+    """Failure texts that concern the focus files (all of them when none does), keyed by pytest
+    node id when pytest reported them (test names repeat across files), else by section title.
+    ``only``: the failures the request named, and no others."""
+    if only and run.failures:
+        return {nid: run.failures.get(nid, "") for nid in sorted(only)}
+    every = dict(run.failures) if run.failures else dict(run.sections)
     if not focus.files:
-        return dict(run.sections)
+        return every
     mine = {}
     wanted = set(focus.files) | {t for f in focus.files for t in related_tests(f, root)}
-    for name, text in run.sections.items():
-        if any(f[0] in wanted for f in frames(text, root)):
+    for name, text in every.items():
+        if name.split("::")[0] in wanted or any(f[0] in wanted for f in frames(text, root)):
             mine[name] = text
-    return mine or dict(run.sections)
+    return mine or every
 
 
 def target_tests(run: TestRun, sections: dict[str, str]) -> set[str]:
     """Node ids of baseline failures this step must turn green."""
+    if run.failures:
+        return {nid for nid in sections if nid in run.failed}
     if len(sections) == len(run.sections):
         return set(run.failed)
     names = set(sections)

@@ -46,7 +46,7 @@ def run_task(repo: Repo, task: Task, config: Config, provider: ModelProvider, *,
         check_baseline(baseline, config.test_command, float(config.test_timeout))
         _report_discarded(progress, wt.reset(), "the baseline test run")
         timings["baseline_s"] = round(baseline.seconds, 2)
-        progress.info(f"baseline: {baseline.summary}")
+        progress.info(f"baseline: {baseline.summary} ({baseline.seconds:.1f} s; ran: {baseline.command[:200]})")
         coder = provider.get("coder")
         result.model = coder.name
         for step in plan(task):

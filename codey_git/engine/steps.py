@@ -50,11 +50,12 @@ class StepRunner:
     def run(self) -> StepOutcome:
         allow_tests = self.task.kind == "edit" or bool(self.config.allow_test_edits)
         focus = ctx.parse_request(self.step.text, self.wt.path, self.step.files)
+        named = ctx.requested_failures(self.step.text, self.baseline, focus)
         if self.task.kind == "fix" and self.baseline.failed:
-            focus = ctx.localize(self.baseline, self.wt.path, focus)
+            focus = ctx.localize(self.baseline, self.wt.path, focus, only=named)
         # a fix must turn its failing tests green; an edit must only break nothing that passed
         fixing = self.task.kind == "fix" and bool(self.baseline.failed)
-        sections = ctx.failing_sections(self.baseline, focus, self.wt.path) if fixing else {}
+        sections = ctx.failing_sections(self.baseline, focus, self.wt.path, only=named) if fixing else {}
         targets = ctx.target_tests(self.baseline, sections) if sections else set()
         fmt = edit_format(self.config, self.coder.name)
         new_files = [f for f in self.step.files if not (self.wt.path / f).exists()]

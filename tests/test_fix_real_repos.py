@@ -1,0 +1,92 @@
+"""`fix` on repositories shaped like real packages: test names reused across files, a request that
+names a test node id or a test file, unittest classes, parametrized ids, a src/ layout."""
+
+from __future__ import annotations
+
+import json
+
+from conftest import git
+
+
+def _module(i: int, bug: bool) -> str:
+    return f"def f{i}(x):\n    return x {'-' if bug else '+'} {i}\n"
+
+
+def _same_names_repo(make_repo, buggy=(1, 2, 3)):
+    files = {}
+    for i in (1, 2, 3):
+        files[f"src/pkg/m{i}.py"] = _module(i, i in buggy)
+        files[f"tests/test_m{i}.py"] = (f"import pytest\nfrom pkg.m{i} import f{i}\n\n\n"
+                                        f"def test_f():\n    assert f{i}(1) == {1 + i}\n\n\n"
+                                        f"@pytest.mark.parametrize('x', [0, 2])\ndef test_g(x):\n    assert f{i}(x) == x + {i}\n")
+    files["src/pkg/__init__.py"] = ""
+    return make_repo(files)
+
+
+def _diff(i: int) -> str:
+    return (f"```diff\n--- a/src/pkg/m{i}.py\n+++ b/src/pkg/m{i}.py\n@@ -1,2 +1,2 @@\n def f{i}(x):\n"
+            f"-    return x - {i}\n+    return x + {i}\n```\n")
+
+
+def test_fixing_one_of_several_same_named_failing_tests_is_judged_by_node_id(make_repo, write_script, codey):
+    root = _same_names_repo(make_repo)
+    write_script({"edit": [{"when": "m1.py", "text": _diff(1)}]})
+
+    out = codey(root, "fix", "Fix the failing test tests/test_m1.py::test_f", "--json")
+
+    assert out.returncode == 0, out.stdout[-2000:] + out.stderr[-2000:]
+    result = json.loads(out.stdout)
+    assert result["status"] == "landed"
+    assert "x + 1" in (root / "src/pkg/m1.py").read_text()
+    assert "x - 2" in (root / "src/pkg/m2.py").read_text()  # the others were not its job
+
+
+def test_a_request_naming_only_a_test_file_edits_the_code_it_imports(make_repo, write_script, codey):
+    root = _same_names_repo(make_repo, buggy=(2,))
+    write_script({"edit": [{"when": "def f2(x)", "text": _diff(2)}]})
+
+    out = codey(root, "fix", "tests in tests/test_m2.py fail since the last change, please fix", "--json")
+
+    assert out.returncode == 0, out.stdout[-2000:] + out.stderr[-2000:]
+    assert json.loads(out.stdout)["status"] == "landed"
+    assert git(root, "show", "--stat", "--format=", "HEAD").split("|")[0].strip() == "src/pkg/m2.py"
+
+
+def test_the_projects_own_venv_runs_the_tests(make_repo, write_script, codey):
+    import subprocess
+    import sys
+
+    root = _same_names_repo(make_repo, buggy=(1,))
+    (root / ".git" / "info" / "exclude").write_text(".venv/\n")
+    subprocess.run([sys.executable, "-m", "venv", "--system-site-packages", str(root / ".venv")], check=True)
+    write_script({"edit": [_diff(1)]})
+
+    out = codey(root, "fix", "tests/test_m1.py::test_f fails", "--json")
+
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert f"ran: {root / '.venv' / 'bin' / 'python'} -m pytest" in out.stderr
+
+
+def test_a_missing_test_dependency_stops_before_any_model_call(make_repo, write_script, codey):
+    root = make_repo({"calc.py": "def add(a, b):\n    return a - b\n",
+                      "tests/test_calc.py": "import not_installed_anywhere\nfrom calc import add\n\n\n"
+                                            "def test_add():\n    assert add(2, 3) == 5\n"})
+    write_script({"edit": []})
+
+    out = codey(root, "fix", "bug in calc.py", "--json")
+
+    assert out.returncode == 2, out.stderr
+    assert "no module named 'not_installed_anywhere'" in out.stderr
+    assert "generating" not in out.stderr
+
+
+def test_a_bad_import_in_the_library_is_fixed_not_refused(make_repo, write_script, codey):
+    root = make_repo({"calc.py": "import jsonn\n\n\ndef add(a, b):\n    return a + b\n",
+                      "tests/test_calc.py": "from calc import add\n\n\ndef test_add():\n    assert add(2, 3) == 5\n"})
+    fix = "```diff\n--- a/calc.py\n+++ b/calc.py\n@@ -1,4 +1,4 @@\n-import jsonn\n+import json\n \n \n def add(a, b):\n```\n"
+    write_script({"edit": [fix]})
+
+    out = codey(root, "fix", "ImportError in calc.py", "--json")
+
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert (root / "calc.py").read_text().startswith("import json\n")
