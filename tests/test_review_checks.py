@@ -12,7 +12,7 @@ from conftest import git, write_files
 
 ROOT = Path(__file__).resolve().parents[1]
 
-# (check, defective code, the safe way to write it)
+# (check, defective code, the safe way to write it); ruff:CODE is ruff's rule (review/ruffcheck.py)
 CASES = [
     ("code_from_text", "def run(expr):\n    return eval(expr)\n", "def run():\n    return eval('1 + 1')\n"),
     ("code_from_text", "import pickle\n\ndef load(blob):\n    return pickle.loads(blob)\n",
@@ -45,7 +45,7 @@ CASES = [
     ("missing_await", "async def save(x):\n    ...\n\nasync def handle(xs):\n    for x in xs:\n        save(x)\n",
      "import asyncio\n\nasync def save(x):\n    ...\n\nasync def handle(xs):\n"
      "    await asyncio.gather(*(save(x) for x in xs))\n    await asyncio.gather(*[save(x) for x in xs])\n"),
-    ("literal_identity", "def is_admin(role):\n    return role is 'admin'\n",
+    ("ruff:F632", "def is_admin(role):\n    return role is 'admin'\n",
      "def is_admin(role):\n    return role == 'admin'\n"),
     ("dict_iterated_as_pairs", "def show(prices: dict):\n    for name, price in prices:\n        print(name, price)\n",
      "def show(prices: dict):\n    for name, price in prices.items():\n        print(name, price)\n"),
@@ -53,7 +53,7 @@ CASES = [
      "def drain(n):\n    i = 0\n    while i < n:\n        print(i)\n        i += 1\n"),
     ("index_loop_stops_short", "def total(xs):\n    t = 0\n    for i in range(len(xs) - 1):\n        t += xs[i]\n    return t\n",
      "def gaps(xs):\n    return [xs[i + 1] - xs[i] for i in range(len(xs) - 1)]\n"),
-    ("mutable_default", "def add(item, bag=[]):\n    bag.append(item)\n    return bag\n",
+    ("ruff:B006", "def add(item, bag=[]):\n    bag.append(item)\n    return bag\n",
      "def add(item, bag=None):\n    bag = [] if bag is None else bag\n    bag.append(item)\n    return bag\n"),
     ("swallowed_exception", "def load(f):\n    try:\n        return f()\n    except Exception:\n        pass\n",
      "def load(f):\n    try:\n        return f()\n    except FileNotFoundError:\n        return None\n"),
@@ -87,7 +87,7 @@ CASES = [
     ("swallowed_exception", "def invoices(path):\n    try:\n        return load(path)\n    except Exception:\n"
      "        return []\n",
      "from store import load\n\n\ndef invoices(path):\n    try:\n        return load(path)\n    except FileNotFoundError:\n        return []\n"),
-    ("exit_in_finally", "def save(f):\n    try:\n        f.write()\n    finally:\n        return True\n",
+    ("ruff:B012", "def save(f):\n    try:\n        f.write()\n    finally:\n        return True\n",
      "def save(f):\n    try:\n        f.write()\n    finally:\n        for x in f.parts:\n            break\n"
      "    return True\n"),
     ("strip_with_affix", "def stem(name):\n    return name.rstrip('.csv')\n",
@@ -163,18 +163,18 @@ CASES = [
      "def fetch(get) -> str | None:\n    for attempt in range(3):\n        try:\n            return get()\n"
      "        except OSError:\n            pass\n    return None\n\n\n"
      "def first_decoded(data):\n    for enc in ('utf-8', 'latin-1'):\n        try:\n"
-     "            return data.decode(enc)\n        except UnicodeDecodeError:\n            pass\n    return None\n"),    ("pyflakes", "def total(items):\n    amount = sum(i.price for i in items)\n    return amout\n",
+     "            return data.decode(enc)\n        except UnicodeDecodeError:\n            pass\n    return None\n"),    ("ruff:F821", "def total(items):\n    amount = sum(i.price for i in items)\n    return amout\n",
      "def total(items):\n    amount = sum(i.price for i in items)\n    return amount\n"),
-    ("pyflakes", "count = 0\n\ndef bump():\n    count += 1\n",
+    ("ruff:F823", "count = 0\n\ndef bump():\n    count += 1\n",
      "count = 0\n\ndef bump():\n    global count\n    count += 1\n"),
-    ("pyflakes", "def label(user):\n    return '%s <%s>' % (user.name,)\n",
+    ("ruff:F507", "def label(user):\n    return '%s <%s>' % (user.name,)\n",
      "def label(user):\n    return '%s <%s>' % (user.name, user.email)\n"),
-    ("pyflakes", "def label(user):\n    return '{} <{}>'.format(user.name)\n",
+    ("ruff:F524", "def label(user):\n    return '{} <{}>'.format(user.name)\n",
      "def label(user):\n    return '{} <{}>'.format(user.name, user.email)\n"),
-    ("pyflakes", "LIMITS = {'free': 10, 'pro': 100, 'free': 1000}\n", "LIMITS = {'free': 10, 'pro': 100, 'team': 1000}\n"),
-    ("pyflakes", "def check(x):\n    assert (x > 0, 'x must be positive')\n",
+    ("ruff:F601", "LIMITS = {'free': 10, 'pro': 100, 'free': 1000}\n", "LIMITS = {'free': 10, 'pro': 100, 'team': 1000}\n"),
+    ("ruff:F631", "def check(x):\n    assert (x > 0, 'x must be positive')\n",
      "def check(x):\n    assert x > 0, 'x must be positive'\n"),
-    ("pyflakes", "class Store:\n    def get(self, key):\n        raise NotImplemented\n",
+    ("ruff:F901", "class Store:\n    def get(self, key):\n        raise NotImplemented\n",
      "class Store:\n    def get(self, key):\n        raise NotImplementedError\n"),    ("get_default_filled_and_dropped",
      "def group(events):\n    out = {}\n    for e in events:\n        bucket = out.get(e.key, [])\n"
      "        bucket.append(e)\n    return out\n",
@@ -183,23 +183,23 @@ CASES = [
     ("get_default_filled_and_dropped",
      "def index(words):\n    out = {}\n    for w in words:\n        out.get(w[0], []).append(w)\n    return out\n",
      "def index(words):\n    out = {}\n    for w in words:\n        out.setdefault(w[0], []).append(w)\n    return out\n"),
-    ("comparison_as_statement", "def reset(state):\n    state.count == 0\n    return state\n",
+    ("ruff:B015", "def reset(state):\n    state.count == 0\n    return state\n",
      "def reset(state):\n    state.count = 0\n    return state\n"),
     ("annotation_for_assignment", "class Job:\n    def __init__(self):\n        self.retries: 3\n",
      "class Job:\n    def __init__(self):\n        self.retries: int = 3\n        self.owner: str | None = None\n"),
     ("raise_literal", "def load(path):\n    raise f'cannot read {path}'\n",
      "def load(path):\n    raise OSError(f'cannot read {path}')\n"),
-    ("except_boolean", "def parse(text):\n    try:\n        return int(text)\n    except ValueError or TypeError:\n"
+    ("ruff:PLW0711", "def parse(text):\n    try:\n        return int(text)\n    except ValueError or TypeError:\n"
      "        return None\n",
      "def parse(text):\n    try:\n        return int(text)\n    except (ValueError, TypeError):\n        return None\n"),
-    ("flags_as_count", "import re\n\ndef clean(s):\n    return re.sub('a+', 'a', s, re.IGNORECASE)\n",
+    ("ruff:B034", "import re\n\ndef clean(s):\n    return re.sub('a+', 'a', s, re.IGNORECASE)\n",
      "import re\n\ndef clean(s):\n    return re.sub('a+', 'a', s, flags=re.IGNORECASE)\n"),
-    ("exception_caught_twice",
+    ("ruff:B025",
      "def read(path):\n    try:\n        return open(path).read()\n    except OSError:\n        return ''\n"
      "    except (ValueError, OSError):\n        raise\n",
      "def read(path):\n    try:\n        return open(path).read()\n    except OSError:\n        return ''\n"
      "    except ValueError:\n        raise\n"),
-    ("cache_on_method", "import functools\n\nclass Rates:\n    @functools.lru_cache\n    def get(self, day):\n"
+    ("ruff:B019", "import functools\n\nclass Rates:\n    @functools.lru_cache\n    def get(self, day):\n"
      "        return day\n",
      "import functools\n\nclass Rates:\n    @staticmethod\n    @functools.lru_cache\n    def get(day):\n"
      "        return day\n"),

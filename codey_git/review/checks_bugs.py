@@ -1,7 +1,7 @@
-"""Checks for code that computes the wrong thing or fails (see ``patterns``): the classics of
-pyflakes and flake8-bugbear. A collection changed while it is iterated,
-``is`` against a literal, a dict iterated as pairs, a loop whose condition nothing changes, an
-index loop that stops one short, a mutable default, naive and aware datetimes mixed."""
+"""Checks for code that computes the wrong thing or fails (see ``patterns``): a collection changed
+while it is iterated, a dict iterated as pairs, a loop whose condition nothing changes, an index
+loop that stops one short, naive and aware datetimes mixed, a closure kept past its loop, a default
+computed once. (``is`` against a literal and a mutable default are ruff's: F632, B006.)"""
 
 from __future__ import annotations
 
@@ -81,20 +81,6 @@ def check_changed_while_iterated(m: Module) -> Iterator[Result]:
                 break
 
 
-def check_literal_identity(m: Module) -> Iterator[Result]:
-    for node in ast.walk(m.tree):
-        if isinstance(node, ast.Compare) and any(isinstance(op, (ast.Is, ast.IsNot)) for op in node.ops):
-            for side in [node.left, *node.comparators]:
-                if isinstance(side, ast.Constant) and isinstance(side.value, (str, bytes, int, float)) \
-                        and not isinstance(side.value, bool):
-                    message = ("`is` compares identity, not value: with a literal it depends on interning; use "
-                               "==")
-                    yield [node.lineno], "high", "bug", message
-                    break
-        if isinstance(node, ast.Assert) and isinstance(node.test, ast.Tuple) and node.test.elts:
-            yield [node.lineno], "high", "bug", "assert on a tuple is always true; write assert condition, message"
-
-
 def check_dict_iterated_as_pairs(m: Module) -> Iterator[Result]:
     for loop in ast.walk(m.tree):
         if isinstance(loop, ast.For) and isinstance(loop.target, ast.Tuple) and len(loop.target.elts) == 2 \
@@ -168,15 +154,6 @@ def _defaults(m: Module) -> Iterator[tuple[ast.AST, ast.expr]]:
                 yield func, default
 
 
-def check_mutable_default(m: Module) -> Iterator[Result]:
-    for func, default in _defaults(m):
-        if isinstance(default, (ast.List, ast.Dict, ast.Set)) or (
-                isinstance(default, ast.Call) and dotted(default.func) in ("list", "dict", "set")):
-            message = (f"the default {ast.unparse(default)} of {func.name}() is one object shared by "
-                       f"every call; default to None and create it inside")
-            yield [func.lineno], "medium", "bug", message
-
-
 def check_naive_and_aware_datetimes(m: Module) -> Iterator[Result]:
     aware = any(dotted(n).endswith(("timezone.utc", "UTC", "ZoneInfo", "tzutc")) for n in ast.walk(m.tree)
                 if isinstance(n, (ast.Attribute, ast.Name)))
@@ -188,8 +165,6 @@ def check_naive_and_aware_datetimes(m: Module) -> Iterator[Result]:
             message = (f"{name}() is a naive datetime, and this module uses aware ones: comparing them raises "
                        f"TypeError; use datetime.now(timezone.utc)")
             yield [call.lineno], "high", "bug", message
-
-
 
 
 _STORES = {"append", "add", "insert", "appendleft", "connect", "register", "submit", "put"}

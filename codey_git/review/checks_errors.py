@@ -1,5 +1,6 @@
 """Checks for errors that go unnoticed (see ``patterns``): an exception swallowed whole or turned
-into an empty result, and a ``return`` in ``finally`` that throws the exception away."""
+into an empty result, and a retry loop that ends in None. (A ``return`` in ``finally`` is ruff's
+B012.)"""
 
 from __future__ import annotations
 
@@ -42,29 +43,6 @@ def check_swallowed_exception(m: Module) -> Iterator[Result]:
             message = ("every error here becomes an empty result, so callers cannot tell a failure from "
                        "nothing to return; catch the specific exception, or log it and re-raise")
             yield [handler.body[-1].lineno, handler.lineno], "medium", "error handling", message
-
-
-def _exits_in_finally(statements: list[ast.stmt]) -> Iterator[ast.stmt]:
-    """``return`` anywhere in ``statements``, and ``break``/``continue`` outside a loop of their own."""
-    stack = [(s, False) for s in statements]
-    while stack:
-        node, in_loop = stack.pop()
-        if isinstance(node, _NESTED):
-            continue
-        if isinstance(node, ast.Return) or (isinstance(node, (ast.Break, ast.Continue)) and not in_loop):
-            yield node
-        inner = in_loop or isinstance(node, (ast.For, ast.While, ast.AsyncFor))
-        stack.extend((child, inner) for child in ast.iter_child_nodes(node))
-
-
-def check_exit_in_finally(m: Module) -> Iterator[Result]:
-    for node in ast.walk(m.tree):
-        if isinstance(node, ast.Try) and node.finalbody:
-            for leave in _exits_in_finally(node.finalbody):
-                word = type(leave).__name__.lower()
-                message = (f"a {word} in finally throws away any exception the try raised, so errors vanish; "
-                           f"move it after the try statement")
-                yield [leave.lineno], "high", "error handling", message
 
 
 def _retry_loop(loop: ast.AST) -> bool:

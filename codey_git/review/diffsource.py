@@ -79,6 +79,7 @@ class DiffSet:
     base_commit: str | None = None
     base_tree: str | None = None
     new_tree: str | None = None
+    root: str | None = None  # the working tree, whose ruff configuration applies
 
     def touched(self) -> dict[str, set[int]]:
         return {f.path: set().union(*(h.touched_lines() for h in f.hunks)) for f in self.files}
@@ -125,6 +126,7 @@ def staged_diff(root: Path, files: Iterable[str] = (), environ: Mapping[str, str
     base = _empty_tree(repo) if repo.head_is_unborn else repo.head.peel(pygit2.Tree)
     diff = index.diff_to_tree(base, context_lines=CONTEXT_LINES)
     result = _collect(repo, diff, "staged changes", list(files))
+    result.root = repo.workdir
     if not repo.head_is_unborn:
         result.base_commit, result.base_tree = str(repo.head.target), str(base.id)
         try:
@@ -153,6 +155,7 @@ def range_diff(root: Path, spec: str, files: Iterable[str] = ()) -> DiffSet:
     diff = repo.diff(old.tree, new.tree, context_lines=CONTEXT_LINES)
     result = _collect(repo, diff, spec, list(files))
     result.base_commit, result.base_tree, result.new_tree = str(old.id), str(old.tree.id), str(new.tree.id)
+    result.root = repo.workdir
     return result
 
 

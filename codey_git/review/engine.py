@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 from typing import Callable
 
 from codey_git.models.base import Model, NoResponse
@@ -75,6 +75,7 @@ class ReviewOutcome:
     model_max_severity: str | None = None  # the cap on the model's findings (review.model_max_severity)
     capped: int = 0  # model findings rated above that cap, shown at the cap
     tests: TestEvidence | None = None  # the tests run on the staged snapshot (``testevidence``)
+    notes: list[str] = field(default_factory=list)  # what was skipped and why (ruff missing)
 
     def blocking(self, fail_on: str) -> list[Finding]:
         return [f for f in self.findings if at_or_above(f.severity, fail_on)]
@@ -283,13 +284,14 @@ def _deadline(start: float, max_seconds: float) -> float | None:
     return start + max_seconds if max_seconds and max_seconds > 0 else None
 
 
-def _run_checks(files: dict, units: list[ReviewUnit], deadline: float | None,
-                clock: Callable[[], float]) -> tuple[list[Finding], list[Unreviewed]]:
-    """The built-in checks' findings on ``units`` within the time budget, and the hunks of the files
-    they did not read (too large, or the budget ran out): those are reported, never dropped."""
+def _run_checks(files: dict, units: list[ReviewUnit], deadline: float | None, clock: Callable[[], float],
+                root: str | None = None, notes: list[str] | None = None) -> tuple[list[Finding], list[Unreviewed]]:
+    """The built-in checks' (and ruff's) findings on ``units`` within the time budget, and the hunks
+    of the files they did not read (too large, or the budget ran out): those are reported, never
+    dropped. ``notes`` gets what was skipped (ruff missing)."""
     stop = (lambda: clock() > deadline) if deadline is not None else None
     unchecked: list[tuple[str, str]] = []
-    found = check_findings(files, units, stop, unchecked)
+    found = check_findings(files, units, stop, unchecked, Path(root) if root else None, notes)
     reasons = dict(unchecked)
     return found, [Unreviewed(u.file, u.first_line, u.last_line, reasons[u.file]) for u in units if u.file in reasons]
 
@@ -301,7 +303,7 @@ def checks_only(diff: DiffSet, fail_on: str | None = None, max_seconds: float = 
     deadline = _deadline(clock(), max_seconds)
     units, _, _ = _reviewable(diff, lambda unit: True, fail_on)
     files = {f.path: f for f in diff.files}
-    return syntax_findings(diff) + _run_checks(files, _changing(units, files), deadline, clock)[0]
+    return syntax_findings(diff) + _run_checks(files, _changing(units, files), deadline, clock, diff.root)[0]
 
 
 def checks_review(diff: DiffSet, fail_on: str | None = None, clock: Callable[[], float] = time.monotonic,
@@ -317,7 +319,8 @@ def checks_review(diff: DiffSet, fail_on: str | None = None, clock: Callable[[],
     python = [u for u in changing if u.file.endswith(".py")]
     outcome = ReviewOutcome(diff.description, "built-in checks", units=len(units), skipped=skipped,
                             harmless=len(units) - len(changing))
-    outcome.findings, unchecked = _run_checks(files, python, _deadline(start, max_seconds), clock)
+    outcome.findings, unchecked = _run_checks(files, python, _deadline(start, max_seconds), clock, diff.root,
+                                              outcome.notes)
     outcome.findings = _dedupe(syntax_findings(diff) + outcome.findings)
     outcome.reviewed = len(python) - len(unchecked)
     outcome.unreviewed = [Unreviewed(u.file, u.first_line, u.last_line, "review.model is false and the checks "
@@ -351,7 +354,7 @@ def review_diff(diff: DiffSet, model: Model, *, max_seconds: float = 0, cache: R
     outcome.harmless = outcome.reviewed = len(units) - len(changing)
     outcome.findings.extend(syntax_findings(diff))  # a file that does not parse blocks, checks or not
     if checks:  # milliseconds, no model: they run first, within the same time budget
-        found, unchecked = _run_checks(files, changing, deadline, clock)
+        found, unchecked = _run_checks(files, changing, deadline, clock, diff.root, outcome.notes)
         outcome.findings.extend(found)
         outcome.unreviewed.extend(unchecked)
     pending = []

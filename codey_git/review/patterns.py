@@ -1,23 +1,25 @@
-"""Well-known Python defects found in the syntax tree, without a model, in milliseconds.
+"""Well-known Python defects found in the syntax tree, without a model, in milliseconds: ruff for
+the rules it has (``ruffcheck``: pyflakes' undefined names and format strings, ``is`` against a
+literal, a mutable default, ``return`` in ``finally``, the flake8-bugbear typos), and codey's own
+checks for what ruff lacks or flags too often on safe code:
 
-The checks are the classics of bandit, pyflakes and flake8-bugbear that a reviewer would always
-raise (``checks_security``, ``checks_bugs``, ``checks_errors``, ``checks_stdlib``,
-``checks_state``, ``checks_api``): code run from text (eval, pickle, yaml.load), shell and SQL strings built from
-values, certificate checks turned off, hard-coded secrets, ``random`` for secrets, passwords kept
-with a fast hash, HTTP calls without a timeout, a path prefix test taken for containment; a
-collection changed while it is iterated, a coroutine called without ``await``, ``is`` against a
-literal, a dict iterated as pairs, a loop whose condition nothing changes, an index loop that stops
-one short, a mutable default or one computed once (``time.time()``), naive and aware datetimes
-mixed, a closure made in a loop that reads the loop variable later, the None of ``list.sort()``
-kept, a method used without calling it; ``strip`` given a suffix, ``bool()`` of a request value,
-an end of file tested against None, a one-pass iterator used twice, a shallow copy of nested
-defaults changed in place; a memo key without the keyword arguments, a value changed outside the
-lock its method takes; argparse's ``type=bool``, ``math.isclose`` against 0, ``%M`` in a date,
+code run from text (eval, pickle, yaml.load), shell and SQL strings built from values, certificate
+checks turned off, hard-coded secrets, ``random`` for secrets, passwords kept with a fast hash,
+HTTP calls without a timeout, a path prefix test taken for containment, a signature compared with
+``==``; a collection changed while it is iterated, a coroutine called without ``await``, a dict
+iterated as pairs, a loop whose condition nothing changes, an index loop that stops one short, a
+default computed once (``time.time()``), naive and aware datetimes mixed, a closure made in a loop
+that reads the loop variable later, the None of ``list.sort()`` kept, a method used without calling
+it; ``strip`` given a suffix, ``bool()`` of a request value, an end of file tested against None, a
+one-pass iterator used twice, a shallow copy of nested defaults changed in place, a delay in
+milliseconds given as seconds; a memo key without the keyword arguments, a value changed outside
+the lock its method takes; argparse's ``type=bool``, ``math.isclose`` against 0, ``%M`` in a date,
 ``timedelta.seconds`` for the whole length, ``is None`` in an ORM filter; a ``dict.get`` default
 filled and dropped, ``or True``, cleanup after a context manager's ``yield`` that an exception
-skips, batches counted with ``//``, a validation regex that matches only a prefix; pyflakes'
-undefined names and mismatched format strings; an exception swallowed whole or turned into an empty result, a ``return``
-in ``finally``, and a retry loop that ends in None.
+skips, batches counted with ``//``, a validation regex that matches only a prefix, ``split`` unpacked
+into two names; a value computed and never used; an annotation written for an assignment, raising
+a string; an exception swallowed whole or turned into an empty result, and a retry loop that ends
+in None. Each check module says which real bugs it is for.
 
 Only what a change introduces is reported: a hit must fall on a line the diff touches, and a hit
 the old version already had (same check, same line text) is left alone.
@@ -28,6 +30,7 @@ from __future__ import annotations
 import ast
 import re
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Callable
 
 from codey_git.review import (checks_api, checks_async, checks_bugs, checks_errors, checks_flow,
@@ -35,6 +38,7 @@ from codey_git.review import (checks_api, checks_async, checks_bugs, checks_erro
 from codey_git.review.checks_ast import Module
 from codey_git.review.diffsource import FileDiff
 from codey_git.review.findings import Finding, calibrated
+from codey_git.review.ruffcheck import RuffUnavailable, ruff_hits
 
 
 ALL_CHECKS = [
@@ -43,12 +47,12 @@ ALL_CHECKS = [
     checks_security.check_random_for_secrets, checks_security.check_fast_password_hash,
     checks_security.check_request_without_timeout, checks_security.check_path_prefix_containment,
     checks_security.check_signature_compared_with_eq,
-    checks_bugs.check_changed_while_iterated, checks_async.check_missing_await, checks_bugs.check_literal_identity,
+    checks_bugs.check_changed_while_iterated, checks_async.check_missing_await,
     checks_bugs.check_dict_iterated_as_pairs, checks_bugs.check_condition_never_changes,
-    checks_bugs.check_index_loop_stops_short, checks_bugs.check_mutable_default,
+    checks_bugs.check_index_loop_stops_short,
     checks_bugs.check_naive_and_aware_datetimes, checks_bugs.check_late_binding_closure,
     checks_bugs.check_call_in_default, checks_bugs.check_in_place_result_used, checks_bugs.check_method_not_called,
-    checks_errors.check_swallowed_exception, checks_errors.check_exit_in_finally,
+    checks_errors.check_swallowed_exception,
     checks_errors.check_retry_ends_in_none,
     checks_stdlib.check_strip_with_affix, checks_stdlib.check_bool_of_text, checks_stdlib.check_end_of_file_as_none,
     checks_stdlib.check_generator_used_twice, checks_stdlib.check_shallow_copy_changed,
@@ -59,10 +63,8 @@ ALL_CHECKS = [
     checks_flow.check_get_default_filled_and_dropped, checks_flow.check_or_true,
     checks_flow.check_cleanup_skipped_on_error, checks_flow.check_batches_drop_remainder,
     checks_flow.check_prefix_match_validation, checks_flow.check_split_unpacked,
-    checks_pyflakes.check_pyflakes, checks_pyflakes.check_value_never_used,
-    checks_typos.check_comparison_as_statement, checks_typos.check_annotation_for_assignment,
-    checks_typos.check_raise_literal, checks_typos.check_except_boolean, checks_typos.check_flags_as_count,
-    checks_typos.check_exception_caught_twice, checks_typos.check_set_item_twice, checks_typos.check_cache_on_method,
+    checks_pyflakes.check_value_never_used,
+    checks_typos.check_annotation_for_assignment, checks_typos.check_raise_literal,
 ]
 
 
@@ -106,19 +108,44 @@ def _anchor(hit: Hit, lines: list[str]) -> tuple[str, str]:
     return hit.check, re.sub(r"\s+", " ", text.strip())
 
 
+def _ruff(hits: list[tuple]) -> list[Hit]:
+    return [Hit(f"ruff:{code}", tuple(lines), severity, category, message)
+            for lines, severity, category, message, code in hits]
+
+
+def ruff_pairs(files: dict[str, tuple[str, str]], config_root: Path | None = None,
+               notes: list[str] | None = None) -> dict[str, tuple[list[Hit], list[Hit]]]:
+    """ruff's hits in the new and the old text of each file ({path: (old, new)}), in one run. ruff
+    missing or failing: no hits, and ``notes`` says what was skipped."""
+    sources = {f"new/{p}": new for p, (_, new) in files.items()}
+    sources.update({f"old/{p}": old for p, (old, _) in files.items() if old})
+    try:
+        found = ruff_hits(sources, config_root, prefixes=("new/", "old/"))
+    except RuffUnavailable as exc:
+        if notes is not None:
+            notes.append(f"{exc}; its rules (undefined names, format strings, mutable defaults, ...) were skipped, "
+                         "the other checks ran")
+        return {p: ([], []) for p in files}
+    return {p: (_ruff(found.get(f"new/{p}", [])), _ruff(found.get(f"old/{p}", []))) for p in files}
+
+
 def introduced_hits(old_text: str, new_text: str, touched: set[int],
-                    stop: Callable[[], bool] | None = None) -> list[tuple[int, Hit]]:
+                    stop: Callable[[], bool] | None = None,
+                    ruff: tuple[list[Hit], list[Hit]] | None = None) -> list[tuple[int, Hit]]:
     """(line, hit) for each check hit in ``new_text`` that falls on a ``touched`` line and was not
-    in ``old_text``. A file that does not parse gets no hits here: ``syntax`` reports it.
+    in ``old_text``; ruff's hits (``ruff``: new and old, else ruff runs on these two texts) with
+    codey's. A file that does not parse gets no hits here: ``syntax`` reports it.
     ``stop`` is asked between checks; once it says true, ChecksOutOfTime is raised."""
     if not touched:
         return []
     new = _hits(new_text, stop=stop)
-    if not new:
+    if new is None:
         return []
-    old = _hits(old_text, stop=stop) if old_text else []
+    old = (_hits(old_text, stop=stop) or []) if old_text else []
+    ruff_new, ruff_old = ruff if ruff is not None else ruff_pairs({"x.py": (old_text, new_text)})["x.py"]
+    new, old = new + ruff_new, old + ruff_old
     old_lines, new_lines = old_text.splitlines(), new_text.splitlines()
-    before = {_anchor(h, old_lines) for h in old or []}
+    before = {_anchor(h, old_lines) for h in old}
     out = []
     for hit in new:
         line = next((n for n in hit.lines if n in touched), None)
@@ -128,28 +155,34 @@ def introduced_hits(old_text: str, new_text: str, touched: set[int],
 
 
 def check_findings(files: dict[str, FileDiff], units, stop: Callable[[], bool] | None = None,
-                   unchecked: list[tuple[str, str]] | None = None) -> list[Finding]:
-    """Findings of the built-in checks in the hunks of ``units`` (Python files only). A file over
-    MAX_CHECK_CHARS, and every file the checks could not finish before ``stop`` said true (the time
-    budget), is added to ``unchecked`` as (path, reason) instead: never left out silently."""
+                   unchecked: list[tuple[str, str]] | None = None, config_root: Path | None = None,
+                   notes: list[str] | None = None) -> list[Finding]:
+    """Findings of the built-in checks and ruff in the hunks of ``units`` (Python files only). A
+    file over MAX_CHECK_CHARS, and every file the checks could not finish before ``stop`` said true
+    (the time budget), is added to ``unchecked`` as (path, reason) instead: never left out
+    silently. ruff runs once for all files, with the repository's configuration at ``config_root``."""
     touched: dict[str, set[int]] = {}
     for unit in units:
         if unit.file.endswith(".py") and unit.file in files:
             touched.setdefault(unit.file, set()).update(unit.hunk.touched_lines())
     found = []
     unchecked = [] if unchecked is None else unchecked
-    for path, lines in touched.items():
+    readable = {}
+    for path in touched:
         file = files[path]
         size = max(len(file.old_text or ""), len(file.new_text or ""))
         if size > MAX_CHECK_CHARS:
             unchecked.append((path, f"built-in checks: {size:,} characters is over their limit of "
                                     f"{MAX_CHECK_CHARS:,}"))
-            continue
+        else:
+            readable[path] = (file.old_text or "", file.new_text or "")
+    ruff = ruff_pairs(readable, config_root, notes) if readable else {}
+    for path, (old_text, new_text) in readable.items():
         if stop is not None and stop():
             unchecked.append((path, "built-in checks: the time budget was used up before this file"))
             continue
         try:
-            hits = introduced_hits(file.old_text or "", file.new_text or "", lines, stop)
+            hits = introduced_hits(old_text, new_text, touched[path], stop, ruff[path])
         except ChecksOutOfTime:
             unchecked.append((path, "built-in checks: the time budget was used up in this file"))
             continue

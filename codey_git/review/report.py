@@ -40,6 +40,7 @@ def to_json(outcome: ReviewOutcome, fail_on: str) -> dict:
         "capped": outcome.capped,
         "seconds": round(outcome.seconds, 3),
         "tests": outcome.tests.to_dict() if outcome.tests is not None else None,
+        "notes": outcome.notes,
     }
 
 
@@ -61,6 +62,7 @@ def to_markdown(outcome: ReviewOutcome, fail_on: str) -> str:
     lines.append(f"{len(outcome.findings)} finding(s), {len(blocking)} at or above `{fail_on}`; "
                  f"{outcome.reviewed} of {outcome.units} hunk(s) reviewed ({outcome.cached} from cache), "
                  f"model `{outcome.model}`, {outcome.seconds:.1f}s.")
+    lines += [f"- skipped: {note}" for note in outcome.notes]
     if outcome.tests is not None:
         lines.append(f"{outcome.tests.summary()}.")
         lines += [f"- test not run: `{test}` ({reason})" for test, reason in outcome.tests.not_run]
@@ -98,6 +100,7 @@ def to_sarif(outcome: ReviewOutcome, fail_on: str) -> dict:
               "shortDescription": {"text": f"{c} problem found by codey review"}} for c in CATEGORIES]
     notifications = [{"level": "warning", "message": {"text": f"{u.file} lines {u.start}-{u.end} not reviewed: {u.reason}"}}
                      for u in outcome.unreviewed]
+    notifications += [{"level": "warning", "message": {"text": note}} for note in outcome.notes]
     if outcome.tests is not None:
         notifications += [{"level": "warning", "message": {"text": f"test {test} not run: {reason}"}}
                           for test, reason in outcome.tests.not_run]

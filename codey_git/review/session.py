@@ -50,7 +50,7 @@ def read_diff(request: ReviewRequest) -> DiffSet:
     named = f"{count} named file(s), whole"
     description = f"{diff.description} and {named}" if diff.files or diff.skipped else named
     return DiffSet(description, diff.files + whole.files, diff.skipped + whole.skipped,
-                   diff.base_commit, diff.base_tree, diff.new_tree)
+                   diff.base_commit, diff.base_tree, diff.new_tree, diff.root)
 
 
 NULL_REF = "0" * 40

@@ -36,6 +36,8 @@ def print_report(console: Console, outcome: ReviewOutcome, fail_on: str) -> None
                f"{outcome.reviewed}/{outcome.units} hunk(s) reviewed ({outcome.cached} cached) "
                f"with {outcome.model} in {outcome.seconds:.1f}s")
     console.print(Text.assemble(("✗", "bold red") if blocking else ("✓", "green"), " ", summary))
+    for note in outcome.notes:
+        console.print(Text.assemble("  ", ("skipped:", "yellow"), f" {note}"))
     if outcome.tests is not None:
         console.print(Text("  " + outcome.tests.summary(), style="dim" if not outcome.tests.findings else ""))
         for test, reason in outcome.tests.not_run[:10]:
