@@ -48,6 +48,7 @@ class TestRun:
     failures: dict[str, str] = field(default_factory=dict)  # node id -> pytest's failure text (its --tb)
     command: str = ""  # what really ran (the interpreter chosen, codey's pytest options)
     tree: Path | None = None  # where it ran
+    selected: bool = False  # only some node ids ran (run_tests' ``select``)
 
     @property
     def summary(self) -> str:
@@ -141,10 +142,16 @@ PLUGIN_DIR = str(Path(__file__).with_name("pytest_plugin"))
 PLUGIN = "codey_pytest_report"
 
 
-def run_tests(command: str, tree: Path, timeout: float, *, sandbox: bool = False) -> TestRun:
-    """Run the test command in ``tree``; ``sandbox``: inside bwrap (see codey_git.sandbox)."""
+def run_tests(command: str, tree: Path, timeout: float, *, sandbox: bool = False,
+              select: list[str] | None = None) -> TestRun:
+    """Run the test command in ``tree``; ``sandbox``: inside bwrap (see codey_git.sandbox);
+    ``select``: only these pytest node ids (when the command is a plain pytest command line;
+    ``TestRun.selected`` says whether the selection applied)."""
     env = test_env(tree)
     argv, shell, is_pytest = resolve_command(command, env, project_root(tree))
+    selected = bool(select) and is_pytest and not shell
+    if selected:
+        argv = [*argv, *select]
     with tempfile.TemporaryDirectory(prefix="codey-pytest-") as tmp:
         report = Path(tmp) / "report.jsonl"
         if is_pytest and not shell:
@@ -166,7 +173,7 @@ def run_tests(command: str, tree: Path, timeout: float, *, sandbox: bool = False
         records = _read_report(report)
     out = result.output
     run = TestRun(result.returncode, out, timed_out=result.timed_out, seconds=result.seconds, is_pytest=is_pytest,
-                  command=argv if isinstance(argv, str) else shlex.join(argv), tree=Path(tree))
+                  command=argv if isinstance(argv, str) else shlex.join(argv), tree=Path(tree), selected=selected)
     if is_pytest:
         run.counts, run.failed, run.sections = parse_pytest(out)
         if records is not None:

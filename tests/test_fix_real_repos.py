@@ -90,3 +90,37 @@ def test_a_bad_import_in_the_library_is_fixed_not_refused(make_repo, write_scrip
 
     assert out.returncode == 0, out.stderr[-2000:]
     assert (root / "calc.py").read_text().startswith("import json\n")
+
+
+def test_a_wrong_candidate_is_rejected_on_the_target_tests_alone(make_repo, write_script, codey, tmp_path):
+    from fixrepo import CALC, GOOD_DIFF, WRONG_DIFF
+
+    counter = tmp_path / "slow-runs.txt"
+    slow = ("import os\n\n\ndef test_slow_suite_part():\n"
+            "    with open(os.environ['SLOW_COUNTER'], 'a') as fh:\n        fh.write('x')\n")
+    root = make_repo({**CALC, "tests/test_slow.py": slow})
+    write_script({"edit": [WRONG_DIFF, GOOD_DIFF]})
+
+    out = codey(root, "fix", "bug in calc.py line 2", "--json", env={"SLOW_COUNTER": str(counter)})
+
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert [a["passed"] for a in json.loads(out.stdout)["attempts"]] == [False, True]
+    # the baseline and the passing candidate ran the whole suite; the rejected one did not
+    assert counter.read_text() == "xx"
+
+
+def test_a_flaky_test_is_reported_and_not_a_regression(make_repo, write_script, codey, tmp_path):
+    from fixrepo import CALC, GOOD_DIFF
+
+    state = tmp_path / "flaky-state.txt"
+    flaky = ("import os\n\n\ndef test_flaky():\n    path = os.environ['FLAKY_STATE']\n"
+             "    runs = int(open(path).read()) if os.path.exists(path) else 0\n"
+             "    open(path, 'w').write(str(runs + 1))\n    assert runs != 1  # fails on its second run only\n")
+    root = make_repo({**CALC, "tests/test_flaky.py": flaky})
+    write_script({"edit": [GOOD_DIFF]})
+
+    out = codey(root, "fix", "bug in calc.py line 2", "--json", env={"FLAKY_STATE": str(state)})
+
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert json.loads(out.stdout)["status"] == "landed"
+    assert "flaky" in out.stderr and "tests/test_flaky.py::test_flaky" in out.stderr
