@@ -173,6 +173,9 @@ class StepRunner:
                 return (quick, *step_passed(self.baseline, quick, targets, same_tests=same_tests))
             if quick.timed_out:
                 return quick, False, "the tests timed out"
+            gone = sorted(t for t in targets if "::" in t and quick.collected is not None and t not in quick.collected)
+            if gone:
+                return quick, False, "tests that ran before no longer run: " + ", ".join(gone[:5])
             bad = sorted(t for t in targets if (quick.outcomes.get(t) != "passed" if "::" in t else t in quick.failed))
             if bad or quick.collected is None:
                 return quick, False, "still failing: " + ", ".join(bad[:5] or sorted(targets)[:5])
