@@ -8,7 +8,7 @@ import pytest
 
 from codey_git.router.dispatch import RouteContext, subcommand_argv
 from codey_git.router.intent import Intent
-from codey_git.router.testrun import count_results
+from codey_git.testrun import parse_pytest
 from codey_git.router.tools import command_for, git_is_read_only
 
 
@@ -43,11 +43,11 @@ def test_commands_are_shown_quoted():
 
 @pytest.mark.parametrize("output, counts", [
     ("....F\n1 failed, 4 passed in 0.12s\n", {"failed": 1, "passed": 4}),
-    ("== 2 passed, 1 skipped, 3 errors in 1.0s ==", {"passed": 2, "skipped": 1, "errors": 3}),
+    ("== 2 passed, 1 skipped, 3 errors in 1.0s ==", {"passed": 2, "skipped": 1, "error": 3}),
     ("all good\n", {}),
 ])
 def test_test_output_is_summarized_from_the_last_summary_line(output, counts):
-    assert count_results(output) == counts
+    assert parse_pytest(output)[0] == counts
 
 
 def _ctx(text: str, *, yes=False, json_out=False) -> RouteContext:
