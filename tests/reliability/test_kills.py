@@ -40,14 +40,24 @@ def _alive(pid: int) -> bool:
         return False
 
 
-def _run(root, env, timeout=120):
+def _run(root, env, timeout=120, signal_when=None, sig=None):
+    """Run `git codey fix`; with ``signal_when`` (a file), send ``sig`` to codey once that file
+    exists (the slow test writes it from inside the test run)."""
     import subprocess
 
     full = dict(os.environ, **env)
     full["PYTHONPATH"] = os.pathsep.join(p for p in (str(PROJECT_ROOT), full.get("PYTHONPATH")) if p)
-    return subprocess.run([sys.executable, "-m", "codey_git", "fix", "bug in calc.py line 2", "--json"],
-                          cwd=root, capture_output=True, text=True, env=full, timeout=timeout,
-                          stdin=subprocess.DEVNULL)
+    proc = subprocess.Popen([sys.executable, "-m", "codey_git", "fix", "bug in calc.py line 2", "--json"],
+                            cwd=root, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=full,
+                            stdin=subprocess.DEVNULL)
+    if signal_when is not None:
+        deadline = time.monotonic() + timeout
+        while not (signal_when.exists() and signal_when.read_text()) and proc.poll() is None \
+                and time.monotonic() < deadline:
+            time.sleep(0.05)
+        proc.send_signal(getattr(signal, "SIG" + sig))
+    stdout, stderr = proc.communicate(timeout=timeout)
+    return subprocess.CompletedProcess(proc.args, proc.returncode, stdout, stderr)
 
 
 @pytest.mark.parametrize("sig", list(SIGNALS))
@@ -60,10 +70,10 @@ def test_stopped_at_every_stage_leaves_the_repository_untouched(stage, sig, make
     write_script({"edit": [GOOD], "commit_message": ["fix(calc): add adds"]})
     pidfile = tmp_path / "pytest.pid"
     before = snapshot(root)
-    env = {"CODEY_FAULT_AT": stage, "CODEY_FAULT_SIGNAL": sig, "PIDFILE": str(pidfile),
-           "CODEY_FAULT_DELAY": "1.5" if stage == "tests" else "0", "SLOW": "1" if stage == "tests" else ""}
-
-    out = _run(root, env)
+    if stage == "tests":  # the signal comes from outside, once the slow test is running
+        out = _run(root, {"PIDFILE": str(pidfile), "SLOW": "1"}, signal_when=pidfile, sig=sig)
+    else:
+        out = _run(root, {"CODEY_FAULT_AT": stage, "CODEY_FAULT_SIGNAL": sig})
 
     assert out.returncode == SIGNALS[sig], (out.returncode, out.stderr[-2000:])
     kept = []
