@@ -208,3 +208,18 @@ def test_the_hook_blocks_a_commit_that_breaks_a_covered_test_and_lets_a_harmless
                           stdin=subprocess.DEVNULL, timeout=120)
     assert done.returncode == 0, done.stderr
     assert git(project, "log", "-1", "--format=%s") == "double"
+
+
+def test_a_test_that_fails_only_after_another_is_not_taken_for_flaky(make_repo, codey):
+    """Module state left by the first test breaks the second: run alone it passes, so the second run
+    must be the same files again, not the failing test alone."""
+    root = make_repo({"collect.py": "def evens(ns):\n    found = []\n    for n in ns:\n        if n % 2 == 0:\n"
+                                    "            found.append(n)\n    return found\n",
+                      "tests/test_collect.py": "from collect import evens\n\n\ndef test_a():\n"
+                                               "    assert evens([1, 2]) == [2]\n\n\ndef test_b():\n"
+                                               "    assert evens([4]) == [4]\n"})
+    stage(root, {"collect.py": "_found = []\n\n\ndef evens(ns):\n    for n in ns:\n        if n % 2 == 0:\n"
+                               "            _found.append(n)\n    return _found\n"})
+    result = codey(root, "review", env=CHECKS_ONLY)
+    assert result.returncode == 1 and "test_b" in result.stdout, result.stdout + result.stderr
+    assert "flaky" not in result.stdout

@@ -234,7 +234,7 @@ def _compare(run: _Run, selected: list[str]) -> TestEvidence:
     if not failing:
         return evidence
     if new.ran and run.left() > 1:  # fresh failures are run once more: a flaky test is no finding
-        again = rerun(run.command, run.show(diff.new_tree), failing, run.left())
+        again = rerun(run.command, run.show(diff.new_tree), new.ran, run.left())
         evidence.flaky = [n for n in failing if again.get(n) == "passed"]
         failing = [n for n in failing if n not in evidence.flaky]
         if evidence.flaky:

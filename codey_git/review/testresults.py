@@ -9,7 +9,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import re
 import shlex
 import time
 from dataclasses import dataclass, field
@@ -38,7 +37,7 @@ class FileResult:
 class TreeResults:
     files: dict[str, FileResult] = field(default_factory=dict)  # complete files only
     not_run: dict[str, str] = field(default_factory=dict)  # test file or node id -> why
-    ran: int = 0  # files run now (not from the cache)
+    ran: list[str] = field(default_factory=list)  # files run now (not from the cache)
     cached: int = 0  # files read from the cache
     seconds: float = 0.0
 
@@ -164,16 +163,13 @@ def results_for(tree: str, files: list[str], cache: ResultCache, show: Callable[
     done, not_run, _ = run_files(command, show(tree), missing, deadline - clock())
     out.files.update(done)
     out.not_run.update(not_run)
-    out.ran, out.seconds = len(missing), clock() - start
+    out.ran, out.seconds = missing, clock() - start
     cache.put(tree, {f: r for f, r in done.items() if f in missing})
     return out
 
 
-_PARAMS = re.compile(r"\[.*\]$")
-
-
-def rerun(command: str, tree_dir: Path, nodeids: list[str], timeout: float) -> dict[str, str]:
-    """Outcomes of ``nodeids`` run once more (parametrized ones as their whole function)."""
-    targets = sorted({_PARAMS.sub("", n) for n in nodeids})
-    run = run_tests(_command(command, targets), tree_dir, timeout)
+def rerun(command: str, tree_dir: Path, files: list[str], timeout: float) -> dict[str, str]:
+    """Outcomes of the test ``files`` run once more, as a whole: a test that fails only after
+    another one changed some state fails again."""
+    run = run_tests(_command(command, files), tree_dir, timeout)
     return dict(run.outcomes) | {n: "error" for n in run.failed - set(run.outcomes)}
