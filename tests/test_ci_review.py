@@ -4,6 +4,7 @@ provider's variables, its outputs and summary files; scripted reviewer answers."
 from __future__ import annotations
 
 import json
+import sys
 
 from ci_world import github_env, outputs, remote_and_clone
 from conftest import git, write_files
@@ -117,3 +118,18 @@ def test_gitlab_merge_request_plain_annotations_dotenv_and_code_quality(make_rep
     [issue] = json.loads((tmp_path / "gl-code-quality.json").read_text())
     assert issue["severity"] == "critical" and issue["location"] == {"path": "calc.py", "lines": {"begin": 6}}
     assert "conclusion=failure" in dotenv.read_text().splitlines()
+
+
+def test_a_change_that_breaks_a_test_fails_the_review_without_a_model(make_repo, codey, tmp_path):
+    root = make_repo(BASE, name="dev")
+    git(root, "checkout", "-q", "-b", "feature")
+    write_files(root, {"calc.py": "def add(a, b):\n    return a - b\n"})
+    git(root, "commit", "-qam", "refactor: add")
+    _bare, clone = remote_and_clone(root, tmp_path, depth=1, branch="feature")
+    env = github_env(tmp_path, GITHUB_BASE_REF="main", CODEY_REVIEW_MODEL="false",
+                     CODEY_TEST_COMMAND=f"{sys.executable} -m pytest -q")
+    out = codey(clone, "ci", "review", "--json", env=env)
+    assert out.returncode == 1, out.stderr
+    review = json.loads(out.stdout)["review"]
+    assert any(f["file"] == "calc.py" and f["severity"] in ("high", "critical") for f in review["findings"])
+    assert "::error file=calc.py" in out.stderr  # annotations go to stderr when stdout is the JSON

@@ -23,7 +23,7 @@ from codey_git.errors import EXIT_INTERNAL, EXIT_NOT_ACHIEVED, CodeyError, Inter
 from codey_git.review import report
 from codey_git.review.diffsource import DiffSet, open_repository, range_diff
 from codey_git.review.engine import ReviewOutcome, Unreviewed, checks_only, checks_review
-from codey_git.review.session import ReviewRequest, run_review, verdict
+from codey_git.review.session import ReviewRequest, budget_left, run_review, test_evidence, verdict
 
 
 @dataclass
@@ -117,11 +117,15 @@ def ci_review(root: Path, opts: ReviewOptions, ci: CIEnv, progress) -> CIResult:
         diff.description = f"{base}...{head}"
         request = ReviewRequest(root=root, range=diff.description, files=list(opts.files), fail_on=fail_on,
                                 fail_open=fail_open, max_seconds=seconds)
+        # as `git codey review`: the tests the change can affect, at the merge base and at head
+        evidence = test_evidence(request, diff, config)
+        request.max_seconds = budget_left(request, evidence)
         if diff.files:
             progress.stage(f"reviewing {diff.description}: {len(diff.files)} file(s), {diff.changed_lines} changed line(s)")
             outcome = review_outcome(request, diff, config, progress, pull=opts.pull)
         else:
             outcome = ReviewOutcome(diff.description, config.reviewer, skipped=list(diff.skipped))
+        outcome.add_tests(evidence)
         # with review.model false, what the checks cannot read (other languages) is no error
         lenient = fail_open or not config.get("review.model")
         return finish(ci, _report(outcome, opts, ci, fail_on, lenient, span))
