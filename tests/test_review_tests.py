@@ -223,3 +223,14 @@ def test_a_test_that_fails_only_after_another_is_not_taken_for_flaky(make_repo, 
     result = codey(root, "review", env=CHECKS_ONLY)
     assert result.returncode == 1 and "test_b" in result.stdout, result.stdout + result.stderr
     assert "flaky" not in result.stdout
+
+
+def test_a_project_in_a_subfolder_with_its_own_pytest_ini(make_repo, codey):
+    """pytest names tests from the folder of pytest.ini (backend/), not from the repository's root."""
+    root = make_repo({"backend/pytest.ini": "[pytest]\npythonpath = .\n",
+                      "backend/calc.py": PROJECT["calc.py"],
+                      "backend/tests/test_calc.py": PROJECT["tests/test_calc.py"]})
+    stage(root, {"backend/calc.py": BUG})
+    result = codey(root, "review", env=CHECKS_ONLY)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "backend/calc.py:2" in result.stdout and "test_total" in result.stdout

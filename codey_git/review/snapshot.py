@@ -30,7 +30,9 @@ class SnapshotError(Exception):
 
 
 def clean_env() -> dict[str, str]:
-    return {k: v for k, v in os.environ.items() if k not in GIT_HOOK_VARIABLES}
+    """The environment for git in the snapshot: no hook variables, and Git LFS files left as their
+    pointers (filling the snapshot must not download anything)."""
+    return {**{k: v for k, v in os.environ.items() if k not in GIT_HOOK_VARIABLES}, "GIT_LFS_SKIP_SMUDGE": "1"}
 
 
 @contextlib.contextmanager

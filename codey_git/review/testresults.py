@@ -91,7 +91,8 @@ class ResultCache:
 def section_for(run: TestRun, nodeid: str) -> str:
     """pytest's failure text for ``nodeid`` (its section under FAILURES or ERRORS)."""
     file, _, rest = nodeid.partition("::")
-    titles = [rest.replace("::", ".")] if rest else [f"ERROR collecting {file}"]
+    titles = [rest.replace("::", ".")] if rest else [f"ERROR collecting {file}"] + \
+        [t for t in run.sections if t.startswith("ERROR collecting ") and file.endswith("/" + t[17:])]
     if rest:
         titles += [f"ERROR at setup of {rest.split('::')[-1]}", f"ERROR at teardown of {rest.split('::')[-1]}",
                    rest.split("::")[-1]]
@@ -107,7 +108,7 @@ def _command(base: str, targets: list[str]) -> str:
 
 def run_files(command: str, tree_dir: Path, files: list[str], timeout: float) -> tuple[dict[str, FileResult], dict[str, str], TestRun]:
     """Run ``files`` once; the complete files' results, and what did not run, with why."""
-    run = run_tests(_command(command, files), tree_dir, timeout)
+    run = _rooted(run_tests(_command(command, files), tree_dir, timeout), files)
     done: dict[str, FileResult] = {f: FileResult() for f in files}
     for nodeid, outcome in run.outcomes.items():
         result = done.setdefault(nodeid.split("::")[0], FileResult())
@@ -133,6 +134,23 @@ def run_files(command: str, tree_dir: Path, files: list[str], timeout: float) ->
                 not_run[file] = reason
                 done.pop(file, None)
     return done, not_run, run
+
+
+def _rooted(run: TestRun, files: list[str]) -> TestRun:
+    """Node ids from the repository's root: pytest names them from its rootdir, the folder of the
+    project's pytest.ini, which may be below the root (``backend/``)."""
+    def fix(nodeid: str) -> str:
+        path, sep, rest = nodeid.partition("::")
+        if path in files:
+            return nodeid
+        matches = [f for f in files if f.endswith("/" + path)]
+        return f"{matches[0]}{sep}{rest}" if len(matches) == 1 else nodeid
+
+    run.outcomes = {fix(n): o for n, o in run.outcomes.items()}
+    run.failed = {fix(n) for n in run.failed}
+    if run.collected is not None:
+        run.collected = {fix(n) for n in run.collected}
+    return run
 
 
 def _last_line(text: str) -> str:
@@ -171,5 +189,5 @@ def results_for(tree: str, files: list[str], cache: ResultCache, show: Callable[
 def rerun(command: str, tree_dir: Path, files: list[str], timeout: float) -> dict[str, str]:
     """Outcomes of the test ``files`` run once more, as a whole: a test that fails only after
     another one changed some state fails again."""
-    run = run_tests(_command(command, files), tree_dir, timeout)
+    run = _rooted(run_tests(_command(command, files), tree_dir, timeout), files)
     return dict(run.outcomes) | {n: "error" for n in run.failed - set(run.outcomes)}
