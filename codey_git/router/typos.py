@@ -74,8 +74,6 @@ def unknown_command(word: str, names: set[str] | list[str], words: list[str] | N
     lower = shown.lower()
     if lower in _OPTION_WORDS:
         lines.append(f"did you mean `{_OPTION_WORDS[lower]}`?")
-    if lower == "doctor":
-        lines.append("`git codey doctor` does not exist yet.")
     if words and len(words) > 1:
         lines.append(f"A request in words goes in quotes: git codey {shlex.quote(' '.join(words))}")
     else:
