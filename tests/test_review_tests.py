@@ -234,3 +234,21 @@ def test_a_project_in_a_subfolder_with_its_own_pytest_ini(make_repo, codey):
     result = codey(root, "review", env=CHECKS_ONLY)
     assert result.returncode == 1, result.stdout + result.stderr
     assert "backend/calc.py:2" in result.stdout and "test_total" in result.stdout
+
+
+def test_the_model_explains_a_blocking_test_failure_and_suggests_the_line(project, codey, write_script):
+    explain = json.dumps({"why": "total() now adds 1 to every sum, so averages and totals are off by one",
+                          "fix": "    return sum(xs)"})
+    write_script({"review": ['{"findings": []}'] * 2, "explain": [explain]})
+    stage(project, {"calc.py": BUG})
+    result = codey(project, "review", "--no-cache")
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "why: total() now adds 1 to every sum" in result.stdout
+    assert "-    return sum(xs) + 1" in result.stdout and "+    return sum(xs)" in result.stdout
+
+
+def test_a_model_that_cannot_explain_leaves_the_finding_blocking(project, codey, write_script):
+    write_script({"review": ['{"findings": []}'] * 2, "explain": ["not json at all"]})
+    stage(project, {"calc.py": BUG})
+    result = codey(project, "review", "--no-cache")
+    assert result.returncode == 1 and "test_total" in result.stdout and "why:" not in result.stdout

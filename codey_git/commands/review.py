@@ -87,7 +87,7 @@ def _offer_fixes(root: Path, outcome, yes: bool) -> None:
     err_console.print("Applied to the working tree; review with `git diff`, then `git add` what you keep.")
 
 
-def _review_or_skip(request: ReviewRequest, diff, cfg, progress) -> ReviewOutcome:
+def _review_or_skip(request: ReviewRequest, diff, cfg, progress, evidence=None) -> ReviewOutcome:
     """The outcome. When the model is missing or crashes, fail_open turns that into an outcome with
     every file unreviewed by the model (so --format json/sarif still print a report) and the
     built-in checks' findings, which need no model and still block; otherwise exit 3."""
@@ -97,7 +97,7 @@ def _review_or_skip(request: ReviewRequest, diff, cfg, progress) -> ReviewOutcom
                              "Set one of them to true in .codey.yml, or uninstall the hook (git codey hook uninstall).")
         return checks_review(diff, request.fail_on, max_seconds=request.max_seconds)
     try:
-        return run_review(request, diff, cfg, progress)
+        return run_review(request, diff, cfg, progress, evidence)
     except CodeyError as exc:
         if exc.exit_code != EXIT_INTERNAL:
             raise  # the user's mistake (bad config, bad range): always reported
@@ -199,7 +199,7 @@ def _review(range_, files, paths, fmt, fail_on, fail_open, max_seconds, fix, yes
     evidence = test_evidence(request, diff, cfg)
     request.max_seconds = budget_left(request, evidence)
     if diff.files:
-        outcome = _review_or_skip(request, diff, cfg, progress)
+        outcome = _review_or_skip(request, diff, cfg, progress, evidence)
     elif fmt is Format.terminal and (evidence is None or evidence.state != "ran"):
         skipped = f" ({len(diff.skipped)} file(s) skipped: binary, lock, generated or deleted)" if diff.skipped else ""
         err_console.print(f"codey review: nothing to review in {diff.description}{skipped}.", highlight=False)

@@ -76,6 +76,7 @@ class ReviewOutcome:
     capped: int = 0  # model findings rated above that cap, shown at the cap
     tests: TestEvidence | None = None  # the tests run on the staged snapshot (``testevidence``)
     notes: list[str] = field(default_factory=list)  # what was skipped and why (ruff missing)
+    explained: int = 0  # blocking findings the model explained (``explain``)
 
     def blocking(self, fail_on: str) -> list[Finding]:
         return [f for f in self.findings if at_or_above(f.severity, fail_on)]
@@ -86,7 +87,7 @@ class ReviewOutcome:
 
     def add_tests(self, evidence: TestEvidence | None) -> None:
         """The test evidence and its findings, first among those on the same line."""
-        if evidence is not None:
+        if evidence is not None and self.tests is None:
             self.tests = evidence
             self.findings = _dedupe(evidence.findings + self.findings)
 

@@ -102,10 +102,11 @@ class Finding:
     suggestion: str | None = None  # a unified diff against the new version, when short
     check: str | None = None  # the built-in check that found it (review/checks_*.py); None: the model
     evidence: str | None = None  # what shows it: the failing test's output (``testevidence``)
+    explanation: str | None = None  # the model's one sentence on why it is a bug (``explain``)
 
     def to_dict(self) -> dict:
         data = asdict(self)
-        for key in ("suggestion", "check", "evidence"):
+        for key in ("suggestion", "check", "evidence", "explanation"):
             if data[key] is None:
                 del data[key]
         return data

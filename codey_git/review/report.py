@@ -41,6 +41,7 @@ def to_json(outcome: ReviewOutcome, fail_on: str) -> dict:
         "seconds": round(outcome.seconds, 3),
         "tests": outcome.tests.to_dict() if outcome.tests is not None else None,
         "notes": outcome.notes,
+        "explained": outcome.explained,
     }
 
 
@@ -55,6 +56,8 @@ def to_markdown(outcome: ReviewOutcome, fail_on: str) -> str:
             mark = " **(blocking)**" if at_or_above(f.severity, fail_on) else ""
             source = f" (check `{f.check}`)" if f.check else ""
             lines.append(f"- **{f.severity}** {f.category}, line {f.line}{source}{mark}: {f.message}")
+            if f.explanation:
+                lines.append(f"  *Why:* {f.explanation}")
             if f.suggestion:
                 lines += ["", "  ```diff", *("  " + l for l in f.suggestion.rstrip("\n").splitlines()), "  ```"]
         lines.append("")
@@ -92,6 +95,8 @@ def _sarif_result(f: Finding) -> dict:
         result["properties"]["check"] = f.check
     if f.evidence:
         result["properties"]["evidence"] = f.evidence
+    if f.explanation:
+        result["properties"]["explanation"] = f.explanation
     return result
 
 

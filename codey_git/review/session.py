@@ -5,6 +5,7 @@ the user's mistakes so that ``fail_open`` can turn only the former into a warnin
 from __future__ import annotations
 
 import os
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Mapping
@@ -17,6 +18,7 @@ from codey_git.review.cache import ReviewCache
 from codey_git.review.diffsource import DiffSet, named_files_diff, range_diff, staged_diff
 from codey_git.review import testevidence
 from codey_git.review.engine import ReviewOutcome, review_diff
+from codey_git.review.explain import explain
 
 
 class ReviewerUnavailable(Exception):
@@ -84,9 +86,12 @@ def model_max_severity(config) -> str | None:
         return None  # an unknown model is reported when it is loaded
 
 
-def run_review(request: ReviewRequest, diff: DiffSet, config, progress) -> ReviewOutcome:
-    """Review ``diff`` with the configured reviewer. Raises ReviewerUnavailable for model trouble;
-    config mistakes (an unknown backend, a missing script file) stay CodeyErrors."""
+def run_review(request: ReviewRequest, diff: DiffSet, config, progress,
+               evidence: testevidence.TestEvidence | None = None) -> ReviewOutcome:
+    """Review ``diff`` with the configured reviewer; the test ``evidence`` joins its findings, and
+    the model explains the blocking ones in the time left (``explain``). Raises
+    ReviewerUnavailable for model trouble; config mistakes (an unknown backend, a missing script
+    file) stay CodeyErrors."""
     try:
         provider = make_provider(config, progress)
     except ModelError as exc:
@@ -105,9 +110,14 @@ def run_review(request: ReviewRequest, diff: DiffSet, config, progress) -> Revie
         except Exception as exc:  # noqa: BLE001
             raise ReviewerUnavailable(f"cannot load the reviewer model: {type(exc).__name__}: {exc}") from exc
         cache = ReviewCache(enabled=request.use_cache)
-        return review_diff(diff, model, max_seconds=request.max_seconds, cache=cache, progress=progress,
-                           fail_on=request.fail_on, triage_threshold=config.get("review.triage"),
-                           checks=config.get("review.checks"), model_max_severity=model_max_severity(config))
+        start = time.monotonic()
+        outcome = review_diff(diff, model, max_seconds=request.max_seconds, cache=cache, progress=progress,
+                              fail_on=request.fail_on, triage_threshold=config.get("review.triage"),
+                              checks=config.get("review.checks"), model_max_severity=model_max_severity(config))
+        outcome.add_tests(evidence)
+        deadline = start + request.max_seconds if request.max_seconds else None
+        outcome.explained = explain(outcome.findings, diff, model, request.fail_on, deadline, time.monotonic)
+        return outcome
     finally:
         provider.close()
 

@@ -24,6 +24,8 @@ def print_report(console: Console, outcome: ReviewOutcome, fail_on: str) -> None
             console.print(Text.assemble(f"  {file}:{f.line}  ", (f.severity, _STYLE[f.severity]),
                                         f"  {f.category}{source}", block))
             console.print(Text(f"    {f.message}"))
+            if f.explanation:
+                console.print(Text(f"    why: {f.explanation}", style="italic"))
             if f.evidence:
                 lines = f.evidence.rstrip("\n").splitlines()
                 for line in lines[-EVIDENCE_LINES:]:
