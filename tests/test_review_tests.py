@@ -252,3 +252,19 @@ def test_a_model_that_cannot_explain_leaves_the_finding_blocking(project, codey,
     stage(project, {"calc.py": BUG})
     result = codey(project, "review", "--no-cache")
     assert result.returncode == 1 and "test_total" in result.stdout and "why:" not in result.stdout
+
+
+def test_selection_follows_imports_through_a_src_package(make_repo, codey):
+    """core.py is imported by api.py (relatively), which the test imports: changing core selects it;
+    the test of an unrelated module is not run."""
+    root = make_repo({"src/pkg/__init__.py": "", "src/pkg/core.py": "def base():\n    return 2\n",
+                      "src/pkg/api.py": "from .core import base\n\n\ndef answer():\n    return base() * 21\n",
+                      "src/pkg/other.py": "def other():\n    return 1\n",
+                      "tests/test_api.py": "from pkg.api import answer\n\n\ndef test_answer():\n    assert answer() == 42\n",
+                      "tests/test_other.py": "from pkg import other\n\n\ndef test_other():\n    assert other.other() == 1\n"})
+    stage(root, {"src/pkg/core.py": "def base():\n    return 3\n"})
+    result = codey(root, "review", "--json", env=CHECKS_ONLY)
+    report = json.loads(result.stdout)
+    assert result.returncode == 1 and report["tests"]["selected"] == ["tests/test_api.py"], result.stdout
+    assert report["tests"]["new_failures"] == ["tests/test_api.py::test_answer"]
+    assert [(f["file"], f["line"]) for f in report["findings"]] == [("src/pkg/core.py", 2)]
