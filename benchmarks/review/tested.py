@@ -1,6 +1,7 @@
-"""python -m benchmarks.review.tested [--speed-runs 5] [--json out.json]
+"""python -m benchmarks.review.tested [--speed-runs 5] [--model NAME] [--json out.json]
 
-Test-backed review without a model (review.model false: ruff, codey's checks and the tests).
+Test-backed review without a model (review.model false: ruff, codey's checks and the tests), or
+with ``--model`` as the default hook runs it (the model reviews too and explains blocking findings).
 
 Quality: each case in benchmarks/review/tested/ becomes a repository whose last commit holds the
 file before the change and the tests that cover it, with the change staged; `git codey review` runs
@@ -55,9 +56,11 @@ def repo(base: Path, committed: dict[str, str], staged: dict[str, str]) -> Path:
     return root
 
 
+MODEL_ENV: dict[str, str] = {"CODEY_REVIEW_MODEL": "false"}  # --model replaces it
+
+
 def review(root: Path, home: Path, **env: str) -> tuple[int, dict, float]:
-    full = {**os.environ, **GIT_ENV, "CODEY_HOME": str(home), "CODEY_REVIEW_MODEL": "false",
-            "PYTHONPATH": str(ROOT), **env}
+    full = {**os.environ, **GIT_ENV, "CODEY_HOME": str(home), **MODEL_ENV, "PYTHONPATH": str(ROOT), **env}
     start = time.monotonic()
     out = subprocess.run([sys.executable, "-m", "codey_git", "review", "--json"], cwd=root, capture_output=True,
                          text=True, env=full, timeout=600)
@@ -74,9 +77,9 @@ def _source(check: str | None) -> str:
         "checks" if check else "model"
 
 
-def quality(base: Path, home: Path) -> dict:
+def quality(base: Path, home: Path, pattern: str = "*.yml") -> dict:
     rows = []
-    for path in sorted(CASES_DIR.glob("*.yml")):
+    for path in sorted(CASES_DIR.glob(pattern)):
         case = yaml.safe_load(path.read_text())
         root = repo(base, {case["file"]: case["before"], **case["tests"]}, {case["file"]: case["after"]})
         code, report, seconds = review(root, home)
@@ -87,6 +90,8 @@ def quality(base: Path, home: Path) -> dict:
                      "found": [(f["file"], f["line"], f["severity"], f.get("check")) for f in report["findings"]],
                      "first_source": _source(blocking[0].get("check")) if blocking else None,
                      "on_line": any(f["file"] == case["file"] and f["line"] in lines for f in blocking),
+                     "explanations": [f["explanation"] for f in report["findings"] if f.get("explanation")],
+                     "model_findings": sum(1 for f in report["findings"] if not f.get("check")),
                      "tests": (report.get("tests") or {}).get("state")})
         print(f"{path.stem:28} exit {code} {seconds:5.1f}s {rows[-1]['first_source'] or '-':7} "
               f"{'on line' if rows[-1]['on_line'] else ''}", flush=True)
@@ -98,7 +103,9 @@ def quality(base: Path, home: Path) -> dict:
             sources[r["first_source"]] = sources.get(r["first_source"], 0) + 1
     return {"rows": rows, "bugs": len(bugs), "caught": sum(r["exit"] == 1 for r in bugs),
             "on_line": sum(r["on_line"] for r in bugs), "harmless": len(harmless),
-            "false_alarms": sum(r["exit"] == 1 for r in harmless), "first_source": sources}
+            "false_alarms": sum(r["exit"] == 1 for r in harmless), "first_source": sources,
+            "explained": sum(bool(r["explanations"]) for r in bugs),
+            "model_findings_on_harmless": sum(r["model_findings"] for r in harmless)}
 
 
 def _project(modules: int = 30, tests_each: int = 10) -> dict[str, str]:
@@ -156,17 +163,26 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--speed-runs", type=int, default=5, help="runs of each timing (0: skip)")
     parser.add_argument("--no-quality", action="store_true")
+    parser.add_argument("--cases", default="*.yml", help="glob of case files in benchmarks/review/tested")
+    parser.add_argument("--model", help="review with this reviewer model too (as the default hook does)")
     parser.add_argument("--json", type=Path)
     args = parser.parse_args(argv)
-    result: dict = {"machine": f"{platform.machine()}, {os.cpu_count()} cores, {platform.python_version()}",
+    if args.model:
+        from codey_git.paths import models_dir
+
+        MODEL_ENV.update({"CODEY_REVIEW_MODEL": "true", "CODEY_REVIEWER": args.model,
+                          "CODEY_MODELS_DIR": str(models_dir())})
+    result: dict = {"model": args.model, "machine": f"{platform.machine()}, {os.cpu_count()} cores, {platform.python_version()}",
                     "load_before": os.getloadavg()[0], "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())}
     with tempfile.TemporaryDirectory(prefix="codey-review-tested-") as tmp:
         base, home = Path(tmp), Path(tmp) / "home"
         if not args.no_quality:
-            result["quality"] = quality(base, home)
+            result["quality"] = quality(base, home, args.cases)
             q = result["quality"]
             print(f"bugs caught {q['caught']}/{q['bugs']} (on the line {q['on_line']}), false alarms "
-                  f"{q['false_alarms']}/{q['harmless']}, first source {q['first_source']}")
+                  f"{q['false_alarms']}/{q['harmless']}, first source {q['first_source']}"
+                  + (f"; explained {q['explained']}, model findings on harmless diffs "
+                     f"{q['model_findings_on_harmless']} (advisory)" if args.model else ""))
         if args.speed_runs:
             result["speed"] = s = speed(base, home, args.speed_runs)
             print(f"300-test project, one module: cold p50 {s['cold']['p50']}s, warm p50 {s['warm']['p50']}s, "

@@ -13,7 +13,7 @@ from codey_git.review.diffsource import DiffSet
 from codey_git.review.findings import Finding, at_or_above
 from codey_git.review.suggestions import suggestion_diff
 
-MAX_EXPLAINED = 3  # the first blocking findings; a long list gets no better for more model time
+MAX_EXPLAINED = 2  # the first blocking findings: each costs a model call of several seconds
 CONTEXT_LINES = 4
 WHY_CHARS = 200
 SYSTEM = ("You explain a defect that a test or a linter found in a staged change. Answer in JSON: "
@@ -55,7 +55,7 @@ def explain(findings: list[Finding], diff: DiffSet, model, fail_on: str, deadlin
         try:
             completion = model.chat([{"role": "system", "content": SYSTEM},
                                      {"role": "user", "content": _prompt(finding, texts[finding.file])}],
-                                    purpose="explain", max_tokens=128, temperature=0.0, seed=0,
+                                    purpose="explain", max_tokens=96, temperature=0.0, seed=0,
                                     json_schema=SCHEMA, on_token=stop_when_late)
             answer = json.loads(completion.text)
         except Exception:  # noqa: BLE001 - late, no answer, not JSON: the finding stands as it is
@@ -68,3 +68,17 @@ def explain(findings: list[Finding], diff: DiffSet, model, fail_on: str, deadlin
         if isinstance(fix, str) and fix.strip() and not finding.suggestion:
             finding.suggestion = suggestion_diff(finding.file, texts[finding.file], finding.line, fix)
     return done
+
+
+def carry_explanations(explained: list[Finding], findings: list[Finding]) -> int:
+    """Copy the explanations (and suggested lines) of ``explained`` onto the same findings in
+    ``findings`` (same file, line and message); returns how many carry one."""
+    by_key = {(f.file, f.line, f.message): f for f in explained if f.explanation}
+    count = 0
+    for finding in findings:
+        source = by_key.get((finding.file, finding.line, finding.message))
+        if source is not None:
+            finding.explanation = source.explanation
+            finding.suggestion = finding.suggestion or source.suggestion
+            count += 1
+    return count

@@ -17,8 +17,8 @@ from codey_git.models.registry import Registry
 from codey_git.review.cache import ReviewCache
 from codey_git.review.diffsource import DiffSet, named_files_diff, range_diff, staged_diff
 from codey_git.review import testevidence
-from codey_git.review.engine import ReviewOutcome, review_diff
-from codey_git.review.explain import explain
+from codey_git.review.engine import ReviewOutcome, checks_only, review_diff
+from codey_git.review.explain import carry_explanations, explain
 
 
 class ReviewerUnavailable(Exception):
@@ -111,12 +111,17 @@ def run_review(request: ReviewRequest, diff: DiffSet, config, progress,
             raise ReviewerUnavailable(f"cannot load the reviewer model: {type(exc).__name__}: {exc}") from exc
         cache = ReviewCache(enabled=request.use_cache)
         start = time.monotonic()
-        outcome = review_diff(diff, model, max_seconds=request.max_seconds, cache=cache, progress=progress,
+        # what the tests and checks already show is explained first; the model reviews in the time left
+        shown = (evidence.findings if evidence else []) + \
+            (checks_only(diff, request.fail_on, request.max_seconds) if config.get("review.checks") else [])
+        deadline = start + request.max_seconds if request.max_seconds else None
+        explained = explain(shown, diff, model, request.fail_on, deadline, time.monotonic)
+        left = max(0.001, request.max_seconds - (time.monotonic() - start)) if request.max_seconds else 0
+        outcome = review_diff(diff, model, max_seconds=left, cache=cache, progress=progress,
                               fail_on=request.fail_on, triage_threshold=config.get("review.triage"),
                               checks=config.get("review.checks"), model_max_severity=model_max_severity(config))
         outcome.add_tests(evidence)
-        deadline = start + request.max_seconds if request.max_seconds else None
-        outcome.explained = explain(outcome.findings, diff, model, request.fail_on, deadline, time.monotonic)
+        outcome.explained = carry_explanations(shown, outcome.findings) if explained else 0
         return outcome
     finally:
         provider.close()
