@@ -404,9 +404,12 @@ def symptom_problems(task: dict) -> list[str]:
     for needle in (path.as_posix(), path.name, module if "." in module else None):
         if needle and needle in text:
             problems.append(f"names {needle}")
+    # the module as a prefix (`fields.Decimal`, `util.iter_tree_files`) points at the file too
+    if path.stem != "__init__" and re.search(rf"(?<![\w.]){re.escape(path.stem)}\.(?!py\b)\w", text):
+        problems.append(f"names module {path.stem}")
     if re.search(r"\bline \d+", text):
         problems.append("names a line")
-    if re.search(r"\.py\b", text):
+    if re.search(r"\w\.py\b", text):  # a file name, not a glob like *.py
         problems.append("names a .py file")
     return problems
 
