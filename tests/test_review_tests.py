@@ -243,7 +243,7 @@ def test_the_model_explains_a_blocking_test_failure_and_suggests_the_line(projec
     stage(project, {"calc.py": BUG})
     result = codey(project, "review", "--no-cache")
     assert result.returncode == 1, result.stdout + result.stderr
-    assert "why: total() now adds 1 to every sum" in result.stdout
+    assert "why (the model's reading): total() now adds 1 to every sum" in result.stdout
     assert "-    return sum(xs) + 1" in result.stdout and "+    return sum(xs)" in result.stdout
 
 

@@ -57,7 +57,7 @@ def to_markdown(outcome: ReviewOutcome, fail_on: str) -> str:
             source = f" (check `{f.check}`)" if f.check else ""
             lines.append(f"- **{f.severity}** {f.category}, line {f.line}{source}{mark}: {f.message}")
             if f.explanation:
-                lines.append(f"  *Why:* {f.explanation}")
+                lines.append(f"  *Why (the model's reading):* {f.explanation}")
             if f.suggestion:
                 lines += ["", "  ```diff", *("  " + l for l in f.suggestion.rstrip("\n").splitlines()), "  ```"]
         lines.append("")

@@ -25,7 +25,7 @@ def print_report(console: Console, outcome: ReviewOutcome, fail_on: str) -> None
                                         f"  {f.category}{source}", block))
             console.print(Text(f"    {f.message}"))
             if f.explanation:
-                console.print(Text(f"    why: {f.explanation}", style="italic"))
+                console.print(Text(f"    why (the model's reading): {f.explanation}", style="italic"))
             if f.evidence:
                 lines = f.evidence.rstrip("\n").splitlines()
                 for line in lines[-EVIDENCE_LINES:]:
