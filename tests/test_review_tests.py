@@ -183,6 +183,9 @@ def test_a_new_failing_test_is_noted_but_does_not_block(project, codey):
     result = codey(project, "review", env=CHECKS_ONLY)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "test_new" in result.stdout and "medium" in result.stdout
+    report = json.loads(codey(project, "review", "--json", env=CHECKS_ONLY).stdout)
+    assert report["tests"]["new_tests_failing"] == ["tests/test_new.py::test_new"]
+    assert report["tests"]["not_run"] == [] and report["complete"]
 
 
 def test_tests_off_or_absent(make_repo, project, codey):

@@ -132,8 +132,11 @@ class ImportGraph:
         except OSError:
             pass  # only costs time next run
 
-    def affected(self, changed: set[str]) -> set[str]:
-        """The files of the tree that import one of the ``changed`` paths, directly or through others."""
+    def _importers(self, changed: set[str]) -> dict[str, set[str]]:
+        """path -> the files that import it (made once per set of extra, changed paths)."""
+        key = frozenset(changed)
+        if getattr(self, "_importers_for", None) == key:
+            return self._importer_map
         by_name: dict[str, set[str]] = defaultdict(set)
         for path in set(self.files) | changed:
             if path.endswith(".py"):
@@ -146,6 +149,13 @@ class ImportGraph:
                     for dep in by_name.get(target, ()):
                         if dep != path:
                             importers[dep].add(path)
+        self._importers_for, self._importer_map = key, importers
+        return importers
+
+    def affected(self, changed: set[str], known: set[str] | None = None) -> set[str]:
+        """The files of the tree that import one of the ``changed`` paths, directly or through
+        others (``known``: every changed path, so that deleted modules have names too)."""
+        importers = self._importers(known if known is not None else changed)
         seen: set[str] = set()
         todo = [p for p in changed if p.endswith(".py")]
         while todo:
@@ -165,7 +175,7 @@ def is_test_module(path: str) -> bool:
 
 def select_tests(graph: ImportGraph, changed: set[str]) -> list[str]:
     """The test files to run for a change to ``changed`` paths (deleted ones included)."""
-    touched = set(changed) | graph.affected(changed)
+    touched = set(changed) | graph.affected(changed, changed)
     selected = {p for p in touched if is_test_module(p) and p in graph.files}
     for conftest in (p for p in touched if PurePosixPath(p).name == "conftest.py"):
         folder = str(PurePosixPath(conftest).parent)

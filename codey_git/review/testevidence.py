@@ -209,7 +209,7 @@ def collect(root: Path, diff: DiffSet, command: str, budget: float,
         if not selected:
             return TestEvidence("none selected", "no test imports the changed modules")
         modules = sorted(p for p in changed if p.endswith(".py") and not is_test_module(p))
-        run.sources = {path: graph.affected({path}) for path in modules}
+        run.sources = {path: graph.affected({path}, changed) for path in modules}
         with without_hook_variables():
             evidence = _compare(run, selected)
     except (SnapshotError, CodeyError, OSError) as exc:
@@ -241,7 +241,8 @@ def _compare(run: _Run, selected: list[str]) -> TestEvidence:
             run.cache.put(diff.new_tree, {f: r for f, r in new.files.items()
                                           if any(n.startswith(f + "::") for n in evidence.flaky)
                                           and _mark_flaky(r, evidence.flaky)})
-    base_files = sorted({n.split("::")[0] for n in failing})
+    base_tree = run.repo[diff.base_tree]
+    base_files = sorted({f for f in (n.split("::")[0] for n in failing) if _in_tree(base_tree, f)})
     tree_dir = run.snapshot.path
     base = results_for(diff.base_tree, base_files, run.cache, run.show, run.command, run.deadline, run.clock)
     groups_new: dict[tuple[str, int], list[str]] = {}
@@ -267,6 +268,14 @@ def _compare(run: _Run, selected: list[str]) -> TestEvidence:
     evidence.findings = _findings(groups_new, texts, "high", "pass at the base and fail with this change") + \
         _findings(groups_added, texts, "medium", "(new) fail on the staged snapshot")
     return evidence
+
+
+def _in_tree(tree, path: str) -> bool:
+    try:
+        tree[path]
+    except (KeyError, ValueError):
+        return False
+    return True
 
 
 def _mark_flaky(result, flaky: list[str]) -> bool:
