@@ -271,3 +271,20 @@ def test_selection_follows_imports_through_a_src_package(make_repo, codey):
     assert result.returncode == 1 and report["tests"]["selected"] == ["tests/test_api.py"], result.stdout
     assert report["tests"]["new_failures"] == ["tests/test_api.py::test_answer"]
     assert [(f["file"], f["line"]) for f in report["findings"]] == [("src/pkg/core.py", 2)]
+
+
+def test_commit_all_runs_the_tests_on_what_git_is_about_to_commit(project, codey):
+    """`git commit -a` gives the hook a temporary index (GIT_INDEX_FILE): the snapshot is made from
+    it, and git in the snapshot never touches it."""
+    assert codey(project, "hook", "install").returncode == 0
+    env = {**os.environ, **CHECKS_ONLY}
+    write_files(project, {"calc.py": BUG})  # not staged: -a stages it into the hook's index
+    blocked = subprocess.run(["git", "commit", "-a", "-m", "bug"], cwd=project, capture_output=True, text=True,
+                             env=env, stdin=subprocess.DEVNULL, timeout=120)
+    assert blocked.returncode != 0 and "test_total" in blocked.stderr, blocked.stderr
+    assert git(project, "status", "--porcelain") == "M calc.py"  # the user's index is as it was
+    write_files(project, {"calc.py": PROJECT["calc.py"] + "\n\ndef double(x):\n    return 2 * x\n"})
+    done = subprocess.run(["git", "commit", "-a", "-m", "double"], cwd=project, capture_output=True, text=True,
+                          env=env, stdin=subprocess.DEVNULL, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert git(project, "show", "--stat", "--format=%s", "HEAD").startswith("double")
