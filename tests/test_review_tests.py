@@ -288,3 +288,11 @@ def test_commit_all_runs_the_tests_on_what_git_is_about_to_commit(project, codey
                           env=env, stdin=subprocess.DEVNULL, timeout=120)
     assert done.returncode == 0, done.stderr
     assert git(project, "show", "--stat", "--format=%s", "HEAD").startswith("double")
+
+
+def test_a_range_is_reviewed_with_its_tests_too(project, codey):
+    stage(project, {"calc.py": BUG})
+    git(project, "commit", "-qm", "bug", "--no-verify")
+    result = codey(project, "review", "--range", "HEAD~1..HEAD", env=CHECKS_ONLY)
+    assert result.returncode == 1 and "test_total" in result.stdout, result.stdout + result.stderr
+    assert "run on the new side of HEAD~1..HEAD" in result.stdout

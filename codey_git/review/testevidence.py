@@ -46,6 +46,7 @@ class TestEvidence:
     cached: int = 0  # test files whose results came from the cache
     findings: list[Finding] = field(default_factory=list)
     seconds: float = 0.0
+    ran_on: str = SNAPSHOT_NOTE  # what the tests ran on
 
     def summary(self) -> str:
         if self.state != "ran":
@@ -63,7 +64,7 @@ class TestEvidence:
             parts.append(f"{len(self.not_run)} not run")
         if self.cached:
             parts.append(f"{self.cached} file(s) from the cache")
-        return (f"tests: {len(self.selected)} test file(s) run on {SNAPSHOT_NOTE}: " + ", ".join(parts) +
+        return (f"tests: {len(self.selected)} test file(s) run on {self.ran_on}: " + ", ".join(parts) +
                 f"; {self.seconds:.1f}s")
 
     def to_dict(self) -> dict:
@@ -223,6 +224,8 @@ def collect(root: Path, diff: DiffSet, command: str, budget: float,
 def _compare(run: _Run, selected: list[str]) -> TestEvidence:
     diff = run.diff
     evidence = TestEvidence("ran", selected=selected)
+    if not diff.description.startswith("staged changes"):
+        evidence.ran_on = f"the new side of {diff.description}"
     new = results_for(diff.new_tree, selected, run.cache, run.show, run.command, run.deadline, run.clock)
     evidence.cached = new.cached
     evidence.not_run += list(new.not_run.items())
