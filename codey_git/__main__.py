@@ -1,5 +1,5 @@
 # the fast path for rule-routed tool requests first; the typer command line otherwise
-from codey_git.router.fast import main
+from codey_git.entry import main
 
 if __name__ == "__main__":
     main()

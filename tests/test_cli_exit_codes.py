@@ -193,11 +193,12 @@ def _ctrl_c() -> None:
 def test_a_bug_or_ctrl_c_inside_any_command_exits_with_the_tables_code(make_repo, monkeypatch, capsys, fault, code,
                                                                        said):
     import codey_git.cli as cli
+    import codey_git.commands._app as app_module
     from codey_git import signals
 
     root = make_repo(CALC)
     monkeypatch.chdir(root)
-    normalize = cli.normalize_help
+    normalize = app_module.normalize_help
     # main() installs codey's own signal handlers; pytest's come back after
     saved = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)}
 
@@ -208,7 +209,7 @@ def test_a_bug_or_ctrl_c_inside_any_command_exits_with_the_tables_code(make_repo
         if not hasattr(command, "commands"):
             command.callback = lambda *args, **kwargs: fault()
 
-    monkeypatch.setattr(cli, "normalize_help", failing)
+    monkeypatch.setattr(app_module, "normalize_help", failing)
     try:
         for command in commands():
             assert command in claimed()[code]

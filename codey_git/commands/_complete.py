@@ -27,7 +27,7 @@ def _option_taking_value(command, word: str):
 
 
 def _choices(param) -> list[str]:
-    from codey_git.cli import param_choices
+    from codey_git.commands._app import param_choices
 
     return param_choices(param)
 
@@ -40,7 +40,7 @@ def _model_names() -> list[str]:
 
 def candidates(words: list[str]) -> list[str]:
     """``words``: what follows `codey` on the command line; the last one is being completed."""
-    from codey_git.cli import build_app, command_modules
+    from codey_git.commands._app import build_app, command_modules
 
     *done, incomplete = words or [""]
     names = command_modules()
@@ -53,7 +53,7 @@ def candidates(words: list[str]) -> list[str]:
         if len(done) == 1:
             return [n for n in names if n.startswith(incomplete)]
         done = done[1:]
-    from codey_git.cli import click_command
+    from codey_git.commands._app import click_command
 
     command = click_command(build_app(only=done[0])).commands[done[0]]
     found, arguments, expecting = [], 0, None

@@ -59,7 +59,7 @@ def exit_code_rows(readme: Path = README) -> list[tuple[str, str, str]]:
 
 
 def render() -> str:
-    from codey_git.cli import APP_SETTINGS, build_app, click_command
+    from codey_git.commands._app import APP_SETTINGS, build_app, click_command
 
     root = click_command(build_app())
     root_ctx = root.context_class(root, info_name="git codey", **root.context_settings)

@@ -1,7 +1,7 @@
 """`git codey completion bash|zsh|fish`: a shell script that completes `git codey ...` (through
 git's own completion: `_git_codey` for bash, `_git-codey` for zsh) and `git-codey ...`.
 
-The scripts ask codey itself (`git-codey __complete WORDS`, answered in ``router/fast.py`` by
+The scripts ask codey itself (`git-codey __complete WORDS`, answered in ``entry.py`` by
 ``commands/_complete.py``), so completion always matches the installed commands and options.
 """
 

@@ -14,7 +14,7 @@ from codey_git.errors import UsageError
 
 
 def show_help(command: list[str]) -> int:
-    from codey_git.cli import build_app, command_modules, run_app
+    from codey_git.commands._app import build_app, command_modules, run_app
     from codey_git.router.typos import unknown_command
 
     names = command_modules()

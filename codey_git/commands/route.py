@@ -22,8 +22,10 @@ from codey_git.ui import Progress, print_json
 
 def run_subcommand(argv: list[str]) -> int:
     """Run another `git codey` subcommand in this process: ["fix", text, "--yes"] -> exit code."""
-    from codey_git.cli import app, run_app
+    from codey_git.commands._app import full_app, run_app
     from codey_git.errors import UsageError
+
+    app = full_app()
 
     names = {c.name for c in app.registered_commands}
     if argv[0] not in names:

@@ -21,7 +21,7 @@ from codey_git import faults, proc
 from codey_git.gitrepo import Repo
 from codey_git.models.base import ModelProvider
 from codey_git.testrun import check_baseline, run_tests, use_sandbox
-from codey_git.ui import Progress
+from codey_git.progress import Progress
 
 
 def run_task(repo: Repo, task: Task, config: Config, provider: ModelProvider, *, progress: Progress,

@@ -20,7 +20,7 @@ from codey_git.engine.worktrees import Worktree
 from codey_git.models.base import Model, NoResponse
 from codey_git.testpaths import test_change_reason
 from codey_git.testrun import TestRun, run_tests, trim_output, use_sandbox
-from codey_git.ui import Progress
+from codey_git.progress import Progress
 
 
 @dataclass

@@ -17,7 +17,7 @@ from typing import Sequence
 
 import numpy as np
 
-from codey_git.models.llama_runtime import import_llama
+from codey_git.models.llama_import import import_llama
 
 import_llama()  # codey's OpenMP settings must be in place before llama.cpp's library loads
 from llama_cpp.llama_speculative import LlamaDraftModel  # noqa: E402

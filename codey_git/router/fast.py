@@ -26,9 +26,7 @@ def request_text(words: list[str]) -> str:
 def command_names() -> set[str]:
     """Subcommand names, from the module names in ``codey_git.commands`` (no import needed).
     ``tests/test_router_cli.py`` checks that every registered command is named after its module."""
-    import codey_git.commands as package
-
-    folder = Path(package.__file__).parent
+    folder = Path(__file__).resolve().parent.parent / "commands"  # read, not imported
     return {p.stem for p in folder.glob("*.py") if not p.stem.startswith("_")}
 
 
@@ -76,18 +74,6 @@ def try_tool_route(argv: list[str]) -> int | None:
         return getattr(exc, "exit_code", EXIT_INTERRUPTED)
 
 
-def complete(words: list[str]) -> int:
-    """`git-codey __complete WORDS`: the completion scripts' question; candidates one a line."""
-    try:
-        from codey_git.commands._complete import candidates
-
-        found = candidates(words)
-    except Exception:  # noqa: BLE001 - a completion never prints a traceback into the shell
-        found = []
-    sys.stdout.write("".join(c + "\n" for c in found))
-    return 0
-
-
 def quiet_stdout() -> int:
     """The reader of stdout went away (`git codey models list | head -1`): stop writing there, say
     nothing, and give exit 141 as git does (128 + SIGPIPE)."""
@@ -101,30 +87,10 @@ def quiet_stdout() -> int:
     return EXIT_BROKEN_PIPE
 
 
-def main() -> None:
-    """Entry point (`python -m codey_git`, `git-codey`): the fast path, else the full command line."""
-    from codey_git import signals
-
-    signals.install()
-    try:
-        code = _fast(sys.argv[1:])
-        if code is not None:
-            sys.stdout.flush()
-    except BrokenPipeError:
-        code = quiet_stdout()
-    if code is not None:
-        sys.exit(code)
-    from codey_git.cli import main as full_main
-
-    full_main()
-
-
-def _fast(argv: list[str]) -> int | None:
+def fast_path(argv: list[str]) -> int | None:
     if argv == ["--version"]:
         from codey_git.versions import version_text
 
         sys.stdout.write(version_text())
         return 0
-    if argv[:1] == ["__complete"]:
-        return complete(argv[1:])
     return try_tool_route(argv)
