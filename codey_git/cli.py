@@ -15,8 +15,6 @@ from __future__ import annotations
 import sys
 import traceback
 
-import typer
-
 from codey_git import signals
 from codey_git.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_USAGE, CodeyError
 from codey_git.router.fast import quiet_stdout

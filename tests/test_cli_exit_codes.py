@@ -25,7 +25,7 @@ BREAKS_MUL = """```diff
 --- a/calc.py
 +++ b/calc.py
 @@ -4,2 +4,2 @@
- 
+
  def mul(a, b):
 -    return a * b
 +    return a + b

@@ -90,7 +90,7 @@ def apply_line_edits(ws: Workspace, answer: str, focus: str | None) -> list[str]
                 notes.append(f"{path}: {note}")
             spans.append((start, end, new))
         spans.sort()
-        for (s1, e1, _), (s2, _e2, _) in zip(spans, spans[1:]):
+        for (_s1, e1, _), (s2, _e2, _) in zip(spans, spans[1:]):
             if s2 < e1:
                 raise HunkMismatch(f"line edits overlap in {path}",
                                    f"Two of your line edits for {path} overlap (lines {s2 + 1}-{e1}). "
