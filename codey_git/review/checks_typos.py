@@ -9,7 +9,7 @@ from __future__ import annotations
 import ast
 from typing import Iterator
 
-from codey_git.review.checks_ast import Module, Result, dotted
+from codey_git.review.checks_ast import Module, Result
 
 
 def check_annotation_for_assignment(m: Module) -> Iterator[Result]:
