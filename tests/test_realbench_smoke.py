@@ -7,7 +7,6 @@ from __future__ import annotations
 import random
 import subprocess
 import sys
-import textwrap
 from pathlib import Path
 
 import pytest
@@ -20,7 +19,7 @@ if str(ROOT) not in sys.path:
 from benchmarks.realbench.common import (Project, commit_all, forbidden_changes, git, init_repo,  # noqa: E402
                                          is_test_path, load_projects, load_tasks, run_suite)
 from benchmarks.realbench.mutate import (STYLES, Mutation, build_tasks, candidate_mutations, draft_symptom,  # noqa: E402
-                                         judge_mutation, main_test, request_of, select_mutations,
+                                         main_test, request_of, select_mutations,
                                          symptom_problems)
 from benchmarks.realbench.run import fix_diff, judge, prepare_repo  # noqa: E402
 
@@ -159,7 +158,7 @@ def test_red_commit_and_pytest_settings_are_caught(mini: Project, tmp_path: Path
     (repo / "pyproject.toml").write_text((repo / "pyproject.toml").read_text().replace('name = "mini"', 'name = "mini2"'))
     (repo / "mini" / "calc.py").write_text(CALC.replace("return low", "return high"))
     red = commit_all(repo, "rename", "2026-12-02T10:00:00+00:00")
-    assert forbidden_changes(repo, base, red) == {"test_files": [], "pytest_config": []}
+    assert forbidden_changes(repo, base, red) == {"test_files": [], "pytest_config": [], "doctests": []}
     # ... then one that hides it by narrowing what pytest runs
     (repo / "pyproject.toml").write_text((repo / "pyproject.toml").read_text().replace('"-q"', '"-q -k mean"'))
     commit_all(repo, "narrow the suite", "2026-12-02T11:00:00+00:00")
@@ -199,3 +198,18 @@ def test_the_recorded_task_set_is_well_formed():
     assert yaml.safe_load((ROOT / "benchmarks" / "realbench" / "projects.yml").read_text())["projects"]
     assert subprocess.run([sys.executable, "-m", "benchmarks.realbench", "--help"], cwd=ROOT,
                           capture_output=True, timeout=60).returncode == 0
+
+
+def test_doctest_examples_in_library_code_count_as_tests(mini: Project):
+    """humanize and parse collect doctests from library modules: the code may change, the examples not."""
+    repo = mini.repo
+    calc = repo / "mini" / "calc.py"
+    calc.write_text(CALC.replace('"""Keep value within [low, high]."""',
+                                 '"""Keep value within [low, high].\n\n    >>> clamp(5, 0, 3)\n    3\n    """'))
+    base = commit_all(repo, "doctest", "2026-12-02T09:00:00+00:00")
+    calc.write_text(calc.read_text().replace("return high", "return high  # the top"))
+    code_only = commit_all(repo, "code", "2026-12-02T10:00:00+00:00")
+    assert forbidden_changes(repo, base, code_only)["doctests"] == []
+    calc.write_text(calc.read_text().replace("    3\n    \"\"\"", "    5\n    \"\"\""))
+    example = commit_all(repo, "example", "2026-12-02T11:00:00+00:00")
+    assert forbidden_changes(repo, base, example)["doctests"] == ["mini/calc.py"]

@@ -9,7 +9,9 @@ through a small pytest plugin (``plugin/realbench_report.py``), not by reading t
 
 from __future__ import annotations
 
+import ast
 import configparser
+import doctest
 import fnmatch
 import json
 import os
@@ -17,13 +19,17 @@ import shutil
 import sys
 import tempfile
 import time
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
 
 from codey_git.proc import run
+
+try:
+    import tomllib
+except ModuleNotFoundError:  # Python 3.10: any change to pyproject.toml then counts as a pytest change
+    tomllib = None
 
 HERE = Path(__file__).resolve().parent
 PROJECTS_FILE = HERE / "projects.yml"
@@ -134,7 +140,7 @@ def pytest_settings(rel: str, text: str | None) -> object:
         return text
     try:
         if name == "pyproject.toml":
-            return (tomllib.loads(text).get("tool") or {}).get("pytest")
+            return (tomllib.loads(text).get("tool") or {}).get("pytest") if tomllib else text
         if name == "setup.cfg":
             parser = configparser.ConfigParser(interpolation=None)
             parser.read_string(text)
@@ -212,16 +218,43 @@ def file_at(repo: Path, ref: str, rel: str) -> str | None:
     return result.stdout if result.ok else None
 
 
+def doctest_examples(rel: str, text: str | None) -> list[tuple[str, str]]:
+    """The doctest examples (source, expected output) a file holds: in a module's docstrings, or
+    anywhere in a text file (README.rst collected with --doctest-glob)."""
+    if text is None:
+        return []
+    parser = doctest.DocTestParser()
+    chunks = [text]
+    if rel.endswith(".py"):
+        try:
+            tree = ast.parse(text)
+        except SyntaxError:
+            return [("<does not parse>", "")]
+        chunks = [ast.get_docstring(node, clean=False) or "" for node in ast.walk(tree)
+                  if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef))]
+    try:
+        return [(ex.source, ex.want) for chunk in chunks for ex in parser.get_examples(chunk)]
+    except ValueError:  # a malformed example: compare the raw text instead
+        return [(chunk, "") for chunk in chunks if ">>>" in chunk]
+
+
 def forbidden_changes(repo: Path, old: str, new: str) -> dict[str, list[str]]:
-    """Test files and pytest configuration that differ between two commits."""
-    tests, config = [], []
+    """Test files, pytest configuration and doctest examples that differ between two commits.
+    A library module is not a test file, but the doctests in it are tests (humanize and parse
+    collect them): a fix may change the code around them, not the examples."""
+    tests, config, doctests = [], [], []
     for rel in changed_files(repo, old, new):
         if is_test_path(rel):
             tests.append(rel)
-        elif Path(rel).name in PYTEST_CONFIG_FILES | {"pyproject.toml", "setup.cfg"}:
-            if pytest_settings(rel, file_at(repo, old, rel)) != pytest_settings(rel, file_at(repo, new, rel)):
+            continue
+        before, after = file_at(repo, old, rel), file_at(repo, new, rel)
+        if Path(rel).name in PYTEST_CONFIG_FILES | {"pyproject.toml", "setup.cfg"}:
+            if pytest_settings(rel, before) != pytest_settings(rel, after):
                 config.append(rel)
-    return {"test_files": tests, "pytest_config": config}
+        elif Path(rel).suffix in (".py", ".rst", ".txt", ".md"):
+            if doctest_examples(rel, before) != doctest_examples(rel, after):
+                doctests.append(rel)
+    return {"test_files": tests, "pytest_config": config, "doctests": doctests}
 
 
 def copy_venv(source: Path, dest_repo: Path) -> None:

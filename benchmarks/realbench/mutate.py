@@ -117,7 +117,7 @@ class _Collector:
             if field_name in ("decorator_list", "returns", "annotation", "type_comment", "type_params"):
                 continue
             children = value if isinstance(value, list) else [value]
-            for index, child in enumerate(children):
+            for child in children:
                 if not isinstance(child, ast.AST):
                     continue
                 if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef)):

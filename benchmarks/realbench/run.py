@@ -43,7 +43,7 @@ from pathlib import Path
 from codey_git.paths import models_dir
 from codey_git.proc import run
 
-from benchmarks.fixbench.report import machine_info, replace_section
+from benchmarks.fixbench.report import machine_info
 from benchmarks.fixbench.runner import attempt_counts, cpu_lock, parse_result
 from benchmarks.machine import load_average
 from benchmarks.realbench.common import (MUTATION_DATE, MUTATION_MESSAGE, RESULTS_DIR, TASKS_FILE, Project, SuiteRun,
@@ -100,7 +100,8 @@ def judge(repo: Path, base: str, result: dict, project: Project, work: Path, pyt
         if run(["git", "rev-parse", "--verify", "-q", branch + "^{commit}"], cwd=repo, env=clean_env()).ok:
             judged = git(repo, "rev-parse", branch)
     verdict = {"landed": landed, "judged": judged, "new_commits": 0, "red_commits": 0, "changed_files": [],
-               "test_files_changed": [], "pytest_config_changed": [], "tests_after": "", "fixed": False}
+               "test_files_changed": [], "pytest_config_changed": [], "doctests_changed": [], "tests_after": "",
+               "fixed": False}
     if judged == base:
         verdict["tests_after"] = "no commit"
         return verdict
@@ -111,6 +112,7 @@ def judge(repo: Path, base: str, result: dict, project: Project, work: Path, pyt
     forbidden = forbidden_changes(repo, base, judged)
     verdict["test_files_changed"] = forbidden["test_files"]
     verdict["pytest_config_changed"] = forbidden["pytest_config"]
+    verdict["doctests_changed"] = forbidden["doctests"]
     judge_seconds = 0.0
     last: SuiteRun | None = None
     for i, oid in enumerate(commits):
@@ -124,7 +126,7 @@ def judge(repo: Path, base: str, result: dict, project: Project, work: Path, pyt
     verdict["tests_after"] = last.summary if last else ""
     verdict["still_failing"] = last.failed[:20] if last else []
     verdict["judge_test_s"] = round(judge_seconds, 2)
-    verdict["fixed"] = bool(last and last.passed and not forbidden["test_files"] and not forbidden["pytest_config"])
+    verdict["fixed"] = bool(last and last.passed and not any(forbidden.values()))
     if task:
         verdict["restored_original_line"] = _line_at(repo, judged, task["file"], task["line"]) == task["original"]
     return verdict
@@ -159,14 +161,22 @@ def engine_env(opts, home: Path, repo: Path, script: Path | None) -> dict[str, s
     return env
 
 
+def last_codey_line(stderr: str) -> str | None:
+    """What codey said last on stderr (`codey: ...`), for a run that printed no JSON reason (exit 2)."""
+    lines = [line[len("codey:"):].strip() for line in stderr.splitlines() if line.startswith("codey:")]
+    return lines[-1] if lines else None
+
+
 def why_not(row: dict) -> str:
     """One line: why a task was not fixed."""
     if row.get("error"):
         return f"error: {row['error']}"
     if row.get("timed_out"):
         return "killed at the hard time limit"
-    if row.get("test_files_changed") or row.get("pytest_config_changed"):
-        return "changed " + ", ".join(row.get("test_files_changed", []) + row.get("pytest_config_changed", []))
+    touched = row.get("test_files_changed", []) + row.get("pytest_config_changed", []) + \
+        [f"doctests in {f}" for f in row.get("doctests_changed", [])]
+    if touched:
+        return "changed " + ", ".join(touched)
     if row.get("new_commits") and not row.get("fixed"):
         return f"committed, but the whole suite fails: {row.get('tests_after')}"
     reason = row.get("reason") or row.get("status") or f"exit {row.get('exit_code')}"
@@ -201,7 +211,7 @@ def run_task(task: dict, project: Project, opts) -> dict:
         counts = attempt_counts(result)
         row.update({
             "exit_code": proc.returncode, "timed_out": proc.timed_out, "status": result.get("status"),
-            "reason": result.get("reason"),
+            "reason": result.get("reason") or last_codey_line(proc.stderr),
             "prompt_tokens": _num(tokens.get("prompt_tokens")),
             "prompt_tokens_evaluated": _num(tokens.get("prompt_tokens_evaluated")),
             "generated_tokens": _num(tokens.get("generated_tokens")),
@@ -257,7 +267,8 @@ def summarize(rows: list[dict], speed: dict) -> dict:
     summary = {
         "tasks": len(rows), "fixed": len(fixed), "fix_rate": round(len(fixed) / len(rows), 3) if rows else 0.0,
         "red_commits": sum(r.get("red_commits") or 0 for r in rows),
-        "test_files_changed": sum(bool(r.get("test_files_changed") or r.get("pytest_config_changed")) for r in rows),
+        "test_files_changed": sum(bool(r.get("test_files_changed") or r.get("pytest_config_changed")
+                                       or r.get("doctests_changed")) for r in rows),
         "errors": sum(bool(r.get("error")) for r in rows),
         "fixed_median_wall_s": _median(r.get("wall_s") for r in fixed),
         "fixed_median_prompt_tokens_evaluated": _median(r.get("prompt_tokens_evaluated") for r in fixed),
@@ -278,19 +289,30 @@ def summarize(rows: list[dict], speed: dict) -> dict:
     return summary
 
 
+REASON_CLASSES = (  # (words in codey's reason, class), first match wins
+    ("refused edit", "edit refused"), ("prompt tokens", "prompt over the context"), ("baseline", "baseline tests"), ("changes nothing", "edit changes nothing"),
+    ("no edit", "no edit found"), ("no longer run", "tests stopped running"), ("still failing", "still failing"),
+    ("collect", "broke collection"), ("time", "out of time"), ("fail", "broke other tests"),
+)
+
+
 def _reason_class(row: dict) -> str:
+    """A coarse class of why a task was not fixed, for the summary (the full text is in `why`)."""
     why = (row.get("why") or "").lower()
     if row.get("error"):
         return "benchmark error"
-    if row.get("timed_out") or "time" in why and ("budget" in why or "out of" in why or "max-seconds" in why):
-        return "out of time"
-    if row.get("test_files_changed") or row.get("pytest_config_changed"):
+    if row.get("timed_out"):
+        return "killed at the hard limit"
+    if row.get("test_files_changed") or row.get("pytest_config_changed") or row.get("doctests_changed"):
         return "changed tests"
     if row.get("red_commits"):
         return "red commit"
-    if "baseline" in why:
-        return "baseline"
-    return "no passing edit"
+    # the last attempt's reason says more than the step's summary line
+    last = " ".join(str(r) for r in (row.get("attempt_reasons") or [])[-1:]).lower()
+    for words, name in REASON_CLASSES:
+        if words in why or words in last:
+            return name
+    return "other"
 
 
 def table(result: dict) -> str:
