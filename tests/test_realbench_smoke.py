@@ -213,3 +213,28 @@ def test_doctest_examples_in_library_code_count_as_tests(mini: Project):
     calc.write_text(calc.read_text().replace("    3\n    \"\"\"", "    5\n    \"\"\""))
     example = commit_all(repo, "example", "2026-12-02T11:00:00+00:00")
     assert forbidden_changes(repo, base, example)["doctests"] == ["mini/calc.py"]
+
+
+def test_write_docs_fills_only_the_marked_results_table(tmp_path: Path):
+    from benchmarks.realbench.run import RESULTS_BEGIN, RESULTS_END, summarize, write_docs
+
+    rows = [{"task": "a-01", "project": "a", "style": "nodeid", "fixed": True, "wall_s": 50.0,
+             "prompt_tokens_evaluated": 2000, "generated_tokens": 300, "red_commits": 0},
+            {"task": "a-02", "project": "a", "style": "symptom", "fixed": False, "why": "refused edit: x holds tests",
+             "attempt_reasons": ["refused edit: x holds tests"], "red_commits": 0}]
+    speed = {"before": {"prompt_tok_s": 100.0, "gen_tok_s": 10.0}}
+    summary = summarize(rows, speed)
+    assert summary["fixed"] == 1 and summary["not_fixed_because"] == {"edit refused": 1}
+    assert summary["fixed_median_model_s_at_raw_speed"] == 50.0  # 2000/100 + 300/10
+    results = tmp_path / "results"
+    results.mkdir()
+    for name, backend in (("m.json", "default"), ("scripted.json", "scripted")):
+        (results / name).write_text(__import__("json").dumps(
+            {"model": name[:-5], "backend": backend, "date": "2026-12-06 15:00 UTC", "command": "x",
+             "summary": summary, "rows": rows}))
+    doc = tmp_path / "benchmarks.md"
+    doc.write_text(f"# B\n\nbefore\n{RESULTS_BEGIN}\nold\n{RESULTS_END}\nafter\n")
+    assert write_docs(results, doc)
+    text = doc.read_text()
+    assert "old" not in text and "| 2026-12-06 15:00 UTC | m | 1/2 (50%) |" in text and "| scripted |" not in text
+    assert text.startswith("# B\n\nbefore\n") and text.endswith(f"{RESULTS_END}\nafter\n")
