@@ -50,6 +50,30 @@ def test_change_reason(path: str, old: str | None, new: str | None,
     return None
 
 
+def doctest_examples(text: str | None) -> list[tuple[str, str]]:
+    """The (source, expected output) of every doctest example in a module's docstrings."""
+    if not text:
+        return []
+    import ast
+    import doctest
+
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError):  # unparsable: compare the prompt lines themselves
+        return [(line.strip(), "") for line in text.splitlines() if line.lstrip().startswith(">>>")]
+    out: list[tuple[str, str]] = []
+    parser = doctest.DocTestParser()
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
+            doc = ast.get_docstring(node, clean=True)
+            if doc and ">>>" in doc:
+                try:
+                    out += [(e.source, e.want) for e in parser.get_examples(doc)]
+                except ValueError:
+                    out += [(line.strip(), "") for line in doc.splitlines() if line.lstrip().startswith(">>>")]
+    return out
+
+
 def _ini_sections(text: str | None, sections: tuple[str, ...]) -> object:
     if text is None:
         return None

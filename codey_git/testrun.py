@@ -46,6 +46,7 @@ class TestRun:
     collected: set[str] | None = None  # node ids pytest collected to run
     outcomes: dict[str, str] = field(default_factory=dict)  # node id -> passed/failed/error/skipped/...
     failures: dict[str, str] = field(default_factory=dict)  # node id -> pytest's failure text (its --tb)
+    doctests: set[str] = field(default_factory=set)  # collected node ids that are doctests in library code
     command: str = ""  # what really ran (the interpreter chosen, codey's pytest options)
     tree: Path | None = None  # where it ran
     selected: bool = False  # only some node ids ran (run_tests' ``select``)
@@ -195,7 +196,8 @@ def _read_report(path: Path) -> list[dict] | None:
     return records or None
 
 
-_RANK = {"failed": 5, "error": 4, "xpassed": 3, "xfailed": 2, "skipped": 1, "passed": 0}
+# one test can report several times (subtests): any failure wins; a pass beats a skipped subtest
+_RANK = {"failed": 5, "error": 4, "xpassed": 3, "xfailed": 2, "passed": 1, "skipped": 0}
 
 
 def _apply_report(run: TestRun, records: list[dict]) -> None:
@@ -208,13 +210,14 @@ def _apply_report(run: TestRun, records: list[dict]) -> None:
         event = rec.get("event")
         if event == "collected":
             collected.update(rec.get("nodeids") or [])
+            run.doctests.update(rec.get("doctests") or [])
         elif event == "collect_error":
             nodeid = str(rec.get("nodeid") or "<collection>")
             errors.add(nodeid)
             failures[nodeid] = str(rec.get("text") or "")
         elif event == "test":
             nodeid, outcome = str(rec.get("nodeid")), str(rec.get("outcome"))
-            if _RANK.get(outcome, 0) >= _RANK.get(outcomes.get(nodeid, "passed"), 0):
+            if nodeid not in outcomes or _RANK.get(outcome, 0) >= _RANK.get(outcomes[nodeid], 0):
                 outcomes[nodeid] = outcome
             if rec.get("text") and outcome in ("failed", "error"):
                 failures[nodeid] = (failures.get(nodeid, "") + "\n" + str(rec["text"])).strip("\n")

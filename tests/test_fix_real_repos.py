@@ -124,3 +124,65 @@ def test_a_flaky_test_is_reported_and_not_a_regression(make_repo, write_script, 
     assert out.returncode == 0, out.stderr[-2000:]
     assert json.loads(out.stdout)["status"] == "landed"
     assert "flaky" in out.stderr and "tests/test_flaky.py::test_flaky" in out.stderr
+
+
+def test_a_library_module_with_doctests_may_be_fixed_but_its_examples_may_not_change(make_repo, write_script, codey):
+    lib = ('def double(x):\n    """Twice x.\n\n    >>> double(2)\n    4\n    """\n    return x + 2\n')  # the example passes
+    root = make_repo({"lib.py": lib, "pytest.ini": "[pytest]\naddopts = --doctest-modules\n",
+                      "tests/test_lib.py": "from lib import double\n\n\ndef test_double():\n    assert double(3) == 6\n"})
+    cheat = ("```diff\n--- a/lib.py\n+++ b/lib.py\n@@ -3,4 +3,4 @@\n \n     >>> double(2)\n-    4\n+    5\n"
+             "     \"\"\"\n```\n")
+    good = ("```diff\n--- a/lib.py\n+++ b/lib.py\n@@ -6,2 +6,2 @@\n     \"\"\"\n-    return x + 2\n"
+            "+    return x * 2\n```\n")
+    write_script({"edit": [cheat, good]})
+
+    out = codey(root, "fix", "double(3) returns 5 instead of 6", "--json")
+
+    assert out.returncode == 0, out.stdout[-3000:] + out.stderr[-2000:]
+    attempts = json.loads(out.stdout)["attempts"]
+    assert "doctest examples" in attempts[0]["reason"] and attempts[1]["passed"]
+    assert "return x * 2" in (root / "lib.py").read_text() and ">>> double(2)\n    4" in (root / "lib.py").read_text()
+    assert "tests_s" in json.loads(out.stdout)["timings"]
+
+
+def test_parametrized_ids_built_at_run_time_are_not_tests_gone(make_repo, write_script, codey):
+    from fixrepo import CALC, GOOD_DIFF
+
+    clock = ("import time\n\nimport pytest\n\n\n@pytest.mark.parametrize('stamp', [time.time_ns()])\n"
+             "def test_clock(stamp):\n    assert stamp > 0\n")
+    root = make_repo({**CALC, "tests/test_clock.py": clock})
+    write_script({"edit": [GOOD_DIFF]})
+
+    out = codey(root, "fix", "bug in calc.py line 2", "--json")
+
+    assert out.returncode == 0, out.stdout[-3000:] + out.stderr[-2000:]
+
+
+def test_a_target_that_needs_the_tests_before_it_in_its_file_is_judged_with_them(make_repo, write_script, codey):
+    from fixrepo import GOOD_DIFF
+
+    ordered = ("import calc\n\nSTATE = {}\n\n\ndef test_a_setup():\n    STATE['ready'] = True\n\n\n"
+               "def test_b_add():\n    assert STATE['ready'] and calc.add(2, 3) == 5\n")
+    root = make_repo({"calc.py": "def add(a, b):\n    return a - b\n", "tests/test_calc.py": ordered,
+                      "tests/test_other.py": "def test_other():\n    assert True\n"})
+    write_script({"edit": [GOOD_DIFF]})
+
+    out = codey(root, "fix", "Fix the failing test tests/test_calc.py::test_b_add", "--json")
+
+    assert out.returncode == 0, out.stdout[-3000:] + out.stderr[-2000:]
+
+
+def test_a_module_far_over_the_context_is_shown_narrowly_instead_of_refused(make_repo, write_script, codey):
+    filler = "".join(f"def helper_{i}(value):\n    '''Helper number {i}, long enough to cost tokens.'''\n"
+                     f"    return value * {i} + len('{'x' * 60}')\n\n\n" for i in range(900))
+    big = filler + "def add(a, b):\n    return a - b\n"
+    line = big.count("\n") - 1
+    root = make_repo({"big.py": big, "tests/test_big.py": "from big import add\n\n\ndef test_add():\n    assert add(2, 3) == 5\n"})
+    fix = (f"```diff\n--- a/big.py\n+++ b/big.py\n@@ -{line},2 +{line},2 @@\n def add(a, b):\n"
+           "-    return a - b\n+    return a + b\n```\n")
+    write_script({"edit": [fix]})
+
+    out = codey(root, "fix", f"bug in big.py line {line + 1}", "--json")
+
+    assert out.returncode == 0, out.stdout[-3000:] + out.stderr[-2000:]
+    assert json.loads(out.stdout)["tokens"]["prompt_tokens"] < 8192

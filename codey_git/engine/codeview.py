@@ -133,6 +133,28 @@ def _long_file_windows(model: Model, fmt: str, contents: dict[str, str], focus: 
     return windows
 
 
+def _narrow(model: Model, contents: dict[str, str], focus: ctx.Focus, windows: dict[str, list[tuple[int, int]]],
+            limit: int, numbered: bool) -> dict[str, str]:
+    """The first focus file cut to what fits ``limit`` tokens: the innermost functions around the
+    named lines, else its relevant windows, nearest the top first, until the limit."""
+    for path, text in contents.items():
+        spans = [s for line in focus.lines.get(path, []) if (s := _innermost(text, line))] or windows.get(path, [])
+        kept: list[tuple[int, int]] = []
+        for span in spans:
+            trial = merge_spans([*kept, span])
+            if model.count_tokens(excerpt(text, trial, numbered=numbered)) > limit:
+                break
+            kept = trial
+        if kept:
+            return {path: excerpt(text, kept, numbered=numbered)}
+    return {}
+
+
+def _innermost(source: str, line: int) -> tuple[int, int] | None:
+    found = ctx.enclosing(source, line)
+    return (found[1], found[2]) if found else (max(1, line - 15), line + 15)
+
+
 def build_messages(model: Model, request: str, kind: str, focus: ctx.Focus, sections: dict[str, str],
                    fmt: str, wt, *, new_files: list[str], allow_test_edits: bool,
                    feedback: str | None, max_tokens: int,
@@ -156,9 +178,21 @@ def build_messages(model: Model, request: str, kind: str, focus: ctx.Focus, sect
     budget = model.context_size - max_tokens
     windows = _long_file_windows(model, fmt, contents, focus, tests) if long_files == "windows" else {}
     used = 0
-    for level in ("windows", "full", "functions"):
+    for level in ("windows", "full", "functions", "narrow"):
         if level == "windows" and not windows:
             continue
+        if level == "narrow":  # a real package's long modules: one file, the code that matters, less text
+            shown = _narrow(model, contents, focus, windows, budget // 2, numbered)
+            if not shown:
+                break
+            failures, tests = failures[:1500], tests[:1500]
+            code = render_code(shown, notes) + (f"\n\nThe failing test:\n{tests}" if tests else "")
+            messages = edit_messages(request, code, failures, fmt, kind=kind, new_files=new_files,
+                                     allow_test_edits=allow_test_edits, feedback=feedback)
+            used = model.count_tokens("\n".join(m["content"] for m in messages)) + 8 * len(messages)
+            if used <= budget:
+                return messages, symbol, list(shown)
+            break
         parts = windows if level == "windows" else {}
         shown = {p: excerpt(t, parts.get(p), numbered=numbered) if numbered or p in parts else t
                  for p, t in contents.items()}

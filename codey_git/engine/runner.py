@@ -52,6 +52,7 @@ def run_task(repo: Repo, task: Task, config: Config, provider: ModelProvider, *,
         for step in plan(task):
             runner = StepRunner(wt, task, step, coder, config, baseline, progress, deadline, on_event, keep)
             outcome = runner.run()
+            timings["tests_s"] = round(timings.get("tests_s", timings["baseline_s"]) + runner.tests_seconds, 2)
             result.attempts.extend(outcome.attempts)
             if not outcome.passed:
                 result.reason = f"step {step.number} ({step.text[:60]}): {outcome.reason}"

@@ -18,7 +18,7 @@ from codey_git.engine.prompts import feedback_text
 from codey_git.engine.task import ANSWER_CHARS, AttemptRecord, Step, Task
 from codey_git.engine.worktrees import Worktree
 from codey_git.models.base import Model, NoResponse
-from codey_git.testpaths import test_change_reason
+from codey_git.testpaths import doctest_examples, test_change_reason
 from codey_git.testrun import TestRun, run_tests, trim_output, use_sandbox
 from codey_git.progress import Progress
 
@@ -157,7 +157,14 @@ class StepRunner:
         self.wt.reset()  # back to HEAD: the edit, and whatever the tests changed, is gone
         return False
 
+    tests_seconds: float = 0.0  # every test run of this step, for the task's timings
+
     def _tests(self, select: list[str] | None = None) -> TestRun:
+        run = self._run_tests(select)
+        self.tests_seconds += run.seconds
+        return run
+
+    def _run_tests(self, select: list[str] | None) -> TestRun:
         return run_tests(self.config.test_command, self.wt.path, float(self.config.test_timeout),
                          sandbox=use_sandbox(self.config), select=select)
 
@@ -167,8 +174,10 @@ class StepRunner:
         whole suite, which alone can pass a step. A test that fails and then passes on the same
         tree is flaky: reported, and counted neither as fixed nor as a regression."""
         collected = self.baseline.collected
-        if targets and collected is not None and len(targets) < len(collected):
-            quick = self._tests(select=sorted(targets))
+        # the target tests' files, whole: a test may need the ones before it in its file or class
+        files = sorted({t.split("::")[0] for t in targets})
+        if targets and collected is not None and sum(1 for c in collected if c.split("::")[0] in files) < len(collected):
+            quick = self._tests(select=files)
             if not quick.selected:
                 return (quick, *step_passed(self.baseline, quick, targets, same_tests=same_tests))
             if quick.timed_out:
@@ -208,10 +217,15 @@ class StepRunner:
 
     def _refuse_test_changes(self, changes: dict[str, str | None]) -> None:
         """A task that may not change tests may not change what the tests run either."""
-        collected_in = {nid.split("::")[0] for nid in (self.baseline.collected or ())}
+        doctests = self.baseline.doctests
+        collected_in = {nid.split("::")[0] for nid in (self.baseline.collected or ()) if nid not in doctests}
+        doctest_files = {nid.split("::")[0] for nid in doctests}
         for rel, text in changes.items():
-            why = test_change_reason(rel, self.wt.read(rel), text,
+            old = self.wt.read(rel)
+            why = test_change_reason(rel, old, text,
                                      exists=lambda p: os.path.lexists(self.wt.path / p), test_files=collected_in)
+            if not why and rel in doctest_files and doctest_examples(old) != doctest_examples(text):
+                why = f"the change to {rel} changes the doctest examples in its docstrings"
             if why:
                 raise PathNotAllowed(
                     f"refused edit: {why}; this task may not change tests or how they run",

@@ -40,7 +40,8 @@ def pytest_collectreport(report):
 
 
 def pytest_collection_finish(session):
-    _write({"event": "collected", "nodeids": [item.nodeid for item in session.items]})
+    _write({"event": "collected", "nodeids": [item.nodeid for item in session.items],
+            "doctests": [item.nodeid for item in session.items if type(item).__name__ == "DoctestItem"]})
 
 
 def pytest_runtest_logreport(report):
