@@ -7,6 +7,9 @@ not fit, stop and say so. Never truncate silently: what is left out is marked as
 
 from __future__ import annotations
 
+import ast
+import re
+
 from codey_git.engine import context as ctx
 from codey_git.engine.prompts import edit_messages, render_code
 from codey_git.engine.windows import merge_spans, names_in, window_spans
@@ -134,20 +137,45 @@ def _long_file_windows(model: Model, fmt: str, contents: dict[str, str], focus: 
 
 
 def _narrow(model: Model, contents: dict[str, str], focus: ctx.Focus, windows: dict[str, list[tuple[int, int]]],
-            limit: int, numbered: bool) -> dict[str, str]:
+            limit: int, numbered: bool, clues: str = "") -> dict[str, str]:
     """The first focus file cut to what fits ``limit`` tokens: the innermost functions around the
-    named lines, else its relevant windows, nearest the top first, until the limit."""
+    named lines, else its relevant windows, else the functions whose words the request and the
+    failures use most, until the limit."""
     for path, text in contents.items():
-        spans = [s for line in focus.lines.get(path, []) if (s := _innermost(text, line))] or windows.get(path, [])
+        spans = ([s for line in focus.lines.get(path, []) if (s := _innermost(text, line))] or windows.get(path, [])
+                 or _by_clues(text, clues))
         kept: list[tuple[int, int]] = []
         for span in spans:
             trial = merge_spans([*kept, span])
             if model.count_tokens(excerpt(text, trial, numbered=numbered)) > limit:
-                break
+                continue  # too long with this one: a smaller one further down may still fit
             kept = trial
         if kept:
             return {path: excerpt(text, kept, numbered=numbered)}
     return {}
+
+
+_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]{2,}")
+
+
+def _by_clues(source: str, clues: str) -> list[tuple[int, int]]:
+    """Spans of the functions (methods included) that share the most words with ``clues`` (the
+    request, the failure text, the failing tests), its own name counting most; best first."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return []
+    words = set(_WORD.findall(clues))
+    lines = source.splitlines()
+    scored = []
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.end_lineno:
+            start = min([node.lineno] + [d.lineno for d in node.decorator_list])
+            body = set(_WORD.findall("\n".join(lines[start - 1:node.end_lineno])))
+            score = 5 * (node.name in words) + len(body & words)
+            if score:
+                scored.append((-score, start, node.end_lineno))
+    return [(start, end) for _, start, end in sorted(scored)]
 
 
 def _innermost(source: str, line: int) -> tuple[int, int] | None:
@@ -182,7 +210,8 @@ def build_messages(model: Model, request: str, kind: str, focus: ctx.Focus, sect
         if level == "windows" and not windows:
             continue
         if level == "narrow":  # a real package's long modules: one file, the code that matters, less text
-            shown = _narrow(model, contents, focus, windows, budget // 2, numbered)
+            shown = _narrow(model, contents, focus, windows, budget // 2, numbered,
+                            clues=f"{request}\n{failures}\n{tests}")
             if not shown:
                 break
             failures, tests = failures[:1500], tests[:1500]
@@ -200,7 +229,7 @@ def build_messages(model: Model, request: str, kind: str, focus: ctx.Focus, sect
         if level == "functions":
             spans = {p: _enclosing_spans(t, focus.lines.get(p, [])) for p, t in contents.items()}
             if not any(spans.values()):
-                break
+                continue
             shown = {p: excerpt(contents[p], sp, numbered=numbered) for p, sp in spans.items() if sp}
             shown.update(extra)
         code = render_code(shown, notes) + (f"\n\nThe failing test:\n{tests}" if tests else "")
