@@ -240,3 +240,18 @@ def test_whole_file_answer_for_a_long_file_is_not_cut_at_max_tokens(make_repo, w
 
     assert out.returncode == 0, out.stdout + out.stderr
     assert (root / "calc.py").read_text() == fixed
+
+
+def test_the_suggested_take_command_works_with_the_touched_file_dirty(make_repo, write_script, codey):
+    root = make_repo(CALC)
+    (root / "calc.py").write_text((root / "calc.py").read_text() + "\n# my work in progress\n")
+    write_script({"edit": [GOOD_DIFF]})
+    result = json.loads(codey(root, "fix", "bug in calc.py line 2", "--json").stdout)
+    assert result["status"] == "committed"
+
+    took = subprocess.run(result["take_command"], shell=True, cwd=root, capture_output=True, text=True)
+
+    assert took.returncode == 0, took.stderr
+    assert git(root, "rev-parse", "HEAD") == result["commits"][-1]["oid"]
+    text = (root / "calc.py").read_text()
+    assert "return a + b" in text and text.endswith("# my work in progress\n")

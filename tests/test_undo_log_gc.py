@@ -56,6 +56,19 @@ def test_undo_refuses_a_pushed_commit(make_repo, write_script, codey, tmp_path):
     assert snapshot(root) == before
 
 
+def test_undo_refuses_a_commit_pushed_to_a_remote_that_is_not_the_upstream(make_repo, write_script, codey, tmp_path):
+    root = landed_repo(make_repo, write_script, codey)
+    git(tmp_path, "init", "-q", "--bare", "backup.git")
+    git(root, "remote", "add", "backup", str(tmp_path / "backup.git"))
+    git(root, "push", "-q", "backup", "main:refs/heads/saved")  # no upstream is set
+    before = snapshot(root)
+
+    out = codey(root, "undo")
+
+    assert out.returncode == 2 and "already pushed to backup/saved" in out.stderr
+    assert snapshot(root) == before
+
+
 def test_log_lists_codey_commits(make_repo, write_script, codey):
     root = landed_repo(make_repo, write_script, codey)
     rows = json.loads(codey(root, "log", "--json").stdout)

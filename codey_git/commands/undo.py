@@ -14,12 +14,11 @@ from codey_git.ui import out_console, print_json
 
 
 def _pushed(root, oid: str) -> str | None:
-    upstream = proc.run(["git", "rev-parse", "--abbrev-ref", "--symbolic-full-name", "@{upstream}"], cwd=root, timeout=30)
-    if not upstream.ok:
-        return None
-    name = upstream.stdout.strip()
-    contains = proc.run(["git", "merge-base", "--is-ancestor", oid, name], cwd=root, timeout=30)
-    return name if contains.returncode == 0 else None
+    """A remote-tracking branch that holds ``oid`` (any remote, not only the upstream), or None."""
+    holders = proc.run(["git", "for-each-ref", "--contains", oid, "--format=%(refname:short)", "refs/remotes/"],
+                       cwd=root, timeout=60)
+    names = [n for n in holders.stdout.split() if not n.endswith("/HEAD")]
+    return names[0] if names else None
 
 
 def register(app: typer.Typer) -> None:

@@ -69,5 +69,9 @@ def land(repo: Repo, branch: str) -> proc.ProcResult:
                     cwd=repo.root, env=env, timeout=120)
 
 
-def take_command(branch: str) -> str:
+def take_command(branch: str, dirty: bool = False) -> str:
+    """How to take kept-back commits. With local changes in the touched files a plain merge fails,
+    so the changes are put aside first and brought back after (git says so if they conflict)."""
+    if dirty:
+        return f"git stash push && git merge --ff-only {branch} && git stash pop"
     return f"git merge --ff-only {branch}   # or: git cherry-pick ..{branch}"

@@ -115,7 +115,7 @@ def run_task(repo: Repo, task: Task, config: Config, provider: ModelProvider, *,
                 return result
             reason = merged.stderr.strip().splitlines()[0] if merged.stderr.strip() else "git merge failed"
         result.reason = f"not landed: {reason}"
-    result.take_command = landing.take_command(branch)
+    result.take_command = landing.take_command(branch, dirty="uncommitted changes" in (result.reason or ""))
     return result
 
 
