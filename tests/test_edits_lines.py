@@ -84,3 +84,10 @@ def test_a_complete_function_replaces_that_function_whatever_the_numbers_say():
     # a lone signature line is not a complete definition: it replaces just its line
     signature = apply(block("Line 7:", "def double(x, times=2):\n")).changes["m.py"]
     assert "def double(x, times=2):\n    return x + x\n" in signature
+
+
+def test_a_complete_function_at_the_right_numbers_gets_no_repair_note():
+    # the span is (start, end, name): comparing it whole with (start, end) was always unequal
+    result = apply(block("Lines 7-8:", "def double(x):\n    return 2 * x\n"))
+    assert result.changes["m.py"] == SRC.replace("return x + x", "return 2 * x")
+    assert not any("whole of" in note for note in result.notes)

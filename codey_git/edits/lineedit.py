@@ -112,11 +112,13 @@ def _fit(lines: list[str], edit: LineEdit) -> tuple[int, int, list[str], str | N
     """The 0-based [start, end) to replace and the new lines, after the repairs described above."""
     start, end, new, notes = edit.start - 1, edit.end, list(edit.new), []
     whole = _definition_span(lines, new)
-    if whole and whole != (start, end):
-        # a complete definition replaces that definition, wherever the numbers pointed
-        notes.append(f"lines {edit.start}-{edit.end} taken as the whole of `{whole[2]}` "
-                     f"(lines {whole[0] + 1}-{whole[1]})")
-        return whole[0], whole[1], _reindent(lines[whole[0]:whole[1]], new), "; ".join(notes)
+    if whole:
+        # a complete definition replaces that definition, wherever the numbers pointed; a note
+        # only when they pointed elsewhere (whole is (start, end, name): compare its span)
+        if whole[:2] != (start, end):
+            notes.append(f"lines {edit.start}-{edit.end} taken as the whole of `{whole[2]}` "
+                         f"(lines {whole[0] + 1}-{whole[1]})")
+        return whole[0], whole[1], _reindent(lines[whole[0]:whole[1]], new), "; ".join(notes) or None
     shifted = _better_place(lines, start, end, new)
     if shifted != start:
         notes.append(f"lines {edit.start}-{edit.end} moved by {shifted - start} to match the new code")
