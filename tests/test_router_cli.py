@@ -143,3 +143,19 @@ def test_every_command_is_named_after_its_module_so_the_fast_path_leaves_it_alon
     registered = {c.name for c in app.registered_commands} | {g.name for g in app.registered_groups}
     assert registered <= command_names()
     assert all(split_argv([name, "--yes"]) is None for name in registered)
+
+
+def test_a_bare_keyboard_interrupt_on_the_fast_path_names_ctrl_c(make_repo, monkeypatch, capsys):
+    # `exc or 'Ctrl-C (SIGINT)'` was always exc (an exception is always true), so it said "stopped by ."
+    import codey_git.router.toolrun as toolrun
+    from codey_git.router.fast import try_tool_route
+
+    repo = make_repo(FILES)
+    monkeypatch.chdir(repo)
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt()
+
+    monkeypatch.setattr(toolrun, "run_tool", interrupted)
+    assert try_tool_route(["git", "status"]) == 130
+    assert "stopped by Ctrl-C (SIGINT)." in capsys.readouterr().err

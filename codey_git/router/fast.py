@@ -70,7 +70,7 @@ def try_tool_route(argv: list[str]) -> int | None:
         sys.stderr.write(f"codey: {exc.message}\n" + (f"  hint: {exc.hint}\n" if exc.hint else ""))
         return exc.exit_code
     except KeyboardInterrupt as exc:  # Ctrl-C, SIGTERM, SIGHUP (codey_git.signals): 128 + signal
-        sys.stderr.write(f"codey: stopped by {exc or 'Ctrl-C (SIGINT)'}.\n")
+        sys.stderr.write(f"codey: stopped by {str(exc) or 'Ctrl-C (SIGINT)'}.\n")
         return getattr(exc, "exit_code", EXIT_INTERRUPTED)
 
 
