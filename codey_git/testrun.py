@@ -50,6 +50,10 @@ class TestRun:
     command: str = ""  # what really ran (the interpreter chosen, codey's pytest options)
     tree: Path | None = None  # where it ran
     selected: bool = False  # only some node ids ran (run_tests' ``select``)
+    # with run_tests' ``lines``: node id -> repo-relative file -> the project lines the test ran
+    lines: dict[str, dict[str, list[int]]] = field(default_factory=dict)
+    # how to run these tests again: (test command, timeout, sandbox); None for a run made by hand
+    how: tuple[str, float, bool] | None = None
 
     @property
     def summary(self) -> str:
@@ -144,10 +148,11 @@ PLUGIN = "codey_pytest_report"
 
 
 def run_tests(command: str, tree: Path, timeout: float, *, sandbox: bool = False,
-              select: list[str] | None = None) -> TestRun:
+              select: list[str] | None = None, lines: bool = False) -> TestRun:
     """Run the test command in ``tree``; ``sandbox``: inside bwrap (see codey_git.sandbox);
     ``select``: only these pytest node ids (when the command is a plain pytest command line;
-    ``TestRun.selected`` says whether the selection applied)."""
+    ``TestRun.selected`` says whether the selection applied); ``lines``: record each test's line
+    coverage of the project's own code (``TestRun.lines``)."""
     env = test_env(tree)
     argv, shell, is_pytest = resolve_command(command, env, project_root(tree))
     selected = bool(select) and is_pytest and not shell
@@ -160,7 +165,11 @@ def run_tests(command: str, tree: Path, timeout: float, *, sandbox: bool = False
             argv = [*argv, "-p", PLUGIN]
             env["PYTHONPATH"] = os.pathsep.join([env["PYTHONPATH"], PLUGIN_DIR])
             env["CODEY_PYTEST_REPORT"] = str(report)
+            if lines:
+                env["CODEY_PYTEST_LINES"] = os.path.realpath(tree)
         env.pop("CODEY_PYTEST_REPORT_TAKEN", None)
+        if not lines:
+            env.pop("CODEY_PYTEST_LINES", None)
         if sandbox:
             home = Path(tmp) / "home"
             home.mkdir()
@@ -174,7 +183,8 @@ def run_tests(command: str, tree: Path, timeout: float, *, sandbox: bool = False
         records = _read_report(report)
     out = result.output
     run = TestRun(result.returncode, out, timed_out=result.timed_out, seconds=result.seconds, is_pytest=is_pytest,
-                  command=argv if isinstance(argv, str) else shlex.join(argv), tree=Path(tree), selected=selected)
+                  command=argv if isinstance(argv, str) else shlex.join(argv), tree=Path(tree), selected=selected,
+                  how=(command, timeout, sandbox))
     if is_pytest:
         run.counts, run.failed, run.sections = parse_pytest(out)
         if records is not None:
@@ -221,6 +231,8 @@ def _apply_report(run: TestRun, records: list[dict]) -> None:
                 outcomes[nodeid] = outcome
             if rec.get("text") and outcome in ("failed", "error"):
                 failures[nodeid] = (failures.get(nodeid, "") + "\n" + str(rec["text"])).strip("\n")
+        elif event == "lines" and isinstance(rec.get("lines"), dict):
+            run.lines[str(rec.get("nodeid"))] = rec["lines"]
     run.collected = collected
     run.outcomes = outcomes
     run.failures = failures

@@ -86,15 +86,38 @@ def excerpt(source: str, spans: list[tuple[int, int]] | None = None, *, numbered
 
 def _line_notes(focus: ctx.Focus, files: dict[str, str]) -> list[str]:
     notes = []
+    marked = _suspect_note(focus, files)
+    if marked:
+        notes.append(marked)
+    skip = {(s.path, s.line) for s in focus.suspects}
     for path, lines in focus.lines.items():
         text = files.get(path)
         if text is None:
             continue
         src = text.splitlines()
-        for line in lines[:3]:
+        for line in [n for n in lines if (path, n) not in skip][:3]:
             if 1 <= line <= len(src) and src[line - 1].strip():
                 notes.append(f"Line {line} of {path} is: `{src[line - 1].strip()}`")
     return notes
+
+
+def _suspect_note(focus: ctx.Focus, files: dict[str, str], limit: int = ctx.SUSPECT_NOTED) -> str:
+    """One line naming the most suspicious lines of the files shown (``suspects``)."""
+    parts, last = [], None
+    top = focus.suspects[0].score if focus.suspects else 0.0
+    for s in focus.suspects[:limit]:
+        if s.score < top / 2:  # far less suspicious than the first: not worth the words
+            break
+        src = (files.get(s.path) or "").splitlines()
+        if not 1 <= s.line <= len(src) or not src[s.line - 1].strip():
+            continue
+        where = f"line {s.line}" if s.path == last else f"{s.path} line {s.line}"
+        parts.append(f"{where}: `{src[s.line - 1].strip()}`")
+        last = s.path
+    if not parts:
+        return ""
+    return ("Lines most run by the failing tests and least by the passing ones (most suspicious first): "
+            + "; ".join(parts))
 
 
 def focus_symbol(focus: ctx.Focus, files: dict[str, str]) -> str | None:

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from codey_git.edits import UnsafeEdit, check_path
 from codey_git.edits.treefs import TreeFS
+from codey_git.engine import suspects as sfl
 from codey_git.testpaths import is_test_file
 from codey_git.testrun import TestRun
 
@@ -25,6 +26,8 @@ class Focus:
     files: list[str] = field(default_factory=list)
     lines: dict[str, list[int]] = field(default_factory=dict)
     symbols: dict[str, str] = field(default_factory=dict)  # file -> enclosing function/class name
+    # the lines the failing tests run most and the passing tests least, most suspicious first
+    suspects: list[sfl.Suspect] = field(default_factory=list)
 
     def add(self, path: str, line: int | None = None) -> None:
         if path not in self.files:
@@ -100,15 +103,26 @@ def _failure_texts(run: TestRun, only: set[str] | None = None) -> list[str]:
     return list((run.failures or run.sections).values())
 
 
-def localize(run: TestRun, root: Path, focus: Focus | None = None, only: set[str] | None = None) -> Focus:
+SUSPECT_FUNCTIONS = 3  # functions whose most suspicious line becomes a focus line
+SUSPECT_NOTED = 3  # lines the prompt names as most suspicious
+
+
+def localize(run: TestRun, root: Path, focus: Focus | None = None, only: set[str] | None = None,
+             *, spectrum: bool = True) -> Focus:
     """Frames in the project's own non-test code from the failing tests' tracebacks (those in
-    ``only`` when given); the deepest frame first. Falls back to the modules the failing tests
-    import."""
+    ``only`` when given); the deepest frame first. When the request names no line (and
+    ``spectrum``), the most suspicious lines of the failing tests' coverage (``suspects``) come
+    first. Falls back to the modules the failing tests import."""
     focus = focus or Focus()
+    named_lines = bool(focus.lines)
+    trace: list[tuple[str, int]] = []
     for section in _failure_texts(run, only):
         own = [f for f in frames(section, root) if not is_test_file(f[0])]
-        for rel, line, _func in reversed(own):
-            focus.add(rel, line)
+        trace += [(rel, line) for rel, line, _func in reversed(own)]
+    if spectrum and not named_lines and run.failed:
+        _add_suspects(run, root, focus, only, trace)
+    for rel, line in trace:
+        focus.add(rel, line)
     if not any(not is_test_file(f) for f in focus.files):
         # only tests named or on the traceback (a wrong value asserted in the test itself): the code
         # under test is what the failing tests, and any test file the request named, import
@@ -121,6 +135,32 @@ def localize(run: TestRun, root: Path, focus: Focus | None = None, only: set[str
                 if not is_test_file(module):
                     focus.add(module)
     return focus
+
+
+def _add_suspects(run: TestRun, root: Path, focus: Focus, only: set[str] | None,
+                  trace: list[tuple[str, int]]) -> None:
+    """The best line of each of the most suspicious functions, as focus lines, ahead of the
+    traceback's; the top lines kept for the prompt's note."""
+    failing = set(only or run.failed)
+    fs = TreeFS(root)
+    ranked = sfl.suspects(run, root, failing, frames=trace, clues="\n".join(_failure_texts(run, only)),
+                          read=fs.read, keep=lambda p: not is_test_file(p) and fs.is_file(p))
+    if not ranked:
+        return
+    seen: set[tuple[str, int]] = set()
+    sources: dict[str, str] = {}
+    for i, s in enumerate(ranked):
+        if len(seen) >= SUSPECT_FUNCTIONS and i >= SUSPECT_NOTED:
+            break
+        found = enclosing(sources.setdefault(s.path, fs.read(s.path) or ""), s.line)
+        key = (s.path, found[1] if found else s.line)
+        if key not in seen and len(seen) < SUSPECT_FUNCTIONS:
+            seen.add(key)
+            focus.add(s.path, s.line)
+            focus.suspects.append(s)
+        elif i < SUSPECT_NOTED:
+            focus.suspects.append(s)
+    focus.suspects.sort(key=ranked.index)
 
 
 def imported_modules(path: Path, root: Path) -> list[str]:

@@ -4,12 +4,24 @@ outcome, written as JSON lines to the file named by $CODEY_PYTEST_REPORT.
 Only the outermost pytest session of a run reports: a test suite that runs pytest again (pytester,
 a subprocess) inherits $CODEY_PYTEST_REPORT_TAKEN and stays quiet. Kept free of codey imports: it
 runs in the project's interpreter, where codey may not be installed.
+
+With $CODEY_PYTEST_LINES set to the repository root, each test's line coverage is written too (a
+``lines`` record: repo-relative file -> line numbers run during the test's setup, call and
+teardown), for the project's own code only: files under that root, outside virtualenvs and test
+files. A small ``sys.settrace`` tracer, so coverage.py is not needed; nothing is traced when a
+tracer (a debugger, coverage.py) is already active.
 """
 
 import json
 import os
+import sys
 
 _out = None
+_root = None  # the real path of $CODEY_PYTEST_LINES, with a trailing separator
+_files = {}  # code file name -> its repo-relative path, or None when not traced
+_seen = None  # repo-relative path -> set of line numbers, for the running test
+_SKIP_DIRS = frozenset({".venv", "venv", "site-packages", "dist-packages", "tests", "test", "testing", ".git",
+                        "node_modules", "build"})
 
 
 def _write(record):
@@ -25,6 +37,10 @@ def pytest_configure(config):
         return
     os.environ["CODEY_PYTEST_REPORT_TAKEN"] = "1"
     _out = open(path, "w", encoding="utf-8")
+    root = os.environ.get("CODEY_PYTEST_LINES")
+    if root:
+        global _root
+        _root = os.path.join(os.path.realpath(root), "")
 
 
 def pytest_unconfigure(config):
@@ -56,6 +72,55 @@ def pytest_runtest_logreport(report):
     if report.failed:
         record["text"] = str(report.longrepr)[-4000:]
     _write(record)
+
+
+def _traced(filename):
+    """The repo-relative path of a code file to trace, or None."""
+    try:
+        return _files[filename]
+    except KeyError:
+        pass
+    rel = None
+    path = os.path.realpath(filename) if filename and not filename.startswith("<") else ""
+    if path.startswith(_root) and path.endswith(".py"):
+        parts = path[len(_root):].split(os.sep)
+        name = parts[-1]
+        if not (_SKIP_DIRS.intersection(parts[:-1]) or name.startswith("test_") or name.endswith("_test.py")
+                or name == "conftest.py"):
+            rel = "/".join(parts)
+    _files[filename] = rel
+    return rel
+
+
+def _on_call(frame, event, arg):
+    rel = _traced(frame.f_code.co_filename)
+    if rel is None or _seen is None:
+        return None
+    add = _seen.setdefault(rel, set()).add
+
+    def on_line(frame, event, arg):
+        if event == "line":
+            add(frame.f_lineno)
+        return on_line
+
+    return on_line
+
+
+def pytest_runtest_logstart(nodeid, location):
+    global _seen
+    if _root is not None and _out is not None and sys.gettrace() is None:
+        _seen = {}
+        sys.settrace(_on_call)
+
+
+def pytest_runtest_logfinish(nodeid, location):
+    global _seen
+    if _seen is None:
+        return
+    if sys.gettrace() is _on_call:
+        sys.settrace(None)
+    seen, _seen = _seen, None
+    _write({"event": "lines", "nodeid": nodeid, "lines": {rel: sorted(lines) for rel, lines in seen.items()}})
 
 
 def pytest_sessionfinish(session, exitstatus):

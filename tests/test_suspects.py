@@ -1,0 +1,153 @@
+"""Spectrum-based fault localization: the line the failing tests run and the passing tests do not
+is the one the prompt points at (engine/suspects.py, the pytest plugin's line coverage)."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+from codey_git.edits.treefs import TreeFS
+from codey_git.engine import context as ctx
+from codey_git.engine import suspects as sfl
+from codey_git.engine.codeview import build_messages
+from codey_git.testrun import run_tests
+
+# a package whose failing test goes through report.summary -> stats.mean -> stats.clean,
+# stats.total, fmt.number and stats.spread; the broken line is in a branch only that test reaches
+FILLER = "".join(f"\n\ndef unused_{i}(values):\n    return [v * {i} for v in values]\n" for i in range(30))
+STATS = f'''def clean(values):
+    return [v for v in values if v is not None]
+
+
+def total(values):
+    s = 0
+    for v in values:
+        s += v
+    return s
+
+
+def mean(values):
+    values = clean(values)
+    if not values:
+        return 0.0
+    return total(values) / len(values)
+
+
+def spread(values):
+    values = clean(values)
+    if len(values) < 2:
+        return 0.0
+    lo, hi = min(values), max(values)
+    if lo < 0:
+        return hi + lo
+    return hi - lo
+{FILLER}'''
+BUG_LINE = STATS.splitlines().index("        return hi + lo") + 1
+PACKAGE = {
+    "pkg/__init__.py": "",
+    "pkg/stats.py": STATS,
+    "pkg/fmt.py": "def number(x):\n    return f'{x:.1f}'\n",
+    "pkg/report.py": ("from pkg.fmt import number\nfrom pkg.stats import mean, spread\n\n\n"
+                      "def summary(values):\n    parts = [f'mean={number(mean(values))}']\n"
+                      "    if len(values) > 1:\n        parts.append(f'spread={number(spread(values))}')\n"
+                      "    return ' '.join(parts)\n"),
+    "tests/test_report.py": ("from pkg.report import summary\n\n\n"
+                             "def test_one():\n    assert summary([4]) == 'mean=4.0'\n\n\n"
+                             "def test_none():\n    assert summary([]) == 'mean=0.0'\n\n\n"
+                             "def test_positive():\n    assert summary([1, 3]) == 'mean=2.0 spread=2.0'\n\n\n"
+                             "def test_negative():\n    assert summary([-1, 3, None]) == 'mean=1.0 spread=4.0'\n"),
+}
+FIXED_SPREAD = """Bug: a negative low value is added instead of subtracted.
+```python
+def spread(values):
+    values = clean(values)
+    if len(values) < 2:
+        return 0.0
+    lo, hi = min(values), max(values)
+    if lo < 0:
+        return hi - lo
+    return hi - lo
+```
+"""
+NOTE = f"most suspicious first): pkg/stats.py line {BUG_LINE}: `return hi + lo`"
+
+
+class _Model:
+    name = "fake"
+    context_size = 8192
+
+    def count_tokens(self, text: str) -> int:
+        return len(text) // 4
+
+
+class _Tree:
+    def __init__(self, path: Path):
+        self.path = path
+
+    def read(self, rel: str) -> str | None:
+        return TreeFS(self.path).read(rel)
+
+
+def test_ochiai_and_its_tie_breaks():
+    assert sfl.ochiai(2, 0, 2) == 1.0
+    assert math.isclose(sfl.ochiai(1, 1, 2), 1 / math.sqrt(2 * 2))
+    assert sfl.ochiai(0, 3, 2) == 0.0
+    lines = {"t::fail": {"m.py": [1, 2, 3, 4]}, "t::ok1": {"m.py": [1, 2]}, "t::ok2": {"m.py": [1]}}
+    ranked = sfl.rank(lines, {"t::fail"}, {"t::ok1", "t::ok2"})
+    assert [(s.line, s.passed) for s in ranked] == [(3, 0), (4, 0), (2, 1), (1, 2)]
+    # equal spectra: the traceback's deepest frame first
+    ranked = sfl.rank(lines, {"t::fail"}, {"t::ok1", "t::ok2"}, frames=[("m.py", 4), ("m.py", 2)])
+    assert [s.line for s in ranked][:2] == [4, 3]
+    assert sfl.rank(lines, set(), {"t::ok1"}) == []
+    assert [s.path for s in sfl.rank(lines, {"t::fail"}, set(), keep=lambda p: p != "m.py")] == []
+
+
+def test_the_plugin_records_each_tests_lines_of_project_code_only(make_repo):
+    root = make_repo(PACKAGE)
+    run = run_tests("python -m pytest", root, 120, lines=True)
+    assert run.failed == {"tests/test_report.py::test_negative"}
+    negative = run.lines["tests/test_report.py::test_negative"]
+    assert BUG_LINE in negative["pkg/stats.py"] and "pkg/report.py" in negative
+    assert not any(f.startswith("tests/") for cov in run.lines.values() for f in cov)
+    assert BUG_LINE not in run.lines["tests/test_report.py::test_positive"]["pkg/stats.py"]
+    assert not run_tests("python -m pytest", root, 120).lines  # only when asked
+
+
+def test_the_broken_line_ranks_first_and_becomes_the_focus(make_repo):
+    root = make_repo(PACKAGE)
+    baseline = run_tests("python -m pytest", root, 120)
+    focus = ctx.localize(baseline, root, ctx.parse_request("summary is wrong for negative numbers", root))
+    assert (focus.suspects[0].path, focus.suspects[0].line) == ("pkg/stats.py", BUG_LINE)
+    assert focus.files[0] == "pkg/stats.py" and focus.lines["pkg/stats.py"][0] == BUG_LINE
+    # a request that names a line keeps it, and no tests run again for it
+    named = ctx.localize(baseline, root, ctx.parse_request("bug in pkg/fmt.py line 2", root))
+    assert named.suspects == [] and named.lines == {"pkg/fmt.py": [2]}
+
+
+def test_the_prompt_marks_the_suspect_line_and_shows_its_function(make_repo):
+    root = make_repo(PACKAGE)
+    baseline = run_tests("python -m pytest", root, 120)
+    request = "Fix the failing test tests/test_report.py::test_negative"
+    focus = ctx.parse_request(request, root)
+    only = ctx.requested_failures(request, baseline, focus)
+    focus = ctx.localize(baseline, root, focus, only=only)
+    sections = ctx.failing_sections(baseline, focus, root, only=only)
+    messages, symbol, shown = build_messages(_Model(), request, "fix", focus, sections, "function", _Tree(root),
+                                             new_files=[], allow_test_edits=False, feedback=None, max_tokens=512)
+    prompt = "\n".join(m["content"] for m in messages)
+    assert NOTE in prompt
+    assert "def spread(values):" in prompt and "def unused_7" not in prompt  # its window, not the file
+    assert symbol == "spread" and shown[0] == "pkg/stats.py"
+
+
+def test_fix_is_pointed_at_the_suspect_line(make_repo, write_script, codey):
+    root = make_repo(PACKAGE)
+    # answered only when the prompt names the broken line as the most suspicious one
+    write_script({"edit": [{"when": NOTE, "text": FIXED_SPREAD}]})
+
+    out = codey(root, "fix", "the spread in the summary is wrong when a value is negative", "--json")
+
+    assert out.returncode == 0, out.stdout[-2000:] + out.stderr[-2000:]
+    assert json.loads(out.stdout)["status"] == "landed"
+    assert "return hi + lo" not in (root / "pkg" / "stats.py").read_text()
