@@ -12,7 +12,7 @@ import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Mapping, Sequence
+from typing import Mapping, Sequence, cast
 
 from codey_git.errors import UsageError
 
@@ -86,7 +86,7 @@ def run(argv: Sequence[str] | str, *, cwd: str | Path | None = None, env: Mappin
     start = time.monotonic()
     cmd: Sequence[str] | str = argv
     if watchdog:
-        inner = ["/bin/sh", "-c", argv] if shell else list(argv)
+        inner: list[str] = ["/bin/sh", "-c", cast(str, argv)] if shell else list(argv)
         if not shell and shutil.which(inner[0], path=(env or os.environ).get("PATH")) is None \
                 and not os.path.isfile(os.path.join(str(cwd or "."), inner[0])):
             raise UsageError(f"command not found: {inner[0]}", "Install it or put it on PATH.")

@@ -57,6 +57,6 @@ _BASE_ARGS = ["--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--tmpf
 def wrap(argv: list[str], worktree: Path, home: Path) -> list[str]:
     """``argv`` run inside bwrap: the worktree read-write (and ``home``, a fresh temporary folder,
     as $HOME and $TMPDIR), everything else read-only, no network, its own PID namespace."""
-    worktree, home = os.path.realpath(worktree), os.path.realpath(home)
-    return ["bwrap", *_BASE_ARGS, "--bind", worktree, worktree, "--bind", home, home,
-            "--setenv", "HOME", home, "--setenv", "TMPDIR", home, "--chdir", worktree, "--", *argv]
+    tree, temp = os.path.realpath(worktree), os.path.realpath(home)
+    return ["bwrap", *_BASE_ARGS, "--bind", tree, tree, "--bind", temp, temp,
+            "--setenv", "HOME", temp, "--setenv", "TMPDIR", temp, "--chdir", tree, "--", *argv]

@@ -2,8 +2,8 @@
 ``file:line:`` lines elsewhere, and GitLab's code-quality report. Annotations are capped: a huge
 diff must not flood the log (GitHub itself shows only the first few per step)."""
 
-from __future__ import annotations
-
+# no `from __future__ import annotations` here: that import binds the name `annotations`, which is
+# this module's function (`annotate.annotations`); every annotation below is valid on Python 3.10
 import hashlib
 from typing import Iterable
 

@@ -26,6 +26,7 @@ ROOT = Path(__file__).resolve().parents[2]
 def _catalog(root: Path):
     path = root / "codey_git" / "models" / "catalog.py"
     spec = importlib.util.spec_from_file_location("_codey_catalog", path)
+    assert spec is not None and spec.loader is not None  # a .py file path always has both
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module  # dataclasses look their module up while the class is made
     try:

@@ -97,7 +97,9 @@ def ci_fix(root: Path, opts: FixOptions, ci: CIEnv, progress,
         if opts.pull:
             ensure_model_named(config, config.coder, progress)
         if run_task_fn is None:
-            from codey_git.engine.runner import run_task as run_task_fn
+            from codey_git.engine.runner import run_task
+
+            run_task_fn = run_task
         provider = headless_provider(config, progress)
         branch = f"codey/ci-fix-{head[:8]}-{task.id}"
         try:

@@ -123,7 +123,8 @@ def _copy_out(run: RunDir, out: Path) -> Path:
 def _conclude(repo: Repo, run: RunDir, shard: Shard, opts: RunOptions, ci: CIEnv) -> CIResult:
     summary = run_summary(run)
     ready = [r["branch"] for r in summary["tasks"] if r.get("branch") and r.get("commits")]
-    pushed, failed = [], []
+    pushed: list[pushing.PushResult] = []
+    failed: list[pushing.PushResult] = []
     if opts.push:
         protected = pushing.protected_names(repo.root, opts.remote, ci.base_ref, ci.head_ref, summary.get("branch"))
         for branch in ready:

@@ -45,7 +45,7 @@ class Doctor:
                 "blocking": len(self.blocks), "exit_code": self.exit_code}
 
 
-def _config(root: Path | None) -> tuple[Config, c.Check | None]:
+def _config(root: Path | None) -> tuple[Config, c.Check]:
     try:
         config = load_config(root)
         return config, c.Check("config", c.OK, "valid" + (f" ({len(config.warnings)} warning(s))"

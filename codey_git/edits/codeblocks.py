@@ -8,6 +8,8 @@ fragment of a non-Python file is not applied (there is no safe place to put it).
 
 from __future__ import annotations
 
+from typing import cast
+
 from .errors import NoEditFound
 from .extract import Block
 from .functions import block_definitions, replace_definitions, shares_definitions
@@ -59,7 +61,7 @@ def apply_code_blocks(ws: Workspace, blocks: list[Block], focus: str | None,
 
 def _target(ws: Workspace, block: Block, focus: str | None) -> str:
     """The block's file; a file only mentioned in prose yields to the focus file if it fits better."""
-    path = check_path(block.path or focus)
+    path = check_path(cast(str, block.path or focus))  # the caller makes sure one is set
     if block.mentioned and focus and check_path(focus) != path and not _fits(ws, path, block.text):
         if _fits(ws, check_path(focus), block.text):
             return check_path(focus)

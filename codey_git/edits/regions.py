@@ -53,7 +53,7 @@ def definitions(tree: ast.Module) -> list[Definition]:
 
 def span(node: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef, qualname: str) -> Definition:
     first = min([node.lineno] + [d.lineno for d in node.decorator_list])
-    return Definition(qualname, node, first - 1, node.lineno - 1, node.end_lineno)
+    return Definition(qualname, node, first - 1, node.lineno - 1, node.end_lineno or node.lineno)  # set by ast.parse
 
 
 def members(definition: Definition) -> list[Definition]:

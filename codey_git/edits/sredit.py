@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from .apply import Failure, FileOutcome, apply_to_file
 from .errors import NoEditFound
 from .extract import Exists, path_from_line
@@ -43,7 +45,7 @@ def _path(block: SearchReplace, number: int, focus: str | None) -> str:
             f"SEARCH/REPLACE block {number} does not name its file",
             f"SEARCH/REPLACE block {number} does not say which file it edits. Put the file path "
             "alone on the line before the block. Nothing was changed.")
-    return check_path(block.path or focus)
+    return check_path(cast(str, block.path or focus))  # one of them is set (above)
 
 
 def _fill(ws: Workspace, path: str, current: str | None, lines: list[str]) -> str:

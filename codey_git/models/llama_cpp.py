@@ -12,6 +12,7 @@ import importlib.util
 import json
 import threading
 import time
+from contextlib import AbstractContextManager
 from typing import Sequence
 
 from codey_git.errors import ModelError
@@ -38,14 +39,15 @@ class LlamaCppModel:
         self._lock = threading.Lock()  # one generation at a time per Llama object
         self._grammars: dict[str, object] = {}
 
-    def _use(self):
+    def _use(self) -> AbstractContextManager[tuple[Runtime, float]]:
+        """The loaded runtime (and the ms spent loading it now), held while the block runs."""
         provider = self._provider
         detail = (" (its declared ram_mb)" if self.need.declared else
                   f" (weights {self.need.weights / 2**20:,.0f} + KV {self.need.kv / 2**20:,.0f} + compute "
                   f"{self.need.compute / 2**20:,.0f} MB at {self.need.n_ctx} tokens of context)")
         if self.draft is not None:
             detail += f", draft_model {self.draft.entry.name} included"
-        return provider.manager.use(
+        return provider.manager.use(  # type: ignore[return-value]  # the manager holds what load_runtime made
             self.name, self.need.total,
             lambda: load_runtime(self.ready, self.context_size, provider.n_threads, draft=self.draft),
             pinned=self.pinned, detail=detail)
@@ -76,7 +78,6 @@ class LlamaCppModel:
         start = time.perf_counter()
         compiled = self._grammar(json_schema, grammar)
         with self._use() as (runtime, load_ms), self._lock:
-            runtime: Runtime
             tokens = runtime.prompt_tokens(messages)
             room = runtime.n_ctx - len(tokens)
             if room < 1:

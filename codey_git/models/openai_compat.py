@@ -20,7 +20,7 @@ import socket
 import time
 import urllib.error
 import urllib.request
-from typing import Iterator, Sequence
+from typing import Any, Iterator, Sequence
 
 from codey_git.errors import ModelError
 from codey_git.models.base import CallStats, Completion, Message, NoResponse, StatsLog
@@ -64,7 +64,7 @@ def _lines(response, max_bytes: int) -> Iterator[bytes]:
         yield from complete
 
 
-def _sse_events(response, max_bytes: int = MIN_STREAM_BYTES) -> Iterator[dict]:
+def _sse_events(response, max_bytes: int = MIN_STREAM_BYTES) -> Iterator[object]:  # any JSON value
     for raw in _lines(response, max_bytes):
         line = raw.decode("utf-8", errors="replace").strip()
         if not line.startswith("data:"):
@@ -109,7 +109,8 @@ class OpenAIModel:
         start = time.perf_counter()
         first = None
         parts: list[str] = []
-        finish, usage = "stop", {}
+        finish = "stop"
+        usage: dict[str, Any] = {}
         max_chars, max_bytes = answer_caps(max_tokens)
         chars = 0
         with self._provider.open(body) as response:
@@ -180,12 +181,12 @@ class OpenAIProvider:
             return urllib.request.urlopen(request, timeout=self.timeout)
         except urllib.error.HTTPError as exc:
             try:
-                body = exc.read(2048)  # never the whole of a huge error page
+                page = exc.read(2048)  # never the whole of a huge error page
             except OSError:
-                body = b""
+                page = b""
             finally:
                 exc.close()
-            detail = body.decode("utf-8", errors="replace").strip()
+            detail = page.decode("utf-8", errors="replace").strip()
             detail = detail[:SHOWN_ERROR_CHARS] + ("…" if len(detail) > SHOWN_ERROR_CHARS else "")
             hint = (f"Set the API key in ${self.key_env} (openai.api_key_env)." if exc.code in (401, 403)
                     else "Check openai.base_url and openai.model.")

@@ -21,7 +21,7 @@ import urllib.request
 import zipfile
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Callable, Iterator, cast
 
 from codey_git import paths, proc
 from codey_git.errors import ModelError
@@ -96,7 +96,7 @@ def _fetch_pypi(entry: ModelEntry, writer: HashingWriter, workdir: Path, bar: By
 def _fetch_url(entry: ModelEntry, writer: HashingWriter, bar: ByteBar) -> None:
     bar.describe(f"{entry.name}: downloading")
     try:
-        with urllib.request.urlopen(entry.url, timeout=60) as src:
+        with urllib.request.urlopen(cast(str, entry.url), timeout=60) as src:  # only entries with a url come here
             _copy_stream(src, writer)
     except (urllib.error.URLError, TimeoutError) as exc:
         raise ModelError(f"model {entry.name}: cannot download {entry.url}: {exc}",

@@ -11,7 +11,7 @@ import shlex
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from codey_git import proc
 from codey_git.errors import EXIT_NOT_ACHIEVED, UsageError
@@ -19,6 +19,9 @@ from codey_git.router.confirm import confirm
 from codey_git.router.intent import Intent, mentions_bug
 from codey_git.router.toolrun import run_tool
 from codey_git.ui import Progress, print_json
+
+if TYPE_CHECKING:
+    from codey_git.config import Config
 
 SUBCOMMANDS = ("fix", "edit", "plan", "review")
 CODE_CHANGES = ("fix", "edit")
@@ -31,7 +34,7 @@ class RouteContext:
     yes: bool
     json_out: bool
     progress: Progress
-    load_config: Callable[[], object]  # called only by intents that need configuration
+    load_config: Callable[[], Config]  # called only by intents that need configuration
     run_subcommand: Callable[[list[str]], int]  # e.g. ["fix", text, "--yes"] -> exit code
 
 

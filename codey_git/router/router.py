@@ -9,7 +9,7 @@ registry cannot run: anything unknown becomes fix (when the text talks about a f
 
 from __future__ import annotations
 
-from typing import Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from codey_git.errors import CodeyError
 from codey_git.router.intent import CODING_INTENTS, Intent, coding_fallback
@@ -17,15 +17,18 @@ from codey_git.router.params import extract_params
 from codey_git.router.rules import route_by_rules
 from codey_git.router.tools import command_for
 
+if TYPE_CHECKING:
+    from codey_git.router.scoring import LabelScorer
+
 
 class Router:
     """Routes free text. ``load_model`` is called at most once, the first time rules are unsure."""
 
     def __init__(self, load_model: Callable[[], object] | None = None, warn: Callable[[str], None] | None = None):
         self._load_model = load_model
-        self._model = None
+        self._model: Any = None  # a codey_git.models Model, once loaded
         self._model_failed = False
-        self._scorer = None
+        self._scorer: LabelScorer | None = None
         self._warn = warn or (lambda message: None)
 
     def route(self, text: str) -> Intent:

@@ -68,7 +68,7 @@ class LabelScorer:
     def best(self, text: str) -> tuple[str | None, float]:
         """(label, probability); the label is None when the model is not sure enough to decide."""
         probs = self.probabilities(text)
-        label = max(probs, key=probs.get)
+        label = max(probs, key=probs.__getitem__)
         return (label if probs[label] >= THRESHOLD else None), probs[label]
 
 
