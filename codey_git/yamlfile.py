@@ -10,6 +10,7 @@ else escapes from here, whatever the bytes.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -213,6 +214,29 @@ def as_mapping(data: Any, lines: dict[str, int], source: str,
     return data, lines
 
 
+@dataclass(frozen=True)
+class YamlDocument:
+    """One YAML file codey read: its top-level mapping, the line of every value ("a.b[0].c"), the
+    file's name as errors give it, and its bytes (the scripted backend hashes them)."""
+
+    data: dict
+    lines: dict[str, int]
+    source: str
+    raw: bytes
+
+
+def load_yaml_document(path: Path, what: str = "a mapping of keys to values") -> YamlDocument:
+    """The one way codey loads a YAML file (config, recipe, scripted answers): read at most
+    MAX_BYTES, decode UTF-8, parse with lines, require a mapping at the top. Anything wrong is a
+    ConfigError naming the file and line; the caller checks the mapping against its fields
+    (``codey_git.config.fields``)."""
+    source = str(path)
+    raw = read_yaml_bytes(path)
+    data, lines = as_mapping(*parse_yaml_with_lines(decode_yaml_bytes(raw, source), source), source, what)
+    return YamlDocument(data, lines, source, raw)
+
+
 def load_yaml_mapping(path: Path, what: str = "a mapping of keys to values") -> tuple[dict, dict[str, int]]:
     """A YAML file whose top level must be a mapping (an empty file is an empty mapping)."""
-    return as_mapping(*load_yaml_with_lines(path), str(path), what)
+    doc = load_yaml_document(path, what)
+    return doc.data, doc.lines

@@ -53,7 +53,7 @@ def test_bad_choice_and_nested_field(tmp_path):
 def test_unknown_key_is_a_warning(tmp_path):
     (tmp_path / ".codey.yml").write_text("coderr: typo\n")
     cfg = load_config(tmp_path, environ={})
-    assert cfg.warnings == [f"{tmp_path / '.codey.yml'}:1: unknown key 'coderr' ignored"]
+    assert cfg.warnings == (f"{tmp_path / '.codey.yml'}:1: unknown key 'coderr' ignored",)
 
 
 def test_bad_env_value_is_an_error():
@@ -80,4 +80,4 @@ def test_example_documents_every_key_and_validates(tmp_path):
             assert set(data[key]) == set(spec), key
     (tmp_path / ".codey.yml").write_text(example)
     cfg = load_config(tmp_path, environ={})
-    assert cfg.warnings == []
+    assert cfg.warnings == ()

@@ -6,137 +6,45 @@ Files are parsed with their line numbers so that a wrong type is reported as
 
 from __future__ import annotations
 
-import copy
-import math
 import os
 from pathlib import Path
 from typing import Any, Iterable
 
-from codey_git.config.schema import SCHEMA, Field, default_values
+from codey_git.config.fields import Checker, Field, check_value, hint_for
+from codey_git.config.schema import SCHEMA, Settings, default_values
+from codey_git.config.settings import CONFIG_DOCUMENTED, merge_layer
 from codey_git.errors import ConfigError
 from codey_git.paths import user_config_path
-from codey_git.yamlfile import load_yaml_mapping, parse_yaml_with_lines
+from codey_git.yamlfile import load_yaml_document, parse_yaml_with_lines
 
 
-class Config:
-    """Resolved configuration. ``cfg.coder``, ``cfg.review["fail_on"]``, ``cfg.get("review.fail_on")``."""
-
-    def __init__(self, values: dict, warnings: list[str], sources: dict[str, str]):
-        self._values = values
-        self.warnings = warnings
-        self.sources = sources
-
-    def __getattr__(self, name: str) -> Any:
-        try:
-            return self.__dict__["_values"][name]
-        except KeyError:
-            raise AttributeError(name) from None
-
-    def get(self, dotted: str, default: Any = None) -> Any:
-        node: Any = self._values
-        for part in dotted.split("."):
-            if not isinstance(node, dict) or part not in node:
-                return default
-            node = node[part]
-        return node
-
-    def as_dict(self) -> dict:
-        return copy.deepcopy(self._values)
-
-    def with_overrides(self, overrides: dict) -> "Config":
-        values = self.as_dict()
-        sources = dict(self.sources)
-        _merge_layer(values, overrides, "command line", {}, [], sources)
-        return Config(values, list(self.warnings), sources)
+Config = Settings  # the name the rest of the package knows the settings by
 
 
-def _type_ok(spec: Field, value: Any) -> bool:
-    if value is None:
-        return spec.nullable
-    allowed = spec.type if isinstance(spec.type, tuple) else (spec.type,)
-    if isinstance(value, bool) and bool not in allowed:
-        return False
-    return isinstance(value, allowed)
+def _check(spec: Field, value: Any, field: str, source: str | None, line: int | None) -> None:
+    """Type, choice and range of one settings value (``fields.check_value`` with the config hint).
+    Every layer goes through here: files, CODEY_* variables, command-line flags, recipes."""
+    check_value(spec, value, field, source, line, CONFIG_DOCUMENTED)
 
 
 def _type_name(spec: Field) -> str:
-    allowed = spec.type if isinstance(spec.type, tuple) else (spec.type,)
-    names = {int: "integer", float: "number", str: "string", bool: "true/false", list: "list", dict: "mapping"}
-    text = " or ".join(names.get(t, t.__name__) for t in allowed)
-    if float in allowed:
-        text = "number"
-    if spec.choices:
-        text = "one of " + _choice_text(spec)
-    if spec.range_text():
-        text += " " + spec.range_text()
-    return text + (" (or null)" if spec.nullable else "")
-
-
-def _choice_text(spec: Field) -> str:
-    return ", ".join(str(c).lower() if isinstance(c, bool) else str(c) for c in spec.choices or ())
+    return spec.type_name()
 
 
 def _hint(spec: Field, field: str) -> str:
-    return f"{field}: {spec.doc} Every key is documented in .codey.yml.example."
-
-
-def _in_range(spec: Field, value: Any) -> bool:
-    if not isinstance(value, (int, float)) or isinstance(value, bool):
-        return True
-    if isinstance(value, float) and not math.isfinite(value):
-        return False
-    if spec.minimum is None:
-        return True
-    return value > spec.minimum if spec.above else value >= spec.minimum
-
-
-def _check(spec: Field, value: Any, field: str, source: str, line: int | None) -> None:
-    """Type, choice and range of one value; a ConfigError naming source, line and field if wrong.
-    Every layer goes through here: files, CODEY_* variables, command-line flags, recipes."""
-    if not _type_ok(spec, value):
-        raise ConfigError(f"expected {_type_name(spec)}, got {value!r}", file=source, line=line, field=field,
-                          hint=_hint(spec, field))
-    if spec.choices and value is not None and value not in spec.choices:
-        raise ConfigError(f"expected one of {_choice_text(spec)}, got {value!r}",
-                          file=source, line=line, field=field, hint=_hint(spec, field))
-    if not _in_range(spec, value):
-        finite = isinstance(value, int) or math.isfinite(value)
-        raise ConfigError(f"expected {_type_name(spec) if finite else 'a finite number'}, got {value!r}",
-                          file=source, line=line, field=field, hint=_hint(spec, field))
+    return hint_for(spec, field, CONFIG_DOCUMENTED)
 
 
 def _merge_layer(values: dict, layer: dict, source: str, lines: dict[str, int],
                  warnings: list[str], sources: dict[str, str]) -> None:
-    for key, value in layer.items():
-        spec = SCHEMA.get(key)
-        line = lines.get(key)
-        where = f"{source}:{line}" if line else source
-        if spec is None:
-            warnings.append(f"{where}: unknown key {key!r} ignored")
-            continue
-        if isinstance(spec, dict):
-            if not isinstance(value, dict):
-                raise ConfigError(f"expected a mapping, got {value!r}", file=source, line=line, field=key)
-            for sub, subval in value.items():
-                subspec = spec.get(sub)
-                subline = lines.get(f"{key}.{sub}")
-                if subspec is None:
-                    w = f"{source}:{subline}" if subline else source
-                    warnings.append(f"{w}: unknown key {key}.{sub!r} ignored")
-                    continue
-                _check(subspec, subval, f"{key}.{sub}", source, subline)
-                values[key][sub] = subval
-                sources[f"{key}.{sub}"] = source
-        else:
-            _check(spec, value, key, source, line)
-            values[key] = value
-            sources[key] = source
+    check = Checker(source, lines, top_line=None, documented=CONFIG_DOCUMENTED)
+    merge_layer(SCHEMA, values, layer, check, warnings, sources)
 
 
 def _coerce_env(spec: Field, raw: str, name: str) -> Any:
     if spec.nullable and raw.strip().lower() in ("", "null", "none"):
         return None
-    allowed = spec.type if isinstance(spec.type, tuple) else (spec.type,)
+    allowed = spec.types
     if bool in allowed:
         low = raw.strip().lower()
         if low in ("1", "true", "yes", "on"):
@@ -175,7 +83,7 @@ def _env_value(spec: Field, raw: str, name: str) -> Any:
 def env_layer(environ: dict[str, str]) -> dict:
     layer: dict = {}
     for key, spec in SCHEMA.items():
-        if isinstance(spec, dict):
+        if not isinstance(spec, Field):
             for sub, subspec in spec.items():
                 name = f"CODEY_{key.upper()}_{sub.upper()}"
                 if name in environ:
@@ -187,10 +95,6 @@ def env_layer(environ: dict[str, str]) -> dict:
     return layer
 
 
-def _read_file(path: Path) -> tuple[dict, dict[str, int]]:
-    return load_yaml_mapping(path)
-
-
 def config_files(repo_root: Path | None) -> Iterable[Path]:
     user = user_config_path()
     if user.is_file():
@@ -200,16 +104,16 @@ def config_files(repo_root: Path | None) -> Iterable[Path]:
 
 
 def load_config(repo_root: Path | None = None, overrides: dict | None = None,
-                environ: dict[str, str] | None = None) -> Config:
+                environ: dict[str, str] | None = None) -> Settings:
     environ = dict(os.environ if environ is None else environ)
     values = default_values()
     warnings: list[str] = []
     sources = {key: "default" for key in values}
     for path in config_files(repo_root):
-        data, lines = _read_file(path)
-        _merge_layer(values, data, str(path), lines, warnings, sources)
+        doc = load_yaml_document(path)
+        _merge_layer(values, doc.data, doc.source, doc.lines, warnings, sources)
     _merge_layer(values, env_layer(environ), "environment", {}, warnings, sources)
     if overrides:
         clean = {k: v for k, v in overrides.items() if v is not None}
         _merge_layer(values, clean, "command line", {}, warnings, sources)
-    return Config(values, warnings, sources)
+    return Settings(values, warnings, sources)
