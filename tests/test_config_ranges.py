@@ -78,8 +78,8 @@ def test_out_of_range_flag_is_exit_2(args, field, repo, codey):
 
 
 @pytest.mark.parametrize("body, line, field, words", [
-    ("budget:\n  task_minutes: .nan\n", 3, "budget.task_minutes", "positive"),
-    ("budget:\n  total_minutes: .inf\n", 3, "budget.total_minutes", "positive"),
+    ("budget:\n  task_minutes: .nan\n", 3, "budget.task_minutes", "expected a finite number, got nan"),
+    ("budget:\n  total_minutes: .inf\n", 3, "budget.total_minutes", "expected a finite number, got inf"),
     ("config:\n  test_timeout: -1\n", 3, "config.test_timeout", "> 0"),
     ("config:\n  candidates: 0\n", 3, "config.candidates", ">= 1"),
 ])

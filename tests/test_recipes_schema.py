@@ -40,10 +40,10 @@ def test_budget_and_model_become_config_overrides():
 
 @pytest.mark.parametrize("text, line, field, words", [
     ("name: x\ntasks:\n  - frob: 1\n", 3, "tasks[0].frob", "unknown task kind"),
-    ("name: x\ntasks:\n  - fix: a\n  - fix: 3\n", 4, "tasks[1].fix", "expected a string"),
-    ("name: x\ntasks:\n  - fix: a\n    files: m1.py\n", 4, "tasks[0].files", "expected a list"),
+    ("name: x\ntasks:\n  - fix: a\n  - fix: 3\n", 4, "tasks[1].fix", "expected string, got 3"),
+    ("name: x\ntasks:\n  - fix: a\n    files: m1.py\n", 4, "tasks[0].files", "expected list, got 'm1.py'"),
     ("name: x\ntasks:\n  - edit: a\n    colour: red\n", 4, "tasks[0].colour", "unknown field"),
-    ("name: x\nbudget:\n  task_minutes: -1\ntasks:\n  - edit: a\n", 3, "budget.task_minutes", "positive"),
+    ("name: x\nbudget:\n  task_minutes: -1\ntasks:\n  - edit: a\n", 3, "budget.task_minutes", "expected number > 0, got -1"),
     ("name: x\nlanding: sideways\ntasks:\n  - edit: a\n", 2, "landing", "one of branches, stacked"),
     ("name: x\nconfig:\n  attempts: many\ntasks:\n  - edit: a\n", 3, "config.attempts", "expected"),
     ("name: x\ntasks:\n  - generate: todo\n", 3, "tasks[0].generate", "unknown generator"),

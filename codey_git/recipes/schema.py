@@ -1,7 +1,8 @@
 """The declared recipe schema and its validator.
 
-A recipe is a YAML mapping. Every field is declared below with its type and meaning; anything
-else is an error that names the file, line and field, and nothing runs.
+A recipe is a YAML mapping. Every field is declared below as a ``Field`` (``codey_git.config.fields``,
+the same machinery and error wording as ``.codey.yml``) with its type, range and meaning; anything
+else is a ``ConfigError`` that names the file, line and field, and nothing runs.
 
     name: nightly
     description: what this recipe is for
@@ -21,13 +22,13 @@ else is an error that names the file, line and field, and nothing runs.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from codey_git.config.loader import _check as check_config_value
+from codey_git.config.fields import Checker, Field
 from codey_git.config.schema import SCHEMA as CONFIG_SCHEMA
+from codey_git.config.settings import CONFIG_DOCUMENTED
 from codey_git.errors import ConfigError
 from codey_git.recipes.filecheck import problem as file_problem
 
@@ -35,59 +36,49 @@ PRIORITIES = ("critical", "high", "medium", "low")
 LANDINGS = ("branches", "stacked")
 TASK_KINDS = ("fix", "edit", "shell", "review", "generate")
 
+_NUMBER = (int, float)
 
-@dataclass(frozen=True)
-class Spec:
-    types: tuple
-    doc: str
-    required: bool = False
-    choices: tuple | None = None
-    items: type | None = None  # element type of a list
-
-
-_STR, _INT, _LIST, _DICT = (str,), (int,), (list,), (dict,)
-
-TOP: dict[str, Spec] = {
-    "name": Spec(_STR, "Recipe name, used in branch names and reports.", required=True),
-    "description": Spec(_STR, "One line on what the recipe does."),
-    "model": Spec(_STR, "Coder model for this recipe (overrides `coder`)."),
-    "config": Spec(_DICT, "Any .codey.yml keys to override for this run."),
-    "budget": Spec(_DICT, "Time and attempt budgets."),
-    "landing": Spec(_STR, "branches: each task on its own codey/... branch from the same base; "
-                          "stacked: every task on one branch, each on top of the last.", choices=LANDINGS),
-    "tasks": Spec(_LIST, "What to do, in order.", required=True),
+TOP: dict[str, Field] = {
+    "name": Field(str, None, "Recipe name, used in branch names and reports.", required=True),
+    "description": Field(str, "", "One line on what the recipe does."),
+    "model": Field(str, None, "Coder model for this recipe (overrides `coder`)."),
+    "config": Field(dict, {}, "Any .codey.yml keys to override for this run."),
+    "budget": Field(dict, {}, "Time and attempt budgets."),
+    "landing": Field(str, "branches", "branches: each task on its own codey/... branch from the same base; "
+                     "stacked: every task on one branch, each on top of the last.", choices=LANDINGS),
+    "tasks": Field(list, None, "What to do, in order.", required=True),
 }
 
-BUDGET: dict[str, Spec] = {
-    "total_minutes": Spec((int, float), "Stop starting new tasks after this many minutes."),
-    "task_minutes": Spec((int, float), "Time budget of one task."),
-    "task_attempts": Spec(_INT, "Edit attempts per step (the `attempts` setting)."),
+BUDGET: dict[str, Field] = {
+    "total_minutes": Field(_NUMBER, None, "Stop starting new tasks after this many minutes.", minimum=0, above=True),
+    "task_minutes": Field(_NUMBER, None, "Time budget of one task.", minimum=0, above=True),
+    "task_attempts": Field(int, None, "Edit attempts per step (the `attempts` setting).", minimum=1),
 }
 
-COMMON: dict[str, Spec] = {
-    "files": Spec(_LIST, "Repo-relative files the task is about.", items=str),
-    "priority": Spec(_STR, "How much the result matters in the report.", choices=PRIORITIES),
+COMMON: dict[str, Field] = {
+    "files": Field(list, [], "Repo-relative files the task is about.", items=str),
+    "priority": Field(str, None, "How much the result matters in the report.", choices=PRIORITIES),
 }
 
-KIND_FIELDS: dict[str, dict[str, Spec]] = {
-    "fix": {"fix": Spec(_STR, "What is wrong, in words.", required=True)},
-    "edit": {"edit": Spec(_STR, "What to change, in words.", required=True)},
+KIND_FIELDS: dict[str, dict[str, Field]] = {
+    "fix": {"fix": Field(str, None, "What is wrong, in words.", required=True)},
+    "edit": {"edit": Field(str, None, "What to change, in words.", required=True)},
     "shell": {
-        "shell": Spec(_STR, "Command run in a scratch worktree; its changes are committed if tests pass.",
-                      required=True),
-        "message": Spec(_STR, "Commit message for the command's changes."),
-        "timeout": Spec((int, float), "Seconds before the command is killed."),
+        "shell": Field(str, None, "Command run in a scratch worktree; its changes are committed if tests pass.",
+                       required=True),
+        "message": Field(str, None, "Commit message for the command's changes."),
+        "timeout": Field(_NUMBER, None, "Seconds before the command is killed.", minimum=0, above=True),
     },
-    "review": {"review": Spec(_STR, "A label for reviewing the commits this run made so far (limited "
-                                    "to `files` if given); findings go into the report.", required=True)},
+    "review": {"review": Field(str, None, "A label for reviewing the commits this run made so far (limited "
+                                          "to `files` if given); findings go into the report.", required=True)},
     "generate": {
-        "generate": Spec(_STR, "Generator that expands into tasks from the code.", required=True),
-        "limit": Spec(_INT, "Most tasks this generator may produce."),
-        "paths": Spec(_LIST, "Glob patterns of files to consider (default: all tracked files).", items=str),
-        "count": Spec(_INT, "sample-chunks: how many chunks to sample."),
-        "seed": Spec(_INT, "sample-chunks: random seed (same seed, same sample)."),
-        "max_lines": Spec(_INT, "large-modules: modules over this many lines are listed."),
-        "min_lines": Spec(_INT, "sample-chunks: smallest chunk worth improving."),
+        "generate": Field(str, None, "Generator that expands into tasks from the code.", required=True),
+        "limit": Field(int, None, "Most tasks this generator may produce.", minimum=1),
+        "paths": Field(list, [], "Glob patterns of files to consider (default: all tracked files).", items=str),
+        "count": Field(int, None, "sample-chunks: how many chunks to sample.", minimum=1),
+        "seed": Field(int, None, "sample-chunks: random seed (same seed, same sample).", minimum=1),
+        "max_lines": Field(int, None, "large-modules: modules over this many lines are listed.", minimum=1),
+        "min_lines": Field(int, None, "sample-chunks: smallest chunk worth improving.", minimum=1),
     },
 }
 
@@ -124,68 +115,23 @@ class Recipe:
         return overrides
 
 
-def _type_text(spec: Spec) -> str:
-    if spec.choices:
-        return "one of " + ", ".join(spec.choices)
-    if float in spec.types:
-        return "a positive number"
-    names = {str: "a string", int: "a positive integer", list: "a list", dict: "a mapping"}
-    return " or ".join(names[t] for t in spec.types)
-
-
-class _Checker:
-    def __init__(self, source: str, lines: dict[str, int]):
-        self.source, self.lines = source, lines
-
-    def fail(self, message: str, path: str, hint: str | None = None):
-        line, parent = self.lines.get(path), path
-        while line is None and parent:  # a missing key: point at its parent, else the top
-            parent = parent.rsplit(".", 1)[0] if "." in parent else ""
-            line = self.lines.get(parent) if parent else 1
-        raise ConfigError(message, file=self.source, line=line, field=path, hint=hint)
-
-    def mapping(self, data: Any, specs: dict[str, Spec], path: str) -> dict:
-        for key in data:
-            if key not in specs:
-                known = ", ".join(specs)
-                self.fail(f"unknown field {key!r}", f"{path}.{key}" if path else str(key), f"Known fields: {known}.")
-        for key, spec in specs.items():
-            where = f"{path}.{key}" if path else key
-            if key not in data:
-                if spec.required:
-                    self.fail("missing required field", where)
-                continue
-            self.value(data[key], spec, where)
-        return data
-
-    def value(self, value: Any, spec: Spec, path: str) -> None:
-        ok = isinstance(value, spec.types) and not isinstance(value, bool)
-        if ok and isinstance(value, (int, float)) and not (math.isfinite(value) and value > 0):
-            ok = False
-        if not ok or (spec.choices and value not in spec.choices):
-            self.fail(f"expected {_type_text(spec)}, got {value!r}", path)
-        if spec.items is not None:
-            for i, item in enumerate(value):
-                if not isinstance(item, spec.items):
-                    self.fail(f"expected a string, got {item!r}", f"{path}[{i}]")
-
-
 def validate_recipe(data: Any, lines: dict[str, int], source: str, root: Path | None = None) -> Recipe:
     """Check parsed YAML against the schema; raise ConfigError naming file, line and field. Each
     ``files:`` entry must stay inside the repository, and, given its ``root``, exist there
     (``filecheck``)."""
     from codey_git.recipes.generators import GENERATORS
 
-    check = _Checker(source, lines)
+    check = Checker(source, lines)
     if not isinstance(data, dict):
         raise ConfigError("a recipe is a mapping with at least `name` and `tasks`", file=source, line=1)
-    check.mapping(data, TOP, "")
+    check.mapping(data, TOP)
     check.mapping(data.get("budget") or {}, BUDGET, "budget")
+    config_check = Checker(source, lines, documented=CONFIG_DOCUMENTED)  # config: holds .codey.yml keys
     for key, value in (data.get("config") or {}).items():
         spec = CONFIG_SCHEMA.get(key)
-        if spec is None or isinstance(spec, dict):
-            check.fail("not a config key that a recipe can set", f"config.{key}")
-        check_config_value(spec, value, f"config.{key}", source, lines.get(f"config.{key}"))
+        if not isinstance(spec, Field):
+            check.fail("not a config key that a recipe can set", f"config.{key}", CONFIG_DOCUMENTED)
+        config_check.value(value, spec, f"config.{key}")
     tasks = []
     if not data["tasks"]:
         check.fail("a recipe needs at least one task", "tasks")
