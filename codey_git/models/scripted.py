@@ -21,9 +21,44 @@ import time
 from pathlib import Path
 from typing import Sequence
 
+from codey_git.config.fields import Checker, Field
 from codey_git.errors import ConfigError
 from codey_git.models.base import PURPOSES, CallStats, Completion, Message, NoResponse, StatsLog
-from codey_git.yamlfile import as_mapping, decode_yaml_bytes, parse_yaml_with_lines, read_yaml_bytes
+from codey_git.yamlfile import load_yaml_document
+
+# The script's schema, checked by the same machinery as .codey.yml and recipes (codey_git.config.fields).
+SCRIPT: dict[str, Field] = {
+    "responses": Field(dict, {}, "Canned answers by purpose: PURPOSE: [text, or {when, text}, ...]."),
+}
+ANSWERS = Field((str, list), [], "The answers to calls of this purpose, each used once, in order.")
+ANSWER = Field((str, dict), None, "One answer: its text, or {when, text}.")
+ANSWER_FIELDS: dict[str, Field] = {
+    "text": Field(str, None, "The answer, as the model would give it.", required=True),
+    "when": Field(str, None, "Used only for a call whose prompt contains this text.", nullable=True),
+}
+
+
+def load_script(path: Path) -> tuple[dict[str, list[dict]], str]:
+    """Read and check a script through the one YAML loading path: (answers by purpose, hash of
+    the file). A mistake is a ConfigError naming the file, line and field."""
+    doc = load_yaml_document(path, "`responses:` mapping purposes to lists")
+    check = Checker(doc.source, doc.lines)
+    check.mapping(doc.data, SCRIPT, unknown="ignore")
+    purposes = {purpose: ANSWERS for purpose in PURPOSES}
+    responses = check.mapping(doc.data.get("responses") or {}, purposes, "responses")
+    queues: dict[str, list[dict]] = {}
+    for purpose, items in responses.items():
+        queue = []
+        for i, item in enumerate([items] if isinstance(items, str) else items):
+            field = f"responses.{purpose}[{i}]"
+            check.value(item, ANSWER, field)
+            if isinstance(item, dict):
+                check.mapping(item, ANSWER_FIELDS, field, unknown="ignore")
+                queue.append({"when": item.get("when"), "text": item["text"]})
+            else:
+                queue.append({"when": None, "text": item})
+        queues[purpose] = queue
+    return queues, hashlib.sha256(doc.raw).hexdigest()[:16]
 
 
 def _approx_tokens(text: str) -> int:
@@ -71,44 +106,10 @@ class ScriptedProvider:
         if not self.path.is_file():
             raise ConfigError(f"scripted backend: no such file {self.path}", field="script",
                               hint="Set CODEY_SCRIPT (or `script:` in .codey.yml) to an existing YAML file.")
-        raw = read_yaml_bytes(self.path)
-        self.script_hash = hashlib.sha256(raw).hexdigest()[:16]
-        source = str(self.path)
-        data, lines = as_mapping(*parse_yaml_with_lines(decode_yaml_bytes(raw, source), source), source,
-                                 "`responses:` mapping purposes to lists")
-        self._queues = self._parse(data, lines)
+        self._queues, self.script_hash = load_script(self.path)
         self._lock = threading.Lock()
         self.log = StatsLog()
         self.config = config
-
-    def _parse(self, data: dict, lines: dict[str, int]) -> dict[str, list[dict]]:
-        src = str(self.path)
-        if not isinstance(data, dict) or not isinstance(data.get("responses", {}), dict):
-            raise ConfigError("expected `responses:` mapping purposes to lists", file=src, line=1, field="responses")
-        queues: dict[str, list[dict]] = {}
-        for purpose, items in (data.get("responses") or {}).items():
-            line = lines.get(f"responses.{purpose}")
-            if purpose not in PURPOSES:
-                raise ConfigError(f"unknown purpose (known: {', '.join(PURPOSES)})", file=src, line=line,
-                                  field=f"responses.{purpose}")
-            if isinstance(items, str):
-                items = [items]
-            if not isinstance(items, list):
-                raise ConfigError("expected a list of responses", file=src, line=line, field=f"responses.{purpose}")
-            queue = []
-            for i, item in enumerate(items):
-                field = f"responses.{purpose}[{i}]"
-                if isinstance(item, str):
-                    queue.append({"when": None, "text": item})
-                elif isinstance(item, dict) and isinstance(item.get("text"), str):
-                    when = item.get("when")
-                    if when is not None and not isinstance(when, str):
-                        raise ConfigError("`when` must be a string", file=src, line=lines.get(field), field=field)
-                    queue.append({"when": when, "text": item["text"]})
-                else:
-                    raise ConfigError("expected a string or {when, text}", file=src, line=lines.get(field), field=field)
-            queues[purpose] = queue
-        return queues
 
     def take(self, purpose: str, prompt: str) -> str:
         with self._lock:
