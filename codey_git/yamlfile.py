@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import yaml
 from yaml.constructor import SafeConstructor
@@ -53,7 +53,8 @@ class _Converter:
         self.scalars = _Scalars()
         self.sizes: dict[int, int] = {}
 
-    def fail(self, message: str, node: yaml.Node | None, hint: str | None = None, field: str | None = None):
+    def fail(self, message: str, node: yaml.Node | None, hint: str | None = None,
+             field: str | None = None) -> NoReturn:
         raise ConfigError(message, file=self.source, line=_line(node) if node is not None else None,
                           field=field or None, hint=hint)
 
@@ -86,9 +87,9 @@ class _Converter:
             self.fail(f"a key must be plain text, not a {kind}", node,
                       "Write `name: value` with a plain word as the name (a `? ` line starts a complex key).",
                       field=path)
-        return node.value
+        return str(node.value)
 
-    def merge_into(self, out: dict, node: yaml.Node, path: str) -> None:
+    def merge_into(self, out: dict[str, Any], node: yaml.Node, path: str) -> None:
         """``<<: *a`` or ``<<: [*a, *b]``: the keys of those mappings that ``out`` does not have yet."""
         outer, self.lines = self.lines, {}
         try:
@@ -110,7 +111,7 @@ class _Converter:
         if not isinstance(node, yaml.ScalarNode) and node.tag not in PLAIN_COLLECTIONS:
             self.fail(f"invalid YAML: the tag {node.tag!r} is not allowed here", node, TAG_HINT, field=path or None)
         if isinstance(node, yaml.MappingNode):
-            out: dict = {}
+            out: dict[str, Any] = {}
             merges = []
             for key_node, value_node in node.value:
                 if key_node.tag == MERGE_TAG:  # `<<: *defaults`: their keys, unless given here
@@ -133,6 +134,8 @@ class _Converter:
                 self.lines[child] = _line(item)
                 items.append(self.convert(item, child))
             return items
+        if not isinstance(node, yaml.ScalarNode):  # PyYAML composes no other kind of node
+            self.fail("invalid YAML: an unknown kind of node", node, TAG_HINT, field=path or None)
         try:
             return self.scalars.value(node)
         except yaml.YAMLError as exc:
@@ -203,7 +206,7 @@ def load_yaml_with_lines(path: Path) -> tuple[Any, dict[str, int]]:
 
 
 def as_mapping(data: Any, lines: dict[str, int], source: str,
-               what: str = "a mapping of keys to values") -> tuple[dict, dict[str, int]]:
+               what: str = "a mapping of keys to values") -> tuple[dict[str, Any], dict[str, int]]:
     """Parsed YAML whose top level must be a mapping (an empty document is an empty mapping)."""
     if data is None:
         return {}, {}
@@ -219,7 +222,7 @@ class YamlDocument:
     """One YAML file codey read: its top-level mapping, the line of every value ("a.b[0].c"), the
     file's name as errors give it, and its bytes (the scripted backend hashes them)."""
 
-    data: dict
+    data: dict[str, Any]
     lines: dict[str, int]
     source: str
     raw: bytes
@@ -236,7 +239,7 @@ def load_yaml_document(path: Path, what: str = "a mapping of keys to values") ->
     return YamlDocument(data, lines, source, raw)
 
 
-def load_yaml_mapping(path: Path, what: str = "a mapping of keys to values") -> tuple[dict, dict[str, int]]:
+def load_yaml_mapping(path: Path, what: str = "a mapping of keys to values") -> tuple[dict[str, Any], dict[str, int]]:
     """A YAML file whose top level must be a mapping (an empty file is an empty mapping)."""
     doc = load_yaml_document(path, what)
     return doc.data, doc.lines

@@ -13,6 +13,7 @@ Numbers are always finite: ``.inf`` and ``.nan`` are refused wherever a number i
 
 from __future__ import annotations
 
+import builtins
 import math
 from dataclasses import dataclass
 from typing import Any, Literal, Mapping, NoReturn, Union
@@ -25,7 +26,7 @@ TYPE_NAMES: dict[type, str] = {int: "integer", float: "number", str: "string", b
 
 @dataclass(frozen=True)
 class Field:
-    type: type | tuple[type, ...]  # int, float, str, bool, list, dict, or a tuple of the allowed ones
+    type: builtins.type | tuple[builtins.type, ...]  # int, float, str, bool, list, dict, or a tuple of the allowed ones
     default: Any
     doc: str
     choices: tuple[Any, ...] | None = None
@@ -33,10 +34,10 @@ class Field:
     minimum: float | None = None  # numbers: the smallest value allowed (any number must be finite)
     above: bool = False  # the value must be greater than ``minimum``, not equal to it
     required: bool = False  # a key that a mapping must have
-    items: type | None = None  # lists: the type of every element
+    items: builtins.type | None = None  # lists: the type of every element
 
     @property
-    def types(self) -> tuple[type, ...]:
+    def types(self) -> tuple[builtins.type, ...]:
         return self.type if isinstance(self.type, tuple) else (self.type,)
 
     @property
@@ -147,7 +148,8 @@ class Checker:
                 check_value(item, element, f"{path}[{i}]", self.source, self.line(f"{path}[{i}]"), self.documented)
 
     def mapping(self, data: Any, specs: Mapping[str, Spec], path: str = "", *,
-                unknown: Literal["error", "warn", "ignore"] = "error", warnings: list[str] | None = None) -> dict:
+                unknown: Literal["error", "warn", "ignore"] = "error",
+                warnings: list[str] | None = None) -> dict[str, Any]:
         """Check a mapping key by key; a spec that is itself a mapping is a section, checked the same
         way. Unknown keys are an error, a warning (appended to ``warnings``) or ignored."""
         if not isinstance(data, dict):

@@ -35,7 +35,7 @@ def _hint(spec: Field, field: str) -> str:
     return hint_for(spec, field, CONFIG_DOCUMENTED)
 
 
-def _merge_layer(values: dict, layer: dict, source: str, lines: dict[str, int],
+def _merge_layer(values: dict[str, Any], layer: dict[str, Any], source: str, lines: dict[str, int],
                  warnings: list[str], sources: dict[str, str]) -> None:
     check = Checker(source, lines, top_line=None, documented=CONFIG_DOCUMENTED)
     merge_layer(SCHEMA, values, layer, check, warnings, sources)
@@ -80,8 +80,8 @@ def _env_value(spec: Field, raw: str, name: str) -> Any:
     return value
 
 
-def env_layer(environ: dict[str, str]) -> dict:
-    layer: dict = {}
+def env_layer(environ: dict[str, str]) -> dict[str, Any]:
+    layer: dict[str, Any] = {}
     for key, spec in SCHEMA.items():
         if not isinstance(spec, Field):
             for sub, subspec in spec.items():
@@ -103,7 +103,7 @@ def config_files(repo_root: Path | None) -> Iterable[Path]:
         yield repo_root / ".codey.yml"
 
 
-def load_config(repo_root: Path | None = None, overrides: dict | None = None,
+def load_config(repo_root: Path | None = None, overrides: dict[str, Any] | None = None,
                 environ: dict[str, str] | None = None) -> Settings:
     environ = dict(os.environ if environ is None else environ)
     values = default_values()

@@ -19,11 +19,11 @@ import os
 import threading
 import time
 from pathlib import Path
-from typing import Sequence
+from typing import Any, Sequence, TypedDict
 
 from codey_git.config.fields import Checker, Field
 from codey_git.errors import ConfigError
-from codey_git.models.base import PURPOSES, CallStats, Completion, Message, NoResponse, StatsLog
+from codey_git.models.base import PURPOSES, CallStats, Completion, Message, NoResponse, StatsLog, TokenCallback
 from codey_git.yamlfile import load_yaml_document
 
 # The script's schema, checked by the same machinery as .codey.yml and recipes (codey_git.config.fields).
@@ -38,7 +38,12 @@ ANSWER_FIELDS: dict[str, Field] = {
 }
 
 
-def load_script(path: Path) -> tuple[dict[str, list[dict]], str]:
+class Answer(TypedDict):
+    when: str | None  # used only for a prompt that contains this text
+    text: str
+
+
+def load_script(path: Path) -> tuple[dict[str, list[Answer]], str]:
     """Read and check a script through the one YAML loading path: (answers by purpose, hash of
     the file). A mistake is a ConfigError naming the file, line and field."""
     doc = load_yaml_document(path, "`responses:` mapping purposes to lists")
@@ -46,9 +51,9 @@ def load_script(path: Path) -> tuple[dict[str, list[dict]], str]:
     check.mapping(doc.data, SCRIPT, unknown="ignore")
     purposes = {purpose: ANSWERS for purpose in PURPOSES}
     responses = check.mapping(doc.data.get("responses") or {}, purposes, "responses")
-    queues: dict[str, list[dict]] = {}
+    queues: dict[str, list[Answer]] = {}
     for purpose, items in responses.items():
-        queue = []
+        queue: list[Answer] = []
         for i, item in enumerate([items] if isinstance(items, str) else items):
             field = f"responses.{purpose}[{i}]"
             check.value(item, ANSWER, field)
@@ -79,7 +84,8 @@ class ScriptedModel:
 
     def chat(self, messages: Sequence[Message], *, purpose: str, max_tokens: int = 512,
              temperature: float = 0.0, seed: int | None = None, stop: Sequence[str] = (),
-             json_schema: dict | None = None, grammar: str | None = None, on_token=None) -> Completion:
+             json_schema: dict[str, Any] | None = None, grammar: str | None = None,
+             on_token: TokenCallback | None = None) -> Completion:
         start = time.perf_counter()
         prompt = "\n".join(str(m.get("content", "")) for m in messages)
         text = self._provider.take(purpose, prompt)
@@ -97,7 +103,7 @@ class ScriptedModel:
 
 
 class ScriptedProvider:
-    def __init__(self, config, progress=None, script_path: str | None = None):
+    def __init__(self, config: Any, progress: Any = None, script_path: str | None = None):
         path = script_path or config.script or os.environ.get("CODEY_SCRIPT")
         if not path:
             raise ConfigError("the scripted backend needs a script file",
@@ -124,7 +130,7 @@ class ScriptedProvider:
                 "reviewer": self.config.reviewer}.get(role, role)
         return ScriptedModel(role, f"scripted/{name}", self)
 
-    def stats(self):
+    def stats(self) -> list[CallStats]:
         return list(self.log.calls)
 
     def close(self) -> None:

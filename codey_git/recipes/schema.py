@@ -89,7 +89,7 @@ class TaskSpec:
     text: str  # prompt, command, review focus or generator name
     files: list[str] = field(default_factory=list)
     priority: str | None = None
-    options: dict = field(default_factory=dict)  # kind-specific fields
+    options: dict[str, Any] = field(default_factory=dict)  # kind-specific fields
     line: int | None = None
 
 
@@ -100,11 +100,11 @@ class Recipe:
     tasks: list[TaskSpec]
     description: str = ""
     model: str | None = None
-    config: dict = field(default_factory=dict)
-    budget: dict = field(default_factory=dict)
+    config: dict[str, Any] = field(default_factory=dict)
+    budget: dict[str, Any] = field(default_factory=dict)
     landing: str = "branches"
 
-    def config_overrides(self) -> dict:
+    def config_overrides(self) -> dict[str, Any]:
         overrides = dict(self.config)
         if self.model:
             overrides["coder"] = self.model
