@@ -8,7 +8,7 @@ import typer
 
 from codey_git.commands._common import JSON, YES
 from codey_git.config import load_config
-from codey_git.errors import UsageError
+from codey_git.errors import TaskFailed, UsageError
 from codey_git.gitrepo import open_repo
 from codey_git.models.backends import make_provider
 from codey_git.recipes.catalog import load_recipe, resolve_recipe
@@ -86,6 +86,18 @@ def run_command(recipe_ref: str | None, *, until: str | None, max_tasks: int | N
         if summary["stopped"]:
             out_console.print(f"stopped early; continue with: git codey run --resume {run.id}", markup=False)
     progress.stage(f"report: {run.report_path}")
+    if summary["not_achieved"]:
+        missed = [r for r in summary["tasks"] if r["task"] in summary["not_achieved"]]
+        raise TaskFailed(f"{len(missed)} task(s) did not reach their goal ("
+                         + ", ".join(f"{n} {s}" for s, n in _by_status(missed).items()) + ")",
+                         f"The report says what is left of each: git codey report {run.id}")
+
+
+def _by_status(rows: list[dict]) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for row in rows:
+        counts[row["status"]] = counts.get(row["status"], 0) + 1
+    return counts
 
 
 def register(app: typer.Typer) -> None:

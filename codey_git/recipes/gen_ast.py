@@ -7,7 +7,7 @@ import ast
 from typing import Iterator
 
 from codey_git.recipes.planned import PlannedTask
-from codey_git.recipes.sources import python_files
+from codey_git.recipes.sources import SourceFile, file_at, python_files
 
 FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
 
@@ -33,28 +33,42 @@ def lacks_hints(node: FunctionNode, is_method: bool) -> bool:
     return node.returns is None or any(p.annotation is None for p in params)
 
 
-def _per_file(ctx, options: dict, source_name: str, wanted, template: str) -> list[PlannedTask]:
+def _lacks_docstring(node: FunctionNode, _is_method: bool) -> bool:
+    return ast.get_docstring(node) is None
+
+
+WANTED = {"missing-docstrings": _lacks_docstring, "missing-type-hints": lacks_hints}
+
+
+def functions_lacking(source: SourceFile, check: str) -> list[tuple[str, int]]:
+    """(qualified name, line) of the public functions in ``source`` that ``check`` finds lacking."""
+    if source.tree is None:
+        return []
+    return [(name, node.lineno) for name, node, is_method in public_functions(source.tree)
+            if WANTED[check](node, is_method)]
+
+
+def _per_file(ctx, options: dict, check: str, template: str) -> list[PlannedTask]:
     tasks = []
     for source in python_files(ctx.root, options.get("paths"), commit=ctx.base):
-        if source.tree is None:
-            continue
-        names = [f"{name} (line {node.lineno})" for name, node, is_method in public_functions(source.tree)
-                 if wanted(node, is_method)]
-        if names:
-            tasks.append(PlannedTask(kind="edit", files=[source.path], priority="low", source=source_name,
-                                     text=template.format(path=source.path, names=", ".join(names))))
+        found = functions_lacking(source, check)
+        if found:
+            names = ", ".join(f"{name} (line {line})" for name, line in found)
+            tasks.append(PlannedTask(kind="edit", files=[source.path], priority="low", source=check,
+                                     text=template.format(path=source.path, names=names),
+                                     options={"goal": {"check": check, "path": source.path,
+                                                       "names": [name for name, _ in found]}}))
     return tasks
 
 
 def missing_docstrings(ctx, options: dict) -> list[PlannedTask]:
     return _per_file(ctx, options, "missing-docstrings",
-                     lambda node, _m: ast.get_docstring(node) is None,
                      "Add a short docstring to each of these public functions in {path}: {names}. "
                      "Change nothing else.")
 
 
 def missing_type_hints(ctx, options: dict) -> list[PlannedTask]:
-    return _per_file(ctx, options, "missing-type-hints", lacks_hints,
+    return _per_file(ctx, options, "missing-type-hints",
                      "Add type hints (parameters and return type) to these public functions in {path}: "
                      "{names}. Do not change behaviour.")
 
@@ -69,5 +83,20 @@ def large_modules(ctx, options: dict) -> list[PlannedTask]:
                 kind="edit", files=[source.path], priority="low", source="large-modules",
                 text=f"{source.path} has {count} lines (over {limit}). Move one cohesive group of its "
                      f"functions into a new module and import them back, so every existing import of "
-                     f"{source.path} keeps working."))
+                     f"{source.path} keeps working.",
+                options={"goal": {"check": "large-modules", "path": source.path, "names": [source.path],
+                                  "max_lines": limit}}))
     return tasks
+
+
+# -- the same checks for one task's file, on the task's committed tree (ctx.base) ----------------
+def check_functions(ctx, goal: dict) -> list[tuple[str, int | None]]:
+    source = file_at(ctx.root, goal["path"], ctx.base)
+    found = functions_lacking(source, goal["check"]) if source else []
+    return [(name, line) for name, line in found if name in goal["names"]]
+
+
+def check_large_module(ctx, goal: dict) -> list[tuple[str, int | None]]:
+    source = file_at(ctx.root, goal["path"], ctx.base)
+    count = len(source.text.splitlines()) if source else 0
+    return [(goal["path"], None)] if count > goal["max_lines"] else []

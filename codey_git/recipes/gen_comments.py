@@ -8,7 +8,7 @@ import re
 import tokenize
 
 from codey_git.recipes.planned import PlannedTask
-from codey_git.recipes.sources import commit_files
+from codey_git.recipes.sources import SourceFile, commit_files, file_at
 
 TAG = re.compile(r"\b(TODO|FIXME|XXX)\b[:\s(]*(.*)")
 OTHER_SOURCE = (".js", ".ts", ".tsx", ".jsx", ".go", ".rs", ".c", ".h", ".cc", ".cpp", ".hpp", ".java",
@@ -36,24 +36,38 @@ def other_comments(text: str) -> list[tuple[int, str]]:
     return found
 
 
+def todos(source: SourceFile) -> list[tuple[int, str, str]]:
+    """(line, tag, what it asks) of each TODO / FIXME / XXX comment in ``source``."""
+    if source.is_python:
+        comments = python_comments(source.text)
+    elif source.path.endswith(OTHER_SOURCE):
+        comments = other_comments(source.text)
+    else:
+        return []
+    found = []
+    for line, comment in comments:
+        match = TAG.search(comment)
+        if match:
+            found.append((line, match.group(1), match.group(2).strip().rstrip("*/").strip() or "(no text)"))
+    return found
+
+
 def todo_comments(ctx, options: dict) -> list[PlannedTask]:
     tasks = []
     for source in commit_files(ctx.root, options.get("paths"), commit=ctx.base):
-        if source.is_python:
-            comments = python_comments(source.text)
-        elif source.path.endswith(OTHER_SOURCE):
-            comments = other_comments(source.text)
-        else:
-            continue
-        for line, comment in comments:
-            match = TAG.search(comment)
-            if not match:
-                continue
-            tag, what = match.group(1), match.group(2).strip().rstrip("*/").strip() or "(no text)"
+        for line, tag, what in todos(source):
             tasks.append(PlannedTask(
                 kind="edit", files=[source.path], source="todo-comments",
                 priority="high" if tag == "FIXME" else "medium",
                 text=f"Resolve the {tag} comment in {source.path} line {line}: {what}. "
                      f"Do what it asks, then remove the comment.",
+                options={"goal": {"check": "todo-comments", "path": source.path, "names": [f"{tag}: {what}"]}},
             ))
     return tasks
+
+
+def check_todo(ctx, goal: dict) -> list[tuple[str, int | None]]:
+    """The task's comment, if the committed tree (ctx.base) still has it (at whatever line)."""
+    source = file_at(ctx.root, goal["path"], ctx.base)
+    found = todos(source) if source else []
+    return [(f"{tag}: {what}", line) for line, tag, what in found if f"{tag}: {what}" in goal["names"]]

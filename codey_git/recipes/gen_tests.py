@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import fnmatch
 import re
+import secrets
 
 from codey_git import proc
 from codey_git.recipes.planned import PlannedTask
 from codey_git.recipes.scratch import scratch_worktree
+from codey_git.testrun import run_tests, use_sandbox
 
 SUMMARY = re.compile(r"^(FAILED|ERROR) (\S+?)(?:::(\S+))?(?: - (.*))?$")
 
@@ -45,8 +47,30 @@ def failing_tests(ctx, options: dict) -> list[PlannedTask]:
     if not failures:
         last = (result.output.strip().splitlines() or ["(no output)"])[-1][:200]
         return [PlannedTask(kind="fix", priority="high", source="failing-tests",
-                            text=f"Make the test suite pass (`{ctx.config.test_command}` fails: {last}).")]
+                            text=f"Make the test suite pass (`{ctx.config.test_command}` fails: {last}).",
+                            options={"goal": {"check": "failing-tests", "path": None, "names": [SUITE]}})]
     return [PlannedTask(kind="fix", files=[path], priority="high", source="failing-tests",
                         text=f"Make the failing tests in {path} pass: {'; '.join(names)}. "
-                             f"Fix the code under test, not the tests.")
+                             f"Fix the code under test, not the tests.",
+                        options={"goal": {"check": "failing-tests", "path": path,
+                                          "names": [n.split(" (", 1)[0] for n in names]}})
             for path, names in failures.items()]
+
+
+SUITE = "the test suite"
+
+
+def check_failing(ctx, goal: dict) -> list[tuple[str, int | None]]:
+    """The task's test file (or the whole suite) run again on the committed tree (ctx.base), in a
+    scratch worktree: the tests of that file that still fail."""
+    path = goal.get("path")
+    with scratch_worktree(ctx.root, ctx.scratch_dir / f"goal-{secrets.token_hex(3)}", ctx.base) as tree:
+        run = run_tests(ctx.config.test_command, tree, float(ctx.config.test_timeout),
+                        sandbox=use_sandbox(ctx.config), select=[path] if path else None)
+    if run.ok:
+        return []
+    if path is None:
+        return [(SUITE, None)]
+    left = [(node.split("::", 1)[1], None) for node in sorted(run.failed)
+            if node.split("::", 1)[0] == path and "::" in node]
+    return left or [(path, None)]  # failing, but not by a test of its own (a collection error)

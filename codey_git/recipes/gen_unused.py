@@ -8,7 +8,7 @@ import ast
 import re
 
 from codey_git.recipes.planned import PlannedTask
-from codey_git.recipes.sources import SourceFile, commit_files, python_files
+from codey_git.recipes.sources import SourceFile, commit_files, file_at, python_files
 
 WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 KEEP_NAMES = {"main", "setup", "teardown"}
@@ -44,26 +44,42 @@ def _imported_names(tree: ast.Module) -> list[tuple[str, int]]:
     return found
 
 
-def _task(path: str, what: str, names: list[str], source: str, why: str) -> PlannedTask:
+def _task(path: str, what: str, dead: list[tuple[str, int]], source: str, why: str) -> PlannedTask:
+    listed = ", ".join(f"{name} (line {line})" for name, line in dead)
     return PlannedTask(kind="edit", files=[path], priority="low", source=source,
-                       text=f"Remove these unused {what} from {path}: {', '.join(names)}. {why}")
+                       text=f"Remove these unused {what} from {path}: {listed}. {why}",
+                       options={"goal": {"check": source, "path": path, "names": [name for name, _ in dead]}})
 
 
-def unused_functions(ctx, options: dict) -> list[PlannedTask]:
-    every = python_files(ctx.root, tests=True, commit=ctx.base)
+def _mentioned(ctx) -> set[str]:
     mentioned: set[str] = set()
-    for source in every:
+    for source in python_files(ctx.root, tests=True, commit=ctx.base):
         if source.tree is not None:
             mentioned |= names_used(source.tree)
     for other in commit_files(ctx.root, commit=ctx.base):
         if not other.is_python:
             mentioned.update(WORD.findall(other.text))
-    wanted = {s.path for s in python_files(ctx.root, options.get("paths"), commit=ctx.base)}
+    return mentioned
+
+
+def dead_functions(source: SourceFile, mentioned: set[str]) -> list[tuple[str, int]]:
+    if source.tree is None:
+        return []
+    return [(n.name, n.lineno) for n in _defined_functions(source) if n.name not in mentioned]
+
+
+def dead_imports(source: SourceFile) -> list[tuple[str, int]]:
+    if source.tree is None or source.path.endswith("__init__.py"):
+        return []  # __init__ imports are re-exports
+    used = names_used(source.tree)
+    return [(name, line) for name, line in _imported_names(source.tree) if name not in used]
+
+
+def unused_functions(ctx, options: dict) -> list[PlannedTask]:
+    mentioned = _mentioned(ctx)
     tasks = []
-    for source in every:
-        if source.path not in wanted or source.tree is None:
-            continue
-        dead = [f"{n.name} (line {n.lineno})" for n in _defined_functions(source) if n.name not in mentioned]
+    for source in python_files(ctx.root, options.get("paths"), commit=ctx.base):
+        dead = dead_functions(source, mentioned)
         if dead:
             tasks.append(_task(source.path, "functions", dead, "unused-functions",
                                "Nothing in the repository calls them."))
@@ -73,11 +89,20 @@ def unused_functions(ctx, options: dict) -> list[PlannedTask]:
 def unused_imports(ctx, options: dict) -> list[PlannedTask]:
     tasks = []
     for source in python_files(ctx.root, options.get("paths"), commit=ctx.base):
-        if source.tree is None or source.path.endswith("__init__.py"):
-            continue  # __init__ imports are re-exports
-        used = names_used(source.tree)
-        dead = [f"{name} (line {line})" for name, line in _imported_names(source.tree) if name not in used]
+        dead = dead_imports(source)
         if dead:
             tasks.append(_task(source.path, "imports", dead, "unused-imports",
                                "Keep every other line as it is."))
     return tasks
+
+
+# -- the same checks for one task's file, on the task's committed tree (ctx.base) ----------------
+def check_unused_functions(ctx, goal: dict) -> list[tuple[str, int | None]]:
+    source = file_at(ctx.root, goal["path"], ctx.base)
+    found = dead_functions(source, _mentioned(ctx)) if source else []
+    return [(name, line) for name, line in found if name in goal["names"]]
+
+
+def check_unused_imports(ctx, goal: dict) -> list[tuple[str, int | None]]:
+    source = file_at(ctx.root, goal["path"], ctx.base)
+    return [(name, line) for name, line in (dead_imports(source) if source else []) if name in goal["names"]]

@@ -5,7 +5,7 @@ and a fingerprint of the whole task list, so the merge can warn when shards do n
 from __future__ import annotations
 
 from codey_git.recipes.journal import RunDir
-from codey_git.recipes.report import _counts, _tokens, best_first, run_summary
+from codey_git.recipes.report import _counts, _tokens, best_first, not_achieved, run_summary
 
 
 def merged_summary(runs: list[RunDir]) -> dict:
@@ -32,6 +32,7 @@ def merged_summary(runs: list[RunDir]) -> dict:
             "stopped": "; ".join(s["stopped"] for _, s, _ in parts if s["stopped"]) or None,
             "tasks": rows, "counts": _counts(rows), "tokens": _tokens(rows),
             "seconds": round(sum(r.get("seconds") or 0 for r in rows), 1), "shards": shards, "warnings": warnings,
+            "not_achieved": [row["task"] for row in not_achieved(rows)],
             "merged": [f"Merged from {len(parts)} run(s):", *lines, *(f"**Warning:** {w}" for w in warnings)]}
 
 

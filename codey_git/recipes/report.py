@@ -1,6 +1,8 @@
 """The morning report: per task its status, branch, commits, tests, time, tokens and, for a
 failure, the reason in one line. Best first: results ready to review, by priority, smallest
-change first (quickest to review); then reviews, failures, skips and tasks that did not run."""
+change first (quickest to review); then reviews, tasks whose goal was not reached (tested commits,
+but the generator's check still finds work: partly done / not done), failures, skips and tasks
+that did not run."""
 
 from __future__ import annotations
 
@@ -11,8 +13,16 @@ from codey_git.errors import UsageError
 from codey_git.recipes.journal import RunDir
 from codey_git.recipes.planned import PRIORITY_RANK
 
-STATUS_ORDER = {"committed": 0, "landed": 0, "reviewed": 1, "failed": 2, "skipped": 3, "not run": 4}
-HEADINGS = {0: "Ready to review", 1: "Reviews", 2: "Failed", 3: "Skipped", 4: "Not run yet"}
+STATUS_ORDER = {"committed": 0, "landed": 0, "reviewed": 1, "partly done": 2, "not done": 2, "failed": 3,
+                "skipped": 4, "not run": 5}
+HEADINGS = {0: "Ready to review", 1: "Reviews", 2: "Goal not reached (partly done or not done)", 3: "Failed",
+            4: "Skipped", 5: "Not run yet"}
+NOT_ACHIEVED = ("partly done", "not done", "failed")  # a task that ran and did not reach its goal
+
+
+def not_achieved(rows: list[dict]) -> list[dict]:
+    """The tasks that ran and did not reach their goal (the run then exits 1, never "done")."""
+    return [row for row in rows if row.get("status") in NOT_ACHIEVED]
 
 
 def parse_since(text: str) -> float:
@@ -39,11 +49,12 @@ def run_summary(run: RunDir) -> dict:
             "stack_branch": meta.get("stack_branch"), "started": meta.get("started"),
             "finished": run.finished, "stopped": stops[-1].get("reason") if stops and not run.finished else None,
             "tasks": rows, "counts": _counts(rows), "tokens": _tokens(rows),
-            "seconds": round(sum(r.get("seconds") or 0 for r in rows), 1)}
+            "seconds": round(sum(r.get("seconds") or 0 for r in rows), 1),
+            "not_achieved": [row["task"] for row in not_achieved(rows)]}
 
 
 def best_first(row: dict) -> tuple:
-    return STATUS_ORDER.get(row["status"], 5), PRIORITY_RANK.get(row.get("priority"), 9), _size(row)
+    return STATUS_ORDER.get(row["status"], 6), PRIORITY_RANK.get(row.get("priority"), 9), _size(row)
 
 
 def _size(row: dict) -> int:
@@ -95,12 +106,19 @@ def _row_markdown(row: dict) -> list[str]:
     tokens = _tokens([row])
     if tokens:
         facts.append(f"{tokens:,} tokens")
+    goal = row.get("goal") or {}
+    if goal.get("reached") and (goal.get("rounds") or 1) > 1:
+        facts.append(f"goal checked: reached in {goal['rounds']} tries")
+    elif goal.get("reached"):
+        facts.append("goal checked: reached")
     if facts:
         lines.append("  " + " · ".join(facts))
     for finding in row.get("findings") or []:
         lines.append(f"  - {finding['severity']}: `{finding['file']}:{finding['line']}` {finding['message']}")
     if row.get("reason"):
         lines.append(f"  reason: {row['reason']}")
+    if goal and not goal.get("reached") and row.get("commits"):
+        lines.append("  the commits so far passed the tests; they stay on the branch, the rest is still to do")
     return lines
 
 
@@ -119,7 +137,7 @@ def to_markdown(summaries: list[dict]) -> str:
             out.append(f"Stopped early: {s['stopped']}")
         group = None
         for row in s["tasks"]:
-            rank = STATUS_ORDER.get(row["status"], 4)
+            rank = STATUS_ORDER.get(row["status"], 6)
             if rank != group:
                 group = rank
                 out += ["", f"### {HEADINGS.get(rank, row['status'])}"]

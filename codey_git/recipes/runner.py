@@ -18,6 +18,8 @@ from codey_git.engine.worktrees import gc_worktrees
 from codey_git.errors import CodeyError, UsageError
 from codey_git.gitrepo import Repo, open_repo
 from codey_git.recipes import ideas
+from codey_git.recipes.goal_task import MISSED, run_to_goal
+from codey_git.recipes.goals import goal_of
 from codey_git.recipes.journal import RunDir
 from codey_git.recipes.outcome import failed, result_event
 from codey_git.recipes.planned import PlannedTask
@@ -65,6 +67,8 @@ class RecipeRunner:
             if task.id not in results and task.branch in branches:
                 branches.delete(task.branch)
                 self.progress.info(f"removed half-done branch {task.branch}")
+            for name in [b for b in branches if b.startswith(f"{task.branch}-goal")]:
+                branches.delete(name)  # a later try at a task's goal, cut off by a kill
         for task in self.tasks:  # stacked: the stack ends at the last recorded success
             done = results.get(task.id)
             if done and done.get("commits"):
@@ -90,7 +94,7 @@ class RecipeRunner:
             done = self.run.results()
             pending = [t for t in self.tasks if t.id not in done]
             if len(done):
-                self.progress.stage(f"resuming run {self.run.id}: {len(done)} done, {len(pending)} to go")
+                self.progress.stage(f"resuming run {self.run.id}: {_tally(done.values())}, {len(pending)} to go")
             if self.limits.jobs > 1:
                 with ThreadPoolExecutor(max_workers=self.limits.jobs) as pool:
                     list(pool.map(self.run_one, pending))
@@ -143,7 +147,8 @@ class RecipeRunner:
             if self.stacked and result.commits:
                 self.stack_tip = result.commits[-1].oid
                 self._move_stack(self.stack_tip)
-        mark = "✔" if result.commits or result.status == "reviewed" else "✘" if result.status == "failed" else "–"
+        mark = ("◐" if result.status in MISSED else "✔" if result.commits or result.status == "reviewed"
+                else "✘" if result.status == "failed" else "–")
         self.progress.info(f"{mark} {result.status}" + (f": {event['reason']}" if event["reason"] else ""))
 
     def _thread_repo(self) -> Repo:
@@ -158,6 +163,8 @@ class RecipeRunner:
         self.run.append(name, **{k: v for k, v in payload.items() if k != "diff"})
 
     def _dispatch(self, planned: PlannedTask, base: str, deadline: float | None) -> tuple[TaskResult, dict]:
+        if planned.kind in ("fix", "edit") and goal_of(planned) is not None:
+            return self._to_goal(planned, base, deadline)
         if planned.kind in ("fix", "edit"):
             return self._engine(planned, planned.engine_task(), base, deadline), {}
         if planned.kind == "improve":
@@ -172,10 +179,24 @@ class RecipeRunner:
                                    deadline=deadline)
         raise UsageError(f"unknown task kind {planned.kind!r}")
 
-    def _engine(self, planned: PlannedTask, task: Task, base: str, deadline: float | None) -> TaskResult:
-        return self.run_task_fn(self._thread_repo(), task, self.config, self.provider, progress=self.task_progress,
-                                land=False, base=base, branch=planned.branch, on_event=self._on_event,
-                                deadline=deadline)
+    def _engine(self, planned: PlannedTask, task: Task, base: str, deadline: float | None, *,
+                branch: str | None = None, config=None) -> TaskResult:
+        return self.run_task_fn(self._thread_repo(), task, config or self.config, self.provider,
+                                progress=self.task_progress, land=False, base=base, branch=branch or planned.branch,
+                                on_event=self._on_event, deadline=deadline)
+
+    def _to_goal(self, planned: PlannedTask, base: str, deadline: float | None) -> tuple[TaskResult, dict]:
+        """A generated task: done only when its generator's check, run again on what it committed,
+        finds nothing left (goal_task.py); later tries share the task's `attempts`."""
+        attempts = int(self.config.attempts)
+
+        def engine(task: Task, start: str, branch: str, left: int) -> TaskResult:
+            config = self.config if left >= attempts else self.config.with_overrides({"attempts": left})
+            return self._engine(planned, task, start, deadline, branch=branch, config=config)
+
+        return run_to_goal(planned, base, deadline, engine=engine, repo=self._thread_repo(), config=self.config,
+                           attempts=attempts, scratch_dir=self.scratch_dir, on_event=self._on_event,
+                           progress=self.task_progress)
 
     def _improve(self, planned: PlannedTask, base: str, deadline: float | None) -> tuple[TaskResult, dict]:
         chunk = planned.options["chunk"]
@@ -198,6 +219,15 @@ class RecipeRunner:
             return result, extra
         text = f"In {chunk['path']}, improve {chunk['name']} (lines {chunk['start']}-{chunk['end']}): {idea}"
         return self._engine(planned, planned.engine_task(text=text, kind="edit"), base, deadline), extra
+
+
+def _tally(results) -> str:
+    """'3 done, 1 partly done, 1 failed': a partly-done task is not counted as done."""
+    counts: dict[str, int] = {}
+    for row in results:
+        status = "done" if row.get("status") in ("committed", "landed") else row.get("status", "?")
+        counts[status] = counts.get(status, 0) + 1
+    return ", ".join(f"{n} {status}" for status, n in counts.items())
 
 
 def chunk_text(repo: pygit2.Repository, base: str, chunk: dict) -> str:

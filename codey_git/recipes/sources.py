@@ -71,3 +71,15 @@ def _blobs(repo: pygit2.Repository, tree: pygit2.Tree, prefix: str):
 def python_files(root: Path, patterns: list[str] | None = None, *, tests: bool = False,
                  commit: str = "HEAD") -> list[SourceFile]:
     return [f for f in commit_files(root, patterns, commit=commit) if f.is_python and (tests or not f.is_test)]
+
+
+def file_at(root: Path, path: str, commit: str) -> SourceFile | None:
+    """One file as ``commit`` holds it (a task's committed tree), or None when it is not there."""
+    try:
+        repo = pygit2.Repository(pygit2.discover_repository(str(root)))
+        blob = repo.revparse_single(f"{commit}:{path}")
+    except (pygit2.GitError, KeyError, ValueError, TypeError):
+        return None
+    if not isinstance(blob, pygit2.Blob):
+        return None
+    return SourceFile(path, blob.data.decode("utf-8", errors="replace"))
