@@ -151,3 +151,18 @@ def test_fix_is_pointed_at_the_suspect_line(make_repo, write_script, codey):
     assert out.returncode == 0, out.stdout[-2000:] + out.stderr[-2000:]
     assert json.loads(out.stdout)["status"] == "landed"
     assert "return hi + lo" not in (root / "pkg" / "stats.py").read_text()
+
+
+def test_when_many_lines_tie_the_note_names_their_function_not_three_arbitrary_lines():
+    from codey_git.engine.codeview import _line_notes
+
+    files = {"pkg/stats.py": STATS}
+    tied = [sfl.Suspect("pkg/stats.py", n, 1.0, 1, 0) for n in (20, 21, 22, 23)]
+    focus = ctx.Focus(files=["pkg/stats.py"], lines={"pkg/stats.py": [20]}, suspects=tied[:3], suspects_tied=4)
+    notes = _line_notes(focus, files)
+    assert notes[0] == ("Code most run by the failing tests and least by the passing ones (4 lines tie): "
+                        "`spread` (pkg/stats.py lines 19-26)")
+    few = ctx.Focus(files=["pkg/stats.py"], lines={"pkg/stats.py": [25]}, suspects=tied[:1], suspects_tied=1)
+    assert _line_notes(few, files) == ["Lines most run by the failing tests and least by the passing ones "
+                                       "(most suspicious first): pkg/stats.py line 20: `values = clean(values)`",
+                                       "Line 25 of pkg/stats.py is: `return hi + lo`"]  # a traceback line

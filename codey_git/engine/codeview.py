@@ -102,7 +102,11 @@ def _line_notes(focus: ctx.Focus, files: dict[str, str]) -> list[str]:
 
 
 def _suspect_note(focus: ctx.Focus, files: dict[str, str], limit: int = ctx.SUSPECT_NOTED) -> str:
-    """One line naming the most suspicious lines of the files shown (``suspects``)."""
+    """One line naming the most suspicious lines of the files shown (``suspects``); when more
+    lines than that share the top score, the functions they are in instead: which of the tied
+    lines is wrong, the tests cannot tell."""
+    if focus.suspects_tied > limit:
+        return _suspect_functions_note(focus, files)
     parts, last = [], None
     top = focus.suspects[0].score if focus.suspects else 0.0
     for s in focus.suspects[:limit]:
@@ -117,6 +121,20 @@ def _suspect_note(focus: ctx.Focus, files: dict[str, str], limit: int = ctx.SUSP
     if not parts:
         return ""
     return ("Lines most run by the failing tests and least by the passing ones (most suspicious first): "
+            + "; ".join(parts))
+
+
+def _suspect_functions_note(focus: ctx.Focus, files: dict[str, str]) -> str:
+    parts, seen = [], set()
+    top = focus.suspects[0].score if focus.suspects else 0.0
+    for s in focus.suspects:
+        found = ctx.enclosing(files.get(s.path) or "", s.line) if s.score == top else None
+        if found and (s.path, found[1]) not in seen:
+            seen.add((s.path, found[1]))
+            parts.append(f"`{found[0]}` ({s.path} lines {found[1]}-{found[2]})")
+    if not parts:
+        return ""
+    return (f"Code most run by the failing tests and least by the passing ones ({focus.suspects_tied} lines tie): "
             + "; ".join(parts))
 
 

@@ -28,6 +28,7 @@ class Focus:
     symbols: dict[str, str] = field(default_factory=dict)  # file -> enclosing function/class name
     # the lines the failing tests run most and the passing tests least, most suspicious first
     suspects: list[sfl.Suspect] = field(default_factory=list)
+    suspects_tied: int = 0  # lines of the whole ranking that share the top score
 
     def add(self, path: str, line: int | None = None) -> None:
         if path not in self.files:
@@ -114,13 +115,9 @@ def localize(run: TestRun, root: Path, focus: Focus | None = None, only: set[str
     ``spectrum``), the most suspicious lines of the failing tests' coverage (``suspects``) come
     first. Falls back to the modules the failing tests import."""
     focus = focus or Focus()
-    named_lines = bool(focus.lines)
-    trace: list[tuple[str, int]] = []
-    for section in _failure_texts(run, only):
-        own = [f for f in frames(section, root) if not is_test_file(f[0])]
-        trace += [(rel, line) for rel, line, _func in reversed(own)]
-    if spectrum and not named_lines and run.failed:
-        _add_suspects(run, root, focus, only, trace)
+    trace = traceback_lines(run, root, only)
+    if spectrum and not focus.lines and run.failed:
+        _add_suspects(focus, suspect_ranking(run, root, only, trace), root)
     for rel, line in trace:
         focus.add(rel, line)
     if not any(not is_test_file(f) for f in focus.files):
@@ -137,16 +134,31 @@ def localize(run: TestRun, root: Path, focus: Focus | None = None, only: set[str
     return focus
 
 
-def _add_suspects(run: TestRun, root: Path, focus: Focus, only: set[str] | None,
-                  trace: list[tuple[str, int]]) -> None:
+def traceback_lines(run: TestRun, root: Path, only: set[str] | None = None) -> list[tuple[str, int]]:
+    """(file, line) of the project's non-test frames on the failing tests' tracebacks, each
+    traceback's deepest frame first."""
+    trace: list[tuple[str, int]] = []
+    for section in _failure_texts(run, only):
+        own = [f for f in frames(section, root) if not is_test_file(f[0])]
+        trace += [(rel, line) for rel, line, _func in reversed(own)]
+    return trace
+
+
+def suspect_ranking(run: TestRun, root: Path, only: set[str] | None = None,
+                    trace: list[tuple[str, int]] | None = None) -> list[sfl.Suspect]:
+    """The project's lines that the failing tests (``only`` when given) ran, most suspicious
+    first (``suspects``); runs their test files once with line coverage."""
+    fs = TreeFS(root)
+    trace = traceback_lines(run, root, only) if trace is None else trace
+    return sfl.suspects(run, root, set(only or run.failed), frames=trace, clues="\n".join(_failure_texts(run, only)),
+                        read=fs.read, keep=lambda p: not is_test_file(p) and fs.is_file(p))
+
+
+def _add_suspects(focus: Focus, ranked: list[sfl.Suspect], root: Path) -> None:
     """The best line of each of the most suspicious functions, as focus lines, ahead of the
     traceback's; the top lines kept for the prompt's note."""
-    failing = set(only or run.failed)
     fs = TreeFS(root)
-    ranked = sfl.suspects(run, root, failing, frames=trace, clues="\n".join(_failure_texts(run, only)),
-                          read=fs.read, keep=lambda p: not is_test_file(p) and fs.is_file(p))
-    if not ranked:
-        return
+    focus.suspects_tied = sum(1 for s in ranked if s.score == ranked[0].score) if ranked else 0
     seen: set[tuple[str, int]] = set()
     sources: dict[str, str] = {}
     for i, s in enumerate(ranked):
