@@ -75,6 +75,15 @@ def _fixed(env: Env):
     return root
 
 
+def _run_misses(env: Env):
+    """A recipe whose one task does not reach its goal: `git codey run` exits 1, not 0."""
+    env.write_script({"edit": [BREAKS_MUL] * 12})
+    recipe = env.tmp / "night.yml"
+    recipe.write_text("name: night\nconfig: {attempts: 1}\ntasks:\n  - edit: make add in calc.py return the sum\n"
+                      "    files: [calc.py]\n")
+    return env.codey(env.calc(), "run", str(recipe))
+
+
 def _staged_bug(env: Env):
     root = env.calc()
     write_files(root, {"calc.py": "def add(a, b):\n    return a - b\n\n\ndef avg(xs):\n    return sum(xs) / len(xs) + 1\n"})
@@ -135,6 +144,7 @@ RUNS: dict[tuple[str, int], Callable[[Env], subprocess.CompletedProcess]] = {
     ("route", 0): lambda e: e.codey(e.calc(), "route", "list files", "--yes"),
     ("route", 2): lambda e: e.codey(e.calc(), "route", "terminal: touch made.txt"),  # no terminal, no --yes
     ("run", 0): lambda e: e.codey(e.calc(), "run", "fix-failing-tests", "--dry-run"),
+    ("run", 1): _run_misses,
     ("run", 2): lambda e: e.codey(e.calc(), "run", "no-such-recipe"),
     ("stats", 0): lambda e: e.codey(e.tmp, "stats"),
     ("stats", 2): lambda e: e.codey(e.tmp, "stats", "--last", "0"),
