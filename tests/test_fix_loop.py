@@ -151,9 +151,12 @@ def test_multi_step_request_makes_one_commit_per_step(make_repo, write_script, c
     out = codey(root, "edit", "create utils.py with greet then create main.py that imports it", "--json")
 
     assert out.returncode == 0, out.stdout + out.stderr
-    assert len(json.loads(out.stdout)["commits"]) == 2
-    assert git(root, "log", "--format=%s", "-2").count("\n") == 1
-    assert (root / "utils.py").is_file() and (root / "main.py").is_file()
+    result = json.loads(out.stdout)
+    assert len(result["commits"]) == 2
+    # no test names greet, and the script has no test to offer: kept on the branch, untested (#17.4)
+    assert result["status"] == "committed" and result["untested"] is True
+    assert git(root, "log", "--format=%s", "-2", result["branch"]).count("\n") == 1
+    assert git(root, "ls-tree", "--name-only", result["branch"]).split() == ["main.py", "tests", "utils.py"]
 
 
 def test_fix_may_not_weaken_tests(make_repo, write_script, codey):

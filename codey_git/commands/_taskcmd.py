@@ -24,7 +24,8 @@ def run_task_command(kind: str, request: str, *, files: list[str] | None, no_lan
     if hasattr(provider, "yes"):
         provider.yes = yes  # a missing model is pulled on first use without asking
     try:
-        result = run_task(repo, task, config, provider, progress=progress, land=not no_land, keep=keep)
+        result = run_task(repo, task, config, provider, progress=progress, land=not no_land, keep=keep,
+                          write_tests=kind == "edit")
     finally:
         provider.close()
     print_task_result(result, as_json)

@@ -24,8 +24,21 @@ def template_subject(kind: str, request: str) -> str:
     return prefix + (summary if len(summary) <= limit else summary[: limit - 3].rstrip() + "...")
 
 
+def typed_for(kind: str, subject: str) -> str:
+    """The subject with the type the intent says: a fix is ``fix``; an edit (a requested change)
+    is never ``fix``: a model's "fix" there is new behaviour, ``feat``."""
+    kind_type, _, rest = subject.partition(":")
+    name = re.sub(r"[(!].*$", "", kind_type)
+    if kind == "fix" and name != "fix":
+        return "fix" + kind_type[len(name):] + ":" + rest
+    if kind != "fix" and name == "fix":
+        return "feat" + kind_type[len(name):] + ":" + rest
+    return subject
+
+
 def subject_line(model: Model | None, kind: str, request: str, diff: str) -> str:
-    """A model-written Conventional Commits subject, or the template when the model gives none."""
+    """A model-written Conventional Commits subject, typed by the intent (``typed_for``), or the
+    template when the model gives none."""
     if model is not None:
         try:
             text = model.chat(commit_message_messages(request, diff), purpose="commit_message",
@@ -35,7 +48,7 @@ def subject_line(model: Model | None, kind: str, request: str, diff: str) -> str
         for line in text.strip().strip("`").splitlines():
             line = line.strip().strip("`\"'")
             if _CONVENTIONAL.match(line) and len(line) <= 100:
-                return line
+                return typed_for(kind, line)
     return template_subject(kind, request)
 
 

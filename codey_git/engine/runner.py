@@ -11,6 +11,8 @@ from typing import Callable
 
 from codey_git.config import Config
 from codey_git.engine import landing
+from codey_git.engine.landreview import review_landing
+from codey_git.engine.newtest import cover_step
 from codey_git.engine.commit import commit_worktree, full_message, subject_line
 from codey_git.engine.planner import plan
 from codey_git.engine.steps import StepRunner
@@ -27,7 +29,9 @@ from codey_git.progress import Progress
 def run_task(repo: Repo, task: Task, config: Config, provider: ModelProvider, *, progress: Progress,
              land: bool = True, keep: bool = False, base: str | None = None, branch: str | None = None,
              on_event: Callable[[str, dict], None] | None = None,
-             deadline: float | None = None) -> TaskResult:
+             deadline: float | None = None, write_tests: bool = False) -> TaskResult:
+    """``write_tests``: the code each step changes must be named by a test; codey writes one from
+    the request when none is (``newtest``), and what stays untested is kept on the branch."""
     started = time.monotonic()
     if deadline is None and float(config.max_seconds or 0) > 0:
         deadline = started + float(config.max_seconds)
@@ -60,6 +64,8 @@ def run_task(repo: Repo, task: Task, config: Config, provider: ModelProvider, *,
                     commit_worktree(wt, repo.root, outcome.changes,
                                     f"wip(codey): failed attempt at step {step.number}, tests not passing\n")
                 break
+            if write_tests:
+                _cover(wt, task, step, coder, config, outcome, progress, result)
             progress.stage("committing")
             subject = subject_line(None if config.commit_messages == "template" else coder,
                                    task.kind, step.text, outcome.diff)
@@ -99,8 +105,16 @@ def run_task(repo: Repo, task: Task, config: Config, provider: ModelProvider, *,
         return result
     result.status = "committed"
     record_result_branch(repo, branch, "committed")
-    if land and config.landing == "auto":
+    if result.untested:
+        take = landing.take_command(branch)
+        result.reason = (f"untested: no test covers this change ({'; '.join(result.untested_code)}); kept on "
+                         f"{branch} — review it, then {take.split('   #')[0]}"
+                         + (f" ({result.test_note})" if result.test_note else ""))
+        progress.warn(result.reason)
+    elif land and config.landing == "auto":
         reason = landing.why_not_land(repo, base, head_ref, touched)
+        if reason is None:
+            reason = _review(repo, base, branch, config, progress, result)
         if reason is None:
             try:
                 faults.point("landing")
@@ -117,6 +131,35 @@ def run_task(repo: Repo, task: Task, config: Config, provider: ModelProvider, *,
         result.reason = f"not landed: {reason}"
     result.take_command = landing.take_command(branch, dirty="uncommitted changes" in (result.reason or ""))
     return result
+
+
+def _cover(wt, task: Task, step, coder, config, outcome, progress: Progress, result: TaskResult) -> None:
+    """A test for the step's code, or the step's code reported untested (``newtest.cover_step``)."""
+    cover = cover_step(wt, step.text, coder, config, outcome.changes, outcome.diff, outcome.test_run,
+                       progress, task.id)
+    result.tested_by.extend(t for t in cover.tested_by if t not in result.tested_by)
+    if cover.written:
+        outcome.changed.append(cover.written)
+        outcome.test_run = cover.run
+        progress.info(f"wrote {cover.written}: it fails before the change and passes after")
+    if cover.untested:
+        result.untested = True
+        result.untested_code.extend(cover.untested)
+        result.test_note = cover.why
+
+
+def _review(repo, base: str, branch: str, config, progress: Progress, result: TaskResult) -> str | None:
+    """The checks-only review of what would land: why it may not land, or None."""
+    progress.stage("reviewing the commits to land (checks)")
+    review = review_landing(repo, base, result.commits[-1].oid, config)
+    result.land_review = review.to_dict()
+    if review.blocked:
+        for line in review.lines():
+            progress.warn(line)
+        return review.reason
+    if review.state != "passed":
+        progress.warn(f"not reviewed: the commits to land were not reviewed ({review.reason})")
+    return None
 
 
 def _side_effects(wt, changes: dict[str, str | None]) -> list[str]:

@@ -69,6 +69,12 @@ class TaskResult:
     timings: dict = field(default_factory=dict)
     calls: list[dict] = field(default_factory=list)
     discarded: list[str] = field(default_factory=list)  # files the tests changed; never committed
+    # edit: the tests that name the changed code (or the test codey wrote), and what none names
+    tested_by: list[str] = field(default_factory=list)
+    untested: bool = False
+    untested_code: list[str] = field(default_factory=list)  # "stats.py: stdev"
+    test_note: str | None = None  # why codey could not write a test
+    land_review: dict | None = None  # codey's review of what would land (engine.landreview)
 
     @property
     def ok(self) -> bool:
