@@ -65,8 +65,9 @@ def main(argv: list[str] | None = None) -> None:
         result = run_app(app, argv)
         # standalone_mode=False returns a command's `typer.Exit(code)` instead of raising it
         code = result if isinstance(result, int) else 0
-        if signals.received() is not None:  # typer returned its 130 for our Stopped
-            code = report_stop(signals.received())
+        received = signals.received()
+        if received is not None:  # typer returned its 130 for our Stopped
+            code = report_stop(received)
         sys.stdout.flush()  # a closed pipe is found here, not in the interpreter's last flush
     except SystemExit:
         if type(sys.stdout).__name__ == "PacifyFlushWrapper":  # click's own answer to a closed pipe
@@ -74,9 +75,8 @@ def main(argv: list[str] | None = None) -> None:
         raise
     except BaseException as exc:  # noqa: BLE001 - this is the one handler
         stopped = signals.stopped_by(exc)
-        code = report_stop(stopped) if stopped is not None else _click_exit(exc)
-        if code is None:
-            code = report_error(exc)
+        clicked = report_stop(stopped) if stopped is not None else _click_exit(exc)
+        code = report_error(exc) if clicked is None else clicked
     sys.exit(code)
 
 
@@ -98,8 +98,8 @@ def _click_exit(exc: BaseException) -> int | None:
         from typer import Abort, Exit
         from typer._click.exceptions import ClickException, NoArgsIsHelpError, UsageError
     except ImportError:
-        from click import Abort, ClickException
-        from click.exceptions import Exit, NoArgsIsHelpError, UsageError
+        from click import Abort, ClickException  # type: ignore[assignment]  # the same classes, unvendored
+        from click.exceptions import Exit, NoArgsIsHelpError, UsageError  # type: ignore[assignment]
 
     if isinstance(exc, Exit):
         return exc.exit_code

@@ -9,13 +9,14 @@ from __future__ import annotations
 import importlib
 import pkgutil
 import sys
+from typing import Any
 
 import typer
 
 from codey_git import commands
 
 HELP_OPTIONS = {"help_option_names": ["-h", "--help"]}
-APP_SETTINGS = dict(
+APP_SETTINGS: dict[str, Any] = dict(
     name="git codey",
     help="A local, test-gated coding agent for git. Runs models on your own CPU.\n\n"
          'A request in words is routed to the right command: git codey "fix the bug in calc.py line 3".',

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import typer
 
 from codey_git.commands._common import ASKS_NOTHING, JSON
@@ -19,7 +21,7 @@ def register(app: typer.Typer) -> None:
                      as_json: bool = JSON, yes: bool = ASKS_NOTHING) -> None:
         repo = open_repo(need_branch=False)
         steps = plan(Task(text=request, kind=kind))
-        rows = []
+        rows: list[dict[str, Any]] = []
         for step in steps:
             focus = parse_request(step.text, repo.root, step.files)
             rows.append({"step": step.number, "text": step.text, "files": focus.files,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
@@ -18,6 +19,10 @@ from codey_git.router.router import Router
 from codey_git.router.rules import route_by_rules
 from codey_git.router.typos import check_command_word
 from codey_git.ui import Progress, print_json
+
+if TYPE_CHECKING:
+    from codey_git.config import Config
+    from codey_git.models.base import ModelProvider
 
 
 def run_subcommand(argv: list[str]) -> int:
@@ -40,8 +45,8 @@ class _Session:
 
     def __init__(self, cwd: Path, progress: Progress):
         self.cwd, self.progress = cwd, progress
-        self._config = None
-        self._provider = None
+        self._config: Config | None = None
+        self._provider: ModelProvider | None = None
 
     def config(self):
         if self._config is None:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import cast
+
+import pygit2
 import typer
 
 from codey_git import proc
@@ -25,7 +28,7 @@ def register(app: typer.Typer) -> None:
     @app.command("undo", help="Remove the last codey commit from the current branch.")
     def undo_command(as_json: bool = JSON, yes: bool = ASKS_NOTHING) -> None:
         repo = open_repo()
-        commit = repo.repo.head.peel()
+        commit = cast(pygit2.Commit, repo.repo.head.peel())  # HEAD always peels to a commit
         if TRAILER_TASK not in trailers(commit.message):
             raise RepoStateError(f"the last commit ({str(commit.id)[:10]} {commit.message.splitlines()[0]}) is not a codey commit",
                                  "Nothing was changed. Use `git codey log` to see codey's commits.")
@@ -36,8 +39,8 @@ def register(app: typer.Typer) -> None:
             raise RepoStateError(f"the last codey commit is already pushed to {pushed}",
                                  f"Use `git revert {str(commit.id)[:10]}` to undo a pushed commit.")
         parent = commit.parents[0]
-        touched = [d.delta.new_file.path for d in repo.repo.diff(parent, commit)] + \
-                  [d.delta.old_file.path for d in repo.repo.diff(parent, commit)]
+        deltas = list(repo.repo.diff(parent, commit).deltas)
+        touched = [d.new_file.path for d in deltas] + [d.old_file.path for d in deltas]
         touched = sorted(set(touched))
         dirty = dirty_paths(repo, touched)
         if dirty:

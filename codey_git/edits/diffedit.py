@@ -45,9 +45,9 @@ def _target(ws: Workspace, patch: FilePatch) -> tuple[str, str]:
     if patch.old_path == "" or patch.new_path == "":
         return "failed", ("The diff has hunks but no '--- a/path' and '+++ b/path' lines naming the "
                           "file. Add them.")
-    if patch.old_path is None and patch.new_path is None:
-        return "failed", "A diff names /dev/null as both the old and the new file."
     if patch.old_path is None:
+        if patch.new_path is None:
+            return "failed", "A diff names /dev/null as both the old and the new file."
         return "create", ws.resolve(patch.new_path, "b/")
     if patch.new_path is None:
         path = ws.resolve(patch.old_path, "a/")

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import ast
 import textwrap
+from typing import cast
 from dataclasses import dataclass, field
 
 from codey_git.testpaths import is_test_file
@@ -78,7 +79,8 @@ class _Matcher:
     def __init__(self, defs: list[Definition], focus_symbol: str | None, indented: bool, label: str):
         self.defs, self.focus, self.indented, self.label = defs, focus_symbol, indented, label
 
-    def find(self, node: ast.stmt, container: Definition | None) -> Definition | None:
+    def find(self, node: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef,
+             container: Definition | None) -> Definition | None:
         pool = members(container) if container else self.defs
         is_class = isinstance(node, ast.ClassDef)
         found = [d for d in pool if d.name == node.name and d.is_class == is_class]
@@ -172,6 +174,7 @@ def _add_imports(tree: ast.Module, block_lines: list[str], file_tree: ast.Module
     else:
         at = 0
     lines = [line for n in wanted for line in block_lines[n.lineno - 1:n.end_lineno]]
+    at = cast(int, at)  # an end_lineno: ast.parse always sets it
     plan.splices.append((at, at, lines))
     plan.notes.append(f"added {len(wanted)} import line(s)")
 

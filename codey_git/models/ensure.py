@@ -54,8 +54,9 @@ def ensure_model(registry: Registry, name: str, *, yes: bool = False, progress=N
         if progress is not None:
             progress.stage(f"pulling model {name} ({size})")
         path, _ = pull(entry, quiet=quiet)
-    if stamped_sha256(entry, path):
-        return ReadyModel(entry, path, stamped_sha256(entry, path))
+    stamped = stamped_sha256(entry, path)
+    if stamped:
+        return ReadyModel(entry, path, stamped)
     total = path.stat().st_size if path.is_file() else None
     with byte_bar(f"verifying {name}", total, quiet or not total or total < 64 * 2**20) as bar:
         sha = check_file(entry, path, on_bytes=bar.advance)
