@@ -16,7 +16,7 @@ from __future__ import annotations
 import builtins
 import math
 from dataclasses import dataclass
-from typing import Any, Literal, Mapping, NoReturn, Union
+from typing import Any, Literal, Mapping, NoReturn, TypeAlias
 
 from codey_git.errors import ConfigError
 
@@ -85,7 +85,7 @@ class Field:
         return value
 
 
-Spec = Union[Field, Mapping[str, Any]]  # a field, or a section: a mapping of names to specs
+Spec: TypeAlias = "Field | Mapping[str, Any]"  # a field, or a section: a mapping of names to specs
 
 
 def hint_for(spec: Field, field: str, documented: str = "") -> str:
@@ -96,16 +96,16 @@ def check_value(spec: Field, value: Any, field: str, source: str | None = None, 
                 documented: str = "") -> None:
     """Type, choice and range of one value (not a list's items); a ConfigError naming source, line
     and field if wrong."""
-    hint = hint_for(spec, field, documented)
     if not spec.type_ok(value):
-        raise ConfigError(f"expected {spec.type_name()}, got {value!r}", file=source, line=line, field=field, hint=hint)
-    if spec.choices and value is not None and value not in spec.choices:
-        raise ConfigError(f"expected one of {spec.choice_text()}, got {value!r}", file=source, line=line, field=field,
-                          hint=hint)
-    if not spec.in_range(value):
+        wrong = f"expected {spec.type_name()}, got {value!r}"
+    elif spec.choices and value is not None and value not in spec.choices:
+        wrong = f"expected one of {spec.choice_text()}, got {value!r}"
+    elif not spec.in_range(value):
         finite = isinstance(value, int) or math.isfinite(value)
-        raise ConfigError(f"expected {spec.type_name() if finite else 'a finite number'}, got {value!r}",
-                          file=source, line=line, field=field, hint=hint)
+        wrong = f"expected {spec.type_name() if finite else 'a finite number'}, got {value!r}"
+    else:
+        return
+    raise ConfigError(wrong, file=source, line=line, field=field, hint=hint_for(spec, field, documented))
 
 
 class Checker:

@@ -21,7 +21,7 @@ __all__ = ["SCHEMA", "Field", "OpenAISettings", "ReviewSettings", "Settings", "d
 SEVERITIES = ("critical", "high", "medium", "low", "info")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False, match_args=False)
 class OpenAISettings(SectionBase):
     base_url: str = setting(str, "http://127.0.0.1:8080/v1", "OpenAI-compatible server URL.")
     api_key_env: str = setting(str, "OPENAI_API_KEY", "Environment variable holding the API key, if any.")
@@ -29,7 +29,7 @@ class OpenAISettings(SectionBase):
     timeout: float = setting((int, float), 600, "Seconds to wait for one response.", minimum=0, above=True)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False, match_args=False)
 class ReviewSettings(SectionBase):
     fail_on: str = setting(str, "high", "Lowest severity that blocks a commit.", choices=SEVERITIES)
     fail_open: bool = setting(bool, True, "A missing model, timeout or crash warns and exits 0 instead of blocking.")
@@ -51,7 +51,7 @@ class ReviewSettings(SectionBase):
                                    "every hunk is asked (docs/benchmarks.md, Review).", nullable=True)
 
 
-@dataclass(frozen=True, eq=False, init=False)
+@dataclass(frozen=True, eq=False, init=False, repr=False, match_args=False)
 class Settings(SettingsBase):
     """Every setting, resolved, checked and frozen (``codey_git.config.load_config`` builds it)."""
 

@@ -94,6 +94,9 @@ class SectionBase(Mapping[str, Any]):
     def as_dict(self) -> dict[str, Any]:
         return {name: _plain(getattr(self, name)) for name in self._names()}
 
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.as_dict()!r})"
+
 
 class SettingsBase:
     """The resolved settings, with where each value came from (``sources``) and the warnings met
