@@ -296,3 +296,45 @@ def test_a_range_is_reviewed_with_its_tests_too(project, codey):
     result = codey(project, "review", "--range", "HEAD~1..HEAD", env=CHECKS_ONLY)
     assert result.returncode == 1 and "test_total" in result.stdout, result.stdout + result.stderr
     assert "run on the new side of HEAD~1..HEAD" in result.stdout
+
+
+FIX_TOTAL = """```diff
+--- a/calc.py
++++ b/calc.py
+@@ -1,2 +1,2 @@
+ def total(xs):
+-    return sum(xs) + 1
++    return sum(xs)
+```
+"""
+
+
+def test_review_fix_runs_the_fix_loop_on_the_failing_tests_and_leaves_a_suggested_commit(project, codey, write_script):
+    write_script({"edit": [FIX_TOTAL], "commit_message": ["fix(calc): total adds nothing"]})
+    stage(project, {"calc.py": BUG})
+    before, head = state(project), git(project, "rev-parse", "HEAD")
+    result = codey(project, "review", "--fix", "--yes", env=CHECKS_ONLY)
+    said = result.stdout + result.stderr
+    assert result.returncode == 1, said  # the staged work itself is still broken: the commit stays blocked
+    assert "fix loop" in said and "tests/test_calc.py::test_total" in said
+    assert state(project) == before and git(project, "rev-parse", "HEAD") == head  # nothing of the user's changed
+    take = next(line for line in said.splitlines() if "git cherry-pick --no-commit" in line)
+    command = take[take.index("git cherry-pick"):].split("   #")[0].strip()
+    assert subprocess.run(command, shell=True, cwd=project, capture_output=True).returncode == 0
+    assert git(project, "diff", "--cached", "--", "calc.py") == ""  # staged calc.py is HEAD's again: fixed
+    assert git(project, "rev-parse", "HEAD") == head  # applied to the staged work, nothing committed
+    assert codey(project, "review", env=CHECKS_ONLY).returncode == 0
+
+
+def test_review_fix_asks_first_and_without_a_terminal_runs_nothing(project, codey, write_script):
+    write_script({"edit": [FIX_TOTAL]})
+    stage(project, {"calc.py": BUG})
+    result = codey(project, "review", "--fix", env=CHECKS_ONLY)
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "--yes" in result.stderr and "codey/" not in git(project, "branch", "--list", "codey/*")
+
+
+def test_a_blocking_test_failure_says_how_to_have_codey_fix_it(project, codey):
+    stage(project, {"calc.py": BUG})
+    result = codey(project, "review", env=CHECKS_ONLY)
+    assert result.returncode == 1 and "git codey review --fix" in result.stdout + result.stderr

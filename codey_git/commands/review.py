@@ -19,6 +19,7 @@ import typer
 from codey_git.config import load_config
 from codey_git.errors import (EXIT_INTERNAL, EXIT_NOT_ACHIEVED, EXIT_USAGE, CodeyError, ConfigError, InternalError,
                               ModelError, TaskFailed, UsageError)
+from codey_git.commands._reviewfix import offer_fix_loop
 from codey_git.review import fixes, report
 from codey_git.review.diffsource import open_repository
 from codey_git.review.engine import ReviewOutcome, Unreviewed, checks_only, checks_review
@@ -214,12 +215,17 @@ def _review(range_, files, paths, fmt, fail_on, fail_open, max_seconds, fix, yes
         err_console.print(styled(("warning:", "yellow"), f" {', '.join(missed)} (fail_open: not blocking)"))
     if fix:
         _offer_fixes(root, outcome, yes)
+        offer_fix_loop(list(evidence.new_failures) if evidence is not None else [], diff.new_tree,
+                       staged=range_ is None, yes=yes)
     code = verdict(outcome, threshold, open_on_failure)
     if code == EXIT_NOT_ACHIEVED:
+        loop = ("Have codey try to fix the failing tests on a copy of your staged changes: "
+                "git codey review --fix" if evidence is not None and evidence.new_failures and not fix
+                and range_ is None else None)
         raise TaskFailed(f"{len(outcome.blocking(threshold))} finding(s) at or above {threshold}" +
                          ("; commit blocked" if hook else ""),
-                         f"Fix them and stage again, or skip the check once with {_skip_hint()}."
-                         if hook else None)
+                         " ".join(filter(None, [f"Fix them and stage again, or skip the check once with {_skip_hint()}."
+                                                if hook else None, loop])) or None)
     if code == EXIT_INTERNAL:
         raise InternalError(f"{len(outcome.unreviewed)} hunk(s) were not reviewed" +
                             (f", {len(evidence.not_run)} test(s) not run" if evidence and evidence.not_run else "") +
