@@ -132,8 +132,8 @@ def review(
     fail_on: Optional[Severity] = typer.Option(None, "--fail-on", help="Lowest severity that fails (config review.fail_on, default high)."),
     fail_open: Optional[bool] = typer.Option(None, "--fail-open/--no-fail-open", help="Model missing, timing out or crashing: warn and exit 0 (default) or exit 3."),
     max_seconds: Optional[float] = typer.Option(None, "--max-seconds", help="Time budget; the rest is reported unreviewed (config review.max_seconds; 0: none)."),
-    fix: bool = typer.Option(False, "--fix", help="Offer the suggested fixes as a patch for the working tree."),
-    yes: bool = typer.Option(False, "--yes", "-y", help="Apply --fix without asking."),
+    fix: bool = typer.Option(False, "--fix", help="Offer the suggested fixes as a patch for the working tree, and the fix loop on the tests the staged change breaks (its fix left on a codey/... branch)."),
+    yes: bool = typer.Option(False, "--yes", "-y", help="Apply --fix (and run its fix loop) without asking."),
     no_cache: bool = typer.Option(False, "--no-cache", help="Ask the model even for hunks reviewed before."),
     hook: bool = typer.Option(False, "--hook", help="Run as the pre-commit hook (staged changes, report on stderr)."),
 ) -> None:
