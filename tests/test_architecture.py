@@ -1,6 +1,8 @@
-"""The import contracts in pyproject.toml ([tool.importlinter]): layers point down only, no circle,
-and the core never imports typer, rich or the terminal layer."""
+"""The project's static checks, so that CI runs them: the import contracts in pyproject.toml
+([tool.importlinter]: layers point down only, no circle, and the core never imports typer, rich or the
+terminal layer), ruff, and the type check ([tool.mypy])."""
 
+import importlib.util
 import shutil
 import subprocess
 import sys
@@ -23,4 +25,13 @@ def test_ruff_is_clean_on_the_package_and_its_tests():
     ruff = shutil.which("ruff") or str(Path(sys.executable).with_name("ruff"))
     out = subprocess.run([ruff, "check", "--no-cache", "codey_git", "tests"], cwd=ROOT, capture_output=True,
                          text=True, timeout=300)
+    assert out.returncode == 0, out.stdout[-4000:] + out.stderr[-2000:]
+
+
+def test_mypy_is_clean_on_the_package():
+    # the settings, the strict core and the list of exceptions are in pyproject.toml ([tool.mypy]);
+    # this interpreter's mypy, so that it sees the packages (and their types) that codey runs with
+    if importlib.util.find_spec("mypy") is None:
+        pytest.skip("mypy is not installed: pip install -e '.[test]'")
+    out = subprocess.run([sys.executable, "-m", "mypy"], cwd=ROOT, capture_output=True, text=True, timeout=600)
     assert out.returncode == 0, out.stdout[-4000:] + out.stderr[-2000:]
