@@ -112,3 +112,15 @@ def test_tasks_without_a_check_have_no_goal(make_repo):
     assert goal_of(chunk) is None
     recipe = validate_recipe(*parse_yaml_with_lines("name: t\ntasks:\n  - edit: tidy shop.py\n", "r.yml"), "r.yml")
     assert goal_of(expand(recipe, ctx(root))[0]) is None
+
+
+def test_the_retry_names_what_is_left_and_stays_one_step(make_repo):
+    from codey_git.engine.planner import plan
+    from codey_git.engine.task import Task
+    from codey_git.recipes.goals import GoalCheck, retry_text
+
+    goal = {"check": "unused-imports", "path": "shop.py", "names": ["os", "sys", "re"]}
+    text = retry_text("Remove these unused imports from shop.py: os (line 1), sys (line 2), re (line 3). Keep "
+                      "every other line as it is.", GoalCheck(goal, [("sys", 1), ("re", 2)]))
+    assert "(still unused: sys, re at lines 1, 2)" in text
+    assert len(plan(Task(text=text, kind="edit", files=["shop.py"]))) == 1

@@ -83,5 +83,6 @@ def describe(goal: dict, left: Left) -> str:
 
 def retry_text(text: str, check: GoalCheck) -> str:
     """The task again, for the next try on top of the partial commit, saying what is left."""
-    return (f"{text}\n\nNot finished yet: an earlier try was committed, but the check of this task says "
-            f"{check.describe()}. Do what is left; what is already done stays as it is.")
+    # the feedback sits in brackets: "line 1. Do" would read as a numbered step to the planner
+    return (f"{text}\n\nNot finished yet: an earlier try was committed, but the check of this task still finds "
+            f"work ({check.describe()}). Do what is left; what is already done stays as it is.")
