@@ -16,17 +16,19 @@ import copy
 import dataclasses
 from collections.abc import Mapping
 from types import MappingProxyType
-from typing import Any, Iterable, Iterator
+from typing import Any, Iterable, Iterator, TypeVar
 
 from codey_git.config.fields import Checker, Field, Spec, check_value
 
 CONFIG_DOCUMENTED = "Every key is documented in .codey.yml.example."
 
+_S = TypeVar("_S", bound="SettingsBase")
 
-def setting(type: type | tuple[type, ...], default: Any, doc: str, *, choices: tuple[Any, ...] | None = None,
+
+def setting(kind: type | tuple[type, ...], default: Any, doc: str, *, choices: tuple[Any, ...] | None = None,
             nullable: bool = False, minimum: float | None = None, above: bool = False) -> Any:
     """One settings key, declared as ``name: T = setting(T, default, "what it does", ...)``."""
-    spec = Field(type, default, doc, choices=choices, nullable=nullable, minimum=minimum, above=above)
+    spec = Field(kind, default, doc, choices=choices, nullable=nullable, minimum=minimum, above=above)
     if isinstance(default, (dict, list)):
         return dataclasses.field(default_factory=lambda: copy.deepcopy(default), metadata={"spec": spec})
     return dataclasses.field(default=default, metadata={"spec": spec})
@@ -152,7 +154,7 @@ class SettingsBase:
         """Every setting as plain dicts and values (a deep copy)."""
         return {name: _plain(getattr(self, name)) for name in self.schema()}
 
-    def with_overrides(self, overrides: Mapping[str, Any]) -> Any:
+    def with_overrides(self: _S, overrides: Mapping[str, Any]) -> _S:
         """A new settings object with ``overrides`` on top, checked like command-line flags."""
         values = self.as_dict()
         sources = dict(self.sources)
