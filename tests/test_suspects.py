@@ -159,10 +159,26 @@ def test_when_many_lines_tie_the_note_names_their_function_not_three_arbitrary_l
     files = {"pkg/stats.py": STATS}
     tied = [sfl.Suspect("pkg/stats.py", n, 1.0, 1, 0) for n in (20, 21, 22, 23)]
     focus = ctx.Focus(files=["pkg/stats.py"], lines={"pkg/stats.py": [20]}, suspects=tied[:3], suspects_tied=4)
+    assert sfl.rank({"t::f": {"pkg/stats.py": [20, 21, 22, 23]}}, {"t::f"}, set())[0].evidence == (1.0, False, 0)
     notes = _line_notes(focus, files)
     assert notes[0] == ("Code most run by the failing tests and least by the passing ones (4 lines tie): "
                         "`spread` (pkg/stats.py lines 19-26)")
-    few = ctx.Focus(files=["pkg/stats.py"], lines={"pkg/stats.py": [25]}, suspects=tied[:1], suspects_tied=1)
+    few = ctx.Focus(files=["pkg/stats.py"], lines={"pkg/stats.py": [25]}, suspects=tied[:1], suspects_tied=1,
+                    suspects_noted=1)
     assert _line_notes(few, files) == ["Lines most run by the failing tests and least by the passing ones "
                                        "(most suspicious first): pkg/stats.py line 20: `values = clean(values)`",
                                        "Line 25 of pkg/stats.py is: `return hi + lo`"]  # a traceback line
+
+
+def test_among_tied_lines_the_traceback_line_is_the_one_named(tmp_path):
+    from codey_git.engine.codeview import _line_notes
+
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "stats.py").write_text(STATS)
+    lines = {"t::f": {"pkg/stats.py": [20, 21, 22, 23, 24, 25]}, "t::ok": {"pkg/stats.py": [1, 2]}}
+    ranked = sfl.rank(lines, {"t::f"}, {"t::ok"}, frames=[("pkg/stats.py", BUG_LINE)])
+    assert ranked[0].line == BUG_LINE and ranked[0].on_trace
+    focus = ctx.Focus()
+    ctx._add_suspects(focus, ranked, tmp_path)
+    assert focus.suspects_noted == 1 and focus.suspects_tied == 1
+    assert _line_notes(focus, {"pkg/stats.py": STATS})[0].endswith(f"pkg/stats.py line {BUG_LINE}: `return hi + lo`")

@@ -89,7 +89,8 @@ def _line_notes(focus: ctx.Focus, files: dict[str, str]) -> list[str]:
     marked = _suspect_note(focus, files)
     if marked:
         notes.append(marked)
-    skip = {(s.path, s.line) for s in focus.suspects}
+    # the lines the note names, and the suspects not on a traceback: no "Line N is" for them
+    skip = {(s.path, s.line) for i, s in enumerate(focus.suspects) if i < focus.suspects_noted or not s.on_trace}
     for path, lines in focus.lines.items():
         text = files.get(path)
         if text is None:
@@ -102,14 +103,16 @@ def _line_notes(focus: ctx.Focus, files: dict[str, str]) -> list[str]:
 
 
 def _suspect_note(focus: ctx.Focus, files: dict[str, str], limit: int = ctx.SUSPECT_NOTED) -> str:
-    """One line naming the most suspicious lines of the files shown (``suspects``); when more
-    lines than that share the top score, the functions they are in instead: which of the tied
-    lines is wrong, the tests cannot tell."""
-    if focus.suspects_tied > limit:
+    """One line naming the most suspicious lines of the files shown (``suspects``): those the
+    evidence tells apart from the rest; when more lines than ``limit`` share the top line's
+    evidence, the functions they are in instead: which of them is wrong, the tests cannot tell."""
+    if not focus.suspects:
+        return ""
+    if not focus.suspects_noted:
         return _suspect_functions_note(focus, files)
     parts, last = [], None
-    top = focus.suspects[0].score if focus.suspects else 0.0
-    for s in focus.suspects[:limit]:
+    top = focus.suspects[0].score
+    for s in focus.suspects[:min(limit, focus.suspects_noted)]:
         if s.score < top / 2:  # far less suspicious than the first: not worth the words
             break
         src = (files.get(s.path) or "").splitlines()
@@ -126,9 +129,8 @@ def _suspect_note(focus: ctx.Focus, files: dict[str, str], limit: int = ctx.SUSP
 
 def _suspect_functions_note(focus: ctx.Focus, files: dict[str, str]) -> str:
     parts, seen = [], set()
-    top = focus.suspects[0].score if focus.suspects else 0.0
     for s in focus.suspects:
-        found = ctx.enclosing(files.get(s.path) or "", s.line) if s.score == top else None
+        found = ctx.enclosing(files.get(s.path) or "", s.line) if s.evidence == focus.suspects[0].evidence else None
         if found and (s.path, found[1]) not in seen:
             seen.add((s.path, found[1]))
             parts.append(f"`{found[0]}` ({s.path} lines {found[1]}-{found[2]})")

@@ -4,6 +4,7 @@ failing tests and their tracebacks. Localizes from test failures when nothing is
 from __future__ import annotations
 
 import ast
+import itertools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,7 +29,8 @@ class Focus:
     symbols: dict[str, str] = field(default_factory=dict)  # file -> enclosing function/class name
     # the lines the failing tests run most and the passing tests least, most suspicious first
     suspects: list[sfl.Suspect] = field(default_factory=list)
-    suspects_tied: int = 0  # lines of the whole ranking that share the top score
+    suspects_tied: int = 0  # lines of the whole ranking with the top line's evidence
+    suspects_noted: int = 0  # the first lines of ``suspects`` that the evidence tells apart from the rest
 
     def add(self, path: str, line: int | None = None) -> None:
         if path not in self.files:
@@ -158,7 +160,14 @@ def _add_suspects(focus: Focus, ranked: list[sfl.Suspect], root: Path) -> None:
     """The best line of each of the most suspicious functions, as focus lines, ahead of the
     traceback's; the top lines kept for the prompt's note."""
     fs = TreeFS(root)
-    focus.suspects_tied = sum(1 for s in ranked if s.score == ranked[0].score) if ranked else 0
+    if not ranked:
+        return
+    focus.suspects_tied = sum(1 for s in ranked if s.evidence == ranked[0].evidence)
+    for _key, group in itertools.groupby(ranked, key=lambda s: s.evidence):
+        size = sum(1 for _ in group)
+        if focus.suspects_noted + size > SUSPECT_NOTED:
+            break
+        focus.suspects_noted += size
     seen: set[tuple[str, int]] = set()
     sources: dict[str, str] = {}
     for i, s in enumerate(ranked):

@@ -36,6 +36,12 @@ class Suspect:
     score: float  # Ochiai, 0..1
     failed: int  # failing tests that ran the line
     passed: int  # passing tests that ran the line
+    on_trace: bool = False  # a frame of a failing test's traceback
+
+    @property
+    def evidence(self) -> tuple[float, bool, int]:
+        """What tells lines apart; lines with the same evidence are ordered by weaker hints."""
+        return (self.score, self.on_trace, self.passed)
 
 
 def ochiai(failed: int, passed: int, total_failed: int) -> float:
@@ -86,7 +92,7 @@ def rank(lines: dict[str, dict[str, list[int]]], failing: set[str], passing: set
         score = ochiai(failed, passed, len(failing))
         key = (-round(score, 9), depth.get((path, line), len(frames)), passed, -shared_words(path, line),
                order[path], line)
-        scored.append((key, Suspect(path, line, round(score, 4), failed, passed)))
+        scored.append((key, Suspect(path, line, round(score, 4), failed, passed, (path, line) in depth)))
     return [s for _, s in sorted(scored, key=lambda item: item[0])]
 
 
