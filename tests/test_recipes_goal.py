@@ -92,6 +92,7 @@ def test_a_task_that_never_reaches_its_goal_is_partly_done_and_the_run_exits_1(m
     report = (root / ".git" / "codey" / "runs" / data["id"] / "report.md").read_text()
     assert "### Goal not reached" in report and "Ready to review" not in report
     assert "still unused: sys at line 1" in report and "the rest is still to do" in report
+    assert "To take one" not in report  # a partly done branch is not offered as ready
 
 
 def test_resume_keeps_a_partly_done_task_partly_done(make_repo, write_script):

@@ -142,7 +142,7 @@ def to_markdown(summaries: list[dict]) -> str:
                 group = rank
                 out += ["", f"### {HEADINGS.get(rank, row['status'])}"]
             out += _row_markdown(row)
-        ready = [r["branch"] for r in s["tasks"] if r.get("branch")]
+        ready = [r["branch"] for r in s["tasks"] if r.get("branch") and STATUS_ORDER.get(r["status"]) == 0]
         if ready:
             out += ["", f"To take one: `git merge --ff-only {ready[0]}` (or `git cherry-pick` its commits)."]
         out.append("")
