@@ -141,3 +141,14 @@ def test_tasks_without_a_checkable_goal_are_done_when_their_tests_pass(make_repo
     assert "goal" not in data["tasks"][0]
     journal = next((root / ".git" / "codey" / "runs").glob("*/journal.jsonl")).read_text()
     assert '"event": "goal"' not in journal
+
+
+def test_a_tested_commit_that_removes_none_of_them_is_not_done(make_repo, write_script):
+    root = make_repo(CODE)
+    recipe = RECIPE.replace("config: {commit_messages: template}", "config: {commit_messages: template, attempts: 1}")
+    run = run_recipe(root, recipe, write_script, {"edit": [DOCSTRING]})
+
+    row = run_summary(RunDir(run.path))["tasks"][0]
+    assert row["status"] == "not done" and row["goal"]["rounds"] == 1
+    assert row["reason"] == "goal not reached: still unused: os, sys at lines 1, 2"
+    assert "### Goal not reached" in to_markdown([run_summary(RunDir(run.path))])
