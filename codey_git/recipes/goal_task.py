@@ -80,8 +80,8 @@ def _check(repo: Repo, config, scratch_dir: Path, goal: dict, tip: str, planned:
 
 
 def _tries(result: TaskResult) -> int:
-    """Attempts a try used (candidates of one attempt are one attempt), at least one."""
-    return max(1, len({(a.step, a.attempt) for a in result.attempts}))
+    """Attempts a try used, as the engine counts them (per step; candidates of one attempt are one)."""
+    return max([1] + [a.attempt for a in result.attempts])
 
 
 def _late(deadline: float | None) -> bool:
