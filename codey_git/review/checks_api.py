@@ -55,7 +55,7 @@ def check_minutes_in_a_date(m: Module) -> Iterator[Result]:
             yield [call.lineno], "high", "bug", message
 
 
-def _timedelta(m: Module, node: ast.AST, depth: int = 0) -> bool:
+def _timedelta(m: Module, node: ast.AST | None, depth: int = 0) -> bool:
     """A difference of two datetimes, or a name holding one."""
     if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Sub):
         return True

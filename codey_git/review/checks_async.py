@@ -29,7 +29,7 @@ def _awaited_later(m: Module, name: str, func: ast.AST, after: int = 0) -> bool:
     rebound = min((n.lineno for n in m.own_nodes(func) if isinstance(n, ast.Name) and n.id == name
                    and isinstance(n.ctx, ast.Store) and n.lineno > after and _same_block(m, n, after)),
                   default=None)
-    handed_on = (ast.Await, ast.Starred, ast.List, ast.Tuple, ast.Set, ast.Dict, ast.keyword)
+    handed_on: tuple[type[ast.AST], ...] = (ast.Await, ast.Starred, ast.List, ast.Tuple, ast.Set, ast.Dict, ast.keyword)
     if not isinstance(func, ast.AsyncFunctionDef):
         handed_on += (ast.Return,)  # a plain function may return a coroutine for its caller to await
     for use in m.own_nodes(func):

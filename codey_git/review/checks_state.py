@@ -49,7 +49,7 @@ def check_memo_key_without_kwargs(m: Module) -> Iterator[Result]:
             break
 
 
-def _lock_blocks(nodes: list[ast.AST]) -> list[ast.With]:
+def _lock_blocks(nodes: list[ast.AST]) -> list[ast.With | ast.AsyncWith]:
     return [n for n in nodes if isinstance(n, (ast.With, ast.AsyncWith)) and any(
         dotted(item.context_expr).startswith("self.") and any(w in dotted(item.context_expr).lower()
                                                                for w in ("lock", "mutex"))

@@ -119,7 +119,7 @@ def _assign(found: list[Finding], batch: list[ReviewUnit], diff: DiffSet,
             finding.line = anchored_line(finding.line, finding.message, finding.suggestion, lines[file], own[file])
         owner = next((i for i, u in enumerate(batch)
                       if u.file == file and finding.line in u.hunk.touched_lines()), None)
-        if owner is None:
+        if owner is None or file is None:  # a file of None is in no unit (owner is None then too)
             continue
         finding.file = file
         finding.severity = calibrated(finding.severity, finding.category, file)
@@ -358,22 +358,23 @@ def review_diff(diff: DiffSet, model: Model, *, max_seconds: float = 0, cache: R
         found, unchecked = _run_checks(files, changing, deadline, clock, diff.root, outcome.notes)
         outcome.findings.extend(found)
         outcome.unreviewed.extend(unchecked)
-    pending = []
+    pending: list[ReviewUnit] = []
     for unit in changing:
-        found = cache.get(unit, identity)
-        if found is None:
+        hit = cache.get(unit, identity)
+        if hit is None:
             pending.append(unit)
         else:
             outcome.cached += 1
             outcome.reviewed += 1
-            outcome.findings.extend(found)
+            outcome.findings.extend(hit)
     reviewer = _Reviewer(diff, model, outcome, cache, identity, max_seconds, deadline, clock, progress)
-    if pending and callable(getattr(model, "warm_prefix", None)):
+    warm_prefix = getattr(model, "warm_prefix", None)  # llama_cpp's models have it
+    if pending and callable(warm_prefix):
         try:  # the instructions' KV state, saved by an earlier review: not read again
-            model.warm_prefix(instructions_prefix())
+            warm_prefix(instructions_prefix())
         except Exception:  # noqa: BLE001 - only a saving: the first call reads the instructions then
             pass
-    if triaging:
+    if triaging and triage_threshold is not None:  # triaging implies a threshold
         pending = reviewer.triage(pending, triage_threshold)
     for batch in _batches(pending, model, batch_tokens):
         reviewer.ask(batch)

@@ -4,6 +4,7 @@ code-scanning tools)."""
 from __future__ import annotations
 
 from collections import defaultdict
+from typing import Any
 
 from codey_git import __version__
 from codey_git.review.engine import ReviewOutcome
@@ -79,7 +80,7 @@ def _rule_id(category: str) -> str:
 
 
 def _sarif_result(f: Finding) -> dict:
-    result = {
+    result: dict[str, Any] = {
         "ruleId": _rule_id(f.category),
         "level": _SARIF_LEVEL[f.severity],
         "message": {"text": f.message},

@@ -174,15 +174,15 @@ def ruff_hits(sources: dict[str, str], config_root: Path | None = None,
         out: dict[str, list[tuple]] = {path: [] for path in sources}
         for item in items:
             code = item.get("code")
-            path = Path(item.get("filename", "")).resolve()
+            reported = Path(item.get("filename", "")).resolve()
             try:
-                rel = path.relative_to(root.resolve()).as_posix()
+                rel = reported.relative_to(root.resolve()).as_posix()
             except ValueError:
                 continue
             if code not in RULES or rel not in out or code.startswith(_ignored(_nearest(configs, rel)) or ("\0",)):
                 continue
             text = item.get("message", "")
-            if code == "F821" and (_QUOTED.search(text) and _QUOTED.search(text).group(1) in INJECTED
+            if code == "F821" and ((quoted := _QUOTED.search(text)) and quoted.group(1) in INJECTED
                                    or _DYNAMIC.search(sources[rel])):
                 continue
             first, last = item["location"]["row"], max(item["location"]["row"], item["end_location"]["row"])

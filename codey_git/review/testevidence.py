@@ -15,7 +15,7 @@ import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import Callable, cast
 
 from codey_git.errors import CodeyError
 from codey_git.review.diffsource import DiffSet, open_repository
@@ -223,10 +223,11 @@ def collect(root: Path, diff: DiffSet, command: str, budget: float,
 
 def _compare(run: _Run, selected: list[str]) -> TestEvidence:
     diff = run.diff
+    new_id, base_id = cast(str, diff.new_tree), cast(str, diff.base_tree)  # both set: checked before the run
     evidence = TestEvidence("ran", selected=selected)
     if not diff.description.startswith("staged changes"):
         evidence.ran_on = f"the new side of {diff.description}"
-    new = results_for(diff.new_tree, selected, run.cache, run.show, run.command, run.deadline, run.clock)
+    new = results_for(new_id, selected, run.cache, run.show, run.command, run.deadline, run.clock)
     evidence.cached = new.cached
     evidence.not_run += list(new.not_run.items())
     outcomes = {n: o for f in new.files.values() for n, o in f.outcomes.items()}
@@ -237,17 +238,17 @@ def _compare(run: _Run, selected: list[str]) -> TestEvidence:
     if not failing:
         return evidence
     if new.ran and run.left() > 1:  # fresh failures are run once more: a flaky test is no finding
-        again = rerun(run.command, run.show(diff.new_tree), new.ran, run.left())
+        again = rerun(run.command, run.show(new_id), new.ran, run.left())
         evidence.flaky = [n for n in failing if again.get(n) == "passed"]
         failing = [n for n in failing if n not in evidence.flaky]
         if evidence.flaky:
-            run.cache.put(diff.new_tree, {f: r for f, r in new.files.items()
+            run.cache.put(new_id, {f: r for f, r in new.files.items()
                                           if any(n.startswith(f + "::") for n in evidence.flaky)
                                           and _mark_flaky(r, evidence.flaky)})
-    base_tree = run.repo[diff.base_tree]
+    base_tree = run.repo[base_id]
     base_files = sorted({f for f in (n.split("::")[0] for n in failing) if _in_tree(base_tree, f)})
     tree_dir = run.snapshot.path
-    base = results_for(diff.base_tree, base_files, run.cache, run.show, run.command, run.deadline, run.clock)
+    base = results_for(base_id, base_files, run.cache, run.show, run.command, run.deadline, run.clock)
     groups_new: dict[tuple[str, int], list[str]] = {}
     groups_added: dict[tuple[str, int], list[str]] = {}
     def where(nodeid: str) -> tuple[str, int]:

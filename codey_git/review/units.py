@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Callable
+from typing import Callable, cast
 
 from codey_git.review.diffsource import DiffSet, Hunk
 
@@ -38,8 +38,8 @@ class ReviewUnit:
         if self.signatures:
             out.append("  ...")
         for line in self.hunk.lines:
-            number = f"{line.new_no:>5}" if line.new_no else " " * 5
-            out.append(f"{number} {line.origin} {line.text}")
+            shown_no = f"{line.new_no:>5}" if line.new_no else " " * 5
+            out.append(f"{shown_no} {line.origin} {line.text}")
         return "\n".join(out)
 
     def cache_text(self) -> str:
@@ -58,7 +58,7 @@ def enclosing_signatures(new_text: str | list[str], hunk: Hunk) -> list[tuple[in
     shown = [l for l in hunk.lines if l.new_no]
     if not shown:
         return []
-    first = shown[0].new_no
+    first = cast(int, shown[0].new_no)  # shown: the lines that have a number
     body = [l.text for l in shown if l.text.strip()]
     level = min((_indent(t) for t in body), default=0)
     if level == 0:
