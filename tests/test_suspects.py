@@ -182,3 +182,17 @@ def test_among_tied_lines_the_traceback_line_is_the_one_named(tmp_path):
     ctx._add_suspects(focus, ranked, tmp_path)
     assert focus.suspects_noted == 1 and focus.suspects_tied == 1
     assert _line_notes(focus, {"pkg/stats.py": STATS})[0].endswith(f"pkg/stats.py line {BUG_LINE}: `return hi + lo`")
+
+
+def test_under_coverage_py_each_tests_lines_come_from_its_dynamic_context(make_repo):
+    import pytest
+
+    pytest.importorskip("coverage")  # not installed with codey; the realbench project parse runs pytest-cov
+    files = dict(PACKAGE)
+    files["tests/conftest.py"] = ("import coverage\n\n_cov = coverage.Coverage(source=['pkg'])\n\n\n"
+                                  "def pytest_configure(config):\n    _cov.start()\n\n\n"
+                                  "def pytest_unconfigure(config):\n    _cov.stop()\n")
+    root = make_repo(files)
+    run = run_tests("python -m pytest", root, 120, lines=True)
+    assert BUG_LINE in run.lines["tests/test_report.py::test_negative"]["pkg/stats.py"]
+    assert BUG_LINE not in run.lines["tests/test_report.py::test_positive"]["pkg/stats.py"]

@@ -8,8 +8,10 @@ runs in the project's interpreter, where codey may not be installed.
 With $CODEY_PYTEST_LINES set to the repository root, each test's line coverage is written too (a
 ``lines`` record: repo-relative file -> line numbers run during the test's setup, call and
 teardown), for the project's own code only: files under that root, outside virtualenvs and test
-files. A small ``sys.settrace`` tracer, so coverage.py is not needed; nothing is traced when a
-tracer (a debugger, coverage.py) is already active.
+files. A small ``sys.settrace`` tracer, so coverage.py is not needed. When coverage.py is already
+measuring (pytest-cov from the project's settings), its dynamic contexts are used instead: one
+context per test, read back when the test ends; under any other tracer (a debugger) nothing is
+recorded.
 """
 
 import json
@@ -20,6 +22,7 @@ _out = None
 _root = None  # the real path of $CODEY_PYTEST_LINES, with a trailing separator
 _files = {}  # code file name -> its repo-relative path, or None when not traced
 _seen = None  # repo-relative path -> set of line numbers, for the running test
+_cov = None  # coverage.py's measurement, when it measures this test
 _SKIP_DIRS = frozenset({".venv", "venv", "site-packages", "dist-packages", "tests", "test", "testing", ".git",
                         "node_modules", "build"})
 
@@ -106,15 +109,59 @@ def _on_call(frame, event, arg):
     return on_line
 
 
+def _coverage():
+    """coverage.py's running measurement, if any."""
+    module = sys.modules.get("coverage")
+    try:
+        return module.Coverage.current() if module is not None else None
+    except Exception:
+        return None
+
+
 def pytest_runtest_logstart(nodeid, location):
-    global _seen
-    if _root is not None and _out is not None and sys.gettrace() is None:
+    global _seen, _cov
+    if _root is None or _out is None:
+        return
+    if sys.gettrace() is None:
         _seen = {}
         sys.settrace(_on_call)
+        return
+    cov = _coverage()
+    if cov is not None:
+        try:
+            cov.switch_context(nodeid)
+            _cov = cov
+        except Exception:
+            _cov = None
+
+
+def _covered(cov, nodeid):
+    """The lines coverage.py recorded in the test's context, by repo-relative path."""
+    import re
+
+    data = cov.get_data()
+    data.set_query_contexts(["^" + re.escape(nodeid) + "$"])
+    try:
+        found = {}
+        for filename in data.measured_files():
+            rel = _traced(filename)
+            lines = data.lines(filename) if rel else None
+            if lines:
+                found[rel] = set(lines)
+        return found
+    finally:
+        data.set_query_contexts(None)
 
 
 def pytest_runtest_logfinish(nodeid, location):
-    global _seen
+    global _seen, _cov
+    if _cov is not None:
+        cov, _cov = _cov, None
+        try:
+            cov.switch_context("")
+            _seen = _covered(cov, nodeid)
+        except Exception:
+            _seen = None
     if _seen is None:
         return
     if sys.gettrace() is _on_call:
