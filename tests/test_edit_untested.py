@@ -159,3 +159,40 @@ def test_fix_commits_are_typed_fix(make_repo, write_script, codey):
 
     assert json.loads(out.stdout)["status"] == "landed", out.stdout + out.stderr
     assert git(root, "log", "-1", "--format=%s") == "fix(stats): handle empty lists"
+
+
+OWN_TEST = ADD_STDEV.replace("```\n", "", 1).rstrip("`\n") + """
+--- /dev/null
++++ b/tests/test_stdev.py
+@@ -0,0 +1,5 @@
++from stats import stdev
++
++
++def test_stdev():
++    assert stdev([1, 1]) == 0
+```
+"""
+
+
+def test_a_test_the_edit_brings_counts_when_it_failed_before(make_repo, write_script, codey):
+    root = make_repo(STATS)
+    write_script({"edit": [OWN_TEST]})  # nothing for a test writer: it must not be asked
+
+    out, result = _run(codey, root)
+
+    assert result["status"] == "landed", out.stderr
+    assert result["tested_by"] == ["tests/test_stdev.py"]
+    assert [c["purpose"] for c in result["calls"]].count("edit") == 1
+
+
+def test_a_docstring_needs_no_test(make_repo, write_script, codey):
+    root = make_repo(STATS)
+    doc = ("```diff\n--- a/stats.py\n+++ b/stats.py\n@@ -1,2 +1,3 @@\n def mean(xs):\n"
+           "+    \"\"\"The arithmetic mean of xs.\"\"\"\n     return sum(xs) / len(xs)\n```\n")
+    write_script({"edit": [doc]})
+
+    out = codey(root, "edit", "document mean in stats.py", "--json")
+
+    result = json.loads(out.stdout)
+    assert result["status"] == "landed", out.stdout + out.stderr
+    assert result["untested"] is False and result["tested_by"] == []

@@ -31,12 +31,19 @@ def print_task_result(result: TaskResult, as_json: bool) -> None:
     if as_json:
         print_json(result.to_json())
         return
+    review = result.land_review or {}
     if result.status == "landed":
+        unreviewed = f" — not reviewed ({review.get('reason')})" if review.get("state") == "not reviewed" else ""
         out_console.print(styled((f"✔ landed {len(result.commits)} commit(s) on your branch", "green"),
-                                 f" ({result.tests})"))
+                                 f" ({result.tests}){unreviewed}"))
     elif result.status == "committed":
-        out_console.print(styled((f"✔ {len(result.commits)} tested commit(s) on {result.branch}", "yellow"),
+        what = "commit(s), untested," if result.untested else "tested commit(s)"
+        out_console.print(styled((f"✔ {len(result.commits)} {what} on {result.branch}", "yellow"),
                                  f" — {result.reason}" if result.reason else ""))
+        blocking = (review.get("findings") or []) if review.get("state") == "blocked" else []
+        for f in blocking:
+            out_console.print(f"  {f['file']}:{f['line']}: {f['severity']}: {f['message']}", markup=False,
+                              highlight=False)
     else:
         out_console.print(styled(("✘ not achieved:", "red"), f" {result.reason}"))
         for a in result.attempts:

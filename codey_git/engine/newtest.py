@@ -95,10 +95,10 @@ def cover_step(wt: Worktree, request: str, coder: Model, config, changes: dict[s
     own = {t: changes[t] or "" for t in files if t in changes and changes[t] is not None}
     if left and own:  # tests the edit wrote itself count only when they fail without it
         found: list[str] = []
-        if not _uncovered(left, own, found) == left:
-            ok, _why, _ = verify(wt, changes, {t: own[t] for t in found}, config, run)
-            if ok:
-                left = _uncovered(left, own, result.tested_by)
+        rest = _uncovered(left, own, found)
+        if found and verify(wt, changes, {t: own[t] for t in found}, config, run)[0]:
+            left = rest
+            result.tested_by.extend(t for t in found if t not in result.tested_by)
     if not left:
         return result
     progress.stage("writing a test: no test names " + _describe(left))
@@ -126,9 +126,9 @@ def _write_test(wt, request, coder, config, changes, diff, run, left, files, tas
         return "the model's answer held no pytest test"
     ok, why, after = verify(wt, changes, {path: source}, config, run)
     if not ok:
-        progress_note = f"the written test was not kept: {why}"
-        return progress_note
+        return f"the written test was not kept: {why}"
     changes[path] = source
+    _write(wt, {path: source})
     result.written, result.run = path, after
     result.tested_by.extend(sorted(n for n in (after.collected or {path}) if n.split("::")[0] == path))
     return None

@@ -110,7 +110,6 @@ def run_task(repo: Repo, task: Task, config: Config, provider: ModelProvider, *,
         result.reason = (f"untested: no test covers this change ({'; '.join(result.untested_code)}); kept on "
                          f"{branch} — review it, then {take.split('   #')[0]}"
                          + (f" ({result.test_note})" if result.test_note else ""))
-        progress.warn(result.reason)
     elif land and config.landing == "auto":
         reason = landing.why_not_land(repo, base, head_ref, touched)
         if reason is None:
@@ -142,6 +141,8 @@ def _cover(wt, task: Task, step, coder, config, outcome, progress: Progress, res
         outcome.changed.append(cover.written)
         outcome.test_run = cover.run
         progress.info(f"wrote {cover.written}: it fails before the change and passes after")
+    if cover.why:
+        progress.info(f"no test written: {cover.why}")
     if cover.untested:
         result.untested = True
         result.untested_code.extend(cover.untested)
@@ -154,8 +155,7 @@ def _review(repo, base: str, branch: str, config, progress: Progress, result: Ta
     review = review_landing(repo, base, result.commits[-1].oid, config)
     result.land_review = review.to_dict()
     if review.blocked:
-        for line in review.lines():
-            progress.warn(line)
+        progress.warn(f"{review.reason}: the commits stay on {branch}; " + "; ".join(review.lines()[:3]))
         return review.reason
     if review.state != "passed":
         progress.warn(f"not reviewed: the commits to land were not reviewed ({review.reason})")
