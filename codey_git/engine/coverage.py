@@ -24,8 +24,11 @@ _WORD = re.compile(r"[A-Za-z_]\w*")
 _EMPTY = ast.dump(ast.Module(body=[], type_ignores=[]))
 
 
+_NOT_IMPORTED = {"setup.py", "noxfile.py", "docs/conf.py"}  # build and docs scripts: no test imports them
+
+
 def is_code(path: str) -> bool:
-    return path.endswith(".py") and not is_test_file(path)
+    return path.endswith(".py") and not is_test_file(path) and path not in _NOT_IMPORTED
 
 
 def _shape(node: ast.AST) -> str:

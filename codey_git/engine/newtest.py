@@ -140,7 +140,8 @@ def test_path(left: dict[str, list[str]], files: list[str], changes, wt: Worktre
     folder = max(set(folders), key=folders.count) if folders else "tests"
     code = next(iter(left))
     name = next((n.split(".")[-1] for n in left[code] if n != coverage.MODULE), "")
-    stem = "_".join(filter(None, [PurePosixPath(code).stem, name.lower().strip("_")]))
+    module = coverage.module_name(code).split(".")[-1] or "module"
+    stem = "_".join(filter(None, [module, name.lower().strip("_")]))
     taken = {PurePosixPath(f).name for f in files} | {PurePosixPath(p).name for p in changes}
     for candidate in (f"test_{stem}.py", f"test_{stem}_{task_id}.py"):
         rel = f"{folder}/{candidate}"
