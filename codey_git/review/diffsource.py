@@ -11,7 +11,7 @@ import fnmatch
 import os
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Iterable, Mapping
+from typing import Iterable, Mapping, cast
 
 import pygit2
 
@@ -111,12 +111,12 @@ def _hook_index(repo: pygit2.Repository, environ: Mapping[str, str]) -> pygit2.I
     if not index_path.is_file():
         return repo.index
     index = pygit2.Index(str(index_path))
-    index._repo = repo  # diffing needs the repository the blobs live in
+    index._repo = repo  # type: ignore[assignment]  # diffing needs the repository the blobs live in
     return index
 
 
 def _empty_tree(repo: pygit2.Repository) -> pygit2.Tree:
-    return repo[repo.TreeBuilder().write()]
+    return cast(pygit2.Tree, repo[repo.TreeBuilder().write()])
 
 
 def staged_diff(root: Path, files: Iterable[str] = (), environ: Mapping[str, str] | None = None) -> DiffSet:
@@ -151,8 +151,8 @@ def range_diff(root: Path, spec: str, files: Iterable[str] = ()) -> DiffSet:
         base_id = repo.merge_base(old.id, new.id)
         if base_id is None:
             raise UsageError(f"--range {spec}: the two revisions share no history")
-        old = repo[base_id]
-    diff = repo.diff(old.tree, new.tree, context_lines=CONTEXT_LINES)
+        old = cast(pygit2.Commit, repo[base_id])  # a merge base is a commit
+    diff = repo.diff(old.tree, new.tree, context_lines=CONTEXT_LINES)  # type: ignore[call-overload]  # trees: pygit2 takes them, its stubs leave them out
     result = _collect(repo, diff, spec, list(files))
     result.base_commit, result.base_tree, result.new_tree = str(old.id), str(old.tree.id), str(new.tree.id)
     result.root = repo.workdir
@@ -171,7 +171,7 @@ def named_files_diff(root: Path, paths: Iterable[str], exclude: set[str],
         if path in exclude:
             continue
         try:
-            data = repo[index[path].id].data
+            data = cast(pygit2.Blob, repo[index[path].id]).data
         except (KeyError, ValueError):
             full = Path(repo.workdir) / path
             if not full.is_file():
@@ -218,7 +218,7 @@ def skip_reason(path: str, text: str) -> str | None:
 def _collect(repo: pygit2.Repository, diff: pygit2.Diff, description: str, patterns: list[str]) -> DiffSet:
     diff.find_similar()
     result = DiffSet(description)
-    for patch in diff:
+    for patch in cast("Iterable[pygit2.Patch]", diff):  # typed Patch | None; used as a patch, as always
         delta = patch.delta
         path = delta.new_file.path
         if not _matches(path, patterns) and not _matches(delta.old_file.path, patterns):
@@ -249,7 +249,7 @@ def _collect(repo: pygit2.Repository, diff: pygit2.Diff, description: str, patte
 
 def _blob_text(repo: pygit2.Repository, oid: pygit2.Oid) -> str:
     try:
-        return repo[oid].data.decode("utf-8", "replace")
+        return cast(pygit2.Blob, repo[oid]).data.decode("utf-8", "replace")
     except KeyError:
         return ""
 

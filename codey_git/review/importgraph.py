@@ -17,6 +17,7 @@ import os
 import warnings
 from collections import defaultdict
 from pathlib import Path, PurePosixPath
+from typing import Any, cast
 
 import pygit2
 
@@ -55,7 +56,7 @@ def _imports(source: bytes) -> list[list]:
             tree = ast.parse(source)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return []
-    out = []
+    out: list[list[Any]] = []
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
             out.extend([0, alias.name, []] for alias in node.names)
@@ -88,9 +89,12 @@ def _targets(path: str, level: int, module: str, names: list[str]) -> set[str]:
 class ImportGraph:
     """The Python files of one tree and what each imports, by blob oid through the cache."""
 
+    _importers_for: frozenset[str]  # set by _importers, with the map it made
+    _importer_map: dict[str, set[str]]
+
     def __init__(self, repo: pygit2.Repository, tree_oid: str, cache_dir: Path | None) -> None:
         self.files: dict[str, str] = {}  # path -> blob oid
-        self._walk(repo, repo[tree_oid], "")
+        self._walk(repo, cast(pygit2.Tree, repo[tree_oid]), "")
         self.packages = {str(PurePosixPath(p).parent) for p in self.files if PurePosixPath(p).name == "__init__.py"}
         self._cache_path = cache_dir / CACHE_NAME if cache_dir else None
         cache = self._load()
@@ -98,7 +102,7 @@ class ImportGraph:
         self.imports: dict[str, list[list]] = {}
         for path, oid in self.files.items():
             if oid not in cache:
-                cache[oid] = _imports(repo[oid].data)
+                cache[oid] = _imports(cast(pygit2.Blob, repo[oid]).data)
                 fresh = True
             self.imports[path] = cache[oid]
         if fresh:
@@ -108,8 +112,8 @@ class ImportGraph:
         for entry in tree:
             path = f"{prefix}{entry.name}"
             if entry.type_str == "tree":
-                self._walk(repo, repo[entry.id], path + "/")
-            elif entry.type_str == "blob" and entry.name.endswith(".py"):
+                self._walk(repo, cast(pygit2.Tree, repo[entry.id]), path + "/")
+            elif entry.type_str == "blob" and path.endswith(".py"):  # path ends with the entry's name
                 self.files[path] = str(entry.id)
 
     def _load(self) -> dict[str, list]:
