@@ -5,7 +5,7 @@ diff must not flood the log (GitHub itself shows only the first few per step).""
 # no `from __future__ import annotations` here: that import binds the name `annotations`, which is
 # this module's function (`annotate.annotations`); every annotation below is valid on Python 3.10
 import hashlib
-from typing import Iterable
+from typing import Any, Iterable
 
 from codey_git.review.findings import Finding, at_or_above
 
@@ -53,7 +53,7 @@ def annotations(findings: Iterable[Finding], fail_on: str, workflow_commands: bo
     return shown
 
 
-def codequality(findings: Iterable[Finding]) -> list[dict]:
+def codequality(findings: Iterable[Finding]) -> list[dict[str, Any]]:
     """GitLab's code-quality report (``artifacts: reports: codequality``): the merge request widget."""
     out = []
     for f in findings:

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
 
 from codey_git import testrun
 from codey_git.ci import push as pushing
@@ -121,7 +121,7 @@ def _compare_url(repo: Repo, ci: CIEnv, remote: str, base: str, branch: str) -> 
 
 def _conclude(repo: Repo, done: TaskResult, opts: FixOptions, ci: CIEnv, head: str,
               before: testrun.TestRun) -> CIResult:
-    outputs: dict = {"fixed": done.ok, "tests": done.tests or before.summary, "commits": len(done.commits)}
+    outputs: dict[str, Any] = {"fixed": done.ok, "tests": done.tests or before.summary, "commits": len(done.commits)}
     data = {"task": done.to_json()}
     if not done.ok:
         return CIResult("fix", "no-fix", EXIT_NOT_ACHIEVED,

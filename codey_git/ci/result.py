@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Iterator
+from typing import Any, Iterator
 
 from codey_git.ci.provider import CIEnv, write_outputs
 from codey_git.errors import EXIT_OK, CodeyError
@@ -20,10 +20,10 @@ class CIResult:
     message: str = ""  # one line: what happened
     hint: str | None = None  # what to do about it, when the job fails
     lines: list[str] = field(default_factory=list)  # the report for people (stdout)
-    outputs: dict = field(default_factory=dict)  # step outputs (conclusion included)
-    data: dict = field(default_factory=dict)  # --json
+    outputs: dict[str, Any] = field(default_factory=dict)  # step outputs (conclusion included)
+    data: dict[str, Any] = field(default_factory=dict)  # --json
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         return {"command": self.command, "conclusion": self.conclusion, "exit_code": self.exit_code,
                 "message": self.message, "outputs": self.outputs, **self.data}
 

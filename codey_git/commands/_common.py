@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from pathlib import Path
 
 import typer
@@ -17,7 +19,7 @@ JSON = typer.Option(False, "--json", help="Print one machine-readable result on 
 ASKS_NOTHING = typer.Option(False, "--yes", "-y", hidden=True, help="Accepted and ignored: this command asks nothing.")
 
 
-def open_session(overrides: dict | None = None, *, need_branch: bool = True,
+def open_session(overrides: dict[str, Any] | None = None, *, need_branch: bool = True,
                  quiet: bool = False) -> tuple[Repo, Config, Progress]:
     repo = open_repo(need_branch=need_branch)
     config = load_config(repo.root, overrides)

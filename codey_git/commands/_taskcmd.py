@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from codey_git.commands._common import open_session, print_task_result, resolve_files
 from codey_git.errors import TaskFailed, UsageError
 
 
 def run_task_command(kind: str, request: str, *, files: list[str] | None, no_land: bool, keep: bool,
-                     as_json: bool, yes: bool, overrides: dict) -> None:
+                     as_json: bool, yes: bool, overrides: dict[str, Any]) -> None:
     # the engine is imported here, not at start-up, so that `git codey --help` and routed tool
     # commands stay fast
     from codey_git.engine.runner import run_task

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import datetime as dt
 
 import pygit2
@@ -13,7 +15,7 @@ from codey_git.gitrepo import open_repo
 from codey_git.ui import out_console, print_json, styled
 
 
-def codey_commits(repo: pygit2.Repository, limit: int) -> list[dict]:
+def codey_commits(repo: pygit2.Repository, limit: int) -> list[dict[str, Any]]:
     rows = []
     for commit in repo.walk(repo.head.target, pygit2.enums.SortMode.TOPOLOGICAL):
         t = trailers(commit.message)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import os
 from pathlib import Path
 
@@ -36,7 +38,7 @@ def _mb(n: int | None) -> str:
     return f"{n / 2**20:,.0f} MB" if n else "?"
 
 
-def describe(registry: Registry, entry: ModelEntry) -> dict:
+def describe(registry: Registry, entry: ModelEntry) -> dict[str, Any]:
     status = registry.status(entry)
     return {"name": entry.name, "file": entry.file, "path": status.path, "status": status.state,
             "detail": status.detail, "size": entry.size, "sha256": entry.sha256,

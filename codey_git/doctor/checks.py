@@ -3,6 +3,8 @@ what to do. A block makes `git codey doctor` exit non-zero."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import sys
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -25,7 +27,7 @@ class Check:
     detail: str
     fix: str | None = None
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
 

@@ -6,6 +6,8 @@ else is checked with the defaults)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,7 +28,7 @@ class Doctor:
     facts: SystemFacts
     checks: list[c.Check]
     suggestion: Suggestion
-    models: list[dict]
+    models: list[dict[str, Any]]
     config_error: bool = False
 
     @property
@@ -39,7 +41,7 @@ class Doctor:
             return EXIT_USAGE
         return EXIT_NOT_ACHIEVED if self.blocks else EXIT_OK
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         return {"system": self.facts.to_dict(), "checks": [check.to_dict() for check in self.checks],
                 "models": self.models, "suggested_config": self.suggestion.to_dict(),
                 "blocking": len(self.blocks), "exit_code": self.exit_code}
@@ -54,7 +56,7 @@ def _config(root: Path | None) -> tuple[Config, c.Check]:
         return Config(default_values(), [], {}), c.Check("config", c.BLOCK, exc.message, exc.hint)
 
 
-def _models(registry: Registry) -> list[dict]:
+def _models(registry: Registry) -> list[dict[str, Any]]:
     out = []
     for entry in registry.entries():
         status = registry.status(entry)

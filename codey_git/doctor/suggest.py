@@ -3,6 +3,8 @@ room, the largest coder that fits it, and the context size that lets it fit."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from dataclasses import asdict, dataclass, field
 
 from codey_git.doctor.system import SystemFacts
@@ -24,7 +26,7 @@ class Suggestion:
     coder_need_mb: int | None = None
     why: list[str] = field(default_factory=list)
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
     def yaml(self) -> str:

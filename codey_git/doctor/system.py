@@ -9,6 +9,8 @@ finding here, not a crash of the doctor.
 
 from __future__ import annotations
 
+from typing import Any
+
 import json
 import os
 import platform
@@ -69,7 +71,7 @@ class SystemFacts:
     compilers: dict[str, str | None]
     llama: LlamaInfo
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data.pop("cpu_flags")  # long; the features that matter are in llama.features
         return data

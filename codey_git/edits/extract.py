@@ -87,7 +87,7 @@ def _block(info: str, body: list[str], prose_before: list[str], exists: Exists) 
     return Block(lang, body, path, header, mentioned)
 
 
-def _bare_comment_path(line: str, exists: Exists) -> re.Match | None:
+def _bare_comment_path(line: str, exists: Exists) -> re.Match[str] | None:
     match = re.match(r"^\s*(?:#|//)\s*([\w\-./]+)\s*$", line)
     return match if match and _is_pathlike(match.group(1)) and exists(match.group(1)) else None
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from .errors import AmbiguousMatch, HunkMismatch
 from .locate import loose_key
 
@@ -53,7 +55,7 @@ def _best_window(file_lines: list[str], old: list[str], hint: int | None) -> int
     return best
 
 
-def rejection(failures: list, applied: list[str], how_to_resend: str) -> HunkMismatch:
+def rejection(failures: list[Any], applied: list[str], how_to_resend: str) -> HunkMismatch:
     """One HunkMismatch (or AmbiguousMatch) describing every failed part and every part that fit."""
     summary = failures[0].text.split("\n", 1)[0].split(". ", 1)[0]
     if len(failures) > 1:

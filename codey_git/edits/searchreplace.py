@@ -52,7 +52,7 @@ def find_blocks(text: str, name_of: Callable[[str], str | None]) -> list[SearchR
     return blocks
 
 
-def _next(lines: list[str], start: int, pattern: re.Pattern) -> int | None:
+def _next(lines: list[str], start: int, pattern: re.Pattern[str]) -> int | None:
     for j in range(start, len(lines)):
         if _SEARCH.match(lines[j]):
             return None  # the next block started first

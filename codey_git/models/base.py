@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from typing import Callable, Protocol, Sequence, runtime_checkable
+from typing import Any, Callable, Protocol, Sequence, runtime_checkable
 
 from codey_git.errors import CodeyError
 
@@ -28,7 +28,7 @@ class CallStats:
     wall_ms: float = 0.0
     peak_rss_mb: float = 0.0
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
 
@@ -57,7 +57,7 @@ class Model(Protocol):
 
     def chat(self, messages: Sequence[Message], *, purpose: str, max_tokens: int = 512,
              temperature: float = 0.0, seed: int | None = None, stop: Sequence[str] = (),
-             json_schema: dict | None = None, grammar: str | None = None,
+             json_schema: dict[str, Any] | None = None, grammar: str | None = None,
              on_token: TokenCallback | None = None) -> Completion: ...
 
 
@@ -81,7 +81,7 @@ class StatsLog:
     def add(self, stats: CallStats) -> None:
         self.calls.append(stats)
 
-    def totals(self) -> dict:
+    def totals(self) -> dict[str, Any]:
         return {
             "calls": len(self.calls),
             "prompt_tokens": sum(c.prompt_tokens for c in self.calls),

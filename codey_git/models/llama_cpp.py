@@ -13,7 +13,7 @@ import json
 import threading
 import time
 from contextlib import AbstractContextManager
-from typing import Sequence
+from typing import Any, Sequence
 
 from codey_git.errors import ModelError
 from codey_git.models.base import CallStats, Completion, Message, NoResponse, StatsLog
@@ -56,7 +56,7 @@ class LlamaCppModel:
         with self._use() as (runtime, _):
             return len(runtime.tokenize(text))
 
-    def _grammar(self, json_schema: dict | None, grammar: str | None):
+    def _grammar(self, json_schema: dict[str, Any] | None, grammar: str | None):
         if json_schema is None and grammar is None:
             return None
         source = grammar if grammar is not None else json.dumps(json_schema, sort_keys=True)
@@ -74,7 +74,7 @@ class LlamaCppModel:
 
     def chat(self, messages: Sequence[Message], *, purpose: str, max_tokens: int = 512,
              temperature: float = 0.0, seed: int | None = None, stop: Sequence[str] = (),
-             json_schema: dict | None = None, grammar: str | None = None, on_token=None) -> Completion:
+             json_schema: dict[str, Any] | None = None, grammar: str | None = None, on_token=None) -> Completion:
         start = time.perf_counter()
         compiled = self._grammar(json_schema, grammar)
         with self._use() as (runtime, load_ms), self._lock:
@@ -201,7 +201,7 @@ class LlamaCppProvider:
     def stats(self) -> list[CallStats]:
         return list(self.log.calls)
 
-    def loaded(self) -> list[dict]:
+    def loaded(self) -> list[dict[str, Any]]:
         return self.manager.loaded()
 
     def close(self) -> None:

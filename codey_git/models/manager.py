@@ -12,7 +12,7 @@ import threading
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Callable, Iterator
+from typing import Any, Callable, Iterator
 
 from codey_git.errors import ModelError
 from codey_git.models.memory import MB, rss_bytes
@@ -29,7 +29,7 @@ class Slot:
     rss_growth: int  # measured RSS growth across the load
     busy: int = 0
 
-    def info(self) -> dict:
+    def info(self) -> dict[str, Any]:
         return {"name": self.key, "need_mb": round(self.need / MB), "rss_growth_mb": round(self.rss_growth / MB),
                 "pinned": self.pinned, "busy": self.busy, "load_ms": round(self.load_ms, 1)}
 
@@ -58,7 +58,7 @@ class ModelManager:
         with self._lock:
             return sum(s.need for s in self._slots.values())
 
-    def loaded(self) -> list[dict]:
+    def loaded(self) -> list[dict[str, Any]]:
         with self._lock:
             return [s.info() for s in self._slots.values()]
 

@@ -7,6 +7,8 @@ fixed allowance for the runtime. The manager records the measured RSS growth nex
 
 from __future__ import annotations
 
+from typing import Any
+
 import os
 import resource
 from dataclasses import dataclass
@@ -42,7 +44,7 @@ class Need:
         return Need(self.weights + other.weights, self.kv + other.kv, self.compute + other.compute, self.n_ctx,
                     declared)
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {"weights_mb": round(self.weights / MB), "kv_mb": round(self.kv / MB),
                 "compute_mb": round(self.compute / MB), "total_mb": round(self.total / MB), "n_ctx": self.n_ctx}
 

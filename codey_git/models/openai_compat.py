@@ -88,7 +88,7 @@ class OpenAIModel:
     def count_tokens(self, text: str) -> int:
         return (len(text) + CHARS_PER_TOKEN - 1) // CHARS_PER_TOKEN
 
-    def _body(self, messages, max_tokens, temperature, seed, stop, json_schema, grammar) -> dict:
+    def _body(self, messages, max_tokens, temperature, seed, stop, json_schema, grammar) -> dict[str, Any]:
         body = {"model": self.name, "messages": [dict(m) for m in messages], "max_tokens": max_tokens,
                 "temperature": temperature, "stream": True, "stream_options": {"include_usage": True}}
         if seed is not None:
@@ -104,7 +104,7 @@ class OpenAIModel:
 
     def chat(self, messages: Sequence[Message], *, purpose: str, max_tokens: int = 512,
              temperature: float = 0.0, seed: int | None = None, stop: Sequence[str] = (),
-             json_schema: dict | None = None, grammar: str | None = None, on_token=None) -> Completion:
+             json_schema: dict[str, Any] | None = None, grammar: str | None = None, on_token=None) -> Completion:
         body = self._body(messages, max_tokens, temperature, seed, stop, json_schema, grammar)
         start = time.perf_counter()
         first = None
@@ -170,7 +170,7 @@ class OpenAIProvider:
             raise ModelError(f"unknown model role {role!r} (known: coder, router, reviewer)")
         return OpenAIModel(self, self.config.get("openai.model") or self.config.get(role))
 
-    def open(self, body: dict):
+    def open(self, body: dict[str, Any]):
         headers = {"Content-Type": "application/json", "Accept": "text/event-stream"}
         key = os.environ.get(self.key_env) if self.key_env else None
         if key:

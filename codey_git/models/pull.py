@@ -21,7 +21,7 @@ import urllib.request
 import zipfile
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Callable, Iterator, cast
+from typing import Any, Callable, Iterator, cast
 
 from codey_git import paths, proc
 from codey_git.errors import ModelError
@@ -56,7 +56,7 @@ def _file_lock(name: str) -> Iterator[None]:
         yield
 
 
-def _natural_key(name: str) -> list:
+def _natural_key(name: str) -> list[Any]:
     return [int(t) if t.isdigit() else t for t in re.split(r"(\d+)", name)]
 
 

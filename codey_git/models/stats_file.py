@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import json
 import statistics
 import time
@@ -39,7 +41,7 @@ def _trim(path: Path) -> None:
     tmp.replace(path)
 
 
-def read_recent(limit: int = 1000) -> list[dict]:
+def read_recent(limit: int = 1000) -> list[dict[str, Any]]:
     try:
         lines = stats_path().read_text().splitlines()[-limit:]
     except OSError:
@@ -60,9 +62,9 @@ def _median(values: list[float]) -> float:
     return round(statistics.median(values), 1) if values else 0.0
 
 
-def summarize(records: list[dict]) -> list[dict]:
+def summarize(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Per model: calls, median prefill/generation speed, token totals."""
-    by_model: dict[str, list[dict]] = {}
+    by_model: dict[str, list[dict[str, Any]]] = {}
     for record in records:
         by_model.setdefault(str(record["model"]), []).append(record)
     rows = []

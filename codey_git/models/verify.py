@@ -11,7 +11,7 @@ import hashlib
 import json
 import os
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
 
 from codey_git import paths
 from codey_git.errors import ModelError
@@ -36,7 +36,7 @@ def stamp_path(entry: ModelEntry) -> Path:
     return paths.models_dir() / ".verified" / f"{entry.name}.json"
 
 
-def _file_key(path: Path) -> dict:
+def _file_key(path: Path) -> dict[str, Any]:
     st = path.stat()
     return {"path": str(path.resolve()), "size": st.st_size, "mtime_ns": st.st_mtime_ns, "inode": st.st_ino}
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Callable
+from typing import Any, Callable
 
 from codey_git.models.base import Model, NoResponse
 from codey_git.review.anchoring import anchored_line
@@ -53,7 +53,7 @@ class Unreviewed:
     end: int
     reason: str
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {"file": self.file, "start": self.start, "end": self.end, "reason": self.reason}
 
 
@@ -276,7 +276,7 @@ def _reviewable(diff: DiffSet, fits: Callable[[ReviewUnit], bool],
     return units, skipped, large
 
 
-def _changing(units: list[ReviewUnit], files: dict) -> list[ReviewUnit]:
+def _changing(units: list[ReviewUnit], files: dict[str, Any]) -> list[ReviewUnit]:
     """The units that can change behaviour (not ``harmless``)."""
     return [u for u in units if harmless_reason(u.hunk, files.get(u.file)) is None]
 
@@ -285,7 +285,7 @@ def _deadline(start: float, max_seconds: float) -> float | None:
     return start + max_seconds if max_seconds and max_seconds > 0 else None
 
 
-def _run_checks(files: dict, units: list[ReviewUnit], deadline: float | None, clock: Callable[[], float],
+def _run_checks(files: dict[str, Any], units: list[ReviewUnit], deadline: float | None, clock: Callable[[], float],
                 root: str | None = None, notes: list[str] | None = None) -> tuple[list[Finding], list[Unreviewed]]:
     """The built-in checks' (and ruff's) findings on ``units`` within the time budget, and the hunks
     of the files they did not read (too large, or the budget ran out): those are reported, never
@@ -389,7 +389,7 @@ def review_diff(diff: DiffSet, model: Model, *, max_seconds: float = 0, cache: R
 
 
 def _dedupe(findings: list[Finding]) -> list[Finding]:
-    seen: set[tuple] = set()
+    seen: set[tuple[Any, ...]] = set()
     out = []
     for f in sorted(findings, key=lambda f: (f.file, f.line, -severity_rank(f.severity))):
         key = (f.file, f.line, f.message)

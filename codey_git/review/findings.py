@@ -8,6 +8,8 @@ drops whatever it cannot make sense of instead of failing.
 
 from __future__ import annotations
 
+from typing import Any
+
 import json
 import re
 from dataclasses import asdict, dataclass, replace
@@ -29,7 +31,7 @@ SUGGESTION_CHARS = 120  # one corrected line; longer fixes are left to the reade
 MAX_FINDINGS_PER_CALL = 3  # with the caps above this fits prompt.RESPONSE_TOKENS
 
 
-def review_schema(files: list[str], lines: list[int], at_least_one: bool = False) -> dict:
+def review_schema(files: list[str], lines: list[int], at_least_one: bool = False) -> dict[str, Any]:
     """The answer shape for one model call: ``file`` and ``line`` can only name a file of the call
     and a line the diff touches there, and message and suggestion are capped, so a small model
     neither points at unchanged code nor rambles. With no line to name, the only answer is empty.
@@ -104,7 +106,7 @@ class Finding:
     evidence: str | None = None  # what shows it: the failing test's output (``testevidence``)
     explanation: str | None = None  # the model's one sentence on why it is a bug (``explain``)
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
         for key in ("suggestion", "check", "evidence", "explanation"):
             if data[key] is None:
@@ -128,7 +130,7 @@ def _load_json(text: str):
     return None
 
 
-def _normalise(value: object, allowed: tuple, aliases: dict) -> str | None:
+def _normalise(value: object, allowed: tuple[Any, ...], aliases: dict[str, Any]) -> str | None:
     if not isinstance(value, str):
         return None
     word = value.strip().lower()

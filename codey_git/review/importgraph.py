@@ -46,7 +46,7 @@ def module_names(path: str, packages: set[str]) -> set[str]:
     return names
 
 
-def _imports(source: bytes) -> list[list]:
+def _imports(source: bytes) -> list[list[Any]]:
     """[level, module, [names]] for each import statement of a module (empty when it does not parse)."""
     if len(source) > MAX_PARSE_BYTES:
         return []
@@ -99,7 +99,7 @@ class ImportGraph:
         self._cache_path = cache_dir / CACHE_NAME if cache_dir else None
         cache = self._load()
         fresh = False
-        self.imports: dict[str, list[list]] = {}
+        self.imports: dict[str, list[list[Any]]] = {}
         for path, oid in self.files.items():
             if oid not in cache:
                 cache[oid] = _imports(cast(pygit2.Blob, repo[oid]).data)

@@ -31,7 +31,7 @@ import ast
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
 
 from codey_git.review import (checks_api, checks_async, checks_bugs, checks_errors, checks_flow,
                               checks_pyflakes, checks_security, checks_state, checks_stdlib, checks_typos)
@@ -108,7 +108,7 @@ def _anchor(hit: Hit, lines: list[str]) -> tuple[str, str]:
     return hit.check, re.sub(r"\s+", " ", text.strip())
 
 
-def _ruff(hits: list[tuple]) -> list[Hit]:
+def _ruff(hits: list[tuple[Any, ...]]) -> list[Hit]:
     return [Hit(f"ruff:{code}", tuple(lines), severity, category, message)
             for lines, severity, category, message, code in hits]
 

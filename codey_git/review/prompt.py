@@ -3,6 +3,8 @@ backend that reuses its KV cache for a shared prefix evaluates it once per revie
 
 from __future__ import annotations
 
+from typing import Any
+
 from codey_git.review.units import ReviewUnit
 
 PROMPT_VERSION = "review-4"  # part of every cache key: change it when the prompt changes
@@ -30,7 +32,7 @@ some cases; low or info = minor. category: bug, security, error handling, perfor
 test."""
 
 
-def review_messages(units: list[ReviewUnit]) -> list[dict]:
+def review_messages(units: list[ReviewUnit]) -> list[dict[str, Any]]:
     """Messages for one call; neighbouring hunks of a file are shown one after the other."""
     return [{"role": "system", "content": SYSTEM},
             {"role": "user", "content": "\n\n".join(unit.render() for unit in units)}]

@@ -21,7 +21,7 @@ def by_file(findings: list[Finding]) -> dict[str, list[Finding]]:
     return dict(grouped)
 
 
-def to_json(outcome: ReviewOutcome, fail_on: str) -> dict:
+def to_json(outcome: ReviewOutcome, fail_on: str) -> dict[str, Any]:
     return {
         "source": outcome.source,
         "model": outcome.model,
@@ -79,7 +79,7 @@ def _rule_id(category: str) -> str:
     return "codey/" + category.replace(" ", "-")
 
 
-def _sarif_result(f: Finding) -> dict:
+def _sarif_result(f: Finding) -> dict[str, Any]:
     result: dict[str, Any] = {
         "ruleId": _rule_id(f.category),
         "level": _SARIF_LEVEL[f.severity],
@@ -101,7 +101,7 @@ def _sarif_result(f: Finding) -> dict:
     return result
 
 
-def to_sarif(outcome: ReviewOutcome, fail_on: str) -> dict:
+def to_sarif(outcome: ReviewOutcome, fail_on: str) -> dict[str, Any]:
     rules = [{"id": _rule_id(c), "name": c.title().replace(" ", ""),
               "shortDescription": {"text": f"{c} problem found by codey review"}} for c in CATEGORIES]
     notifications = [{"level": "warning", "message": {"text": f"{u.file} lines {u.start}-{u.end} not reviewed: {u.reason}"}}

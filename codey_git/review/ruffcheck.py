@@ -15,6 +15,8 @@ the review says what was skipped.
 
 from __future__ import annotations
 
+from typing import Any
+
 import json
 import re
 import shutil
@@ -146,7 +148,7 @@ def _message(code: str, text: str, why: str) -> str:
 
 
 def ruff_hits(sources: dict[str, str], config_root: Path | None = None,
-              prefixes: tuple[str, ...] = ("",)) -> dict[str, list[tuple]]:
+              prefixes: tuple[str, ...] = ("",)) -> dict[str, list[tuple[Any, ...]]]:
     """ruff's findings in RULES for each of ``sources`` ({relative path: text}; a path starts with
     one of ``prefixes``, each a copy of the repository's root), as {path: [(lines, severity,
     category, message, code)]}. Raises RuffUnavailable."""
@@ -171,7 +173,7 @@ def ruff_hits(sources: dict[str, str], config_root: Path | None = None,
             items = json.loads(result.stdout or "[]")
         except ValueError:
             raise RuffUnavailable("ruff's output was not JSON") from None
-        out: dict[str, list[tuple]] = {path: [] for path in sources}
+        out: dict[str, list[tuple[Any, ...]]] = {path: [] for path in sources}
         for item in items:
             code = item.get("code")
             reported = Path(item.get("filename", "")).resolve()

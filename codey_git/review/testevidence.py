@@ -15,7 +15,7 @@ import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, cast
+from typing import Any, Callable, cast
 
 from codey_git.errors import CodeyError
 from codey_git.review.diffsource import DiffSet, open_repository
@@ -67,7 +67,7 @@ class TestEvidence:
         return (f"tests: {len(self.selected)} test file(s) run on {self.ran_on}: " + ", ".join(parts) +
                 f"; {self.seconds:.1f}s")
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {"state": self.state, "note": self.note, "selected": self.selected, "passed": self.passed,
                 "failing": self.failing, "new_failures": self.new_failures,
                 "new_tests_failing": self.new_tests_failing, "already_failing": self.already_failing,

@@ -13,7 +13,7 @@ import shlex
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
 
 from codey_git.testrun import TestRun, run_tests
 
@@ -29,7 +29,7 @@ class FileResult:
     outcomes: dict[str, str] = field(default_factory=dict)  # node id -> passed/failed/error/skipped/...
     failures: dict[str, str] = field(default_factory=dict)  # node id -> pytest's text for it
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {"outcomes": self.outcomes, "failures": self.failures}
 
 
@@ -58,7 +58,7 @@ class ResultCache:
     def _key(self, tree: str) -> str:
         return hashlib.sha256(json.dumps([tree, self.command]).encode()).hexdigest()[:32]
 
-    def _load(self) -> dict:
+    def _load(self) -> dict[str, Any]:
         try:
             data = json.loads(self.path.read_text(encoding="utf-8")) if self.path else {}
         except (OSError, ValueError):

@@ -15,6 +15,8 @@ triaged: every hunk goes to the plain findings call, as before.
 
 from __future__ import annotations
 
+from typing import Any
+
 from codey_git.review.prompt import SYSTEM, review_messages
 from codey_git.review.units import ReviewUnit
 
@@ -28,7 +30,7 @@ def can_triage(model) -> bool:
     return callable(getattr(model, "next_token_logprobs", None))
 
 
-def chatml(messages: list[dict]) -> str:
+def chatml(messages: list[dict[str, Any]]) -> str:
     """The prompt the chat template of the supported (ChatML) models makes of ``messages``, ready
     for the assistant's first token."""
     turns = "".join(f"<|im_start|>{m['role']}\n{m['content']}<|im_end|>\n" for m in messages)

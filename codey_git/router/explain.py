@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from pathlib import Path
 
 from codey_git import proc
@@ -24,7 +26,7 @@ def _snippet(path: Path, rel: str, lines: list[int]) -> str:
     return f"{rel}:\n" + "\n".join(f"{n}: {row}" for n, row in enumerate(rows, 1))
 
 
-def build_prompt(model: Model, text: str, params: dict, root: Path) -> list[dict]:
+def build_prompt(model: Model, text: str, params: dict[str, Any], root: Path) -> list[dict[str, Any]]:
     """The question with the files it names (numbered lines), trimmed to the model's context."""
     budget = max(256, model.context_size - MAX_TOKENS - model.count_tokens(SYSTEM + text) - 64)
     parts: list[str] = []
@@ -43,7 +45,7 @@ def build_prompt(model: Model, text: str, params: dict, root: Path) -> list[dict
     return [{"role": "system", "content": SYSTEM}, {"role": "user", "content": user}]
 
 
-def explain(model: Model, text: str, params: dict, root: Path, on_token=None) -> str:
+def explain(model: Model, text: str, params: dict[str, Any], root: Path, on_token=None) -> str:
     try:
         completion = model.chat(build_prompt(model, text, params, root), purpose="explain",
                                 max_tokens=MAX_TOKENS, temperature=0.0, on_token=on_token)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import re
 from dataclasses import asdict, dataclass, field
 
@@ -28,7 +30,7 @@ _BUG_WORDS = LazyRegex(
 @dataclass
 class Intent:
     name: str  # one of CODING_INTENTS or TOOL_INTENTS
-    params: dict = field(default_factory=dict)  # files, lines, branch, argv, action...
+    params: dict[str, Any] = field(default_factory=dict)  # files, lines, branch, argv, action...
     confidence: float = FALLBACK
     source: str = "fallback"  # "rules" | "model" | "fallback"
 
@@ -46,7 +48,7 @@ class Intent:
     def is_tool(self) -> bool:
         return self.name in TOOL_INTENTS
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         data = asdict(self)
         data["label"] = self.label
         return data
@@ -56,7 +58,7 @@ def mentions_bug(text: str) -> bool:
     return bool(_BUG_WORDS.search(text))
 
 
-def coding_fallback(text: str, params: dict | None = None, *, source: str = "fallback",
+def coding_fallback(text: str, params: dict[str, Any] | None = None, *, source: str = "fallback",
                     confidence: float = FALLBACK) -> Intent:
     """The coding path for a request nothing else claims: fix when it talks about a failure, else edit."""
     name = "fix" if mentions_bug(text) else "edit"

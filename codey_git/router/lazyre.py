@@ -9,10 +9,10 @@ import re
 class LazyRegex:
     def __init__(self, pattern: str, flags: int = 0):
         self.pattern, self.flags = pattern, flags
-        self._compiled: re.Pattern | None = None
+        self._compiled: re.Pattern[str] | None = None
 
     @property
-    def compiled(self) -> re.Pattern:
+    def compiled(self) -> re.Pattern[str]:
         if self._compiled is None:
             self._compiled = re.compile(self.pattern, self.flags)
         return self._compiled

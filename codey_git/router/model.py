@@ -7,6 +7,8 @@ The router model only picks a label: its output is constrained by a JSON schema 
 
 from __future__ import annotations
 
+from typing import Any
+
 import json
 import re
 
@@ -50,7 +52,7 @@ EXAMPLES = (
 )
 
 
-def messages_for(text: str) -> list[dict]:
+def messages_for(text: str) -> list[dict[str, Any]]:
     messages = [{"role": "system", "content": SYSTEM}]
     for request, label in EXAMPLES:
         messages.append({"role": "user", "content": request})

@@ -5,6 +5,8 @@ Deterministic on purpose: a file or line number is only ever one the user actual
 
 from __future__ import annotations
 
+from typing import Any
+
 import re
 
 from codey_git.router.lazyre import LazyRegex
@@ -67,9 +69,9 @@ def extract_count(text: str) -> int | None:
     return int(m.group(1)) if m else None
 
 
-def extract_params(text: str) -> dict:
+def extract_params(text: str) -> dict[str, Any]:
     """The parameters every coding intent carries (empty ones left out)."""
-    params: dict = {"files": extract_files(text), "lines": extract_lines(text)}
+    params: dict[str, Any] = {"files": extract_files(text), "lines": extract_lines(text)}
     branch = extract_branch(text)
     if branch:
         params["branch"] = branch

@@ -7,6 +7,8 @@ Order matters: an explicit shell or git form wins over anything a sentence might
 
 from __future__ import annotations
 
+from typing import Any
+
 import re
 import shlex
 import shutil
@@ -175,7 +177,7 @@ def route_by_rules(text: str) -> Intent | None:
     return _by_cues(clean, params)
 
 
-def _by_cues(clean: str, params: dict) -> Intent | None:
+def _by_cues(clean: str, params: dict[str, Any]) -> Intent | None:
     """Cue phrases, then question openers, then failure words; None when nothing is said."""
     for label in cue_labels(clean):
         if label in CODING_INTENTS:

@@ -6,6 +6,8 @@ they typed) or from a fixed template here; model output only ever picks a templa
 
 from __future__ import annotations
 
+from typing import Any
+
 import shlex
 from dataclasses import dataclass
 
@@ -69,7 +71,7 @@ def git_intent(argv: list[str], confidence: float, source: str = "rules", **para
     return Intent("git", {"argv": argv, **{k: v for k, v in params.items() if v}}, confidence, source)
 
 
-def intent_for_label(label: str, params: dict, *, count: int | None = None, confidence: float = KEYWORD,
+def intent_for_label(label: str, params: dict[str, Any], *, count: int | None = None, confidence: float = KEYWORD,
                      source: str = "rules") -> Intent | None:
     """Build a tool intent from a registry label and the parameters found in the user's words.
     None when the registry cannot build it (a blame or read with no file named)."""
