@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import sys
 import traceback
+from typing import Any
 
 from codey_git import signals
 from codey_git.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_USAGE, CodeyError
@@ -25,7 +26,7 @@ from codey_git.commands._app import (APP_SETTINGS, HELP_OPTIONS, app_for, build_
                                      param_choices, run_app)
 
 
-def __getattr__(name: str):
+def __getattr__(name: str) -> Any:
     """``from codey_git.cli import app``: the app with every command, built on first use."""
     if name == "app":
         return full_app()
@@ -118,7 +119,7 @@ def _click_exit(exc: BaseException) -> int | None:
     return None
 
 
-def show_usage_error(exc) -> None:
+def show_usage_error(exc: Any) -> None:  # click's UsageError: typer's own copy or click's
     """click's usage error, pointing at `git codey help COMMAND` and `-h` rather than at
     `git codey --help` (which git turns into `man git-codey`)."""
     ctx = exc.ctx

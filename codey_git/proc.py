@@ -12,7 +12,7 @@ import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Mapping, Sequence, cast
+from typing import IO, Mapping, Sequence, cast
 
 from codey_git.errors import UsageError
 
@@ -37,7 +37,7 @@ class ProcResult:
         return self.stdout + self.stderr
 
 
-def _kill_group(proc: subprocess.Popen) -> None:
+def _kill_group(proc: subprocess.Popen[str]) -> None:
     for sig in (signal.SIGTERM, signal.SIGKILL):
         try:
             os.killpg(proc.pid, sig)
@@ -121,7 +121,7 @@ def run(argv: Sequence[str] | str, *, cwd: str | Path | None = None, env: Mappin
                       time.monotonic() - start)
 
 
-def _tail(handle, max_output: int) -> str:
+def _tail(handle: IO[bytes], max_output: int) -> str:
     """What the command wrote, cut to the last ``max_output`` characters (about: bytes are cut)."""
     size = handle.seek(0, os.SEEK_END)
     cut = size > max_output * 4

@@ -8,6 +8,7 @@ test process group is killed by ``proc.run``, the scratch worktree is removed by
 from __future__ import annotations
 
 import signal
+from types import FrameType
 
 NAMES: dict[int, str] = {signal.SIGINT: "Ctrl-C (SIGINT)", signal.SIGTERM: "SIGTERM", signal.SIGHUP: "SIGHUP"}
 
@@ -33,7 +34,7 @@ def received() -> Stopped | None:
     return _received
 
 
-def _stop(signum: int, _frame) -> None:
+def _stop(signum: int, _frame: FrameType | None) -> None:
     global _received
     # a second signal while cleaning up must not cut the cleanup short (SIGKILL still does)
     for sig in NAMES:

@@ -19,11 +19,12 @@ import platform
 import re
 import sys
 from pathlib import Path
+from types import ModuleType
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _catalog(root: Path):
+def _catalog(root: Path) -> ModuleType:
     path = root / "codey_git" / "models" / "catalog.py"
     spec = importlib.util.spec_from_file_location("_codey_catalog", path)
     assert spec is not None and spec.loader is not None  # a .py file path always has both

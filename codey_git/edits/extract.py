@@ -96,8 +96,8 @@ def path_from_line(line: str, exists: Exists) -> str | None:
     """A file named by a prose line: the whole line when it is just a path, else an existing file."""
     if _is_bare_path(line):
         return _bare(line)  # "calc.py:", "**src/x.py**", "# file: x.py": explicit, checked by the caller
-    for token in _TOKEN.findall(line):
-        token = token.rstrip(".")
+    for found in _TOKEN.findall(line):
+        token: str = found.rstrip(".")
         if _is_pathlike(token) and exists(token):
             return token
     return None

@@ -5,6 +5,7 @@ decoding both use it without importing each other."""
 from __future__ import annotations
 
 import os
+from types import ModuleType
 
 from codey_git.errors import ModelError
 
@@ -15,7 +16,7 @@ INSTALL_HINT = ("Install it with `pip install llama-cpp-python==0.3.36` (it comp
 GOMP_SPINCOUNT = "1000"
 
 
-def import_llama():
+def import_llama() -> ModuleType:
     """The llama_cpp module, or a ModelError saying it is missing or broken."""
     # llama.cpp's OpenMP workers spin while waiting, by default ~300k times; on a machine whose cores
     # are also busy (editor, tests, other agents) that made 2 threads ~7x slower than 1. Not

@@ -8,11 +8,10 @@ drops whatever it cannot make sense of instead of failing.
 
 from __future__ import annotations
 
-from typing import Any
-
 import json
 import re
 from dataclasses import asdict, dataclass, replace
+from typing import Any
 
 from codey_git.testpaths import is_test_file
 
@@ -121,7 +120,7 @@ def _json_candidates(text: str) -> list[str]:
     return [*fenced, *whole, text]
 
 
-def _load_json(text: str):
+def _load_json(text: str) -> Any:
     for candidate in _json_candidates(text.strip()):
         try:
             return json.loads(candidate)

@@ -4,6 +4,7 @@ every rule it never reaches (the rule set costs tens of milliseconds to compile)
 from __future__ import annotations
 
 import re
+from typing import Iterator
 
 
 class LazyRegex:
@@ -17,13 +18,13 @@ class LazyRegex:
             self._compiled = re.compile(self.pattern, self.flags)
         return self._compiled
 
-    def match(self, text: str):
+    def match(self, text: str) -> re.Match[str] | None:
         return self.compiled.match(text)
 
-    def search(self, text: str):
+    def search(self, text: str) -> re.Match[str] | None:
         return self.compiled.search(text)
 
-    def finditer(self, text: str):
+    def finditer(self, text: str) -> Iterator[re.Match[str]]:
         return self.compiled.finditer(text)
 
     def sub(self, repl: str, text: str) -> str:

@@ -13,6 +13,7 @@ is more accurate than schema-constrained generation and several times faster.
 from __future__ import annotations
 
 import math
+from typing import Any
 
 from codey_git.router.intent import Intent, coding_fallback
 from codey_git.router.model import EXAMPLES, intent_from_label
@@ -36,14 +37,14 @@ def prompt_for(text: str) -> str:
     return f"{PREFIX}Request: {' '.join(text.split())}\nAction:"
 
 
-def can_score(model) -> bool:
+def can_score(model: object) -> bool:
     return callable(getattr(model, "next_token_logprobs", None))
 
 
 class LabelScorer:
     """Calibrated label probabilities from a model with ``next_token_logprobs`` (the llama_cpp backend)."""
 
-    def __init__(self, model):
+    def __init__(self, model: Any) -> None:  # a llama_cpp model: it has next_token_logprobs
         self.model = model
         self._baseline: dict[str, float] | None = None
 
