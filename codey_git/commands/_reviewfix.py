@@ -9,7 +9,6 @@ import sys
 import pygit2
 import typer
 
-from codey_git.commands._common import open_session
 from codey_git.errors import UsageError
 from codey_git.gitrepo import Repo, signature
 from codey_git.ui import err_console
@@ -48,7 +47,8 @@ def _snapshot_commit(repo: Repo, tree: str) -> str:
 
 
 def _run(new_failures: list[str], names: str, tree: str) -> None:
-    from codey_git.engine.runner import run_task  # the engine loads only when the loop runs
+    from codey_git.commands._common import open_session  # the engine loads only when the loop runs
+    from codey_git.engine.runner import run_task
     from codey_git.engine.task import Task
     from codey_git.models.backends import make_provider
 
