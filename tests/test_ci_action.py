@@ -86,9 +86,9 @@ def test_a_recipe_shard_through_the_action_pushes_and_hands_on_its_report(make_r
     env = github_env(tmp_path, GITHUB_EVENT_NAME="schedule", **RUN_ENV)
     got, code, log = run_action({"command": "run", "recipe": "nightly", "shard": "2/2", "push": "true",
                                  "out": str(tmp_path / "artifact")}, first, tmp_path, env)
-    assert code == 0, log
-    assert got["conclusion"] == "done" and Path(got["report"]).is_file()
-    [branch] = got["branches"].split()  # shard 2/2: "echo two" committed, "exit 3" failed
+    assert code == 1, log  # shard 2/2: "echo two" committed, "exit 3" failed: a missed goal, not a success
+    assert got["conclusion"] == "goal-not-reached" and got["not-achieved"] == "1" and Path(got["report"]).is_file()
+    [branch] = got["branches"].split()
     assert git(bare, "rev-parse", "--verify", f"refs/heads/{branch}")
 
     env = github_env(tmp_path / "artifact")  # the merging job: a fresh summary, the shards' folders

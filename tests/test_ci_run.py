@@ -42,9 +42,11 @@ def test_two_shards_push_their_own_branches_and_merge_into_one_report(make_repo,
         env = github_env(job, GITHUB_EVENT_NAME="schedule", **ENV)
         out = codey(clone, "ci", "run", "nightly", "--shard", f"{index}/2", "--push",
                     "--out", str(artifacts / f"shard-{index}"), env=env)
-        assert out.returncode == 0, out.stderr
         runs[index] = outputs(env)
-        assert runs[index]["conclusion"] == "done" and runs[index]["shard"] == f"{index}/2"
+        # shard 2 holds the task that fails (`exit 3`): a missed goal, as `git codey run` says it
+        expected = (0, "done") if index == 1 else (1, "goal-not-reached")
+        assert (out.returncode, runs[index]["conclusion"]) == expected, out.stderr
+        assert runs[index]["shard"] == f"{index}/2"
         assert (artifacts / f"shard-{index}" / runs[index]["run"] / "journal.jsonl").is_file()
     assert runs[1]["tasks"] == "2" and runs[2]["tasks"] == "2"  # one, three | two, exit 3
     remote_branches = set(git(bare, "branch", "--list", "codey/*", "--format=%(refname:short)").split())
@@ -107,3 +109,23 @@ def test_a_shard_killed_half_way_is_resumed_by_the_next_job_on_the_same_commit(m
     got = outputs(env)
     assert got["conclusion"] == "done" and got["tasks"] == "3" and got["committed"] == "3"
     assert len(list((root / ".git" / "codey" / "runs").iterdir())) == 1  # the same run, finished
+
+
+def test_a_task_that_misses_its_goal_is_not_pushed_as_ready_and_the_outputs_say_so(make_repo, write_script, codey,
+                                                                                   tmp_path):
+    from test_recipes_goal import CODE, DOCSTRING, FEEDBACK, RECIPE, REMOVE_OS
+
+    root = make_repo({**CODE, ".codey/recipes/tidy.yml": RECIPE}, name="dev")
+    bare, clone = remote_and_clone(root, tmp_path)
+    write_script({"edit": [REMOVE_OS, {"when": FEEDBACK, "text": DOCSTRING}]})
+    job = tmp_path / "job"
+    job.mkdir()
+    env = github_env(job, GITHUB_EVENT_NAME="schedule", **ENV)
+    out = codey(clone, "ci", "run", "tidy", "--push", env=env)
+    said = out.stdout + out.stderr
+    assert out.returncode == 1, said  # as `git codey run`: a missed goal is not a success
+    result = outputs(env)
+    assert result["conclusion"] == "goal-not-reached" and result["not_achieved"] == "1"
+    assert result["committed"] == "0" and result["branches"] == ""
+    assert git(bare, "branch", "--list", "codey/*") == ""  # nothing pushed as ready
+    assert "partly done" in said and "sys" in said

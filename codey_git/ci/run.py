@@ -26,7 +26,7 @@ from codey_git.errors import EXIT_NOT_ACHIEVED
 from codey_git.gitrepo import Repo, open_repo
 from codey_git.recipes.catalog import load_recipe, resolve_recipe
 from codey_git.recipes.journal import RunDir, list_runs
-from codey_git.recipes.report import run_summary, to_markdown, write_report
+from codey_git.recipes.report import NOT_ACHIEVED, run_summary, to_markdown, write_report
 
 SHARD_EVENT = "ci_shard"
 RUN_FILES = ("run.json", "tasks.json", "journal.jsonl", "report.md")
@@ -122,7 +122,10 @@ def _copy_out(run: RunDir, out: Path) -> Path:
 
 def _conclude(repo: Repo, run: RunDir, shard: Shard, opts: RunOptions, ci: CIEnv) -> CIResult:
     summary = run_summary(run)
-    ready = [r["branch"] for r in summary["tasks"] if r.get("branch") and r.get("commits")]
+    # a partly done task's commits passed the tests, but it is not ready: they stay on the runner
+    ready = [r["branch"] for r in summary["tasks"]
+             if r.get("branch") and r.get("commits") and r.get("status") not in NOT_ACHIEVED]
+    missed = [r for r in summary["tasks"] if r.get("status") in NOT_ACHIEVED]
     pushed: list[pushing.PushResult] = []
     failed: list[pushing.PushResult] = []
     if opts.push:
@@ -137,8 +140,11 @@ def _conclude(repo: Repo, run: RunDir, shard: Shard, opts: RunOptions, ci: CIEnv
     lines = [f"run {run.id} (shard {shard}): {counts}"]
     lines += [f"  pushed {p.branch}" for p in pushed] + [f"  NOT pushed {p.branch}: {p.reason}" for p in failed]
     lines += [f"  ready on the runner: {b}" for b in ready if not opts.push]
+    lines += [f"  {r['status']}: {r.get('text', r['task'])[:80]} — {r.get('reason') or 'goal not reached'}"
+              + (f" (its tested commits stay on the runner: {r['branch']})" if r.get("branch") and r.get("commits") else "")
+              for r in missed]
     lines.append(f"report: {journal / 'report.md'}")
-    outputs = {"shard": str(shard), "tasks": len(summary["tasks"]), "committed": len(ready),
+    outputs = {"shard": str(shard), "tasks": len(summary["tasks"]), "committed": len(ready), "not_achieved": len(missed),
                "branches": " ".join(p.branch for p in pushed) if opts.push else " ".join(ready),
                "report": str(journal / "report.md"), "journal": str(journal), "run": run.id}
     append_summary(ci, to_markdown([summary]))
@@ -148,7 +154,12 @@ def _conclude(repo: Repo, run: RunDir, shard: Shard, opts: RunOptions, ci: CIEnv
         return CIResult("run", "not-pushed", EXIT_NOT_ACHIEVED,
                         f"{len(failed)} tested branch(es) could not be pushed ({failed[0].reason}); they stay on the "
                         "runner", failed[0].hint, lines, outputs, data)
-    conclusion = "done" if summary["finished"] else "stopped"
     message = f"shard {shard} of {summary['recipe']}: {counts}" + ("" if summary["finished"] else
                                                                    f"; stopped early: {summary['stopped']}")
+    if missed:  # as `git codey run`: a task that ran and missed its goal is not a success
+        return CIResult("run", "goal-not-reached", EXIT_NOT_ACHIEVED,
+                        f"{message}; {len(missed)} task(s) did not reach their goal",
+                        "See the report for what is left; their tested commits, if any, stay on the runner.",
+                        lines, outputs, data)
+    conclusion = "done" if summary["finished"] else "stopped"
     return CIResult("run", conclusion, message=message, lines=lines, outputs=outputs, data=data)
