@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import ast
 import re
-from typing import Iterator
+from typing import Any, Iterator, cast
 
 Result = tuple[list[int], str, str, str]
 
@@ -77,19 +77,19 @@ def built_string(node: ast.AST) -> bool:
     return False
 
 
-def span(node: ast.AST, first: ast.AST | None = None) -> list[int]:
+def span(node: ast.expr | ast.stmt, first: ast.expr | ast.stmt | None = None) -> list[int]:
     """The lines ``node`` spans, the line of ``first`` (the part at fault) first."""
     lines = list(range(node.lineno, (node.end_lineno or node.lineno) + 1))
     head = [first.lineno] if first is not None else []
     return head + [n for n in lines if n not in head]
 
 
-def keyword(call: ast.Call, name: str) -> ast.AST | None:
+def keyword(call: ast.Call, name: str) -> ast.expr | None:
     return next((k.value for k in call.keywords if k.arg == name), None)
 
 
 def dict_names(scope: ast.AST) -> set[str]:
-    names = set()
+    names: set[str] = set()
     for node in ast.walk(scope):
         if isinstance(node, ast.Assign) and (isinstance(node.value, (ast.Dict, ast.DictComp)) or (
                 isinstance(node.value, ast.Call) and dotted(node.value.func) in ("dict", "defaultdict",
@@ -106,7 +106,9 @@ _SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
 
 def own_nodes(scope: ast.AST) -> list[ast.AST]:
     """The nodes of a function (or module) body, without those of functions and classes inside it."""
-    out, stack = [], list(scope.body if isinstance(scope.body, list) else [scope.body])
+    body = cast(Any, scope).body  # a module, class, function or lambda: each has a body
+    out: list[ast.AST] = []
+    stack: list[ast.AST] = list(body if isinstance(body, list) else [body])
     while stack:
         node = stack.pop()
         out.append(node)
@@ -115,7 +117,7 @@ def own_nodes(scope: ast.AST) -> list[ast.AST]:
     return sorted(out, key=lambda n: (getattr(n, "lineno", 0), getattr(n, "col_offset", 0)))
 
 
-def known_value(m: Module, name: ast.AST) -> ast.AST | None:
+def known_value(m: Module, name: ast.AST) -> ast.expr | None:
     """What a bare name holds when that is plain: its one assignment in the enclosing function, else
     in the module, or its parameter default. None when it is bound more than once or not at all."""
     if not isinstance(name, ast.Name):

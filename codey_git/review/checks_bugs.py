@@ -6,7 +6,7 @@ computed once. (``is`` against a literal and a mutable default are ruff's: F632,
 from __future__ import annotations
 
 import ast
-from typing import Iterator
+from typing import Iterator, cast
 
 from codey_git.review.checks_ast import Module, Result, dict_names, dotted, keyword
 
@@ -17,7 +17,7 @@ _EXITS = (ast.Break, ast.Return, ast.Raise, ast.Yield, ast.YieldFrom, ast.Await)
 
 def _dict_attributes(m: Module) -> set[str]:
     """``self.x`` attributes the module sets to a new dict (``self.x = {}``, ``self.x: Dict[...] = {}``)."""
-    found = set()
+    found: set[str] = set()
     for n in ast.walk(m.tree):
         if isinstance(n, (ast.Assign, ast.AnnAssign)) and n.value is not None and (
                 isinstance(n.value, (ast.Dict, ast.DictComp)) or (isinstance(n.value, ast.Call) and dotted(
@@ -59,7 +59,7 @@ def check_changed_while_iterated(m: Module) -> Iterator[Result]:
     dict_attributes = _dict_attributes(m)
     for loop in ast.walk(m.tree):
         seq = _iterated(m, loop, dict_attributes) if isinstance(loop, ast.For) else ""
-        if not seq:
+        if not seq or not isinstance(loop, ast.For):  # a sequence is found only for a for loop
             continue
         inside = [n for stmt in loop.body for n in ast.walk(stmt)]
         if any(isinstance(n, (ast.Name, ast.Attribute)) and isinstance(n.ctx, ast.Store) and dotted(n) == seq
@@ -71,13 +71,14 @@ def check_changed_while_iterated(m: Module) -> Iterator[Result]:
                 isinstance(node, ast.Delete) and any(isinstance(t, ast.Subscript) and dotted(t.value) == seq
                                                      for t in node.targets))
             if mutated and not _leaves_after(m, node):
-                message = (f"{seq} is changed (line {node.lineno}) while this loop iterates over it, so items are "
+                changed = cast("ast.Call | ast.Delete", node)  # mutated: one of the two
+                message = (f"{seq} is changed (line {changed.lineno}) while this loop iterates over it, so items are "
                            f"skipped or the loop fails here; iterate over a copy or build a new one")
                 # a dict (or its view) raises at the loop's line, where the copy to walk goes; a list
                 # silently skips items, and the change is what to look at
                 over_dict = isinstance(loop.iter, ast.Call) and getattr(loop.iter.func, "attr", "") in (
                     "items", "keys", "values")
-                yield ([loop.lineno, node.lineno] if over_dict else [node.lineno, loop.lineno]), "high", "bug", message
+                yield ([loop.lineno, changed.lineno] if over_dict else [changed.lineno, loop.lineno]), "high", "bug", message
                 break
 
 
@@ -146,7 +147,7 @@ def check_index_loop_stops_short(m: Module) -> Iterator[Result]:
             yield [loop.lineno], "high", "bug", message
 
 
-def _defaults(m: Module) -> Iterator[tuple[ast.AST, ast.expr]]:
+def _defaults(m: Module) -> Iterator[tuple[ast.FunctionDef | ast.AsyncFunctionDef, ast.expr]]:
     """(function, default value) for every parameter default in the module."""
     for func in ast.walk(m.tree):
         if isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef)):
@@ -170,7 +171,7 @@ def check_naive_and_aware_datetimes(m: Module) -> Iterator[Result]:
 _STORES = {"append", "add", "insert", "appendleft", "connect", "register", "submit", "put"}
 
 
-def _free_loop_names(func: ast.AST, loop_names: set[str]) -> set[str]:
+def _free_loop_names(func: ast.Lambda | ast.FunctionDef, loop_names: set[str]) -> set[str]:
     """Loop variables ``func`` reads without binding them (a default ``i=i`` binds)."""
     bound = {a.arg for a in ast.walk(func.args) if isinstance(a, ast.arg)}
     body = [n for stmt in (func.body if isinstance(func.body, list) else [func.body]) for n in ast.walk(stmt)]
@@ -178,8 +179,9 @@ def _free_loop_names(func: ast.AST, loop_names: set[str]) -> set[str]:
     return {n.id for n in body if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load) and n.id in loop_names - bound}
 
 
-def _kept_for_later(m: Module, func: ast.AST, loop: ast.For) -> bool:
+def _kept_for_later(m: Module, func: ast.Lambda | ast.FunctionDef, loop: ast.For) -> bool:
     """Whether the function made in ``loop`` is stored or handed on to run after this iteration."""
+    uses: list[ast.AST]
     if isinstance(func, ast.Lambda):
         uses = [func]
     else:
@@ -226,7 +228,7 @@ def check_call_in_default(m: Module) -> Iterator[Result]:
             yield [default.lineno, func.lineno], "high", "bug", message
 
 
-def _in_place(call: ast.AST) -> tuple[str, str] | None:
+def _in_place(call: ast.AST | None) -> tuple[str, str] | None:
     """(what, what to use instead) for a call that changes its object and returns None."""
     if not isinstance(call, ast.Call):
         return None
@@ -243,7 +245,7 @@ def check_in_place_result_used(m: Module) -> Iterator[Result]:
         if found:
             what, instead = found
             message = f"{what} works in place and returns None, so None is what is kept here; use {instead}"
-            yield [node.lineno], "high", "bug", message
+            yield [cast(ast.stmt, node).lineno], "high", "bug", message  # found: an assignment or a return
 
 
 _RESULT_METHODS = {"strip", "lstrip", "rstrip", "lower", "upper", "title", "casefold", "capitalize", "split",

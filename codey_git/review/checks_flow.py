@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import ast
 import re
-from typing import Iterator
+from typing import Iterator, cast
 
 from codey_git.review.checks_ast import Module, Result, dotted
 
@@ -40,12 +40,12 @@ def check_get_default_filled_and_dropped(m: Module) -> Iterator[Result]:
         for assign in (n for n in nodes if isinstance(n, ast.Assign) and len(n.targets) == 1
                        and isinstance(n.targets[0], ast.Name)):
             owner = _empty_default_of_get(assign.value)
-            name = assign.targets[0].id
+            name = cast(ast.Name, assign.targets[0]).id  # a Name (the filter above)
             if owner is None:
                 continue
             uses = [n for n in nodes if isinstance(n, ast.Name) and n.id == name and n is not assign.targets[0]]
             filled = next((u for u in uses if isinstance(m.parent.get(u), ast.Attribute)
-                           and m.parent[u].attr in _FILLERS and isinstance(m.parent.get(m.parent[u]), ast.Call)), None)
+                           and cast(ast.Attribute, m.parent[u]).attr in _FILLERS and isinstance(m.parent.get(m.parent[u]), ast.Call)), None)
             # kept if stored, returned, passed on or rebound anywhere: then the filled list is not lost
             kept = any(not (isinstance(m.parent.get(u), ast.Attribute)) or isinstance(u.ctx, ast.Store)
                        for u in uses)
@@ -140,7 +140,7 @@ def check_batches_drop_remainder(m: Module) -> Iterator[Result]:
             continue  # the remainder is dealt with
         for loop in (n for n in nodes if isinstance(n, ast.For) and isinstance(n.iter, ast.Call)
                      and dotted(n.iter.func) == "range" and len(n.iter.args) == 1):
-            arg = loop.iter.args[0]
+            arg = cast(ast.Call, loop.iter).args[0]  # a call of range (the filter above)
             inline = _floor_count(arg)
             found, line = (inline, loop.lineno) if inline else counts.get(dotted(arg), (None, 0))
             if not found:

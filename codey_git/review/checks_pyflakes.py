@@ -30,7 +30,7 @@ def _assignment(m: Module, name: str, line: int) -> ast.Assign | None:
                  and any(isinstance(t, ast.Name) and t.id == name for t in n.targets)), None)
 
 
-def _reads_instead(m: Module, assign: ast.Assign) -> ast.AST | None:
+def _reads_instead(m: Module, assign: ast.Assign) -> ast.Name | None:
     """A later line of the same function that reads what the unused value was made from (``matrix``
     after ``scaled = cpm(matrix)``): where the new value was probably meant to be used."""
     called = {id(n.func) for n in ast.walk(assign.value) if isinstance(n, ast.Call)}

@@ -64,7 +64,7 @@ def check_command_or_query_from_values(m: Module) -> Iterator[Result]:
             yield _string_lines(built) + span(call, first), "high", "security", message
 
 
-def _string_lines(node: ast.AST) -> list[int]:
+def _string_lines(node: ast.expr) -> list[int]:
     """The lines of a string built from values, first line first. Python 3.11 gives the values of
     implicitly joined f-strings the first line of the whole string, so a string over several lines
     offers each of them: the first one a diff touches is reported."""
@@ -109,7 +109,7 @@ def check_hard_coded_secret(m: Module) -> Iterator[Result]:
             pairs = [(k.value, v) for k, v in zip(node.keys, node.values)
                      if isinstance(k, ast.Constant) and isinstance(k.value, str)]
         for name, value in pairs:
-            if _SECRET_NAME.search(name) and _looks_secret(value):
+            if _SECRET_NAME.search(name) and value is not None and _looks_secret(value):
                 message = (f"a hard-coded {name} is readable by everyone with the code; read it from the "
                            f"environment or a secret store")
                 yield [value.lineno], "high", "security", message
@@ -166,7 +166,7 @@ def check_request_without_timeout(m: Module) -> Iterator[Result]:
 _RESOLVERS = ("os.path.realpath", "os.path.abspath", "os.path.normpath", "realpath", "abspath", "normpath")
 
 
-def _resolved_path(m: Module, node: ast.AST, depth: int = 0) -> bool:
+def _resolved_path(m: Module, node: ast.AST | None, depth: int = 0) -> bool:
     """A path made absolute or resolved (os.path.realpath/abspath/normpath, Path.resolve()), as text."""
     if depth > 3:
         return False
@@ -193,7 +193,7 @@ def check_path_prefix_containment(m: Module) -> Iterator[Result]:
             yield [call.lineno], "high", "security", message
 
 
-def _digest(m: Module, node: ast.AST, depth: int = 0) -> bool:
+def _digest(m: Module, node: ast.AST | None, depth: int = 0) -> bool:
     """An HMAC: hmac.new(...).hexdigest() or .digest(), hmac.digest(...), or a name holding one."""
     if depth > 3:
         return False

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import ast
 import re
-from typing import Iterator
+from typing import Iterator, cast
 
 from codey_git.review.checks_ast import Module, Result, dotted, known_value
 
@@ -163,7 +163,7 @@ def check_generator_used_twice(m: Module) -> Iterator[Result]:
         nodes = m.own_nodes(scope)
         for assign in (n for n in nodes if isinstance(n, ast.Assign) and len(n.targets) == 1
                        and isinstance(n.targets[0], ast.Name)):
-            value, name = assign.value, assign.targets[0].id
+            value, name = assign.value, cast(ast.Name, assign.targets[0]).id  # a Name (the filter above)
             if not _one_pass(value, generators):
                 continue
             stores = [n for n in nodes if isinstance(n, ast.Name) and n.id == name and not isinstance(n.ctx, ast.Load)]
@@ -184,7 +184,7 @@ _NESTED_MUTATORS = {"append", "extend", "update", "add", "insert", "setdefault",
 
 def _nested_constants(m: Module) -> set[str]:
     """Module-level dicts that hold dicts, lists or sets (a parameter may hold anything)."""
-    names = set()
+    names: set[str] = set()
     for node in m.tree.body:
         if isinstance(node, (ast.Assign, ast.AnnAssign)) and isinstance(node.value, ast.Dict) and any(
                 isinstance(v, (ast.Dict, ast.List, ast.Set, ast.DictComp, ast.ListComp)) for v in node.value.values):
@@ -229,8 +229,9 @@ def check_shallow_copy_changed(m: Module) -> Iterator[Result]:
         for assign in (n for n in nodes if isinstance(n, ast.Assign) and len(n.targets) == 1
                        and isinstance(n.targets[0], ast.Name)):
             source = _shallow_copy_of(assign.value, sources)
-            copy = assign.targets[0].id
-            change = next((n for n in nodes if source and _changes_nested(n, copy)), None)
+            copy = cast(ast.Name, assign.targets[0]).id  # a Name (the filter above)
+            # an assignment or a call (_changes_nested): a statement or an expression, with its line
+            change = next((cast("ast.stmt | ast.expr", n) for n in nodes if source and _changes_nested(n, copy)), None)
             if change is not None:
                 harm = f"the caller's {source}" if source in params else f"{source} for every later call"
                 message = (f"{copy} is a shallow copy of {source}: its nested values are still {source}'s, so "
@@ -260,7 +261,7 @@ def check_milliseconds_as_seconds(m: Module) -> Iterator[Result]:
         given = []
         if call.args and (name in _TAKES_SECONDS or (isinstance(call.func, ast.Attribute)
                                                      and call.func.attr == "settimeout")):
-            given.append((call.args[0], name or call.func.attr))
+            given.append((call.args[0], name or cast(ast.Attribute, call.func).attr))  # no name: an attribute call
         timeout = next((k.value for k in call.keywords if k.arg == "timeout"), None)
         last = name.rsplit(".", 1)[-1] if name else getattr(call.func, "attr", "")
         if timeout is not None and (name.startswith(_SECONDS_MODULES) or (
