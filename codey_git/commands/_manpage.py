@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import sys
 from pathlib import Path
+from typing import Any
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 MAN_PAGE = PROJECT_ROOT / "man" / "git-codey.1"
@@ -34,7 +35,7 @@ def _paragraphs(text: str | None) -> list[str]:
     return [" ".join(p.split()) for p in re.split(r"\n\s*\n", text.strip()) if p.strip()]
 
 
-def _command_section(command, ctx, path: str) -> list[str]:
+def _command_section(command: Any, ctx: Any, path: str) -> list[str]:  # click's Command and Context
     usage = " ".join(command.collect_usage_pieces(ctx))
     out = [f'.SS "{_text(path)}"', f".B {_text(path)}", _text(usage)]
     for paragraph in _paragraphs(command.help):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import cast
 
 import pygit2
@@ -16,7 +17,7 @@ from codey_git.gitrepo import open_repo
 from codey_git.ui import out_console, print_json
 
 
-def _pushed(root, oid: str) -> str | None:
+def _pushed(root: Path, oid: str) -> str | None:
     """A remote-tracking branch that holds ``oid`` (any remote, not only the upstream), or None."""
     holders = proc.run(["git", "for-each-ref", "--contains", oid, "--format=%(refname:short)", "refs/remotes/"],
                        cwd=root, timeout=60)

@@ -8,6 +8,7 @@ from .feedback import closest_lines, first_difference
 from .locate import Ambiguous, LineIndex, Placement, locate, reindent
 from .text import Doc
 from .udiff import Hunk
+from .workspace import Workspace
 
 
 MAX_DETAILED = 3  # mismatches per file shown with the real lines; later ones are only named
@@ -142,11 +143,12 @@ def _mismatch(doc: Doc, hunk: Hunk, label: str, name: str) -> str:
     return "\n".join(parts)
 
 
-def apply_to_file(ws, path: str, text: str, hunks: list[Hunk], total: FileOutcome, **options) -> None:
+def apply_to_file(ws: Workspace, path: str, text: str, hunks: list[Hunk], total: FileOutcome, *, unique: bool = False,
+                  noun: str = "hunk") -> None:
     """Apply ``hunks`` to ``text`` (the file at ``path``), add the result to ``outcome_into``,
     and write the new text to the workspace only when every hunk applied."""
     doc = Doc.from_text(text)
-    outcome = apply_hunks(doc, hunks, path, **options)
+    outcome = apply_hunks(doc, hunks, path, unique=unique, noun=noun)
     total.failed += outcome.failed
     total.applied += outcome.applied
     total.notes += outcome.notes

@@ -101,7 +101,8 @@ class _Matcher:
         return any(d.qualname == symbol or d.qualname.endswith("." + symbol) for d in self.defs)
 
 
-def _place(node, container, block_lines, file_lines, matcher: _Matcher, plan: _Plan) -> None:
+def _place(node: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef, container: Definition | None,
+           block_lines: list[str], file_lines: list[str], matcher: _Matcher, plan: _Plan) -> None:
     new = span(node, node.name)
     segment = block_lines[new.start:new.end]
     segment_indent = indent_of(block_lines[new.body_start])

@@ -104,12 +104,12 @@ def open_repository(start: Path) -> pygit2.Repository:
 def _hook_index(repo: pygit2.Repository, environ: Mapping[str, str]) -> pygit2.Index:
     path = environ.get("GIT_INDEX_FILE")
     if not path:
-        return repo.index
+        return cast(pygit2.Index, repo.index)
     index_path = Path(path)
     if not index_path.is_absolute():  # git gives it relative to the hook's cwd, the worktree root
         index_path = Path(os.getcwd()) / index_path
     if not index_path.is_file():
-        return repo.index
+        return cast(pygit2.Index, repo.index)
     index = pygit2.Index(str(index_path))
     index._repo = repo  # type: ignore[assignment]  # diffing needs the repository the blobs live in
     return index

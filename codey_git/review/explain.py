@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from typing import Callable
 
+from codey_git.models.base import Model
 from codey_git.review.diffsource import DiffSet
 from codey_git.review.findings import Finding, at_or_above
 from codey_git.review.suggestions import suggestion_diff
@@ -37,7 +38,7 @@ def _prompt(finding: Finding, text: str) -> str:
     return f"{finding.file}, line {finding.line}: {finding.message}\n\n{shown}{evidence}"
 
 
-def explain(findings: list[Finding], diff: DiffSet, model, fail_on: str, deadline: float | None,
+def explain(findings: list[Finding], diff: DiffSet, model: Model, fail_on: str, deadline: float | None,
             clock: Callable[[], float]) -> int:
     """Explain the blocking findings of the tests and checks in place; returns how many were."""
     texts = {f.path: f.new_text for f in diff.files}

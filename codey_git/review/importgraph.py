@@ -116,14 +116,14 @@ class ImportGraph:
             elif entry.type_str == "blob" and path.endswith(".py"):  # path ends with the entry's name
                 self.files[path] = str(entry.id)
 
-    def _load(self) -> dict[str, list]:
+    def _load(self) -> dict[str, list[Any]]:
         try:
             data = json.loads(self._cache_path.read_text(encoding="utf-8")) if self._cache_path else {}
         except (OSError, ValueError):
             return {}
         return data.get("imports", {}) if data.get("version") == CACHE_VERSION else {}
 
-    def _save(self, imports: dict[str, list]) -> None:
+    def _save(self, imports: dict[str, list[Any]]) -> None:
         if self._cache_path is None:
             return
         if len(imports) > 50_000:  # oids of files long gone: keep the ones this tree has

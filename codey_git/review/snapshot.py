@@ -85,5 +85,5 @@ class Snapshot:
         shutil.rmtree(self.common_dir / "worktrees" / self.name, ignore_errors=True)
         (self.root / f"{self.name}.owner.json").unlink(missing_ok=True)
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.remove()

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from pathlib import Path
+from typing import Any
 
 from codey_git import proc
 from codey_git.errors import TaskFailed
-from codey_git.models.base import Model, NoResponse
+from codey_git.models.base import Model, NoResponse, TokenCallback
 
 MAX_TOKENS = 512
 WINDOW = 40  # lines shown either side of a line the user named
@@ -45,7 +44,8 @@ def build_prompt(model: Model, text: str, params: dict[str, Any], root: Path) ->
     return [{"role": "system", "content": SYSTEM}, {"role": "user", "content": user}]
 
 
-def explain(model: Model, text: str, params: dict[str, Any], root: Path, on_token=None) -> str:
+def explain(model: Model, text: str, params: dict[str, Any], root: Path,
+            on_token: TokenCallback | None = None) -> str:
     try:
         completion = model.chat(build_prompt(model, text, params, root), purpose="explain",
                                 max_tokens=MAX_TOKENS, temperature=0.0, on_token=on_token)

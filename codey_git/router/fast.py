@@ -30,7 +30,7 @@ def command_names() -> set[str]:
     return {p.stem for p in folder.glob("*.py") if not p.stem.startswith("_")}
 
 
-def split_argv(argv: list[str]) -> tuple[list[str], dict] | None:
+def split_argv(argv: list[str]) -> tuple[list[str], dict[str, bool]] | None:
     """(words, flags) for a free-text request, or None when argv is not one this path handles."""
     if not argv or argv[0].startswith("-") or argv[0] in command_names():
         return None

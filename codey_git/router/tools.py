@@ -6,10 +6,9 @@ they typed) or from a fixed template here; model output only ever picks a templa
 
 from __future__ import annotations
 
-from typing import Any
-
 import shlex
 from dataclasses import dataclass
+from typing import Any
 
 from codey_git.router.intent import KEYWORD, Intent
 
@@ -67,7 +66,7 @@ def git_is_read_only(argv: list[str]) -> bool:
     return False
 
 
-def git_intent(argv: list[str], confidence: float, source: str = "rules", **params) -> Intent:
+def git_intent(argv: list[str], confidence: float, source: str = "rules", **params: Any) -> Intent:
     return Intent("git", {"argv": argv, **{k: v for k, v in params.items() if v}}, confidence, source)
 
 
