@@ -3,11 +3,10 @@ what to do. A block makes `git codey doctor` exit non-zero."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import sys
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
 
 from codey_git.doctor.suggest import Suggestion, need_mb
 from codey_git.doctor.system import CPU_FLAG, SystemFacts

@@ -6,10 +6,9 @@ else is checked with the defaults)."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from codey_git.config import Config, load_config
 from codey_git.config.schema import default_values

@@ -3,9 +3,8 @@ room, the largest coder that fits it, and the context size that lets it fit."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from dataclasses import asdict, dataclass, field
+from typing import Any
 
 from codey_git.doctor.system import SystemFacts
 from codey_git.models.catalog import ModelEntry

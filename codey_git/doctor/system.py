@@ -9,8 +9,6 @@ finding here, not a crash of the doctor.
 
 from __future__ import annotations
 
-from typing import Any
-
 import json
 import os
 import platform
@@ -19,6 +17,7 @@ import shutil
 import sys
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any
 
 import psutil
 

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import ast
 import textwrap
-from typing import cast
 from dataclasses import dataclass, field
+from typing import cast
 
 from codey_git.testpaths import is_test_file
 

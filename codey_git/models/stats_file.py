@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import json
 import statistics
 import time
 from pathlib import Path
+from typing import Any
 
 from codey_git import paths
 from codey_git.models.base import CallStats

@@ -15,13 +15,12 @@ the review says what was skipped.
 
 from __future__ import annotations
 
-from typing import Any
-
 import json
 import re
 import shutil
 import tempfile
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 from codey_git import proc
 

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import re
 from dataclasses import asdict, dataclass, field
+from typing import Any
 
 from codey_git.router.lazyre import LazyRegex
 

@@ -7,10 +7,9 @@ The router model only picks a label: its output is constrained by a JSON schema 
 
 from __future__ import annotations
 
-from typing import Any
-
 import json
 import re
+from typing import Any
 
 from codey_git.models.base import Model
 from codey_git.router.intent import CODING_INTENTS, MODEL, Intent, coding_fallback

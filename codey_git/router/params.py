@@ -5,9 +5,8 @@ Deterministic on purpose: a file or line number is only ever one the user actual
 
 from __future__ import annotations
 
-from typing import Any
-
 import re
+from typing import Any
 
 from codey_git.router.lazyre import LazyRegex
 

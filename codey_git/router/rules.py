@@ -7,11 +7,10 @@ Order matters: an explicit shell or git form wins over anything a sentence might
 
 from __future__ import annotations
 
-from typing import Any
-
 import re
 import shlex
 import shutil
+from typing import Any
 
 from codey_git.router.cues import cue_labels, describes_symptom
 from codey_git.router.intent import CODING_INTENTS, CUE, EXACT, KEYWORD, SYMPTOM, Intent, mentions_bug
