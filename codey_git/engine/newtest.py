@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ast
 import re
+import time
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
@@ -82,7 +83,8 @@ def _uncovered(needed: dict[str, list[str]], tests: dict[str, str], found: list[
 
 
 def cover_step(wt: Worktree, request: str, coder: Model, config, changes: dict[str, str | None],
-               diff: str, run: TestRun, progress: Progress, task_id: str) -> Coverage:
+               diff: str, run: TestRun, progress: Progress, task_id: str,
+               deadline: float | None = None) -> Coverage:
     """See the module docstring. ``changes`` is the step's accepted edit (written in the worktree),
     ``run`` the whole suite on it. The worktree holds the edit again when this returns."""
     result = Coverage()
@@ -101,8 +103,11 @@ def cover_step(wt: Worktree, request: str, coder: Model, config, changes: dict[s
             result.tested_by.extend(t for t in found if t not in result.tested_by)
     if not left:
         return result
-    progress.stage("writing a test: no test names " + _describe(left))
-    result.why = _write_test(wt, request, coder, config, changes, diff, run, left, files, task_id, result)
+    if deadline is not None and time.monotonic() > deadline:
+        result.why = "the task's time budget ran out before a test could be written"
+    else:
+        progress.stage("writing a test: no test names " + _describe(left))
+        result.why = _write_test(wt, request, coder, config, changes, diff, run, left, files, task_id, result)
     if result.written:
         left = _uncovered(left, {result.written: changes[result.written] or ""}, [])
     result.untested = [f"{path}: {', '.join(names)}" for path, names in left.items()]

@@ -65,7 +65,7 @@ def run_task(repo: Repo, task: Task, config: Config, provider: ModelProvider, *,
                                     f"wip(codey): failed attempt at step {step.number}, tests not passing\n")
                 break
             if write_tests:
-                _cover(wt, task, step, coder, config, outcome, progress, result)
+                _cover(wt, task, step, coder, config, outcome, progress, result, deadline)
             progress.stage("committing")
             subject = subject_line(None if config.commit_messages == "template" else coder,
                                    task.kind, step.text, outcome.diff)
@@ -132,10 +132,11 @@ def run_task(repo: Repo, task: Task, config: Config, provider: ModelProvider, *,
     return result
 
 
-def _cover(wt, task: Task, step, coder, config, outcome, progress: Progress, result: TaskResult) -> None:
+def _cover(wt, task: Task, step, coder, config, outcome, progress: Progress, result: TaskResult,
+           deadline: float | None) -> None:
     """A test for the step's code, or the step's code reported untested (``newtest.cover_step``)."""
     cover = cover_step(wt, step.text, coder, config, outcome.changes, outcome.diff, outcome.test_run,
-                       progress, task.id)
+                       progress, task.id, deadline)
     result.tested_by.extend(t for t in cover.tested_by if t not in result.tested_by)
     if cover.written:
         outcome.changed.append(cover.written)
