@@ -17,6 +17,7 @@ class LandReview:
     state: str  # "passed" | "blocked" | "not reviewed"
     reason: str | None = None  # why blocked, or why not reviewed
     findings: list[dict] = field(default_factory=list)  # the findings at or above review.fail_on
+    unreviewed: list[str] = field(default_factory=list)  # files the checks do not read (not Python, too large)
 
     @property
     def blocked(self) -> bool:
@@ -27,7 +28,8 @@ class LandReview:
         return [f"{f['file']}:{f['line']}: {f['severity']}: {f['message']}" for f in self.findings]
 
     def to_dict(self) -> dict:
-        return {"state": self.state, "reason": self.reason, "findings": list(self.findings)}
+        return {"state": self.state, "reason": self.reason, "findings": list(self.findings),
+                "unreviewed": list(self.unreviewed)}
 
 
 def review_landing(repo: Repo, base: str, tip: str, config) -> LandReview:
@@ -48,8 +50,9 @@ def review_landing(repo: Repo, base: str, tip: str, config) -> LandReview:
     except Exception as exc:  # noqa: BLE001 - a review that cannot run lands unreviewed, said so
         return LandReview("not reviewed", f"the review could not run: {type(exc).__name__}: {exc}")
     blocking = outcome.blocking(fail_on)
+    unreviewed = sorted({u.file for u in outcome.unreviewed})
     if blocking:
         found = [f.to_dict() for f in blocking]
         return LandReview("blocked", f"codey's review (checks) found {len(found)} problem(s) at or above "
-                                     f"{fail_on}", found)
-    return LandReview("passed")
+                                     f"{fail_on}", found, unreviewed)
+    return LandReview("passed", unreviewed=unreviewed)
