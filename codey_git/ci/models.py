@@ -4,8 +4,15 @@ cannot be had stops the job before any work (exit 2)."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
 
-def ensure_model_named(config, name: str, progress) -> None:
+if TYPE_CHECKING:
+    from codey_git.config import Config
+    from codey_git.models.base import ModelProvider
+    from codey_git.progress import Progress
+
+
+def ensure_model_named(config: Config, name: str, progress: Progress | None) -> None:
     """Fetch and verify ``name`` now when the local backend will need it; ModelError (exit 2) when
     it cannot be had."""
     if config.backend != "llama_cpp":
@@ -16,7 +23,7 @@ def ensure_model_named(config, name: str, progress) -> None:
     ensure_model(Registry(config), name, yes=True, progress=progress)
 
 
-def headless_provider(config, progress):
+def headless_provider(config: Config, progress: Progress | None) -> ModelProvider:
     """The configured backend, told that the answer to every question is yes."""
     from codey_git.models.backends import make_provider
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import List, Optional
+from typing import Callable, List, Optional
 
 import typer
 
@@ -10,7 +10,7 @@ from codey_git.commands._common import JSON, YES
 from codey_git.commands._taskcmd import run_task_command
 
 
-def task_options(kind: str):
+def task_options(kind: str) -> Callable[..., None]:
     def command(
         request: str = typer.Argument(..., help=f"What to {kind}, e.g. \"bug in calc.py line 3\"."),
         file: Optional[List[str]] = typer.Option(None, "--file", "-f", help="File(s) to focus on."),

@@ -22,7 +22,7 @@ from codey_git.ui import Progress, print_json
 
 if TYPE_CHECKING:
     from codey_git.config import Config
-    from codey_git.models.base import ModelProvider
+    from codey_git.models.base import Model, ModelProvider
 
 
 def run_subcommand(argv: list[str]) -> int:
@@ -48,14 +48,14 @@ class _Session:
         self._config: Config | None = None
         self._provider: ModelProvider | None = None
 
-    def config(self):
+    def config(self) -> Config:
         if self._config is None:
             from codey_git.config import load_config
 
             self._config = load_config(repo_root(self.cwd))
         return self._config
 
-    def router_model(self):
+    def router_model(self) -> Model:
         from codey_git.models.backends import make_provider
 
         self._provider = make_provider(self.config(), self.progress)

@@ -8,9 +8,14 @@ from __future__ import annotations
 
 import importlib
 from importlib.metadata import entry_points
+from typing import TYPE_CHECKING, Any, Callable
 
 from codey_git.errors import ConfigError
 from codey_git.models.base import ModelProvider
+
+if TYPE_CHECKING:
+    from codey_git.config import Config
+    from codey_git.progress import Progress
 
 BUILTIN = {
     "scripted": "codey_git.models.scripted:ScriptedProvider",
@@ -19,7 +24,7 @@ BUILTIN = {
 }
 
 
-def _load(spec: str):
+def _load(spec: str) -> Callable[..., Any]:
     module, _, attr = spec.partition(":")
     return getattr(importlib.import_module(module), attr)
 
@@ -31,10 +36,11 @@ def available_backends() -> dict[str, str]:
     return found
 
 
-def make_provider(config, progress=None) -> ModelProvider:
+def make_provider(config: Config, progress: Progress | None = None) -> ModelProvider:
     name = config.backend
     backends = available_backends()
     if name not in backends:
         raise ConfigError(f"unknown backend {name!r} (known: {', '.join(sorted(backends))})", field="backend")
     factory = _load(backends[name])
-    return factory(config, progress)
+    provider: ModelProvider = factory(config, progress)
+    return provider

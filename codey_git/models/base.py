@@ -11,7 +11,7 @@ from codey_git.errors import CodeyError
 # the engine uses it to decide what happens when no answer comes.
 PURPOSES = ("route", "plan", "edit", "review", "commit_message", "explain")
 
-Message = dict  # {"role": "system" | "user" | "assistant", "content": str}
+Message = dict[str, str]  # {"role": "system" | "user" | "assistant", "content": str}
 TokenCallback = Callable[[str], None]
 
 

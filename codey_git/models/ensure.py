@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from codey_git.errors import ModelError
 from codey_git.models.catalog import ModelEntry
@@ -13,6 +13,9 @@ from codey_git.models.progress_bar import byte_bar
 from codey_git.models.pull import pull
 from codey_git.models.registry import Registry
 from codey_git.models.verify import check_file, stamped_sha256
+
+if TYPE_CHECKING:
+    from codey_git.progress import Progress
 
 Confirm = Callable[[str], bool]
 
@@ -36,7 +39,7 @@ def ask_on_tty(question: str) -> bool:
     return RichConfirm.ask(Text(question), console=err_console, default=True)  # a model name is not markup
 
 
-def ensure_model(registry: Registry, name: str, *, yes: bool = False, progress=None,
+def ensure_model(registry: Registry, name: str, *, yes: bool = False, progress: Progress | None = None,
                  confirm: Confirm = ask_on_tty) -> ReadyModel:
     """Return a verified model file for ``name``, pulling it first when allowed.
 

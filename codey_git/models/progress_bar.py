@@ -5,22 +5,22 @@ from __future__ import annotations
 from contextlib import contextmanager
 from typing import Iterator
 
-from rich.progress import (BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn,
+from rich.progress import (BarColumn, DownloadColumn, Progress, TaskID, TextColumn, TimeRemainingColumn,
                            TransferSpeedColumn)
 
 from codey_git.ui import err_console
 
 
 class ByteBar:
-    def __init__(self, progress: Progress | None, task):
+    def __init__(self, progress: Progress | None, task: TaskID | None) -> None:  # both or neither
         self._progress, self._task = progress, task
 
     def advance(self, n: int) -> None:
-        if self._progress is not None:
+        if self._progress is not None and self._task is not None:
             self._progress.advance(self._task, n)
 
     def describe(self, text: str) -> None:
-        if self._progress is not None:
+        if self._progress is not None and self._task is not None:
             self._progress.update(self._task, description=text)
 
 

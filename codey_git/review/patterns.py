@@ -31,7 +31,7 @@ import ast
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Sequence
 
 from codey_git.review import (checks_api, checks_async, checks_bugs, checks_errors, checks_flow,
                               checks_pyflakes, checks_security, checks_state, checks_stdlib, checks_typos)
@@ -39,6 +39,7 @@ from codey_git.review.checks_ast import Module
 from codey_git.review.diffsource import FileDiff
 from codey_git.review.findings import Finding, calibrated
 from codey_git.review.ruffcheck import RuffUnavailable, ruff_hits
+from codey_git.review.units import ReviewUnit
 
 
 ALL_CHECKS = [
@@ -84,7 +85,7 @@ class ChecksOutOfTime(Exception):
     """The review's time budget ran out while the checks read a file."""
 
 
-def _hits(text: str, checks=ALL_CHECKS, stop: Callable[[], bool] | None = None) -> list[Hit] | None:
+def _hits(text: str, checks: Sequence[Callable[[Module], Any]] = ALL_CHECKS, stop: Callable[[], bool] | None = None) -> list[Hit] | None:
     try:
         module = Module(ast.parse(text))
     except (SyntaxError, ValueError, RecursionError, MemoryError):
@@ -154,7 +155,7 @@ def introduced_hits(old_text: str, new_text: str, touched: set[int],
     return out
 
 
-def check_findings(files: dict[str, FileDiff], units, stop: Callable[[], bool] | None = None,
+def check_findings(files: dict[str, FileDiff], units: list[ReviewUnit], stop: Callable[[], bool] | None = None,
                    unchecked: list[tuple[str, str]] | None = None, config_root: Path | None = None,
                    notes: list[str] | None = None) -> list[Finding]:
     """Findings of the built-in checks and ruff in the hunks of ``units`` (Python files only). A

@@ -22,7 +22,7 @@ from codey_git.review.diffsource import DiffSet, open_repository
 from codey_git.review.findings import Finding
 from codey_git.review.importgraph import ImportGraph, has_tests, is_test_module, select_tests
 from codey_git.review.snapshot import Snapshot, SnapshotError, without_hook_variables
-from codey_git.review.testresults import FAILED, ResultCache, TreeResults, rerun, results_for
+from codey_git.review.testresults import FAILED, FileResult, ResultCache, TreeResults, rerun, results_for
 
 SNAPSHOT_NOTE = "the staged snapshot (unstaged and untracked files are not in it)"
 EVIDENCE_CHARS = 2000
@@ -274,7 +274,7 @@ def _compare(run: _Run, selected: list[str]) -> TestEvidence:
     return evidence
 
 
-def _in_tree(tree, path: str) -> bool:
+def _in_tree(tree: Any, path: str) -> bool:  # a pygit2 tree (or any object a path indexes)
     try:
         tree[path]
     except (KeyError, ValueError):
@@ -282,7 +282,7 @@ def _in_tree(tree, path: str) -> bool:
     return True
 
 
-def _mark_flaky(result, flaky: list[str]) -> bool:
+def _mark_flaky(result: FileResult, flaky: list[str]) -> bool:
     for nodeid in flaky:
         if nodeid in result.outcomes:
             result.outcomes[nodeid] = "flaky"

@@ -26,7 +26,7 @@ OPENING = '{"findings":'
 REPORT, NOTHING = ' [{"', " []"  # the two ways the answer goes on, each one token for the Qwen tokenizer
 
 
-def can_triage(model) -> bool:
+def can_triage(model: object) -> bool:
     return callable(getattr(model, "next_token_logprobs", None))
 
 
@@ -48,7 +48,7 @@ def answer_prompt(unit: ReviewUnit) -> str:
     return chatml(review_messages([unit])) + OPENING
 
 
-def defect_score(model, unit: ReviewUnit) -> float:
+def defect_score(model: Any, unit: ReviewUnit) -> float:  # a model with next_token_logprobs (can_triage)
     """Log-odds that the model's answer for ``unit`` holds a finding rather than none."""
-    scores = model.next_token_logprobs(answer_prompt(unit), (REPORT, NOTHING), purpose="review")
+    scores: dict[str, float] = model.next_token_logprobs(answer_prompt(unit), (REPORT, NOTHING), purpose="review")
     return scores[REPORT] - scores[NOTHING]

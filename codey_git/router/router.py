@@ -54,7 +54,7 @@ class Router:
             self._warn(f"router model gave no route ({exc}); treating this as a coding request")
             return coding_fallback(text, extract_params(text))
 
-    def _model_or_none(self):
+    def _model_or_none(self) -> Any:
         if self._model is None and self._load_model is not None and not self._model_failed:
             try:
                 self._model = self._load_model()
