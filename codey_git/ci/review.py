@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from codey_git.ci import annotate, refs
 from codey_git.ci.models import ensure_model_named
@@ -20,6 +21,7 @@ from codey_git.ci.provider import CIEnv, append_summary
 from codey_git.ci.result import CIResult, finish, outputs_on_error
 from codey_git.config import Config, load_config
 from codey_git.errors import EXIT_INTERNAL, EXIT_NOT_ACHIEVED, CodeyError, InternalError, ModelError, UsageError
+from codey_git.progress import Progress
 from codey_git.review import report
 from codey_git.review.diffsource import DiffSet, open_repository, range_diff
 from codey_git.review.engine import ReviewOutcome, Unreviewed, checks_only, checks_review
@@ -42,7 +44,7 @@ class ReviewOptions:
     pull: bool = True  # fetch a missing reviewer model (the action caches the models folder)
 
 
-def _setting(config: Config, key: str, given, ci_default):
+def _setting(config: Config, key: str, given: Any, ci_default: Any) -> Any:
     """A flag when given, else the configured value when a config layer set it, else CI's default."""
     if given is not None:
         return given
@@ -65,7 +67,8 @@ def _skipped_outcome(diff: DiffSet, config: Config, request: ReviewRequest, fail
                          skipped=list(diff.skipped), units=sum(len(f.hunks) for f in diff.files))
 
 
-def review_outcome(request: ReviewRequest, diff: DiffSet, config: Config, progress, *, pull: bool) -> ReviewOutcome:
+def review_outcome(request: ReviewRequest, diff: DiffSet, config: Config, progress: Progress, *,
+                   pull: bool) -> ReviewOutcome:
     """The review of ``diff``; model trouble (missing, unloadable, crashing) is exit 3 unless fail-open."""
     if not config.get("review.model"):
         if not config.get("review.checks"):
@@ -98,7 +101,7 @@ def _write(path: Path | None, text: str) -> None:
         path.write_text(text, encoding="utf-8")
 
 
-def ci_review(root: Path, opts: ReviewOptions, ci: CIEnv, progress) -> CIResult:
+def ci_review(root: Path, opts: ReviewOptions, ci: CIEnv, progress: Progress) -> CIResult:
     with outputs_on_error(ci):
         root = Path(open_repository(root).workdir).resolve()
         config, fail_on, fail_open, seconds = _settings(root, opts)

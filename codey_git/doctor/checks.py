@@ -6,12 +6,15 @@ from __future__ import annotations
 import sys
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from codey_git.doctor.suggest import Suggestion, need_mb
 from codey_git.doctor.system import CPU_FLAG, SystemFacts
 from codey_git.models.memory import MB, default_budget_bytes
 from codey_git.models.registry import Registry
+
+if TYPE_CHECKING:
+    from codey_git.config import Config
 
 OK, NOTE, WARN, BLOCK = "ok", "note", "warn", "block"
 REBUILD = ("Rebuild it for this CPU: CMAKE_ARGS=\"-DGGML_NATIVE=ON\" pip install --force-reinstall --no-cache-dir "
@@ -83,7 +86,7 @@ def compiler_check(facts: SystemFacts, backend: str) -> Check:
                  "Debian/Ubuntu: apt install build-essential cmake; then pip install llama-cpp-python")
 
 
-def memory_checks(facts: SystemFacts, config, registry: Registry, suggestion: Suggestion) -> list[Check]:
+def memory_checks(facts: SystemFacts, config: Config, registry: Registry, suggestion: Suggestion) -> list[Check]:
     if config.backend != "llama_cpp":
         return [Check("memory", OK, f"{facts.ram_mb} MB RAM ({facts.free_ram_mb} MB free); models run on the "
                                     f"{config.backend} backend, not here")]
@@ -116,7 +119,7 @@ def memory_checks(facts: SystemFacts, config, registry: Registry, suggestion: Su
     return out
 
 
-def model_checks(facts: SystemFacts, config, registry: Registry) -> list[Check]:
+def model_checks(facts: SystemFacts, config: Config, registry: Registry) -> list[Check]:
     """The models this configuration uses: bad files block; a missing one is fetched on first use
     unless the disk cannot hold it."""
     if config.backend != "llama_cpp":
@@ -157,7 +160,7 @@ def disk_check(facts: SystemFacts) -> Check:
                  "Free some space, or point CODEY_MODELS_DIR at a larger disk." if status == WARN else None)
 
 
-def test_check(root: Path | None, config) -> Check:
+def test_check(root: Path | None, config: Config) -> Check:
     """Whether the repository's test command runs (in a scratch worktree of HEAD, as codey runs it)."""
     if root is None:
         return Check("tests", NOTE, "not inside a git repository: the test command was not tried")
@@ -187,7 +190,7 @@ def test_check(root: Path | None, config) -> Check:
                               "`git codey fix` has something to do")
 
 
-def sandbox_check(config) -> Check:
+def sandbox_check(config: Config) -> Check:
     try:
         from codey_git.sandbox import detect
     except ImportError:
@@ -201,7 +204,7 @@ def sandbox_check(config) -> Check:
     return Check("sandbox", NOTE, f"none: {info.detail}")
 
 
-def server_check(config) -> Check | None:
+def server_check(config: Config) -> Check | None:
     """backend: openai: is the shared server answering?"""
     if config.backend != "openai":
         return None

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import re
+from typing import Any, Callable
 
 from codey_git.review.findings import CATEGORIES, MESSAGE_CHARS, SEVERITIES, SUGGESTION_CHARS
 from codey_git.review.triage import REPORT, answer_prompt
@@ -29,11 +30,11 @@ class _StringEnd(Exception):
     pass
 
 
-def can_guide(model) -> bool:
+def can_guide(model: object) -> bool:
     return callable(getattr(model, "next_token_logprobs", None)) and callable(getattr(model, "complete", None))
 
 
-def _choose(model, prompt: str, options: list[str]) -> str:
+def _choose(model: Any, prompt: str, options: list[str]) -> str:  # a model that can_guide
     """The option the model continues ``prompt`` with, typed one distinguishing token at a time.
     Options are told apart by characters (digits of a line number) or first words."""
     typed = ""
@@ -55,7 +56,7 @@ def _choose(model, prompt: str, options: list[str]) -> str:
         typed += step
 
 
-def _string(model, prompt: str, limit: int, check=None) -> tuple[str, bool]:
+def _string(model: Any, prompt: str, limit: int, check: Callable[[str], None] | None = None) -> tuple[str, bool]:
     """(content, closed) of a JSON string generated after ``prompt`` (which ends with its opening
     quote), up to the first unescaped quote or TEXT_TOKENS tokens, cut at ``limit`` characters."""
     seen: list[str] = []
@@ -82,7 +83,7 @@ def _string(model, prompt: str, limit: int, check=None) -> tuple[str, bool]:
     return value.strip()[:limit], closed
 
 
-def guided_answer(model, unit: ReviewUnit, check=None) -> str:
+def guided_answer(model: Any, unit: ReviewUnit, check: Callable[[str], None] | None = None) -> str:
     """The JSON answer with one finding for a flagged unit. ``check`` sees each generated piece
     (and may raise to stop the review)."""
     lines = sorted(unit.hunk.touched_lines())

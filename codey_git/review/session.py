@@ -8,17 +8,21 @@ import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Mapping
+from typing import TYPE_CHECKING, Mapping
 
 from codey_git.errors import (EXIT_INTERNAL, EXIT_NOT_ACHIEVED, EXIT_OK, CodeyError, ConfigError, ModelError,
                               UsageError)
 from codey_git.models.backends import make_provider
 from codey_git.models.registry import Registry
+from codey_git.progress import Progress
 from codey_git.review.cache import ReviewCache
 from codey_git.review.diffsource import DiffSet, named_files_diff, range_diff, staged_diff
 from codey_git.review import testevidence
 from codey_git.review.engine import ReviewOutcome, checks_only, review_diff
 from codey_git.review.explain import carry_explanations, explain
+
+if TYPE_CHECKING:
+    from codey_git.config import Config
 
 
 class ReviewerUnavailable(Exception):
@@ -74,10 +78,10 @@ def precommit_range(environ: Mapping[str, str] | None = None) -> str | None:
     return f"{old}...{new}"
 
 
-def model_max_severity(config) -> str | None:
+def model_max_severity(config: Config) -> str | None:
     """The cap on the reviewer model's findings: the config's, else the catalog's measured value
     for a built-in model that llama_cpp runs from its file (other backends serve other models)."""
-    configured = config.get("review.model_max_severity")
+    configured: str | None = config.get("review.model_max_severity")
     if configured is not None or config.backend != "llama_cpp":
         return configured
     try:
@@ -86,7 +90,7 @@ def model_max_severity(config) -> str | None:
         return None  # an unknown model is reported when it is loaded
 
 
-def run_review(request: ReviewRequest, diff: DiffSet, config, progress,
+def run_review(request: ReviewRequest, diff: DiffSet, config: Config, progress: Progress | None,
                evidence: testevidence.TestEvidence | None = None) -> ReviewOutcome:
     """Review ``diff`` with the configured reviewer; the test ``evidence`` joins its findings, and
     the model explains the blocking ones in the time left (``explain``). Raises
@@ -127,7 +131,7 @@ def run_review(request: ReviewRequest, diff: DiffSet, config, progress,
         provider.close()
 
 
-def test_evidence(request: ReviewRequest, diff: DiffSet, config) -> testevidence.TestEvidence | None:
+def test_evidence(request: ReviewRequest, diff: DiffSet, config: Config) -> testevidence.TestEvidence | None:
     """The tests the change can affect, run on the snapshot within the review's budget (config
     ``review.tests``); None when off or when nothing changed."""
     if not config.get("review.tests"):
