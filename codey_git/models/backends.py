@@ -26,7 +26,8 @@ BUILTIN = {
 
 def _load(spec: str) -> Callable[..., Any]:
     module, _, attr = spec.partition(":")
-    return getattr(importlib.import_module(module), attr)
+    factory: Callable[..., Any] = getattr(importlib.import_module(module), attr)
+    return factory
 
 
 def available_backends() -> dict[str, str]:

@@ -33,24 +33,27 @@ class GGUFInfo:
     def architecture(self) -> str:
         return str(self.metadata.get("general.architecture", ""))
 
-    def arch_value(self, key: str, default=None):
+    def arch_value(self, key: str, default: Any = None) -> Any:
         return self.metadata.get(f"{self.architecture}.{key}", default)
 
     @property
     def context_length(self) -> int | None:
-        return self.arch_value("context_length")
+        value: int | None = self.arch_value("context_length")
+        return value
 
     @property
     def n_layer(self) -> int | None:
-        return self.arch_value("block_count")
+        value: int | None = self.arch_value("block_count")
+        return value
 
     @property
     def n_kv_heads(self) -> int | None:
-        return self.arch_value("attention.head_count_kv") or self.arch_value("attention.head_count")
+        value: int | None = self.arch_value("attention.head_count_kv") or self.arch_value("attention.head_count")
+        return value
 
     @property
     def head_dim(self) -> int | None:
-        explicit = self.arch_value("attention.key_length")
+        explicit: int | None = self.arch_value("attention.key_length")
         if explicit:
             return explicit
         embd, heads = self.arch_value("embedding_length"), self.arch_value("attention.head_count")
@@ -73,7 +76,7 @@ def _read(fh: BinaryIO, n: int) -> bytes:
     return data
 
 
-def _unpack(fh: BinaryIO, fmt: str):
+def _unpack(fh: BinaryIO, fmt: str) -> Any:
     return struct.unpack(fmt, _read(fh, struct.calcsize(fmt)))[0]
 
 
@@ -84,7 +87,7 @@ def _string(fh: BinaryIO) -> str:
     return _read(fh, length).decode("utf-8", errors="replace")
 
 
-def _value(fh: BinaryIO, vtype: int):
+def _value(fh: BinaryIO, vtype: int) -> Any:
     if vtype in _SCALARS:
         return _unpack(fh, _SCALARS[vtype])
     if vtype == _STRING:

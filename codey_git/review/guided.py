@@ -50,7 +50,8 @@ def _choose(model: Any, prompt: str, options: list[str]) -> str:  # a model that
             step = max(scores, key=scores.get)
         else:  # words: scored by their first token
             scores = model.next_token_logprobs(prompt, left, purpose="review")
-            return max(scores, key=scores.get)
+            best: str = max(scores, key=scores.get)
+            return best
         if step == ",":
             return typed
         typed += step
