@@ -9,11 +9,16 @@ from __future__ import annotations
 import sys
 from enum import Enum
 from pathlib import Path
-from typing import List, Optional
+from typing import TYPE_CHECKING, List, Optional
 
 import typer
 
 from codey_git.commands._common import ASKS_NOTHING, JSON
+
+if TYPE_CHECKING:
+    from codey_git.ci.provider import CIEnv
+    from codey_git.ci.result import CIResult
+    from codey_git.ui import Progress
 
 
 class Severity(str, Enum):
@@ -30,13 +35,13 @@ PUSH = typer.Option(False, "--push", help="Push tested commits to new codey/... 
                                           "(never forced, never onto the base).")
 
 
-def _progress():
+def _progress() -> Progress:
     from codey_git.ui import Progress
 
     return Progress(stream_tokens=False)  # a CI log is read afterwards: stages, not a token stream
 
 
-def _finish(result, as_json: bool) -> None:
+def _finish(result: CIResult, as_json: bool) -> None:
     from codey_git.ci.result import CIFailed
     from codey_git.ui import print_json
 
@@ -52,7 +57,7 @@ def _finish(result, as_json: bool) -> None:
         raise CIFailed(result)
 
 
-def _env():
+def _env() -> CIEnv:
     from codey_git.ci.provider import detect
 
     return detect()
