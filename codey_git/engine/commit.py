@@ -16,23 +16,43 @@ _CONVENTIONAL = re.compile(r"^(fix|feat|refactor|docs|test|perf|chore|style|buil
 TRAILER_TASK, TRAILER_MODEL, TRAILER_TESTS = "Codey-Task", "Codey-Model", "Codey-Tests"
 
 
+# a requested change's type, from the words it starts with (the first match wins); else ``feat``
+_INTENT_TYPES = (
+    (re.compile(r"^(add|write|improve|update|fix)\b.*\b(docstrings?|comments?|documentation|docs)\b", re.I), "docs"),
+    (re.compile(r"^(add|write|improve)\b.*\btests?\b", re.I), "test"),
+    (re.compile(r"^(add|improve)\b.*\btype (hints?|annotations?)\b", re.I), "refactor"),
+    (re.compile(r"^(remove|delete|drop|rename|refactor|simplify|clean|tidy|extract|split|move|inline)\b", re.I),
+     "refactor"),
+)
+
+
+def intent_type(kind: str, request: str) -> str:
+    """``fix`` for a fix; for a requested change, what it asks for (``refactor``, ``docs``, ``test``)
+    or ``feat`` for new behaviour."""
+    if kind == "fix":
+        return "fix"
+    text = " ".join(request.split())
+    return next((kind_type for pattern, kind_type in _INTENT_TYPES if pattern.search(text)), "feat")
+
+
 def template_subject(kind: str, request: str) -> str:
     text = " ".join(request.split())
-    prefix = "fix: " if kind == "fix" else "feat: "
+    prefix = intent_type(kind, request) + ": "
     summary = text[0].lower() + text[1:] if text else "apply codey change"
     limit = 72 - len(prefix)
     return prefix + (summary if len(summary) <= limit else summary[: limit - 3].rstrip() + "...")
 
 
-def typed_for(kind: str, subject: str) -> str:
-    """The subject with the type the intent says: a fix is ``fix``; an edit (a requested change)
-    is never ``fix``: a model's "fix" there is new behaviour, ``feat``."""
+def typed_for(kind: str, subject: str, request: str = "") -> str:
+    """The subject with the type the intent says: a fix is ``fix``; a requested change is never
+    ``fix``: a model's "fix" there takes the request's type (``intent_type``: ``feat`` for new
+    behaviour)."""
     kind_type, _, rest = subject.partition(":")
     name = re.sub(r"[(!].*$", "", kind_type)
     if kind == "fix" and name != "fix":
         return "fix" + kind_type[len(name):] + ":" + rest
     if kind != "fix" and name == "fix":
-        return "feat" + kind_type[len(name):] + ":" + rest
+        return intent_type(kind, request) + kind_type[len(name):] + ":" + rest
     return subject
 
 
@@ -48,7 +68,7 @@ def subject_line(model: Model | None, kind: str, request: str, diff: str) -> str
         for line in text.strip().strip("`").splitlines():
             line = line.strip().strip("`\"'")
             if _CONVENTIONAL.match(line) and len(line) <= 100:
-                return typed_for(kind, line)
+                return typed_for(kind, line, request)
     return template_subject(kind, request)
 
 
