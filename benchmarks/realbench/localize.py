@@ -173,6 +173,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--tasks", default="")
     parser.add_argument("--projects", default="")
     parser.add_argument("--out", default=str(OUT))
+    parser.add_argument("--resume", action="store_true", help="keep the tasks OUT.partial already holds")
     opts = parser.parse_args(argv)
     tasks = load_tasks()
     if opts.tasks:
@@ -182,7 +183,10 @@ def main(argv: list[str] | None = None) -> int:
     projects = {p.name: p for p in load_projects()}
     load_before = subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()
     started = time.monotonic()
-    rows = []
+    partial = Path(opts.out + ".partial")
+    done = json.loads(partial.read_text()) if opts.resume and partial.is_file() else []
+    rows = [r for r in done if "error" not in r]
+    tasks = [t for t in tasks if t["id"] not in {r["task"] for r in rows}]
     with tempfile.TemporaryDirectory(prefix="realbench-localize-") as tmp:
         for task in tasks:
             try:
@@ -190,6 +194,7 @@ def main(argv: list[str] | None = None) -> int:
             except Exception as exc:  # one broken task does not lose the others
                 row = {"task": task["id"], "project": task["project"], "error": repr(exc)[:500]}
             rows.append(row)
+            partial.write_text(json.dumps(rows))
             b, a = row.get("before", {}), row.get("after", {})
             print(f"{task['id']}: before line {b.get('focus', {}).get('line')} fn {b.get('focus', {}).get('function')} "
                   f"prompt {b.get('in_prompt')} | after rank line {a.get('ranking', {}).get('line')} "
@@ -199,7 +204,9 @@ def main(argv: list[str] | None = None) -> int:
               "uptime_before": load_before,
               "uptime_after": subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip(),
               "seconds": round(time.monotonic() - started, 1), "summary": summarize(rows), "tasks": rows}
+    rows.sort(key=lambda r: [t["id"] for t in load_tasks()].index(r["task"]))
     Path(opts.out).write_text(json.dumps(result, indent=1) + "\n")
+    partial.unlink(missing_ok=True)
     print(json.dumps(result["summary"], indent=1))
     return 0
 
