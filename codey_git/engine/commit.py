@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pygit2
+from pygit2.enums import FileMode
 
 from codey_git import faults
 from codey_git.engine.prompts import commit_message_messages
@@ -78,7 +80,7 @@ def full_message(subject: str, request: str, model_name: str, tests: str) -> str
             f"{TRAILER_TESTS}: {tests}\n")
 
 
-def commit_worktree(wt: Worktree, user_root, changes: dict[str, str | None], message: str) -> str:
+def commit_worktree(wt: Worktree, user_root: Path, changes: dict[str, str | None], message: str) -> str:
     """Commit exactly ``changes`` (path -> new text, None to delete) on top of the worktree's HEAD,
     as codey wrote them: the tree is built from HEAD and the changes, never from what the worktree
     holds after the tests ran. The worktree is then reset to the new commit."""
@@ -92,9 +94,9 @@ def commit_worktree(wt: Worktree, user_root, changes: dict[str, str | None], mes
             if path in index:
                 index.remove(path)
             continue
-        mode = index[path].mode if path in index else pygit2.GIT_FILEMODE_BLOB
-        if mode not in (pygit2.GIT_FILEMODE_BLOB, pygit2.GIT_FILEMODE_BLOB_EXECUTABLE):
-            mode = pygit2.GIT_FILEMODE_BLOB  # a symlink or gitlink is never rewritten (treefs refuses it)
+        mode = index[path].mode if path in index else FileMode.BLOB
+        if mode not in (FileMode.BLOB, FileMode.BLOB_EXECUTABLE):
+            mode = FileMode.BLOB  # a symlink or gitlink is never rewritten (treefs refuses it)
         index.add(pygit2.IndexEntry(path, repo.create_blob(text.encode("utf-8")), mode))
     tree = index.write_tree(repo)
     author = signature(user_root, "AUTHOR")

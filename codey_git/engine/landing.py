@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import pygit2
 
@@ -36,7 +37,7 @@ def _tracked(repo: Repo, path: str) -> bool:
     return path in repo.repo.index
 
 
-def _occupied(root, path: str) -> bool:
+def _occupied(root: Path, path: str) -> bool:
     """Whether anything is at ``path`` or where one of its folders would go (not following links)."""
     current = root
     for part in path.split("/"):

@@ -6,6 +6,9 @@ again. ``land_review: off`` (or a review that cannot run) lands unreviewed, and 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
+
+from codey_git.config import Config
 
 from codey_git.gitrepo import Repo
 
@@ -16,7 +19,7 @@ CHECKS = "checks"
 class LandReview:
     state: str  # "passed" | "blocked" | "not reviewed"
     reason: str | None = None  # why blocked, or why not reviewed
-    findings: list[dict] = field(default_factory=list)  # the findings at or above review.fail_on
+    findings: list[dict[str, Any]] = field(default_factory=list)  # the findings at or above review.fail_on
     unreviewed: list[str] = field(default_factory=list)  # files the checks do not read (not Python, too large)
 
     @property
@@ -27,12 +30,12 @@ class LandReview:
         """One line per blocking finding: file:line severity message."""
         return [f"{f['file']}:{f['line']}: {f['severity']}: {f['message']}" for f in self.findings]
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {"state": self.state, "reason": self.reason, "findings": list(self.findings),
                 "unreviewed": list(self.unreviewed)}
 
 
-def review_landing(repo: Repo, base: str, tip: str, config) -> LandReview:
+def review_landing(repo: Repo, base: str, tip: str, config: Config) -> LandReview:
     """Review ``base..tip`` with the checks, blocking at ``review.fail_on`` as the hook does."""
     mode = str(config.get("land_review", CHECKS))
     if mode != CHECKS:

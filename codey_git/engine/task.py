@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import secrets
 from dataclasses import asdict, dataclass, field
+from typing import Any
 
 
 @dataclass
@@ -65,22 +66,22 @@ class TaskResult:
     reason: str | None = None  # why it failed / why it did not land
     take_command: str | None = None  # how to take the commits when they did not land
     model: str | None = None
-    tokens: dict = field(default_factory=dict)
-    timings: dict = field(default_factory=dict)
-    calls: list[dict] = field(default_factory=list)
+    tokens: dict[str, float] = field(default_factory=dict)
+    timings: dict[str, float] = field(default_factory=dict)
+    calls: list[dict[str, Any]] = field(default_factory=list)
     discarded: list[str] = field(default_factory=list)  # files the tests changed; never committed
     # edit: the tests that name the changed code (or the test codey wrote), and what none names
     tested_by: list[str] = field(default_factory=list)
     untested: bool = False
     untested_code: list[str] = field(default_factory=list)  # "stats.py: stdev"
     test_note: str | None = None  # why codey could not write a test
-    land_review: dict | None = None  # codey's review of what would land (engine.landreview)
+    land_review: dict[str, Any] | None = None  # codey's review of what would land (engine.landreview)
 
     @property
     def ok(self) -> bool:
         return self.status in ("landed", "committed")
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         data = asdict(self)
         data["task"] = {"id": self.task.id, "text": self.task.text, "kind": self.task.kind,
                         "files": self.task.files}

@@ -17,6 +17,7 @@ import shutil
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, cast
 
 import psutil
 import pygit2
@@ -66,12 +67,12 @@ def _wt_dir(repo: Repo) -> Path:
     return repo.codey_dir / "worktrees"
 
 
-def _me() -> dict:
+def _me() -> dict[str, Any]:
     proc = psutil.Process()
     return {"pid": proc.pid, "started": proc.create_time()}
 
 
-def _alive(owner: dict) -> bool:
+def _alive(owner: dict[str, Any]) -> bool:
     try:
         proc = psutil.Process(int(owner["pid"]))
         return abs(proc.create_time() - float(owner["started"])) < 1.0 and proc.status() != psutil.STATUS_ZOMBIE
@@ -79,7 +80,7 @@ def _alive(owner: dict) -> bool:
         return False
 
 
-def _append(path: Path, record: dict) -> None:
+def _append(path: Path, record: dict[str, Any]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "a", encoding="utf-8") as fh:
         fh.write(json.dumps(record) + "\n")
@@ -87,7 +88,7 @@ def _append(path: Path, record: dict) -> None:
         os.fsync(fh.fileno())
 
 
-def _read_jsonl(path: Path) -> list[dict]:
+def _read_jsonl(path: Path) -> list[dict[str, Any]]:
     if not path.is_file():
         return []
     out = []
@@ -113,7 +114,7 @@ def create_worktree(repo: Repo, base: str, branch: str) -> Worktree:
     path = root / name
     owner = {**_me(), "branch": branch, "path": str(path), "name": name}
     (root / f"{name}.owner.json").write_text(json.dumps(owner))
-    commit = repo.repo.get(base)
+    commit = cast(pygit2.Commit, repo.repo.get(base))  # base is a commit id the caller resolved
     if branch in repo.repo.branches.local:
         ref = repo.repo.branches.local[branch]
         if str(ref.target) != base:
@@ -121,8 +122,7 @@ def create_worktree(repo: Repo, base: str, branch: str) -> Worktree:
     else:
         repo.repo.branches.local.create(branch, commit)
         _append(repo.codey_dir / "branches.jsonl", {"branch": branch, "base": base, **_me(), "time": time.time()})
-    ref = repo.repo.lookup_reference(f"refs/heads/{branch}")
-    repo.repo.add_worktree(name, str(path), ref)
+    repo.repo.add_worktree(name, str(path), repo.repo.lookup_reference(f"refs/heads/{branch}"))
     return Worktree(name=name, path=path, branch=branch, repo=pygit2.Repository(str(path)))
 
 
@@ -151,7 +151,7 @@ def finished_branches(repo: Repo) -> set[str]:
     return keep
 
 
-def gc_worktrees(repo: Repo) -> dict:
+def gc_worktrees(repo: Repo) -> dict[str, list[str]]:
     """Remove worktrees of dead runs and attempt branches that hold no recorded result."""
     removed, branches = [], []
     live_branches: set[str] = set()
@@ -199,7 +199,7 @@ def only_codey_commits(repo: Repo, branch: str, limit: int = 50) -> bool:
     tip = git.branches.local[branch].target
     others = [b.target for name in git.branches.local if name != branch
               for b in [git.branches.local[name]]]
-    commit = git.get(tip)
+    commit = cast("pygit2.Commit | None", git.get(tip))  # a branch points at a commit
     for _ in range(limit):
         if commit is None or any(o == commit.id or git.descendant_of(o, commit.id) for o in others):
             return True
