@@ -20,7 +20,7 @@ import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
+from typing import AbstractSet, Callable, Sequence
 
 from codey_git.testrun import TestRun, run_tests
 
@@ -51,7 +51,7 @@ def ochiai(failed: int, passed: int, total_failed: int) -> float:
 
 
 def rank(lines: dict[str, dict[str, list[int]]], failing: set[str], passing: set[str], *,
-         frames: list[tuple[str, int]] = (), words: set[str] = frozenset(),
+         frames: Sequence[tuple[str, int]] = (), words: AbstractSet[str] = frozenset(),
          read: Callable[[str], str | None] | None = None, keep: Callable[[str], bool] = lambda p: True) -> list[Suspect]:
     """Lines run by at least one failing test, most suspicious first. ``lines``: node id -> file ->
     lines run; ``frames``: traceback lines (file, line), deepest first; ``words``: the failure
@@ -118,7 +118,7 @@ def coverage_run(run: TestRun, root: Path, failing: set[str]) -> TestRun | None:
     return traced
 
 
-def suspects(run: TestRun, root: Path, failing: set[str], *, frames: list[tuple[str, int]] = (),
+def suspects(run: TestRun, root: Path, failing: set[str], *, frames: Sequence[tuple[str, int]] = (),
              clues: str = "", read: Callable[[str], str | None] | None = None,
              keep: Callable[[str], bool] = lambda p: True) -> list[Suspect]:
     """The ranking for the baseline ``run``'s ``failing`` tests (empty when no coverage run)."""
