@@ -196,3 +196,12 @@ def test_under_coverage_py_each_tests_lines_come_from_its_dynamic_context(make_r
     run = run_tests("python -m pytest", root, 120, lines=True)
     assert BUG_LINE in run.lines["tests/test_report.py::test_negative"]["pkg/stats.py"]
     assert BUG_LINE not in run.lines["tests/test_report.py::test_positive"]["pkg/stats.py"]
+
+
+def test_among_tied_lines_one_sharing_words_with_the_request_and_failure_comes_first():
+    source = "def f(values):\n    lo = min(values)\n    hi = max(values)\n    return hi - lo\n"
+    lines = {"t::f": {"m.py": [2, 3, 4]}}
+    plain = sfl.rank(lines, {"t::f"}, set(), read=lambda p: source)
+    assert [s.line for s in plain] == [2, 3, 4]
+    hinted = sfl.rank(lines, {"t::f"}, set(), words={"max", "wrong"}, read=lambda p: source)
+    assert [s.line for s in hinted] == [3, 2, 4]

@@ -121,7 +121,7 @@ def one_task(task: dict, project, tmp: Path) -> dict:
         ordered = [(rel, n) for rel in focus.files for n in focus.lines.get(rel, [])]
         result = {"focus": ranks(repo, ordered, target), "focus_files": focus.files[:4]}
         if way == "after":
-            ranked = ctx.suspect_ranking(baseline, repo, only)  # the cached coverage run
+            ranked = ctx.suspect_ranking(baseline, repo, only, clues=request)  # the cached coverage run
             result["ranking"] = ranks(repo, [(s.path, s.line) for s in ranked], target)
             result["ranked_lines"] = len(ranked)
             hit = next((s for s in ranked if (s.path, s.line) == target), None)

@@ -31,6 +31,7 @@ class Focus:
     suspects: list[sfl.Suspect] = field(default_factory=list)
     suspects_tied: int = 0  # lines of the whole ranking with the top line's evidence
     suspects_noted: int = 0  # the first lines of ``suspects`` that the evidence tells apart from the rest
+    request: str = ""  # the request's text, whose words are a clue
 
     def add(self, path: str, line: int | None = None) -> None:
         if path not in self.files:
@@ -43,7 +44,7 @@ class Focus:
 
 def parse_request(text: str, root: Path, extra_files: list[str] = ()) -> Focus:
     """Files and lines the user named: "main.py line 42", "in utils.py", "stats.py:17"."""
-    focus = Focus()
+    focus = Focus(request=text)
     for rel in extra_files:
         focus.add(_resolve(rel, root) or rel)
     for m in _FILE.finditer(text):
@@ -119,7 +120,7 @@ def localize(run: TestRun, root: Path, focus: Focus | None = None, only: set[str
     focus = focus or Focus()
     trace = traceback_lines(run, root, only)
     if spectrum and not focus.lines and run.failed:
-        _add_suspects(focus, suspect_ranking(run, root, only, trace), root)
+        _add_suspects(focus, suspect_ranking(run, root, only, trace, clues=focus.request), root)
     for rel, line in trace:
         focus.add(rel, line)
     if not any(not is_test_file(f) for f in focus.files):
@@ -147,12 +148,14 @@ def traceback_lines(run: TestRun, root: Path, only: set[str] | None = None) -> l
 
 
 def suspect_ranking(run: TestRun, root: Path, only: set[str] | None = None,
-                    trace: list[tuple[str, int]] | None = None) -> list[sfl.Suspect]:
+                    trace: list[tuple[str, int]] | None = None, clues: str = "") -> list[sfl.Suspect]:
     """The project's lines that the failing tests (``only`` when given) ran, most suspicious
-    first (``suspects``); runs their test files once with line coverage."""
+    first (``suspects``); runs their test files once with line coverage. ``clues``: more text
+    whose words break ties (the request), with the failure texts."""
     fs = TreeFS(root)
     trace = traceback_lines(run, root, only) if trace is None else trace
-    return sfl.suspects(run, root, set(only or run.failed), frames=trace, clues="\n".join(_failure_texts(run, only)),
+    words = "\n".join([clues, *_failure_texts(run, only)])
+    return sfl.suspects(run, root, set(only or run.failed), frames=trace, clues=words,
                         read=fs.read, keep=lambda p: not is_test_file(p) and fs.is_file(p))
 
 
