@@ -4,10 +4,13 @@ modules over a size. One task per file, naming each function and its line."""
 from __future__ import annotations
 
 import ast
-from typing import Iterator
+from typing import Any, Iterator, TYPE_CHECKING
 
 from codey_git.recipes.planned import PlannedTask
 from codey_git.recipes.sources import SourceFile, file_at, python_files
+
+if TYPE_CHECKING:  # generators imports this module
+    from codey_git.recipes.generators import GenContext
 
 FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
 
@@ -48,7 +51,7 @@ def functions_lacking(source: SourceFile, check: str) -> list[tuple[str, int]]:
             if WANTED[check](node, is_method)]
 
 
-def _per_file(ctx, options: dict, check: str, template: str) -> list[PlannedTask]:
+def _per_file(ctx: GenContext, options: dict[str, Any], check: str, template: str) -> list[PlannedTask]:
     tasks = []
     for source in python_files(ctx.root, options.get("paths"), commit=ctx.base):
         found = functions_lacking(source, check)
@@ -61,19 +64,19 @@ def _per_file(ctx, options: dict, check: str, template: str) -> list[PlannedTask
     return tasks
 
 
-def missing_docstrings(ctx, options: dict) -> list[PlannedTask]:
+def missing_docstrings(ctx: GenContext, options: dict[str, Any]) -> list[PlannedTask]:
     return _per_file(ctx, options, "missing-docstrings",
                      "Add a short docstring to each of these public functions in {path}: {names}. "
                      "Change nothing else.")
 
 
-def missing_type_hints(ctx, options: dict) -> list[PlannedTask]:
+def missing_type_hints(ctx: GenContext, options: dict[str, Any]) -> list[PlannedTask]:
     return _per_file(ctx, options, "missing-type-hints",
                      "Add type hints (parameters and return type) to these public functions in {path}: "
                      "{names}. Do not change behaviour.")
 
 
-def large_modules(ctx, options: dict) -> list[PlannedTask]:
+def large_modules(ctx: GenContext, options: dict[str, Any]) -> list[PlannedTask]:
     limit = options.get("max_lines", 400)
     tasks = []
     for source in python_files(ctx.root, options.get("paths"), commit=ctx.base):
@@ -90,13 +93,13 @@ def large_modules(ctx, options: dict) -> list[PlannedTask]:
 
 
 # -- the same checks for one task's file, on the task's committed tree (ctx.base) ----------------
-def check_functions(ctx, goal: dict) -> list[tuple[str, int | None]]:
+def check_functions(ctx: GenContext, goal: dict[str, Any]) -> list[tuple[str, int | None]]:
     source = file_at(ctx.root, goal["path"], ctx.base)
     found = functions_lacking(source, goal["check"]) if source else []
     return [(name, line) for name, line in found if name in goal["names"]]
 
 
-def check_large_module(ctx, goal: dict) -> list[tuple[str, int | None]]:
+def check_large_module(ctx: GenContext, goal: dict[str, Any]) -> list[tuple[str, int | None]]:
     source = file_at(ctx.root, goal["path"], ctx.base)
     count = len(source.text.splitlines()) if source else 0
     return [(goal["path"], None)] if count > goal["max_lines"] else []

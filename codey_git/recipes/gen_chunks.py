@@ -5,14 +5,18 @@ from __future__ import annotations
 
 import ast
 import random
+from typing import Any, TYPE_CHECKING
 
 from codey_git.recipes.planned import PlannedTask
 from codey_git.recipes.sources import python_files
 
+if TYPE_CHECKING:  # generators imports this module
+    from codey_git.recipes.generators import GenContext
+
 BIG_CLASS_LINES = 80  # a class longer than this is sampled method by method
 
 
-def _span(node: ast.AST) -> tuple[int, int]:
+def _span(node: ast.stmt) -> tuple[int, int]:
     start = min([node.lineno] + [d.lineno for d in getattr(node, "decorator_list", [])])
     return start, node.end_lineno or node.lineno
 
@@ -28,7 +32,7 @@ def chunks_of(tree: ast.Module) -> list[tuple[str, int, int]]:
     return found
 
 
-def sample_chunks(ctx, options: dict) -> list[PlannedTask]:
+def sample_chunks(ctx: GenContext, options: dict[str, Any]) -> list[PlannedTask]:
     min_lines = options.get("min_lines", 5)
     pool = []
     for source in python_files(ctx.root, options.get("paths"), commit=ctx.base):

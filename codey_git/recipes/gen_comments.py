@@ -6,9 +6,13 @@ from __future__ import annotations
 import io
 import re
 import tokenize
+from typing import Any, TYPE_CHECKING
 
 from codey_git.recipes.planned import PlannedTask
 from codey_git.recipes.sources import SourceFile, commit_files, file_at
+
+if TYPE_CHECKING:  # generators imports this module
+    from codey_git.recipes.generators import GenContext
 
 TAG = re.compile(r"\b(TODO|FIXME|XXX)\b[:\s(]*(.*)")
 OTHER_SOURCE = (".js", ".ts", ".tsx", ".jsx", ".go", ".rs", ".c", ".h", ".cc", ".cpp", ".hpp", ".java",
@@ -52,7 +56,7 @@ def todos(source: SourceFile) -> list[tuple[int, str, str]]:
     return found
 
 
-def todo_comments(ctx, options: dict) -> list[PlannedTask]:
+def todo_comments(ctx: GenContext, options: dict[str, Any]) -> list[PlannedTask]:
     tasks = []
     for source in commit_files(ctx.root, options.get("paths"), commit=ctx.base):
         for line, tag, what in todos(source):
@@ -66,7 +70,7 @@ def todo_comments(ctx, options: dict) -> list[PlannedTask]:
     return tasks
 
 
-def check_todo(ctx, goal: dict) -> list[tuple[str, int | None]]:
+def check_todo(ctx: GenContext, goal: dict[str, Any]) -> list[tuple[str, int | None]]:
     """The task's comment, if the committed tree (ctx.base) still has it (at whatever line)."""
     source = file_at(ctx.root, goal["path"], ctx.base)
     found = todos(source) if source else []

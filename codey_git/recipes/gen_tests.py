@@ -6,11 +6,15 @@ from __future__ import annotations
 import fnmatch
 import re
 import secrets
+from typing import Any, TYPE_CHECKING
 
 from codey_git import proc
 from codey_git.recipes.planned import PlannedTask
 from codey_git.recipes.scratch import scratch_worktree
 from codey_git.testrun import run_tests, use_sandbox
+
+if TYPE_CHECKING:  # generators imports this module
+    from codey_git.recipes.generators import GenContext
 
 SUMMARY = re.compile(r"^(FAILED|ERROR) (\S+?)(?:::(\S+))?(?: - (.*))?$")
 
@@ -30,7 +34,7 @@ def parse_pytest_summary(output: str) -> dict[str, list[str]]:
     return failures
 
 
-def failing_tests(ctx, options: dict) -> list[PlannedTask]:
+def failing_tests(ctx: GenContext, options: dict[str, Any]) -> list[PlannedTask]:
     command = ctx.config.test_command
     if "pytest" in command:
         command += " -rfE -p no:cacheprovider"
@@ -60,7 +64,7 @@ def failing_tests(ctx, options: dict) -> list[PlannedTask]:
 SUITE = "the test suite"
 
 
-def check_failing(ctx, goal: dict) -> list[tuple[str, int | None]]:
+def check_failing(ctx: GenContext, goal: dict[str, Any]) -> list[tuple[str, int | None]]:
     """The task's test file (or the whole suite) run again on the committed tree (ctx.base), in a
     scratch worktree: the tests of that file that still fail."""
     path = goal.get("path")
@@ -71,6 +75,6 @@ def check_failing(ctx, goal: dict) -> list[tuple[str, int | None]]:
         return []
     if path is None:
         return [(SUITE, None)]
-    left = [(node.split("::", 1)[1], None) for node in sorted(run.failed)
-            if node.split("::", 1)[0] == path and "::" in node]
+    left: list[tuple[str, int | None]] = [(node.split("::", 1)[1], None) for node in sorted(run.failed)
+                                          if node.split("::", 1)[0] == path and "::" in node]
     return left or [(path, None)]  # failing, but not by a test of its own (a collection error)

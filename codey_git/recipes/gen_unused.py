@@ -6,9 +6,13 @@ from __future__ import annotations
 
 import ast
 import re
+from typing import Any, TYPE_CHECKING
 
 from codey_git.recipes.planned import PlannedTask
 from codey_git.recipes.sources import SourceFile, commit_files, file_at, python_files
+
+if TYPE_CHECKING:  # generators imports this module
+    from codey_git.recipes.generators import GenContext
 
 WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 KEEP_NAMES = {"main", "setup", "teardown"}
@@ -27,8 +31,8 @@ def names_used(tree: ast.Module) -> set[str]:
     return used
 
 
-def _defined_functions(source: SourceFile) -> list[ast.FunctionDef | ast.AsyncFunctionDef]:
-    return [n for n in source.tree.body
+def _defined_functions(tree: ast.Module) -> list[ast.FunctionDef | ast.AsyncFunctionDef]:
+    return [n for n in tree.body
             if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)) and not n.decorator_list
             and not n.name.startswith("test") and not (n.name.startswith("__") and n.name.endswith("__"))
             and n.name not in KEEP_NAMES]
@@ -51,7 +55,7 @@ def _task(path: str, what: str, dead: list[tuple[str, int]], source: str, why: s
                        options={"goal": {"check": source, "path": path, "names": [name for name, _ in dead]}})
 
 
-def _mentioned(ctx) -> set[str]:
+def _mentioned(ctx: GenContext) -> set[str]:
     mentioned: set[str] = set()
     for source in python_files(ctx.root, tests=True, commit=ctx.base):
         if source.tree is not None:
@@ -65,7 +69,7 @@ def _mentioned(ctx) -> set[str]:
 def dead_functions(source: SourceFile, mentioned: set[str]) -> list[tuple[str, int]]:
     if source.tree is None:
         return []
-    return [(n.name, n.lineno) for n in _defined_functions(source) if n.name not in mentioned]
+    return [(n.name, n.lineno) for n in _defined_functions(source.tree) if n.name not in mentioned]
 
 
 def dead_imports(source: SourceFile) -> list[tuple[str, int]]:
@@ -75,7 +79,7 @@ def dead_imports(source: SourceFile) -> list[tuple[str, int]]:
     return [(name, line) for name, line in _imported_names(source.tree) if name not in used]
 
 
-def unused_functions(ctx, options: dict) -> list[PlannedTask]:
+def unused_functions(ctx: GenContext, options: dict[str, Any]) -> list[PlannedTask]:
     mentioned = _mentioned(ctx)
     tasks = []
     for source in python_files(ctx.root, options.get("paths"), commit=ctx.base):
@@ -86,7 +90,7 @@ def unused_functions(ctx, options: dict) -> list[PlannedTask]:
     return tasks
 
 
-def unused_imports(ctx, options: dict) -> list[PlannedTask]:
+def unused_imports(ctx: GenContext, options: dict[str, Any]) -> list[PlannedTask]:
     tasks = []
     for source in python_files(ctx.root, options.get("paths"), commit=ctx.base):
         dead = dead_imports(source)
@@ -97,12 +101,12 @@ def unused_imports(ctx, options: dict) -> list[PlannedTask]:
 
 
 # -- the same checks for one task's file, on the task's committed tree (ctx.base) ----------------
-def check_unused_functions(ctx, goal: dict) -> list[tuple[str, int | None]]:
+def check_unused_functions(ctx: GenContext, goal: dict[str, Any]) -> list[tuple[str, int | None]]:
     source = file_at(ctx.root, goal["path"], ctx.base)
     found = dead_functions(source, _mentioned(ctx)) if source else []
     return [(name, line) for name, line in found if name in goal["names"]]
 
 
-def check_unused_imports(ctx, goal: dict) -> list[tuple[str, int | None]]:
+def check_unused_imports(ctx: GenContext, goal: dict[str, Any]) -> list[tuple[str, int | None]]:
     source = file_at(ctx.root, goal["path"], ctx.base)
     return [(name, line) for name, line in (dead_imports(source) if source else []) if name in goal["names"]]

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
 
+from codey_git.config import Config
 from codey_git.recipes import gen_ast, gen_chunks, gen_comments, gen_tests, gen_unused
 from codey_git.recipes.planned import PlannedTask
+from codey_git.recipes.schema import Recipe
 
-GENERATORS: dict[str, tuple[Callable, str]] = {
+GENERATORS: dict[str, tuple[Callable[[GenContext, dict[str, Any]], list[PlannedTask]], str]] = {
     "failing-tests": (gen_tests.failing_tests, "one fix per test file that fails on the base commit"),
     "todo-comments": (gen_comments.todo_comments, "one edit per TODO / FIXME / XXX comment"),
     "missing-docstrings": (gen_ast.missing_docstrings, "public functions without a docstring, per file"),
@@ -24,13 +26,13 @@ GENERATORS: dict[str, tuple[Callable, str]] = {
 @dataclass
 class GenContext:
     root: Path  # the repository (generators read the files of `base`, never the working tree)
-    config: object  # codey_git.config.Config
+    config: Config
     base: str  # commit the run starts from
     scratch_dir: Path  # where a generator may put a scratch worktree
     warn: Callable[[str], None] = lambda text: None
 
 
-def expand(recipe, ctx: GenContext) -> list[PlannedTask]:
+def expand(recipe: Recipe, ctx: GenContext) -> list[PlannedTask]:
     """Explicit tasks as written, generator tasks expanded from the code, in recipe order."""
     tasks: list[PlannedTask] = []
     for spec in recipe.tasks:

@@ -12,17 +12,20 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
 
 import pygit2
 
+from codey_git.config import Config
 from codey_git.engine.task import Task, TaskResult
 from codey_git.gitrepo import Repo
+from codey_git.progress import Progress
 from codey_git.recipes.generators import GenContext
 from codey_git.recipes.goals import GoalCheck, check_goal, goal_of, retry_text
 from codey_git.recipes.planned import PlannedTask
 
 Engine = Callable[[Task, str, str, int], TaskResult]  # (task, base, branch, attempts) -> result
+OnEvent = Callable[[str, dict[str, Any]], None]  # (journal event, its fields)
 MISSED = ("partly done", "not done")  # statuses of a task that committed but did not reach its goal
 
 
@@ -31,7 +34,8 @@ def retry_branch(planned: PlannedTask, round_: int) -> str:
 
 
 def run_to_goal(planned: PlannedTask, base: str, deadline: float | None, *, engine: Engine, repo: Repo,
-                config, attempts: int, scratch_dir: Path, on_event, progress) -> tuple[TaskResult, dict]:
+                config: Config, attempts: int, scratch_dir: Path, on_event: OnEvent | None,
+                progress: Progress) -> tuple[TaskResult, dict[str, Any]]:
     goal = goal_of(planned)
     assert goal is not None
     result = engine(planned.engine_task(), base, planned.branch, attempts)
@@ -67,8 +71,8 @@ def run_to_goal(planned: PlannedTask, base: str, deadline: float | None, *, engi
     return result, {"goal": {**check.to_dict(), "rounds": round_}}
 
 
-def _check(repo: Repo, config, scratch_dir: Path, goal: dict, tip: str, planned: PlannedTask, round_: int,
-           on_event) -> GoalCheck:
+def _check(repo: Repo, config: Config, scratch_dir: Path, goal: dict[str, Any], tip: str, planned: PlannedTask,
+           round_: int, on_event: OnEvent | None) -> GoalCheck:
     ctx = GenContext(root=repo.root, config=config, base=tip, scratch_dir=scratch_dir / "goal")
     try:
         check = check_goal(ctx, goal)

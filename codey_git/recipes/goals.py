@@ -11,9 +11,10 @@ an improvement idea) is judged by its tests only, as before.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable
+from typing import Any, Callable
 
 from codey_git.recipes import gen_ast, gen_comments, gen_tests, gen_unused
+from codey_git.recipes.generators import GenContext
 from codey_git.recipes.planned import PlannedTask
 
 Left = list[tuple[str, int | None]]  # (name, line or None) of what the check still finds
@@ -32,7 +33,7 @@ CHECKS: dict[str, tuple[Callable[..., Left], str]] = {
 
 @dataclass
 class GoalCheck:
-    goal: dict
+    goal: dict[str, Any]
     left: Left
     error: str | None = None  # the check itself could not run: the goal counts as not reached
 
@@ -52,25 +53,26 @@ class GoalCheck:
             return f"the check could not run ({self.error})"
         return describe(self.goal, self.left)
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {"check": self.goal["check"], "path": self.goal.get("path"), "reached": self.reached,
                 "left": [{"name": name, "line": line} for name, line in self.left],
                 "left_text": None if self.reached else self.describe()}
 
 
-def goal_of(planned: PlannedTask) -> dict | None:
+def goal_of(planned: PlannedTask) -> dict[str, Any] | None:
     """The task's re-checkable goal, or None (explicit tasks, improve tasks, an unknown check)."""
-    goal = planned.options.get("goal") if isinstance(planned.options, dict) else None
+    options: object = planned.options  # read back from tasks.json as written: checked, not trusted
+    goal = options.get("goal") if isinstance(options, dict) else None
     return goal if isinstance(goal, dict) and goal.get("check") in CHECKS else None
 
 
-def check_goal(ctx, goal: dict) -> GoalCheck:
+def check_goal(ctx: GenContext, goal: dict[str, Any]) -> GoalCheck:
     """Run the goal's check on ``ctx.base`` (the task's committed tip)."""
     function, _label = CHECKS[goal["check"]]
     return GoalCheck(goal, function(ctx, goal))
 
 
-def describe(goal: dict, left: Left) -> str:
+def describe(goal: dict[str, Any], left: Left) -> str:
     label = CHECKS[goal["check"]][1]
     names = ", ".join(name for name, _ in left)
     lines = [str(line) for _, line in left if line is not None]

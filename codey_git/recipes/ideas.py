@@ -6,6 +6,7 @@ from __future__ import annotations
 import difflib
 import json
 import re
+from typing import Any
 
 from codey_git.models.base import Model, NoResponse
 from codey_git.recipes.schema import PRIORITIES
@@ -54,6 +55,6 @@ def similar(a: str, b: str) -> bool:
     return overlap >= SIMILAR or difflib.SequenceMatcher(None, wa, wb).ratio() >= SIMILAR
 
 
-def duplicate_of(path: str, idea: str, seen: list[dict]) -> dict | None:
+def duplicate_of(path: str, idea: str, seen: list[dict[str, Any]]) -> dict[str, Any] | None:
     """The earlier idea ({task, path, idea}) this one repeats, if any."""
     return next((s for s in seen if s["path"] == path and similar(s["idea"], idea)), None)

@@ -10,6 +10,7 @@ import secrets
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 import psutil
 
@@ -45,7 +46,7 @@ class RunDir:
     lock_path = property(lambda self: self.path / "run.lock")
 
     @classmethod
-    def create(cls, codey_dir: Path, meta: dict, tasks: list[PlannedTask]) -> "RunDir":
+    def create(cls, codey_dir: Path, meta: dict[str, Any], tasks: list[PlannedTask]) -> "RunDir":
         run_id = time.strftime("%Y%m%d-%H%M%S") + "-" + secrets.token_hex(2)
         path = runs_dir(codey_dir) / run_id
         path.mkdir(parents=True)
@@ -55,13 +56,14 @@ class RunDir:
         run.journal_path.touch()
         return run
 
-    def meta(self) -> dict:
-        return json.loads((self.path / "run.json").read_text(encoding="utf-8"))
+    def meta(self) -> dict[str, Any]:
+        meta: dict[str, Any] = json.loads((self.path / "run.json").read_text(encoding="utf-8"))
+        return meta
 
     def tasks(self) -> list[PlannedTask]:
         return [PlannedTask.from_dict(d) for d in json.loads((self.path / "tasks.json").read_text("utf-8"))]
 
-    def append(self, event: str, **data) -> None:
+    def append(self, event: str, **data: Any) -> None:
         """One JSON line, flushed and fsynced before returning. A line torn by a kill is closed
         off first so it never merges with the next."""
         line = json.dumps({"event": event, "time": round(time.time(), 3), **data}, default=str)
@@ -81,7 +83,7 @@ class RunDir:
             handle.flush()
             os.fsync(handle.fileno())
 
-    def events(self) -> list[dict]:
+    def events(self) -> list[dict[str, Any]]:
         if not self.journal_path.exists():
             return []
         out = []
@@ -92,7 +94,7 @@ class RunDir:
                 continue  # a line torn by a kill
         return out
 
-    def results(self) -> dict[str, dict]:
+    def results(self) -> dict[str, dict[str, Any]]:
         return {e["task"]: e for e in self.events() if e.get("event") == "result"}
 
     @property
@@ -112,7 +114,7 @@ class RunDir:
         try:
             lock = json.loads(self.lock_path.read_text(encoding="utf-8"))
             if psutil.Process(lock["pid"]).create_time() == lock["created"]:
-                return lock["pid"]
+                return int(lock["pid"])
         except (OSError, ValueError, KeyError, psutil.Error):
             pass
         return None

@@ -4,11 +4,13 @@ and a fingerprint of the whole task list, so the merge can warn when shards do n
 
 from __future__ import annotations
 
+from typing import Any
+
 from codey_git.recipes.journal import RunDir
 from codey_git.recipes.report import _counts, _tokens, best_first, not_achieved, run_summary
 
 
-def merged_summary(runs: list[RunDir]) -> dict:
+def merged_summary(runs: list[RunDir]) -> dict[str, Any]:
     """One summary of several runs (the shards of `git codey ci run`), shaped like ``run_summary``'s:
     every task once, best first, with a line per shard and a warning when the shards expanded the
     recipe differently, a shard is missing or one came twice."""
@@ -36,7 +38,8 @@ def merged_summary(runs: list[RunDir]) -> dict:
             "merged": [f"Merged from {len(parts)} run(s):", *lines, *(f"**Warning:** {w}" for w in warnings)]}
 
 
-def _shard_warnings(parts: list, bases: set) -> list[str]:
+def _shard_warnings(parts: list[tuple[RunDir, dict[str, Any], dict[str, Any] | None]],
+                    bases: set[str]) -> list[str]:
     warnings = []
     if len(bases) > 1:
         warnings.append("the runs started from different commits")

@@ -3,6 +3,8 @@ engine's TaskResult (or a shell/review/improve outcome) plus what the report nee
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 import psutil
 import pygit2
 
@@ -17,18 +19,20 @@ def one_line(text: str | None, limit: int = 240) -> str | None:
     return first if len(first) <= limit else first[: limit - 1] + "…"
 
 
-def change_size(repo: pygit2.Repository, base: str, tip: str | None) -> dict:
+def change_size(repo: pygit2.Repository, base: str, tip: str | None) -> dict[str, Any]:
     if not tip:
         return {"files": 0, "insertions": 0, "deletions": 0}
     try:
-        stats = repo.diff(repo.revparse_single(base), repo.revparse_single(tip)).stats
+        old = cast(pygit2.Commit, repo.revparse_single(base))  # base and tip are commit ids
+        new = cast(pygit2.Commit, repo.revparse_single(tip))
+        stats = repo.diff(old, new).stats
     except (KeyError, ValueError, pygit2.GitError):
         return {"files": 0, "insertions": 0, "deletions": 0}
     return {"files": stats.files_changed, "insertions": stats.insertions, "deletions": stats.deletions}
 
 
-def result_event(planned: PlannedTask, result: TaskResult, extra: dict, base: str,
-                 repo: pygit2.Repository) -> dict:
+def result_event(planned: PlannedTask, result: TaskResult, extra: dict[str, Any], base: str,
+                 repo: pygit2.Repository) -> dict[str, Any]:
     tip = result.commits[-1].oid if result.commits else None
     return {
         "task": planned.id, "kind": planned.kind, "text": planned.text, "source": planned.source,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import asdict, dataclass, field
+from typing import Any
 
 from codey_git.engine.task import Task
 
@@ -17,14 +18,14 @@ class PlannedTask:
     files: list[str] = field(default_factory=list)
     priority: str = "medium"
     source: str = "recipe"  # "recipe", or the generator that produced it
-    options: dict = field(default_factory=dict)  # shell: message/timeout; improve: chunk
+    options: dict[str, Any] = field(default_factory=dict)  # shell: message/timeout; improve: chunk
     id: str = field(default_factory=lambda: secrets.token_hex(3))
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
     @classmethod
-    def from_dict(cls, data: dict) -> "PlannedTask":
+    def from_dict(cls, data: dict[str, Any]) -> "PlannedTask":
         return cls(**{k: data[k] for k in ("kind", "text", "files", "priority", "source", "options", "id")})
 
     def engine_task(self, text: str | None = None, kind: str | None = None) -> Task:

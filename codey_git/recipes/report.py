@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import time
+from typing import Any
 
 from codey_git.errors import UsageError
 from codey_git.recipes.journal import RunDir
@@ -20,7 +21,7 @@ HEADINGS = {0: "Ready to review", 1: "Reviews", 2: "Goal not reached (partly don
 NOT_ACHIEVED = ("partly done", "not done", "failed")  # a task that ran and did not reach its goal
 
 
-def not_achieved(rows: list[dict]) -> list[dict]:
+def not_achieved(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The tasks that ran and did not reach their goal (the run then exits 1, never "done")."""
     return [row for row in rows if row.get("status") in NOT_ACHIEVED]
 
@@ -33,7 +34,7 @@ def parse_since(text: str) -> float:
     return float(match.group(1)) * {"s": 1, "m": 60, "h": 3600, "d": 86400}[match.group(2)]
 
 
-def run_summary(run: RunDir) -> dict:
+def run_summary(run: RunDir) -> dict[str, Any]:
     meta, results, events = run.meta(), run.results(), run.events()
     started = {e["task"] for e in events if e.get("event") == "task_started"}
     rows = []
@@ -53,23 +54,23 @@ def run_summary(run: RunDir) -> dict:
             "not_achieved": [row["task"] for row in not_achieved(rows)]}
 
 
-def best_first(row: dict) -> tuple:
-    return STATUS_ORDER.get(row["status"], 6), PRIORITY_RANK.get(row.get("priority"), 9), _size(row)
+def best_first(row: dict[str, Any]) -> tuple[int, int, int]:
+    return STATUS_ORDER.get(row["status"], 6), PRIORITY_RANK.get(row.get("priority") or "", 9), _size(row)
 
 
-def _size(row: dict) -> int:
-    change = row.get("change") or {}
+def _size(row: dict[str, Any]) -> int:
+    change: dict[str, int] = row.get("change") or {}
     return change.get("insertions", 0) + change.get("deletions", 0)
 
 
-def _counts(rows: list[dict]) -> dict:
+def _counts(rows: list[dict[str, Any]]) -> dict[str, Any]:
     counts: dict[str, int] = {}
     for row in rows:
         counts[row["status"]] = counts.get(row["status"], 0) + 1
     return counts
 
 
-def _tokens(rows: list[dict]) -> int:
+def _tokens(rows: list[dict[str, Any]]) -> int:
     return sum((r.get("tokens") or {}).get("prompt_tokens_evaluated", 0)
                + (r.get("tokens") or {}).get("generated_tokens", 0) for r in rows)
 
@@ -87,7 +88,7 @@ def _when(stamp: float | None) -> str:
     return time.strftime("%Y-%m-%d %H:%M", time.localtime(stamp)) if stamp else "?"
 
 
-def _row_markdown(row: dict) -> list[str]:
+def _row_markdown(row: dict[str, Any]) -> list[str]:
     priority = row.get("priority") or "medium"
     title = row.get("idea") or row.get("text", "")
     lines = [f"- **[{priority}] {title}**" + (f" ({row.get('kind')})" if row.get("kind") else "")]
@@ -122,7 +123,7 @@ def _row_markdown(row: dict) -> list[str]:
     return lines
 
 
-def to_markdown(summaries: list[dict]) -> str:
+def to_markdown(summaries: list[dict[str, Any]]) -> str:
     out: list[str] = []
     for s in summaries:
         counts = ", ".join(f"{n} {status}" for status, n in s["counts"].items())

@@ -6,16 +6,19 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
+from typing import Any
 
+from codey_git.config import Config
 from codey_git.engine.task import Task, TaskResult
+from codey_git.models.base import ModelProvider
 from codey_git.recipes.planned import PlannedTask
 from codey_git.review.diffsource import range_diff
 from codey_git.review.engine import review_diff
 from codey_git.review.session import model_max_severity
 
 
-def run_review_task(root: Path, planned: PlannedTask, config, provider, *, branches: list[tuple[str, str]],
-                    deadline: float | None) -> tuple[TaskResult, dict]:
+def run_review_task(root: Path, planned: PlannedTask, config: Config, provider: ModelProvider, *,
+                    branches: list[tuple[str, str]], deadline: float | None) -> tuple[TaskResult, dict[str, Any]]:
     task = Task(text=planned.text, kind="review", files=list(planned.files), id=planned.id)
     result = TaskResult(status="reviewed", task=task)
     started = time.monotonic()

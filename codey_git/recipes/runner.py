@@ -9,14 +9,17 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Callable
+from typing import Any, Callable, Iterable, cast
 
 import pygit2
 
+from codey_git.config import Config
 from codey_git.engine.task import Task, TaskResult
 from codey_git.engine.worktrees import gc_worktrees
 from codey_git.errors import CodeyError, UsageError
 from codey_git.gitrepo import Repo, open_repo
+from codey_git.models.base import ModelProvider
+from codey_git.progress import Progress
 from codey_git.recipes import ideas
 from codey_git.recipes.goal_task import MISSED, run_to_goal
 from codey_git.recipes.goals import goal_of
@@ -38,10 +41,11 @@ class RunLimits:
 
 
 class RecipeRunner:
-    def __init__(self, repo: Repo, run: RunDir, config, provider, progress, limits: RunLimits,
-                 run_task_fn: Callable[..., TaskResult] | None = None):
+    def __init__(self, repo: Repo, run: RunDir, config: Config, provider: ModelProvider, progress: Progress,
+                 limits: RunLimits, run_task_fn: Callable[..., TaskResult] | None = None):
         if run_task_fn is None:
-            from codey_git.engine.runner import run_task as run_task_fn
+            from codey_git.engine.runner import run_task
+            run_task_fn = run_task
         config = unattended(config)  # nobody watches a recipe run: sandbox its tests when possible
         self.repo, self.run, self.config, self.provider, self.progress = repo, run, config, provider, progress
         self.task_progress = progress if limits.jobs <= 1 else progress.without_tokens()
@@ -52,7 +56,7 @@ class RecipeRunner:
             raise UsageError("a stacked recipe runs one task at a time; --jobs needs `landing: branches`")
         self.scratch_dir = run.path / "worktrees"
         self.stack_tip = self.meta["base"]
-        self.seen_ideas: list[dict] = []
+        self.seen_ideas: list[dict[str, Any]] = []
         self.stopped: str | None = None
         self._lock = threading.Lock()
         self._local = threading.local()
@@ -80,14 +84,14 @@ class RecipeRunner:
 
     def _move_stack(self, oid: str) -> None:
         name = self.meta["stack_branch"]
-        commit = self.repo.repo.get(oid)
+        commit = cast(pygit2.Commit, self.repo.repo.get(oid))  # a recorded commit of this run
         if name in self.repo.repo.branches.local:
             self.repo.repo.branches.local[name].set_target(commit.id)
         else:
             self.repo.repo.branches.local.create(name, commit)
 
     # -- running -----------------------------------------------------------------------------------
-    def execute(self) -> dict:
+    def execute(self) -> dict[str, Any]:
         self.run.claim()
         try:
             self.clean_half_done()
@@ -140,7 +144,7 @@ class RecipeRunner:
         gc.collect()
         return True
 
-    def _record(self, planned: PlannedTask, result: TaskResult, extra: dict, base: str) -> None:
+    def _record(self, planned: PlannedTask, result: TaskResult, extra: dict[str, Any], base: str) -> None:
         event = result_event(planned, result, extra, base, self._thread_repo().repo)
         with self._lock:
             self.run.append("result", **event)
@@ -157,12 +161,13 @@ class RecipeRunner:
             return self.repo
         if not hasattr(self._local, "repo"):
             self._local.repo = open_repo(self.repo.root)
-        return self._local.repo
+        repo: Repo = self._local.repo
+        return repo
 
-    def _on_event(self, name: str, payload: dict) -> None:
+    def _on_event(self, name: str, payload: dict[str, Any]) -> None:
         self.run.append(name, **{k: v for k, v in payload.items() if k != "diff"})
 
-    def _dispatch(self, planned: PlannedTask, base: str, deadline: float | None) -> tuple[TaskResult, dict]:
+    def _dispatch(self, planned: PlannedTask, base: str, deadline: float | None) -> tuple[TaskResult, dict[str, Any]]:
         if planned.kind in ("fix", "edit") and goal_of(planned) is not None:
             return self._to_goal(planned, base, deadline)
         if planned.kind in ("fix", "edit"):
@@ -180,12 +185,12 @@ class RecipeRunner:
         raise UsageError(f"unknown task kind {planned.kind!r}")
 
     def _engine(self, planned: PlannedTask, task: Task, base: str, deadline: float | None, *,
-                branch: str | None = None, config=None) -> TaskResult:
+                branch: str | None = None, config: Config | None = None) -> TaskResult:
         return self.run_task_fn(self._thread_repo(), task, config or self.config, self.provider,
                                 progress=self.task_progress, land=False, base=base, branch=branch or planned.branch,
                                 on_event=self._on_event, deadline=deadline)
 
-    def _to_goal(self, planned: PlannedTask, base: str, deadline: float | None) -> tuple[TaskResult, dict]:
+    def _to_goal(self, planned: PlannedTask, base: str, deadline: float | None) -> tuple[TaskResult, dict[str, Any]]:
         """A generated task: done only when its generator's check, run again on what it committed,
         finds nothing left (goal_task.py); later tries share the task's `attempts`."""
         attempts = int(self.config.attempts)
@@ -198,7 +203,7 @@ class RecipeRunner:
                            attempts=attempts, scratch_dir=self.scratch_dir, on_event=self._on_event,
                            progress=self.task_progress)
 
-    def _improve(self, planned: PlannedTask, base: str, deadline: float | None) -> tuple[TaskResult, dict]:
+    def _improve(self, planned: PlannedTask, base: str, deadline: float | None) -> tuple[TaskResult, dict[str, Any]]:
         chunk = planned.options["chunk"]
         code = chunk_text(self._thread_repo().repo, base, chunk)
         answer = ideas.ask_idea(self.provider.get("coder"), chunk["path"], chunk["name"], code)
@@ -221,7 +226,7 @@ class RecipeRunner:
         return self._engine(planned, planned.engine_task(text=text, kind="edit"), base, deadline), extra
 
 
-def _tally(results) -> str:
+def _tally(results: Iterable[dict[str, Any]]) -> str:
     """'3 done, 1 partly done, 1 failed': a partly-done task is not counted as done."""
     counts: dict[str, int] = {}
     for row in results:
@@ -230,9 +235,9 @@ def _tally(results) -> str:
     return ", ".join(f"{n} {status}" for status, n in counts.items())
 
 
-def chunk_text(repo: pygit2.Repository, base: str, chunk: dict) -> str:
+def chunk_text(repo: pygit2.Repository, base: str, chunk: dict[str, Any]) -> str:
     try:
-        blob = repo.revparse_single(f"{base}:{chunk['path']}")
+        blob = cast(pygit2.Blob, repo.revparse_single(f"{base}:{chunk['path']}"))  # the chunk's file
         lines = blob.data.decode("utf-8", "replace").splitlines()
     except (KeyError, ValueError, pygit2.GitError):
         return ""

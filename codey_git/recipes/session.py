@@ -7,9 +7,14 @@ import datetime as dt
 import re
 import secrets
 import time
+from typing import Any, cast
 
+import pygit2
+
+from codey_git.config import Config
 from codey_git.errors import UsageError
 from codey_git.gitrepo import Repo
+from codey_git.progress import Progress
 from codey_git.recipes.generators import GenContext, expand
 from codey_git.recipes.journal import RunDir
 from codey_git.recipes.planned import PlannedTask
@@ -18,7 +23,8 @@ from codey_git.recipes.scratch import prune_under
 from codey_git.recipes.schema import Recipe
 
 
-def expand_tasks(repo: Repo, recipe: Recipe, config, progress, max_tasks: int | None = None) -> list[PlannedTask]:
+def expand_tasks(repo: Repo, recipe: Recipe, config: Config, progress: Progress,
+                 max_tasks: int | None = None) -> list[PlannedTask]:
     scratch = repo.codey_dir / "expand"
     prune_under(repo.root, scratch)  # a worktree left by an expansion that was killed
     ctx = GenContext(root=repo.root, config=config, base=repo.head_oid(), scratch_dir=scratch, warn=progress.warn)
@@ -32,12 +38,12 @@ def expand_tasks(repo: Repo, recipe: Recipe, config, progress, max_tasks: int | 
 def start_run(repo: Repo, recipe: Recipe, tasks: list[PlannedTask]) -> RunDir:
     base = repo.head_oid()
     slug = "-".join(re.findall(r"[a-z0-9]+", recipe.name.lower()))[:30] or "recipe"
-    meta = {"recipe": recipe.name, "recipe_path": recipe.source, "description": recipe.description,
-            "landing": recipe.landing, "base": base, "branch": repo.branch,
-            "overrides": recipe.config_overrides(), "budget": recipe.budget}
+    meta: dict[str, Any] = {"recipe": recipe.name, "recipe_path": recipe.source, "description": recipe.description,
+                            "landing": recipe.landing, "base": base, "branch": repo.branch,
+                            "overrides": recipe.config_overrides(), "budget": recipe.budget}
     if recipe.landing == "stacked":
         meta["stack_branch"] = f"codey/{slug}-{secrets.token_hex(3)}"
-        repo.repo.branches.local.create(meta["stack_branch"], repo.repo.get(base))
+        repo.repo.branches.local.create(meta["stack_branch"], cast(pygit2.Commit, repo.repo.get(base)))  # HEAD's commit
     return RunDir.create(repo.codey_dir, meta, tasks)
 
 
@@ -53,7 +59,7 @@ def seconds_until(hhmm: str, now: dt.datetime | None = None) -> float:
     return (target - now).total_seconds()
 
 
-def run_limits(meta: dict, until: str | None, jobs: int) -> RunLimits:
+def run_limits(meta: dict[str, Any], until: str | None, jobs: int) -> RunLimits:
     budget = meta.get("budget") or {}
     now = time.monotonic()
     stops = []

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
+from typing import Any, Callable
 
 from codey_git import proc
+from codey_git.config import Config
 from codey_git.engine.task import CommitInfo, Task, TaskResult
 from codey_git.recipes.planned import PlannedTask
 from codey_git.recipes.scratch import add_worktree, remove_worktree
@@ -18,8 +20,8 @@ def _last_line(text: str) -> str:
     return lines[-1][:200] if lines else "(no output)"
 
 
-def run_shell_task(root: Path, planned: PlannedTask, config, *, base: str, scratch_dir: Path,
-                   deadline: float | None, on_event=None) -> TaskResult:
+def run_shell_task(root: Path, planned: PlannedTask, config: Config, *, base: str, scratch_dir: Path,
+                   deadline: float | None, on_event: Callable[[str, dict[str, Any]], None] | None = None) -> TaskResult:
     task = Task(text=planned.text, kind="shell", files=list(planned.files), id=planned.id)
     result = TaskResult(status="failed", task=task, branch=planned.branch, base=base)
     started = time.monotonic()

@@ -6,6 +6,7 @@ import ast
 import fnmatch
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Iterator, cast
 
 import pygit2
 
@@ -51,19 +52,19 @@ def commit_files(root: Path, patterns: list[str] | None = None, *, commit: str =
     for name, oid in sorted(_blobs(repo, tree, "")):
         if patterns and not any(fnmatch.fnmatch(name, p) for p in patterns):
             continue
-        raw = repo[oid].data
+        raw = cast(pygit2.Blob, repo[oid]).data  # _blobs yields blobs only
         if b"\0" in raw[:4096]:
             continue  # binary
         files.append(SourceFile(name, raw.decode("utf-8", errors="replace")))
     return files
 
 
-def _blobs(repo: pygit2.Repository, tree: pygit2.Tree, prefix: str):
+def _blobs(repo: pygit2.Repository, tree: pygit2.Tree, prefix: str) -> Iterator[tuple[str, pygit2.Oid]]:
     """(path, blob id) of the regular files under ``tree``; symlinks and submodules are not code."""
     for entry in tree:
         path = f"{prefix}{entry.name}"
         if entry.filemode == pygit2.enums.FileMode.TREE:
-            yield from _blobs(repo, repo[entry.id], path + "/")
+            yield from _blobs(repo, cast(pygit2.Tree, repo[entry.id]), path + "/")
         elif entry.filemode in (pygit2.enums.FileMode.BLOB, pygit2.enums.FileMode.BLOB_EXECUTABLE):
             yield path, entry.id
 
