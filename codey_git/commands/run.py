@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Optional
+from typing import Any, Optional
 
 import typer
 
@@ -12,9 +12,11 @@ from codey_git.errors import TaskFailed, UsageError
 from codey_git.gitrepo import open_repo
 from codey_git.models.backends import make_provider
 from codey_git.recipes.catalog import load_recipe, resolve_recipe
-from codey_git.recipes.journal import find_run
+from codey_git.recipes.journal import RunDir, find_run
+from codey_git.recipes.planned import PlannedTask
 from codey_git.recipes.report import run_summary
 from codey_git.recipes.runner import RecipeRunner
+from codey_git.recipes.schema import Recipe
 from codey_git.recipes.session import expand_tasks, run_limits, seconds_until, start_run
 from codey_git.ui import Progress, out_console, print_json
 
@@ -30,7 +32,7 @@ def _check_jobs(jobs: int, backend: str) -> None:
                          "Serve the model with an OpenAI-compatible server (`backend: openai`), or drop --jobs.")
 
 
-def _print_tasks(tasks, as_json: bool) -> None:
+def _print_tasks(tasks: list[PlannedTask], as_json: bool) -> None:
     if as_json:
         print_json({"tasks": [t.to_dict() for t in tasks]})
         return
@@ -46,6 +48,8 @@ def run_command(recipe_ref: str | None, *, until: str | None, max_tasks: int | N
         seconds_until(until)  # a bad time is refused before anything starts
     repo = open_repo()
     progress = Progress(quiet=False)
+    run: RunDir | None = None
+    recipe: Recipe | None = None
     if resume:
         run = find_run(repo.codey_dir, recipe_ref, unfinished=recipe_ref is None)
         if run.finished:
@@ -60,7 +64,8 @@ def run_command(recipe_ref: str | None, *, until: str | None, max_tasks: int | N
     for warning in config.warnings:
         progress.warn(warning)
     _check_jobs(jobs, config.backend)
-    if not resume:
+    if run is None:  # a new run: the recipe was loaded above
+        assert recipe is not None
         tasks = expand_tasks(repo, recipe, config, progress, max_tasks)
         if dry_run:
             _print_tasks(tasks, as_json)
@@ -93,7 +98,7 @@ def run_command(recipe_ref: str | None, *, until: str | None, max_tasks: int | N
                          f"The report says what is left of each: git codey report {run.id}")
 
 
-def _by_status(rows: list[dict]) -> dict[str, int]:
+def _by_status(rows: list[dict[str, Any]]) -> dict[str, int]:
     counts: dict[str, int] = {}
     for row in rows:
         counts[row["status"]] = counts.get(row["status"], 0) + 1
