@@ -12,11 +12,13 @@ from __future__ import annotations
 import ast
 import re
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
 import pygit2
 
+from codey_git.config import Config
 from codey_git.engine import coverage
 from codey_git.engine.gate import step_passed
 from codey_git.engine.worktrees import Worktree
@@ -82,7 +84,7 @@ def _uncovered(needed: dict[str, list[str]], tests: dict[str, str], found: list[
     return left
 
 
-def cover_step(wt: Worktree, request: str, coder: Model, config, changes: dict[str, str | None],
+def cover_step(wt: Worktree, request: str, coder: Model, config: Config, changes: dict[str, str | None],
                diff: str, run: TestRun, progress: Progress, task_id: str,
                deadline: float | None = None) -> Coverage:
     """See the module docstring. ``changes`` is the step's accepted edit (written in the worktree),
@@ -119,7 +121,9 @@ def _describe(left: dict[str, list[str]]) -> str:
                      for path, names in left.items())
 
 
-def _write_test(wt, request, coder, config, changes, diff, run, left, files, task_id, result) -> str | None:
+def _write_test(wt: Worktree, request: str, coder: Model, config: Config, changes: dict[str, str | None], diff: str,
+                run: TestRun, left: dict[str, list[str]], files: list[str], task_id: str,
+                result: Coverage) -> str | None:
     path = test_path(left, files, changes, wt, task_id)
     try:
         answer = coder.chat(test_messages(request, diff, left, path, changes), purpose="edit",
@@ -130,7 +134,7 @@ def _write_test(wt, request, coder, config, changes, diff, run, left, files, tas
     if source is None:
         return "the model's answer held no pytest test"
     ok, why, after = verify(wt, changes, {path: source}, config, run)
-    if not ok:
+    if not ok or after is None:  # a test that is kept always comes with the run that kept it
         return f"the written test was not kept: {why}"
     changes[path] = source
     _write(wt, {path: source})
@@ -139,7 +143,7 @@ def _write_test(wt, request, coder, config, changes, diff, run, left, files, tas
     return None
 
 
-def test_path(left: dict[str, list[str]], files: list[str], changes, wt: Worktree, task_id: str) -> str:
+def test_path(left: dict[str, list[str]], files: list[str], changes: dict[str, str | None], wt: Worktree, task_id: str) -> str:
     """A new test file beside the existing tests: tests/test_<module>_<name>.py, never one there is."""
     folders = [str(PurePosixPath(f).parent) for f in files if "/" in f]
     folder = max(set(folders), key=folders.count) if folders else "tests"
@@ -175,7 +179,7 @@ def test_messages(request: str, diff: str, left: dict[str, list[str]], path: str
 def test_source(answer: str) -> str | None:
     """The test file in the answer: its first fenced block (or the answer itself) when it parses
     and defines a test."""
-    blocks = _FENCE.findall(answer)
+    blocks: list[str] = _FENCE.findall(answer)  # one group: each block's text
     for text in [*blocks, answer]:
         try:
             tree = ast.parse(text)
@@ -187,7 +191,7 @@ def test_source(answer: str) -> str | None:
     return None
 
 
-def verify(wt: Worktree, changes: dict[str, str | None], tests: dict[str, str], config,
+def verify(wt: Worktree, changes: dict[str, str | None], tests: dict[str, str], config: Config,
            run: TestRun) -> tuple[bool, str, TestRun | None]:
     """Whether ``tests`` fail on the tree before the edit and pass after it, with the whole suite
     as green as ``run`` (the suite on the edit alone). The worktree holds the edit again after."""
@@ -216,7 +220,7 @@ def verify(wt: Worktree, changes: dict[str, str | None], tests: dict[str, str], 
         _write(wt, changes)
 
 
-def _write(wt: Worktree, files: dict[str, str | None]) -> None:
+def _write(wt: Worktree, files: Mapping[str, str | None]) -> None:
     for rel in files:
         wt.fs.check_writable(rel)
     for rel, text in files.items():

@@ -7,7 +7,7 @@ when it is safe. The worktree is removed on every path out, Ctrl-C included.
 from __future__ import annotations
 
 import time
-from typing import Callable
+from typing import Any, Callable
 
 from codey_git.config import Config
 from codey_git.engine import landing
@@ -15,20 +15,20 @@ from codey_git.engine.landreview import review_landing
 from codey_git.engine.newtest import cover_step
 from codey_git.engine.commit import commit_worktree, full_message, subject_line
 from codey_git.engine.planner import plan
-from codey_git.engine.steps import StepRunner
-from codey_git.engine.task import CommitInfo, Task, TaskResult
-from codey_git.engine.worktrees import (create_worktree, delete_branch, gc_worktrees,
+from codey_git.engine.steps import StepOutcome, StepRunner
+from codey_git.engine.task import CommitInfo, Step, Task, TaskResult
+from codey_git.engine.worktrees import (Worktree, create_worktree, delete_branch, gc_worktrees,
                                         record_result_branch, remove_worktree)
 from codey_git import faults, proc
 from codey_git.gitrepo import Repo
-from codey_git.models.base import ModelProvider
+from codey_git.models.base import Model, ModelProvider
 from codey_git.testrun import check_baseline, run_tests, use_sandbox
 from codey_git.progress import Progress
 
 
 def run_task(repo: Repo, task: Task, config: Config, provider: ModelProvider, *, progress: Progress,
              land: bool = True, keep: bool = False, base: str | None = None, branch: str | None = None,
-             on_event: Callable[[str, dict], None] | None = None,
+             on_event: Callable[[str, dict[str, Any]], None] | None = None,
              deadline: float | None = None, write_tests: bool = False) -> TaskResult:
     """``write_tests``: the code each step changes must be named by a test; codey writes one from
     the request when none is (``newtest``), and what stays untested is kept on the branch."""
@@ -66,11 +66,13 @@ def run_task(repo: Repo, task: Task, config: Config, provider: ModelProvider, *,
                 break
             if write_tests:
                 _cover(wt, task, step, coder, config, outcome, progress, result, deadline)
+            tested = outcome.test_run
+            assert tested is not None  # a step that passed has the test run that passed it
             progress.stage("committing")
             subject = subject_line(None if config.commit_messages == "template" else coder,
                                    task.kind, step.text, outcome.diff)
             message = full_message(subject, step.text if len(task.text) > len(step.text) else task.text,
-                                   coder.name, outcome.test_run.summary)
+                                   coder.name, tested.summary)
             discarded = _side_effects(wt, outcome.changes)
             oid = commit_worktree(wt, repo.root, outcome.changes, message)
             _report_discarded(progress, discarded, "the tests")
@@ -80,7 +82,7 @@ def run_task(repo: Repo, task: Task, config: Config, provider: ModelProvider, *,
             if on_event:
                 on_event("commit", {"task": task.id, "oid": oid, "branch": branch, "step": step.number})
             progress.info(f"committed {oid[:8]} {subject}")
-            baseline = outcome.test_run
+            baseline = tested
             result.tests = baseline.summary
         else:
             success = True
@@ -132,10 +134,12 @@ def run_task(repo: Repo, task: Task, config: Config, provider: ModelProvider, *,
     return result
 
 
-def _cover(wt, task: Task, step, coder, config, outcome, progress: Progress, result: TaskResult,
-           deadline: float | None) -> None:
+def _cover(wt: Worktree, task: Task, step: Step, coder: Model, config: Config, outcome: StepOutcome,
+           progress: Progress, result: TaskResult, deadline: float | None) -> None:
     """A test for the step's code, or the step's code reported untested (``newtest.cover_step``)."""
-    cover = cover_step(wt, step.text, coder, config, outcome.changes, outcome.diff, outcome.test_run,
+    run = outcome.test_run
+    assert run is not None  # a step that passed has the test run that passed it
+    cover = cover_step(wt, step.text, coder, config, outcome.changes, outcome.diff, run,
                        progress, task.id, deadline)
     result.tested_by.extend(t for t in cover.tested_by if t not in result.tested_by)
     if cover.written:
@@ -150,7 +154,7 @@ def _cover(wt, task: Task, step, coder, config, outcome, progress: Progress, res
         result.test_note = cover.why
 
 
-def _review(repo, base: str, branch: str, config, progress: Progress, result: TaskResult) -> str | None:
+def _review(repo: Repo, base: str, branch: str, config: Config, progress: Progress, result: TaskResult) -> str | None:
     """The checks-only review of what would land: why it may not land, or None."""
     progress.stage("reviewing the commits to land (checks)")
     review = review_landing(repo, base, result.commits[-1].oid, config)
@@ -163,7 +167,7 @@ def _review(repo, base: str, branch: str, config, progress: Progress, result: Ta
     return None
 
 
-def _side_effects(wt, changes: dict[str, str | None]) -> list[str]:
+def _side_effects(wt: Worktree, changes: dict[str, str | None]) -> list[str]:
     """Paths the tests changed in the worktree beyond the accepted edit (not committed)."""
     status = proc.run(["git", "status", "--porcelain=v1", "-z", "--untracked-files=all"], cwd=wt.path, timeout=120)
     out = []
@@ -171,7 +175,7 @@ def _side_effects(wt, changes: dict[str, str | None]) -> list[str]:
         path = entry[3:]
         if len(entry) <= 3:
             continue
-        if path in changes and wt.fs.read_bytes(path) == (None if changes[path] is None else changes[path].encode()):
+        if path in changes and wt.fs.read_bytes(path) == (None if (text := changes[path]) is None else text.encode()):
             continue
         out.append(path)
     return sorted(set(out))

@@ -6,9 +6,11 @@ import os
 import re
 import time
 from dataclasses import dataclass, field
-from typing import Callable
+from pathlib import Path
+from typing import Any, Callable
 
 from codey_git import faults
+from codey_git.config import Config
 from codey_git.edits import EditRejected, EmptyEdit, PathNotAllowed, UnsafeEdit, parse_and_apply
 from codey_git.engine import context as ctx
 from codey_git.engine.answer_shape import answer_grammar
@@ -17,8 +19,8 @@ from codey_git.engine.gate import step_passed
 from codey_git.engine.prompts import feedback_text
 from codey_git.engine.task import ANSWER_CHARS, AttemptRecord, Step, Task
 from codey_git.engine.worktrees import Worktree
-from codey_git.models.base import Model, NoResponse
-from codey_git.testpaths import doctest_examples, test_change_reason
+from codey_git.models.base import Message, Model, NoResponse
+from codey_git.testpaths import doctest_examples, is_test_file, test_change_reason
 from codey_git.testrun import TestRun, run_tests, trim_output, use_sandbox
 from codey_git.progress import Progress
 
@@ -40,11 +42,11 @@ class StepRunner:
     task: Task
     step: Step
     coder: Model
-    config: object
+    config: Config
     baseline: TestRun
     progress: Progress
     deadline: float | None = None
-    on_event: Callable[[str, dict], None] | None = None
+    on_event: Callable[[str, dict[str, Any]], None] | None = None
     keep_failed: bool = False
 
     def run(self) -> StepOutcome:
@@ -92,8 +94,9 @@ class StepRunner:
     _feedback: str | None = None
     _max_tokens: int = 0
 
-    def _attempt(self, record, messages, shown, focus_symbol, allow_tests, targets, candidate,
-                 outcome, last_changes) -> bool:
+    def _attempt(self, record: AttemptRecord, messages: list[Message], shown: list[str], focus_symbol: str | None,
+                 allow_tests: bool, targets: set[str], candidate: int, outcome: StepOutcome,
+                 last_changes: dict[str, str | None]) -> bool:
         # the first try is greedy; retries and extra candidates sample, or they repeat themselves
         first = record.attempt == 1 and candidate == 1
         temperature = float(self.config.temperature) if first else RETRY_TEMPERATURE
@@ -118,7 +121,7 @@ class StepRunner:
             result = parse_and_apply(completion.text, self.wt.fs.read_for_edit,
                                      focus_file=pick_focus_file(completion.text, shown, self.wt.read, self.wt.path),
                                      focus_symbol=focus_symbol,
-                                     allowed=None if allow_tests else (lambda p: not ctx.is_test_file(p)))
+                                     allowed=None if allow_tests else (lambda p: not is_test_file(p)))
             if not allow_tests:
                 self._refuse_test_changes(result.changes)
             self._write(result.changes)
@@ -243,7 +246,8 @@ RETRY_TEMPERATURE = 0.7
 _DEF = re.compile(r"^\s*(?:async\s+)?(?:def|class)\s+(\w+)", re.M)
 
 
-def pick_focus_file(answer: str, shown: list[str], read, root=None) -> str | None:
+def pick_focus_file(answer: str, shown: list[str], read: Callable[[str], str | None],
+                    root: Path | None = None) -> str | None:
     """The shown file that defines most of the functions the answer writes."""
     names = set(_DEF.findall(answer))
     best, best_hits = (shown[0] if shown else None), 0
@@ -264,9 +268,10 @@ def pick_focus_file(answer: str, shown: list[str], read, root=None) -> str | Non
 DEFAULT_FORMATS = {"qwen2.5-coder": "function", "smollm2": "function"}
 
 
-def edit_format(config, model_name: str) -> str:
-    if config.edit_format != "auto":
-        return config.edit_format
+def edit_format(config: Config, model_name: str) -> str:
+    chosen: str = config.edit_format
+    if chosen != "auto":
+        return chosen
     base = model_name.split("/")[-1]
     for prefix, fmt in DEFAULT_FORMATS.items():
         if base.startswith(prefix):
