@@ -143,7 +143,8 @@ def _write_test(wt: Worktree, request: str, coder: Model, config: Config, change
     return None
 
 
-def test_path(left: dict[str, list[str]], files: list[str], changes: dict[str, str | None], wt: Worktree, task_id: str) -> str:
+def test_path(left: dict[str, list[str]], files: list[str], changes: dict[str, str | None], wt: Worktree,
+              task_id: str) -> str:
     """A new test file beside the existing tests: tests/test_<module>_<name>.py, never one there is."""
     folders = [str(PurePosixPath(f).parent) for f in files if "/" in f]
     folder = max(set(folders), key=folders.count) if folders else "tests"
