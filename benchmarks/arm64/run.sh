@@ -91,6 +91,11 @@ if want root && ! [ -x "$root/usr/bin/python3" ]; then
   timed second-stage chroot "$root" /debootstrap/debootstrap --second-stage
 fi
 cp /etc/resolv.conf "$root/etc/resolv.conf"
+# the host's CA bundle: behind a proxy with its own CA (a company network, this project's
+# machines) the root's stock bundle cannot verify pip's or apt's https, and pip fails "no versions"
+if [ -f /etc/ssl/certs/ca-certificates.crt ]; then
+  mkdir -p "$root/etc/ssl/certs" && cp /etc/ssl/certs/ca-certificates.crt "$root/etc/ssl/certs/ca-certificates.crt"
+fi
 bind /proc
 bind /sys
 bind /dev
