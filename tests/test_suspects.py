@@ -205,3 +205,14 @@ def test_among_tied_lines_one_sharing_words_with_the_request_and_failure_comes_f
     assert [s.line for s in plain] == [2, 3, 4]
     hinted = sfl.rank(lines, {"t::f"}, set(), words={"max", "wrong"}, read=lambda p: source)
     assert [s.line for s in hinted] == [3, 2, 4]
+
+
+def test_pick_takes_each_functions_best_line_and_names_only_lines_set_apart():
+    ranked = [sfl.Suspect("m.py", 10, 1.0, 1, 0, True), sfl.Suspect("m.py", 11, 1.0, 1, 0),
+              sfl.Suspect("m.py", 12, 1.0, 1, 0), sfl.Suspect("m.py", 13, 1.0, 1, 0),
+              sfl.Suspect("m.py", 30, 0.5, 1, 3)]
+    picked = sfl.pick(ranked, lambda s: s.line // 20, functions=3, lines=3)
+    assert [s.line for s in picked.focus] == [10, 30]  # two functions: lines 0-19 and 20-39
+    assert [s.line for s in picked.shown] == [10, 11, 12, 30]
+    assert (picked.tied, picked.noted) == (1, 1)  # the traceback line; the next three tie with each other
+    assert sfl.pick([], lambda s: s.line).shown == []

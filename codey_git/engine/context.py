@@ -4,7 +4,6 @@ failing tests and their tracebacks. Localizes from test failures when nothing is
 from __future__ import annotations
 
 import ast
-import itertools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -163,28 +162,16 @@ def _add_suspects(focus: Focus, ranked: list[sfl.Suspect], root: Path) -> None:
     """The best line of each of the most suspicious functions, as focus lines, ahead of the
     traceback's; the top lines kept for the prompt's note."""
     fs = TreeFS(root)
-    if not ranked:
-        return
-    focus.suspects_tied = sum(1 for s in ranked if s.evidence == ranked[0].evidence)
-    for _key, group in itertools.groupby(ranked, key=lambda s: s.evidence):
-        size = sum(1 for _ in group)
-        if focus.suspects_noted + size > SUSPECT_NOTED:
-            break
-        focus.suspects_noted += size
-    seen: set[tuple[str, int]] = set()
     sources: dict[str, str] = {}
-    for i, s in enumerate(ranked):
-        if len(seen) >= SUSPECT_FUNCTIONS and i >= SUSPECT_NOTED:
-            break
+
+    def function_of(s: sfl.Suspect) -> tuple[str, int]:
         found = enclosing(sources.setdefault(s.path, fs.read(s.path) or ""), s.line)
-        key = (s.path, found[1] if found else s.line)
-        if key not in seen and len(seen) < SUSPECT_FUNCTIONS:
-            seen.add(key)
-            focus.add(s.path, s.line)
-            focus.suspects.append(s)
-        elif i < SUSPECT_NOTED:
-            focus.suspects.append(s)
-    focus.suspects.sort(key=ranked.index)
+        return (s.path, found[1] if found else s.line)
+
+    picked = sfl.pick(ranked, function_of, functions=SUSPECT_FUNCTIONS, lines=SUSPECT_NOTED)
+    for s in picked.focus:
+        focus.add(s.path, s.line)
+    focus.suspects, focus.suspects_tied, focus.suspects_noted = picked.shown, picked.tied, picked.noted
 
 
 def imported_modules(path: Path, root: Path) -> list[str]:

@@ -16,6 +16,7 @@ shell command, a time-out) the ranking is empty and nothing changes.
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from dataclasses import dataclass
@@ -94,6 +95,44 @@ def rank(lines: dict[str, dict[str, list[int]]], failing: set[str], passing: set
                order[path], line)
         scored.append((key, Suspect(path, line, round(score, 4), failed, passed, (path, line) in depth)))
     return [s for _, s in sorted(scored, key=lambda item: item[0])]
+
+
+@dataclass
+class Picked:
+    """What a prompt takes from a ranking."""
+
+    focus: list[Suspect]  # the best line of each of the most suspicious functions, in rank order
+    shown: list[Suspect]  # those and the top lines, in rank order
+    tied: int  # lines with the top line's evidence
+    noted: int  # the first lines of ``shown`` that the evidence tells apart from the rest
+
+
+def pick(ranked: list[Suspect], function_of: Callable[[Suspect], object], *, functions: int = 3,
+         lines: int = 3) -> Picked:
+    """The best line of each of the first ``functions`` functions (``function_of``: a line's
+    function, any key) and the top ``lines`` lines; of these, the ones whose evidence sets them
+    apart: whole groups of equal evidence, as long as they fit in ``lines``."""
+    picked = Picked([], [], 0, 0)
+    if not ranked:
+        return picked
+    picked.tied = sum(1 for s in ranked if s.evidence == ranked[0].evidence)
+    for _key, group in itertools.groupby(ranked, key=lambda s: s.evidence):
+        size = sum(1 for _ in group)
+        if picked.noted + size > lines:
+            break
+        picked.noted += size
+    seen: set[object] = set()
+    for i, s in enumerate(ranked):
+        if len(seen) >= functions and i >= lines:
+            break
+        key = function_of(s)
+        if key not in seen and len(seen) < functions:
+            seen.add(key)
+            picked.focus.append(s)
+            picked.shown.append(s)
+        elif i < lines:
+            picked.shown.append(s)
+    return picked
 
 
 # the coverage run per baseline run (a few kept: a recipe runs many tasks in one process)
