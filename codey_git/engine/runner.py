@@ -7,7 +7,6 @@ when it is safe. The worktree is removed on every path out, Ctrl-C included.
 from __future__ import annotations
 
 import time
-from typing import Any, Callable
 
 from codey_git.config import Config
 from codey_git.engine import landing
@@ -15,7 +14,7 @@ from codey_git.engine.landreview import review_landing
 from codey_git.engine.newtest import cover_step
 from codey_git.engine.commit import commit_worktree, full_message, subject_line
 from codey_git.engine.planner import plan
-from codey_git.engine.steps import StepOutcome, StepRunner
+from codey_git.engine.steps import EventSink, StepContext, StepOutcome, StepRunner
 from codey_git.engine.task import CommitInfo, Step, Task, TaskResult
 from codey_git.engine.worktrees import (Worktree, create_worktree, delete_branch, gc_worktrees,
                                         record_result_branch, remove_worktree)
@@ -28,7 +27,7 @@ from codey_git.progress import Progress
 
 def run_task(repo: Repo, task: Task, config: Config, provider: ModelProvider, *, progress: Progress,
              land: bool = True, keep: bool = False, base: str | None = None, branch: str | None = None,
-             on_event: Callable[[str, dict[str, Any]], None] | None = None,
+             on_event: EventSink | None = None,
              deadline: float | None = None, write_tests: bool = False) -> TaskResult:
     """``write_tests``: the code each step changes must be named by a test; codey writes one from
     the request when none is (``newtest``), and what stays untested is kept on the branch."""
@@ -54,7 +53,9 @@ def run_task(repo: Repo, task: Task, config: Config, provider: ModelProvider, *,
         coder = provider.get("coder")
         result.model = coder.name
         for step in plan(task):
-            runner = StepRunner(wt, task, step, coder, config, baseline, progress, deadline, on_event, keep)
+            runner = StepRunner(StepContext(worktree=wt, task=task, step=step, coder=coder, settings=config,
+                                            baseline=baseline, progress=progress, deadline=deadline,
+                                            events=on_event, keep_failed=keep))
             outcome = runner.run()
             timings["tests_s"] = round(timings.get("tests_s", timings["baseline_s"]) + runner.tests_seconds, 2)
             result.attempts.extend(outcome.attempts)

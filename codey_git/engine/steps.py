@@ -5,9 +5,9 @@ from __future__ import annotations
 import os
 import re
 import time
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Mapping
 
 from codey_git import faults
 from codey_git.config import Config
@@ -25,6 +25,25 @@ from codey_git.testrun import TestRun, run_tests, trim_output, use_sandbox
 from codey_git.progress import Progress
 
 
+EventSink = Callable[[str, dict[str, Any]], None]
+
+
+@dataclass(frozen=True)
+class StepContext:
+    """Everything one step runs with, passed as one value; the step reads it and never changes it."""
+
+    worktree: Worktree
+    task: Task
+    step: Step
+    coder: Model
+    settings: Config
+    baseline: TestRun  # the test run the step is judged against
+    progress: Progress
+    deadline: float | None = None  # time.monotonic() past which no attempt starts
+    events: EventSink | None = None  # gets ("attempt", the attempt record) after each attempt
+    keep_failed: bool = False  # a step that fails keeps its last applied changes (a WIP commit)
+
+
 @dataclass
 class StepOutcome:
     passed: bool
@@ -36,131 +55,138 @@ class StepOutcome:
     reason: str | None = None
 
 
-@dataclass
+@dataclass(frozen=True)
+class StepRules:
+    """What every attempt of a step shares."""
+
+    allow_tests: bool  # the edit may change tests
+    targets: set[str]  # the tests that must pass
+    max_tokens: int  # the answer's budget
+
+
+@dataclass(frozen=True)
+class AttemptResult:
+    """What one attempt came to; the step's loop decides what to do with it."""
+
+    record: AttemptRecord
+    passed: bool = False
+    changes: Mapping[str, str | None] | None = None  # the edit that applied, if one did
+    diff: str = ""
+    feedback: str | None = None  # for the next attempt
+    test_run: TestRun | None = None  # the run that judged the edit
+
+
 class StepRunner:
-    wt: Worktree
-    task: Task
-    step: Step
-    coder: Model
-    config: Config
-    baseline: TestRun
-    progress: Progress
-    deadline: float | None = None
-    on_event: Callable[[str, dict[str, Any]], None] | None = None
-    keep_failed: bool = False
+    def __init__(self, context: StepContext) -> None:
+        self.context = context
+        self.tests_seconds = 0.0  # every test run of this step, for the task's timings
 
     def run(self) -> StepOutcome:
-        allow_tests = self.task.kind == "edit" or bool(self.config.allow_test_edits)
-        focus = ctx.parse_request(self.step.text, self.wt.path, self.step.files)
-        named = ctx.requested_failures(self.step.text, self.baseline, focus)
-        if self.task.kind == "fix" and self.baseline.failed:
-            focus = ctx.localize(self.baseline, self.wt.path, focus, only=named)
+        c = self.context
+        wt, step = c.worktree, c.step
+        allow_tests = c.task.kind == "edit" or bool(c.settings.allow_test_edits)
+        focus = ctx.parse_request(step.text, wt.path, step.files)
+        named = ctx.requested_failures(step.text, c.baseline, focus)
+        if c.task.kind == "fix" and c.baseline.failed:
+            focus = ctx.localize(c.baseline, wt.path, focus, only=named)
         # a fix must turn its failing tests green; an edit must only break nothing that passed
-        fixing = self.task.kind == "fix" and bool(self.baseline.failed)
-        sections = ctx.failing_sections(self.baseline, focus, self.wt.path, only=named) if fixing else {}
-        targets = ctx.target_tests(self.baseline, sections) if sections else set()
-        fmt = edit_format(self.config, self.coder.name)
-        new_files = [f for f in self.step.files if not (self.wt.path / f).exists()]
+        fixing = c.task.kind == "fix" and bool(c.baseline.failed)
+        sections = ctx.failing_sections(c.baseline, focus, wt.path, only=named) if fixing else {}
+        targets = ctx.target_tests(c.baseline, sections) if sections else set()
+        fmt = edit_format(c.settings, c.coder.name)
+        new_files = [f for f in step.files if not (wt.path / f).exists()]
         if new_files:
             fmt = "whole_file"
-        self._max_tokens = answer_budget(self.coder, fmt, focus, self.wt, int(self.config.max_tokens))
-        outcome = StepOutcome(passed=False)
+        rules = StepRules(allow_tests, targets, answer_budget(c.coder, fmt, focus, wt, int(c.settings.max_tokens)))
+        attempts: list[AttemptRecord] = []
+        reason: str | None = None
         feedback: str | None = None
         last_changes: dict[str, str | None] = {}
-        for attempt in range(1, int(self.config.attempts) + 1):
-            for candidate in range(1, int(self.config.candidates) + 1):
-                if self.deadline is not None and time.monotonic() > self.deadline:
-                    outcome.reason = "time budget for the task ran out"
-                    return outcome
+        for attempt in range(1, int(c.settings.attempts) + 1):
+            for candidate in range(1, int(c.settings.candidates) + 1):
+                if c.deadline is not None and time.monotonic() > c.deadline:
+                    return StepOutcome(passed=False, attempts=attempts, reason="time budget for the task ran out")
                 messages, focus_symbol, shown = build_messages(
-                    self.coder, self.step.text, self.task.kind, focus, sections, fmt, self.wt,
+                    c.coder, step.text, c.task.kind, focus, sections, fmt, wt,
                     new_files=new_files, allow_test_edits=allow_tests, feedback=feedback,
-                    max_tokens=self._max_tokens, long_files=str(self.config.long_files))
-                record = AttemptRecord(step=self.step.number, attempt=attempt, candidate=candidate, format=fmt)
+                    max_tokens=rules.max_tokens, long_files=str(c.settings.long_files))
                 started = time.monotonic()
-                outcome.attempts.append(record)
-                done = self._attempt(record, messages, shown, focus_symbol, allow_tests, targets,
-                                     candidate, outcome, last_changes)
-                record.seconds = round(time.monotonic() - started, 2)
+                tried = self._attempt(attempt, candidate, fmt, messages, shown, focus_symbol, rules)
+                record = replace(tried.record, seconds=round(time.monotonic() - started, 2))
+                attempts.append(record)
                 self._emit(record)
-                if done:
-                    return outcome
-                feedback = self._feedback
-            outcome.reason = outcome.attempts[-1].reason if outcome.attempts else "no attempt made"
-        if self.keep_failed and last_changes:
-            outcome.changed, outcome.changes = list(last_changes), dict(last_changes)  # for a WIP commit
-        return outcome
+                if tried.passed and tried.changes is not None:
+                    return StepOutcome(passed=True, attempts=attempts, changed=list(tried.changes),
+                                       changes=dict(tried.changes), diff=tried.diff, test_run=tried.test_run)
+                if tried.changes is not None:
+                    last_changes = dict(tried.changes)
+                feedback = tried.feedback
+            reason = attempts[-1].reason if attempts else "no attempt made"
+        if c.keep_failed and last_changes:  # for a WIP commit
+            return StepOutcome(passed=False, attempts=attempts, changed=list(last_changes),
+                               changes=dict(last_changes), reason=reason)
+        return StepOutcome(passed=False, attempts=attempts, reason=reason)
 
-    _feedback: str | None = None
-    _max_tokens: int = 0
-
-    def _attempt(self, record: AttemptRecord, messages: list[Message], shown: list[str], focus_symbol: str | None,
-                 allow_tests: bool, targets: set[str], candidate: int, outcome: StepOutcome,
-                 last_changes: dict[str, str | None]) -> bool:
+    def _attempt(self, attempt: int, candidate: int, fmt: str, messages: list[Message], shown: list[str],
+                 focus_symbol: str | None, rules: StepRules) -> AttemptResult:
+        """One answer from the coder, applied and judged; the worktree is back at HEAD unless it passed."""
+        c, wt = self.context, self.context.worktree
+        record = AttemptRecord(step=c.step.number, attempt=attempt, candidate=candidate, format=fmt)
         # the first try is greedy; retries and extra candidates sample, or they repeat themselves
-        first = record.attempt == 1 and candidate == 1
-        temperature = float(self.config.temperature) if first else RETRY_TEMPERATURE
-        self.progress.stage(f"step {self.step.number}, attempt {record.attempt}"
-                            + (f" candidate {candidate}" if candidate > 1 else "") + f": generating ({self.coder.name})")
+        first = attempt == 1 and candidate == 1
+        temperature = float(c.settings.temperature) if first else RETRY_TEMPERATURE
+        c.progress.stage(f"step {c.step.number}, attempt {attempt}"
+                         + (f" candidate {candidate}" if candidate > 1 else "") + f": generating ({c.coder.name})")
         try:
-            completion = self.coder.chat(messages, purpose="edit", max_tokens=self._max_tokens,
-                                         temperature=temperature, seed=record.attempt * 100 + candidate,
-                                         grammar=answer_grammar(record.format or "",
-                                                                bool(self.config.get("constrain_answers"))),
-                                         on_token=self.progress.token)
+            completion = c.coder.chat(messages, purpose="edit", max_tokens=rules.max_tokens,
+                                      temperature=temperature, seed=attempt * 100 + candidate,
+                                      grammar=answer_grammar(fmt, bool(c.settings.get("constrain_answers"))),
+                                      on_token=c.progress.token)
         except NoResponse as exc:
             record.reason = str(exc)
-            self._feedback = None
-            return False
+            return AttemptResult(record)
         faults.point("answer")
         s = completion.stats
         record.answer = completion.text[:ANSWER_CHARS]
-        self.progress.token("\n")
-        self.progress.info(f"{s.generated_tokens} tokens" + (f" at {s.gen_tok_s:.1f} tok/s" if s.gen_tok_s else ""))
+        c.progress.token("\n")
+        c.progress.info(f"{s.generated_tokens} tokens" + (f" at {s.gen_tok_s:.1f} tok/s" if s.gen_tok_s else ""))
         try:
-            result = parse_and_apply(completion.text, self.wt.fs.read_for_edit,
-                                     focus_file=pick_focus_file(completion.text, shown, self.wt.read, self.wt.path),
+            result = parse_and_apply(completion.text, wt.fs.read_for_edit,
+                                     focus_file=pick_focus_file(completion.text, shown, wt.read, wt.path),
                                      focus_symbol=focus_symbol,
-                                     allowed=None if allow_tests else (lambda p: not is_test_file(p)))
-            if not allow_tests:
+                                     allowed=None if rules.allow_tests else (lambda p: not is_test_file(p)))
+            if not rules.allow_tests:
                 self._refuse_test_changes(result.changes)
             self._write(result.changes)
         except EditRejected as exc:
-            self.wt.reset()
+            wt.reset()
             # well-formed: the answer held an edit in a known format that applies to the files,
             # even if it changes nothing or touches a path it may not; malformed: no edit, or one
             # that does not apply (hunk mismatch, unknown function, too large)
             record.well_formed = isinstance(exc, (EmptyEdit, PathNotAllowed, UnsafeEdit))
             record.reason = exc.reason if hasattr(exc, "reason") else str(exc)
-            self.progress.info(f"edit rejected: {record.reason}")
-            self._feedback = getattr(exc, "feedback", None) or feedback_text(record.reason, "", None)
-            return False
+            c.progress.info(f"edit rejected: {record.reason}")
+            return AttemptResult(record, feedback=getattr(exc, "feedback", None)
+                                 or feedback_text(record.reason, "", None))
         record.well_formed = record.applied = True
         record.format = result.format
         record.diff = result.diff
-        self.progress.stage("applying and testing")
-        last_changes.clear()
-        last_changes.update(result.changes)
+        c.progress.stage("applying and testing")
         faults.point("apply")
         faults.point("tests")
-        run, ok, why = self._judge(targets, same_tests=not allow_tests)
+        run, ok, why = self._judge(rules.targets, same_tests=not rules.allow_tests)
         record.tests = run.summary
         record.passed = ok
         if ok:
-            self.progress.info(f"tests: {run.summary}")
-            outcome.passed, outcome.changed, outcome.diff, outcome.test_run = True, list(result.changes), result.diff, run
-            outcome.changes = dict(result.changes)
-            return True
+            c.progress.info(f"tests: {run.summary}")
+            return AttemptResult(record, passed=True, changes=result.changes, diff=result.diff, test_run=run)
         record.reason = why
-        self.progress.info(f"tests: {run.summary} ({why})")
+        c.progress.info(f"tests: {run.summary} ({why})")
         # a fenced diff in the feedback teaches the model to answer in diffs: show it only when
         # diffs are the format asked for
-        self._feedback = feedback_text(why, trim_output(run.output, 1500),
-                                       result.diff if record.format == "diff" else None)
-        self.wt.reset()  # back to HEAD: the edit, and whatever the tests changed, is gone
-        return False
-
-    tests_seconds: float = 0.0  # every test run of this step, for the task's timings
+        feedback = feedback_text(why, trim_output(run.output, 1500), result.diff if record.format == "diff" else None)
+        wt.reset()  # back to HEAD: the edit, and whatever the tests changed, is gone
+        return AttemptResult(record, changes=result.changes, diff=result.diff, feedback=feedback, test_run=run)
 
     def _tests(self, select: list[str] | None = None) -> TestRun:
         run = self._run_tests(select)
@@ -168,21 +194,23 @@ class StepRunner:
         return run
 
     def _run_tests(self, select: list[str] | None) -> TestRun:
-        return run_tests(self.config.test_command, self.wt.path, float(self.config.test_timeout),
-                         sandbox=use_sandbox(self.config), select=select)
+        c = self.context
+        return run_tests(c.settings.test_command, c.worktree.path, float(c.settings.test_timeout),
+                         sandbox=use_sandbox(c.settings), select=select)
 
     def _judge(self, targets: set[str], same_tests: bool) -> tuple[TestRun, bool, str]:
         """The candidate's test verdict, paying as little as possible for a rejection: the target
         tests alone first (a rejected candidate costs their seconds, not the suite's), then the
         whole suite, which alone can pass a step. A test that fails and then passes on the same
         tree is flaky: reported, and counted neither as fixed nor as a regression."""
-        collected = self.baseline.collected
+        baseline = self.context.baseline
+        collected = baseline.collected
         # the target tests' files, whole: a test may need the ones before it in its file or class
         files = sorted({t.split("::")[0] for t in targets})
         if targets and collected is not None and sum(1 for c in collected if c.split("::")[0] in files) < len(collected):
             quick = self._tests(select=files)
             if not quick.selected:
-                return (quick, *step_passed(self.baseline, quick, targets, same_tests=same_tests))
+                return (quick, *step_passed(baseline, quick, targets, same_tests=same_tests))
             if quick.timed_out:
                 return quick, False, "the tests timed out"
             gone = sorted(t for t in targets if "::" in t and quick.collected is not None and t not in quick.collected)
@@ -192,41 +220,43 @@ class StepRunner:
             if bad or quick.collected is None:
                 return quick, False, "still failing: " + ", ".join(bad[:5] or sorted(targets)[:5])
         run = self._tests()
-        ok, why = step_passed(self.baseline, run, targets, same_tests=same_tests)
-        regressions = sorted(t for t in run.failed - self.baseline.failed if "::" in t)
+        ok, why = step_passed(baseline, run, targets, same_tests=same_tests)
+        regressions = sorted(t for t in run.failed - baseline.failed if "::" in t)
         if not ok and why.startswith("tests that passed before now fail") and run.collected is not None:
             again = self._tests(select=regressions)
             flaky = {t for t in regressions if again.selected and again.outcomes.get(t) == "passed"}
             if flaky:
-                self.progress.warn("flaky (failed, then passed on the same tree; not counted): "
-                                   + ", ".join(sorted(flaky)[:5]))
+                self.context.progress.warn("flaky (failed, then passed on the same tree; not counted): "
+                                           + ", ".join(sorted(flaky)[:5]))
                 run.failed -= flaky
                 run.outcomes.update({t: "passed" for t in flaky})
                 run.counts["failed"] = max(0, run.counts.get("failed", 0) - len(flaky))
                 run.counts["passed"] = run.counts.get("passed", 0) + len(flaky)
-                ok, why = step_passed(self.baseline, run, targets, same_tests=same_tests)
+                ok, why = step_passed(baseline, run, targets, same_tests=same_tests)
         return run, ok, why
 
     def _write(self, changes: dict[str, str | None]) -> None:
         """Write an accepted edit into the worktree, all or nothing: every path is checked first
         (no symlink, submodule, file-as-folder), then written through the worktree's TreeFS."""
+        fs = self.context.worktree.fs
         for rel in changes:
-            self.wt.fs.check_writable(rel)
+            fs.check_writable(rel)
         for rel, text in changes.items():
             if text is None:
-                self.wt.fs.delete(rel)
+                fs.delete(rel)
             else:
-                self.wt.fs.write(rel, text)
+                fs.write(rel, text)
 
     def _refuse_test_changes(self, changes: dict[str, str | None]) -> None:
         """A task that may not change tests may not change what the tests run either."""
-        doctests = self.baseline.doctests
-        collected_in = {nid.split("::")[0] for nid in (self.baseline.collected or ()) if nid not in doctests}
+        wt, baseline = self.context.worktree, self.context.baseline
+        doctests = baseline.doctests
+        collected_in = {nid.split("::")[0] for nid in (baseline.collected or ()) if nid not in doctests}
         doctest_files = {nid.split("::")[0] for nid in doctests}
         for rel, text in changes.items():
-            old = self.wt.read(rel)
+            old = wt.read(rel)
             why = test_change_reason(rel, old, text,
-                                     exists=lambda p: os.path.lexists(self.wt.path / p), test_files=collected_in)
+                                     exists=lambda p: os.path.lexists(wt.path / p), test_files=collected_in)
             if not why and rel in doctest_files and doctest_examples(old) != doctest_examples(text):
                 why = f"the change to {rel} changes the doctest examples in its docstrings"
             if why:
@@ -236,10 +266,8 @@ class StepRunner:
                     "the tests, what they import, or how they are collected. Nothing was changed.")
 
     def _emit(self, record: AttemptRecord) -> None:
-        if self.on_event is not None:
-            from dataclasses import asdict
-
-            self.on_event("attempt", {"task": self.task.id, **asdict(record)})
+        if self.context.events is not None:
+            self.context.events("attempt", {"task": self.context.task.id, **asdict(record)})
 
 
 RETRY_TEMPERATURE = 0.7
