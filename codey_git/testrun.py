@@ -18,11 +18,17 @@ import sys
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from codey_git import proc
 from codey_git import sandbox as sandboxing
 from codey_git.errors import TestCommandError
 from codey_git.testpaths import is_test_file
+
+if TYPE_CHECKING:
+    from codey_git.config.settings import SettingsBase
+
+_S = TypeVar("_S", bound="SettingsBase")
 
 _SUMMARY = re.compile(r"(\d+) (passed|failed|errors?|skipped|xfailed|xpassed|deselected|warnings?)")
 _FAILED_LINE = re.compile(r"^(FAILED|ERROR) (\S+?)(?: - .*)?$", re.M)
@@ -157,7 +163,7 @@ def run_tests(command: str, tree: Path, timeout: float, *, sandbox: bool = False
     argv, shell, is_pytest = resolve_command(command, env, project_root(tree))
     selected = bool(select) and is_pytest and not shell
     if selected:
-        argv = [*argv, *select]
+        argv = [*argv, *(select or [])]
     with tempfile.TemporaryDirectory(prefix="codey-pytest-") as tmp:
         report = Path(tmp) / "report.jsonl"
         if is_pytest and not shell:
@@ -173,7 +179,7 @@ def run_tests(command: str, tree: Path, timeout: float, *, sandbox: bool = False
         if sandbox:
             home = Path(tmp) / "home"
             home.mkdir()
-            argv = sandboxing.wrap(["/bin/sh", "-c", argv] if shell else list(argv), tree, home)
+            argv = sandboxing.wrap(["/bin/sh", "-c", argv] if isinstance(argv, str) else list(argv), tree, home)
             shell = False
         try:
             result = proc.run(argv, cwd=tree, env=env, timeout=timeout, shell=shell, watchdog=True)
@@ -192,7 +198,7 @@ def run_tests(command: str, tree: Path, timeout: float, *, sandbox: bool = False
     return run
 
 
-def _read_report(path: Path) -> list[dict] | None:
+def _read_report(path: Path) -> list[dict[str, Any]] | None:
     try:
         text = path.read_text(encoding="utf-8", errors="replace")
     except OSError:
@@ -210,7 +216,7 @@ def _read_report(path: Path) -> list[dict] | None:
 _RANK = {"failed": 5, "error": 4, "xpassed": 3, "xfailed": 2, "passed": 1, "skipped": 0}
 
 
-def _apply_report(run: TestRun, records: list[dict]) -> None:
+def _apply_report(run: TestRun, records: list[dict[str, Any]]) -> None:
     """Node ids and outcomes from pytest itself, instead of what the terminal text suggests."""
     collected: set[str] = set()
     outcomes: dict[str, str] = {}
@@ -239,13 +245,17 @@ def _apply_report(run: TestRun, records: list[dict]) -> None:
     run.failed = {n for n, o in outcomes.items() if o in ("failed", "error")} | errors
 
 
-def sandbox_mode(config) -> str:
+def sandbox_mode(config: SettingsBase) -> str:
     """auto, on or off (YAML reads a bare on/off as true/false)."""
     value = config.get("sandbox", "auto")
-    return {True: "on", False: "off", None: "auto"}.get(value, value) if isinstance(value, (bool, type(None))) else str(value)
+    if value is None:
+        return "auto"
+    if isinstance(value, bool):
+        return "on" if value else "off"
+    return str(value)
 
 
-def use_sandbox(config, *, unattended: bool = False) -> bool:
+def use_sandbox(config: SettingsBase, *, unattended: bool = False) -> bool:
     """Whether test runs go through the sandbox: ``sandbox: on`` always (a usage error when it
     cannot), ``auto`` for unattended runs (recipes, CI) when it works here, ``off`` never."""
     mode = sandbox_mode(config)
@@ -258,7 +268,7 @@ def use_sandbox(config, *, unattended: bool = False) -> bool:
     return info.available
 
 
-def unattended(config):
+def unattended(config: _S) -> _S:
     """``config`` for a run nobody watches (recipes, CI): ``sandbox: auto`` becomes ``on`` when a
     sandbox works here."""
     if sandbox_mode(config) == "auto" and sandboxing.detect().available:

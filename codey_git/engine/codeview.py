@@ -9,19 +9,25 @@ from __future__ import annotations
 
 import ast
 import re
+from typing import TYPE_CHECKING
 
 from codey_git.engine import context as ctx
 from codey_git.engine.prompts import edit_messages, render_code
 from codey_git.engine.windows import merge_spans, names_in, window_spans
 from codey_git.errors import UsageError
 from codey_git.models.base import Message, Model
+from codey_git.testpaths import is_test_file
+
+if TYPE_CHECKING:
+    from codey_git.engine.worktrees import Worktree
 
 MAX_FILES = 4
 SECTION_LINES = 30
 
 
 def _failures_text(sections: dict[str, str], limit_chars: int = 2500) -> str:
-    parts, used = [], 0
+    parts: list[str] = []
+    used = 0
     for name, text in sections.items():
         lines = text.strip().splitlines()
         if len(lines) > SECTION_LINES:
@@ -35,12 +41,12 @@ def _failures_text(sections: dict[str, str], limit_chars: int = 2500) -> str:
     return "\n\n".join(parts)
 
 
-def _test_sources(sections: dict[str, str], wt, limit: int = 2, max_lines: int = 25) -> str:
+def _test_sources(sections: dict[str, str], wt: Worktree, limit: int = 2, max_lines: int = 25) -> str:
     """The source of the failing test functions: the model needs the calls, not just the assert."""
     parts, seen = [], set()
     for text in sections.values():
         for rel, line, _func in ctx.frames(text, wt.path):
-            if not ctx.is_test_file(rel):
+            if not is_test_file(rel):
                 continue
             source = wt.read(rel) or ""
             found = ctx.enclosing(source, line)
@@ -151,10 +157,10 @@ def focus_symbol(focus: ctx.Focus, files: dict[str, str]) -> str | None:
 
 
 def _edit_paths(focus: ctx.Focus) -> list[str]:
-    return [f for f in focus.files if not ctx.is_test_file(f)][:MAX_FILES] or focus.files[:2]
+    return [f for f in focus.files if not is_test_file(f)][:MAX_FILES] or focus.files[:2]
 
 
-def answer_budget(model: Model, fmt: str, focus: ctx.Focus, wt, configured: int) -> int:
+def answer_budget(model: Model, fmt: str, focus: ctx.Focus, wt: Worktree, configured: int) -> int:
     """Tokens the coder may write. A whole-file answer rewrites every file shown, so there the
     configured cap rises to those files' length plus a quarter (the fix, fences, a note), within
     half the context; a cap below that would cut every answer for a long file."""
@@ -227,7 +233,7 @@ def _innermost(source: str, line: int) -> tuple[int, int] | None:
 
 
 def build_messages(model: Model, request: str, kind: str, focus: ctx.Focus, sections: dict[str, str],
-                   fmt: str, wt, *, new_files: list[str], allow_test_edits: bool,
+                   fmt: str, wt: Worktree, *, new_files: list[str], allow_test_edits: bool,
                    feedback: str | None, max_tokens: int,
                    long_files: str = "windows") -> tuple[list[Message], str | None, list[str]]:
     """(messages, the symbol to edit if known, the files shown: where an edit may go)."""
@@ -237,7 +243,7 @@ def build_messages(model: Model, request: str, kind: str, focus: ctx.Focus, sect
     extra: dict[str, str] = {}
     for path in list(contents):
         for helper, names in ctx.helpers(path, wt.read).items():
-            if helper not in contents and not ctx.is_test_file(helper) and len(extra) < MAX_FILES:
+            if helper not in contents and not is_test_file(helper) and len(extra) < MAX_FILES:
                 source = wt.read(helper) or ""
                 extra[helper] = (ctx.definition_source(source, names) if not numbered else
                                  "# ... (only the definitions used elsewhere are shown)\n"

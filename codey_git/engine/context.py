@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ast
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -41,11 +42,11 @@ class Focus:
                 bucket.append(line)
 
 
-def parse_request(text: str, root: Path, extra_files: list[str] = ()) -> Focus:
+def parse_request(text: str, root: Path, extra_files: Sequence[str] = ()) -> Focus:
     """Files and lines the user named: "main.py line 42", "in utils.py", "stats.py:17"."""
     focus = Focus(request=text)
-    for rel in extra_files:
-        focus.add(_resolve(rel, root) or rel)
+    for name in extra_files:
+        focus.add(_resolve(name, root) or name)
     for m in _FILE.finditer(text):
         rel = _resolve(m.group(1), root)
         if rel is None:
@@ -267,7 +268,7 @@ def defined_names(source: str) -> set[str]:
     return set(top_level_definitions(source))
 
 
-def helpers(rel: str, read) -> dict[str, list[str]]:
+def helpers(rel: str, read: Callable[[str], str | None]) -> dict[str, list[str]]:
     """Project modules that ``rel`` imports names from -> the imported functions/classes they
     define (one level deep): the code a bug may really live in."""
     source = read(rel)

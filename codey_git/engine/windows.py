@@ -12,6 +12,7 @@ file is shown whole.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from codey_git.engine import context as ctx
 
@@ -54,7 +55,7 @@ def relevant_definitions(source: str, defs: dict[str, tuple[int, int]], lines: l
     return chosen
 
 
-def window_spans(count_tokens, source: str, lines: list[int], used: set[str]) -> list[tuple[int, int]] | None:
+def window_spans(count_tokens: Callable[[str], int], source: str, lines: list[int], used: set[str]) -> list[tuple[int, int]] | None:
     """(first, last) line spans to show of ``source``, or None to show all of it."""
     if count_tokens(source) <= LONG_FILE_TOKENS:
         return None

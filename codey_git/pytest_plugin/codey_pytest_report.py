@@ -20,8 +20,9 @@ import sys
 
 _out = None
 _root = None  # the real path of $CODEY_PYTEST_LINES, with a trailing separator
-_files = {}  # code file name -> its repo-relative path, or None when not traced
-_seen = None  # repo-relative path -> set of line numbers, for the running test
+# type comments, not annotations: this file runs in the project's interpreter, whatever its version
+_files = {}  # type: dict[str, str | None]  # code file name -> its repo-relative path, or None when not traced
+_seen = None  # type: dict[str, set[int]] | None  # repo-relative path -> set of line numbers, for the running test
 _cov = None  # coverage.py's measurement, when it measures this test
 _SKIP_DIRS = frozenset({".venv", "venv", "site-packages", "dist-packages", "tests", "test", "testing", ".git",
                         "node_modules", "build"})
@@ -85,7 +86,7 @@ def _traced(filename):
         pass
     rel = None
     path = os.path.realpath(filename) if filename and not filename.startswith("<") else ""
-    if path.startswith(_root) and path.endswith(".py"):
+    if _root is not None and path.startswith(_root) and path.endswith(".py"):
         parts = path[len(_root):].split(os.sep)
         name = parts[-1]
         if not (_SKIP_DIRS.intersection(parts[:-1]) or name.startswith("test_") or name.endswith("_test.py")
