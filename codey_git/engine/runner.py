@@ -7,6 +7,7 @@ when it is safe. The worktree is removed on every path out, Ctrl-C included.
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 
 from codey_git.config import Config
 from codey_git.engine import landing
@@ -66,7 +67,7 @@ def run_task(repo: Repo, task: Task, config: Config, provider: ModelProvider, *,
                                     f"wip(codey): failed attempt at step {step.number}, tests not passing\n")
                 break
             if write_tests:
-                _cover(wt, task, step, coder, config, outcome, progress, result, deadline)
+                outcome = _cover(wt, task, step, coder, config, outcome, progress, result, deadline)
             tested = outcome.test_run
             assert tested is not None  # a step that passed has the test run that passed it
             progress.stage("committing")
@@ -136,16 +137,16 @@ def run_task(repo: Repo, task: Task, config: Config, provider: ModelProvider, *,
 
 
 def _cover(wt: Worktree, task: Task, step: Step, coder: Model, config: Config, outcome: StepOutcome,
-           progress: Progress, result: TaskResult, deadline: float | None) -> None:
-    """A test for the step's code, or the step's code reported untested (``newtest.cover_step``)."""
+           progress: Progress, result: TaskResult, deadline: float | None) -> StepOutcome:
+    """A test for the step's code, or the step's code reported untested (``newtest.cover_step``):
+    the outcome to commit, with the test it wrote and the run that passed it."""
     run = outcome.test_run
     assert run is not None  # a step that passed has the test run that passed it
     cover = cover_step(wt, step.text, coder, config, outcome.changes, outcome.diff, run,
                        progress, task.id, deadline)
     result.tested_by.extend(t for t in cover.tested_by if t not in result.tested_by)
     if cover.written:
-        outcome.changed.append(cover.written)
-        outcome.test_run = cover.run
+        outcome = replace(outcome, changed=[*outcome.changed, cover.written], test_run=cover.run)
         progress.info(f"wrote {cover.written}: it fails before the change and passes after")
     if cover.why:
         progress.info(f"no test written: {cover.why}")
@@ -153,6 +154,7 @@ def _cover(wt: Worktree, task: Task, step: Step, coder: Model, config: Config, o
         result.untested = True
         result.untested_code.extend(cover.untested)
         result.test_note = cover.why
+    return outcome
 
 
 def _review(repo: Repo, base: str, branch: str, config: Config, progress: Progress, result: TaskResult) -> str | None:
