@@ -11,6 +11,7 @@ the model was asked to edit). Imports the file lacks are added after its last im
 from __future__ import annotations
 
 import ast
+import difflib
 import textwrap
 from dataclasses import dataclass, field
 from typing import cast
@@ -80,7 +81,10 @@ class _Matcher:
         self.defs, self.focus, self.indented, self.label = defs, focus_symbol, indented, label
 
     def find(self, node: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef,
-             container: Definition | None) -> Definition | None:
+             container: Definition | None, segment: list[str] | None = None,
+             file_lines: list[str] | None = None) -> Definition | None:
+        """The definition ``node`` replaces. Several of that name: the focus symbol, then the
+        kind (method or function), then the parameters and the text the block re-types."""
         pool = members(container) if container else self.defs
         is_class = isinstance(node, ast.ClassDef)
         found = [d for d in pool if d.name == node.name and d.is_class == is_class]
@@ -89,6 +93,8 @@ class _Matcher:
             found = focused or found
         if len(found) > 1 and container is None:
             found = [d for d in found if d.is_method == self.indented] or found
+        if len(found) > 1 and segment is not None:
+            found = _closest(found, node, segment, file_lines or [])
         if len(found) > 1:
             names = ", ".join(f"{d.qualname} (line {d.body_start + 1})" for d in found)
             raise AmbiguousMatch(
@@ -101,12 +107,38 @@ class _Matcher:
         return any(d.qualname == symbol or d.qualname.endswith("." + symbol) for d in self.defs)
 
 
+def _parameters(node: ast.AST) -> list[str] | None:
+    if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return None
+    a = node.args
+    return [p.arg for p in [*a.posonlyargs, *a.args, *a.kwonlyargs]] + \
+        [f"*{a.vararg.arg}" if a.vararg else "", f"**{a.kwarg.arg}" if a.kwarg else ""]
+
+
+def _closest(found: list[Definition], node: ast.AST, segment: list[str], file_lines: list[str]) -> list[Definition]:
+    """Of several definitions of one name, the one the block rewrites: the only one with the
+    block's parameters, else the one whose text the block re-types clearly more closely than any
+    other (a ratio ahead by 0.15). Otherwise all of them: the match stays ambiguous."""
+    wanted = _parameters(node)
+    same = [d for d in found if wanted is not None and _parameters(d.node) == wanted]
+    if len(same) == 1:
+        return same
+    pool = same or found
+    block = "\n".join(line.strip() for line in segment)
+    scored = sorted(((difflib.SequenceMatcher(None, block, "\n".join(
+        line.strip() for line in file_lines[d.body_start:d.end])).ratio(), i) for i, d in enumerate(pool)),
+        reverse=True)
+    if len(scored) > 1 and scored[0][0] >= 0.5 and scored[0][0] - scored[1][0] >= 0.15:
+        return [pool[scored[0][1]]]
+    return pool
+
+
 def _place(node: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef, container: Definition | None,
            block_lines: list[str], file_lines: list[str], matcher: _Matcher, plan: _Plan) -> None:
     new = span(node, node.name)
     segment = block_lines[new.start:new.end]
     segment_indent = indent_of(block_lines[new.body_start])
-    target = matcher.find(node, container)
+    target = matcher.find(node, container, segment, file_lines)
     if target is None:
         plan.pending.append((segment, segment_indent, container, node.name))
         return
