@@ -17,6 +17,7 @@ import shutil
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Sequence
 
 
 @dataclass(frozen=True)
@@ -54,9 +55,17 @@ _BASE_ARGS = ["--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--tmpf
               "--new-session"]
 
 
-def wrap(argv: list[str], worktree: Path, home: Path) -> list[str]:
+def wrap(argv: list[str], worktree: Path, home: Path, needed: Sequence[str] = ()) -> list[str]:
     """``argv`` run inside bwrap: the worktree read-write (and ``home``, a fresh temporary folder,
-    as $HOME and $TMPDIR), everything else read-only, no network, its own PID namespace."""
+    as $HOME and $TMPDIR), everything else read-only, no network, its own PID namespace. The
+    sandbox's /tmp is empty, so each of ``needed`` (an interpreter's venv, the import path) that
+    lives under /tmp is mounted back, read-only."""
     tree, temp = os.path.realpath(worktree), os.path.realpath(home)
-    return ["bwrap", *_BASE_ARGS, "--bind", tree, tree, "--bind", temp, temp,
+    back: list[str] = []
+    for path in needed:
+        for form in dict.fromkeys((os.path.abspath(path), os.path.realpath(path))):
+            if form.startswith("/tmp/") and os.path.exists(form) and form not in back:
+                back.append(form)
+    binds = [arg for path in back for arg in ("--ro-bind", path, path)]
+    return ["bwrap", *_BASE_ARGS, *binds, "--bind", tree, tree, "--bind", temp, temp,
             "--setenv", "HOME", temp, "--setenv", "TMPDIR", temp, "--chdir", tree, "--", *argv]

@@ -153,6 +153,16 @@ PLUGIN_DIR = str(Path(__file__).with_name("pytest_plugin"))
 PLUGIN = "codey_pytest_report"
 
 
+def _needed_paths(argv: str | list[str], env: dict[str, str]) -> list[str]:
+    """What a sandboxed run reads besides the worktree: the interpreter's environment (a venv
+    is found from the path it was started by, not the one it resolves to), the import path
+    (codey's plugin included) and codey's own interpreter."""
+    first = shlex.split(argv)[0] if isinstance(argv, str) and argv.strip() else (argv[0] if argv else "")
+    paths = [str(Path(first).parent.parent)] if os.path.isabs(first) else []
+    paths += [p for p in env.get("PYTHONPATH", "").split(os.pathsep) if p]
+    return [*paths, sys.prefix, sys.base_prefix]
+
+
 def run_tests(command: str, tree: Path, timeout: float, *, sandbox: bool = False,
               select: list[str] | None = None, lines: bool = False) -> TestRun:
     """Run the test command in ``tree``; ``sandbox``: inside bwrap (see codey_git.sandbox);
@@ -165,7 +175,10 @@ def run_tests(command: str, tree: Path, timeout: float, *, sandbox: bool = False
     if selected:
         argv = [*argv, *(select or [])]
     with tempfile.TemporaryDirectory(prefix="codey-pytest-") as tmp:
-        report = Path(tmp) / "report.jsonl"
+        # in the sandbox only its home is shared with us (it gets a fresh /tmp): the report goes there
+        home = Path(tmp) / "home"
+        home.mkdir()
+        report = (home if sandbox else Path(tmp)) / "codey-pytest-report.jsonl"
         if is_pytest and not shell:
             # pytest's own report, by node id; the plugin's folder goes last on the import path
             argv = [*argv, "-p", PLUGIN]
@@ -177,9 +190,8 @@ def run_tests(command: str, tree: Path, timeout: float, *, sandbox: bool = False
         if not lines:
             env.pop("CODEY_PYTEST_LINES", None)
         if sandbox:
-            home = Path(tmp) / "home"
-            home.mkdir()
-            argv = sandboxing.wrap(["/bin/sh", "-c", argv] if isinstance(argv, str) else list(argv), tree, home)
+            argv = sandboxing.wrap(["/bin/sh", "-c", argv] if isinstance(argv, str) else list(argv), tree, home,
+                                   needed=_needed_paths(argv, env))
             shell = False
         try:
             result = proc.run(argv, cwd=tree, env=env, timeout=timeout, shell=shell, watchdog=True)

@@ -73,3 +73,25 @@ def test_sandbox_on_without_bwrap_is_a_usage_error(make_repo, write_script, code
     assert "bubblewrap" in out.stderr and "Traceback" not in out.stderr
     assert snapshot(root) == before
     assert git(root, "worktree", "list").count("\n") == 0
+
+
+@needs_bwrap
+def test_a_sandboxed_run_keeps_pytests_own_report_and_an_interpreter_under_tmp(make_repo, tmp_path):
+    """The sandbox mounts a fresh /tmp: pytest's report (node ids, line coverage) must still come
+    back, and a project whose interpreter lives under /tmp (a venv there, a CI checkout in /tmp)
+    must still find it."""
+    import subprocess
+    import sys
+
+    from codey_git.testrun import run_tests
+
+    root = make_repo({"calc.py": "def add(a, b):\n    return a + b\n",
+                      "tests/test_calc.py": "from calc import add\n\n\ndef test_add():\n    assert add(1, 2) == 3\n"})
+    venv = tmp_path / "venv-under-tmp"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", "--system-site-packages", str(venv)], check=True)
+    assert str(venv.resolve()).startswith("/tmp/")
+    for command in (f"{sys.executable} -m pytest -q -p no:cacheprovider",
+                    f"{venv / 'bin' / 'python'} -m pytest -q -p no:cacheprovider"):
+        run = run_tests(command, root, 120, sandbox=True)
+        assert run.returncode == 0, run.output[-2000:]
+        assert run.collected == {"tests/test_calc.py::test_add"}, run.output[-2000:]  # from the plugin's report
