@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 import textwrap
@@ -12,6 +13,16 @@ import pytest
 import yaml
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(autouse=True, scope="session")
+def hangups_as_at_a_terminal():
+    """Codey started under `nohup` keeps ignoring SIGHUP, as the user asked; so does every process
+    a suite run under nohup (a CI script, an overnight run) starts. The tests that hang up on codey
+    stand for a user at a terminal: give the processes they start the default disposition."""
+    previous = signal.signal(signal.SIGHUP, signal.SIG_DFL)
+    yield
+    signal.signal(signal.SIGHUP, previous)
 
 
 @pytest.fixture(autouse=True)
