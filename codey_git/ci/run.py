@@ -26,7 +26,7 @@ from codey_git.errors import EXIT_NOT_ACHIEVED
 from codey_git.gitrepo import Repo, open_repo
 from codey_git.recipes.catalog import load_recipe, resolve_recipe
 from codey_git.recipes.journal import RunDir, list_runs
-from codey_git.recipes.report import NOT_ACHIEVED, run_summary, to_markdown, write_report
+from codey_git.recipes.report import not_achieved, run_summary, to_markdown, write_report
 
 SHARD_EVENT = "ci_shard"
 RUN_FILES = ("run.json", "tasks.json", "journal.jsonl", "report.md")
@@ -123,9 +123,8 @@ def _copy_out(run: RunDir, out: Path) -> Path:
 def _conclude(repo: Repo, run: RunDir, shard: Shard, opts: RunOptions, ci: CIEnv) -> CIResult:
     summary = run_summary(run)
     # a partly done task's commits passed the tests, but it is not ready: they stay on the runner
-    ready = [r["branch"] for r in summary["tasks"]
-             if r.get("branch") and r.get("commits") and r.get("status") not in NOT_ACHIEVED]
-    missed = [r for r in summary["tasks"] if r.get("status") in NOT_ACHIEVED]
+    missed = not_achieved(summary["tasks"])
+    ready = [r["branch"] for r in summary["tasks"] if r.get("branch") and r.get("commits") and r not in missed]
     pushed: list[pushing.PushResult] = []
     failed: list[pushing.PushResult] = []
     if opts.push:
