@@ -68,7 +68,7 @@ def _run(new_failures: list[str], names: str, tree: str) -> None:
                           highlight=False, markup=False)
         return
     err_console.print(f"✔ a tested fix on top of your staged changes is on {result.branch} "
-                      f"({result.tests}); your index and working tree are untouched:", highlight=False, markup=False)
+                      f"({result.tests}); the fix loop changed nothing of yours:", highlight=False, markup=False)
     for commit in result.commits:
         err_console.print(f"  {commit.oid[:10]} {commit.message.splitlines()[0]}", highlight=False, markup=False)
     err_console.print(f"To apply it to your staged work (nothing is committed): "
