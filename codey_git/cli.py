@@ -21,9 +21,18 @@ from codey_git.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_USAGE, CodeyE
 from codey_git.router.fast import quiet_stdout
 from codey_git.ui import err_console, styled
 
-from codey_git.commands._app import (APP_SETTINGS, HELP_OPTIONS, app_for, build_app,  # noqa: F401 - re-exported
-                                     click_command, command_modules, full_app, normalize_help,
-                                     param_choices, run_app)
+from codey_git.commands._app import (  # noqa: F401 - re-exported
+    APP_SETTINGS,
+    HELP_OPTIONS,
+    app_for,
+    build_app,
+    click_command,
+    command_modules,
+    full_app,
+    normalize_help,
+    param_choices,
+    run_app,
+)
 
 
 def __getattr__(name: str) -> Any:
@@ -84,8 +93,10 @@ def main(argv: list[str] | None = None) -> None:
 def report_stop(stopped: signals.Stopped) -> int:
     """Ctrl-C, SIGTERM and SIGHUP: one message, exit 128 + the signal number."""
     try:
-        sys.stderr.write(f"codey: stopped by {stopped}. Nothing it started is left running and its scratch "
-                         "worktree is removed; `git codey log` shows anything it landed before the stop.\n")
+        sys.stderr.write(
+            f"codey: stopped by {stopped}. Nothing it started is left running and its scratch "
+            "worktree is removed; `git codey log` shows anything it landed before the stop.\n"
+        )
         sys.stderr.flush()
     except (OSError, ValueError):  # the terminal is gone (SIGHUP)
         pass

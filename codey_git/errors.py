@@ -38,8 +38,9 @@ class UsageError(CodeyError):
 class ConfigError(UsageError):
     """A config or recipe file is invalid. Names the file, line and field."""
 
-    def __init__(self, message: str, *, file: str | None = None, line: int | None = None,
-                 field: str | None = None, hint: str | None = None):
+    def __init__(
+        self, message: str, *, file: str | None = None, line: int | None = None, field: str | None = None, hint: str | None = None
+    ):
         where = ""
         if file:
             where = f"{file}:{line}: " if line else f"{file}: "

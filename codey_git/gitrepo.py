@@ -54,23 +54,27 @@ def open_repo(path: str | Path | None = None, *, need_commit: bool = True, need_
         raise RepoStateError(f"not a git repository: {start}", "Run codey inside a git repository (or `git init` one).")
     repo = pygit2.Repository(found)
     if repo.is_bare:
-        raise RepoStateError("this is a bare repository; codey needs a working tree",
-                             "Clone it (`git clone`) and run codey in the clone.")
+        raise RepoStateError(
+            "this is a bare repository; codey needs a working tree", "Clone it (`git clone`) and run codey in the clone."
+        )
     if repo.workdir is None:
         raise RepoStateError("this repository has no working tree")
     git_dir = Path(repo.path).resolve()
     common = _common_dir(git_dir)
     info = Repo(repo=repo, root=Path(repo.workdir).resolve(), git_dir=git_dir, common_dir=common)
     if need_commit and repo.head_is_unborn:
-        raise RepoStateError("this repository has no commits yet",
-                             "Commit your code and tests first (`git add -A && git commit`), then run codey.")
+        raise RepoStateError(
+            "this repository has no commits yet", "Commit your code and tests first (`git add -A && git commit`), then run codey."
+        )
     if need_branch and not repo.head_is_unborn and repo.head_is_detached:
-        raise RepoStateError("HEAD is detached; codey commits onto a branch",
-                             "Check out a branch first (`git switch -c my-branch`).")
+        raise RepoStateError(
+            "HEAD is detached; codey commits onto a branch", "Check out a branch first (`git switch -c my-branch`)."
+        )
     for marker, what in _IN_PROGRESS.items():
         if (git_dir / marker).exists():
-            raise RepoStateError(f"{what} in this repository",
-                                 "Finish or abort it first (e.g. `git merge --abort`), then run codey.")
+            raise RepoStateError(
+                f"{what} in this repository", "Finish or abort it first (e.g. `git merge --abort`), then run codey."
+            )
     return info
 
 
@@ -88,8 +92,10 @@ def signature(root: Path, which: str = "AUTHOR") -> pygit2.Signature:
     """The identity `git commit` would use: `git var GIT_AUTHOR_IDENT` (env vars and config)."""
     result = proc.run(["git", "var", f"GIT_{which}_IDENT"], cwd=root, timeout=30)
     if not result.ok:
-        raise UsageError(f"git cannot tell who you are: {result.stderr.strip().splitlines()[-1] if result.stderr.strip() else 'git var failed'}",
-                         'Set it with `git config user.name "Your Name"` and `git config user.email you@example.com`.')
+        raise UsageError(
+            f"git cannot tell who you are: {result.stderr.strip().splitlines()[-1] if result.stderr.strip() else 'git var failed'}",
+            'Set it with `git config user.name "Your Name"` and `git config user.email you@example.com`.',
+        )
     m = _IDENT.match(result.stdout.strip())
     if not m:
         raise UsageError(f"unexpected identity from git var: {result.stdout.strip()!r}")

@@ -73,9 +73,17 @@ sys.exit(rc if rc >= 0 else 128 - rc)
 """
 
 
-def run(argv: Sequence[str] | str, *, cwd: str | Path | None = None, env: Mapping[str, str] | None = None,
-        timeout: float | None = 60, input: str | None = None, shell: bool = False,
-        max_output: int = 2_000_000, watchdog: bool = False) -> ProcResult:
+def run(
+    argv: Sequence[str] | str,
+    *,
+    cwd: str | Path | None = None,
+    env: Mapping[str, str] | None = None,
+    timeout: float | None = 60,
+    input: str | None = None,
+    shell: bool = False,
+    max_output: int = 2_000_000,
+    watchdog: bool = False,
+) -> ProcResult:
     """Run a command to completion. Never raises for a non-zero exit; raises UsageError when the
     program does not exist. Output beyond ``max_output`` characters is cut (tail kept).
 
@@ -87,16 +95,25 @@ def run(argv: Sequence[str] | str, *, cwd: str | Path | None = None, env: Mappin
     cmd: Sequence[str] | str = argv
     if watchdog:
         inner: list[str] = ["/bin/sh", "-c", cast(str, argv)] if shell else list(argv)
-        if not shell and shutil.which(inner[0], path=(env or os.environ).get("PATH")) is None \
-                and not os.path.isfile(os.path.join(str(cwd or "."), inner[0])):
+        if (
+            not shell
+            and shutil.which(inner[0], path=(env or os.environ).get("PATH")) is None
+            and not os.path.isfile(os.path.join(str(cwd or "."), inner[0]))
+        ):
             raise UsageError(f"command not found: {inner[0]}", "Install it or put it on PATH.")
         cmd, shell = [sys.executable, "-c", _WATCHDOG, str(os.getpid()), *inner], False
     with tempfile.TemporaryFile() as out_file, tempfile.TemporaryFile() as err_file:
         try:
             proc = subprocess.Popen(
-                cmd, cwd=cwd, env=dict(env) if env is not None else None, shell=shell,
+                cmd,
+                cwd=cwd,
+                env=dict(env) if env is not None else None,
+                shell=shell,
                 stdin=subprocess.PIPE if input is not None else subprocess.DEVNULL,
-                stdout=out_file, stderr=err_file, text=True, errors="replace",
+                stdout=out_file,
+                stderr=err_file,
+                text=True,
+                errors="replace",
                 start_new_session=True,
             )
         except FileNotFoundError:
@@ -117,8 +134,7 @@ def run(argv: Sequence[str] | str, *, cwd: str | Path | None = None, env: Mappin
         except (ProcessLookupError, PermissionError):
             pass
         stdout, stderr = _tail(out_file, max_output), _tail(err_file, max_output)
-    return ProcResult(argv, proc.returncode if not timed_out else -9, stdout, stderr, timed_out,
-                      time.monotonic() - start)
+    return ProcResult(argv, proc.returncode if not timed_out else -9, stdout, stderr, timed_out, time.monotonic() - start)
 
 
 def _tail(handle: IO[bytes], max_output: int) -> str:

@@ -36,11 +36,15 @@ def detect() -> SandboxInfo:
     forbid user namespaces: then it is installed but unusable, and we say so)."""
     path = shutil.which("bwrap")
     if path is None:
-        return SandboxInfo(None, "bubblewrap (bwrap) is not installed; install it (Debian/Ubuntu: apt install "
-                                 "bubblewrap) to run tests read-only outside the worktree, with no network")
+        return SandboxInfo(
+            None,
+            "bubblewrap (bwrap) is not installed; install it (Debian/Ubuntu: apt install "
+            "bubblewrap) to run tests read-only outside the worktree, with no network",
+        )
     try:
-        probe = subprocess.run([path, *_BASE_ARGS, "--", "/bin/true"], capture_output=True, text=True,
-                               timeout=20, stdin=subprocess.DEVNULL)
+        probe = subprocess.run(
+            [path, *_BASE_ARGS, "--", "/bin/true"], capture_output=True, text=True, timeout=20, stdin=subprocess.DEVNULL
+        )
     except (OSError, subprocess.TimeoutExpired) as exc:
         return SandboxInfo(None, f"bwrap at {path} could not start: {exc}")
     if probe.returncode != 0:
@@ -50,9 +54,23 @@ def detect() -> SandboxInfo:
     return SandboxInfo("bwrap", f"{version or 'bwrap'} at {path}")
 
 
-_BASE_ARGS = ["--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp",
-              "--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts", "--die-with-parent",
-              "--new-session"]
+_BASE_ARGS = [
+    "--ro-bind",
+    "/",
+    "/",
+    "--dev",
+    "/dev",
+    "--proc",
+    "/proc",
+    "--tmpfs",
+    "/tmp",
+    "--unshare-pid",
+    "--unshare-net",
+    "--unshare-ipc",
+    "--unshare-uts",
+    "--die-with-parent",
+    "--new-session",
+]
 
 
 def wrap(argv: list[str], worktree: Path, home: Path, needed: Sequence[str] = ()) -> list[str]:
@@ -67,5 +85,24 @@ def wrap(argv: list[str], worktree: Path, home: Path, needed: Sequence[str] = ()
             if form.startswith("/tmp/") and os.path.exists(form) and form not in back:
                 back.append(form)
     binds = [arg for path in back for arg in ("--ro-bind", path, path)]
-    return ["bwrap", *_BASE_ARGS, *binds, "--bind", tree, tree, "--bind", temp, temp,
-            "--setenv", "HOME", temp, "--setenv", "TMPDIR", temp, "--chdir", tree, "--", *argv]
+    return [
+        "bwrap",
+        *_BASE_ARGS,
+        *binds,
+        "--bind",
+        tree,
+        tree,
+        "--bind",
+        temp,
+        temp,
+        "--setenv",
+        "HOME",
+        temp,
+        "--setenv",
+        "TMPDIR",
+        temp,
+        "--chdir",
+        tree,
+        "--",
+        *argv,
+    ]

@@ -13,8 +13,16 @@ from typing import Callable
 _TEST_DIRS = {"tests", "test", "spec", "__tests__"}
 _TEST_NAME = re.compile(r"^test_|_test\.\w+$|\.(test|spec)\.\w+$|^conftest\.py$|^tests?\.py$")
 # files that decide which tests run, how they are collected, or what they import before the code
-_RUN_CONFIG = {"pytest.ini", ".pytest.ini", ".codey.yml", ".codey.yaml", "sitecustomize.py",
-               "usercustomize.py", "noxfile.py", ".coveragerc"}
+_RUN_CONFIG = {
+    "pytest.ini",
+    ".pytest.ini",
+    ".codey.yml",
+    ".codey.yaml",
+    "sitecustomize.py",
+    "usercustomize.py",
+    "noxfile.py",
+    ".coveragerc",
+}
 _INI_SECTIONS = {"tox.ini": ("pytest", "tox:pytest"), "setup.cfg": ("tool:pytest",)}
 
 
@@ -25,9 +33,13 @@ def is_test_file(path: str) -> bool:
     return bool(parts) and (bool(_TEST_NAME.search(parts[-1])) or any(p in _TEST_DIRS for p in parts[:-1]))
 
 
-def test_change_reason(path: str, old: str | None, new: str | None,
-                       exists: Callable[[str], bool] = lambda _p: True,
-                       test_files: set[str] | frozenset[str] = frozenset()) -> str | None:
+def test_change_reason(
+    path: str,
+    old: str | None,
+    new: str | None,
+    exists: Callable[[str], bool] = lambda _p: True,
+    test_files: set[str] | frozenset[str] = frozenset(),
+) -> str | None:
     """Why changing ``path`` from ``old`` to ``new`` (None: absent) is a change to the tests, or
     None when it is not: a test file (by name, or one pytest collected tests from, ``test_files``),
     a file that configures the test run, a pytest section of tox.ini, setup.cfg or pyproject.toml,

@@ -143,7 +143,7 @@ def parse_pytest(output: str) -> tuple[dict[str, int], set[str], dict[str, str]]
     headers = list(_SECTION.finditer(output))
     for i, h in enumerate(headers):
         end = headers[i + 1].start() if i + 1 < len(headers) else len(output)
-        body = output[h.end():end]
+        body = output[h.end() : end]
         body = re.split(r"^=+ .*=+$", body, maxsplit=1, flags=re.M)[0]
         sections[h.group(1).strip()] = body.strip("\n")
     return counts, failed, sections
@@ -163,8 +163,9 @@ def _needed_paths(argv: str | list[str], env: dict[str, str]) -> list[str]:
     return [*paths, sys.prefix, sys.base_prefix]
 
 
-def run_tests(command: str, tree: Path, timeout: float, *, sandbox: bool = False,
-              select: list[str] | None = None, lines: bool = False) -> TestRun:
+def run_tests(
+    command: str, tree: Path, timeout: float, *, sandbox: bool = False, select: list[str] | None = None, lines: bool = False
+) -> TestRun:
     """Run the test command in ``tree``; ``sandbox``: inside bwrap (see codey_git.sandbox);
     ``select``: only these pytest node ids (when the command is a plain pytest command line;
     ``TestRun.selected`` says whether the selection applied); ``lines``: record each test's line
@@ -190,19 +191,29 @@ def run_tests(command: str, tree: Path, timeout: float, *, sandbox: bool = False
         if not lines:
             env.pop("CODEY_PYTEST_LINES", None)
         if sandbox:
-            argv = sandboxing.wrap(["/bin/sh", "-c", argv] if isinstance(argv, str) else list(argv), tree, home,
-                                   needed=_needed_paths(argv, env))
+            argv = sandboxing.wrap(
+                ["/bin/sh", "-c", argv] if isinstance(argv, str) else list(argv), tree, home, needed=_needed_paths(argv, env)
+            )
             shell = False
         try:
             result = proc.run(argv, cwd=tree, env=env, timeout=timeout, shell=shell, watchdog=True)
         except Exception as exc:  # missing program
-            raise TestCommandError(f"cannot run the test command {command!r}: {exc}",
-                                   "Check `test_command` in .codey.yml or CODEY_TEST_COMMAND.") from None
+            raise TestCommandError(
+                f"cannot run the test command {command!r}: {exc}", "Check `test_command` in .codey.yml or CODEY_TEST_COMMAND."
+            ) from None
         records = _read_report(report)
     out = result.output
-    run = TestRun(result.returncode, out, timed_out=result.timed_out, seconds=result.seconds, is_pytest=is_pytest,
-                  command=argv if isinstance(argv, str) else shlex.join(argv), tree=Path(tree), selected=selected,
-                  how=(command, timeout, sandbox))
+    run = TestRun(
+        result.returncode,
+        out,
+        timed_out=result.timed_out,
+        seconds=result.seconds,
+        is_pytest=is_pytest,
+        command=argv if isinstance(argv, str) else shlex.join(argv),
+        tree=Path(tree),
+        selected=selected,
+        how=(command, timeout, sandbox),
+    )
     if is_pytest:
         run.counts, run.failed, run.sections = parse_pytest(out)
         if records is not None:
@@ -275,8 +286,10 @@ def use_sandbox(config: SettingsBase, *, unattended: bool = False) -> bool:
         return False
     info = sandboxing.detect()
     if mode == "on" and not info.available:
-        raise TestCommandError(f"sandbox: on, but no sandbox can be used here: {info.detail}",
-                               "Install bubblewrap, or set `sandbox: auto` or `off` in .codey.yml.")
+        raise TestCommandError(
+            f"sandbox: on, but no sandbox can be used here: {info.detail}",
+            "Install bubblewrap, or set `sandbox: auto` or `off` in .codey.yml.",
+        )
     return info.available
 
 
@@ -291,24 +304,29 @@ def unattended(config: _S) -> _S:
 def check_baseline(run: TestRun, command: str, timeout: float) -> None:
     """Refuse to start when the tests cannot tell success from failure."""
     if run.timed_out:
-        raise TestCommandError(f"the tests did not finish within {timeout:g} s",
-                               "Raise `test_timeout` in .codey.yml, or narrow `test_command`.")
+        raise TestCommandError(
+            f"the tests did not finish within {timeout:g} s", "Raise `test_timeout` in .codey.yml, or narrow `test_command`."
+        )
     if run.returncode == 127 or "No module named pytest" in run.output:
-        raise TestCommandError(f"the test command was not found: {command!r}",
-                               "Install pytest in your environment or set `test_command`.")
+        raise TestCommandError(
+            f"the test command was not found: {command!r}", "Install pytest in your environment or set `test_command`."
+        )
     if run.is_pytest and run.returncode == 5:
-        raise TestCommandError("no tests found: pytest collected nothing",
-                               "Add pytest tests (tests/test_*.py) or set `test_command` in .codey.yml.")
+        raise TestCommandError(
+            "no tests found: pytest collected nothing", "Add pytest tests (tests/test_*.py) or set `test_command` in .codey.yml."
+        )
     missing = _missing_module(run)
     if missing:
         raise TestCommandError(
-            f"the tests cannot run here: no module named {missing!r} (pytest could not collect them); "
-            f"they ran as: {run.command}",
+            f"the tests cannot run here: no module named {missing!r} (pytest could not collect them); they ran as: {run.command}",
             f"Install {missing!r} in the environment the tests run with (a .venv/ or venv/ in the repository "
-            "is used when it has pytest), or set `test_command`. Nothing was asked of the model.")
+            "is used when it has pytest), or set `test_command`. Nothing was asked of the model.",
+        )
     if run.is_pytest and run.returncode in (3, 4):
-        raise TestCommandError(f"pytest could not run (exit {run.returncode}): {trim_output(run.output, 400)}",
-                               "Run the test command yourself to see what is wrong.")
+        raise TestCommandError(
+            f"pytest could not run (exit {run.returncode}): {trim_output(run.output, 400)}",
+            "Run the test command yourself to see what is wrong.",
+        )
 
 
 _NO_MODULE = re.compile(r"No module named '([\w.]+)'")
@@ -340,8 +358,15 @@ _FRAME_LINE = re.compile(r"^([^\s:][^:\n]*\.py):\d+: in ", re.M)
 def _declared_dependencies(root: Path) -> str:
     """The text of the files where a project declares what it needs."""
     out = []
-    for name in ("pyproject.toml", "setup.cfg", "setup.py", "requirements.txt", "requirements-dev.txt",
-                 "requirements-test.txt", "tox.ini"):
+    for name in (
+        "pyproject.toml",
+        "setup.cfg",
+        "setup.py",
+        "requirements.txt",
+        "requirements-dev.txt",
+        "requirements-test.txt",
+        "tox.ini",
+    ):
         try:
             out.append((root / name).read_text(encoding="utf-8", errors="replace")[:200_000])
         except OSError:

@@ -26,11 +26,13 @@ def version_lines() -> list[str]:
         libgit2 = pygit2.LIBGIT2_VERSION
     except ImportError:
         libgit2 = "not installed"
-    return [f"git codey {codey_git.__version__}",
-            f"llama-cpp-python {_dist_version('llama_cpp_python')}",
-            f"pygit2 {_dist_version('pygit2')}",
-            f"libgit2 {libgit2}",
-            f"Python {platform.python_version()} ({platform.python_implementation()}, {platform.system()})"]
+    return [
+        f"git codey {codey_git.__version__}",
+        f"llama-cpp-python {_dist_version('llama_cpp_python')}",
+        f"pygit2 {_dist_version('pygit2')}",
+        f"libgit2 {libgit2}",
+        f"Python {platform.python_version()} ({platform.python_implementation()}, {platform.system()})",
+    ]
 
 
 def version_text() -> str:

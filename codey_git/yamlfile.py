@@ -53,10 +53,10 @@ class _Converter:
         self.scalars = _Scalars()
         self.sizes: dict[int, int] = {}
 
-    def fail(self, message: str, node: yaml.Node | None, hint: str | None = None,
-             field: str | None = None) -> NoReturn:
-        raise ConfigError(message, file=self.source, line=_line(node) if node is not None else None,
-                          field=field or None, hint=hint)
+    def fail(self, message: str, node: yaml.Node | None, hint: str | None = None, field: str | None = None) -> NoReturn:
+        raise ConfigError(
+            message, file=self.source, line=_line(node) if node is not None else None, field=field or None, hint=hint
+        )
 
     def size(self, node: yaml.Node, stack: set[int], depth: int) -> int:
         """How many values ``node`` stands for once every alias is expanded. Refuses an alias that
@@ -75,8 +75,12 @@ class _Converter:
             for child in children:
                 total += self.size(child, stack, depth + 1)
                 if total > MAX_VALUES:
-                    self.fail(f"the document expands to more than {MAX_VALUES:,} values (aliases of aliases: "
-                              f"a 'billion laughs' document?)", node, ALIAS_HINT)
+                    self.fail(
+                        f"the document expands to more than {MAX_VALUES:,} values (aliases of aliases: "
+                        f"a 'billion laughs' document?)",
+                        node,
+                        ALIAS_HINT,
+                    )
             stack.discard(key)
         self.sizes[key] = total
         return total
@@ -84,9 +88,12 @@ class _Converter:
     def key(self, node: yaml.Node, path: str) -> str:
         if not isinstance(node, yaml.ScalarNode):
             kind = "list" if isinstance(node, yaml.SequenceNode) else "mapping"
-            self.fail(f"a key must be plain text, not a {kind}", node,
-                      "Write `name: value` with a plain word as the name (a `? ` line starts a complex key).",
-                      field=path)
+            self.fail(
+                f"a key must be plain text, not a {kind}",
+                node,
+                "Write `name: value` with a plain word as the name (a `? ` line starts a complex key).",
+                field=path,
+            )
         return str(node.value)
 
     def merge_into(self, out: dict[str, Any], node: yaml.Node, path: str) -> None:
@@ -96,14 +103,16 @@ class _Converter:
             for source in node.value if isinstance(node, yaml.SequenceNode) else [node]:
                 value = self.convert(source, path)
                 if not isinstance(value, dict):
-                    self.fail("`<<:` merges a mapping (or a list of mappings) into this one", source, ALIAS_HINT,
-                              field=path or None)
+                    self.fail(
+                        "`<<:` merges a mapping (or a list of mappings) into this one", source, ALIAS_HINT, field=path or None
+                    )
                 for key, item in value.items():
                     if key not in out:
                         out[key] = item
                         prefix = f"{path}.{key}" if path else key
-                        outer.update({k: v for k, v in self.lines.items()
-                                      if k == prefix or k.startswith((prefix + ".", prefix + "["))})
+                        outer.update(
+                            {k: v for k, v in self.lines.items() if k == prefix or k.startswith((prefix + ".", prefix + "["))}
+                        )
         finally:
             self.lines = outer
 
@@ -120,8 +129,12 @@ class _Converter:
                 key = self.key(key_node, path)
                 child = f"{path}.{key}" if path else key
                 if key in out:
-                    self.fail(f"key {key!r} appears twice (first on line {self.lines.get(child, '?')})", key_node,
-                              "Keep one of them.", field=child)
+                    self.fail(
+                        f"key {key!r} appears twice (first on line {self.lines.get(child, '?')})",
+                        key_node,
+                        "Keep one of them.",
+                        field=child,
+                    )
                 self.lines[child] = _line(key_node)
                 out[key] = self.convert(value_node, child)
             for merge in merges:
@@ -168,8 +181,7 @@ def parse_yaml_with_lines(text: str, source: str) -> tuple[Any, dict[str, int]]:
     except yaml.YAMLError as exc:
         raise _syntax_error(exc, text, source) from None
     except RecursionError:
-        raise ConfigError(f"lists and mappings nested more than {MAX_DEPTH} deep", file=source,
-                          hint=DEPTH_HINT) from None
+        raise ConfigError(f"lists and mappings nested more than {MAX_DEPTH} deep", file=source, hint=DEPTH_HINT) from None
     if node is None:
         return None, {}
     converter = _Converter(source)
@@ -182,8 +194,9 @@ def decode_yaml_bytes(raw: bytes, source: str) -> str:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
-        raise ConfigError(f"not UTF-8 text (byte 0x{raw[exc.start]:02x} at line {line})", file=source, line=line,
-                          hint="Save the file as UTF-8.") from None
+        raise ConfigError(
+            f"not UTF-8 text (byte 0x{raw[exc.start]:02x} at line {line})", file=source, line=line, hint="Save the file as UTF-8."
+        ) from None
 
 
 def read_yaml_bytes(path: Path) -> bytes:
@@ -192,11 +205,15 @@ def read_yaml_bytes(path: Path) -> bytes:
         with open(path, "rb") as handle:
             raw = handle.read(MAX_BYTES + 1)
     except OSError as exc:
-        raise ConfigError(f"cannot read: {exc.strerror or exc}", file=str(path),
-                          hint="Check that the file exists and is readable.") from None
+        raise ConfigError(
+            f"cannot read: {exc.strerror or exc}", file=str(path), hint="Check that the file exists and is readable."
+        ) from None
     if len(raw) > MAX_BYTES:
-        raise ConfigError(f"over {MAX_BYTES:,} bytes: too big for a YAML file codey reads", file=str(path),
-                          hint="Point codey at the right file; configuration, recipes and scripts are small.")
+        raise ConfigError(
+            f"over {MAX_BYTES:,} bytes: too big for a YAML file codey reads",
+            file=str(path),
+            hint="Point codey at the right file; configuration, recipes and scripts are small.",
+        )
     return raw
 
 
@@ -205,15 +222,20 @@ def load_yaml_with_lines(path: Path) -> tuple[Any, dict[str, int]]:
     return parse_yaml_with_lines(decode_yaml_bytes(read_yaml_bytes(path), str(path)), str(path))
 
 
-def as_mapping(data: Any, lines: dict[str, int], source: str,
-               what: str = "a mapping of keys to values") -> tuple[dict[str, Any], dict[str, int]]:
+def as_mapping(
+    data: Any, lines: dict[str, int], source: str, what: str = "a mapping of keys to values"
+) -> tuple[dict[str, Any], dict[str, int]]:
     """Parsed YAML whose top level must be a mapping (an empty document is an empty mapping)."""
     if data is None:
         return {}, {}
     if not isinstance(data, dict):
         kind = "a list" if isinstance(data, list) else f"the value {data!r}"[:80]
-        raise ConfigError(f"expected {what} at the top level, got {kind}", file=source, line=1,
-                          hint="Write `key: value` lines at the top level, starting at column 1.")
+        raise ConfigError(
+            f"expected {what} at the top level, got {kind}",
+            file=source,
+            line=1,
+            hint="Write `key: value` lines at the top level, starting at column 1.",
+        )
     return data, lines
 
 

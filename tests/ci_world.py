@@ -25,9 +25,15 @@ def github_env(tmp: Path, **extra: str) -> dict[str, str]:
     outputs, summary = tmp / "github_output", tmp / "step_summary"
     outputs.write_text("")
     summary.write_text("")
-    return {"GITHUB_ACTIONS": "true", "GITHUB_OUTPUT": str(outputs), "GITHUB_STEP_SUMMARY": str(summary),
-            "GITHUB_SERVER_URL": "https://github.example", "GITHUB_REPOSITORY": "team/app",
-            "GITHUB_EVENT_NAME": "pull_request", **extra}
+    return {
+        "GITHUB_ACTIONS": "true",
+        "GITHUB_OUTPUT": str(outputs),
+        "GITHUB_STEP_SUMMARY": str(summary),
+        "GITHUB_SERVER_URL": "https://github.example",
+        "GITHUB_REPOSITORY": "team/app",
+        "GITHUB_EVENT_NAME": "pull_request",
+        **extra,
+    }
 
 
 def outputs(env: dict[str, str], key: str = "GITHUB_OUTPUT") -> dict[str, str]:

@@ -95,8 +95,15 @@ def run_codey(cwd: Path, *args: str, env: dict | None = None, timeout: float = 3
         full_env.update(env)
     # always exercise this checkout, installed or not
     full_env["PYTHONPATH"] = os.pathsep.join(p for p in (str(PROJECT_ROOT), full_env.get("PYTHONPATH")) if p)
-    return subprocess.run([sys.executable, "-m", "codey_git", *args], cwd=cwd, capture_output=True,
-                          text=True, env=full_env, timeout=timeout, stdin=subprocess.DEVNULL)
+    return subprocess.run(
+        [sys.executable, "-m", "codey_git", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        env=full_env,
+        timeout=timeout,
+        stdin=subprocess.DEVNULL,
+    )
 
 
 @pytest.fixture

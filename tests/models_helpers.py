@@ -60,7 +60,7 @@ def split_into_wheels(folder: Path, data: bytes, prefix: str, parts: int, versio
     specs = []
     for i in range(parts):
         dist = f"{prefix}{i + 1}"
-        make_wheel(folder, dist, version, {f"data/part{i + 1:02d}.bin": data[i * step:(i + 1) * step]})
+        make_wheel(folder, dist, version, {f"data/part{i + 1:02d}.bin": data[i * step : (i + 1) * step]})
         specs.append(f"{dist}=={version}")
     return specs
 
@@ -85,5 +85,4 @@ class FakePip:
 
 # Real GGUF files are looked for (read-only) in $CODEY_TEST_MODELS_DIR, else the machine's cache.
 # Resolved at import, before the autouse fixture points HOME at a temporary folder.
-REAL_MODELS_DIR = Path(os.environ.get("CODEY_TEST_MODELS_DIR")
-                       or Path(os.path.expanduser("~")) / ".cache" / "codey" / "models")
+REAL_MODELS_DIR = Path(os.environ.get("CODEY_TEST_MODELS_DIR") or Path(os.path.expanduser("~")) / ".cache" / "codey" / "models")

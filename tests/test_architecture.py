@@ -1,6 +1,6 @@
 """The project's static checks, so that CI runs them: the import contracts in pyproject.toml
 ([tool.importlinter]: layers point down only, no circle, and the core never imports typer, rich or the
-terminal layer), ruff, and the type check ([tool.mypy])."""
+terminal layer), ruff (lint and format), and the type check ([tool.mypy])."""
 
 import importlib.util
 import shutil
@@ -23,9 +23,19 @@ def test_import_contracts_hold():
 
 def test_ruff_is_clean_on_the_package_and_its_tests():
     ruff = shutil.which("ruff") or str(Path(sys.executable).with_name("ruff"))
-    out = subprocess.run([ruff, "check", "--no-cache", "codey_git", "tests"], cwd=ROOT, capture_output=True,
-                         text=True, timeout=300)
+    out = subprocess.run(
+        [ruff, "check", "--no-cache", "codey_git", "tests"], cwd=ROOT, capture_output=True, text=True, timeout=300
+    )
     assert out.returncode == 0, out.stdout[-4000:] + out.stderr[-2000:]
+
+
+def test_code_is_formatted_by_ruff():
+    # `ruff format` with the settings in pyproject.toml ([tool.ruff.format]); the fix is `ruff format codey_git tests`
+    ruff = shutil.which("ruff") or str(Path(sys.executable).with_name("ruff"))
+    out = subprocess.run(
+        [ruff, "format", "--check", "--no-cache", "codey_git", "tests"], cwd=ROOT, capture_output=True, text=True, timeout=300
+    )
+    assert out.returncode == 0, "run `ruff format codey_git tests`:\n" + out.stdout[-4000:] + out.stderr[-2000:]
 
 
 def test_mypy_is_clean_on_the_package():

@@ -48,10 +48,22 @@ def run_action(inputs: dict[str, str], cwd: Path, tmp: Path, env: dict[str, str]
         assert step["shell"] == "bash" and "${{" not in step["run"]  # values reach the shell only through env
         out_file, path_file = tmp / f"step{number}.out", tmp / f"step{number}.path"
         out_file.write_text("")
-        full = {**os.environ, **env, **{k: expand(v) for k, v in step.get("env", {}).items()},
-                "GITHUB_OUTPUT": str(out_file), "GITHUB_PATH": str(path_file), "RUNNER_TOOL_CACHE": str(tmp / "tools")}
-        done = subprocess.run(["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", step["run"]], cwd=cwd,
-                              env=full, capture_output=True, text=True, timeout=300)
+        full = {
+            **os.environ,
+            **env,
+            **{k: expand(v) for k, v in step.get("env", {}).items()},
+            "GITHUB_OUTPUT": str(out_file),
+            "GITHUB_PATH": str(path_file),
+            "RUNNER_TOOL_CACHE": str(tmp / "tools"),
+        }
+        done = subprocess.run(
+            ["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", step["run"]],
+            cwd=cwd,
+            env=full,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
         log += done.stdout + done.stderr
         steps[step["id"]] = dict(line.partition("=")[::2] for line in out_file.read_text().splitlines() if "=" in line)
         code = done.returncode
@@ -84,16 +96,21 @@ def test_a_recipe_shard_through_the_action_pushes_and_hands_on_its_report(make_r
     bare, first, _second = two_runners(make_repo, tmp_path, write_script)
     cached_venv(tmp_path)
     env = github_env(tmp_path, GITHUB_EVENT_NAME="schedule", **RUN_ENV)
-    got, code, log = run_action({"command": "run", "recipe": "nightly", "shard": "2/2", "push": "true",
-                                 "out": str(tmp_path / "artifact")}, first, tmp_path, env)
+    got, code, log = run_action(
+        {"command": "run", "recipe": "nightly", "shard": "2/2", "push": "true", "out": str(tmp_path / "artifact")},
+        first,
+        tmp_path,
+        env,
+    )
     assert code == 1, log  # shard 2/2: "echo two" committed, "exit 3" failed: a missed goal, not a success
     assert got["conclusion"] == "goal-not-reached" and got["not-achieved"] == "1" and Path(got["report"]).is_file()
     [branch] = got["branches"].split()
     assert git(bare, "rev-parse", "--verify", f"refs/heads/{branch}")
 
     env = github_env(tmp_path / "artifact")  # the merging job: a fresh summary, the shards' folders
-    got, code, log = run_action({"command": "report", "runs": str(tmp_path / "artifact"),
-                                 "out": str(tmp_path / "merged")}, tmp_path, tmp_path, env)
+    got, code, log = run_action(
+        {"command": "report", "runs": str(tmp_path / "artifact"), "out": str(tmp_path / "merged")}, tmp_path, tmp_path, env
+    )
     assert code == 0, log
     merged = Path(got["report"]).read_text()
     assert "shard 2/2" in merged and "shard(s) 1/2 missing" in merged  # only one shard ran here
@@ -103,8 +120,10 @@ def test_a_recipe_shard_through_the_action_pushes_and_hands_on_its_report(make_r
 def test_the_action_refuses_an_unknown_command_or_a_run_without_a_recipe(make_repo, tmp_path):
     root = make_repo({"a.py": "x = 1\n"})
     cached_venv(tmp_path)
-    for inputs, said in (({"command": "deploy"}, "command must be review, fix, run or report"),
-                         ({"command": "run"}, "command run needs the recipe input")):
+    for inputs, said in (
+        ({"command": "deploy"}, "command must be review, fix, run or report"),
+        ({"command": "run"}, "command run needs the recipe input"),
+    ):
         got, code, log = run_action(inputs, root, tmp_path, github_env(tmp_path))
         assert code == 2 and f"::error title=codey::{said}" in log, log
 
@@ -113,7 +132,12 @@ def test_cache_keys_follow_the_models_and_the_machine_not_the_code():
     models = cachekeys.models_key(PROJECT_ROOT)
     assert re.fullmatch(r"codey-models-[0-9a-f]{16}", models)
     assert cachekeys.venv_key(PROJECT_ROOT).startswith("codey-venv-")
-    out = subprocess.run([sys.executable, "-I", str(PROJECT_ROOT / "codey_git" / "ci" / "cachekeys.py")],
-                         capture_output=True, text=True, cwd="/", env={"PATH": os.environ["PATH"]})
+    out = subprocess.run(
+        [sys.executable, "-I", str(PROJECT_ROOT / "codey_git" / "ci" / "cachekeys.py")],
+        capture_output=True,
+        text=True,
+        cwd="/",
+        env={"PATH": os.environ["PATH"]},
+    )
     assert out.returncode == 0, out.stderr  # no codey import: it runs before codey is installed
     assert f"models_key={models}" in out.stdout.splitlines()

@@ -9,22 +9,45 @@ from codey_git.review.findings import Finding
 
 
 def test_github_forgejo_gitea_gitlab_and_no_ci():
-    github = detect({"GITHUB_ACTIONS": "true", "GITHUB_BASE_REF": "main", "GITHUB_HEAD_REF": "feat/x",
-                     "GITHUB_SHA": "abc", "GITHUB_OUTPUT": "/o", "GITHUB_STEP_SUMMARY": "/s",
-                     "GITHUB_SERVER_URL": "https://github.com", "GITHUB_REPOSITORY": "team/app"})
+    github = detect(
+        {
+            "GITHUB_ACTIONS": "true",
+            "GITHUB_BASE_REF": "main",
+            "GITHUB_HEAD_REF": "feat/x",
+            "GITHUB_SHA": "abc",
+            "GITHUB_OUTPUT": "/o",
+            "GITHUB_STEP_SUMMARY": "/s",
+            "GITHUB_SERVER_URL": "https://github.com",
+            "GITHUB_REPOSITORY": "team/app",
+        }
+    )
     assert (github.name, github.base_ref, github.head_ref, github.sha) == ("github", "main", "feat/x", "abc")
     assert github.workflow_commands and str(github.output_file) == "/o" and str(github.summary_file) == "/s"
     assert github.compare_url("main", "codey/fix-1") == "https://github.com/team/app/compare/main...codey/fix-1"
     push = detect({"GITHUB_ACTIONS": "true", "GITHUB_BASE_REF": "", "GITHUB_REF_NAME": "main"})
     assert push.base_ref is None and push.head_ref == "main"  # a push, not a pull request: no base
-    forgejo = detect({"GITHUB_ACTIONS": "true", "FORGEJO_ACTIONS": "true", "GITHUB_SERVER_URL": "https://code.example",
-                      "GITHUB_REPOSITORY": "t/a"})
+    forgejo = detect(
+        {
+            "GITHUB_ACTIONS": "true",
+            "FORGEJO_ACTIONS": "true",
+            "GITHUB_SERVER_URL": "https://code.example",
+            "GITHUB_REPOSITORY": "t/a",
+        }
+    )
     assert forgejo.name == "forgejo" and forgejo.workflow_commands
     assert forgejo.compare_url("main", "codey/x") == "https://code.example/t/a/compare/main...codey/x"
     assert detect({"GITEA_ACTIONS": "true"}).name == "gitea"
-    gitlab = detect({"GITLAB_CI": "true", "CI_MERGE_REQUEST_DIFF_BASE_SHA": "1234abcd",
-                     "CI_MERGE_REQUEST_TARGET_BRANCH_NAME": "main", "CI_MERGE_REQUEST_SOURCE_BRANCH_NAME": "feat",
-                     "CI_COMMIT_SHA": "beef", "CI_PROJECT_URL": "https://gitlab.example/t/a", "CODEY_CI_OUTPUT": "x.env"})
+    gitlab = detect(
+        {
+            "GITLAB_CI": "true",
+            "CI_MERGE_REQUEST_DIFF_BASE_SHA": "1234abcd",
+            "CI_MERGE_REQUEST_TARGET_BRANCH_NAME": "main",
+            "CI_MERGE_REQUEST_SOURCE_BRANCH_NAME": "feat",
+            "CI_COMMIT_SHA": "beef",
+            "CI_PROJECT_URL": "https://gitlab.example/t/a",
+            "CODEY_CI_OUTPUT": "x.env",
+        }
+    )
     assert (gitlab.name, gitlab.base_ref, gitlab.head_ref, gitlab.sha) == ("gitlab", "1234abcd", "feat", "beef")
     assert not gitlab.workflow_commands and str(gitlab.output_file) == "x.env"
     assert gitlab.compare_url("main", "codey/x") == "https://gitlab.example/t/a/-/compare/main...codey/x"
@@ -58,8 +81,10 @@ def test_annotations_are_escaped_capped_and_worst_first():
     lines = annotate.annotations(found, "high", True, limit=50)
     assert len(lines) == 51 and all(line.startswith("::error ") for line in lines[:30])
     assert lines[30].startswith("::notice ")
-    assert lines[-1] == "::warning title=codey review::20 more finding(s) not annotated (at most 50); the SARIF " \
-                        "file and the summary list all."
+    assert (
+        lines[-1] == "::warning title=codey review::20 more finding(s) not annotated (at most 50); the SARIF "
+        "file and the summary list all."
+    )
     assert "%0Asecond line" in lines[0] and "title=codey review%3A high bug" in lines[0]
     assert annotate.escape_property("a,b:c%") == "a%2Cb%3Ac%25"
     plain = annotate.annotations([finding(1)], "high", False)

@@ -9,8 +9,10 @@ import sys
 from ci_world import github_env, outputs, remote_and_clone
 from conftest import git, write_files
 
-BASE = {"calc.py": "def add(a, b):\n    return a + b\n",
-        "tests/test_calc.py": "from calc import add\n\n\ndef test_add():\n    assert add(2, 3) == 5\n"}
+BASE = {
+    "calc.py": "def add(a, b):\n    return a + b\n",
+    "tests/test_calc.py": "from calc import add\n\n\ndef test_add():\n    assert add(2, 3) == 5\n",
+}
 FEATURE = "def add(a, b):\n    return a + b\n\n\ndef avg(xs):\n    return sum(xs) / len(xs) + 1\n"
 FINDING = {"file": "calc.py", "line": 6, "severity": "high", "category": "bug", "message": "off by one: 100%, surely"}
 
@@ -24,8 +26,7 @@ def pull_request(make_repo, tmp_path, depth=1):
     return remote_and_clone(root, tmp_path, depth=depth, branch="feature")
 
 
-def test_a_pull_request_review_annotates_writes_sarif_summary_and_outputs_and_fails(make_repo, write_script, codey,
-                                                                                   tmp_path):
+def test_a_pull_request_review_annotates_writes_sarif_summary_and_outputs_and_fails(make_repo, write_script, codey, tmp_path):
     _bare, clone = pull_request(make_repo, tmp_path)
     assert git(clone, "rev-parse", "--is-shallow-repository") == "true"  # main is not even in the clone
     write_script({"review": [json.dumps({"findings": [FINDING]})]})
@@ -43,9 +44,15 @@ def test_a_pull_request_review_annotates_writes_sarif_summary_and_outputs_and_fa
     assert result["locations"][0]["physicalLocation"]["region"]["startLine"] == 6
     summary = (tmp_path / "step_summary").read_text()
     assert "## codey review: main...HEAD" in summary and "off by one" in summary
-    assert outputs(env) | {"base": "", "head": ""} == {"conclusion": "failure", "findings": "1", "blocking": "1",
-                                                       "unreviewed": "0", "sarif": "out/codey.sarif", "base": "",
-                                                       "head": ""}
+    assert outputs(env) | {"base": "", "head": ""} == {
+        "conclusion": "failure",
+        "findings": "1",
+        "blocking": "1",
+        "unreviewed": "0",
+        "sarif": "out/codey.sarif",
+        "base": "",
+        "head": "",
+    }
     assert outputs(env)["base"] == git(clone, "rev-parse", "origin/main")
 
 
@@ -62,16 +69,14 @@ def test_a_clean_review_passes_and_json_keeps_stdout_parseable(make_repo, write_
 
 def test_a_missing_model_is_exit_3_never_green_unless_fail_open(make_repo, write_script, codey, tmp_path):
     _bare, clone = pull_request(make_repo, tmp_path)
-    env = github_env(tmp_path, GITHUB_BASE_REF="main", CODEY_BACKEND="llama_cpp",
-                     CODEY_MODELS_DIR=str(tmp_path / "no-models"))
+    env = github_env(tmp_path, GITHUB_BASE_REF="main", CODEY_BACKEND="llama_cpp", CODEY_MODELS_DIR=str(tmp_path / "no-models"))
     out = codey(clone, "ci", "review", "--no-pull", env=env)
     assert out.returncode == 3, out.stderr
     assert "the review could not run" in out.stderr and "not downloaded" in out.stderr
     assert "Traceback" not in out.stderr
     assert outputs(env)["conclusion"] == "error"
 
-    env = github_env(tmp_path, GITHUB_BASE_REF="main", CODEY_BACKEND="llama_cpp",
-                     CODEY_MODELS_DIR=str(tmp_path / "no-models"))
+    env = github_env(tmp_path, GITHUB_BASE_REF="main", CODEY_BACKEND="llama_cpp", CODEY_MODELS_DIR=str(tmp_path / "no-models"))
     out = codey(clone, "ci", "review", "--no-pull", "--fail-open", env=env)
     assert out.returncode == 0, out.stderr
     assert "the reviewer model was skipped" in out.stderr
@@ -110,8 +115,12 @@ def test_gitlab_merge_request_plain_annotations_dotenv_and_code_quality(make_rep
     bare, clone = pull_request(make_repo, tmp_path, depth=None)
     write_script({"review": [json.dumps({"findings": [FINDING]})]})
     dotenv = tmp_path / "codey.env"
-    env = {"GITLAB_CI": "true", "CI_MERGE_REQUEST_DIFF_BASE_SHA": git(clone, "rev-parse", "origin/main"),
-           "CI_PROJECT_URL": "https://gitlab.example/team/app", "CODEY_CI_OUTPUT": str(dotenv)}
+    env = {
+        "GITLAB_CI": "true",
+        "CI_MERGE_REQUEST_DIFF_BASE_SHA": git(clone, "rev-parse", "origin/main"),
+        "CI_PROJECT_URL": "https://gitlab.example/team/app",
+        "CODEY_CI_OUTPUT": str(dotenv),
+    }
     out = codey(clone, "ci", "review", "--codequality", str(tmp_path / "gl-code-quality.json"), env=env)
     assert out.returncode == 1, out.stderr
     assert "calc.py:6: high: bug: off by one: 100%, surely" in out.stdout and "::error" not in out.stdout
@@ -126,8 +135,9 @@ def test_a_change_that_breaks_a_test_fails_the_review_without_a_model(make_repo,
     write_files(root, {"calc.py": "def add(a, b):\n    return a - b\n"})
     git(root, "commit", "-qam", "refactor: add")
     _bare, clone = remote_and_clone(root, tmp_path, depth=1, branch="feature")
-    env = github_env(tmp_path, GITHUB_BASE_REF="main", CODEY_REVIEW_MODEL="false",
-                     CODEY_TEST_COMMAND=f"{sys.executable} -m pytest -q")
+    env = github_env(
+        tmp_path, GITHUB_BASE_REF="main", CODEY_REVIEW_MODEL="false", CODEY_TEST_COMMAND=f"{sys.executable} -m pytest -q"
+    )
     out = codey(clone, "ci", "review", "--json", env=env)
     assert out.returncode == 1, out.stderr
     review = json.loads(out.stdout)["review"]

@@ -13,13 +13,15 @@ from conftest import git
 from codey_git.ci.shard import Shard, fingerprint, parse_shard, select
 from codey_git.recipes.planned import PlannedTask
 
-PASSING = {"calc.py": "def add(a, b):\n    return a + b\n",
-           "tests/test_calc.py": "from calc import add\n\n\ndef test_add():\n    assert add(2, 3) == 5\n",
-           ".codey/recipes/nightly.yml": "name: nightly\ntasks:\n"
-                                         "  - shell: \"echo one > one.txt\"\n    message: \"chore: one\"\n"
-                                         "  - shell: \"echo two > two.txt\"\n    message: \"chore: two\"\n"
-                                         "  - shell: \"echo three > three.txt\"\n    message: \"chore: three\"\n"
-                                         "  - shell: \"exit 3\"\n"}
+PASSING = {
+    "calc.py": "def add(a, b):\n    return a + b\n",
+    "tests/test_calc.py": "from calc import add\n\n\ndef test_add():\n    assert add(2, 3) == 5\n",
+    ".codey/recipes/nightly.yml": "name: nightly\ntasks:\n"
+    "  - shell: \"echo one > one.txt\"\n    message: \"chore: one\"\n"
+    "  - shell: \"echo two > two.txt\"\n    message: \"chore: two\"\n"
+    "  - shell: \"echo three > three.txt\"\n    message: \"chore: three\"\n"
+    "  - shell: \"exit 3\"\n",
+}
 ENV = {"CODEY_TEST_COMMAND": f"{sys.executable} -m pytest -q -p no:cacheprovider", "CODEY_BACKEND": "scripted"}
 
 
@@ -40,8 +42,9 @@ def test_two_shards_push_their_own_branches_and_merge_into_one_report(make_repo,
         job = tmp_path / f"job{index}"
         job.mkdir()
         env = github_env(job, GITHUB_EVENT_NAME="schedule", **ENV)
-        out = codey(clone, "ci", "run", "nightly", "--shard", f"{index}/2", "--push",
-                    "--out", str(artifacts / f"shard-{index}"), env=env)
+        out = codey(
+            clone, "ci", "run", "nightly", "--shard", f"{index}/2", "--push", "--out", str(artifacts / f"shard-{index}"), env=env
+        )
         runs[index] = outputs(env)
         # shard 2 holds the task that fails (`exit 3`): a missed goal, as `git codey run` says it
         expected = (0, "done") if index == 1 else (1, "goal-not-reached")
@@ -70,8 +73,12 @@ def test_two_shards_push_their_own_branches_and_merge_into_one_report(make_repo,
 
 def test_a_bad_shard_or_recipe_is_exit_2_before_any_work(make_repo, write_script, codey, tmp_path):
     _bare, first, _second = two_runners(make_repo, tmp_path, write_script)
-    for args, said in ((["nightly", "--shard", "3/2"], "between 1 and 2"), (["nightly", "--shard", "0/2"], "between"),
-                       (["nightly", "--shard", "half"], "expects I/N"), (["nope"], "no recipe named 'nope'")):
+    for args, said in (
+        (["nightly", "--shard", "3/2"], "between 1 and 2"),
+        (["nightly", "--shard", "0/2"], "between"),
+        (["nightly", "--shard", "half"], "expects I/N"),
+        (["nope"], "no recipe named 'nope'"),
+    ):
         env = github_env(tmp_path, **ENV)
         out = codey(first, "ci", "run", *args, env=env)
         assert out.returncode == 2 and said in out.stderr, (args, out.stderr)
@@ -92,13 +99,14 @@ def test_the_split_is_deterministic_balanced_and_reviews_go_to_every_shard():
     assert parse_shard(None) == Shard(1, 1) and parse_shard(" 2 / 4 ") == Shard(2, 4)
 
 
-def test_a_shard_killed_half_way_is_resumed_by_the_next_job_on_the_same_commit(make_repo, write_script, codey,
-                                                                                tmp_path):
+def test_a_shard_killed_half_way_is_resumed_by_the_next_job_on_the_same_commit(make_repo, write_script, codey, tmp_path):
     write_script({})
     marker = tmp_path / "killed-once"
     kill_once = f"if [ ! -e {marker} ]; then touch {marker}; kill -KILL $PPID; fi; echo two > two.txt"
-    recipe = ("name: nightly\ntasks:\n  - shell: \"echo one > one.txt\"\n"
-              f"  - shell: '{kill_once}'\n  - shell: \"echo three > three.txt\"\n")
+    recipe = (
+        "name: nightly\ntasks:\n  - shell: \"echo one > one.txt\"\n"
+        f"  - shell: '{kill_once}'\n  - shell: \"echo three > three.txt\"\n"
+    )
     root = make_repo({**PASSING, ".codey/recipes/nightly.yml": recipe})
     killed = codey(root, "ci", "run", "nightly", "--shard", "1/1", env=github_env(tmp_path, **ENV))
     assert killed.returncode == -9 and marker.exists()  # the runner died after the first task
@@ -111,8 +119,7 @@ def test_a_shard_killed_half_way_is_resumed_by_the_next_job_on_the_same_commit(m
     assert len(list((root / ".git" / "codey" / "runs").iterdir())) == 1  # the same run, finished
 
 
-def test_a_task_that_misses_its_goal_is_not_pushed_as_ready_and_the_outputs_say_so(make_repo, write_script, codey,
-                                                                                   tmp_path):
+def test_a_task_that_misses_its_goal_is_not_pushed_as_ready_and_the_outputs_say_so(make_repo, write_script, codey, tmp_path):
     from test_recipes_goal import CODE, DOCSTRING, FEEDBACK, RECIPE, REMOVE_OS
 
     root = make_repo({**CODE, ".codey/recipes/tidy.yml": RECIPE}, name="dev")

@@ -47,8 +47,11 @@ def claimed() -> dict[int, set[str]]:
         if WORDS in cell:
             names.add(WORDS)
         if cell.startswith("every command"):
-            names = set(commands()) - set(re.findall(r"`([a-z-]+)`", cell.split(" but ", 1)[1])) \
-                if " but " in cell else set(commands())
+            names = (
+                set(commands()) - set(re.findall(r"`([a-z-]+)`", cell.split(" but ", 1)[1]))
+                if " but " in cell
+                else set(commands())
+            )
         table[int(code)] = names
     return table
 
@@ -79,8 +82,9 @@ def _run_misses(env: Env):
     """A recipe whose one task does not reach its goal: `git codey run` exits 1, not 0."""
     env.write_script({"edit": [BREAKS_MUL] * 12})
     recipe = env.tmp / "night.yml"
-    recipe.write_text("name: night\nconfig: {attempts: 1}\ntasks:\n  - edit: make add in calc.py return the sum\n"
-                      "    files: [calc.py]\n")
+    recipe.write_text(
+        "name: night\nconfig: {attempts: 1}\ntasks:\n  - edit: make add in calc.py return the sum\n    files: [calc.py]\n"
+    )
     return env.codey(env.calc(), "run", str(recipe))
 
 
@@ -108,17 +112,29 @@ RUNS: dict[tuple[str, int], Callable[[Env], subprocess.CompletedProcess]] = {
     ("doctor", 2): lambda e: e.codey(e.calc(), "doctor", "--no-tests", env={"CODEY_ATTEMPTS": "0"}),  # invalid config
     ("completion", 0): lambda e: e.codey(e.tmp, "completion", "zsh"),
     ("completion", 2): lambda e: e.codey(e.tmp, "completion", "tcsh"),
-    ("edit", 0): lambda e: (e.write_script({"edit": [GOOD_DIFF], "commit_message": ["feat: sum"]}),
-                            e.codey(e.calc(), "edit", "make add in calc.py return the sum"))[1],
-    ("edit", 1): lambda e: (e.write_script({"edit": [BREAKS_MUL] * 12}),
-                            e.codey(e.calc(), "edit", "make add in calc.py return the sum", "--attempts", "1"))[1],
+    ("edit", 0): lambda e: (
+        e.write_script({"edit": [GOOD_DIFF], "commit_message": ["feat: sum"]}),
+        e.codey(e.calc(), "edit", "make add in calc.py return the sum"),
+    )[1],
+    ("edit", 1): lambda e: (
+        e.write_script({"edit": [BREAKS_MUL] * 12}),
+        e.codey(e.calc(), "edit", "make add in calc.py return the sum", "--attempts", "1"),
+    )[1],
     ("edit", 2): lambda e: e.codey(e.outside(), "edit", "make add return the sum"),
-    ("fix", 0): lambda e: (e.write_script({"edit": [GOOD_DIFF], "commit_message": ["fix: sum"]}),
-                           e.codey(e.calc(), "fix", "bug in calc.py line 2"))[1],
-    ("fix", 1): lambda e: (e.write_script({"edit": [WRONG_DIFF] * 12}),
-                           e.codey(e.calc(), "fix", "bug in calc.py line 2", "--attempts", "1"))[1],
-    ("fix", 2): lambda e: e.codey(e.calc(), "fix", "bug in calc.py line 2",  # the default model, not downloaded
-                                  env={"CODEY_BACKEND": "llama_cpp", "CODEY_MODELS_DIR": str(e.tmp / "none")}),
+    ("fix", 0): lambda e: (
+        e.write_script({"edit": [GOOD_DIFF], "commit_message": ["fix: sum"]}),
+        e.codey(e.calc(), "fix", "bug in calc.py line 2"),
+    )[1],
+    ("fix", 1): lambda e: (
+        e.write_script({"edit": [WRONG_DIFF] * 12}),
+        e.codey(e.calc(), "fix", "bug in calc.py line 2", "--attempts", "1"),
+    )[1],
+    ("fix", 2): lambda e: e.codey(
+        e.calc(),
+        "fix",
+        "bug in calc.py line 2",  # the default model, not downloaded
+        env={"CODEY_BACKEND": "llama_cpp", "CODEY_MODELS_DIR": str(e.tmp / "none")},
+    ),
     ("gc", 0): lambda e: e.codey(e.calc(), "gc"),
     ("gc", 2): lambda e: e.codey(e.outside(), "gc"),
     ("help", 0): lambda e: e.codey(e.tmp, "help", "fix"),
@@ -132,15 +148,21 @@ RUNS: dict[tuple[str, int], Callable[[Env], subprocess.CompletedProcess]] = {
     ("plan", 0): lambda e: e.codey(e.calc(), "plan", "fix the bug in calc.py line 2"),
     ("plan", 2): lambda e: e.codey(e.outside(), "plan", "fix the bug in calc.py line 2"),
     ("recipes", 0): lambda e: e.codey(e.tmp, "recipes", "list"),
-    ("recipes", 2): lambda e: ((e.tmp / "bad.yml").write_text("name: x\ntasks: 3\n"),
-                               e.codey(e.tmp, "recipes", "check", str(e.tmp / "bad.yml")))[1],
+    ("recipes", 2): lambda e: (
+        (e.tmp / "bad.yml").write_text("name: x\ntasks: 3\n"),
+        e.codey(e.tmp, "recipes", "check", str(e.tmp / "bad.yml")),
+    )[1],
     ("report", 0): lambda e: e.codey(e.calc(), "report", "--since", "1h"),
     ("report", 2): lambda e: e.codey(e.calc(), "report"),  # no runs yet
     ("review", 0): lambda e: e.codey(e.calc(), "review"),  # nothing staged
     ("review", 1): lambda e: e.codey(_staged_bug(e), "review"),
     ("review", 2): lambda e: e.codey(e.calc(), "review", "--fail-on", "sometimes"),
-    ("review", 3): lambda e: e.codey(_staged_bug(e), "review", "--no-fail-open",  # the model gives no answer
-                                     env={"CODEY_SCRIPT": str(e.write_script({}))}),
+    ("review", 3): lambda e: e.codey(
+        _staged_bug(e),
+        "review",
+        "--no-fail-open",  # the model gives no answer
+        env={"CODEY_SCRIPT": str(e.write_script({}))},
+    ),
     ("route", 0): lambda e: e.codey(e.calc(), "route", "list files", "--yes"),
     ("route", 2): lambda e: e.codey(e.calc(), "route", "terminal: touch made.txt"),  # no terminal, no --yes
     ("run", 0): lambda e: e.codey(e.calc(), "run", "fix-failing-tests", "--dry-run"),
@@ -151,19 +173,34 @@ RUNS: dict[tuple[str, int], Callable[[Env], subprocess.CompletedProcess]] = {
     ("undo", 0): lambda e: e.codey(_fixed(e), "undo"),
     ("undo", 2): lambda e: e.codey(e.calc(), "undo"),  # the last commit is not codey's
     (WORDS, 0): lambda e: e.codey(e.calc(), "show the status", "--yes"),
-    (WORDS, 1): lambda e: e.codey(e.calc(), "run the tests",
-                                  env={"CODEY_TEST_COMMAND": f"{sys.executable} -m pytest -q -p no:cacheprovider"}),
+    (WORDS, 1): lambda e: e.codey(
+        e.calc(), "run the tests", env={"CODEY_TEST_COMMAND": f"{sys.executable} -m pytest -q -p no:cacheprovider"}
+    ),
     (WORDS, 2): lambda e: e.codey(e.calc(), "hlep"),
 }
 
 # arguments that reach each command's own code, for the injected faults and the closed pipe
-REACH = {"ci": ["ci", "review", "--base", "HEAD", "--json"], "doctor": ["doctor", "--no-tests", "--json"],
-         "completion": ["completion", "bash"], "edit": ["edit", "x"], "fix": ["fix", "x"], "gc": ["gc", "--json"],
-         "help": ["help"], "hook": ["hook", "install"], "log": ["log", "--json"], "models": ["models", "list"],
-         "plan": ["plan", "fix calc.py", "--json"], "recipes": ["recipes", "list"],
-         "report": ["report", "--since", "1h", "--json"], "review": ["review", "--json"],
-         "route": ["route", "list files", "--yes"], "run": ["run", "fix-failing-tests", "--dry-run"],
-         "stats": ["stats", "--json"], "undo": ["undo", "--json"], WORDS: ["list files", "--yes"]}
+REACH = {
+    "ci": ["ci", "review", "--base", "HEAD", "--json"],
+    "doctor": ["doctor", "--no-tests", "--json"],
+    "completion": ["completion", "bash"],
+    "edit": ["edit", "x"],
+    "fix": ["fix", "x"],
+    "gc": ["gc", "--json"],
+    "help": ["help"],
+    "hook": ["hook", "install"],
+    "log": ["log", "--json"],
+    "models": ["models", "list"],
+    "plan": ["plan", "fix calc.py", "--json"],
+    "recipes": ["recipes", "list"],
+    "report": ["report", "--since", "1h", "--json"],
+    "review": ["review", "--json"],
+    "route": ["route", "list files", "--yes"],
+    "run": ["run", "fix-failing-tests", "--dry-run"],
+    "stats": ["stats", "--json"],
+    "undo": ["undo", "--json"],
+    WORDS: ["list files", "--yes"],
+}
 
 
 @pytest.fixture
@@ -198,10 +235,10 @@ def _ctrl_c() -> None:
     time.sleep(5)
 
 
-@pytest.mark.parametrize("fault, code, said", [(_bug, 3, "internal error: RuntimeError: injected bug"),
-                                               (_ctrl_c, 130, "stopped by Ctrl-C")])
-def test_a_bug_or_ctrl_c_inside_any_command_exits_with_the_tables_code(make_repo, monkeypatch, capsys, fault, code,
-                                                                       said):
+@pytest.mark.parametrize(
+    "fault, code, said", [(_bug, 3, "internal error: RuntimeError: injected bug"), (_ctrl_c, 130, "stopped by Ctrl-C")]
+)
+def test_a_bug_or_ctrl_c_inside_any_command_exits_with_the_tables_code(make_repo, monkeypatch, capsys, fault, code, said):
     import codey_git.cli as cli
     import codey_git.commands._app as app_module
     from codey_git import signals
@@ -239,9 +276,14 @@ def test_ctrl_c_during_a_fix_exits_130_and_leaves_the_branch(env):
     env.write_script({"edit": [GOOD_DIFF] * 4})
     head = git(root, "rev-parse", "HEAD")
     slow = f"{sys.executable} -c \"import time; time.sleep(60)\""
-    proc = subprocess.Popen([sys.executable, "-m", "codey_git", "fix", "bug in calc.py line 2"], cwd=root,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            env={**os.environ, "PYTHONPATH": str(PROJECT_ROOT), "CODEY_TEST_COMMAND": slow})
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "codey_git", "fix", "bug in calc.py line 2"],
+        cwd=root,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(PROJECT_ROOT), "CODEY_TEST_COMMAND": slow},
+    )
     for line in proc.stderr:
         if "baseline tests" in line:
             break
@@ -267,9 +309,15 @@ def test_every_command_that_prints_exits_141_when_the_reader_is_gone(env):
         read, write = os.pipe()
         os.close(read)  # `| head -0`: nobody reads
         try:
-            out = subprocess.run([sys.executable, "-m", "codey_git", *argv], cwd=root, stdout=write,
-                                 stderr=subprocess.PIPE, text=True, timeout=120,
-                                 env={**os.environ, "PYTHONPATH": str(PROJECT_ROOT)})
+            out = subprocess.run(
+                [sys.executable, "-m", "codey_git", *argv],
+                cwd=root,
+                stdout=write,
+                stderr=subprocess.PIPE,
+                text=True,
+                timeout=120,
+                env={**os.environ, "PYTHONPATH": str(PROJECT_ROOT)},
+            )
         finally:
             os.close(write)
         assert out.returncode == 141, (command, out.stderr)

@@ -17,8 +17,12 @@ from conftest import PROJECT_ROOT, git
 
 from codey_git.commands import _manpage
 
-GROUPS = {"models": ["list", "pull", "verify", "info", "rm"], "recipes": ["list", "check"],
-          "hook": ["install", "uninstall"], "ci": ["review", "fix", "run"]}
+GROUPS = {
+    "models": ["list", "pull", "verify", "info", "rm"],
+    "recipes": ["list", "check"],
+    "hook": ["install", "uninstall"],
+    "ci": ["review", "fix", "run"],
+}
 
 
 def every_command_line() -> list[list[str]]:
@@ -52,8 +56,13 @@ def test_no_placeholders_in_any_help(tmp_path):
     from codey_git.cli import main
 
     for words in every_command_line():
-        out = subprocess.run([sys.executable, "-m", "codey_git", *words, "-h"], cwd=tmp_path,
-                             capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(PROJECT_ROOT)})
+        out = subprocess.run(
+            [sys.executable, "-m", "codey_git", *words, "-h"],
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            env={**os.environ, "PYTHONPATH": str(PROJECT_ROOT)},
+        )
         assert out.returncode == 0, (words, out.stderr)
         for bad in ("<bool>", "<str>", "<list[", "<int>", "<float>", "{request}", "{name}", "{"):
             assert bad not in out.stdout, (words, bad, out.stdout)
@@ -61,8 +70,12 @@ def test_no_placeholders_in_any_help(tmp_path):
 
 
 def test_usage_errors_point_at_help_command_and_dash_h(tmp_path, codey):
-    for words, where in ((["fix"], "fix"), (["fix", "x", "--bogus"], "fix"), (["models", "pull"], "models pull"),
-                         (["--bogus"], "")):
+    for words, where in (
+        (["fix"], "fix"),
+        (["fix", "x", "--bogus"], "fix"),
+        (["models", "pull"], "models pull"),
+        (["--bogus"], ""),
+    ):
         out = codey(tmp_path, *words)
         assert out.returncode == 2, out.stderr
         assert "Try 'git codey" not in out.stderr
@@ -83,8 +96,9 @@ def test_version_names_codey_and_what_it_runs_on_without_loading_llama(tmp_path,
 
 
 def test_the_shipped_man_page_is_the_one_the_command_line_makes():
-    assert _manpage.MAN_PAGE.read_text(encoding="utf-8") == _manpage.render(), \
+    assert _manpage.MAN_PAGE.read_text(encoding="utf-8") == _manpage.render(), (
         "man/git-codey.1 is out of date: python -m codey_git.commands._manpage --write"
+    )
 
 
 def test_man_page_covers_every_command_and_the_readme_exit_codes():
@@ -105,8 +119,14 @@ def test_git_codey_dash_dash_help_opens_the_man_page_through_git(tmp_path):
     shim = prefix / "bin" / "git-codey"
     shim.write_text(f"#!/bin/sh\nPYTHONPATH={PROJECT_ROOT} exec {sys.executable} -m codey_git \"$@\"\n")
     shim.chmod(0o755)
-    env = {**os.environ, "PATH": f"{prefix / 'bin'}{os.pathsep}{os.environ['PATH']}", "MANPAGER": "cat",
-           "PAGER": "cat", "MANWIDTH": "80", "MANPATH": str(prefix / "share" / "man")}
+    env = {
+        **os.environ,
+        "PATH": f"{prefix / 'bin'}{os.pathsep}{os.environ['PATH']}",
+        "MANPAGER": "cat",
+        "PAGER": "cat",
+        "MANWIDTH": "80",
+        "MANPATH": str(prefix / "share" / "man"),
+    }
     git(tmp_path, "init", "-q")
     out = subprocess.run(["git", "codey", "--help"], cwd=tmp_path, capture_output=True, text=True, env=env)
     assert out.returncode == 0, out.stderr
@@ -150,12 +170,20 @@ def test_bash_completion_through_gits_completion_function(tmp_path, codey):
     shim.write_text(f"#!/bin/sh\nPYTHONPATH={PROJECT_ROOT} exec {sys.executable} -m codey_git \"$@\"\n")
     shim.chmod(0o755)
     run = f'source {script}; words=(git codey models pu); cword=3; _git_codey; echo "${{COMPREPLY[@]}}"'
-    out = subprocess.run(["bash", "-c", run], capture_output=True, text=True,
-                         env={**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}"})
+    out = subprocess.run(
+        ["bash", "-c", run],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}"},
+    )
     assert out.stdout.split() == ["pull"], out.stderr
     run = f'source {script}; COMP_WORDS=(git-codey revi); COMP_CWORD=1; _git_codey_direct; echo "${{COMPREPLY[@]}}"'
-    out = subprocess.run(["bash", "-c", run], capture_output=True, text=True,
-                         env={**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}"})
+    out = subprocess.run(
+        ["bash", "-c", run],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}"},
+    )
     assert out.stdout.split() == ["review"], out.stderr
 
 
@@ -182,8 +210,14 @@ def test_readme_points_at_where_models_go_and_how_big_they_are():
     from codey_git.models.catalog import BUILTIN
 
     readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
-    for needle in ("~/.cache/codey/models", "CODEY_HOME", "CODEY_MODELS_DIR", "## Troubleshooting",
-                   "SKIP=codey-review", "codey-review-checks"):
+    for needle in (
+        "~/.cache/codey/models",
+        "CODEY_HOME",
+        "CODEY_MODELS_DIR",
+        "## Troubleshooting",
+        "SKIP=codey-review",
+        "codey-review-checks",
+    ):
         assert needle in readme, needle
     section = readme.split("## Where models go", 1)[1].split("\n## ", 1)[0]
     for name, entry in BUILTIN.items():

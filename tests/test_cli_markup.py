@@ -60,8 +60,14 @@ def staged_odd_name(make_repo):
 
 
 def test_hook_review_of_a_staged_file_named_with_brackets(staged_odd_name, write_script, codey):
-    finding = {"file": "a[/]b.py", "line": 2, "severity": "high", "category": "bug",
-               "message": "off by one [/] in [red]the average", "suggestion": "return sum(xs) / len(xs)"}
+    finding = {
+        "file": "a[/]b.py",
+        "line": 2,
+        "severity": "high",
+        "category": "bug",
+        "message": "off by one [/] in [red]the average",
+        "suggestion": "return sum(xs) / len(xs)",
+    }
     write_script({"review": [json.dumps({"findings": [finding]})]})
     out = codey(staged_odd_name, "review", "--hook")
     assert out.returncode == 1, out.stderr  # a real finding still blocks

@@ -45,8 +45,12 @@ def source_copy(dest: Path) -> Path:
 def wheel(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("wheel")
     source = source_copy(tmp_path_factory.mktemp("source"))
-    built = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
-                            "-w", str(out), str(source)], capture_output=True, text=True, timeout=300)
+    built = subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w", str(out), str(source)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert built.returncode == 0, built.stderr
     return next(out.glob("codey_git-*.whl"))
 
@@ -73,23 +77,35 @@ def test_a_venv_made_from_the_wheel(wheel, tmp_path, make_repo):
     site = Path(sysconfig.get_paths(vars={"base": str(venv), "platbase": str(venv)})["purelib"])
     # the dependencies (llama-cpp-python, pygit2, ...) from this environment, after the venv's own
     (site / "zz_borrowed_dependencies.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
-    installed = subprocess.run([sys.executable, "-m", "pip", "--python", str(venv / "bin" / "python"), "install",
-                                "-q", "--no-deps", str(wheel)], capture_output=True, text=True, timeout=300)
+    installed = subprocess.run(
+        [sys.executable, "-m", "pip", "--python", str(venv / "bin" / "python"), "install", "-q", "--no-deps", str(wheel)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     if "no such option: --python" in installed.stderr:  # pip < 22.3
         pytest.skip("pip too old to install into another environment")
     assert installed.returncode == 0, installed.stderr
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
     env.update(PATH=f"{venv / 'bin'}{os.pathsep}{env['PATH']}", MANPAGER="cat", PAGER="cat", MANWIDTH="80")
     env.pop("MANPATH", None)
-    root = make_repo({"calc.py": "def add(a, b):\n    return a - b\n",
-                      "test_calc.py": "from calc import add\n\n\ndef test_add():\n    assert add(2, 3) == 5\n"})
+    root = make_repo(
+        {
+            "calc.py": "def add(a, b):\n    return a - b\n",
+            "test_calc.py": "from calc import add\n\n\ndef test_add():\n    assert add(2, 3) == 5\n",
+        }
+    )
 
     def run(*args: str) -> subprocess.CompletedProcess:
-        return subprocess.run(["git", "codey", *args], cwd=root, capture_output=True, text=True, env=env,
-                              timeout=120)
+        return subprocess.run(["git", "codey", *args], cwd=root, capture_output=True, text=True, env=env, timeout=120)
 
-    where = subprocess.run([str(venv / "bin" / "python"), "-c", "import codey_git; print(codey_git.__file__)"],
-                           capture_output=True, text=True, env=env, cwd=root)
+    where = subprocess.run(
+        [str(venv / "bin" / "python"), "-c", "import codey_git; print(codey_git.__file__)"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=root,
+    )
     assert where.stdout.startswith(str(venv)), where.stdout + where.stderr  # the wheel, not this checkout
     version = run("--version")
     assert version.returncode == 0 and version.stdout.startswith("git codey "), version.stderr

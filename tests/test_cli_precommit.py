@@ -29,8 +29,7 @@ def hook_env(tmp_path):
 
 
 def run_hook(hook_id: str, root, env) -> subprocess.CompletedProcess:
-    return subprocess.run(shlex.split(HOOKS[hook_id]["entry"]), cwd=root, capture_output=True, text=True, env=env,
-                          timeout=300)
+    return subprocess.run(shlex.split(HOOKS[hook_id]["entry"]), cwd=root, capture_output=True, text=True, env=env, timeout=300)
 
 
 def test_the_checks_only_hook_blocks_on_a_built_in_finding_without_any_model(make_repo, hook_env, tmp_path):

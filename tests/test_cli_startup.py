@@ -10,11 +10,28 @@ from conftest import git, write_files
 
 # modules only other commands or model inference need (the command modules themselves are loaded
 # with importlib.import_module, which -X importtime does not list, so their own imports are named)
-SLOW_FOR_A_REVIEW = ("numpy", "llama_cpp", "codey_git.engine.task", "codey_git.models.pull",
-                     "codey_git.recipes.runner", "codey_git.router.router")
-AVG_BUG = json.dumps({"findings": [{"file": "calc.py", "line": 6, "severity": "high", "category": "bug",
-                                    "message": "the average is off by one",
-                                    "suggestion": "return sum(xs) / len(xs)"}]})
+SLOW_FOR_A_REVIEW = (
+    "numpy",
+    "llama_cpp",
+    "codey_git.engine.task",
+    "codey_git.models.pull",
+    "codey_git.recipes.runner",
+    "codey_git.router.router",
+)
+AVG_BUG = json.dumps(
+    {
+        "findings": [
+            {
+                "file": "calc.py",
+                "line": 6,
+                "severity": "high",
+                "category": "bug",
+                "message": "the average is off by one",
+                "suggestion": "return sum(xs) / len(xs)",
+            }
+        ]
+    }
+)
 
 
 def imported(stderr: str) -> set[str]:

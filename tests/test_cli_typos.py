@@ -19,25 +19,37 @@ ANSWERS = {"edit": [GOOD_DIFF] * 4, "commit_message": ["fix(calc): add returns t
 def full_cli(cwd, *args: str, stdin=subprocess.DEVNULL) -> subprocess.CompletedProcess:
     """The typer command line without the fast path in front of it."""
     env = dict(os.environ, PYTHONPATH=str(PROJECT_ROOT))
-    return subprocess.run([sys.executable, "-c", "import sys; from codey_git.cli import main; main(sys.argv[1:])",
-                           *args], cwd=cwd, capture_output=True, text=True, env=env, stdin=stdin, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-c", "import sys; from codey_git.cli import main; main(sys.argv[1:])", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        env=env,
+        stdin=stdin,
+        timeout=300,
+    )
 
 
 def unchanged(root, head: str) -> bool:
-    return (git(root, "rev-parse", "HEAD") == head and git(root, "status", "--porcelain") == ""
-            and "codey/" not in git(root, "branch", "--list"))
+    return (
+        git(root, "rev-parse", "HEAD") == head
+        and git(root, "status", "--porcelain") == ""
+        and "codey/" not in git(root, "branch", "--list")
+    )
 
 
-@pytest.mark.parametrize("word, meant", [
-    ("hlep", "`git codey help`"),
-    ("reveiw", "`git codey review`"),
-    ("udno", "`git codey undo`"),
-    ("version", "`git codey --version`"),
-    ("doctr", "`git codey doctor`"),
-    ("refactor", "more than one word"),  # a real verb, but one word is never a request
-])
-def test_an_unknown_word_is_an_error_that_says_what_was_meant_and_edits_nothing(
-        make_repo, write_script, codey, word, meant):
+@pytest.mark.parametrize(
+    "word, meant",
+    [
+        ("hlep", "`git codey help`"),
+        ("reveiw", "`git codey review`"),
+        ("udno", "`git codey undo`"),
+        ("version", "`git codey --version`"),
+        ("doctr", "`git codey doctor`"),
+        ("refactor", "more than one word"),  # a real verb, but one word is never a request
+    ],
+)
+def test_an_unknown_word_is_an_error_that_says_what_was_meant_and_edits_nothing(make_repo, write_script, codey, word, meant):
     root = make_repo(CALC)
     write_script(ANSWERS)  # an edit that would land, were the word ever routed to one
     head = git(root, "rev-parse", "HEAD")
@@ -99,8 +111,15 @@ def test_fallback_edit_asks_on_a_terminal(make_repo, write_script, answer, code,
     head = git(root, "rev-parse", "HEAD")
     master, slave = os.openpty()
     env = dict(os.environ, PYTHONPATH=str(PROJECT_ROOT))
-    proc = subprocess.Popen([sys.executable, "-m", "codey_git", "addition in calc.py"], cwd=root, stdin=slave,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "codey_git", "addition in calc.py"],
+        cwd=root,
+        stdin=slave,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
     os.close(slave)
     os.write(master, answer.encode())
     try:

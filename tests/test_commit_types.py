@@ -7,14 +7,20 @@ import pytest
 from codey_git.engine.commit import template_subject, typed_for
 
 
-@pytest.mark.parametrize("request_text, subject", [
-    ("Remove these unused imports from shop.py: os (line 1)", "refactor: remove these unused imports from shop.py: os (line 1)"),
-    ("rename total to grand_total in shop.py", "refactor: rename total to grand_total in shop.py"),
-    ("Add docstrings to the public functions of calc.py", "docs: add docstrings to the public functions of calc.py"),
-    ("Add type hints to calc.py", "refactor: add type hints to calc.py"),
-    ("add a function stdev(xs) to stats.py", "feat: add a function stdev(xs) to stats.py"),
-    ("Write tests for parse_date", "test: write tests for parse_date"),
-])
+@pytest.mark.parametrize(
+    "request_text, subject",
+    [
+        (
+            "Remove these unused imports from shop.py: os (line 1)",
+            "refactor: remove these unused imports from shop.py: os (line 1)",
+        ),
+        ("rename total to grand_total in shop.py", "refactor: rename total to grand_total in shop.py"),
+        ("Add docstrings to the public functions of calc.py", "docs: add docstrings to the public functions of calc.py"),
+        ("Add type hints to calc.py", "refactor: add type hints to calc.py"),
+        ("add a function stdev(xs) to stats.py", "feat: add a function stdev(xs) to stats.py"),
+        ("Write tests for parse_date", "test: write tests for parse_date"),
+    ],
+)
 def test_an_edit_is_typed_by_what_it_asks_for(request_text, subject):
     assert template_subject("edit", request_text) == subject
 
@@ -25,6 +31,9 @@ def test_a_fix_is_always_fix():
 
 
 def test_a_models_fix_for_a_requested_change_takes_the_requests_type():
-    assert typed_for("edit", "fix(shop): drop unused imports", "Remove these unused imports") == "refactor(shop): drop unused imports"
+    assert (
+        typed_for("edit", "fix(shop): drop unused imports", "Remove these unused imports")
+        == "refactor(shop): drop unused imports"
+    )
     assert typed_for("edit", "fix(stats): add stdev", "add a function stdev") == "feat(stats): add stdev"
     assert typed_for("edit", "docs(calc): explain add", "Add docstrings") == "docs(calc): explain add"

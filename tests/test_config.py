@@ -28,8 +28,15 @@ def test_layers_later_wins(tmp_path, monkeypatch):
 
 
 def test_env_vars_are_typed(tmp_path):
-    cfg = load_config(None, environ={"CODEY_MEMORY_BUDGET_MB": "4000", "CODEY_BACKEND": "scripted",
-                                     "CODEY_TEST_COMMAND": "pytest -x", "CODEY_REVIEW_FAIL_OPEN": "false"})
+    cfg = load_config(
+        None,
+        environ={
+            "CODEY_MEMORY_BUDGET_MB": "4000",
+            "CODEY_BACKEND": "scripted",
+            "CODEY_TEST_COMMAND": "pytest -x",
+            "CODEY_REVIEW_FAIL_OPEN": "false",
+        },
+    )
     assert cfg.memory_budget_mb == 4000
     assert cfg.backend == "scripted"
     assert cfg.test_command == "pytest -x"

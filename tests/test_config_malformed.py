@@ -19,7 +19,8 @@ from codey_git.recipes.schema import validate_recipe
 from codey_git.yamlfile import load_yaml_with_lines, parse_yaml_with_lines
 
 BOMB = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
-    f"{n}: &{n} [{', '.join([f'*{p}'] * 9)}]\n" for p, n in zip("abcdefgh", "bcdefghi"))
+    f"{n}: &{n} [{', '.join([f'*{p}'] * 9)}]\n" for p, n in zip("abcdefgh", "bcdefghi")
+)
 
 # name -> (bytes of the file, line the error must name or None, words in the message)
 MALFORMED = {
@@ -117,8 +118,9 @@ def test_yaml_in_an_environment_variable_goes_through_the_same_loader():
 
 
 def test_merge_keys_and_shared_anchors_still_work(tmp_path):
-    (tmp_path / ".codey.yml").write_text("x-defaults: &d {fail_on: medium, max_seconds: 5}\n"
-                                         "review:\n  <<: *d\n  max_seconds: 9\n")
+    (tmp_path / ".codey.yml").write_text(
+        "x-defaults: &d {fail_on: medium, max_seconds: 5}\nreview:\n  <<: *d\n  max_seconds: 9\n"
+    )
     cfg = load_config(tmp_path, environ={})
     assert cfg.get("review.fail_on") == "medium" and cfg.get("review.max_seconds") == 9
 
@@ -126,11 +128,48 @@ def test_merge_keys_and_shared_anchors_still_work(tmp_path):
 # --- fuzzing: whatever the bytes, a ConfigError or a value, nothing else -----------------------
 
 _scalars = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(), st.text(max_size=20))
-_docs = st.recursive(_scalars, lambda inner: st.one_of(
-    st.lists(inner, max_size=5), st.dictionaries(st.text(max_size=10), inner, max_size=5)), max_leaves=20)
-_yaml_tokens = st.sampled_from(["a", ":", " ", "\n", "  ", "\t", "-", "? ", "[", "]", "{", "}", ",", "&a ", "*a",
-                                "&b ", "*b", "!!python/name:os.system", "!!binary", "'", '"', "#", "|", ">",
-                                "<<: ", "---", "...", "1", ".nan", "%YAML 1.1", "\x00", "\ufeff", "é"])
+_docs = st.recursive(
+    _scalars,
+    lambda inner: st.one_of(st.lists(inner, max_size=5), st.dictionaries(st.text(max_size=10), inner, max_size=5)),
+    max_leaves=20,
+)
+_yaml_tokens = st.sampled_from(
+    [
+        "a",
+        ":",
+        " ",
+        "\n",
+        "  ",
+        "\t",
+        "-",
+        "? ",
+        "[",
+        "]",
+        "{",
+        "}",
+        ",",
+        "&a ",
+        "*a",
+        "&b ",
+        "*b",
+        "!!python/name:os.system",
+        "!!binary",
+        "'",
+        '"',
+        "#",
+        "|",
+        ">",
+        "<<: ",
+        "---",
+        "...",
+        "1",
+        ".nan",
+        "%YAML 1.1",
+        "\x00",
+        "\ufeff",
+        "é",
+    ]
+)
 _yamlish = st.lists(_yaml_tokens, max_size=40).map("".join)
 FUZZ = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
@@ -149,9 +188,11 @@ def test_fuzz_text_gives_data_or_config_error(text):
 def test_fuzz_bytes_in_every_file_kind(raw, tmp_path_factory):
     folder = tmp_path_factory.mktemp("fuzz")
     (folder / ".codey.yml").write_bytes(raw)
-    for load in (lambda: load_yaml_with_lines(folder / ".codey.yml"),
-                 lambda: load_config(folder, environ={}),
-                 lambda: validate_recipe(*load_yaml_with_lines(folder / ".codey.yml"), "r.yml")):
+    for load in (
+        lambda: load_yaml_with_lines(folder / ".codey.yml"),
+        lambda: load_config(folder, environ={}),
+        lambda: validate_recipe(*load_yaml_with_lines(folder / ".codey.yml"), "r.yml"),
+    ):
         try:
             load()
         except ConfigError:
@@ -164,10 +205,12 @@ def test_fuzz_documents_in_config_and_recipe(doc, tmp_path_factory):
     folder = tmp_path_factory.mktemp("fuzz")
     text = yaml.safe_dump(doc)
     (folder / ".codey.yml").write_text(text)
-    for load in (lambda: load_config(folder, environ={}),
-                 lambda: validate_recipe(*parse_yaml_with_lines(text, "r.yml"), "r.yml"),
-                 lambda: validate_recipe({"name": "x", "tasks": [doc]}, {}, "r.yml"),
-                 lambda: load_config(None, environ={}).with_overrides(doc if isinstance(doc, dict) else {})):
+    for load in (
+        lambda: load_config(folder, environ={}),
+        lambda: validate_recipe(*parse_yaml_with_lines(text, "r.yml"), "r.yml"),
+        lambda: validate_recipe({"name": "x", "tasks": [doc]}, {}, "r.yml"),
+        lambda: load_config(None, environ={}).with_overrides(doc if isinstance(doc, dict) else {}),
+    ):
         try:
             load()
         except ConfigError:

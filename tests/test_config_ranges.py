@@ -55,34 +55,47 @@ def test_a_file_with_a_bad_number_is_exit_2_from_the_cli(repo, codey):
     assert "hint:" in result.stderr and "Traceback" not in result.stderr
 
 
-@pytest.mark.parametrize("name, value, words", [
-    ("CODEY_ATTEMPTS", "0", ">= 1"), ("CODEY_CANDIDATES", "-3", ">= 1"), ("CODEY_TEST_TIMEOUT", "nan", "finite"),
-    ("CODEY_TEST_TIMEOUT", "inf", "finite"), ("CODEY_MAX_TOKENS", "0", ">= 1"),
-    ("CODEY_REVIEW_MAX_SECONDS", "-1", ">= 0"), ("CODEY_MEMORY_BUDGET_MB", "-100", ">= 1"),
-])
+@pytest.mark.parametrize(
+    "name, value, words",
+    [
+        ("CODEY_ATTEMPTS", "0", ">= 1"),
+        ("CODEY_CANDIDATES", "-3", ">= 1"),
+        ("CODEY_TEST_TIMEOUT", "nan", "finite"),
+        ("CODEY_TEST_TIMEOUT", "inf", "finite"),
+        ("CODEY_MAX_TOKENS", "0", ">= 1"),
+        ("CODEY_REVIEW_MAX_SECONDS", "-1", ">= 0"),
+        ("CODEY_MEMORY_BUDGET_MB", "-100", ">= 1"),
+    ],
+)
 def test_out_of_range_in_an_environment_variable_names_it(name, value, words):
     with pytest.raises(ConfigError) as err:
         load_config(None, environ={name: value})
     assert err.value.field == name and words in err.value.message
 
 
-@pytest.mark.parametrize("args, field", [
-    (("review", "--max-seconds", "-1"), "review.max_seconds"),
-    (("review", "--max-seconds", "nan"), "review.max_seconds"),
-    (("fix", "bug in m1.py", "--max-seconds", "-5", "--yes"), "max_seconds"),
-])
+@pytest.mark.parametrize(
+    "args, field",
+    [
+        (("review", "--max-seconds", "-1"), "review.max_seconds"),
+        (("review", "--max-seconds", "nan"), "review.max_seconds"),
+        (("fix", "bug in m1.py", "--max-seconds", "-5", "--yes"), "max_seconds"),
+    ],
+)
 def test_out_of_range_flag_is_exit_2(args, field, repo, codey):
     result = codey(repo, *args)
     assert result.returncode == 2, result.stderr
     assert f"command line: {field}: expected" in result.stderr and "Traceback" not in result.stderr
 
 
-@pytest.mark.parametrize("body, line, field, words", [
-    ("budget:\n  task_minutes: .nan\n", 3, "budget.task_minutes", "expected a finite number, got nan"),
-    ("budget:\n  total_minutes: .inf\n", 3, "budget.total_minutes", "expected a finite number, got inf"),
-    ("config:\n  test_timeout: -1\n", 3, "config.test_timeout", "> 0"),
-    ("config:\n  candidates: 0\n", 3, "config.candidates", ">= 1"),
-])
+@pytest.mark.parametrize(
+    "body, line, field, words",
+    [
+        ("budget:\n  task_minutes: .nan\n", 3, "budget.task_minutes", "expected a finite number, got nan"),
+        ("budget:\n  total_minutes: .inf\n", 3, "budget.total_minutes", "expected a finite number, got inf"),
+        ("config:\n  test_timeout: -1\n", 3, "config.test_timeout", "> 0"),
+        ("config:\n  candidates: 0\n", 3, "config.candidates", ">= 1"),
+    ],
+)
 def test_out_of_range_in_a_recipe(body, line, field, words, repo, codey):
     (repo / "r.yml").write_text("name: x\n" + body + "tasks:\n  - fix: bug in m1.py\n")
     result = codey(repo, "run", "r.yml", "--dry-run")
@@ -91,6 +104,7 @@ def test_out_of_range_in_a_recipe(body, line, field, words, repo, codey):
 
 
 # --- a recipe's files: -------------------------------------------------------------------------
+
 
 def _recipe(repo, files_yaml: str, kind: str = "fix", text: str = "the bug") -> None:
     (repo / "r.yml").write_text(f"name: x\ntasks:\n  - {kind}: {text}\n    files: {files_yaml}\n")
@@ -120,16 +134,19 @@ def test_an_edit_may_name_the_file_it_creates(repo, codey):
     assert codey(repo, "recipes", "check", "r.yml").returncode == 2
 
 
-@pytest.mark.parametrize("entry, words", [
-    ("../outside.py", "leads outside the repository"),
-    ("/etc/passwd", "absolute path"),
-    ("~/secrets.py", "absolute path"),
-    (".git/config", "inside .git"),
-    ("pkg/../../outside.py", "leads outside the repository"),
-    ("out_link.py", "leads outside the repository (through a symlink"),
-    ("dir_link/outside.py", "leads outside the repository (through a symlink"),
-    ("git_link", "inside .git"),
-])
+@pytest.mark.parametrize(
+    "entry, words",
+    [
+        ("../outside.py", "leads outside the repository"),
+        ("/etc/passwd", "absolute path"),
+        ("~/secrets.py", "absolute path"),
+        (".git/config", "inside .git"),
+        ("pkg/../../outside.py", "leads outside the repository"),
+        ("out_link.py", "leads outside the repository (through a symlink"),
+        ("dir_link/outside.py", "leads outside the repository (through a symlink"),
+        ("git_link", "inside .git"),
+    ],
+)
 def test_recipe_files_outside_the_repository_are_refused(entry, words, repo, codey, tmp_path):
     outside = tmp_path / "outside.py"
     outside.write_text("SECRET = 'do not read me'\n")

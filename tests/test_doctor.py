@@ -51,13 +51,34 @@ def test_an_invalid_configuration_is_exit_2_and_the_rest_is_still_checked(make_r
     assert "[FAIL] config: " in out.stdout and "attempts" in out.stdout and "[ok  ] git:" in out.stdout
 
 
-def facts(ram_mb: int, free_mb: int, *, arch="aarch64", features=("NEON", "DOTPROD"), flags=("asimd", "asimddp"),
-          error=None, cores=8, fast=4) -> SystemFacts:
-    return SystemFacts(os="Debian GNU/Linux 12", arch=arch, cpu="Cortex-A76", cores=cores, threads=cores,
-                       fast_cores=fast, cpu_flags=list(flags), ram_mb=ram_mb, free_ram_mb=free_mb,
-                       models_dir="/models", disk_free_mb=50_000, versions={}, git="2.39",
-                       compilers={"cc": "/usr/bin/cc", "cmake": None},
-                       llama=LlamaInfo(True, "0.3.36", list(features), error=error))
+def facts(
+    ram_mb: int,
+    free_mb: int,
+    *,
+    arch="aarch64",
+    features=("NEON", "DOTPROD"),
+    flags=("asimd", "asimddp"),
+    error=None,
+    cores=8,
+    fast=4,
+) -> SystemFacts:
+    return SystemFacts(
+        os="Debian GNU/Linux 12",
+        arch=arch,
+        cpu="Cortex-A76",
+        cores=cores,
+        threads=cores,
+        fast_cores=fast,
+        cpu_flags=list(flags),
+        ram_mb=ram_mb,
+        free_ram_mb=free_mb,
+        models_dir="/models",
+        disk_free_mb=50_000,
+        versions={},
+        git="2.39",
+        compilers={"cc": "/usr/bin/cc", "cmake": None},
+        llama=LlamaInfo(True, "0.3.36", list(features), error=error),
+    )
 
 
 def test_the_suggestion_fits_the_board_and_leaves_the_os_room():

@@ -69,8 +69,7 @@ def _run(codey, root, *extra):
 
 def test_new_function_lands_with_a_test_that_failed_before(make_repo, write_script, codey):
     root = make_repo(STATS)
-    write_script({"edit": [ADD_STDEV, {"when": WRITE_TEST, "text": STDEV_TEST}],
-                  "commit_message": ["fix(stats): add stdev"]})
+    write_script({"edit": [ADD_STDEV, {"when": WRITE_TEST, "text": STDEV_TEST}], "commit_message": ["fix(stats): add stdev"]})
     before = git(root, "rev-parse", "HEAD")
 
     out, result = _run(codey, root)
@@ -148,11 +147,17 @@ def test_change_to_a_tested_function_lands_without_writing_a_test(make_repo, wri
 
 
 def test_fix_commits_are_typed_fix(make_repo, write_script, codey):
-    root = make_repo({**STATS, "tests/test_stats.py": STATS["tests/test_stats.py"] + """
+    root = make_repo(
+        {
+            **STATS,
+            "tests/test_stats.py": STATS["tests/test_stats.py"]
+            + """
 
         def test_empty():
             assert mean([]) == 0.0
-        """})
+        """,
+        }
+    )
     write_script({"edit": [FIX_MEAN], "commit_message": ["feat(stats): handle empty lists"]})
 
     out = codey(root, "fix", "mean in stats.py fails on an empty list", "--json")
@@ -161,7 +166,9 @@ def test_fix_commits_are_typed_fix(make_repo, write_script, codey):
     assert git(root, "log", "-1", "--format=%s") == "fix(stats): handle empty lists"
 
 
-OWN_TEST = ADD_STDEV.replace("```\n", "", 1).rstrip("`\n") + """
+OWN_TEST = (
+    ADD_STDEV.replace("```\n", "", 1).rstrip("`\n")
+    + """
 --- /dev/null
 +++ b/tests/test_stdev.py
 @@ -0,0 +1,5 @@
@@ -172,6 +179,7 @@ OWN_TEST = ADD_STDEV.replace("```\n", "", 1).rstrip("`\n") + """
 +    assert stdev([1, 1]) == 0
 ```
 """
+)
 
 
 def test_a_test_the_edit_brings_counts_when_it_failed_before(make_repo, write_script, codey):
@@ -187,8 +195,10 @@ def test_a_test_the_edit_brings_counts_when_it_failed_before(make_repo, write_sc
 
 def test_a_docstring_needs_no_test(make_repo, write_script, codey):
     root = make_repo(STATS)
-    doc = ("```diff\n--- a/stats.py\n+++ b/stats.py\n@@ -1,2 +1,3 @@\n def mean(xs):\n"
-           "+    \"\"\"The arithmetic mean of xs.\"\"\"\n     return sum(xs) / len(xs)\n```\n")
+    doc = (
+        "```diff\n--- a/stats.py\n+++ b/stats.py\n@@ -1,2 +1,3 @@\n def mean(xs):\n"
+        "+    \"\"\"The arithmetic mean of xs.\"\"\"\n     return sum(xs) / len(xs)\n```\n"
+    )
     write_script({"edit": [doc]})
 
     out = codey(root, "edit", "document mean in stats.py", "--json")

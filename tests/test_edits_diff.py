@@ -149,15 +149,18 @@ def test_multiple_files_and_out_of_order_hunks():
 
 
 def test_separate_diff_blocks_per_file_are_combined():
-    answer = fenced(median_diff()) + "\n\nAnd the helper:\n\n```diff\n--- a/util.py\n+++ b/util.py\n" \
-        "@@ -1 +1 @@\n-X = 1\n+X = 2\n```\n"
+    answer = (
+        fenced(median_diff()) + "\n\nAnd the helper:\n\n```diff\n--- a/util.py\n+++ b/util.py\n@@ -1 +1 @@\n-X = 1\n+X = 2\n```\n"
+    )
     result = apply(answer, {"stats.py": STATS, "util.py": "X = 1\n"})
     assert set(result.changes) == {"stats.py", "util.py"}
 
 
 def test_dev_null_creates_and_deletes_files():
-    answer = fenced("--- /dev/null\n+++ b/pkg/new.py\n@@ -0,0 +1,2 @@\n+def hello():\n+    return 'hi'\n"
-                    "--- a/old.py\n+++ /dev/null\n@@ -1 +0,0 @@\n-X = 1\n")
+    answer = fenced(
+        "--- /dev/null\n+++ b/pkg/new.py\n@@ -0,0 +1,2 @@\n+def hello():\n+    return 'hi'\n"
+        "--- a/old.py\n+++ /dev/null\n@@ -1 +0,0 @@\n-X = 1\n"
+    )
     result = apply(answer, {"old.py": "X = 1\n"})
     assert result.changes == {"pkg/new.py": "def hello():\n    return 'hi'\n", "old.py": None}
     assert "--- /dev/null\n+++ b/pkg/new.py" in result.diff
@@ -178,8 +181,10 @@ def test_crlf_and_missing_final_newline_are_preserved():
 
 
 def test_crlf_model_output_and_think_blocks_are_cleaned():
-    answer = "<think>maybe ```diff\n--- a/stats.py\n+++ b/stats.py\n@@ -1 +1 @@\n-import math\n+import os\n```</think>\n" \
+    answer = (
+        "<think>maybe ```diff\n--- a/stats.py\n+++ b/stats.py\n@@ -1 +1 @@\n-import math\n+import os\n```</think>\n"
         + fenced(median_diff())
+    )
     result = apply(answer.replace("\n", "\r\n"), {"stats.py": STATS})
     assert result.changes["stats.py"].startswith("import math\n")
     assert FIXED_MEDIAN in result.changes["stats.py"]

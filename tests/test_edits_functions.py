@@ -158,18 +158,21 @@ def test_echoed_test_function_after_the_fix_is_left_out():
 
 def test_a_block_of_only_test_functions_is_not_an_edit():
     with pytest.raises(HunkMismatch):
-        apply(python("def test_perimeter():\n    assert perimeter(1) == 0\n"), focus_file="shapes.py",
-              focus_symbol="perimeter")
+        apply(python("def test_perimeter():\n    assert perimeter(1) == 0\n"), focus_file="shapes.py", focus_symbol="perimeter")
 
 
 def test_same_method_name_in_two_classes_is_told_apart_by_its_parameters_or_the_text_it_retypes():
     # realbench parse-07: Parser.evaluate_result(self, m) and Match.evaluate_result(self)
-    files = {"m.py": "class Parser:\n    def evaluate(self, m):\n        return m.group(1)\n\n\n"
-                     "class Match:\n    def evaluate(self):\n        return self.parser.evaluate(self.match)\n"}
+    files = {
+        "m.py": "class Parser:\n    def evaluate(self, m):\n        return m.group(1)\n\n\n"
+        "class Match:\n    def evaluate(self):\n        return self.parser.evaluate(self.match)\n"
+    }
     text = apply(python("    def evaluate(self, m):\n        return m.group(2)\n"), files, focus_file="m.py").changes["m.py"]
     assert "return m.group(2)" in text and "return self.parser.evaluate(self.match)" in text
-    files = {"m.py": "class A:\n    def run(self):\n        total = sum(self.items)\n        return total / len(self.items)\n\n\n"
-                     "class B:\n    def run(self):\n        return 'b'\n"}
+    files = {
+        "m.py": "class A:\n    def run(self):\n        total = sum(self.items)\n        return total / len(self.items)\n\n\n"
+        "class B:\n    def run(self):\n        return 'b'\n"
+    }
     block = python("    def run(self):\n        total = sum(self.items)\n        return total / max(len(self.items), 1)\n")
     text = apply(block, files, focus_file="m.py").changes["m.py"]
     assert "max(len(self.items), 1)" in text and "return 'b'" in text

@@ -23,8 +23,11 @@ def test_one_line_replaced_by_its_number():
 
 
 def test_range_may_grow_or_shrink_and_numbers_refer_to_the_file_as_shown():
-    answer = block("Lines 2-3:", "    if x == 0:\n        return 0\n    if x > 0:\n        return 1\n") + "\n" + \
-        block("Line 8:", "    return 2 * x\n")
+    answer = (
+        block("Lines 2-3:", "    if x == 0:\n        return 0\n    if x > 0:\n        return 1\n")
+        + "\n"
+        + block("Line 8:", "    return 2 * x\n")
+    )
     text = apply(answer).changes["m.py"]
     assert text.startswith("def sign(x):\n    if x == 0:\n        return 0\n    if x > 0:\n        return 1\n")
     assert text.endswith("def double(x):\n    return 2 * x\n")

@@ -5,19 +5,24 @@ import pytest
 from codey_git.edits import UnsafeEdit, check_path, parse_and_apply, unified_diff
 
 
-@pytest.mark.parametrize("raw, clean", [
-    ("calc.py", "calc.py"),
-    ("./src//calc.py", "src/calc.py"),
-    ("src/../calc.py", "calc.py"),
-    ("`src\\calc.py`", "src/calc.py"),
-    (" docs/notes.md ", "docs/notes.md"),
-])
+@pytest.mark.parametrize(
+    "raw, clean",
+    [
+        ("calc.py", "calc.py"),
+        ("./src//calc.py", "src/calc.py"),
+        ("src/../calc.py", "calc.py"),
+        ("`src\\calc.py`", "src/calc.py"),
+        (" docs/notes.md ", "docs/notes.md"),
+    ],
+)
 def test_check_path_normalises(raw, clean):
     assert check_path(raw) == clean
 
 
-@pytest.mark.parametrize("raw", ["", "/etc/passwd", "~/x.py", "C:\\x.py", "../x.py", "a/../../x.py",
-                                 ".git/config", "sub/.git/HEAD", ".GIT/hooks/x", "x\0y"])
+@pytest.mark.parametrize(
+    "raw",
+    ["", "/etc/passwd", "~/x.py", "C:\\x.py", "../x.py", "a/../../x.py", ".git/config", "sub/.git/HEAD", ".GIT/hooks/x", "x\0y"],
+)
 def test_check_path_refuses(raw):
     with pytest.raises(UnsafeEdit) as caught:
         check_path(raw)

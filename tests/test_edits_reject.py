@@ -2,8 +2,17 @@
 
 import pytest
 
-from codey_git.edits import (AmbiguousMatch, EditRejected, EditTooLarge, EmptyEdit, HunkMismatch,
-                             NoEditFound, PathNotAllowed, UnsafeEdit, parse_and_apply)
+from codey_git.edits import (
+    AmbiguousMatch,
+    EditRejected,
+    EditTooLarge,
+    EmptyEdit,
+    HunkMismatch,
+    NoEditFound,
+    PathNotAllowed,
+    UnsafeEdit,
+    parse_and_apply,
+)
 from codey_git.errors import CodeyError
 
 CALC = "def add(a, b):\n    return a - b\n\n\ndef sub(a, b):\n    return a - b\n"

@@ -37,8 +37,9 @@ def test_block_without_name_uses_focus_file():
 
 
 def test_later_blocks_see_earlier_changes_and_inherit_the_file():
-    answer = block("    return a - b\n", "    total = a + b\n    return total\n") + \
-        block("    total = a + b\n", "    total = b + a\n", name=None)
+    answer = block("    return a - b\n", "    total = a + b\n    return total\n") + block(
+        "    total = a + b\n", "    total = b + a\n", name=None
+    )
     text = apply(answer, {"calc.py": CALC}).changes["calc.py"]
     assert text.startswith("def add(a, b):\n    total = b + a\n    return total\n")
 
@@ -75,8 +76,10 @@ def test_incomplete_block_is_reported():
 
 
 def test_diff_is_preferred_over_search_replace():
-    answer = block("    return a * b\n", "    return 0\n") + \
-        "```diff\n--- calc.py\n+++ calc.py\n@@ -2 +2 @@\n-    return a - b\n+    return a + b\n```\n"
+    answer = (
+        block("    return a * b\n", "    return 0\n")
+        + "```diff\n--- calc.py\n+++ calc.py\n@@ -2 +2 @@\n-    return a - b\n+    return a + b\n```\n"
+    )
     result = apply(answer, {"calc.py": CALC})
     assert result.format == "diff"
     assert "return a * b" in result.changes["calc.py"]

@@ -95,7 +95,8 @@ BAD_EDITS = {
     "huge output": "```diff\n" + "+x\n" * 100_000 + "```\n",
     "unsafe plus correct fix": (
         "```diff\n--- a/calc.py\n+++ b/calc.py\n@@ -1,2 +1,2 @@\n def add(a, b):\n-    return a - b\n"
-        "+    return a + b\n--- /dev/null\n+++ b/.git/hooks/post-commit\n@@ -0,0 +1 @@\n+echo pwned\n```\n"),
+        "+    return a + b\n--- /dev/null\n+++ b/.git/hooks/post-commit\n@@ -0,0 +1 @@\n+echo pwned\n```\n"
+    ),
 }
 
 
@@ -119,8 +120,10 @@ def test_scripted_backend_without_script_is_a_config_error(make_repo, codey):
 
 def test_ctrl_c_during_tests_leaves_nothing(make_repo, write_script):
     files = dict(CALC)
-    files["tests/test_slow.py"] = ("import os, pathlib, time\n\ndef test_slow():\n"
-                                   "    pathlib.Path(os.environ['SLOW_TEST_STARTED']).touch()\n    time.sleep(30)\n")
+    files["tests/test_slow.py"] = (
+        "import os, pathlib, time\n\ndef test_slow():\n"
+        "    pathlib.Path(os.environ['SLOW_TEST_STARTED']).touch()\n    time.sleep(30)\n"
+    )
     root = make_repo(files)
     started = root.parent / "slow-test-started"
     write_script({"edit": [GOOD_DIFF]})
@@ -128,9 +131,16 @@ def test_ctrl_c_during_tests_leaves_nothing(make_repo, write_script):
     env = dict(os.environ, PYTHONPATH=str(PROJECT_ROOT), SLOW_TEST_STARTED=str(started))
     # a suite started in the background by a shell without job control inherits SIGINT ignored, and
     # so would codey; a user at a terminal has it at its default, which is what this test is about
-    proc = subprocess.Popen([sys.executable, "-m", "codey_git", "fix", "bug in calc.py line 2"], cwd=root, env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
-                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "codey_git", "fix", "bug in calc.py line 2"],
+        cwd=root,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
     deadline = time.time() + 60
     while time.time() < deadline and not started.exists():  # the baseline test run has reached the slow test
         time.sleep(0.05)

@@ -47,10 +47,12 @@ def test_helper_bug_is_fixed_in_the_module_that_defines_it(make_repo, write_scri
 
 
 def test_prompt_shows_failing_test_source_and_named_line(make_repo, write_script, codey):
-    root = make_repo({
-        "calc.py": "def add(a, b):\n    return a - b\n",
-        "tests/test_calc.py": "from calc import add\n\n\ndef test_add():\n    total = add(2, 3)\n    assert total == 5\n",
-    })
+    root = make_repo(
+        {
+            "calc.py": "def add(a, b):\n    return a - b\n",
+            "tests/test_calc.py": "from calc import add\n\n\ndef test_add():\n    total = add(2, 3)\n    assert total == 5\n",
+        }
+    )
     # answered only if the prompt carries the test body and the named line
     write_script({"edit": [{"when": "total = add(2, 3)", "text": "```python\ndef add(a, b):\n    return a + b\n```\n"}]})
     out = codey(root, "fix", "bug in calc.py line 2", "--json")

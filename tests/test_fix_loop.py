@@ -10,10 +10,18 @@ from fixrepo import CALC, GOOD_DIFF, WRONG_DIFF
 
 def snapshot(root):
     """Everything a user could notice: HEAD, branches, index, status and file bytes."""
-    files = {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*")
-             if p.is_file() and ".git" not in p.relative_to(root).parts}
-    return (git(root, "rev-parse", "HEAD"), git(root, "branch", "--list"), git(root, "status", "--porcelain"),
-            git(root, "ls-files", "-s"), files)
+    files = {
+        p.relative_to(root).as_posix(): p.read_bytes()
+        for p in root.rglob("*")
+        if p.is_file() and ".git" not in p.relative_to(root).parts
+    }
+    return (
+        git(root, "rev-parse", "HEAD"),
+        git(root, "branch", "--list"),
+        git(root, "status", "--porcelain"),
+        git(root, "ls-files", "-s"),
+        files,
+    )
 
 
 def test_correct_diff_lands_one_tested_commit(make_repo, write_script, codey):
@@ -41,8 +49,9 @@ def test_correct_diff_lands_one_tested_commit(make_repo, write_script, codey):
     assert git(root, "status", "--porcelain") == "M notes.txt"
     assert len(git(root, "worktree", "list").splitlines()) == 1
     assert "codey/" not in git(root, "branch", "--list")
-    tests = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"], cwd=root,
-                           capture_output=True, text=True)
+    tests = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"], cwd=root, capture_output=True, text=True
+    )
     assert tests.returncode == 0, tests.stdout
 
 
@@ -136,17 +145,20 @@ def test_tests_run_against_worktree_even_when_main_tree_is_on_path(make_repo, wr
     out = codey(root, "fix", "bug in calc.py line 2", "--json", env={"PYTHONPATH": str(root)})
 
     assert json.loads(out.stdout)["status"] == "landed"
-    leftovers = [p.name for p in root.rglob("*") if p.name in ("__pycache__", ".pytest_cache")
-                 and ".git" not in p.parts]
+    leftovers = [p.name for p in root.rglob("*") if p.name in ("__pycache__", ".pytest_cache") and ".git" not in p.parts]
     assert leftovers == []
 
 
 def test_multi_step_request_makes_one_commit_per_step(make_repo, write_script, codey):
     root = make_repo({"tests/test_smoke.py": "def test_ok():\n    assert True is not False\n"})
-    write_script({"edit": [
-        {"when": "utils.py", "text": "utils.py\n```python\ndef greet(name):\n    return f'hi {name}'\n```\n"},
-        {"when": "main.py", "text": "main.py\n```python\nfrom utils import greet\n\nprint(greet('x'))\n```\n"},
-    ]})
+    write_script(
+        {
+            "edit": [
+                {"when": "utils.py", "text": "utils.py\n```python\ndef greet(name):\n    return f'hi {name}'\n```\n"},
+                {"when": "main.py", "text": "main.py\n```python\nfrom utils import greet\n\nprint(greet('x'))\n```\n"},
+            ]
+        }
+    )
 
     out = codey(root, "edit", "create utils.py with greet then create main.py that imports it", "--json")
 
@@ -161,8 +173,10 @@ def test_multi_step_request_makes_one_commit_per_step(make_repo, write_script, c
 
 def test_fix_may_not_weaken_tests(make_repo, write_script, codey):
     root = make_repo(CALC)
-    cheat = ("```diff\n--- a/tests/test_calc.py\n+++ b/tests/test_calc.py\n@@ -4,2 +4,2 @@\n def test_add():\n"
-             "-    assert add(2, 3) == 5\n+    assert add(2, 3) == -1\n```\n")
+    cheat = (
+        "```diff\n--- a/tests/test_calc.py\n+++ b/tests/test_calc.py\n@@ -4,2 +4,2 @@\n def test_add():\n"
+        "-    assert add(2, 3) == 5\n+    assert add(2, 3) == -1\n```\n"
+    )
     write_script({"edit": [cheat] * 3})
     before = snapshot(root)
 
@@ -175,8 +189,12 @@ def test_fix_may_not_weaken_tests(make_repo, write_script, codey):
 def test_line_edit_format_shows_numbered_code_and_lands(make_repo, write_script, codey):
     root = make_repo({**CALC, ".codey.yml": "edit_format: lines\n"})
     # answered only if the prompt numbers the lines: the model names lines by those numbers
-    write_script({"edit": [{"when": "2|     return a - b", "text": "Line 2:\n```python\n    return a + b\n```"}],
-                  "commit_message": ["fix(calc): add returns the sum"]})
+    write_script(
+        {
+            "edit": [{"when": "2|     return a - b", "text": "Line 2:\n```python\n    return a + b\n```"}],
+            "commit_message": ["fix(calc): add returns the sum"],
+        }
+    )
 
     out = codey(root, "fix", "bug in calc.py line 2", "--json")
 
@@ -206,9 +224,11 @@ COLORS = {
             assert rgb_to_hex(255, 255, 255) == "#ffffff"
         """,
 }
-HALF_FIX = ("colors.py\n```python\ndef rgb_to_hex(r, g, b):\n    for channel in (r, g, b):\n"
-            "        if not 0 <= channel < 256:\n            raise ValueError(f\"channel out of range: {channel}\")\n"
-            "    return \"#{:02x}{:02x}{:02x}\".format(r, b, g)\n```")
+HALF_FIX = (
+    "colors.py\n```python\ndef rgb_to_hex(r, g, b):\n    for channel in (r, g, b):\n"
+    "        if not 0 <= channel < 256:\n            raise ValueError(f\"channel out of range: {channel}\")\n"
+    "    return \"#{:02x}{:02x}{:02x}\".format(r, b, g)\n```"
+)
 
 
 def test_half_a_fix_is_not_committed_while_a_related_test_still_fails(make_repo, write_script, codey):

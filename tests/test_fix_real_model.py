@@ -27,8 +27,13 @@ pytestmark = [
 def test_real_model_fix_lands_tested_commit_or_changes_nothing(make_repo, codey):
     root = make_repo(CALC)
     before = snapshot(root)
-    env = {"CODEY_CODER": "smollm2-135m", "CODEY_MODELS_DIR": str(REAL_MODELS_DIR), "CODEY_ATTEMPTS": "2",
-           "CODEY_MAX_TOKENS": "96", "CODEY_COMMIT_MESSAGES": "template"}
+    env = {
+        "CODEY_CODER": "smollm2-135m",
+        "CODEY_MODELS_DIR": str(REAL_MODELS_DIR),
+        "CODEY_ATTEMPTS": "2",
+        "CODEY_MAX_TOKENS": "96",
+        "CODEY_COMMIT_MESSAGES": "template",
+    }
 
     out = codey(root, "fix", "bug in calc.py line 2", "--json", env=env, timeout=600)
 
@@ -44,8 +49,9 @@ def test_real_model_fix_lands_tested_commit_or_changes_nothing(make_repo, codey)
         code = attempt["answer"].split("```python\n", 1)[1]
         assert "```" not in code.rstrip("\n").removesuffix("```"), attempt["answer"]
     if result["status"] == "landed":
-        tests = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"], cwd=root,
-                               capture_output=True, text=True)
+        tests = subprocess.run(
+            [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"], cwd=root, capture_output=True, text=True
+        )
         assert tests.returncode == 0
     else:
         assert result["status"] == "failed"

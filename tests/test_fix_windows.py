@@ -5,9 +5,11 @@ import json
 from codey_git.engine.windows import window_spans
 
 UNRELATED = "".join(f"def helper_{i}(x):\n    return x * {i} + 1\n\n\n" for i in range(60))
-MODULE = ("import math\n\nRATE = 3\n\n\n"
-          "def _cents(amount):\n    return round(amount * 100)\n\n\n"
-          "def total(prices):\n    return sum(_cents(p) for p in prices[1:]) * RATE\n\n\n" + UNRELATED)
+MODULE = (
+    "import math\n\nRATE = 3\n\n\n"
+    "def _cents(amount):\n    return round(amount * 100)\n\n\n"
+    "def total(prices):\n    return sum(_cents(p) for p in prices[1:]) * RATE\n\n\n" + UNRELATED
+)
 
 
 def tokens(text):
@@ -39,19 +41,26 @@ def test_short_files_and_unknown_targets_are_shown_whole():
 
 
 WHOLE_FILE_SEEN = "Bug: wrong.\n```python\ndef total(prices):\n    return 0\n```\n"
-WINDOW_FIX = "Bug: the first price is skipped.\n```python\ndef total(prices):\n    return sum(_cents(p) for p in prices) * RATE\n```\n"
+WINDOW_FIX = (
+    "Bug: the first price is skipped.\n```python\ndef total(prices):\n    return sum(_cents(p) for p in prices) * RATE\n```\n"
+)
 
 
-SHOP = {"shop.py": MODULE,
-        "tests/test_shop.py": "from shop import total\n\n\ndef test_total():\n    assert total([1.0, 2.0]) == 900\n"}
+SHOP = {
+    "shop.py": MODULE,
+    "tests/test_shop.py": "from shop import total\n\n\ndef test_total():\n    assert total([1.0, 2.0]) == 900\n",
+}
 
 
 def test_fix_in_a_long_module_lands_from_the_windowed_prompt(make_repo, write_script, codey):
     root = make_repo({**SHOP, ".codey.yml": "attempts: 1\ncandidates: 1\n"})
     # the first answer is only given to a prompt that shows the unrelated helpers (the whole file)
-    write_script({"edit": [{"when": "def helper_59", "text": WHOLE_FILE_SEEN},
-                           {"when": "def _cents(amount):", "text": WINDOW_FIX}],
-                  "commit_message": ["fix(shop): total counts every price"]})
+    write_script(
+        {
+            "edit": [{"when": "def helper_59", "text": WHOLE_FILE_SEEN}, {"when": "def _cents(amount):", "text": WINDOW_FIX}],
+            "commit_message": ["fix(shop): total counts every price"],
+        }
+    )
 
     out = codey(root, "fix", "total skips the first price", "--json")
 
@@ -63,8 +72,9 @@ def test_fix_in_a_long_module_lands_from_the_windowed_prompt(make_repo, write_sc
 
 def test_long_files_whole_shows_the_whole_file(make_repo, write_script, codey):
     root = make_repo({**SHOP, ".codey.yml": "attempts: 1\ncandidates: 1\nlong_files: whole\n"})
-    write_script({"edit": [{"when": "def helper_59", "text": WINDOW_FIX}],
-                  "commit_message": ["fix(shop): total counts every price"]})
+    write_script(
+        {"edit": [{"when": "def helper_59", "text": WINDOW_FIX}], "commit_message": ["fix(shop): total counts every price"]}
+    )
 
     out = codey(root, "fix", "total skips the first price", "--json")
 

@@ -18,8 +18,16 @@ from benchmarks.fixbench.check_tasks import check_task  # noqa: E402
 from benchmarks.fixbench.report import replace_section  # noqa: E402
 from benchmarks.fixbench.repo_ops import apply_patch, git, init_repo  # noqa: E402
 from benchmarks.fixbench.runner import judge, parse_result  # noqa: E402
-from benchmarks.fixbench.taskset import (CATEGORIES, REQUEST_STYLES, TASKS_DIR, consistency_problems,  # noqa: E402
-                                         copy_repo, load_task, load_tasks, patch_changes)
+from benchmarks.fixbench.taskset import (  # noqa: E402
+    CATEGORIES,
+    REQUEST_STYLES,
+    TASKS_DIR,
+    consistency_problems,
+    copy_repo,
+    load_task,
+    load_tasks,
+    patch_changes,
+)
 
 TASKS = load_tasks()
 
@@ -38,8 +46,7 @@ def test_task_yml_repo_and_fix_patch_agree(task):
 
 
 def test_patch_changes_names_removed_lines_and_insertion_points():
-    patch = ("--- a/m.py\n+++ b/m.py\n@@ -3,4 +3,5 @@\n a\n-b\n+B\n c\n+inserted\n d\n"
-             "@@ -20,2 +21,1 @@\n x\n-gone\n")
+    patch = "--- a/m.py\n+++ b/m.py\n@@ -3,4 +3,5 @@\n a\n-b\n+B\n c\n+inserted\n d\n@@ -20,2 +21,1 @@\n x\n-gone\n"
     assert patch_changes(patch) == {"m.py": [4, 6, 21]}
 
 
@@ -130,9 +137,25 @@ def test_docs_section_replacement_keeps_other_sections():
 def test_scripted_run_end_to_end(tmp_path):
     """The runner drives the real CLI; the scripted backend replays the task's correct diff."""
     out = tmp_path / "result.json"
-    proc = subprocess.run([sys.executable, "-m", "benchmarks.fixbench", "--model", "smoke", "--backend",
-                           "scripted", "--tasks", "fahrenheit", "--out", str(out)],
-                          cwd=ROOT, capture_output=True, text=True, timeout=600)
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "benchmarks.fixbench",
+            "--model",
+            "smoke",
+            "--backend",
+            "scripted",
+            "--tasks",
+            "fahrenheit",
+            "--out",
+            str(out),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert proc.returncode == 0, proc.stderr
     result = json.loads(out.read_text())
     [row] = result["rows"]
@@ -148,7 +171,8 @@ def test_padded_modules_keep_the_bug_where_the_request_says_and_still_fail(tmp_p
     padded = copy_repo(task, tmp_path / "padded", pad_modules=True)
     before = (plain / task.bug_file).read_text().splitlines()
     after = (padded / task.bug_file).read_text().splitlines()
-    assert after[:len(before)] == before and len(after) > len(before) + 100
-    tests = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"], cwd=padded,
-                           capture_output=True, text=True)
+    assert after[: len(before)] == before and len(after) > len(before) + 100
+    tests = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"], cwd=padded, capture_output=True, text=True
+    )
     assert tests.returncode == 1, tests.stdout  # the seeded bug still fails its tests, nothing else breaks

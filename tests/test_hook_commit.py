@@ -15,8 +15,16 @@ ROOT = Path(__file__).resolve().parents[1]
 BASE = {"calc.py": "def div(a, b):\n    return a / b\n"}
 BUGGY = {"calc.py": "def div(a, b):\n    return a / b\n\n\ndef avg(xs):\n    return sum(xs) / len(xs) + 1\n"}
 CLEAN = {"calc.py": "def div(a, b):\n    return a / b\n\n\ndef double(x):\n    return 2 * x\n"}
-AVG_BUG = {"when": "len(xs) + 1", "text": json.dumps({"findings": [
-    {"file": "calc.py", "line": 6, "severity": "high", "category": "bug", "message": "the average is off by one"}]})}
+AVG_BUG = {
+    "when": "len(xs) + 1",
+    "text": json.dumps(
+        {
+            "findings": [
+                {"file": "calc.py", "line": 6, "severity": "high", "category": "bug", "message": "the average is off by one"}
+            ]
+        }
+    ),
+}
 NO_FINDINGS = '{"findings": []}'
 
 
@@ -30,8 +38,9 @@ def hook_env(monkeypatch):
 
 
 def commit(root, *args):
-    return subprocess.run(["git", "commit", *args], cwd=root, capture_output=True, text=True,
-                          stdin=subprocess.DEVNULL, timeout=120)
+    return subprocess.run(
+        ["git", "commit", *args], cwd=root, capture_output=True, text=True, stdin=subprocess.DEVNULL, timeout=120
+    )
 
 
 @pytest.fixture
@@ -77,8 +86,15 @@ def test_broken_model_never_blocks_a_commit(hooked, tmp_path):
     write_files(hooked, BUGGY)
     git(hooked, "add", "calc.py")
     env = {**os.environ, "CODEY_BACKEND": "llama_cpp", "CODEY_MODELS_DIR": str(tmp_path / "none")}
-    result = subprocess.run(["git", "commit", "-m", "add avg"], cwd=hooked, capture_output=True, text=True,
-                            env=env, stdin=subprocess.DEVNULL, timeout=120)
+    result = subprocess.run(
+        ["git", "commit", "-m", "add avg"],
+        cwd=hooked,
+        capture_output=True,
+        text=True,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        timeout=120,
+    )
     assert result.returncode == 0 and "review skipped" in result.stderr
 
 
@@ -92,8 +108,9 @@ def test_existing_hook_runs_first_and_its_failure_fails_the_commit(make_repo, co
     write_files(root, CLEAN)
     git(root, "add", "calc.py")
     env = {**os.environ, "OLD_HOOK_STATUS": "1"}
-    failed = subprocess.run(["git", "commit", "-m", "x"], cwd=root, capture_output=True, text=True, env=env,
-                            stdin=subprocess.DEVNULL, timeout=120)
+    failed = subprocess.run(
+        ["git", "commit", "-m", "x"], cwd=root, capture_output=True, text=True, env=env, stdin=subprocess.DEVNULL, timeout=120
+    )
     assert failed.returncode != 0
     assert commit(root, "-m", "clean").returncode == 0
     assert (root / ".git" / "old-hook-ran").read_text() == "ran\nran\n"
@@ -131,8 +148,10 @@ def _pre_commit() -> str | None:
 
 
 @pytest.mark.skipif(_pre_commit() is None, reason="the pre-commit framework is not installed")
-@pytest.mark.skipif(os.environ.get("CODEY_TEST_PRE_COMMIT") != "1",
-                    reason="needs PyPI for setuptools in pre-commit's build env; set CODEY_TEST_PRE_COMMIT=1")
+@pytest.mark.skipif(
+    os.environ.get("CODEY_TEST_PRE_COMMIT") != "1",
+    reason="needs PyPI for setuptools in pre-commit's build env; set CODEY_TEST_PRE_COMMIT=1",
+)
 def test_pre_commit_framework_runs_the_codey_review_hook(make_repo, write_script, tmp_path):
     """`.pre-commit-hooks.yaml` as a user of the framework meets it. The hook repo is a committed copy
     of this checkout; codey's own dependencies come from this interpreter (PIP_NO_DEPS + PYTHONPATH)
@@ -146,17 +165,25 @@ def test_pre_commit_framework_runs_the_codey_review_hook(make_repo, write_script
     git(source, "commit", "-qm", "codey")
     root = make_repo(BASE)
     (root / ".pre-commit-config.yaml").write_text(
-        f"repos:\n- repo: {source}\n  rev: {git(source, 'rev-parse', 'HEAD')}\n  hooks:\n  - id: codey-review\n")
+        f"repos:\n- repo: {source}\n  rev: {git(source, 'rev-parse', 'HEAD')}\n  hooks:\n  - id: codey-review\n"
+    )
     write_script({"review": [AVG_BUG, NO_FINDINGS]})
     write_files(root, BUGGY)
     git(root, "add", "-A")
-    site_packages = subprocess.run([sys.executable, "-c", "import site; print(site.getsitepackages()[0])"],
-                                   capture_output=True, text=True).stdout.strip()
-    env = {**os.environ, "PRE_COMMIT_HOME": str(tmp_path / "pre-commit-home"), "PIP_NO_DEPS": "1",
-           "PYTHONPATH": site_packages}
-    result = subprocess.run([_pre_commit(), "run", "codey-review"], cwd=root, capture_output=True, text=True,
-                            env=env, timeout=600)
+    site_packages = subprocess.run(
+        [sys.executable, "-c", "import site; print(site.getsitepackages()[0])"], capture_output=True, text=True
+    ).stdout.strip()
+    env = {**os.environ, "PRE_COMMIT_HOME": str(tmp_path / "pre-commit-home"), "PIP_NO_DEPS": "1", "PYTHONPATH": site_packages}
+    result = subprocess.run(
+        [_pre_commit(), "run", "codey-review"], cwd=root, capture_output=True, text=True, env=env, timeout=600
+    )
     assert result.returncode == 1 and "the average is off by one" in result.stdout
-    skipped = subprocess.run([_pre_commit(), "run", "codey-review"], cwd=root, capture_output=True, text=True,
-                             env={**env, "SKIP": "codey-review"}, timeout=600)
+    skipped = subprocess.run(
+        [_pre_commit(), "run", "codey-review"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        env={**env, "SKIP": "codey-review"},
+        timeout=600,
+    )
     assert skipped.returncode == 0 and "Skipped" in skipped.stdout

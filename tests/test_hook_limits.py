@@ -28,8 +28,15 @@ def hook_env(monkeypatch):
 
 
 def commit(root, *args, env=None):
-    return subprocess.run(["git", "commit", *args], cwd=root, capture_output=True, text=True,
-                          stdin=subprocess.DEVNULL, timeout=300, env={**os.environ, **(env or {})})
+    return subprocess.run(
+        ["git", "commit", *args],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        stdin=subprocess.DEVNULL,
+        timeout=300,
+        env={**os.environ, **(env or {})},
+    )
 
 
 @pytest.fixture
@@ -99,12 +106,12 @@ def test_outside_the_hook_a_broken_config_is_still_exit_2(hooked, codey):
 
 # --- the time budget -------------------------------------------------------------------------
 
+
 def _module(lines: int, seed: int = 0) -> str:
     out = []
     i = 0
     while len(out) < lines:
-        out += [f"def f{seed}_{i}(a, b):", f"    x = a + b * {i}", "    if x > 10:", "        return x - 1",
-                "    return x", ""]
+        out += [f"def f{seed}_{i}(a, b):", f"    x = a + b * {i}", "    if x > 10:", "        return x - 1", "    return x", ""]
         i += 1
     return "\n".join(out[:lines]) + "\n"
 
@@ -112,8 +119,15 @@ def _module(lines: int, seed: int = 0) -> str:
 def _review(root, *args, env=None):
     full = {**os.environ, "PYTHONPATH": str(ROOT), **(env or {})}
     start = time.monotonic()
-    result = subprocess.run([sys.executable, "-m", "codey_git", "review", *args], cwd=root, capture_output=True,
-                            text=True, env=full, timeout=600, stdin=subprocess.DEVNULL)
+    result = subprocess.run(
+        [sys.executable, "-m", "codey_git", "review", *args],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        env=full,
+        timeout=600,
+        stdin=subprocess.DEVNULL,
+    )
     return result, time.monotonic() - start
 
 

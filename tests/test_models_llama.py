@@ -44,12 +44,21 @@ def smol_provider(monkeypatch):
     if importlib.util.find_spec("llama_cpp") is None:  # not imported here: codey sets its env first
         pytest.skip("llama-cpp-python is not installed")
     if not SMOL.is_file():
-        pytest.skip(f"SmolLM2 not found at {SMOL}: run `git codey models pull smollm2-135m` without "
-                    "CODEY_HOME set, or point CODEY_TEST_MODELS_DIR at a folder holding it")
+        pytest.skip(
+            f"SmolLM2 not found at {SMOL}: run `git codey models pull smollm2-135m` without "
+            "CODEY_HOME set, or point CODEY_TEST_MODELS_DIR at a folder holding it"
+        )
     entry = {"path": str(SMOL), "sha256": SMOLLM2_SHA}
-    write_user_config({"models": {"smol-router": entry, "smol-a": entry, "smol-b": entry},
-                       "router": "smol-router", "coder": "smol-a", "reviewer": "smol-b",
-                       "context_size": CTX, "n_threads": 2})
+    write_user_config(
+        {
+            "models": {"smol-router": entry, "smol-a": entry, "smol-b": entry},
+            "router": "smol-router",
+            "coder": "smol-a",
+            "reviewer": "smol-b",
+            "context_size": CTX,
+            "n_threads": 2,
+        }
+    )
     from codey_git.models.llama_cpp import LlamaCppProvider
 
     def make(**env):
@@ -67,8 +76,9 @@ SYSTEM = ("You are a careful assistant. Answer in one short sentence. " * 12).st
 def test_chat_returns_text_and_streams_it(smol_provider):
     provider = smol_provider()
     seen: list[str] = []
-    result = provider.get("coder").chat([{"role": "user", "content": "What is the capital of France?"}],
-                                        purpose="explain", max_tokens=12, on_token=seen.append)
+    result = provider.get("coder").chat(
+        [{"role": "user", "content": "What is the capital of France?"}], purpose="explain", max_tokens=12, on_token=seen.append
+    )
     assert result.text.strip() and "".join(seen) == result.text
     assert result.stats.generated_tokens > 0 and result.stats.gen_tok_s > 0
     assert result.stats.prompt_tokens == result.stats.prompt_tokens_evaluated > 0
@@ -77,12 +87,21 @@ def test_chat_returns_text_and_streams_it(smol_provider):
 
 @pytest.mark.real_model
 def test_json_schema_output_parses(smol_provider):
-    schema = {"type": "object", "properties": {"intent": {"type": "string", "enum": ["fix", "explain", "other"]},
-                                               "confidence": {"type": "integer"}},
-              "required": ["intent", "confidence"]}
-    result = smol_provider().get("router").chat(
-        [{"role": "user", "content": "Classify: 'fix the bug in calc.py'. Reply in JSON."}],
-        purpose="route", max_tokens=40, json_schema=schema)
+    schema = {
+        "type": "object",
+        "properties": {"intent": {"type": "string", "enum": ["fix", "explain", "other"]}, "confidence": {"type": "integer"}},
+        "required": ["intent", "confidence"],
+    }
+    result = (
+        smol_provider()
+        .get("router")
+        .chat(
+            [{"role": "user", "content": "Classify: 'fix the bug in calc.py'. Reply in JSON."}],
+            purpose="route",
+            max_tokens=40,
+            json_schema=schema,
+        )
+    )
     data = json.loads(result.text)
     assert data["intent"] in ("fix", "explain", "other") and isinstance(data["confidence"], int)
 
@@ -90,22 +109,33 @@ def test_json_schema_output_parses(smol_provider):
 @pytest.mark.real_model
 def test_grammar_and_stop_strings(smol_provider):
     model = smol_provider().get("coder")
-    forced = model.chat([{"role": "user", "content": "Spell it."}], purpose="explain", max_tokens=24,
-                        grammar='root ::= "alpha,beta,gamma"')
+    forced = model.chat(
+        [{"role": "user", "content": "Spell it."}], purpose="explain", max_tokens=24, grammar='root ::= "alpha,beta,gamma"'
+    )
     assert forced.text == "alpha,beta,gamma"
-    cut = model.chat([{"role": "user", "content": "Spell it."}], purpose="explain", max_tokens=24,
-                     grammar='root ::= "alpha,beta,gamma"', stop=[",b"])
+    cut = model.chat(
+        [{"role": "user", "content": "Spell it."}],
+        purpose="explain",
+        max_tokens=24,
+        grammar='root ::= "alpha,beta,gamma"',
+        stop=[",b"],
+    )
     assert cut.text == "alpha" and cut.finish_reason == "stop"
 
 
 @pytest.mark.real_model
 def test_second_call_with_the_same_prefix_evaluates_only_the_new_part(smol_provider):
     model = smol_provider().get("coder")
-    first = model.chat([{"role": "system", "content": SYSTEM}, {"role": "user", "content": "Name a colour."}],
-                       purpose="edit", max_tokens=8)
-    retry = model.chat([{"role": "system", "content": SYSTEM},
-                        {"role": "user", "content": "Name a colour. That was wrong; try another."}],
-                       purpose="edit", max_tokens=8, temperature=0.7, seed=3)
+    first = model.chat(
+        [{"role": "system", "content": SYSTEM}, {"role": "user", "content": "Name a colour."}], purpose="edit", max_tokens=8
+    )
+    retry = model.chat(
+        [{"role": "system", "content": SYSTEM}, {"role": "user", "content": "Name a colour. That was wrong; try another."}],
+        purpose="edit",
+        max_tokens=8,
+        temperature=0.7,
+        seed=3,
+    )
     assert first.stats.prompt_tokens_evaluated == first.stats.prompt_tokens
     assert retry.stats.prompt_tokens > first.stats.prompt_tokens
     assert retry.stats.prompt_tokens_evaluated < retry.stats.prompt_tokens // 3

@@ -36,8 +36,10 @@ class ChatServer(BaseHTTPRequestHandler):
         for piece in pieces:
             event = {"choices": [{"delta": {"content": piece}, "finish_reason": None}]}
             self.wfile.write(f"data: {json.dumps(event)}\n\n".encode())
-        final = {"choices": [{"delta": {}, "finish_reason": "stop"}],
-                 "usage": {"prompt_tokens": 12, "completion_tokens": len(pieces)}}
+        final = {
+            "choices": [{"delta": {}, "finish_reason": "stop"}],
+            "usage": {"prompt_tokens": 12, "completion_tokens": len(pieces)},
+        }
         self.wfile.write(f"data: {json.dumps(final)}\n\ndata: [DONE]\n\n".encode())
 
     def log_message(self, *args):
@@ -61,8 +63,9 @@ def test_streams_tokens_and_records_usage(server, monkeypatch):
     monkeypatch.setenv("CODEY_OPENAI_API_KEY_ENV", "MY_KEY")
     provider = OpenAIProvider(load_config(None))
     seen: list[str] = []
-    result = provider.get("coder").chat([{"role": "user", "content": "hi"}], purpose="edit", max_tokens=20,
-                                        seed=7, stop=["\n\n"], on_token=seen.append)
+    result = provider.get("coder").chat(
+        [{"role": "user", "content": "hi"}], purpose="edit", max_tokens=20, seed=7, stop=["\n\n"], on_token=seen.append
+    )
     assert result.text == "Hello world" and seen == ["Hel", "lo", " world"]
     assert result.stats.prompt_tokens == 12 and result.stats.generated_tokens == 3
     sent = server.requests[0]
@@ -75,8 +78,11 @@ def test_streams_tokens_and_records_usage(server, monkeypatch):
 def test_json_schema_goes_out_as_response_format(server, monkeypatch):
     monkeypatch.setenv("CODEY_OPENAI_MODEL", "served-model")
     schema = {"type": "object", "properties": {"ok": {"type": "boolean"}}, "required": ["ok"]}
-    result = OpenAIProvider(load_config(None)).get("router").chat(
-        [{"role": "user", "content": "ok?"}], purpose="route", json_schema=schema)
+    result = (
+        OpenAIProvider(load_config(None))
+        .get("router")
+        .chat([{"role": "user", "content": "ok?"}], purpose="route", json_schema=schema)
+    )
     assert json.loads(result.text) == {"ok": True}
     body = server.requests[0]["body"]
     assert body["model"] == "served-model"

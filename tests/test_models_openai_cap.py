@@ -86,7 +86,8 @@ def test_a_flooding_stream_is_cut_off_and_refused(mode, flood):
     start = time.monotonic()
     with pytest.raises(NoResponse) as err:
         OpenAIProvider(load_config(None)).get("coder").chat(
-            [{"role": "user", "content": "hi"}], purpose="edit", max_tokens=64, on_token=seen.append)
+            [{"role": "user", "content": "hi"}], purpose="edit", max_tokens=64, on_token=seen.append
+        )
     assert time.monotonic() - start < 20
     message = str(err.value)
     assert len(message) < 500 and "stopped reading" in message, message
@@ -127,8 +128,11 @@ def test_a_normal_long_answer_within_max_tokens_is_kept(flood, monkeypatch):
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     monkeypatch.setenv("CODEY_OPENAI_BASE_URL", f"http://127.0.0.1:{httpd.server_address[1]}/v1")
     try:
-        result = OpenAIProvider(load_config(None)).get("coder").chat(
-            [{"role": "user", "content": "hi"}], purpose="edit", max_tokens=512)
+        result = (
+            OpenAIProvider(load_config(None))
+            .get("coder")
+            .chat([{"role": "user", "content": "hi"}], purpose="edit", max_tokens=512)
+        )
     finally:
         httpd.shutdown()
     assert result.text == "tok " * 400
@@ -136,8 +140,12 @@ def test_a_normal_long_answer_within_max_tokens_is_kept(flood, monkeypatch):
 
 def test_through_the_cli_the_flood_never_reaches_the_terminal(flood, make_repo, codey):
     flood.mode = "content"
-    root = make_repo({"calc.py": "def add(a, b):\n    return a - b\n",
-                      "tests/test_calc.py": "from calc import add\n\ndef test_add():\n    assert add(1, 2) == 3\n"})
+    root = make_repo(
+        {
+            "calc.py": "def add(a, b):\n    return a - b\n",
+            "tests/test_calc.py": "from calc import add\n\ndef test_add():\n    assert add(1, 2) == 3\n",
+        }
+    )
     result = codey(root, "fix", "add in calc.py subtracts", "--yes", timeout=120)
     assert isinstance(result.returncode, int) and result.returncode != 3, result.stderr[-2000:]
     assert len(result.stdout) + len(result.stderr) < 200_000, (len(result.stdout), len(result.stderr))

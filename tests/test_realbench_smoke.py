@@ -16,11 +16,28 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from benchmarks.realbench.common import (Project, commit_all, forbidden_changes, git, init_repo,  # noqa: E402
-                                         is_test_path, load_projects, load_tasks, run_suite)
-from benchmarks.realbench.mutate import (STYLES, Mutation, build_tasks, candidate_mutations, draft_symptom,  # noqa: E402
-                                         main_test, request_of, select_mutations,
-                                         symptom_problems)
+from benchmarks.realbench.common import (  # noqa: E402
+    Project,
+    commit_all,
+    forbidden_changes,
+    git,
+    init_repo,
+    is_test_path,
+    load_projects,
+    load_tasks,
+    run_suite,
+)
+from benchmarks.realbench.mutate import (  # noqa: E402
+    STYLES,
+    Mutation,
+    build_tasks,
+    candidate_mutations,
+    draft_symptom,
+    main_test,
+    request_of,
+    select_mutations,
+    symptom_problems,
+)
 from benchmarks.realbench.run import fix_diff, judge, prepare_repo  # noqa: E402
 
 CALC = '''\
@@ -117,9 +134,18 @@ def test_selection_keeps_a_caught_mutation_and_tasks_carry_three_requests(mini: 
 
 def test_judge_counts_only_a_committed_fix_that_keeps_the_tests(mini: Project, tmp_path: Path):
     line = CALC.splitlines().index("    if not values:") + 1
-    task = {"id": "mini-01", "project": "mini", "file": "mini/calc.py", "line": line,
-            "original": "    if not values:", "mutated": "    if values:", "kind": "removed-not", "function": "mean",
-            "failing": ["tests/test_calc.py::test_mean", "tests/test_calc.py::test_mean_empty"], "style": "nodeid"}
+    task = {
+        "id": "mini-01",
+        "project": "mini",
+        "file": "mini/calc.py",
+        "line": line,
+        "original": "    if not values:",
+        "mutated": "    if values:",
+        "kind": "removed-not",
+        "function": "mean",
+        "failing": ["tests/test_calc.py::test_mean", "tests/test_calc.py::test_mean_empty"],
+        "style": "nodeid",
+    }
     repo = tmp_path / "task"
     pristine, base = prepare_repo(mini, task, repo, venv=False)
     assert git(repo, "rev-list", "--count", "HEAD") == "2" and git(repo, "rev-parse", "HEAD~1") == pristine
@@ -169,10 +195,14 @@ def test_red_commit_and_pytest_settings_are_caught(mini: Project, tmp_path: Path
 
 
 def test_symptom_drafts_and_checks():
-    assert draft_symptom({"source": "assert fmt(3, 4, 5) == '3.4.5'",
-                          "message": "AssertionError: assert '4.3.5' == '3.4.5'"}) == "fmt(3, 4, 5) returns '4.3.5' instead of '3.4.5'"
-    assert draft_symptom({"source": "parse('x')", "message": "IndexError: string index out of range"}) \
+    assert (
+        draft_symptom({"source": "assert fmt(3, 4, 5) == '3.4.5'", "message": "AssertionError: assert '4.3.5' == '3.4.5'"})
+        == "fmt(3, 4, 5) returns '4.3.5' instead of '3.4.5'"
+    )
+    assert (
+        draft_symptom({"source": "parse('x')", "message": "IndexError: string index out of range"})
         == "parse('x') raises IndexError: string index out of range"
+    )
     task = {"file": "src/pkg/number.py", "requests": {"symptom": "pkg.number.fmt(1) is wrong on line 3"}}
     assert symptom_problems(task) == ["names pkg.number", "names a line"]
 
@@ -196,16 +226,23 @@ def test_the_recorded_task_set_is_well_formed():
         Mutation(**{k: t[k] for k in Mutation.__dataclass_fields__})
     assert len({t["id"] for t in tasks}) == len(tasks)
     assert yaml.safe_load((ROOT / "benchmarks" / "realbench" / "projects.yml").read_text())["projects"]
-    assert subprocess.run([sys.executable, "-m", "benchmarks.realbench", "--help"], cwd=ROOT,
-                          capture_output=True, timeout=60).returncode == 0
+    assert (
+        subprocess.run(
+            [sys.executable, "-m", "benchmarks.realbench", "--help"], cwd=ROOT, capture_output=True, timeout=60
+        ).returncode
+        == 0
+    )
 
 
 def test_doctest_examples_in_library_code_count_as_tests(mini: Project):
     """humanize and parse collect doctests from library modules: the code may change, the examples not."""
     repo = mini.repo
     calc = repo / "mini" / "calc.py"
-    calc.write_text(CALC.replace('"""Keep value within [low, high]."""',
-                                 '"""Keep value within [low, high].\n\n    >>> clamp(5, 0, 3)\n    3\n    """'))
+    calc.write_text(
+        CALC.replace(
+            '"""Keep value within [low, high]."""', '"""Keep value within [low, high].\n\n    >>> clamp(5, 0, 3)\n    3\n    """'
+        )
+    )
     base = commit_all(repo, "doctest", "2026-12-02T09:00:00+00:00")
     calc.write_text(calc.read_text().replace("return high", "return high  # the top"))
     code_only = commit_all(repo, "code", "2026-12-02T10:00:00+00:00")
@@ -218,10 +255,27 @@ def test_doctest_examples_in_library_code_count_as_tests(mini: Project):
 def test_write_docs_fills_only_the_marked_results_table(tmp_path: Path):
     from benchmarks.realbench.run import RESULTS_BEGIN, RESULTS_END, summarize, write_docs
 
-    rows = [{"task": "a-01", "project": "a", "style": "nodeid", "fixed": True, "wall_s": 50.0,
-             "prompt_tokens_evaluated": 2000, "generated_tokens": 300, "red_commits": 0},
-            {"task": "a-02", "project": "a", "style": "symptom", "fixed": False, "why": "refused edit: x holds tests",
-             "attempt_reasons": ["refused edit: x holds tests"], "red_commits": 0}]
+    rows = [
+        {
+            "task": "a-01",
+            "project": "a",
+            "style": "nodeid",
+            "fixed": True,
+            "wall_s": 50.0,
+            "prompt_tokens_evaluated": 2000,
+            "generated_tokens": 300,
+            "red_commits": 0,
+        },
+        {
+            "task": "a-02",
+            "project": "a",
+            "style": "symptom",
+            "fixed": False,
+            "why": "refused edit: x holds tests",
+            "attempt_reasons": ["refused edit: x holds tests"],
+            "red_commits": 0,
+        },
+    ]
     speed = {"before": {"prompt_tok_s": 100.0, "gen_tok_s": 10.0}}
     summary = summarize(rows, speed)
     assert summary["fixed"] == 1 and summary["not_fixed_because"] == {"edit refused": 1}
@@ -229,9 +283,18 @@ def test_write_docs_fills_only_the_marked_results_table(tmp_path: Path):
     results = tmp_path / "results"
     results.mkdir()
     for name, backend in (("m.json", "default"), ("scripted.json", "scripted")):
-        (results / name).write_text(__import__("json").dumps(
-            {"model": name[:-5], "backend": backend, "date": "2026-12-06 15:00 UTC", "command": "x",
-             "summary": summary, "rows": rows}))
+        (results / name).write_text(
+            __import__("json").dumps(
+                {
+                    "model": name[:-5],
+                    "backend": backend,
+                    "date": "2026-12-06 15:00 UTC",
+                    "command": "x",
+                    "summary": summary,
+                    "rows": rows,
+                }
+            )
+        )
     doc = tmp_path / "benchmarks.md"
     doc.write_text(f"# B\n\nbefore\n{RESULTS_BEGIN}\nold\n{RESULTS_END}\nafter\n")
     assert write_docs(results, doc)

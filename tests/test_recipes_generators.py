@@ -119,8 +119,7 @@ def test_failing_tests_runs_pytest_on_the_base_commit(make_repo):
 
 
 def test_parse_pytest_summary_groups_by_file():
-    out = ("FAILED tests/a.py::test_x - assert 1 == 2\nFAILED tests/a.py::test_y\n"
-           "ERROR tests/b.py - ImportError: no module\n")
+    out = "FAILED tests/a.py::test_x - assert 1 == 2\nFAILED tests/a.py::test_y\nERROR tests/b.py - ImportError: no module\n"
     assert parse_pytest_summary(out) == {
         "tests/a.py": ["test_x (assert 1 == 2)", "test_y"],
         "tests/b.py": ["collection error (ImportError: no module)"],

@@ -22,16 +22,17 @@ from codey_git.ui import Progress
 from codey_git.yamlfile import parse_yaml_with_lines
 
 SHOP = "import os\nimport sys\n\n\ndef total(prices):\n    return sum(prices)\n"
-CODE = {"shop.py": SHOP,
-        "tests/test_shop.py": "from shop import total\n\n\ndef test_total():\n    assert total([1, 2]) == 3\n"}
+CODE = {"shop.py": SHOP, "tests/test_shop.py": "from shop import total\n\n\ndef test_total():\n    assert total([1, 2]) == 3\n"}
 RECIPE = "name: tidy\nconfig: {commit_messages: template}\ntasks:\n  - generate: unused-imports\n"
 
 # the first answer removes only `os`; after it `sys` is on line 1
-REMOVE_OS = ("```diff\n--- a/shop.py\n+++ b/shop.py\n@@ -1,3 +1,2 @@\n-import os\n import sys\n \n```\n")
-REMOVE_SYS = ("```diff\n--- a/shop.py\n+++ b/shop.py\n@@ -1,4 +1,1 @@\n-import sys\n-\n-\n def total(prices):\n```\n")
+REMOVE_OS = "```diff\n--- a/shop.py\n+++ b/shop.py\n@@ -1,3 +1,2 @@\n-import os\n import sys\n \n```\n"
+REMOVE_SYS = "```diff\n--- a/shop.py\n+++ b/shop.py\n@@ -1,4 +1,1 @@\n-import sys\n-\n-\n def total(prices):\n```\n"
 # an answer that passes the tests and leaves `sys` where it is
-DOCSTRING = ("```diff\n--- a/shop.py\n+++ b/shop.py\n@@ -4,3 +4,4 @@\n \n def total(prices):\n"
-             "+    \"\"\"Sum of prices.\"\"\"\n     return sum(prices)\n```\n")
+DOCSTRING = (
+    "```diff\n--- a/shop.py\n+++ b/shop.py\n@@ -4,3 +4,4 @@\n \n def total(prices):\n"
+    "+    \"\"\"Sum of prices.\"\"\"\n     return sum(prices)\n```\n"
+)
 FEEDBACK = "still unused: sys at line 1"
 
 
@@ -50,11 +51,9 @@ def events(run, name):
     return [e for e in run.events() if e.get("event") == name]
 
 
-def test_a_task_that_removes_one_of_two_imports_is_not_done_and_the_retry_is_told_what_is_left(
-        make_repo, write_script):
+def test_a_task_that_removes_one_of_two_imports_is_not_done_and_the_retry_is_told_what_is_left(make_repo, write_script):
     root = make_repo(CODE)
-    run = run_recipe(root, RECIPE, write_script,
-                     {"edit": [REMOVE_OS, {"when": FEEDBACK, "text": REMOVE_SYS}]})
+    run = run_recipe(root, RECIPE, write_script, {"edit": [REMOVE_OS, {"when": FEEDBACK, "text": REMOVE_SYS}]})
 
     checks = events(run, "goal")
     assert [(c["round"], c["reached"], c["left_text"]) for c in checks] == [(1, False, FEEDBACK), (2, True, None)]
@@ -113,8 +112,7 @@ def test_resume_keeps_a_partly_done_task_partly_done(make_repo, write_script):
     stages = []
     progress = Progress(quiet=True)
     progress.stage = stages.append
-    write_script({"edit": ["```diff\n--- a/cart.py\n+++ b/cart.py\n@@ -1,4 +1,1 @@\n-import json\n-\n-\n"
-                           " def empty():\n```\n"]})
+    write_script({"edit": ["```diff\n--- a/cart.py\n+++ b/cart.py\n@@ -1,4 +1,1 @@\n-import json\n-\n-\n def empty():\n```\n"]})
     RecipeRunner(repo, RunDir(run.path), config, ScriptedProvider(config), progress, RunLimits()).execute()
 
     assert any("1 partly done, 1 to go" in s for s in stages), stages
@@ -127,8 +125,10 @@ def test_resume_keeps_a_partly_done_task_partly_done(make_repo, write_script):
 
 def test_tasks_without_a_checkable_goal_are_done_when_their_tests_pass(make_repo, write_script, codey):
     root = make_repo(CODE)
-    (root / "edit.yml").write_text("name: plain\nconfig: {commit_messages: template}\ntasks:\n"
-                                   "  - edit: \"remove the os import from shop.py\"\n    files: [shop.py]\n")
+    (root / "edit.yml").write_text(
+        "name: plain\nconfig: {commit_messages: template}\ntasks:\n"
+        "  - edit: \"remove the os import from shop.py\"\n    files: [shop.py]\n"
+    )
     git(root, "add", "edit.yml")
     git(root, "commit", "-qm", "recipe")
     write_script({"edit": [REMOVE_OS]})

@@ -13,8 +13,12 @@ from codey_git.recipes.goals import check_goal, goal_of
 from codey_git.recipes.schema import validate_recipe
 from codey_git.yamlfile import parse_yaml_with_lines
 
-CONFIG = SimpleNamespace(test_command=f"{sys.executable} -m pytest -q -p no:cacheprovider", test_timeout=120,
-                         sandbox="off", get=lambda key, default=None: default)
+CONFIG = SimpleNamespace(
+    test_command=f"{sys.executable} -m pytest -q -p no:cacheprovider",
+    test_timeout=120,
+    sandbox="off",
+    get=lambda key, default=None: default,
+)
 SHOP = '''\
 import os
 import sys
@@ -36,13 +40,13 @@ TEST = "from shop import total\n\n\ndef test_total():\n    assert total([1, 2]) 
 
 
 def ctx(root, base="HEAD"):
-    return GenContext(root=root, config=CONFIG, base=git(root, "rev-parse", base),
-                      scratch_dir=root / ".git" / "codey" / "scratch")
+    return GenContext(
+        root=root, config=CONFIG, base=git(root, "rev-parse", base), scratch_dir=root / ".git" / "codey" / "scratch"
+    )
 
 
 def one_task(root, generator, extra=""):
-    recipe = validate_recipe(*parse_yaml_with_lines(f"name: t\ntasks:\n  - generate: {generator}\n{extra}", "r.yml"),
-                             "r.yml")
+    recipe = validate_recipe(*parse_yaml_with_lines(f"name: t\ntasks:\n  - generate: {generator}\n{extra}", "r.yml"), "r.yml")
     tasks = expand(recipe, ctx(root))
     assert len(tasks) == 1, tasks
     return tasks[0]
@@ -93,9 +97,13 @@ def test_todo_comment_and_large_module(make_repo):
 
 
 def test_failing_tests_run_again_in_a_scratch_worktree(make_repo):
-    root = make_repo({"calc.py": "def add(a, b):\n    return a - b\n\n\ndef mul(a, b):\n    return a + b\n",
-                      "tests/test_calc.py": "from calc import add, mul\n\n\ndef test_add():\n    assert add(2, 3) == 5"
-                                            "\n\n\ndef test_mul():\n    assert mul(2, 3) == 6\n"})
+    root = make_repo(
+        {
+            "calc.py": "def add(a, b):\n    return a - b\n\n\ndef mul(a, b):\n    return a + b\n",
+            "tests/test_calc.py": "from calc import add, mul\n\n\ndef test_add():\n    assert add(2, 3) == 5"
+            "\n\n\ndef test_mul():\n    assert mul(2, 3) == 6\n",
+        }
+    )
     task = one_task(root, "failing-tests")
     assert goal_of(task) == {"check": "failing-tests", "path": "tests/test_calc.py", "names": ["test_add", "test_mul"]}
     commit(root, {"calc.py": "def add(a, b):\n    return a + b\n\n\ndef mul(a, b):\n    return a + b\n"})
@@ -120,7 +128,9 @@ def test_the_retry_names_what_is_left_and_stays_one_step(make_repo):
     from codey_git.recipes.goals import GoalCheck, retry_text
 
     goal = {"check": "unused-imports", "path": "shop.py", "names": ["os", "sys", "re"]}
-    text = retry_text("Remove these unused imports from shop.py: os (line 1), sys (line 2), re (line 3). Keep "
-                      "every other line as it is.", GoalCheck(goal, [("sys", 1), ("re", 2)]))
+    text = retry_text(
+        "Remove these unused imports from shop.py: os (line 1), sys (line 2), re (line 3). Keep every other line as it is.",
+        GoalCheck(goal, [("sys", 1), ("re", 2)]),
+    )
     assert "(still unused: sys, re at lines 1, 2)" in text
     assert len(plan(Task(text=text, kind="edit", files=["shop.py"]))) == 1

@@ -9,8 +9,9 @@ from codey_git.models.scripted import ScriptedProvider
 from codey_git.recipes.planned import PlannedTask
 from codey_git.recipes.review_task import run_review_task
 
-MODEL_SAYS = json.dumps({"findings": [{"file": "app.py", "line": 5, "severity": "critical", "category": "bug",
-                                       "message": "limit is wrong"}]})
+MODEL_SAYS = json.dumps(
+    {"findings": [{"file": "app.py", "line": 5, "severity": "critical", "category": "bug", "message": "limit is wrong"}]}
+)
 
 
 def test_review_task_reports_check_findings_and_caps_the_model(make_repo, write_script):
@@ -21,7 +22,13 @@ def test_review_task_reports_check_findings_and_caps_the_model(make_repo, write_
     write_script({"review": [MODEL_SAYS]})
     (root / ".codey.yml").write_text("review:\n  model_max_severity: medium\n")
     config = load_config(root)
-    _, report = run_review_task(root, PlannedTask(kind="review", text="what the run did"), config,
-                                ScriptedProvider(config), branches=[("main", "codey/run-1")], deadline=None)
+    _, report = run_review_task(
+        root,
+        PlannedTask(kind="review", text="what the run did"),
+        config,
+        ScriptedProvider(config),
+        branches=[("main", "codey/run-1")],
+        deadline=None,
+    )
     found = sorted((f["line"], f["severity"], f.get("check")) for f in report["findings"])
     assert found == [(2, "high", "code_from_text"), (5, "medium", None)]

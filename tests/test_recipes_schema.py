@@ -1,6 +1,5 @@
 """Recipe validation: a bad recipe is refused with file, line and field, and nothing runs."""
 
-
 import pytest
 
 from codey_git.errors import ConfigError
@@ -33,23 +32,27 @@ def test_smallest_recipe_reads_as_written():
 
 
 def test_budget_and_model_become_config_overrides():
-    recipe = parse("name: x\nmodel: tiny\nbudget: {task_minutes: 2, task_attempts: 4}\n"
-                   "config: {candidates: 2}\ntasks:\n  - edit: a\n")
+    recipe = parse(
+        "name: x\nmodel: tiny\nbudget: {task_minutes: 2, task_attempts: 4}\nconfig: {candidates: 2}\ntasks:\n  - edit: a\n"
+    )
     assert recipe.config_overrides() == {"candidates": 2, "coder": "tiny", "attempts": 4, "max_seconds": 120}
 
 
-@pytest.mark.parametrize("text, line, field, words", [
-    ("name: x\ntasks:\n  - frob: 1\n", 3, "tasks[0].frob", "unknown task kind"),
-    ("name: x\ntasks:\n  - fix: a\n  - fix: 3\n", 4, "tasks[1].fix", "expected string, got 3"),
-    ("name: x\ntasks:\n  - fix: a\n    files: m1.py\n", 4, "tasks[0].files", "expected list, got 'm1.py'"),
-    ("name: x\ntasks:\n  - edit: a\n    colour: red\n", 4, "tasks[0].colour", "unknown field"),
-    ("name: x\nbudget:\n  task_minutes: -1\ntasks:\n  - edit: a\n", 3, "budget.task_minutes", "expected number > 0, got -1"),
-    ("name: x\nlanding: sideways\ntasks:\n  - edit: a\n", 2, "landing", "one of branches, stacked"),
-    ("name: x\nconfig:\n  attempts: many\ntasks:\n  - edit: a\n", 3, "config.attempts", "expected"),
-    ("name: x\ntasks:\n  - generate: todo\n", 3, "tasks[0].generate", "unknown generator"),
-    ("name: x\ntasks:\n  - fix: a\n    edit: b\n", 3, "tasks[0]", "one kind"),
-    ("tasks:\n  - edit: a\n", 1, "name", "missing required field"),
-])
+@pytest.mark.parametrize(
+    "text, line, field, words",
+    [
+        ("name: x\ntasks:\n  - frob: 1\n", 3, "tasks[0].frob", "unknown task kind"),
+        ("name: x\ntasks:\n  - fix: a\n  - fix: 3\n", 4, "tasks[1].fix", "expected string, got 3"),
+        ("name: x\ntasks:\n  - fix: a\n    files: m1.py\n", 4, "tasks[0].files", "expected list, got 'm1.py'"),
+        ("name: x\ntasks:\n  - edit: a\n    colour: red\n", 4, "tasks[0].colour", "unknown field"),
+        ("name: x\nbudget:\n  task_minutes: -1\ntasks:\n  - edit: a\n", 3, "budget.task_minutes", "expected number > 0, got -1"),
+        ("name: x\nlanding: sideways\ntasks:\n  - edit: a\n", 2, "landing", "one of branches, stacked"),
+        ("name: x\nconfig:\n  attempts: many\ntasks:\n  - edit: a\n", 3, "config.attempts", "expected"),
+        ("name: x\ntasks:\n  - generate: todo\n", 3, "tasks[0].generate", "unknown generator"),
+        ("name: x\ntasks:\n  - fix: a\n    edit: b\n", 3, "tasks[0]", "one kind"),
+        ("tasks:\n  - edit: a\n", 1, "name", "missing required field"),
+    ],
+)
 def test_invalid_recipe_names_file_line_and_field(text, line, field, words):
     with pytest.raises(ConfigError) as info:
         parse(text)
@@ -88,7 +91,9 @@ def test_cli_refuses_invalid_recipe_and_runs_nothing(make_repo, codey):
 def test_recipes_list_shows_repo_and_shipped(make_repo, codey):
     root = make_repo({"m1.py": "x = 1\n"})
     (root / ".codey" / "recipes").mkdir(parents=True)
-    (root / ".codey" / "recipes" / "nightly.yml").write_text(SMALLEST.replace("name: nightly", "name: nightly\ndescription: our nightly"))
+    (root / ".codey" / "recipes" / "nightly.yml").write_text(
+        SMALLEST.replace("name: nightly", "name: nightly\ndescription: our nightly")
+    )
     out = codey(root, "recipes", "list")
     assert out.returncode == 0, out.stderr
     lines = out.stdout.splitlines()

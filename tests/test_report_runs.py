@@ -10,10 +10,20 @@ from codey_git.recipes.report import parse_since, run_summary, to_markdown
 
 
 def ok(task, priority, size, oid):
-    return dict(task=task.id, kind="edit", text=task.text, priority=priority, status="committed",
-                branch=task.branch, base="b" * 40, commits=[{"oid": oid * 40, "subject": f"feat: {task.text}"}],
-                tests="3 passed", seconds=12.0, tokens={"prompt_tokens_evaluated": 900, "generated_tokens": 100},
-                change={"files": 1, "insertions": size, "deletions": 0})
+    return dict(
+        task=task.id,
+        kind="edit",
+        text=task.text,
+        priority=priority,
+        status="committed",
+        branch=task.branch,
+        base="b" * 40,
+        commits=[{"oid": oid * 40, "subject": f"feat: {task.text}"}],
+        tests="3 passed",
+        seconds=12.0,
+        tokens={"prompt_tokens_evaluated": 900, "generated_tokens": 100},
+        change={"files": 1, "insertions": size, "deletions": 0},
+    )
 
 
 def night(make_repo):
@@ -24,8 +34,18 @@ def night(make_repo):
     run.append("result", **ok(tasks[0], "low", 1, "1"))
     run.append("result", **ok(tasks[1], "high", 50, "2"))
     run.append("result", **ok(tasks[2], "high", 3, "3"))
-    run.append("result", task=tasks[3].id, kind="fix", text="broken", priority="critical", status="failed",
-               branch=None, commits=[], reason="step 1: still failing: tests/test_a.py::test_x", seconds=30.0)
+    run.append(
+        "result",
+        task=tasks[3].id,
+        kind="fix",
+        text="broken",
+        priority="critical",
+        status="failed",
+        branch=None,
+        commits=[],
+        reason="step 1: still failing: tests/test_a.py::test_x",
+        seconds=30.0,
+    )
     run.append("task_started", task=tasks[4].id)
     return root, run
 

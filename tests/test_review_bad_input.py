@@ -69,16 +69,22 @@ def test_a_commit_of_a_file_that_does_not_parse_is_blocked_by_the_hook(make_repo
     write_files(root, {"calc.py": BROKEN})
     git(root, "add", "calc.py")
     env = {**os.environ, "CODEY_REVIEW_MODEL": "false"}
-    result = subprocess.run(["git", "commit", "-m", "broken"], cwd=root, capture_output=True, text=True,
-                            env=env, stdin=subprocess.DEVNULL, timeout=120)
+    result = subprocess.run(
+        ["git", "commit", "-m", "broken"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        timeout=120,
+    )
     assert result.returncode != 0 and "does not parse" in result.stderr
     assert git(root, "log", "--format=%s") == "initial"
 
 
 def test_deletion_rename_binary_and_submodule_are_reviewed_as_far_as_possible(make_repo, codey, tmp_path):
     sub = make_repo({"lib.py": "x = 1\n"}, name="sub")
-    root = make_repo({"gone.py": "a = 1\n", "old_name.py": "def f(x):\n    return x + 1\n" * 3,
-                      "keep.py": "k = 1\n"})
+    root = make_repo({"gone.py": "a = 1\n", "old_name.py": "def f(x):\n    return x + 1\n" * 3, "keep.py": "k = 1\n"})
     git(root, "rm", "-q", "gone.py")
     git(root, "mv", "old_name.py", "new_name.py")
     write_files(root, {"new_name.py": (root / "new_name.py").read_text() + "\n\ndef g(y):\n    return y + totl\n"})

@@ -58,8 +58,14 @@ def test_summary_separates_case_sets_and_finding_sources():
 def test_rescore_replaces_check_findings_and_keeps_the_models(tmp_path):
     from benchmarks.review.rescore import rescore_rows
 
-    rows = [{"case": "fbug05_del_during_enumerate", "kind": "bug", "bug_lines": [4],
-             "found": [[2, "low", None], [9, "high", "a_check_since_removed"]]},
-            {"case": "no_such_case", "kind": "bug", "bug_lines": [1], "found": []}]
+    rows = [
+        {
+            "case": "fbug05_del_during_enumerate",
+            "kind": "bug",
+            "bug_lines": [4],
+            "found": [[2, "low", None], [9, "high", "a_check_since_removed"]],
+        },
+        {"case": "no_such_case", "kind": "bug", "bug_lines": [1], "found": []},
+    ]
     [row] = rescore_rows(rows, tmp_path)
     assert row["found"] == [(2, "low", None), (4, "high", "changed_while_iterated")]

@@ -11,9 +11,20 @@ from conftest import git, write_files
 
 ROOT = Path(__file__).resolve().parents[1]
 BUGGY = {"calc.py": "def div(a, b):\n    return a / b\n\n\ndef avg(xs):\n    return sum(xs) / len(xs) + 1\n"}
-AVG_BUG = json.dumps({"findings": [{"file": "calc.py", "line": 6, "severity": "high", "category": "bug",
-                                    "message": "the average is off by one",
-                                    "suggestion": "return sum(xs) / len(xs)"}]})
+AVG_BUG = json.dumps(
+    {
+        "findings": [
+            {
+                "file": "calc.py",
+                "line": 6,
+                "severity": "high",
+                "category": "bug",
+                "message": "the average is off by one",
+                "suggestion": "return sum(xs) / len(xs)",
+            }
+        ]
+    }
+)
 
 
 @pytest.fixture(autouse=True)

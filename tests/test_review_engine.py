@@ -10,13 +10,14 @@ from codey_git.review.cache import ReviewCache
 from codey_git.review.diffsource import staged_diff
 from codey_git.review.engine import review_diff
 
-TWO_FUNCS = "def first(x):\n" + "".join(f"    a{i} = x + {i}\n" for i in range(12)) + "    return a0\n\n\n" \
-            "def second(y):\n" + "".join(f"    b{i} = y * {i}\n" for i in range(12)) + "    return b0\n"
+TWO_FUNCS = (
+    "def first(x):\n" + "".join(f"    a{i} = x + {i}\n" for i in range(12)) + "    return a0\n\n\n"
+    "def second(y):\n" + "".join(f"    b{i} = y * {i}\n" for i in range(12)) + "    return b0\n"
+)
 
 
 def finding(file, line, severity="high", message="wrong"):
-    return json.dumps({"findings": [{"file": file, "line": line, "severity": severity, "category": "bug",
-                                     "message": message}]})
+    return json.dumps({"findings": [{"file": file, "line": line, "severity": severity, "category": "bug", "message": message}]})
 
 
 def reviewer(root):
@@ -32,17 +33,32 @@ def stage(root, files):
 
 def test_findings_outside_the_diff_are_dropped(make_repo, write_script):
     root = make_repo({"m.py": "a = 1\nb = 2\nc = 3\n", "other.py": "z = 0\n"})
-    write_script({"review": [json.dumps({"findings": [
-        {"file": "m.py", "line": 2, "severity": "high", "category": "bug", "message": "real"},
-        {"file": "m.py", "line": 3, "severity": "high", "category": "bug", "message": "untouched line"},
-        {"file": "other.py", "line": 1, "severity": "high", "category": "bug", "message": "file not in diff"},
-        {"file": "./m.py", "line": 2, "severity": "low", "category": "style", "message": "same line, other note"},
-    ]})]})
+    write_script(
+        {
+            "review": [
+                json.dumps(
+                    {
+                        "findings": [
+                            {"file": "m.py", "line": 2, "severity": "high", "category": "bug", "message": "real"},
+                            {"file": "m.py", "line": 3, "severity": "high", "category": "bug", "message": "untouched line"},
+                            {"file": "other.py", "line": 1, "severity": "high", "category": "bug", "message": "file not in diff"},
+                            {
+                                "file": "./m.py",
+                                "line": 2,
+                                "severity": "low",
+                                "category": "style",
+                                "message": "same line, other note",
+                            },
+                        ]
+                    }
+                )
+            ]
+        }
+    )
     diff = stage(root, {"m.py": "a = 1\nb = 20\nc = 3\n"})
     _, model = reviewer(root)
     outcome = review_diff(diff, model)
-    assert [(f.file, f.line, f.message) for f in outcome.findings] == [
-        ("m.py", 2, "real"), ("m.py", 2, "same line, other note")]
+    assert [(f.file, f.line, f.message) for f in outcome.findings] == [("m.py", 2, "real"), ("m.py", 2, "same line, other note")]
     assert outcome.dropped == 2 and outcome.complete
     assert [f.severity for f in outcome.blocking("high")] == ["high"]
 
@@ -51,8 +67,7 @@ def test_second_run_uses_cache_and_only_changed_hunks_are_asked_again(make_repo,
     """The model's findings only: the built-in checks (which also see these unused values) are off."""
     root = make_repo({"m.py": TWO_FUNCS})
     changed = TWO_FUNCS.replace("a1 = x + 1", "a1 = x - 1").replace("b11 = y * 11", "b11 = y // 11")
-    write_script({"review": [{"when": "a1 = x - 1", "text": finding("m.py", 3)},
-                             {"when": "b11", "text": '{"findings": []}'}]})
+    write_script({"review": [{"when": "a1 = x - 1", "text": finding("m.py", 3)}, {"when": "b11", "text": '{"findings": []}'}]})
     provider, model = reviewer(root)
     cache = ReviewCache()
     diff = stage(root, {"m.py": changed})
@@ -106,16 +121,28 @@ class SlowModel:
 
 def three_hunks(root):
     text = "".join(f"v{i} = {i}\n" for i in range(40))
-    return stage(root, {"m.py": text.replace("v2 = 2", "v2 = -2").replace("v20 = 20", "v20 = -20")
-                        .replace("v38 = 38", "v38 = -38")})
+    return stage(
+        root, {"m.py": text.replace("v2 = 2", "v2 = -2").replace("v20 = 20", "v20 = -20").replace("v38 = 38", "v38 = -38")}
+    )
 
 
 def test_hunks_of_one_file_share_a_call_and_findings_go_to_their_hunk(make_repo, write_script):
     root = make_repo({"m.py": "".join(f"v{i} = {i}\n" for i in range(40)), "n.py": "w = 1\n"})
-    write_script({"review": [json.dumps({"findings": [
-        {"file": "m.py", "line": 21, "severity": "high", "category": "bug", "message": "second hunk"},
-        {"file": "m.py", "line": 39, "severity": "low", "category": "bug", "message": "third hunk"}]}),
-        '{"findings": []}']})
+    write_script(
+        {
+            "review": [
+                json.dumps(
+                    {
+                        "findings": [
+                            {"file": "m.py", "line": 21, "severity": "high", "category": "bug", "message": "second hunk"},
+                            {"file": "m.py", "line": 39, "severity": "low", "category": "bug", "message": "third hunk"},
+                        ]
+                    }
+                ),
+                '{"findings": []}',
+            ]
+        }
+    )
     provider, model = reviewer(root)
     write_files(root, {"n.py": "w = 2\n"})
     cache = ReviewCache()
@@ -131,8 +158,9 @@ def test_time_budget_reports_the_rest_unreviewed(make_repo, write_script):
     write_script({"review": [finding("m.py", 3)] + ['{"findings": []}'] * 2})
     _, model = reviewer(root)
     clock = Clock()
-    outcome = review_diff(three_hunks(root), SlowModel(model, clock, 20), max_seconds=30, clock=clock,
-                          batch_tokens=1)  # one call per hunk
+    outcome = review_diff(
+        three_hunks(root), SlowModel(model, clock, 20), max_seconds=30, clock=clock, batch_tokens=1
+    )  # one call per hunk
     assert outcome.reviewed == 1 and [f.line for f in outcome.findings] == [3]
     assert [(u.start, "time budget" in u.reason) for u in outcome.unreviewed] == [(19, True), (37, True)]
     assert not outcome.complete
@@ -152,7 +180,11 @@ def test_failing_model_is_not_asked_forever(make_repo, write_script):
     _, model = reviewer(root)
     outcome = review_diff(three_hunks(root), BrokenModel(model, Clock(), 0), batch_tokens=1)
     assert BrokenModel.calls == 2 and outcome.reviewed == 0
-    assert [u.reason.split(":")[0] for u in outcome.unreviewed] == ["model error", "model error", "skipped after repeated model errors"]
+    assert [u.reason.split(":")[0] for u in outcome.unreviewed] == [
+        "model error",
+        "model error",
+        "skipped after repeated model errors",
+    ]
 
 
 def test_running_out_of_scripted_answers_leaves_units_unreviewed(make_repo, write_script):
@@ -164,18 +196,36 @@ def test_running_out_of_scripted_answers_leaves_units_unreviewed(make_repo, writ
     assert "no answer" in outcome.unreviewed[0].reason
 
 
-
 def test_model_findings_are_capped_but_checks_keep_their_severity(make_repo, write_script):
     root = make_repo({"m.py": "def run(expr):\n    return int(expr)\n\n\nLIMIT = 1\n"})
-    write_script({"review": [json.dumps({"findings": [
-        {"file": "m.py", "line": 2, "severity": "critical", "category": "security", "message": "eval of input"},
-        {"file": "m.py", "line": 5, "severity": "high", "category": "bug", "message": "limit too low"},
-    ]})]})
+    write_script(
+        {
+            "review": [
+                json.dumps(
+                    {
+                        "findings": [
+                            {
+                                "file": "m.py",
+                                "line": 2,
+                                "severity": "critical",
+                                "category": "security",
+                                "message": "eval of input",
+                            },
+                            {"file": "m.py", "line": 5, "severity": "high", "category": "bug", "message": "limit too low"},
+                        ]
+                    }
+                )
+            ]
+        }
+    )
     diff = stage(root, {"m.py": "def run(expr):\n    return eval(expr)\n\n\nLIMIT = 2\n"})
     _, model = reviewer(root)
     outcome = review_diff(diff, model, model_max_severity="medium")
     assert sorted((f.line, f.severity, f.check) for f in outcome.findings) == [
-        (2, "high", "code_from_text"), (2, "medium", None), (5, "medium", None)]
+        (2, "high", "code_from_text"),
+        (2, "medium", None),
+        (5, "medium", None),
+    ]
     assert outcome.capped == 2 and [f.check for f in outcome.blocking("high")] == ["code_from_text"]
 
 

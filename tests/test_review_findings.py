@@ -5,15 +5,20 @@ from codey_git.review.suggestions import suggestion_diff
 
 
 def test_parses_schema_shaped_answer():
-    found = parse_model_findings('{"findings": [{"file": "a.py", "line": 3, "severity": "high", '
-                                 '"category": "bug", "message": "off by one", "suggestion": "x = 1"}]}')
+    found = parse_model_findings(
+        '{"findings": [{"file": "a.py", "line": 3, "severity": "high", '
+        '"category": "bug", "message": "off by one", "suggestion": "x = 1"}]}'
+    )
     assert [(f.file, f.line, f.severity, f.category, f.message, f.suggestion) for f in found] == [
-        ("a.py", 3, "high", "bug", "off by one", "x = 1")]
+        ("a.py", 3, "high", "bug", "off by one", "x = 1")
+    ]
 
 
 def test_tolerates_fences_prose_and_near_miss_values():
-    text = ('Here is my review:\n```json\n{"findings": [{"file": "a.py", "line": "L7", "severity": "Warning", '
-            '"category": "error_handling", "message": "swallowed exception"}]}\n```\nDone.')
+    text = (
+        'Here is my review:\n```json\n{"findings": [{"file": "a.py", "line": "L7", "severity": "Warning", '
+        '"category": "error_handling", "message": "swallowed exception"}]}\n```\nDone.'
+    )
     [finding] = parse_model_findings(text)
     assert (finding.line, finding.severity, finding.category) == (7, "medium", "error handling")
 
@@ -26,7 +31,9 @@ def test_drops_items_it_cannot_use_and_never_raises():
 
 
 def test_unknown_category_defaults_to_bug():
-    [finding] = parse_model_findings('{"findings": [{"file": "a.py", "line": 1, "severity": "low", "category": "vibes", "message": "m"}]}')
+    [finding] = parse_model_findings(
+        '{"findings": [{"file": "a.py", "line": 1, "severity": "low", "category": "vibes", "message": "m"}]}'
+    )
     assert finding.category == "bug"
 
 

@@ -13,8 +13,10 @@ from codey_git.review.engine import review_diff
 from codey_git.review.findings import review_schema
 from codey_git.review.harmless import harmless_reason
 
-ORDER = "def order_weight(order):\n    w = 0\n    for line in order.lines:\n" \
-        "        w += line.product.weight * line.quantity\n    return w\n"
+ORDER = (
+    "def order_weight(order):\n    w = 0\n    for line in order.lines:\n"
+    "        w += line.product.weight * line.quantity\n    return w\n"
+)
 
 
 def _staged(make_repo, before, after, name="repo", path="m.py"):
@@ -31,8 +33,7 @@ def _reasons(make_repo, before, after, name="repo"):
 
 
 def test_local_rename_is_harmless(make_repo):
-    assert _reasons(make_repo, ORDER, ORDER.replace("w ", "weight ").replace("return w", "return weight")) \
-        == ["local rename"]
+    assert _reasons(make_repo, ORDER, ORDER.replace("w ", "weight ").replace("return w", "return weight")) == ["local rename"]
 
 
 def test_renames_that_change_behaviour_go_to_the_model(make_repo):
@@ -54,8 +55,10 @@ def test_renames_that_change_behaviour_go_to_the_model(make_repo):
 
 def test_docstrings_and_type_hints_are_harmless_but_a_changed_default_is_not(make_repo):
     code = "def slug(title, n=60):\n    return title.lower()[:n]\n"
-    hinted = '"""Slugs."""\nfrom __future__ import annotations\n\n\ndef slug(title: str, n: int = 60) -> str:\n' \
-             '    """The slug of a title."""\n    return title.lower()[:n]\n'
+    hinted = (
+        '"""Slugs."""\nfrom __future__ import annotations\n\n\ndef slug(title: str, n: int = 60) -> str:\n'
+        '    """The slug of a title."""\n    return title.lower()[:n]\n'
+    )
     assert set(_reasons(make_repo, code, hinted, "a")) == {"docstrings or type hints"}
     assert None in _reasons(make_repo, code, hinted.replace("= 60", "= 50"), "b")
 
@@ -68,8 +71,15 @@ def test_added_logging_is_harmless_but_not_when_code_changes_with_it(make_repo):
 
 
 def test_harmless_hunks_never_reach_the_model(make_repo, write_script):
-    write_script({"review": [json.dumps({"findings": [
-        {"file": "m.py", "line": 2, "severity": "high", "category": "bug", "message": "invented"}]})]})
+    write_script(
+        {
+            "review": [
+                json.dumps(
+                    {"findings": [{"file": "m.py", "line": 2, "severity": "high", "category": "bug", "message": "invented"}]}
+                )
+            ]
+        }
+    )
     root, diff = _staged(make_repo, ORDER, ORDER.replace("w ", "weight ").replace("return w", "return weight"))
     provider = make_provider(load_config(root))
     outcome = review_diff(diff, provider.get("reviewer"))
@@ -98,9 +108,20 @@ def test_schema_only_admits_touched_lines_and_short_messages():
 
 
 def test_style_remarks_never_block(make_repo, write_script):
-    write_script({"review": [json.dumps({"findings": [
-        {"file": "m.py", "line": 2, "severity": "critical", "category": "style", "message": "name it better"},
-        {"file": "m.py", "line": 2, "severity": "high", "category": "bug", "message": "wrong sum"}]})]})
+    write_script(
+        {
+            "review": [
+                json.dumps(
+                    {
+                        "findings": [
+                            {"file": "m.py", "line": 2, "severity": "critical", "category": "style", "message": "name it better"},
+                            {"file": "m.py", "line": 2, "severity": "high", "category": "bug", "message": "wrong sum"},
+                        ]
+                    }
+                )
+            ]
+        }
+    )
     root, diff = _staged(make_repo, "a = 1\nb = 2\n", "a = 1\nb = 3\n")
     outcome = review_diff(diff, make_provider(load_config(root)).get("reviewer"))
     assert sorted((f.category, f.severity) for f in outcome.findings) == [("bug", "high"), ("style", "low")]

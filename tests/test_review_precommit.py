@@ -37,8 +37,9 @@ def run_entry(root, env, *files, **extra) -> subprocess.CompletedProcess:
     """The checks-only hook's entry as pre-commit runs it: filenames appended when it passes them."""
     hook = HOOKS["codey-review-checks"]
     names = list(files) if hook.get("pass_filenames", True) else []
-    return subprocess.run([*shlex.split(hook["entry"]), *names], cwd=root, capture_output=True, text=True,
-                          env={**env, **extra}, timeout=300)
+    return subprocess.run(
+        [*shlex.split(hook["entry"]), *names], cwd=root, capture_output=True, text=True, env={**env, **extra}, timeout=300
+    )
 
 
 @pytest.fixture
@@ -120,14 +121,15 @@ def framework(tmp_path, hook_env):
 
     def config(root):
         (root / ".pre-commit-config.yaml").write_text(
-            f"repos:\n- repo: {source}\n  rev: {git(source, 'rev-parse', 'HEAD')}\n"
-            "  hooks:\n  - id: codey-review-checks\n")
+            f"repos:\n- repo: {source}\n  rev: {git(source, 'rev-parse', 'HEAD')}\n  hooks:\n  - id: codey-review-checks\n"
+        )
         git(root, "add", ".pre-commit-config.yaml")
         git(root, "commit", "-qm", "pre-commit", "--no-verify")
 
     def run(root, *args):
-        return subprocess.run([_pre_commit(), *args], cwd=root, capture_output=True, text=True, env=env,
-                              timeout=300, stdin=subprocess.DEVNULL)
+        return subprocess.run(
+            [_pre_commit(), *args], cwd=root, capture_output=True, text=True, env=env, timeout=300, stdin=subprocess.DEVNULL
+        )
 
     return config, run, env
 
@@ -151,11 +153,13 @@ def test_real_pre_commit_blocks_a_commit_and_lets_a_harmless_one_through(make_re
     assert run(root, "install").returncode == 0
     write_files(root, TYPO)
     git(root, "add", "b.py")
-    blocked = subprocess.run(["git", "commit", "-m", "typo"], cwd=root, capture_output=True, text=True, env=env,
-                             timeout=300, stdin=subprocess.DEVNULL)
+    blocked = subprocess.run(
+        ["git", "commit", "-m", "typo"], cwd=root, capture_output=True, text=True, env=env, timeout=300, stdin=subprocess.DEVNULL
+    )
     assert blocked.returncode != 0 and "`totl` is not defined" in blocked.stdout + blocked.stderr
     write_files(root, {"b.py": "def total(xs):\n    return sum(xs)\n"})
     git(root, "add", "b.py")
-    done = subprocess.run(["git", "commit", "-m", "fine"], cwd=root, capture_output=True, text=True, env=env,
-                          timeout=300, stdin=subprocess.DEVNULL)
+    done = subprocess.run(
+        ["git", "commit", "-m", "fine"], cwd=root, capture_output=True, text=True, env=env, timeout=300, stdin=subprocess.DEVNULL
+    )
     assert done.returncode == 0, done.stdout + done.stderr

@@ -40,11 +40,20 @@ def test_ruff_rules_block_with_codey_severities_on_the_staged_line(make_repo, co
 
 
 def test_the_repositorys_ruff_configuration_holds(make_repo, codey):
-    root = make_repo({"pyproject.toml": "[tool.ruff.lint]\nignore = [\"B006\"]\n"
-                                        "per-file-ignores = {\"gen/*\" = [\"F821\"]}\n",
-                      "a.py": "x = 1\n"})
-    write_files(root, {"gen/b.py": TYPO, "c.py": "def add(item, bag=[]):\n    return bag\n",
-                       "d.py": "def f():\n    return missing  # noqa: F821\n"})
+    root = make_repo(
+        {
+            "pyproject.toml": "[tool.ruff.lint]\nignore = [\"B006\"]\nper-file-ignores = {\"gen/*\" = [\"F821\"]}\n",
+            "a.py": "x = 1\n",
+        }
+    )
+    write_files(
+        root,
+        {
+            "gen/b.py": TYPO,
+            "c.py": "def add(item, bag=[]):\n    return bag\n",
+            "d.py": "def f():\n    return missing  # noqa: F821\n",
+        },
+    )
     git(root, "add", "gen/b.py", "c.py", "d.py")
     code, report = findings(root, codey)
     assert (code, report["findings"]) == (0, [])

@@ -85,10 +85,18 @@ def stage(root, files):
 
 def state(root) -> tuple:
     """What the user sees of their repository: status, index, unstaged diff, files, worktrees."""
-    files = {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*")
-             if p.is_file() and ".git" not in p.relative_to(root).parts}
-    return (git(root, "status", "--porcelain"), git(root, "diff", "--cached"), git(root, "diff"), files,
-            git(root, "worktree", "list", "--porcelain").count("worktree "))
+    files = {
+        p.relative_to(root).as_posix(): p.read_bytes()
+        for p in root.rglob("*")
+        if p.is_file() and ".git" not in p.relative_to(root).parts
+    }
+    return (
+        git(root, "status", "--porcelain"),
+        git(root, "diff", "--cached"),
+        git(root, "diff"),
+        files,
+        git(root, "worktree", "list", "--porcelain").count("worktree "),
+    )
 
 
 def test_a_staged_change_that_breaks_a_covered_test_blocks_at_its_line(project, codey):
@@ -173,7 +181,9 @@ def test_a_deleted_module_and_a_renamed_function_break_their_tests(project, code
     assert "tests/test_other.py" in result.stdout
     git(project, "reset", "-q", "HEAD", "--", "other.py")
     git(project, "checkout", "--", "other.py")
-    stage(project, {"calc.py": PROJECT["calc.py"].replace("def total(", "def sum_of(").replace("return total(", "return sum_of(")})
+    stage(
+        project, {"calc.py": PROJECT["calc.py"].replace("def total(", "def sum_of(").replace("return total(", "return sum_of(")}
+    )
     result = codey(project, "review", env=CHECKS_ONLY)
     assert result.returncode == 1 and "tests/test_calc.py" in result.stdout, result.stdout + result.stderr
 
@@ -202,13 +212,27 @@ def test_the_hook_blocks_a_commit_that_breaks_a_covered_test_and_lets_a_harmless
     assert codey(project, "hook", "install").returncode == 0
     env = {**os.environ, **CHECKS_ONLY}
     stage(project, {"calc.py": BUG})
-    blocked = subprocess.run(["git", "commit", "-m", "bug"], cwd=project, capture_output=True, text=True, env=env,
-                             stdin=subprocess.DEVNULL, timeout=120)
+    blocked = subprocess.run(
+        ["git", "commit", "-m", "bug"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        timeout=120,
+    )
     assert blocked.returncode != 0 and "test_total" in blocked.stderr and "commit blocked" in blocked.stderr
     assert git(project, "log", "--format=%s") == "initial"
     stage(project, {"calc.py": PROJECT["calc.py"] + "\n\ndef double(x):\n    return 2 * x\n"})
-    done = subprocess.run(["git", "commit", "-m", "double"], cwd=project, capture_output=True, text=True, env=env,
-                          stdin=subprocess.DEVNULL, timeout=120)
+    done = subprocess.run(
+        ["git", "commit", "-m", "double"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        timeout=120,
+    )
     assert done.returncode == 0, done.stderr
     assert git(project, "log", "-1", "--format=%s") == "double"
 
@@ -216,13 +240,22 @@ def test_the_hook_blocks_a_commit_that_breaks_a_covered_test_and_lets_a_harmless
 def test_a_test_that_fails_only_after_another_is_not_taken_for_flaky(make_repo, codey):
     """Module state left by the first test breaks the second: run alone it passes, so the second run
     must be the same files again, not the failing test alone."""
-    root = make_repo({"collect.py": "def evens(ns):\n    found = []\n    for n in ns:\n        if n % 2 == 0:\n"
-                                    "            found.append(n)\n    return found\n",
-                      "tests/test_collect.py": "from collect import evens\n\n\ndef test_a():\n"
-                                               "    assert evens([1, 2]) == [2]\n\n\ndef test_b():\n"
-                                               "    assert evens([4]) == [4]\n"})
-    stage(root, {"collect.py": "_found = []\n\n\ndef evens(ns):\n    for n in ns:\n        if n % 2 == 0:\n"
-                               "            _found.append(n)\n    return _found\n"})
+    root = make_repo(
+        {
+            "collect.py": "def evens(ns):\n    found = []\n    for n in ns:\n        if n % 2 == 0:\n"
+            "            found.append(n)\n    return found\n",
+            "tests/test_collect.py": "from collect import evens\n\n\ndef test_a():\n"
+            "    assert evens([1, 2]) == [2]\n\n\ndef test_b():\n"
+            "    assert evens([4]) == [4]\n",
+        }
+    )
+    stage(
+        root,
+        {
+            "collect.py": "_found = []\n\n\ndef evens(ns):\n    for n in ns:\n        if n % 2 == 0:\n"
+            "            _found.append(n)\n    return _found\n"
+        },
+    )
     result = codey(root, "review", env=CHECKS_ONLY)
     assert result.returncode == 1 and "test_b" in result.stdout, result.stdout + result.stderr
     assert "flaky" not in result.stdout
@@ -230,9 +263,13 @@ def test_a_test_that_fails_only_after_another_is_not_taken_for_flaky(make_repo, 
 
 def test_a_project_in_a_subfolder_with_its_own_pytest_ini(make_repo, codey):
     """pytest names tests from the folder of pytest.ini (backend/), not from the repository's root."""
-    root = make_repo({"backend/pytest.ini": "[pytest]\npythonpath = .\n",
-                      "backend/calc.py": PROJECT["calc.py"],
-                      "backend/tests/test_calc.py": PROJECT["tests/test_calc.py"]})
+    root = make_repo(
+        {
+            "backend/pytest.ini": "[pytest]\npythonpath = .\n",
+            "backend/calc.py": PROJECT["calc.py"],
+            "backend/tests/test_calc.py": PROJECT["tests/test_calc.py"],
+        }
+    )
     stage(root, {"backend/calc.py": BUG})
     result = codey(root, "review", env=CHECKS_ONLY)
     assert result.returncode == 1, result.stdout + result.stderr
@@ -240,8 +277,9 @@ def test_a_project_in_a_subfolder_with_its_own_pytest_ini(make_repo, codey):
 
 
 def test_the_model_explains_a_blocking_test_failure_and_suggests_the_line(project, codey, write_script):
-    explain = json.dumps({"why": "total() now adds 1 to every sum, so averages and totals are off by one",
-                          "fix": "    return sum(xs)"})
+    explain = json.dumps(
+        {"why": "total() now adds 1 to every sum, so averages and totals are off by one", "fix": "    return sum(xs)"}
+    )
     write_script({"review": ['{"findings": []}'] * 2, "explain": [explain]})
     stage(project, {"calc.py": BUG})
     result = codey(project, "review", "--no-cache")
@@ -260,11 +298,16 @@ def test_a_model_that_cannot_explain_leaves_the_finding_blocking(project, codey,
 def test_selection_follows_imports_through_a_src_package(make_repo, codey):
     """core.py is imported by api.py (relatively), which the test imports: changing core selects it;
     the test of an unrelated module is not run."""
-    root = make_repo({"src/pkg/__init__.py": "", "src/pkg/core.py": "def base():\n    return 2\n",
-                      "src/pkg/api.py": "from .core import base\n\n\ndef answer():\n    return base() * 21\n",
-                      "src/pkg/other.py": "def other():\n    return 1\n",
-                      "tests/test_api.py": "from pkg.api import answer\n\n\ndef test_answer():\n    assert answer() == 42\n",
-                      "tests/test_other.py": "from pkg import other\n\n\ndef test_other():\n    assert other.other() == 1\n"})
+    root = make_repo(
+        {
+            "src/pkg/__init__.py": "",
+            "src/pkg/core.py": "def base():\n    return 2\n",
+            "src/pkg/api.py": "from .core import base\n\n\ndef answer():\n    return base() * 21\n",
+            "src/pkg/other.py": "def other():\n    return 1\n",
+            "tests/test_api.py": "from pkg.api import answer\n\n\ndef test_answer():\n    assert answer() == 42\n",
+            "tests/test_other.py": "from pkg import other\n\n\ndef test_other():\n    assert other.other() == 1\n",
+        }
+    )
     stage(root, {"src/pkg/core.py": "def base():\n    return 3\n"})
     result = codey(root, "review", "--json", env=CHECKS_ONLY)
     report = json.loads(result.stdout)
@@ -279,13 +322,27 @@ def test_commit_all_runs_the_tests_on_what_git_is_about_to_commit(project, codey
     assert codey(project, "hook", "install").returncode == 0
     env = {**os.environ, **CHECKS_ONLY}
     write_files(project, {"calc.py": BUG})  # not staged: -a stages it into the hook's index
-    blocked = subprocess.run(["git", "commit", "-a", "-m", "bug"], cwd=project, capture_output=True, text=True,
-                             env=env, stdin=subprocess.DEVNULL, timeout=120)
+    blocked = subprocess.run(
+        ["git", "commit", "-a", "-m", "bug"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        timeout=120,
+    )
     assert blocked.returncode != 0 and "test_total" in blocked.stderr, blocked.stderr
     assert git(project, "status", "--porcelain") == "M calc.py"  # the user's index is as it was
     write_files(project, {"calc.py": PROJECT["calc.py"] + "\n\ndef double(x):\n    return 2 * x\n"})
-    done = subprocess.run(["git", "commit", "-a", "-m", "double"], cwd=project, capture_output=True, text=True,
-                          env=env, stdin=subprocess.DEVNULL, timeout=120)
+    done = subprocess.run(
+        ["git", "commit", "-a", "-m", "double"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        timeout=120,
+    )
     assert done.returncode == 0, done.stderr
     assert git(project, "show", "--stat", "--format=%s", "HEAD").startswith("double")
 
@@ -319,7 +376,7 @@ def test_review_fix_runs_the_fix_loop_on_the_failing_tests_and_leaves_a_suggeste
     assert "fix loop" in said and "tests/test_calc.py::test_total" in said
     assert state(project) == before and git(project, "rev-parse", "HEAD") == head  # nothing of the user's changed
     take = next(line for line in said.splitlines() if "git cherry-pick --no-commit" in line)
-    command = take[take.index("git cherry-pick"):].split("   #")[0].strip()
+    command = take[take.index("git cherry-pick") :].split("   #")[0].strip()
     assert subprocess.run(command, shell=True, cwd=project, capture_output=True).returncode == 0
     assert git(project, "diff", "--cached", "--", "calc.py") == ""  # staged calc.py is HEAD's again: fixed
     assert git(project, "rev-parse", "HEAD") == head  # applied to the staged work, nothing committed

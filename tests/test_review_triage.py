@@ -55,8 +55,19 @@ def scoring_reviewer(root, suspicious, fail=False):
 
 def test_only_the_flagged_hunk_is_asked_for_findings(make_repo, write_script):
     root = make_repo({"m.py": BEFORE})
-    write_script({"review": [json.dumps({"findings": [
-        {"file": "m.py", "line": 21, "severity": "high", "category": "bug", "message": "division by zero"}]})]})
+    write_script(
+        {
+            "review": [
+                json.dumps(
+                    {
+                        "findings": [
+                            {"file": "m.py", "line": 21, "severity": "high", "category": "bug", "message": "division by zero"}
+                        ]
+                    }
+                )
+            ]
+        }
+    )
     provider, model = scoring_reviewer(root, ["v19 / 0"])
     outcome = review_diff(stage_three_hunks(root), model, triage_threshold=0.0)
     assert len(model.scored) == 3 and all(p.count("File: m.py") == 1 for p in model.scored)  # one hunk each
@@ -71,8 +82,19 @@ def test_only_the_flagged_hunk_is_asked_for_findings(make_repo, write_script):
 
 def test_triage_verdicts_are_cached_with_the_findings(make_repo, write_script):
     root = make_repo({"m.py": BEFORE})
-    write_script({"review": [json.dumps({"findings": [
-        {"file": "m.py", "line": 21, "severity": "high", "category": "bug", "message": "division by zero"}]})]})
+    write_script(
+        {
+            "review": [
+                json.dumps(
+                    {
+                        "findings": [
+                            {"file": "m.py", "line": 21, "severity": "high", "category": "bug", "message": "division by zero"}
+                        ]
+                    }
+                )
+            ]
+        }
+    )
     _, model = scoring_reviewer(root, ["v19 / 0"])
     cache = ReviewCache()
     review_diff(stage_three_hunks(root), model, cache=cache, triage_threshold=0.0)
@@ -158,8 +180,7 @@ def test_a_guided_answer_is_written_field_by_field_with_the_schema_values(make_r
     root = make_repo({"m.py": BEFORE})
     write_script({"review": []})  # no generated answer is needed
     provider = make_provider(load_config(root))
-    model = GuidingModel(provider.get("reviewer"), ["v19 / 0"],
-                         ['divides by \\"zero\\"", "suggestion', 'v20 = v20 / 1"}]}'])
+    model = GuidingModel(provider.get("reviewer"), ["v19 / 0"], ['divides by \\"zero\\"", "suggestion', 'v20 = v20 / 1"}]}'])
     outcome = review_diff(stage_three_hunks(root), model, triage_threshold=0.0)
     assert model.asked == []  # no schema-constrained generation at all
     [finding] = outcome.findings

@@ -112,9 +112,14 @@ def test_dry_run_shows_the_route_and_runs_nothing(make_repo, codey):
 
 
 def test_test_intent_runs_the_test_command_and_summarizes(make_repo, codey):
-    repo = make_repo({**FILES, "test_calc.py": "from calc import mean\n\n"
-                      "def test_one():\n    assert mean([2]) == 2\n\n"
-                      "def test_empty():\n    assert mean([]) == 0\n"})
+    repo = make_repo(
+        {
+            **FILES,
+            "test_calc.py": "from calc import mean\n\n"
+            "def test_one():\n    assert mean([2]) == 2\n\n"
+            "def test_empty():\n    assert mean([]) == 0\n",
+        }
+    )
     out = codey(repo, "run the tests", env={"CODEY_TEST_COMMAND": f"{sys.executable} -m pytest -q -p no:cacheprovider"})
     assert out.returncode == 1
     assert out.stdout.strip().splitlines()[-1].startswith("tests: 1 failed, 1 passed")
@@ -125,10 +130,14 @@ def test_explain_answers_with_the_coder_and_commits_nothing(make_repo, codey, tm
     head = git(repo, "rev-parse", "HEAD")
     script = tmp_path / "explain.yml"
     # answered only when the prompt carries the file the question names
-    script.write_text(yaml.safe_dump({"responses": {"explain": [
-        {"when": "return sum(xs) / len(xs)", "text": "mean divides by len(xs), so [] raises."}]}}))
-    out = codey(repo, "what does mean in calc.py do with an empty list?",
-                env={"CODEY_BACKEND": "scripted", "CODEY_SCRIPT": str(script)})
+    script.write_text(
+        yaml.safe_dump(
+            {"responses": {"explain": [{"when": "return sum(xs) / len(xs)", "text": "mean divides by len(xs), so [] raises."}]}}
+        )
+    )
+    out = codey(
+        repo, "what does mean in calc.py do with an empty list?", env={"CODEY_BACKEND": "scripted", "CODEY_SCRIPT": str(script)}
+    )
     assert out.returncode == 0, out.stderr
     assert "so [] raises" in out.stdout
     assert git(repo, "rev-parse", "HEAD") == head

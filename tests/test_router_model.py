@@ -105,14 +105,17 @@ def test_model_output_is_constrained_to_the_known_labels():
     assert messages[-1]["content"] == UNSURE
 
 
-@pytest.mark.parametrize("output, label", [
-    ('{"intent": "test"}', "test"),
-    ('{"intent": " Git  Status "}', "git status"),
-    ('noise {"intent": "plan", "files": [', "plan"),
-    ('"review"', "review"),
-    ('{"intent": 3}', None),
-    ("", None),
-    (json.dumps({"intent": "shell"}), None),  # shell commands only ever come from the user's own words
-])
+@pytest.mark.parametrize(
+    "output, label",
+    [
+        ('{"intent": "test"}', "test"),
+        ('{"intent": " Git  Status "}', "git status"),
+        ('noise {"intent": "plan", "files": [', "plan"),
+        ('"review"', "review"),
+        ('{"intent": 3}', None),
+        ("", None),
+        (json.dumps({"intent": "shell"}), None),  # shell commands only ever come from the user's own words
+    ],
+)
 def test_parse_label_is_defensive(output, label):
     assert parse_label(output) == label

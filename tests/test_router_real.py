@@ -16,8 +16,12 @@ from codey_git.router.router import Router
 from codey_git.router.scoring import CANDIDATES, LabelScorer
 
 SMOL = REAL_MODELS_DIR / REAL_SMOLLM2
-UNSURE = ["dark mode for the settings page", "logging everywhere please", "the thing with the parser from monday",
-          "a wizard for first-time setup"]  # no rule decides these
+UNSURE = [
+    "dark mode for the settings page",
+    "logging everywhere please",
+    "the thing with the parser from monday",
+    "a wizard for first-time setup",
+]  # no rule decides these
 
 
 @pytest.fixture
@@ -27,8 +31,16 @@ def router_model():
         pytest.skip(f"SmolLM2 not found at {SMOL}")
     config_path = paths.user_config_path()
     config_path.parent.mkdir(parents=True, exist_ok=True)
-    config_path.write_text(yaml.safe_dump({"models": {"smol-router": {"path": str(SMOL), "sha256": SMOLLM2_SHA}},
-                                           "router": "smol-router", "n_threads": 2, "context_size": 2048}))
+    config_path.write_text(
+        yaml.safe_dump(
+            {
+                "models": {"smol-router": {"path": str(SMOL), "sha256": SMOLLM2_SHA}},
+                "router": "smol-router",
+                "n_threads": 2,
+                "context_size": 2048,
+            }
+        )
+    )
     from codey_git.models.llama_cpp import LlamaCppProvider
 
     provider = LlamaCppProvider(load_config(None))
@@ -40,8 +52,9 @@ def router_model():
 def test_real_router_output_is_always_a_known_label(router_model):
     calls = []
     for text in UNSURE:
-        completion = router_model.chat(messages_for(text), purpose="route", max_tokens=MAX_TOKENS,
-                                       temperature=0.0, json_schema=SCHEMA)
+        completion = router_model.chat(
+            messages_for(text), purpose="route", max_tokens=MAX_TOKENS, temperature=0.0, json_schema=SCHEMA
+        )
         assert json.loads(completion.text)["intent"] in LABELS
         assert parse_label(completion.text) is not None
         calls.append(completion.stats)
@@ -79,6 +92,7 @@ def test_real_scorer_is_sure_of_a_request_it_was_shown(router_model):
 @pytest.mark.real_model
 def test_real_generation_after_scoring_on_the_same_model_is_still_valid(router_model):
     LabelScorer(router_model).probabilities(UNSURE[2])  # leaves a different prompt in the KV cache
-    completion = router_model.chat(messages_for(UNSURE[3]), purpose="route", max_tokens=MAX_TOKENS,
-                                   temperature=0.0, json_schema=SCHEMA)
+    completion = router_model.chat(
+        messages_for(UNSURE[3]), purpose="route", max_tokens=MAX_TOKENS, temperature=0.0, json_schema=SCHEMA
+    )
     assert parse_label(completion.text) in LABELS

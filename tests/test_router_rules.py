@@ -8,31 +8,34 @@ from codey_git.router.params import extract_params
 from codey_git.router.rules import route_by_rules
 
 
-@pytest.mark.parametrize("text, label", [
-    ("git status", "git status"),
-    ("git log --oneline -5", "git log"),
-    ("status", "git status"),
-    ("show me the commit history", "git log"),
-    ("last 3 commits", "git log"),
-    ("what did I change?", "git diff"),
-    ("which branch am I on", "git branch"),
-    ("list files", "list files"),
-    ("read README.md", "read file"),
-    ("cat src/app.py", "read file"),
-    ("terminal: make test", "shell"),
-    ("$ ls -la", "shell"),
-    ("run ls -la", "shell"),
-    ("run the tests", "test"),
-    ("are the tests passing?", "test"),
-    ("fix the bug in main.py line 42", "fix"),
-    ("stats.py:17 raises ZeroDivisionError", "fix"),
-    ("please add a --verbose flag to cli.py", "edit"),
-    ("can you refactor calc.py into two functions", "edit"),
-    ("explain how the parser works", "explain"),
-    ("what does mean() return for an empty list?", "explain"),
-    ("review my changes", "review"),
-    ("plan adding a cache to the fetcher", "plan"),
-])
+@pytest.mark.parametrize(
+    "text, label",
+    [
+        ("git status", "git status"),
+        ("git log --oneline -5", "git log"),
+        ("status", "git status"),
+        ("show me the commit history", "git log"),
+        ("last 3 commits", "git log"),
+        ("what did I change?", "git diff"),
+        ("which branch am I on", "git branch"),
+        ("list files", "list files"),
+        ("read README.md", "read file"),
+        ("cat src/app.py", "read file"),
+        ("terminal: make test", "shell"),
+        ("$ ls -la", "shell"),
+        ("run ls -la", "shell"),
+        ("run the tests", "test"),
+        ("are the tests passing?", "test"),
+        ("fix the bug in main.py line 42", "fix"),
+        ("stats.py:17 raises ZeroDivisionError", "fix"),
+        ("please add a --verbose flag to cli.py", "edit"),
+        ("can you refactor calc.py into two functions", "edit"),
+        ("explain how the parser works", "explain"),
+        ("what does mean() return for an empty list?", "explain"),
+        ("review my changes", "review"),
+        ("plan adding a cache to the fetcher", "plan"),
+    ],
+)
 def test_rules_route_exact_forms_aliases_and_verbs(text, label):
     intent = route_by_rules(text)
     assert intent is not None and intent.label == label and intent.source == "rules"
@@ -69,13 +72,16 @@ def test_blame_phrase_without_a_file_is_not_a_tool():
     assert intent is None or not intent.is_tool
 
 
-@pytest.mark.parametrize("text, files, lines", [
-    ("bug in main.py line 42", ["main.py"], [42]),
-    ("stats.py:17 crashes", ["stats.py"], [17]),
-    ("fix lines 10-20 of src/pkg/util.py", ["src/pkg/util.py"], [10, 20]),
-    ("compare a.py and tests/test_a.py", ["a.py", "tests/test_a.py"], []),
-    ("e.g. bump python to 3.11", [], []),
-])
+@pytest.mark.parametrize(
+    "text, files, lines",
+    [
+        ("bug in main.py line 42", ["main.py"], [42]),
+        ("stats.py:17 crashes", ["stats.py"], [17]),
+        ("fix lines 10-20 of src/pkg/util.py", ["src/pkg/util.py"], [10, 20]),
+        ("compare a.py and tests/test_a.py", ["a.py", "tests/test_a.py"], []),
+        ("e.g. bump python to 3.11", [], []),
+    ],
+)
 def test_files_and_lines_are_read_from_the_text(text, files, lines):
     params = extract_params(text)
     assert params.get("files", []) == files

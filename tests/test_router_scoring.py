@@ -16,8 +16,9 @@ class FakeScorer:
 
     name = "fake"
 
-    def __init__(self, bias: dict[str, float] | None = None, per_request: dict[str, dict[str, float]] | None = None,
-                 fail: bool = False):
+    def __init__(
+        self, bias: dict[str, float] | None = None, per_request: dict[str, dict[str, float]] | None = None, fail: bool = False
+    ):
         self.bias, self.per_request, self.fail = bias or {}, per_request or {}, fail
         self.prompts: list[str] = []
 

@@ -12,18 +12,21 @@ from codey_git.testrun import parse_pytest
 from codey_git.router.tools import command_for, git_is_read_only
 
 
-@pytest.mark.parametrize("argv, read_only", [
-    (["git", "status"], True),
-    (["git", "log", "-n", "3"], True),
-    (["git", "branch"], True),
-    (["git", "branch", "-a"], True),
-    (["git", "branch", "new-feature"], False),
-    (["git", "stash"], False),
-    (["git", "stash", "list"], True),
-    (["git", "diff", "--output=/tmp/x"], False),
-    (["git", "reset", "--hard"], False),
-    (["git", "push"], False),
-])
+@pytest.mark.parametrize(
+    "argv, read_only",
+    [
+        (["git", "status"], True),
+        (["git", "log", "-n", "3"], True),
+        (["git", "branch"], True),
+        (["git", "branch", "-a"], True),
+        (["git", "branch", "new-feature"], False),
+        (["git", "stash"], False),
+        (["git", "stash", "list"], True),
+        (["git", "diff", "--output=/tmp/x"], False),
+        (["git", "reset", "--hard"], False),
+        (["git", "push"], False),
+    ],
+)
 def test_git_commands_are_classified_as_read_only_or_mutating(argv, read_only):
     assert git_is_read_only(argv) is read_only
 
@@ -41,11 +44,14 @@ def test_commands_are_shown_quoted():
     assert command.shown == "cat -- 'my notes; x.txt'"
 
 
-@pytest.mark.parametrize("output, counts", [
-    ("....F\n1 failed, 4 passed in 0.12s\n", {"failed": 1, "passed": 4}),
-    ("== 2 passed, 1 skipped, 3 errors in 1.0s ==", {"passed": 2, "skipped": 1, "error": 3}),
-    ("all good\n", {}),
-])
+@pytest.mark.parametrize(
+    "output, counts",
+    [
+        ("....F\n1 failed, 4 passed in 0.12s\n", {"failed": 1, "passed": 4}),
+        ("== 2 passed, 1 skipped, 3 errors in 1.0s ==", {"passed": 2, "skipped": 1, "error": 3}),
+        ("all good\n", {}),
+    ],
+)
 def test_test_output_is_summarized_from_the_last_summary_line(output, counts):
     assert parse_pytest(output)[0] == counts
 

@@ -2,9 +2,11 @@
 
 from conftest import git
 
-CODE = {"util.py": "# TODO: cache this\ndef load(path):\n    return open(path).read()\n\n\n"
-                   "def save(path, text):\n    # FIXME: not atomic\n    open(path, 'w').write(text)\n",
-        "tests/test_util.py": "def test_nothing():\n    assert True\n"}
+CODE = {
+    "util.py": "# TODO: cache this\ndef load(path):\n    return open(path).read()\n\n\n"
+    "def save(path, text):\n    # FIXME: not atomic\n    open(path, 'w').write(text)\n",
+    "tests/test_util.py": "def test_nothing():\n    assert True\n",
+}
 
 
 def test_dry_run_lists_expanded_tasks_and_runs_nothing(make_repo, codey):
@@ -12,7 +14,8 @@ def test_dry_run_lists_expanded_tasks_and_runs_nothing(make_repo, codey):
     (root / ".codey" / "recipes").mkdir(parents=True)
     (root / ".codey" / "recipes" / "nightly.yml").write_text(
         "name: nightly\ntasks:\n  - fix: \"bug in util.py line 3\"\n    files: [util.py]\n"
-        "  - generate: todo-comments\n  - generate: missing-docstrings\n")
+        "  - generate: todo-comments\n  - generate: missing-docstrings\n"
+    )
     out = codey(root, "run", "nightly", "--dry-run")
     assert out.returncode == 0, out.stderr
     lines = out.stdout.splitlines()

@@ -23,8 +23,10 @@ def five_module_repo(make_repo):
 
 def edit_for(i: int, name: str) -> dict:
     # matched by content only the task's own file shows, so consumption order does not matter
-    diff = (f"```diff\n--- a/m{i}.py\n+++ b/m{i}.py\n@@ -1,2 +1,4 @@\n def {name}(a, b):\n"
-            f"     return a + b\n+\n+NAME = \"{name}\"\n```\n")
+    diff = (
+        f"```diff\n--- a/m{i}.py\n+++ b/m{i}.py\n@@ -1,2 +1,4 @@\n def {name}(a, b):\n"
+        f"     return a + b\n+\n+NAME = \"{name}\"\n```\n"
+    )
     return {"when": f"def {name}(", "text": diff}
 
 
@@ -40,13 +42,20 @@ def test_killed_run_resumes_without_redoing_or_duplicating(make_repo, write_scri
     root = five_module_repo(make_repo)
     write_script({"edit": [edit_for(i, n) for i, n in enumerate(NAMES, 1)]})
     recipe = "name: nightly\nconfig: {commit_messages: template}\ntasks:\n" + "".join(
-        f"  - edit: \"add a NAME constant to m{i}.py\"\n    files: [m{i}.py]\n" for i in range(1, 6))
+        f"  - edit: \"add a NAME constant to m{i}.py\"\n    files: [m{i}.py]\n" for i in range(1, 6)
+    )
     (root / "nightly.yml").write_text(recipe)
     base = git(root, "rev-parse", "HEAD")
 
     with open(root.parent / "run.log", "w") as log:
-        proc = subprocess.Popen([sys.executable, "-m", "codey_git", "run", "nightly.yml"], cwd=root,
-                                stdout=log, stderr=log, stdin=subprocess.DEVNULL, start_new_session=True)
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "codey_git", "run", "nightly.yml"],
+            cwd=root,
+            stdout=log,
+            stderr=log,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+        )
         deadline = time.monotonic() + 240
         while len(results_in(root)) < 2 and proc.poll() is None and time.monotonic() < deadline:
             time.sleep(0.05)

@@ -18,8 +18,10 @@ from codey_git.recipes.session import expand_tasks, start_run
 from codey_git.ui import Progress
 from codey_git.yamlfile import parse_yaml_with_lines
 
-CODE = {"app.py": "def area(w, h):\n    result = w * h\n    return result\n\n\ndef other():\n    return 1\n",
-        "tests/test_app.py": "from app import area\n\n\ndef test_area():\n    assert area(2, 3) == 6\n"}
+CODE = {
+    "app.py": "def area(w, h):\n    result = w * h\n    return result\n\n\ndef other():\n    return 1\n",
+    "tests/test_app.py": "from app import area\n\n\ndef test_area():\n    assert area(2, 3) == 6\n",
+}
 
 
 def fake_engine(calls):
@@ -38,13 +40,20 @@ def fake_engine(calls):
         builder = r.TreeBuilder(parent.tree)
         builder.insert(f"{task.id}.txt", r.create_blob(task.text.encode()), pygit2.GIT_FILEMODE_BLOB)
         sig = pygit2.Signature("t", "t@example.com")
-        oid = str(r.create_commit(f"refs/heads/{branch}", sig, sig, f"feat: {task.text}\n", builder.write(),
-                                  [parent.id]))
+        oid = str(r.create_commit(f"refs/heads/{branch}", sig, sig, f"feat: {task.text}\n", builder.write(), [parent.id]))
         on_event("attempt", {"task": task.id, "step": 1, "attempt": 1, "passed": True, "diff": "x" * 99})
         on_event("commit", {"task": task.id, "oid": oid, "branch": branch})
-        return TaskResult(status="committed", task=task, branch=branch, base=base, tests="1 passed",
-                          commits=[CommitInfo(oid, f"feat: {task.text}\n")], timings={"total_s": 1.5},
-                          tokens={"prompt_tokens_evaluated": 100, "generated_tokens": 20})
+        return TaskResult(
+            status="committed",
+            task=task,
+            branch=branch,
+            base=base,
+            tests="1 passed",
+            commits=[CommitInfo(oid, f"feat: {task.text}\n")],
+            timings={"total_s": 1.5},
+            tokens={"prompt_tokens_evaluated": 100, "generated_tokens": 20},
+        )
+
     return run_task
 
 
@@ -58,8 +67,9 @@ def make_run(root, recipe_text, write_script, responses=None, max_tasks=None):
 
 
 def execute(repo, config, run, calls, limits=None):
-    runner = RecipeRunner(repo, run, config, ScriptedProvider(config), Progress(quiet=True),
-                          limits or RunLimits(), run_task_fn=fake_engine(calls))
+    runner = RecipeRunner(
+        repo, run, config, ScriptedProvider(config), Progress(quiet=True), limits or RunLimits(), run_task_fn=fake_engine(calls)
+    )
     return runner.execute()
 
 
@@ -71,7 +81,12 @@ def test_one_failing_task_never_stops_the_others(make_repo, write_script):
     assert execute(repo, config, run, calls)["finished"]
     results = [e for e in run.events() if e["event"] == "result"]
     assert [(r["text"], r["status"]) for r in results] == [
-        ("first", "committed"), ("boom", "failed"), ("crash", "failed"), ("hopeless", "failed"), ("last", "committed")]
+        ("first", "committed"),
+        ("boom", "failed"),
+        ("crash", "failed"),
+        ("hopeless", "failed"),
+        ("last", "committed"),
+    ]
     assert results[1]["reason"] == "the test command was not found"
     assert results[2]["reason"] == "internal error: RuntimeError: engine bug"
     assert results[3]["reason"] == "still failing: tests/test_app.py::test_area"  # one line
@@ -85,8 +100,9 @@ def test_one_failing_task_never_stops_the_others(make_repo, write_script):
 
 def test_stacked_landing_builds_one_branch(make_repo, write_script):
     root = make_repo(CODE)
-    repo, config, run = make_run(root, "name: Night Shift\nlanding: stacked\ntasks:\n  - edit: one\n"
-                                       "  - edit: hopeless\n  - edit: two\n", write_script)
+    repo, config, run = make_run(
+        root, "name: Night Shift\nlanding: stacked\ntasks:\n  - edit: one\n  - edit: hopeless\n  - edit: two\n", write_script
+    )
     calls = []
     execute(repo, config, run, calls)
     stack = run.meta()["stack_branch"]
@@ -112,12 +128,23 @@ def test_resume_deletes_half_done_branch_and_skips_finished(make_repo, write_scr
     repo, config, run = make_run(root, "name: n\ntasks:\n  - edit: a\n  - edit: b\n", write_script)
     first, second = run.tasks()
     calls = []
-    RecipeRunner(repo, run, config, ScriptedProvider(config), Progress(quiet=True), RunLimits(),
-                 run_task_fn=fake_engine(calls)).run_one(first)
+    RecipeRunner(
+        repo, run, config, ScriptedProvider(config), Progress(quiet=True), RunLimits(), run_task_fn=fake_engine(calls)
+    ).run_one(first)
     # a killed process: task b started and committed, its result never recorded, a torn line last
     run.append("task_started", task=second.id)
-    fake_engine([])(repo, second.engine_task(), config, None, progress=None, land=False, base=run.meta()["base"],
-                    branch=second.branch, on_event=lambda *a: None, deadline=None)
+    fake_engine([])(
+        repo,
+        second.engine_task(),
+        config,
+        None,
+        progress=None,
+        land=False,
+        base=run.meta()["base"],
+        branch=second.branch,
+        on_event=lambda *a: None,
+        deadline=None,
+    )
     with open(run.journal_path, "a") as handle:
         handle.write('{"event": "comm')
     calls.clear()
@@ -128,11 +155,14 @@ def test_resume_deletes_half_done_branch_and_skips_finished(make_repo, write_scr
 
 
 def test_improve_asks_for_an_idea_and_skips_duplicates_and_silence(make_repo, write_script):
-    root = make_repo({**CODE, "geo.py": "def perimeter(w, h):\n    total = 2 * w\n    total += 2 * h\n"
-                                         "    return total\n"})
+    root = make_repo({**CODE, "geo.py": "def perimeter(w, h):\n    total = 2 * w\n    total += 2 * h\n    return total\n"})
     idea = '{"idea": "Reject negative sizes in %s with a ValueError", "priority": "%s"}'
-    responses = {"plan": [{"when": "def area(", "text": idea % ("area", "high")},
-                          {"when": "def perimeter(", "text": idea % ("perimeter", "low")}]}
+    responses = {
+        "plan": [
+            {"when": "def area(", "text": idea % ("area", "high")},
+            {"when": "def perimeter(", "text": idea % ("perimeter", "low")},
+        ]
+    }
     recipe = "name: n\ntasks:\n  - generate: sample-chunks\n    count: 3\n    min_lines: 2\n"
     repo, config, run = make_run(root, recipe, write_script, responses)
     tasks = run.tasks()
@@ -154,7 +184,9 @@ def test_improve_asks_for_an_idea_and_skips_duplicates_and_silence(make_repo, wr
 
 def test_improve_without_an_answer_skips_the_chunk(make_repo, write_script):
     root = make_repo(CODE)
-    repo, config, run = make_run(root, "name: n\ntasks:\n  - generate: sample-chunks\n    count: 1\n    min_lines: 2\n", write_script)
+    repo, config, run = make_run(
+        root, "name: n\ntasks:\n  - generate: sample-chunks\n    count: 1\n    min_lines: 2\n", write_script
+    )
     calls = []
     execute(repo, config, run, calls)
     (row,) = run.results().values()
@@ -163,10 +195,12 @@ def test_improve_without_an_answer_skips_the_chunk(make_repo, write_script):
 
 def test_shell_task_commits_only_when_tests_pass(make_repo, write_script):
     root = make_repo(CODE)
-    recipe = ("name: n\ntasks:\n"
-              "  - shell: \"printf '# formatted\\\\n' >> app.py\"\n    message: 'style: mark app.py'\n"
-              "  - shell: \"printf 'def area(w, h):\\\\n    return 0\\\\n' > app.py\"\n"
-              "  - shell: \"true\"\n")
+    recipe = (
+        "name: n\ntasks:\n"
+        "  - shell: \"printf '# formatted\\\\n' >> app.py\"\n    message: 'style: mark app.py'\n"
+        "  - shell: \"printf 'def area(w, h):\\\\n    return 0\\\\n' > app.py\"\n"
+        "  - shell: \"true\"\n"
+    )
     repo, config, run = make_run(root, recipe, write_script)
     execute(repo, config, run, [])
     rows = [run.results()[t.id] for t in run.tasks()]
@@ -187,8 +221,7 @@ def test_jobs_refused_for_local_backend(make_repo, codey):
 
 def test_jobs_run_tasks_at_once_with_scripted_backend(make_repo, write_script):
     root = make_repo(CODE)
-    repo, config, run = make_run(root, "name: n\ntasks:\n" + "".join(f"  - edit: t{i}\n" for i in range(4)),
-                                 write_script)
+    repo, config, run = make_run(root, "name: n\ntasks:\n" + "".join(f"  - edit: t{i}\n" for i in range(4)), write_script)
     calls = []
     assert execute(repo, config, run, calls, RunLimits(jobs=3))["finished"]
     assert sorted(r["status"] for r in run.results().values()) == ["committed"] * 4
@@ -199,8 +232,9 @@ def test_tasks_run_at_once_do_not_interleave_model_tokens(make_repo, write_scrip
     recipe = "name: n\ntasks:\n" + "".join(f"  - edit: t{i}\n" for i in range(3))
     for jobs, streamed in ((1, True), (3, False)):
         repo, config, run = make_run(root, recipe, write_script)
-        RecipeRunner(repo, run, config, ScriptedProvider(config), Progress(), RunLimits(jobs=jobs),
-                     run_task_fn=fake_engine([])).execute()
+        RecipeRunner(
+            repo, run, config, ScriptedProvider(config), Progress(), RunLimits(jobs=jobs), run_task_fn=fake_engine([])
+        ).execute()
         err = capsys.readouterr().err
         assert ("<tokens of t1>" in err) is streamed
         assert "task 2/3 [edit] t1" in err

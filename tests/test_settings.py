@@ -50,6 +50,7 @@ def script_error(tmp_path: Path, text: str) -> ConfigError:
 
 # --- the object ----------------------------------------------------------------------------------
 
+
 def test_settings_are_frozen():
     cfg = load_config(None, environ={})
     with pytest.raises(dataclasses.FrozenInstanceError):
@@ -120,6 +121,7 @@ def test_copies_and_pickles_are_equal_settings():
 
 def test_the_dataclass_declarations_are_the_schema():
     """Each key's annotation says what its Field accepts, so a type checker sees what a file may hold."""
+
     def expected(spec: Field) -> set[str]:
         names = {int: "int", str: "str", bool: "bool", dict: "Mapping[str, Any]"}
         types = ["float"] if spec.is_number else [names[t] for t in spec.types]
@@ -149,14 +151,21 @@ def test_example_file_loads_into_the_settings_with_its_values(tmp_path):
 
 # --- one wording for every file --------------------------------------------------------------------
 
-@pytest.mark.parametrize("config_text, recipe_text, message", [
-    ("attempts: 0\n", "name: x\nbudget:\n  task_attempts: 0\ntasks:\n  - edit: a\n", "expected integer >= 1, got 0"),
-    ("test_timeout: .inf\n", "name: x\ntasks:\n  - shell: make\n    timeout: .inf\n", "expected a finite number, got inf"),
-    ("test_timeout: .nan\n", "name: x\nbudget:\n  task_minutes: .nan\ntasks:\n  - edit: a\n",
-     "expected a finite number, got nan"),
-    ("test_timeout: -1\n", "name: x\ntasks:\n  - shell: make\n    timeout: -1\n", "expected number > 0, got -1"),
-    ("coder: 3\n", "name: x\ntasks:\n  - edit: 3\n", "expected string, got 3"),
-])
+
+@pytest.mark.parametrize(
+    "config_text, recipe_text, message",
+    [
+        ("attempts: 0\n", "name: x\nbudget:\n  task_attempts: 0\ntasks:\n  - edit: a\n", "expected integer >= 1, got 0"),
+        ("test_timeout: .inf\n", "name: x\ntasks:\n  - shell: make\n    timeout: .inf\n", "expected a finite number, got inf"),
+        (
+            "test_timeout: .nan\n",
+            "name: x\nbudget:\n  task_minutes: .nan\ntasks:\n  - edit: a\n",
+            "expected a finite number, got nan",
+        ),
+        ("test_timeout: -1\n", "name: x\ntasks:\n  - shell: make\n    timeout: -1\n", "expected number > 0, got -1"),
+        ("coder: 3\n", "name: x\ntasks:\n  - edit: 3\n", "expected string, got 3"),
+    ],
+)
 def test_a_range_or_type_error_reads_the_same_in_config_and_recipe(config_text, recipe_text, message, tmp_path):
     in_config = config_error(tmp_path, "router: r\n" + config_text)
     in_recipe = recipe_error(tmp_path, recipe_text)
@@ -176,16 +185,32 @@ def test_a_config_key_in_a_recipe_reads_as_in_the_config_file(tmp_path):
     assert in_recipe.hint == "config." + in_config.hint
 
 
-@pytest.mark.parametrize("text", ["test_timeout: .inf", "test_timeout: .nan", "test_timeout: -.inf",
-                                  "openai:\n  timeout: .inf", "review:\n  max_seconds: .nan",
-                                  "max_seconds: .inf", "idle_unload_s: .nan"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "test_timeout: .inf",
+        "test_timeout: .nan",
+        "test_timeout: -.inf",
+        "openai:\n  timeout: .inf",
+        "review:\n  max_seconds: .nan",
+        "max_seconds: .inf",
+        "idle_unload_s: .nan",
+    ],
+)
 def test_a_timeout_that_is_not_finite_is_refused(text, tmp_path):
     err = config_error(tmp_path, text + "\n")
     assert "expected a finite number" in err.message and err.line == text.count("\n") + 1
 
 
-@pytest.mark.parametrize("name, value", [("CODEY_TEST_TIMEOUT", "inf"), ("CODEY_TEST_TIMEOUT", "nan"),
-                                         ("CODEY_OPENAI_TIMEOUT", "-inf"), ("CODEY_REVIEW_MAX_SECONDS", "NaN")])
+@pytest.mark.parametrize(
+    "name, value",
+    [
+        ("CODEY_TEST_TIMEOUT", "inf"),
+        ("CODEY_TEST_TIMEOUT", "nan"),
+        ("CODEY_OPENAI_TIMEOUT", "-inf"),
+        ("CODEY_REVIEW_MAX_SECONDS", "NaN"),
+    ],
+)
 def test_a_timeout_that_is_not_finite_is_refused_from_the_environment(name, value):
     with pytest.raises(ConfigError) as err:
         load_config(None, environ={name: value})
@@ -194,15 +219,18 @@ def test_a_timeout_that_is_not_finite_is_refused_from_the_environment(name, valu
 
 # --- scripted answers go through the same path -----------------------------------------------------
 
-@pytest.mark.parametrize("text, line, field, words", [
-    ("responses:\n  edt: [a]\n", 2, "responses.edt", "unknown field 'edt'"),
-    ("responses:\n  edit: 3\n", 2, "responses.edit", "expected string or list, got 3"),
-    ("responses:\n  edit:\n    - a\n    - 3\n", 4, "responses.edit[1]", "expected string or mapping, got 3"),
-    ("responses:\n  edit:\n    - when: x\n", 3, "responses.edit[0].text", "missing required field"),
-    ("responses:\n  edit:\n    - text: a\n      when: 3\n", 4, "responses.edit[0].when",
-     "expected string (or null), got 3"),
-    ("responses: [a]\n", 1, "responses", "expected mapping, got ['a']"),
-])
+
+@pytest.mark.parametrize(
+    "text, line, field, words",
+    [
+        ("responses:\n  edt: [a]\n", 2, "responses.edt", "unknown field 'edt'"),
+        ("responses:\n  edit: 3\n", 2, "responses.edit", "expected string or list, got 3"),
+        ("responses:\n  edit:\n    - a\n    - 3\n", 4, "responses.edit[1]", "expected string or mapping, got 3"),
+        ("responses:\n  edit:\n    - when: x\n", 3, "responses.edit[0].text", "missing required field"),
+        ("responses:\n  edit:\n    - text: a\n      when: 3\n", 4, "responses.edit[0].when", "expected string (or null), got 3"),
+        ("responses: [a]\n", 1, "responses", "expected mapping, got ['a']"),
+    ],
+)
 def test_a_bad_script_names_file_line_and_field(text, line, field, words, tmp_path):
     err = script_error(tmp_path, text)
     assert (err.file, err.line, err.field) == (str(tmp_path / "script.yml"), line, field)
@@ -213,8 +241,10 @@ def test_a_script_loads_its_answers(tmp_path):
     path = tmp_path / "script.yml"
     path.write_text("responses:\n  edit: one\n  review:\n    - two\n    - {when: m3.py, text: three, note: ok}\n")
     queues, digest = load_script(path)
-    assert queues == {"edit": [{"when": None, "text": "one"}],
-                      "review": [{"when": None, "text": "two"}, {"when": "m3.py", "text": "three"}]}
+    assert queues == {
+        "edit": [{"when": None, "text": "one"}],
+        "review": [{"when": None, "text": "two"}, {"when": "m3.py", "text": "three"}],
+    }
     provider = ScriptedProvider(Settings(), script_path=str(path))
     assert provider.script_hash == digest and len(digest) == 16
     assert provider.take("review", "about m3.py") == "two" and provider.take("review", "m3.py") == "three"

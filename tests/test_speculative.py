@@ -29,8 +29,7 @@ def llamas():
 
 def greedy(llm, prompt: str, n: int) -> list[int]:
     out = []
-    for token in llm.generate(llm.tokenize(prompt.encode()), temp=0.0, top_k=40, top_p=0.95, min_p=0.05,
-                              repeat_penalty=1.0):
+    for token in llm.generate(llm.tokenize(prompt.encode()), temp=0.0, top_k=40, top_p=0.95, min_p=0.05, repeat_penalty=1.0):
         if token == llm.token_eos():
             break
         out.append(token)
@@ -120,9 +119,16 @@ def provider_with(monkeypatch, tmp_path):
 
     def make(draft: str | None):
         entry = {"path": str(SMOL)}
-        config = {"models": {"smol-router": entry, "smol-coder": entry, "smol-draft": entry},
-                  "router": "smol-router", "coder": "smol-coder", "reviewer": "smol-coder",
-                  "draft_model": draft, "context_size": 512, "n_threads": 2, "idle_unload_s": 0}
+        config = {
+            "models": {"smol-router": entry, "smol-coder": entry, "smol-draft": entry},
+            "router": "smol-router",
+            "coder": "smol-coder",
+            "reviewer": "smol-coder",
+            "draft_model": draft,
+            "context_size": 512,
+            "n_threads": 2,
+            "idle_unload_s": 0,
+        }
         path = paths.user_config_path()
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(yaml.safe_dump(config))

@@ -29,8 +29,16 @@ def step_context(make_repo, write_script):
         made.append((repo, wt))
         baseline = run_tests(config.test_command, wt.path, float(config.test_timeout))
         task = Task("bug in calc.py line 2")
-        return StepContext(worktree=wt, task=task, step=Step(1, task.text), coder=ScriptedProvider(config).get("coder"),
-                           settings=config, baseline=baseline, progress=SilentProgress(), **options)
+        return StepContext(
+            worktree=wt,
+            task=task,
+            step=Step(1, task.text),
+            coder=ScriptedProvider(config).get("coder"),
+            settings=config,
+            baseline=baseline,
+            progress=SilentProgress(),
+            **options,
+        )
 
     yield _make
     for repo, wt in made:
@@ -74,8 +82,9 @@ def test_an_attempt_returns_what_the_loop_needs_and_changes_nothing_it_was_hande
 
 def test_no_answer_is_an_attempt_with_no_changes_and_no_feedback(step_context):
     ctx = step_context([])
-    tried = StepRunner(ctx)._attempt(1, 1, "diff", [], ["calc.py"], None,
-                                     StepRules(allow_tests=False, targets=set(), max_tokens=256))
+    tried = StepRunner(ctx)._attempt(
+        1, 1, "diff", [], ["calc.py"], None, StepRules(allow_tests=False, targets=set(), max_tokens=256)
+    )
 
     assert not tried.passed and tried.changes is None and tried.feedback is None and tried.test_run is None
     assert tried.record.reason == "scripted backend: no edit response left"

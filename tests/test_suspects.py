@@ -48,15 +48,19 @@ PACKAGE = {
     "pkg/__init__.py": "",
     "pkg/stats.py": STATS,
     "pkg/fmt.py": "def number(x):\n    return f'{x:.1f}'\n",
-    "pkg/report.py": ("from pkg.fmt import number\nfrom pkg.stats import mean, spread\n\n\n"
-                      "def summary(values):\n    parts = [f'mean={number(mean(values))}']\n"
-                      "    if len(values) > 1:\n        parts.append(f'spread={number(spread(values))}')\n"
-                      "    return ' '.join(parts)\n"),
-    "tests/test_report.py": ("from pkg.report import summary\n\n\n"
-                             "def test_one():\n    assert summary([4]) == 'mean=4.0'\n\n\n"
-                             "def test_none():\n    assert summary([]) == 'mean=0.0'\n\n\n"
-                             "def test_positive():\n    assert summary([1, 3]) == 'mean=2.0 spread=2.0'\n\n\n"
-                             "def test_negative():\n    assert summary([-1, 3, None]) == 'mean=1.0 spread=4.0'\n"),
+    "pkg/report.py": (
+        "from pkg.fmt import number\nfrom pkg.stats import mean, spread\n\n\n"
+        "def summary(values):\n    parts = [f'mean={number(mean(values))}']\n"
+        "    if len(values) > 1:\n        parts.append(f'spread={number(spread(values))}')\n"
+        "    return ' '.join(parts)\n"
+    ),
+    "tests/test_report.py": (
+        "from pkg.report import summary\n\n\n"
+        "def test_one():\n    assert summary([4]) == 'mean=4.0'\n\n\n"
+        "def test_none():\n    assert summary([]) == 'mean=0.0'\n\n\n"
+        "def test_positive():\n    assert summary([1, 3]) == 'mean=2.0 spread=2.0'\n\n\n"
+        "def test_negative():\n    assert summary([-1, 3, None]) == 'mean=1.0 spread=4.0'\n"
+    ),
 }
 FIXED_SPREAD = """Bug: a negative low value is added instead of subtracted.
 ```python
@@ -133,8 +137,19 @@ def test_the_prompt_marks_the_suspect_line_and_shows_its_function(make_repo):
     only = ctx.requested_failures(request, baseline, focus)
     focus = ctx.localize(baseline, root, focus, only=only)
     sections = ctx.failing_sections(baseline, focus, root, only=only)
-    messages, symbol, shown = build_messages(_Model(), request, "fix", focus, sections, "function", _Tree(root),
-                                             new_files=[], allow_test_edits=False, feedback=None, max_tokens=512)
+    messages, symbol, shown = build_messages(
+        _Model(),
+        request,
+        "fix",
+        focus,
+        sections,
+        "function",
+        _Tree(root),
+        new_files=[],
+        allow_test_edits=False,
+        feedback=None,
+        max_tokens=512,
+    )
     prompt = "\n".join(m["content"] for m in messages)
     assert NOTE in prompt
     assert "def spread(values):" in prompt and "def unused_7" not in prompt  # its window, not the file
@@ -161,13 +176,15 @@ def test_when_many_lines_tie_the_note_names_their_function_not_three_arbitrary_l
     focus = ctx.Focus(files=["pkg/stats.py"], lines={"pkg/stats.py": [20]}, suspects=tied[:3], suspects_tied=4)
     assert sfl.rank({"t::f": {"pkg/stats.py": [20, 21, 22, 23]}}, {"t::f"}, set())[0].evidence == (1.0, False, 0)
     notes = _line_notes(focus, files)
-    assert notes[0] == ("Code most run by the failing tests and least by the passing ones (4 lines tie): "
-                        "`spread` (pkg/stats.py lines 19-26)")
-    few = ctx.Focus(files=["pkg/stats.py"], lines={"pkg/stats.py": [25]}, suspects=tied[:1], suspects_tied=1,
-                    suspects_noted=1)
-    assert _line_notes(few, files) == ["Lines most run by the failing tests and least by the passing ones "
-                                       "(most suspicious first): pkg/stats.py line 20: `values = clean(values)`",
-                                       "Line 25 of pkg/stats.py is: `return hi + lo`"]  # a traceback line
+    assert notes[0] == (
+        "Code most run by the failing tests and least by the passing ones (4 lines tie): `spread` (pkg/stats.py lines 19-26)"
+    )
+    few = ctx.Focus(files=["pkg/stats.py"], lines={"pkg/stats.py": [25]}, suspects=tied[:1], suspects_tied=1, suspects_noted=1)
+    assert _line_notes(few, files) == [
+        "Lines most run by the failing tests and least by the passing ones "
+        "(most suspicious first): pkg/stats.py line 20: `values = clean(values)`",
+        "Line 25 of pkg/stats.py is: `return hi + lo`",
+    ]  # a traceback line
 
 
 def test_among_tied_lines_the_traceback_line_is_the_one_named(tmp_path):
@@ -189,9 +206,11 @@ def test_under_coverage_py_each_tests_lines_come_from_its_dynamic_context(make_r
 
     pytest.importorskip("coverage")  # not installed with codey; the realbench project parse runs pytest-cov
     files = dict(PACKAGE)
-    files["tests/conftest.py"] = ("import coverage\n\n_cov = coverage.Coverage(source=['pkg'])\n\n\n"
-                                  "def pytest_configure(config):\n    _cov.start()\n\n\n"
-                                  "def pytest_unconfigure(config):\n    _cov.stop()\n")
+    files["tests/conftest.py"] = (
+        "import coverage\n\n_cov = coverage.Coverage(source=['pkg'])\n\n\n"
+        "def pytest_configure(config):\n    _cov.start()\n\n\n"
+        "def pytest_unconfigure(config):\n    _cov.stop()\n"
+    )
     root = make_repo(files)
     run = run_tests("python -m pytest", root, 120, lines=True)
     assert BUG_LINE in run.lines["tests/test_report.py::test_negative"]["pkg/stats.py"]
@@ -208,9 +227,13 @@ def test_among_tied_lines_one_sharing_words_with_the_request_and_failure_comes_f
 
 
 def test_pick_takes_each_functions_best_line_and_names_only_lines_set_apart():
-    ranked = [sfl.Suspect("m.py", 10, 1.0, 1, 0, True), sfl.Suspect("m.py", 11, 1.0, 1, 0),
-              sfl.Suspect("m.py", 12, 1.0, 1, 0), sfl.Suspect("m.py", 13, 1.0, 1, 0),
-              sfl.Suspect("m.py", 30, 0.5, 1, 3)]
+    ranked = [
+        sfl.Suspect("m.py", 10, 1.0, 1, 0, True),
+        sfl.Suspect("m.py", 11, 1.0, 1, 0),
+        sfl.Suspect("m.py", 12, 1.0, 1, 0),
+        sfl.Suspect("m.py", 13, 1.0, 1, 0),
+        sfl.Suspect("m.py", 30, 0.5, 1, 3),
+    ]
     picked = sfl.pick(ranked, lambda s: s.line // 20, functions=3, lines=3)
     assert [s.line for s in picked.focus] == [10, 30]  # two functions: lines 0-19 and 20-39
     assert [s.line for s in picked.shown] == [10, 11, 12, 30]

@@ -36,16 +36,14 @@ def workflow_command(finding: Finding, fail_on: str) -> str:
 
 
 def plain_line(finding: Finding) -> str:
-    return f"{finding.file}:{max(1, finding.line)}: {finding.severity}: {finding.category}: " \
-           + " ".join(finding.message.split())
+    return f"{finding.file}:{max(1, finding.line)}: {finding.severity}: {finding.category}: " + " ".join(finding.message.split())
 
 
-def annotations(findings: Iterable[Finding], fail_on: str, workflow_commands: bool,
-                limit: int = MAX_ANNOTATIONS) -> list[str]:
+def annotations(findings: Iterable[Finding], fail_on: str, workflow_commands: bool, limit: int = MAX_ANNOTATIONS) -> list[str]:
     """One line per finding, the most severe first, at most ``limit`` of them and then one line
     that says how many more there are and where to find them."""
     ordered = sorted(findings, key=lambda f: (not at_or_above(f.severity, fail_on), f.file, f.line))
-    shown = [workflow_command(f, fail_on) if workflow_commands else plain_line(f) for f in ordered[:max(0, limit)]]
+    shown = [workflow_command(f, fail_on) if workflow_commands else plain_line(f) for f in ordered[: max(0, limit)]]
     rest = len(ordered) - len(shown)
     if rest > 0:
         note = f"{rest} more finding(s) not annotated (at most {limit}); the SARIF file and the summary list all."
@@ -58,7 +56,13 @@ def codequality(findings: Iterable[Finding]) -> list[dict[str, Any]]:
     out = []
     for f in findings:
         key = f"{f.file}\0{f.line}\0{f.category}\0{f.message}".encode()
-        out.append({"description": f.message, "check_name": f"codey/{f.category.replace(' ', '-')}",
-                    "fingerprint": hashlib.sha256(key).hexdigest(), "severity": _CODEQUALITY.get(f.severity, "info"),
-                    "location": {"path": f.file, "lines": {"begin": max(1, f.line)}}})
+        out.append(
+            {
+                "description": f.message,
+                "check_name": f"codey/{f.category.replace(' ', '-')}",
+                "fingerprint": hashlib.sha256(key).hexdigest(),
+                "severity": _CODEQUALITY.get(f.severity, "info"),
+                "location": {"path": f.file, "lines": {"begin": max(1, f.line)}},
+            }
+        )
     return out

@@ -72,16 +72,22 @@ def task_for(run: testrun.TestRun, command: str, request: str | None) -> Task:
         last = (run.output.strip().splitlines() or ["(no output)"])[-1][:200]
         return Task(text=f"Make the test suite pass (`{command}` fails: {last}).", kind="fix")
     named = [f"{path}: {', '.join(names[:MAX_NAMED_TESTS])}" for path, names in by_file.items()]
-    return Task(text=f"Make the failing tests pass ({'; '.join(named)}). Fix the code under test, not the tests.",
-                kind="fix", files=sorted(by_file)[:MAX_NAMED_TESTS])
+    return Task(
+        text=f"Make the failing tests pass ({'; '.join(named)}). Fix the code under test, not the tests.",
+        kind="fix",
+        files=sorted(by_file)[:MAX_NAMED_TESTS],
+    )
 
 
-def ci_fix(root: Path, opts: FixOptions, ci: CIEnv, progress,
-           run_task_fn: Callable[..., TaskResult] | None = None) -> CIResult:
+def ci_fix(root: Path, opts: FixOptions, ci: CIEnv, progress, run_task_fn: Callable[..., TaskResult] | None = None) -> CIResult:
     with outputs_on_error(ci):
         repo = open_repo(root, need_branch=False)  # CI checks out a detached HEAD
-        overrides = {"test_command": opts.test_command, "coder": opts.model, "attempts": opts.attempts,
-                     "max_seconds": opts.max_seconds}
+        overrides = {
+            "test_command": opts.test_command,
+            "coder": opts.model,
+            "attempts": opts.attempts,
+            "max_seconds": opts.max_seconds,
+        }
         config = unattended(load_config(repo.root, overrides))
         for warning in config.warnings:
             progress.warn(warning)
@@ -89,8 +95,12 @@ def ci_fix(root: Path, opts: FixOptions, ci: CIEnv, progress,
         progress.stage(f"tests on {head[:10]}: {config.test_command}")
         before = baseline(repo, config)
         if before.ok:
-            result = CIResult("fix", "passing", message=f"the tests pass on {head[:10]} ({before.summary}); nothing to fix",
-                              outputs={"fixed": False, "tests": before.summary})
+            result = CIResult(
+                "fix",
+                "passing",
+                message=f"the tests pass on {head[:10]} ({before.summary}); nothing to fix",
+                outputs={"fixed": False, "tests": before.summary},
+            )
             return finish(ci, result)
         progress.info(f"failing: {before.summary}")
         task = task_for(before, config.test_command, opts.request)
@@ -119,34 +129,59 @@ def _compare_url(repo: Repo, ci: CIEnv, remote: str, base: str, branch: str) -> 
     return CIEnv("local", web_url=web).compare_url(base, branch) if web else None
 
 
-def _conclude(repo: Repo, done: TaskResult, opts: FixOptions, ci: CIEnv, head: str,
-              before: testrun.TestRun) -> CIResult:
+def _conclude(repo: Repo, done: TaskResult, opts: FixOptions, ci: CIEnv, head: str, before: testrun.TestRun) -> CIResult:
     outputs: dict[str, Any] = {"fixed": done.ok, "tests": done.tests or before.summary, "commits": len(done.commits)}
     data = {"task": done.to_json()}
     if not done.ok:
-        return CIResult("fix", "no-fix", EXIT_NOT_ACHIEVED,
-                        f"no change made the tests pass ({done.reason or 'not achieved'}); nothing was pushed",
-                        "See the attempts in the log; a clearer failing test or a larger model helps.",
-                        outputs={**outputs, "pushed": False}, data=data)
+        return CIResult(
+            "fix",
+            "no-fix",
+            EXIT_NOT_ACHIEVED,
+            f"no change made the tests pass ({done.reason or 'not achieved'}); nothing was pushed",
+            "See the attempts in the log; a clearer failing test or a larger model helps.",
+            outputs={**outputs, "pushed": False},
+            data=data,
+        )
     branch = done.branch or ""
     lines = [f"  {c.oid[:10]} {c.message.splitlines()[0]}" for c in done.commits]
     outputs["branch"] = branch
     if not opts.push:
         lines.append(f"tested commit(s) on the local branch {branch} (pass --push to push them)")
-        return CIResult("fix", "fixed", message=f"fixed: {len(done.commits)} tested commit(s) on {branch} (not pushed)",
-                        lines=lines, outputs={**outputs, "pushed": False}, data=data)
+        return CIResult(
+            "fix",
+            "fixed",
+            message=f"fixed: {len(done.commits)} tested commit(s) on {branch} (not pushed)",
+            lines=lines,
+            outputs={**outputs, "pushed": False},
+            data=data,
+        )
     protected = pushing.protected_names(repo.root, opts.remote, ci.base_ref, ci.head_ref)
     pushed = pushing.push_branch(repo.root, branch, opts.remote, protected)
     data["push"] = {"pushed": pushed.pushed, "remote": pushed.remote, "reason": pushed.reason}
     if not pushed.pushed:
-        return CIResult("fix", "not-pushed", EXIT_NOT_ACHIEVED,
-                        f"a fix passed the tests but was not pushed: {pushed.reason}; its {len(done.commits)} "
-                        f"commit(s) stay on the runner's local branch {branch}", pushed.hint,
-                        lines=lines, outputs={**outputs, "pushed": False}, data=data)
+        return CIResult(
+            "fix",
+            "not-pushed",
+            EXIT_NOT_ACHIEVED,
+            f"a fix passed the tests but was not pushed: {pushed.reason}; its {len(done.commits)} "
+            f"commit(s) stay on the runner's local branch {branch}",
+            pushed.hint,
+            lines=lines,
+            outputs={**outputs, "pushed": False},
+            data=data,
+        )
     url = _compare_url(repo, ci, opts.remote, ci.head_ref or head, branch)
     lines.append(f"pushed {branch} to {opts.remote}" + (f": {url}" if url else ""))
-    append_summary(ci, f"## codey fix\n\nThe tests failed on `{head[:10]}` ({before.summary}); "
-                       f"{len(done.commits)} tested commit(s) pushed to `{branch}`"
-                       + (f": [compare]({url})" if url else "") + ".\n")
-    return CIResult("fix", "fixed", message=f"fixed: {len(done.commits)} tested commit(s) pushed to {branch}",
-                    lines=lines, outputs={**outputs, "pushed": True, "compare_url": url or ""}, data=data)
+    append_summary(
+        ci,
+        f"## codey fix\n\nThe tests failed on `{head[:10]}` ({before.summary}); "
+        f"{len(done.commits)} tested commit(s) pushed to `{branch}`" + (f": [compare]({url})" if url else "") + ".\n",
+    )
+    return CIResult(
+        "fix",
+        "fixed",
+        message=f"fixed: {len(done.commits)} tested commit(s) pushed to {branch}",
+        lines=lines,
+        outputs={**outputs, "pushed": True, "compare_url": url or ""},
+        data=data,
+    )

@@ -70,12 +70,14 @@ def detect(environ: Mapping[str, str] | None = None) -> CIEnv:
     if env.get("GITLAB_CI"):
         return CIEnv(
             "gitlab",
-            base_ref=_clean(env.get("CI_MERGE_REQUEST_DIFF_BASE_SHA"))
-            or _clean(env.get("CI_MERGE_REQUEST_TARGET_BRANCH_NAME")),
+            base_ref=_clean(env.get("CI_MERGE_REQUEST_DIFF_BASE_SHA")) or _clean(env.get("CI_MERGE_REQUEST_TARGET_BRANCH_NAME")),
             head_ref=_clean(env.get("CI_MERGE_REQUEST_SOURCE_BRANCH_NAME")) or _clean(env.get("CI_COMMIT_REF_NAME")),
-            sha=_clean(env.get("CI_COMMIT_SHA")), output_file=output, summary_file=summary,
+            sha=_clean(env.get("CI_COMMIT_SHA")),
+            output_file=output,
+            summary_file=summary,
             web_url=_clean(env.get("CI_MERGE_REQUEST_PROJECT_URL")) or _clean(env.get("CI_PROJECT_URL")),
-            event=_clean(env.get("CI_PIPELINE_SOURCE")))
+            event=_clean(env.get("CI_PIPELINE_SOURCE")),
+        )
     if env.get("GITHUB_ACTIONS") or env.get("GITEA_ACTIONS") or env.get("FORGEJO_ACTIONS"):
         name = "forgejo" if env.get("FORGEJO_ACTIONS") else "gitea" if env.get("GITEA_ACTIONS") else "github"
         server, repository = _clean(env.get("GITHUB_SERVER_URL")), _clean(env.get("GITHUB_REPOSITORY"))
@@ -87,15 +89,17 @@ def detect(environ: Mapping[str, str] | None = None) -> CIEnv:
             output_file=output or _path(env.get("GITHUB_OUTPUT")),
             summary_file=summary or _path(env.get("GITHUB_STEP_SUMMARY")),
             web_url=f"{server.rstrip('/')}/{repository}" if server and repository else None,
-            event=_clean(env.get("GITHUB_EVENT_NAME")))
+            event=_clean(env.get("GITHUB_EVENT_NAME")),
+        )
     return CIEnv("local", output_file=output, summary_file=summary)
 
 
 def web_url_from_remote(url: str) -> str | None:
     """``https://host/owner/repo`` from a remote URL (https or scp-like ssh), credentials dropped."""
     url = url.strip()
-    match = re.fullmatch(r"(?:ssh://)?[\w.-]+@([\w.-]+)[:/](?:\d+/)?(.+?)(?:\.git)?/?", url) \
-        or re.fullmatch(r"https?://(?:[^@/]+@)?([\w.:-]+)/(.+?)(?:\.git)?/?", url)
+    match = re.fullmatch(r"(?:ssh://)?[\w.-]+@([\w.-]+)[:/](?:\d+/)?(.+?)(?:\.git)?/?", url) or re.fullmatch(
+        r"https?://(?:[^@/]+@)?([\w.:-]+)/(.+?)(?:\.git)?/?", url
+    )
     if not match or "/" not in match.group(2):
         return None
     return f"https://{match.group(1)}/{match.group(2)}"

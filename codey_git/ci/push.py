@@ -12,10 +12,12 @@ from codey_git.ci import refs
 from codey_git.errors import UsageError
 
 PUSH_TIMEOUT = 300
-RIGHTS_HINT = ("Give the job push rights: on GitHub `permissions: contents: write` in the workflow (and "
-               "actions/checkout's default `persist-credentials: true`); on Forgejo/Gitea a token with write "
-               "access; on GitLab a project access token with `write_repository` in the remote URL (the job "
-               "token cannot push).")
+RIGHTS_HINT = (
+    "Give the job push rights: on GitHub `permissions: contents: write` in the workflow (and "
+    "actions/checkout's default `persist-credentials: true`); on Forgejo/Gitea a token with write "
+    "access; on GitLab a project access token with `write_repository` in the remote URL (the job "
+    "token cannot push)."
+)
 
 
 @dataclass
@@ -30,8 +32,10 @@ class PushResult:
 def check_branch(branch: str, protected: set[str]) -> None:
     """Refuse to push anything but a ``codey/...`` branch that is not a protected name."""
     if not branch.startswith("codey/") or branch in protected:
-        raise UsageError(f"refusing to push {branch!r}: codey pushes only its own codey/... branches, never the base "
-                         "or the branch under review")
+        raise UsageError(
+            f"refusing to push {branch!r}: codey pushes only its own codey/... branches, never the base "
+            "or the branch under review"
+        )
 
 
 def protected_names(root: Path, remote: str, *names: str | None) -> set[str]:
@@ -55,22 +59,44 @@ def _why(branch: str, output: str) -> tuple[str, str | None]:
     text = output.strip()
     lower = text.lower()
     last = next((line.strip() for line in reversed(text.splitlines()) if line.strip()), "git push failed")
-    if any(s in lower for s in ("permission", "403", "could not read username", "authentication failed",
-                                "denied", "terminal prompts disabled", "unauthorized", "not allowed")):
+    if any(
+        s in lower
+        for s in (
+            "permission",
+            "403",
+            "could not read username",
+            "authentication failed",
+            "denied",
+            "terminal prompts disabled",
+            "unauthorized",
+            "not allowed",
+        )
+    ):
         return f"no push rights ({last})", RIGHTS_HINT
     if "non-fast-forward" in lower or "rejected" in lower or "fetch first" in lower:
-        return (f"the remote's {branch} has commits this one lacks ({last})",
-                "codey never force-pushes: delete that branch on the remote, or run again (a new branch name).")
+        return (
+            f"the remote's {branch} has commits this one lacks ({last})",
+            "codey never force-pushes: delete that branch on the remote, or run again (a new branch name).",
+        )
     return last, None
 
 
 def push_branch(root: Path, branch: str, remote: str, protected: set[str]) -> PushResult:
     check_branch(branch, protected)
     if not refs.has_remote(root, remote):
-        return PushResult(branch, remote, False, f"there is no remote named {remote!r}",
-                          "Run in a clone with that remote, or pass --remote NAME.")
-    out = proc.run(["git", "push", "--porcelain", remote, f"refs/heads/{branch}:refs/heads/{branch}"],
-                   cwd=root, env=_env(), timeout=PUSH_TIMEOUT)
+        return PushResult(
+            branch,
+            remote,
+            False,
+            f"there is no remote named {remote!r}",
+            "Run in a clone with that remote, or pass --remote NAME.",
+        )
+    out = proc.run(
+        ["git", "push", "--porcelain", remote, f"refs/heads/{branch}:refs/heads/{branch}"],
+        cwd=root,
+        env=_env(),
+        timeout=PUSH_TIMEOUT,
+    )
     if out.ok:
         return PushResult(branch, remote, True)
     if out.timed_out:

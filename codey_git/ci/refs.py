@@ -18,8 +18,10 @@ from codey_git.errors import UsageError
 
 DEEPEN_STEPS = (100, 500, 2000)
 FETCH_TIMEOUT = 300
-FULL_HISTORY_HINT = ("Give the job the whole history: `fetch-depth: 0` on actions/checkout (GitHub, Forgejo, "
-                     "Gitea), or `GIT_DEPTH: 0` in the job's variables (GitLab).")
+FULL_HISTORY_HINT = (
+    "Give the job the whole history: `fetch-depth: 0` on actions/checkout (GitHub, Forgejo, "
+    "Gitea), or `GIT_DEPTH: 0` in the job's variables (GitLab)."
+)
 
 
 @dataclass(frozen=True)
@@ -66,8 +68,9 @@ def _fetch(root: Path, remote: str, ref: str, shallow: bool) -> str | None:
         out = _git(root, "fetch", "--no-tags", *depth, remote, ref, timeout=FETCH_TIMEOUT)
         return commit_of(root, ref) if out.ok else None
     name = ref.removeprefix("refs/heads/")
-    out = _git(root, "fetch", "--no-tags", *depth, remote, f"+refs/heads/{name}:refs/remotes/{remote}/{name}",
-               timeout=FETCH_TIMEOUT)
+    out = _git(
+        root, "fetch", "--no-tags", *depth, remote, f"+refs/heads/{name}:refs/remotes/{remote}/{name}", timeout=FETCH_TIMEOUT
+    )
     return commit_of(root, f"refs/remotes/{remote}/{name}") if out.ok else None
 
 
@@ -82,10 +85,14 @@ def ensure_commit(root: Path, ref: str, remote: str = "origin", fetched: list[st
             if fetched is not None:
                 fetched.append(f"{ref} from {remote}")
             return found
-        raise UsageError(f"{ref!r} is neither in this clone nor on the remote {remote!r}",
-                         "Check the name (a branch or a commit); " + FULL_HISTORY_HINT)
-    raise UsageError(f"unknown revision {ref!r}, and there is no remote {remote!r} to fetch it from",
-                     "Check the name with `git log --oneline --all`, or fetch it first.")
+        raise UsageError(
+            f"{ref!r} is neither in this clone nor on the remote {remote!r}",
+            "Check the name (a branch or a commit); " + FULL_HISTORY_HINT,
+        )
+    raise UsageError(
+        f"unknown revision {ref!r}, and there is no remote {remote!r} to fetch it from",
+        "Check the name with `git log --oneline --all`, or fetch it first.",
+    )
 
 
 def merge_base(root: Path, a: str, b: str) -> str | None:
@@ -110,7 +117,9 @@ def ensure_range(root: Path, base: str, head: str = "HEAD", remote: str = "origi
                 break
     if found is None:
         if is_shallow(root):
-            raise UsageError(f"{base} and {head} share no history in this shallow clone, even after fetching "
-                             f"{sum(DEEPEN_STEPS)} more commits", FULL_HISTORY_HINT)
+            raise UsageError(
+                f"{base} and {head} share no history in this shallow clone, even after fetching {sum(DEEPEN_STEPS)} more commits",
+                FULL_HISTORY_HINT,
+            )
         raise UsageError(f"{base} and {head} share no history", "Check the base: it must be an ancestor branch.")
     return Range(base_oid, head_oid, found, tuple(fetched))

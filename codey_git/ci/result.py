@@ -24,8 +24,14 @@ class CIResult:
     data: dict[str, Any] = field(default_factory=dict)  # --json
 
     def to_json(self) -> dict[str, Any]:
-        return {"command": self.command, "conclusion": self.conclusion, "exit_code": self.exit_code,
-                "message": self.message, "outputs": self.outputs, **self.data}
+        return {
+            "command": self.command,
+            "conclusion": self.conclusion,
+            "exit_code": self.exit_code,
+            "message": self.message,
+            "outputs": self.outputs,
+            **self.data,
+        }
 
 
 class CIFailed(CodeyError):

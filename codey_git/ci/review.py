@@ -60,20 +60,29 @@ def _settings(root: Path, opts: ReviewOptions) -> tuple[Config, str, bool, float
 
 def _skipped_outcome(diff: DiffSet, config: Config, request: ReviewRequest, failure: BaseException) -> ReviewOutcome:
     """The model could not review (fail-open): every hunk unreviewed by it, the checks' findings kept."""
-    unreviewed = [Unreviewed(f.path, f.hunks[0].new_start, f.hunks[-1].new_start + f.hunks[-1].new_count,
-                             f"review failed: {failure}") for f in diff.files]
+    unreviewed = [
+        Unreviewed(f.path, f.hunks[0].new_start, f.hunks[-1].new_start + f.hunks[-1].new_count, f"review failed: {failure}")
+        for f in diff.files
+    ]
     findings = checks_only(diff, request.fail_on, max_seconds=request.max_seconds) if config.get("review.checks") else []
-    return ReviewOutcome(diff.description, config.reviewer, findings=findings, unreviewed=unreviewed,
-                         skipped=list(diff.skipped), units=sum(len(f.hunks) for f in diff.files))
+    return ReviewOutcome(
+        diff.description,
+        config.reviewer,
+        findings=findings,
+        unreviewed=unreviewed,
+        skipped=list(diff.skipped),
+        units=sum(len(f.hunks) for f in diff.files),
+    )
 
 
-def review_outcome(request: ReviewRequest, diff: DiffSet, config: Config, progress: Progress, *,
-                   pull: bool) -> ReviewOutcome:
+def review_outcome(request: ReviewRequest, diff: DiffSet, config: Config, progress: Progress, *, pull: bool) -> ReviewOutcome:
     """The review of ``diff``; model trouble (missing, unloadable, crashing) is exit 3 unless fail-open."""
     if not config.get("review.model"):
         if not config.get("review.checks"):
-            raise UsageError("review.model and review.checks are both false, so nothing would be reviewed",
-                             "Set one of them to true in .codey.yml.")
+            raise UsageError(
+                "review.model and review.checks are both false, so nothing would be reviewed",
+                "Set one of them to true in .codey.yml.",
+            )
         return checks_review(diff, request.fail_on, max_seconds=request.max_seconds)
     try:
         if pull:
@@ -88,9 +97,10 @@ def review_outcome(request: ReviewRequest, diff: DiffSet, config: Config, progre
     except Exception as exc:  # noqa: BLE001 - ReviewerUnavailable or a crash: fail-open decides
         failure = exc
     if not request.fail_open:
-        raise InternalError(f"the review could not run: {failure}",
-                            "Check the reviewer model (`git codey doctor`), or pass --fail-open to let the "
-                            "built-in checks decide alone.") from failure
+        raise InternalError(
+            f"the review could not run: {failure}",
+            "Check the reviewer model (`git codey doctor`), or pass --fail-open to let the built-in checks decide alone.",
+        ) from failure
     progress.warn(f"the reviewer model was skipped: {failure} (fail-open: the built-in checks decide)")
     return _skipped_outcome(diff, config, request, failure)
 
@@ -109,17 +119,20 @@ def ci_review(root: Path, opts: ReviewOptions, ci: CIEnv, progress: Progress) ->
             progress.warn(warning)
         base = opts.base or ci.base_ref
         if not base:
-            raise UsageError("no base to review against",
-                             "Pass --base BRANCH (in a pull request's workflow: the target branch, which GitHub "
-                             "gives as GITHUB_BASE_REF and GitLab as CI_MERGE_REQUEST_DIFF_BASE_SHA).")
+            raise UsageError(
+                "no base to review against",
+                "Pass --base BRANCH (in a pull request's workflow: the target branch, which GitHub "
+                "gives as GITHUB_BASE_REF and GitLab as CI_MERGE_REQUEST_DIFF_BASE_SHA).",
+            )
         head = opts.head or "HEAD"
         span = refs.ensure_range(root, base, head, opts.remote)
         for what in span.fetched:
             progress.info(f"fetched {what}")
         diff = range_diff(root, f"{span.merge_base}..{span.head}", opts.files)
         diff.description = f"{base}...{head}"
-        request = ReviewRequest(root=root, range=diff.description, files=list(opts.files), fail_on=fail_on,
-                                fail_open=fail_open, max_seconds=seconds)
+        request = ReviewRequest(
+            root=root, range=diff.description, files=list(opts.files), fail_on=fail_on, fail_open=fail_open, max_seconds=seconds
+        )
         # as `git codey review`: the tests the change can affect, at the merge base and at head
         evidence = test_evidence(request, diff, config)
         request.max_seconds = budget_left(request, evidence)
@@ -134,8 +147,7 @@ def ci_review(root: Path, opts: ReviewOptions, ci: CIEnv, progress: Progress) ->
         return finish(ci, _report(outcome, opts, ci, fail_on, lenient, span))
 
 
-def _report(outcome: ReviewOutcome, opts: ReviewOptions, ci: CIEnv, fail_on: str, fail_open: bool,
-            span: refs.Range) -> CIResult:
+def _report(outcome: ReviewOutcome, opts: ReviewOptions, ci: CIEnv, fail_on: str, fail_open: bool, span: refs.Range) -> CIResult:
     _write(opts.sarif, json.dumps(report.to_sarif(outcome, fail_on), indent=2) + "\n")
     _write(opts.codequality, json.dumps(annotate.codequality(outcome.findings), indent=2) + "\n")
     markdown = report.to_markdown(outcome, fail_on)
@@ -155,8 +167,18 @@ def _report(outcome: ReviewOutcome, opts: ReviewOptions, ci: CIEnv, fail_on: str
     lines = annotate.annotations(outcome.findings, fail_on, ci.workflow_commands, opts.max_annotations)
     if outcome.unreviewed:
         lines.append(f"{len(outcome.unreviewed)} hunk(s) not reviewed (listed in the summary and the SARIF file)")
-    outputs = {"findings": len(outcome.findings), "blocking": len(blocking), "unreviewed": len(outcome.unreviewed),
-               "sarif": str(opts.sarif) if opts.sarif else "", "base": span.merge_base, "head": span.head}
-    data = {"review": report.to_json(outcome, fail_on), "merge_base": span.merge_base, "head": span.head,
-            "fetched": list(span.fetched)}
+    outputs = {
+        "findings": len(outcome.findings),
+        "blocking": len(blocking),
+        "unreviewed": len(outcome.unreviewed),
+        "sarif": str(opts.sarif) if opts.sarif else "",
+        "base": span.merge_base,
+        "head": span.head,
+    }
+    data = {
+        "review": report.to_json(outcome, fail_on),
+        "merge_base": span.merge_base,
+        "head": span.head,
+        "fetched": list(span.fetched),
+    }
     return CIResult("review", conclusion, code, message, hint, lines, outputs, data)

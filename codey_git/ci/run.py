@@ -55,8 +55,14 @@ def _resumable(repo: Repo, recipe_name: str, shard: Shard) -> RunDir | None:
     for run in reversed(list_runs(repo.codey_dir)):
         event = shard_of(run)
         meta = run.meta()
-        if (event and not run.finished and meta.get("recipe") == recipe_name and meta.get("base") == head
-                and (event.get("index"), event.get("count")) == (shard.index, shard.count) and run.holder() is None):
+        if (
+            event
+            and not run.finished
+            and meta.get("recipe") == recipe_name
+            and meta.get("base") == head
+            and (event.get("index"), event.get("count")) == (shard.index, shard.count)
+            and run.holder() is None
+        ):
             return run
     return None
 
@@ -81,8 +87,15 @@ def ci_run(root: Path, opts: RunOptions, ci: CIEnv, progress) -> CIResult:
         else:
             run = _start(repo, recipe, config, shard, opts, progress)
             if run is None:
-                return finish(ci, CIResult("run", "empty", message=f"shard {shard} of {recipe.name} has no tasks",
-                                           outputs={"shard": str(shard), "tasks": 0}))
+                return finish(
+                    ci,
+                    CIResult(
+                        "run",
+                        "empty",
+                        message=f"shard {shard} of {recipe.name} has no tasks",
+                        outputs={"shard": str(shard), "tasks": 0},
+                    ),
+                )
         _execute(repo, run, config, opts, progress)
         return finish(ci, _conclude(repo, run, shard, opts, ci))
 
@@ -91,7 +104,7 @@ def _start(repo: Repo, recipe, config, shard: Shard, opts: RunOptions, progress)
     from codey_git.recipes.session import expand_tasks, start_run
 
     every = expand_tasks(repo, recipe, config, progress)
-    mine = select(every, shard)[:opts.max_tasks] if opts.max_tasks else select(every, shard)
+    mine = select(every, shard)[: opts.max_tasks] if opts.max_tasks else select(every, shard)
     progress.stage(f"shard {shard}: {len(mine)} of {len(every)} task(s) from {recipe.name}")
     if not mine:
         return None
@@ -139,26 +152,52 @@ def _conclude(repo: Repo, run: RunDir, shard: Shard, opts: RunOptions, ci: CIEnv
     lines = [f"run {run.id} (shard {shard}): {counts}"]
     lines += [f"  pushed {p.branch}" for p in pushed] + [f"  NOT pushed {p.branch}: {p.reason}" for p in failed]
     lines += [f"  ready on the runner: {b}" for b in ready if not opts.push]
-    lines += [f"  {r['status']}: {r.get('text', r['task'])[:80]} — {r.get('reason') or 'goal not reached'}"
-              + (f" (its tested commits stay on the runner: {r['branch']})" if r.get("branch") and r.get("commits") else "")
-              for r in missed]
+    lines += [
+        f"  {r['status']}: {r.get('text', r['task'])[:80]} — {r.get('reason') or 'goal not reached'}"
+        + (f" (its tested commits stay on the runner: {r['branch']})" if r.get("branch") and r.get("commits") else "")
+        for r in missed
+    ]
     lines.append(f"report: {journal / 'report.md'}")
-    outputs = {"shard": str(shard), "tasks": len(summary["tasks"]), "committed": len(ready), "not_achieved": len(missed),
-               "branches": " ".join(p.branch for p in pushed) if opts.push else " ".join(ready),
-               "report": str(journal / "report.md"), "journal": str(journal), "run": run.id}
+    outputs = {
+        "shard": str(shard),
+        "tasks": len(summary["tasks"]),
+        "committed": len(ready),
+        "not_achieved": len(missed),
+        "branches": " ".join(p.branch for p in pushed) if opts.push else " ".join(ready),
+        "report": str(journal / "report.md"),
+        "journal": str(journal),
+        "run": run.id,
+    }
     append_summary(ci, to_markdown([summary]))
-    data = {"run": summary, "pushed": [p.branch for p in pushed],
-            "not_pushed": [{"branch": p.branch, "reason": p.reason} for p in failed]}
+    data = {
+        "run": summary,
+        "pushed": [p.branch for p in pushed],
+        "not_pushed": [{"branch": p.branch, "reason": p.reason} for p in failed],
+    }
     if failed:
-        return CIResult("run", "not-pushed", EXIT_NOT_ACHIEVED,
-                        f"{len(failed)} tested branch(es) could not be pushed ({failed[0].reason}); they stay on the "
-                        "runner", failed[0].hint, lines, outputs, data)
-    message = f"shard {shard} of {summary['recipe']}: {counts}" + ("" if summary["finished"] else
-                                                                   f"; stopped early: {summary['stopped']}")
+        return CIResult(
+            "run",
+            "not-pushed",
+            EXIT_NOT_ACHIEVED,
+            f"{len(failed)} tested branch(es) could not be pushed ({failed[0].reason}); they stay on the runner",
+            failed[0].hint,
+            lines,
+            outputs,
+            data,
+        )
+    message = f"shard {shard} of {summary['recipe']}: {counts}" + (
+        "" if summary["finished"] else f"; stopped early: {summary['stopped']}"
+    )
     if missed:  # as `git codey run`: a task that ran and missed its goal is not a success
-        return CIResult("run", "goal-not-reached", EXIT_NOT_ACHIEVED,
-                        f"{message}; {len(missed)} task(s) did not reach their goal",
-                        "See the report for what is left; their tested commits, if any, stay on the runner.",
-                        lines, outputs, data)
+        return CIResult(
+            "run",
+            "goal-not-reached",
+            EXIT_NOT_ACHIEVED,
+            f"{message}; {len(missed)} task(s) did not reach their goal",
+            "See the report for what is left; their tested commits, if any, stay on the runner.",
+            lines,
+            outputs,
+            data,
+        )
     conclusion = "done" if summary["finished"] else "stopped"
     return CIResult("run", conclusion, message=message, lines=lines, outputs=outputs, data=data)

@@ -35,12 +35,15 @@ def parse_shard(text: str | None) -> Shard:
         return Shard(1, 1)
     match = re.fullmatch(r"\s*(\d+)\s*/\s*(\d+)\s*", text)
     if not match:
-        raise UsageError(f"--shard expects I/N, like 1/2, got {text!r}",
-                         "In a matrix: `shard: [1, 2]` and `--shard ${{ matrix.shard }}/2`.")
+        raise UsageError(
+            f"--shard expects I/N, like 1/2, got {text!r}", "In a matrix: `shard: [1, 2]` and `--shard ${{ matrix.shard }}/2`."
+        )
     index, count = int(match.group(1)), int(match.group(2))
     if count < 1 or not 1 <= index <= count:
-        raise UsageError(f"--shard {text.strip()}: the shard index must be between 1 and {max(count, 1)}",
-                         "Shards are numbered from 1: with 2 shards, --shard 1/2 and --shard 2/2.")
+        raise UsageError(
+            f"--shard {text.strip()}: the shard index must be between 1 and {max(count, 1)}",
+            "Shards are numbered from 1: with 2 shards, --shard 1/2 and --shard 2/2.",
+        )
     return Shard(index, count)
 
 

@@ -19,7 +19,7 @@ HELP_OPTIONS = {"help_option_names": ["-h", "--help"]}
 APP_SETTINGS: dict[str, Any] = dict(
     name="git codey",
     help="A local, test-gated coding agent for git. Runs models on your own CPU.\n\n"
-         'A request in words is routed to the right command: git codey "fix the bug in calc.py line 3".',
+    'A request in words is routed to the right command: git codey "fix the bug in calc.py line 3".',
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -36,9 +36,15 @@ def _show_version(value: bool) -> None:
         raise typer.Exit(0)
 
 
-def _root(version: bool = typer.Option(False, "--version", is_eager=True, callback=_show_version,
-                                      help="Show the versions of codey, llama-cpp-python, pygit2, libgit2 and Python.")
-          ) -> None:
+def _root(
+    version: bool = typer.Option(
+        False,
+        "--version",
+        is_eager=True,
+        callback=_show_version,
+        help="Show the versions of codey, llama-cpp-python, pygit2, libgit2 and Python.",
+    ),
+) -> None:
     """A local, test-gated coding agent for git. Runs models on your own CPU."""
 
 
@@ -88,9 +94,9 @@ def normalize_help(command) -> None:
             if param.metavar is None:
                 param.metavar = param.name.strip("_").upper()
             if hasattr(param, "_usage_display_name"):
-                param._usage_display_name = (lambda p=param: _usage_name(p))
+                param._usage_display_name = lambda p=param: _usage_name(p)
             if hasattr(param, "display_type_rich"):
-                param.display_type_rich = (lambda ctx: None)
+                param.display_type_rich = lambda ctx: None
         elif kind == "option" and not getattr(param, "is_flag", False) and param.metavar is None:
             choices = param_choices(param)
             longest = max(param.opts, key=len).lstrip("-")

@@ -18,8 +18,9 @@ JSON = typer.Option(False, "--json", help="Print one machine-readable result on 
 ASKS_NOTHING = typer.Option(False, "--yes", "-y", hidden=True, help="Accepted and ignored: this command asks nothing.")
 
 
-def open_session(overrides: dict[str, Any] | None = None, *, need_branch: bool = True,
-                 quiet: bool = False) -> tuple[Repo, Config, Progress]:
+def open_session(
+    overrides: dict[str, Any] | None = None, *, need_branch: bool = True, quiet: bool = False
+) -> tuple[Repo, Config, Progress]:
     repo = open_repo(need_branch=need_branch)
     config = load_config(repo.root, overrides)
     progress = Progress(quiet=quiet)
@@ -35,16 +36,19 @@ def print_task_result(result: TaskResult, as_json: bool) -> None:
     review = result.land_review or {}
     if result.status == "landed":
         unreviewed = f" — not reviewed ({review.get('reason')})" if review.get("state") == "not reviewed" else ""
-        out_console.print(styled((f"✔ landed {len(result.commits)} commit(s) on your branch", "green"),
-                                 f" ({result.tests}){unreviewed}"))
+        out_console.print(
+            styled((f"✔ landed {len(result.commits)} commit(s) on your branch", "green"), f" ({result.tests}){unreviewed}")
+        )
     elif result.status == "committed":
         what = "commit(s), untested," if result.untested else "tested commit(s)"
-        out_console.print(styled((f"✔ {len(result.commits)} {what} on {result.branch}", "yellow"),
-                                 f" — {result.reason}" if result.reason else ""))
+        out_console.print(
+            styled(
+                (f"✔ {len(result.commits)} {what} on {result.branch}", "yellow"), f" — {result.reason}" if result.reason else ""
+            )
+        )
         blocking = (review.get("findings") or []) if review.get("state") == "blocked" else []
         for f in blocking:
-            out_console.print(f"  {f['file']}:{f['line']}: {f['severity']}: {f['message']}", markup=False,
-                              highlight=False)
+            out_console.print(f"  {f['file']}:{f['line']}: {f['severity']}: {f['message']}", markup=False, highlight=False)
     else:
         out_console.print(styled(("✘ not achieved:", "red"), f" {result.reason}"))
         for a in result.attempts:

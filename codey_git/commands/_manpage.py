@@ -16,11 +16,12 @@ MAN_PAGE = PROJECT_ROOT / "man" / "git-codey.1"
 README = PROJECT_ROOT / "README.md"
 
 ENVIRONMENT = [
-    ("CODEY_HOME", "Where codey keeps models, statistics and the review cache "
-                   "(default $XDG_CACHE_HOME/codey, that is ~/.cache/codey)."),
+    (
+        "CODEY_HOME",
+        "Where codey keeps models, statistics and the review cache (default $XDG_CACHE_HOME/codey, that is ~/.cache/codey).",
+    ),
     ("CODEY_MODELS_DIR", "Where model files go (default $CODEY_HOME/models); set it to share one download."),
-    ("CODEY_*", "Any configuration key, e.g. CODEY_BACKEND=openai or CODEY_REVIEW_MODEL=false; "
-                "see .codey.yml.example."),
+    ("CODEY_*", "Any configuration key, e.g. CODEY_BACKEND=openai or CODEY_REVIEW_MODEL=false; see .codey.yml.example."),
 ]
 
 
@@ -82,8 +83,12 @@ def render() -> str:
     ]
     for paragraph in _paragraphs(APP_SETTINGS["help"]):
         lines += [_text(paragraph), ".PP"]
-    lines += [_text("Every command takes -h and --help, and `git codey help COMMAND` prints the same text. "
-                    "`git codey --help` opens this page (git turns it into `man git-codey`).")]
+    lines += [
+        _text(
+            "Every command takes -h and --help, and `git codey help COMMAND` prints the same text. "
+            "`git codey --help` opens this page (git turns it into `man git-codey`)."
+        )
+    ]
     lines.append(".SH OPTIONS")
     for param in root.get_params(root_ctx):
         record = param.get_help_record(root_ctx)

@@ -22,17 +22,25 @@ def offer_fix_loop(new_failures: list[str], new_tree: str | None, staged: bool, 
     if not new_failures:
         return
     if not staged or new_tree is None:
-        err_console.print("The fix loop runs on staged changes only: stage the change and run "
-                          "`git codey review --fix` again, or `git codey fix \"...\"` on a commit.", highlight=False)
+        err_console.print(
+            "The fix loop runs on staged changes only: stage the change and run "
+            "`git codey review --fix` again, or `git codey fix \"...\"` on a commit.",
+            highlight=False,
+        )
         return
-    names = " ".join(new_failures[:MAX_NAMED]) + (f" (and {len(new_failures) - MAX_NAMED} more)"
-                                                  if len(new_failures) > MAX_NAMED else "")
+    names = " ".join(new_failures[:MAX_NAMED]) + (
+        f" (and {len(new_failures) - MAX_NAMED} more)" if len(new_failures) > MAX_NAMED else ""
+    )
     if not yes:
         if not sys.stdin.isatty():
-            raise UsageError("review --fix would run the fix loop on the failing tests and needs a confirmation; "
-                             "nothing was run", "Add --yes to run it without asking.")
-        if not typer.confirm(f"Run the fix loop on {names}? It works on a copy of your staged changes "
-                             "and commits nothing into them.", default=False):
+            raise UsageError(
+                "review --fix would run the fix loop on the failing tests and needs a confirmation; nothing was run",
+                "Add --yes to run it without asking.",
+            )
+        if not typer.confirm(
+            f"Run the fix loop on {names}? It works on a copy of your staged changes and commits nothing into them.",
+            default=False,
+        ):
             err_console.print("The fix loop was not run.")
             return
     _run(new_failures, names, new_tree)
@@ -41,8 +49,14 @@ def offer_fix_loop(new_failures: list[str], new_tree: str | None, staged: bool, 
 def _snapshot_commit(repo: Repo, tree: str) -> str:
     """A commit of the staged tree on top of HEAD, on no branch: the fix loop's base."""
     message = "codey: staged snapshot (git codey review --fix)\n\nYour staged changes, as reviewed; not on any branch.\n"
-    oid = repo.repo.create_commit(None, signature(repo.root, "AUTHOR"), signature(repo.root, "COMMITTER"),
-                                  message, pygit2.Oid(hex=tree), [repo.repo.head.target])
+    oid = repo.repo.create_commit(
+        None,
+        signature(repo.root, "AUTHOR"),
+        signature(repo.root, "COMMITTER"),
+        message,
+        pygit2.Oid(hex=tree),
+        [repo.repo.head.target],
+    )
     return str(oid)
 
 
@@ -54,22 +68,30 @@ def _run(new_failures: list[str], names: str, tree: str) -> None:
 
     repo, config, progress = open_session()
     base = _snapshot_commit(repo, tree)
-    err_console.print(f"codey review: running the fix loop on {names}, on a copy of your staged changes.",
-                      highlight=False, markup=False)
+    err_console.print(
+        f"codey review: running the fix loop on {names}, on a copy of your staged changes.", highlight=False, markup=False
+    )
     task = Task(text="Fix the failing tests " + " ".join(new_failures[:MAX_NAMED]), kind="fix")
     provider = make_provider(config, progress)
     try:
-        result = run_task(repo, task, config, provider, progress=progress, land=False, base=base,
-                          branch=f"codey/review-fix-{task.id}")
+        result = run_task(
+            repo, task, config, provider, progress=progress, land=False, base=base, branch=f"codey/review-fix-{task.id}"
+        )
     finally:
         provider.close()
     if not result.commits:
-        err_console.print(f"✘ the fix loop found no fix: {result.reason}. Nothing was changed.",
-                          highlight=False, markup=False)
+        err_console.print(f"✘ the fix loop found no fix: {result.reason}. Nothing was changed.", highlight=False, markup=False)
         return
-    err_console.print(f"✔ a tested fix on top of your staged changes is on {result.branch} "
-                      f"({result.tests}); the fix loop changed nothing of yours:", highlight=False, markup=False)
+    err_console.print(
+        f"✔ a tested fix on top of your staged changes is on {result.branch} "
+        f"({result.tests}); the fix loop changed nothing of yours:",
+        highlight=False,
+        markup=False,
+    )
     for commit in result.commits:
         err_console.print(f"  {commit.oid[:10]} {commit.message.splitlines()[0]}", highlight=False, markup=False)
-    err_console.print(f"To apply it to your staged work (nothing is committed): "
-                      f"git cherry-pick --no-commit {base[:12]}..{result.branch}", highlight=False, markup=False)
+    err_console.print(
+        f"To apply it to your staged work (nothing is committed): git cherry-pick --no-commit {base[:12]}..{result.branch}",
+        highlight=False,
+        markup=False,
+    )

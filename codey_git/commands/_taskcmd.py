@@ -8,8 +8,17 @@ from codey_git.commands._common import open_session, print_task_result, resolve_
 from codey_git.errors import TaskFailed, UsageError
 
 
-def run_task_command(kind: str, request: str, *, files: list[str] | None, no_land: bool, keep: bool,
-                     as_json: bool, yes: bool, overrides: dict[str, Any]) -> None:
+def run_task_command(
+    kind: str,
+    request: str,
+    *,
+    files: list[str] | None,
+    no_land: bool,
+    keep: bool,
+    as_json: bool,
+    yes: bool,
+    overrides: dict[str, Any],
+) -> None:
     # the engine is imported here, not at start-up, so that `git codey --help` and routed tool
     # commands stay fast
     from codey_git.engine.runner import run_task
@@ -26,11 +35,13 @@ def run_task_command(kind: str, request: str, *, files: list[str] | None, no_lan
     if hasattr(provider, "yes"):
         provider.yes = yes  # a missing model is pulled on first use without asking
     try:
-        result = run_task(repo, task, config, provider, progress=progress, land=not no_land, keep=keep,
-                          write_tests=kind == "edit")
+        result = run_task(
+            repo, task, config, provider, progress=progress, land=not no_land, keep=keep, write_tests=kind == "edit"
+        )
     finally:
         provider.close()
     print_task_result(result, as_json)
     if not result.ok:
-        raise TaskFailed(result.reason or "the task was not achieved",
-                         "See the attempts above; `--keep` keeps the last attempt on a branch.")
+        raise TaskFailed(
+            result.reason or "the task was not achieved", "See the attempts above; `--keep` keeps the last attempt on a branch."
+        )

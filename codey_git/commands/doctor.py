@@ -12,8 +12,7 @@ from codey_git.commands._common import ASKS_NOTHING, JSON
 def register(app: typer.Typer) -> None:
     @app.command("doctor", help="Check this machine and repository for what codey needs, and suggest a configuration.")
     def doctor_cmd(
-        tests: bool = typer.Option(True, "--tests/--no-tests", help="Try the repository's test command (default) "
-                                   "or skip it."),
+        tests: bool = typer.Option(True, "--tests/--no-tests", help="Try the repository's test command (default) or skip it."),
         as_json: bool = JSON,
         yes: bool = ASKS_NOTHING,
     ) -> None:

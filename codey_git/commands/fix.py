@@ -19,20 +19,26 @@ def task_options(kind: str) -> Callable[..., None]:
         model: Optional[str] = typer.Option(None, "--model", "-m", help="Coder model (catalog name)."),
         attempts: Optional[int] = typer.Option(None, "--attempts", help="Edit attempts per step."),
         candidates: Optional[int] = typer.Option(None, "--candidates", help="Edits sampled per attempt."),
-        edit_format: Optional[str] = typer.Option(None, "--edit-format", help="auto, diff, search_replace, function, lines, whole_file."),
+        edit_format: Optional[str] = typer.Option(
+            None, "--edit-format", help="auto, diff, search_replace, function, lines, whole_file."
+        ),
         test_command: Optional[str] = typer.Option(None, "--test-command", help="Command that runs the tests."),
         max_seconds: Optional[float] = typer.Option(None, "--max-seconds", help="Time budget for the task."),
         as_json: bool = JSON,
         yes: bool = YES,
     ) -> None:
-        overrides = {"coder": model, "attempts": attempts, "candidates": candidates,
-                     "edit_format": edit_format, "test_command": test_command, "max_seconds": max_seconds}
-        run_task_command(kind, request, files=file, no_land=no_land, keep=keep, as_json=as_json,
-                         yes=yes, overrides=overrides)
+        overrides = {
+            "coder": model,
+            "attempts": attempts,
+            "candidates": candidates,
+            "edit_format": edit_format,
+            "test_command": test_command,
+            "max_seconds": max_seconds,
+        }
+        run_task_command(kind, request, files=file, no_land=no_land, keep=keep, as_json=as_json, yes=yes, overrides=overrides)
 
     return command
 
 
 def register(app: typer.Typer) -> None:
-    app.command("fix", help="Fix a bug: edit, test in a scratch worktree, commit only if tests pass.")(
-        task_options("fix"))
+    app.command("fix", help="Fix a bug: edit, test in a scratch worktree, commit only if tests pass.")(task_options("fix"))

@@ -25,16 +25,20 @@ def show_help(command: list[str]) -> int:
         result = run_app(app, [*command, "--help"])
     except Exception as exc:  # click's "No such command" for a subcommand  # noqa: BLE001
         if type(exc).__name__ == "NoSuchCommand" or "No such command" in str(exc):
-            raise UsageError(f"`git codey {command[0]}` has no subcommand {command[-1]!r}",
-                             f"See `git codey help {command[0]}`.") from None
+            raise UsageError(
+                f"`git codey {command[0]}` has no subcommand {command[-1]!r}", f"See `git codey help {command[0]}`."
+            ) from None
         raise
     return result if isinstance(result, int) else 0
 
 
 def register(app: typer.Typer) -> None:
     @app.command("help", help="Show the help of a command: git codey help [COMMAND [SUBCOMMAND]].")
-    def help_command(command: Optional[List[str]] = typer.Argument(
-            None, metavar="COMMAND", help="A command, and a subcommand of a group (models pull).")) -> None:
+    def help_command(
+        command: Optional[List[str]] = typer.Argument(
+            None, metavar="COMMAND", help="A command, and a subcommand of a group (models pull)."
+        ),
+    ) -> None:
         code = show_help(list(command or []))
         if code:
             raise typer.Exit(code)

@@ -20,8 +20,16 @@ def codey_commits(repo: pygit2.Repository, limit: int) -> list[dict[str, Any]]:
         t = trailers(commit.message)
         if TRAILER_TASK in t:
             when = dt.datetime.fromtimestamp(commit.commit_time, dt.timezone(dt.timedelta(minutes=commit.commit_time_offset)))
-            rows.append({"oid": str(commit.id), "subject": commit.message.splitlines()[0], "task": t[TRAILER_TASK],
-                         "model": t.get(TRAILER_MODEL), "tests": t.get(TRAILER_TESTS), "time": when.isoformat()})
+            rows.append(
+                {
+                    "oid": str(commit.id),
+                    "subject": commit.message.splitlines()[0],
+                    "task": t[TRAILER_TASK],
+                    "model": t.get(TRAILER_MODEL),
+                    "tests": t.get(TRAILER_TESTS),
+                    "time": when.isoformat(),
+                }
+            )
             if len(rows) >= limit:
                 break
     return rows
@@ -29,8 +37,9 @@ def codey_commits(repo: pygit2.Repository, limit: int) -> list[dict[str, Any]]:
 
 def register(app: typer.Typer) -> None:
     @app.command("log", help="List codey's commits on the current branch.")
-    def log_command(limit: int = typer.Option(20, "-n", "--limit", help="How many."),
-                    as_json: bool = JSON, yes: bool = ASKS_NOTHING) -> None:
+    def log_command(
+        limit: int = typer.Option(20, "-n", "--limit", help="How many."), as_json: bool = JSON, yes: bool = ASKS_NOTHING
+    ) -> None:
         repo = open_repo(need_branch=False)
         rows = codey_commits(repo.repo, limit)
         if as_json:

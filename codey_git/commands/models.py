@@ -39,11 +39,23 @@ def _mb(n: int | None) -> str:
 
 def describe(registry: Registry, entry: ModelEntry) -> dict[str, Any]:
     status = registry.status(entry)
-    return {"name": entry.name, "file": entry.file, "path": status.path, "status": status.state,
-            "detail": status.detail, "size": entry.size, "sha256": entry.sha256,
-            "context_length": entry.context_length, "chat_format": entry.chat_format, "roles": list(entry.roles),
-            "source": entry.source, "origin": entry.origin, "description": entry.description,
-            "review_max_severity": entry.review_max_severity, "ram_need_mb": _need_mb(entry, status.path)}
+    return {
+        "name": entry.name,
+        "file": entry.file,
+        "path": status.path,
+        "status": status.state,
+        "detail": status.detail,
+        "size": entry.size,
+        "sha256": entry.sha256,
+        "context_length": entry.context_length,
+        "chat_format": entry.chat_format,
+        "roles": list(entry.roles),
+        "source": entry.source,
+        "origin": entry.origin,
+        "description": entry.description,
+        "review_max_severity": entry.review_max_severity,
+        "ram_need_mb": _need_mb(entry, status.path),
+    }
 
 
 def _need_mb(entry: ModelEntry, path: str) -> int | None:
@@ -72,8 +84,12 @@ def register(app: typer.Typer) -> None:
             out_console.print(f"{row['name']:<22} {_mb(row['size']):>9}  RAM~{ram:>9}  {roles:<22} {state}")
 
     @models.command("pull")
-    def pull_model(name: str, force: bool = typer.Option(False, "--force", help="Fetch again even if present."),
-                   as_json: bool = JSON, yes: bool = YES) -> None:
+    def pull_model(
+        name: str,
+        force: bool = typer.Option(False, "--force", help="Fetch again even if present."),
+        as_json: bool = JSON,
+        yes: bool = YES,
+    ) -> None:
         """Download NAME into the models dir and check its sha256 (no-op when already verified)."""
         registry = registry_here()
         entry = registry.get(name)
@@ -87,9 +103,12 @@ def register(app: typer.Typer) -> None:
             err_console.print(f"{name}: {what} at {path}")
 
     @models.command("verify")
-    def verify(name: str = typer.Argument(None, help="One model (default: every model present)."),
-               force: bool = typer.Option(False, "--force", help="Hash again even if a stamp says verified."),
-               as_json: bool = JSON, yes: bool = YES) -> None:
+    def verify(
+        name: str = typer.Argument(None, help="One model (default: every model present)."),
+        force: bool = typer.Option(False, "--force", help="Hash again even if a stamp says verified."),
+        as_json: bool = JSON,
+        yes: bool = YES,
+    ) -> None:
         """Check size, GGUF header and sha256 of downloaded models."""
         registry = registry_here()
         if name:
@@ -108,8 +127,9 @@ def register(app: typer.Typer) -> None:
             print_json({"results": results, "ok": failed is None})
         else:
             for r in results:
-                err_console.print(styled(f"{r['name']}: ", "ok" if r["ok"] else ("FAILED", "red"),
-                                         "" if r["ok"] else f" {r['error']}"))
+                err_console.print(
+                    styled(f"{r['name']}: ", "ok" if r["ok"] else ("FAILED", "red"), "" if r["ok"] else f" {r['error']}")
+                )
             if not results:
                 err_console.print("no models downloaded yet; see `git codey models list`")
         if failed is not None:
@@ -124,9 +144,15 @@ def register(app: typer.Typer) -> None:
         if row["status"] in ("verified", "present"):
             try:
                 meta = read_gguf(row["path"])
-                row["gguf"] = {"architecture": meta.architecture, "context_length": meta.context_length,
-                               "n_layer": meta.n_layer, "n_kv_heads": meta.n_kv_heads, "head_dim": meta.head_dim,
-                               "n_vocab": meta.n_vocab, "has_chat_template": bool(meta.chat_template)}
+                row["gguf"] = {
+                    "architecture": meta.architecture,
+                    "context_length": meta.context_length,
+                    "n_layer": meta.n_layer,
+                    "n_kv_heads": meta.n_kv_heads,
+                    "head_dim": meta.head_dim,
+                    "n_vocab": meta.n_vocab,
+                    "has_chat_template": bool(meta.chat_template),
+                }
             except GGUFError as exc:
                 row["gguf"] = {"error": str(exc)}
         if as_json:
@@ -141,8 +167,10 @@ def register(app: typer.Typer) -> None:
         registry = registry_here()
         entry = registry.get(name)
         if entry.path:
-            raise ModelError(f"model {name} is your file {entry.path}; codey does not delete it",
-                             f"Remove the `models.{name}` entry from {entry.origin} instead.")
+            raise ModelError(
+                f"model {name} is your file {entry.path}; codey does not delete it",
+                f"Remove the `models.{name}` entry from {entry.origin} instead.",
+            )
         path = registry.file_path(entry)
         existed = path.exists()
         if existed:

@@ -33,8 +33,7 @@ def register(app: typer.Typer) -> None:
                 description = load_recipe(entry.path).description
             except ConfigError as exc:
                 description = f"INVALID: {exc.message}"
-            rows.append({"name": entry.name, "origin": entry.origin, "path": str(entry.path),
-                         "description": description})
+            rows.append({"name": entry.name, "origin": entry.origin, "path": str(entry.path), "description": description})
         if as_json:
             print_json({"recipes": rows, "generators": {k: v[1] for k, v in GENERATORS.items()}})
             return

@@ -17,16 +17,19 @@ from codey_git.ui import Progress, print_json
 
 
 def register(app: typer.Typer) -> None:
-    @app.command("report", help="Show what a recipe run produced (default: the latest run); with --merge, "
-                                "one report from the runs in the folders given (the shards of `git codey ci run`).")
+    @app.command(
+        "report",
+        help="Show what a recipe run produced (default: the latest run); with --merge, "
+        "one report from the runs in the folders given (the shards of `git codey ci run`).",
+    )
     def report_cmd(
-        runs: Optional[List[str]] = typer.Argument(None, metavar="[RUN | DIR...]",
-                                                   help="Run id (or a unique prefix); with --merge, run folders."),
+        runs: Optional[List[str]] = typer.Argument(
+            None, metavar="[RUN | DIR...]", help="Run id (or a unique prefix); with --merge, run folders."
+        ),
         merge: bool = typer.Option(False, "--merge", help="Merge the runs in the folders given into one report."),
         since: Optional[str] = typer.Option(None, "--since", help="Every run started in this window, e.g. 12h."),
         as_json: bool = JSON,
-        fmt: Optional[str] = typer.Option(None, "--format", hidden=True,
-                                          help="Deprecated: md or json; use --json for json."),
+        fmt: Optional[str] = typer.Option(None, "--format", hidden=True, help="Deprecated: md or json; use --json for json."),
         yes: bool = ASKS_NOTHING,
     ) -> None:
         if fmt is not None:
@@ -48,8 +51,7 @@ def register(app: typer.Typer) -> None:
                 typer.echo(f"No runs started in the last {since}.")
             return
         if not found:
-            raise UsageError("no matching run" if run or since else "no runs yet",
-                             "Start one with `git codey run RECIPE`.")
+            raise UsageError("no matching run" if run or since else "no runs yet", "Start one with `git codey run RECIPE`.")
         summaries = [run_summary(r) for r in found]
         if as_json:
             print_json({"runs": summaries})
@@ -62,8 +64,10 @@ def _merge(folders: list[str], as_json: bool) -> None:
     from codey_git.recipes.merge import merged_summary
 
     if not folders:
-        raise UsageError("--merge needs the folders of the runs to merge",
-                         "e.g. git codey report --merge shard-1 shard-2 (what `git codey ci run --out` wrote).")
+        raise UsageError(
+            "--merge needs the folders of the runs to merge",
+            "e.g. git codey report --merge shard-1 shard-2 (what `git codey ci run --out` wrote).",
+        )
     summary = merged_summary(runs_under([Path(f) for f in folders]))
     if as_json:
         print_json({"runs": [summary]})

@@ -17,15 +17,32 @@ from typing import List, Optional
 import typer
 
 from codey_git.config import load_config
-from codey_git.errors import (EXIT_INTERNAL, EXIT_NOT_ACHIEVED, EXIT_USAGE, CodeyError, ConfigError, InternalError,
-                              ModelError, TaskFailed, UsageError)
+from codey_git.errors import (
+    EXIT_INTERNAL,
+    EXIT_NOT_ACHIEVED,
+    EXIT_USAGE,
+    CodeyError,
+    ConfigError,
+    InternalError,
+    ModelError,
+    TaskFailed,
+    UsageError,
+)
 from codey_git.commands._reviewfix import offer_fix_loop
 from codey_git.review import fixes, report
 from codey_git.review.diffsource import open_repository
 from codey_git.review.engine import ReviewOutcome, Unreviewed, checks_only, checks_review
-from codey_git.review.session import (ReviewRequest, config_error_notice, hook_fails_open_on_config_error,
-                                      budget_left, precommit_range, read_diff, run_review, test_evidence,
-                                      verdict)
+from codey_git.review.session import (
+    ReviewRequest,
+    config_error_notice,
+    hook_fails_open_on_config_error,
+    budget_left,
+    precommit_range,
+    read_diff,
+    run_review,
+    test_evidence,
+    verdict,
+)
 from codey_git.review.terminal import print_report
 from codey_git.ui import Progress, err_console, out_console, print_json, styled
 
@@ -94,8 +111,10 @@ def _review_or_skip(request: ReviewRequest, diff, cfg, progress, evidence=None) 
     built-in checks' findings, which need no model and still block; otherwise exit 3."""
     if not cfg.get("review.model"):
         if not cfg.get("review.checks"):
-            raise UsageError("review.model and review.checks are both false, so nothing would be reviewed",
-                             "Set one of them to true in .codey.yml, or uninstall the hook (git codey hook uninstall).")
+            raise UsageError(
+                "review.model and review.checks are both false, so nothing would be reviewed",
+                "Set one of them to true in .codey.yml, or uninstall the hook (git codey hook uninstall).",
+            )
         return checks_review(diff, request.fail_on, max_seconds=request.max_seconds)
     try:
         return run_review(request, diff, cfg, progress, evidence)
@@ -108,31 +127,57 @@ def _review_or_skip(request: ReviewRequest, diff, cfg, progress, evidence=None) 
     if not request.fail_open:
         cause = failure.__cause__ if isinstance(failure.__cause__, ModelError) else failure
         if isinstance(cause, ModelError):  # missing or bad model file: exit 2, as for fix and edit
-            raise ModelError(f"review needs its model: {cause.message}",
-                             "Fetch it with `git codey models pull NAME` (see `git codey models list`), "
-                             "or pass --fail-open to review with the built-in checks alone.") from failure
+            raise ModelError(
+                f"review needs its model: {cause.message}",
+                "Fetch it with `git codey models pull NAME` (see `git codey models list`), "
+                "or pass --fail-open to review with the built-in checks alone.",
+            ) from failure
         raise InternalError(f"review failed: {failure}", "Check the reviewer model, or pass --fail-open.") from failure
     checked = cfg.get("review.checks")
     ran = "; the built-in checks still ran" if checked else ""
-    err_console.print(styled(("codey review skipped the model:", "yellow"),
-                             f" {failure} (fail_open: model trouble does not block{ran})"))
-    unreviewed = [Unreviewed(f.path, f.hunks[0].new_start, f.hunks[-1].new_start + f.hunks[-1].new_count,
-                             f"review failed: {failure}") for f in diff.files]
+    err_console.print(
+        styled(("codey review skipped the model:", "yellow"), f" {failure} (fail_open: model trouble does not block{ran})")
+    )
+    unreviewed = [
+        Unreviewed(f.path, f.hunks[0].new_start, f.hunks[-1].new_start + f.hunks[-1].new_count, f"review failed: {failure}")
+        for f in diff.files
+    ]
     findings = checks_only(diff, request.fail_on, max_seconds=request.max_seconds) if checked else []
-    return ReviewOutcome(diff.description, cfg.reviewer, findings=findings, unreviewed=unreviewed,
-                         skipped=list(diff.skipped), units=sum(len(f.hunks) for f in diff.files))
+    return ReviewOutcome(
+        diff.description,
+        cfg.reviewer,
+        findings=findings,
+        unreviewed=unreviewed,
+        skipped=list(diff.skipped),
+        units=sum(len(f.hunks) for f in diff.files),
+    )
 
 
 def review(
-    paths: Optional[List[str]] = typer.Argument(None, help="Only these paths, as --files. With --hook: the files the pre-commit framework names; those not staged (--all-files, --files) are reviewed whole."),
-    range_: Optional[str] = typer.Option(None, "--range", help="Review commits A..B (or A...B from the merge base) instead of the staged changes."),
+    paths: Optional[List[str]] = typer.Argument(
+        None,
+        help="Only these paths, as --files. With --hook: the files the pre-commit framework names; those not staged (--all-files, --files) are reviewed whole.",
+    ),
+    range_: Optional[str] = typer.Option(
+        None, "--range", help="Review commits A..B (or A...B from the merge base) instead of the staged changes."
+    ),
     files: Optional[List[str]] = typer.Option(None, "--files", help="Only these paths (repeat, or comma-separated; globs work)."),
     fmt: Format = typer.Option(Format.terminal, "--format", help="Report format."),
     json_out: bool = typer.Option(False, "--json", help="Same as --format json."),
-    fail_on: Optional[Severity] = typer.Option(None, "--fail-on", help="Lowest severity that fails (config review.fail_on, default high)."),
-    fail_open: Optional[bool] = typer.Option(None, "--fail-open/--no-fail-open", help="Model missing, timing out or crashing: warn and exit 0 (default) or exit 3."),
-    max_seconds: Optional[float] = typer.Option(None, "--max-seconds", help="Time budget; the rest is reported unreviewed (config review.max_seconds; 0: none)."),
-    fix: bool = typer.Option(False, "--fix", help="Offer the suggested fixes as a patch for the working tree, and the fix loop on the tests the staged change breaks (its fix left on a codey/... branch)."),
+    fail_on: Optional[Severity] = typer.Option(
+        None, "--fail-on", help="Lowest severity that fails (config review.fail_on, default high)."
+    ),
+    fail_open: Optional[bool] = typer.Option(
+        None, "--fail-open/--no-fail-open", help="Model missing, timing out or crashing: warn and exit 0 (default) or exit 3."
+    ),
+    max_seconds: Optional[float] = typer.Option(
+        None, "--max-seconds", help="Time budget; the rest is reported unreviewed (config review.max_seconds; 0: none)."
+    ),
+    fix: bool = typer.Option(
+        False,
+        "--fix",
+        help="Offer the suggested fixes as a patch for the working tree, and the fix loop on the tests the staged change breaks (its fix left on a codey/... branch).",
+    ),
     yes: bool = typer.Option(False, "--yes", "-y", help="Apply --fix (and run its fix loop) without asking."),
     no_cache: bool = typer.Option(False, "--no-cache", help="Ask the model even for hunks reviewed before."),
     hook: bool = typer.Option(False, "--hook", help="Run as the pre-commit hook (staged changes, report on stderr)."),
@@ -140,7 +185,19 @@ def review(
     """Review the staged diff (or --range) and report problems with file, line, severity and a fix."""
     if hook and (range_ or fix):
         raise UsageError("--hook reviews the staged changes; it cannot be combined with --range or --fix")
-    args = (range_, files, paths or [], Format.json if json_out else fmt, fail_on, fail_open, max_seconds, fix, yes, no_cache, hook)
+    args = (
+        range_,
+        files,
+        paths or [],
+        Format.json if json_out else fmt,
+        fail_on,
+        fail_open,
+        max_seconds,
+        fix,
+        yes,
+        no_cache,
+        hook,
+    )
     if not hook:
         return _review(*args)
     try:
@@ -161,8 +218,12 @@ def review(
         failure = exc
     if fail_open is False or (fail_open is None and not _configured_fail_open()):
         raise failure
-    err_console.print(styled(("codey review failed:", "yellow"), f" {type(failure).__name__}: {failure}; "
-                             "commit not blocked (review.fail_open). Please report this."))
+    err_console.print(
+        styled(
+            ("codey review failed:", "yellow"),
+            f" {type(failure).__name__}: {failure}; commit not blocked (review.fail_open). Please report this.",
+        )
+    )
 
 
 def _configured_fail_open() -> bool:
@@ -193,8 +254,16 @@ def _review(range_, files, paths, fmt, fail_on, fail_open, max_seconds, fix, yes
         named = [] if range_ else _patterns(paths, root)
     else:
         files = [*(files or []), *paths]
-    request = ReviewRequest(root, range_, _patterns(files, root), threshold, open_on_failure,
-                            float(cfg.get("review.max_seconds") or 0), use_cache=not no_cache, named=named)
+    request = ReviewRequest(
+        root,
+        range_,
+        _patterns(files, root),
+        threshold,
+        open_on_failure,
+        float(cfg.get("review.max_seconds") or 0),
+        use_cache=not no_cache,
+        named=named,
+    )
     progress = Progress(quiet=hook or fmt is not Format.terminal)
     diff = read_diff(request)
     evidence = test_evidence(request, diff, cfg)
@@ -215,22 +284,28 @@ def _review(range_, files, paths, fmt, fail_on, fail_open, max_seconds, fix, yes
         err_console.print(styled(("warning:", "yellow"), f" {', '.join(missed)} (fail_open: not blocking)"))
     if fix:
         _offer_fixes(root, outcome, yes)
-        offer_fix_loop(list(evidence.new_failures) if evidence is not None else [], diff.new_tree,
-                       staged=range_ is None, yes=yes)
+        offer_fix_loop(list(evidence.new_failures) if evidence is not None else [], diff.new_tree, staged=range_ is None, yes=yes)
     code = verdict(outcome, threshold, open_on_failure)
     if code == EXIT_NOT_ACHIEVED:
-        loop = ("Have codey try to fix the failing tests on a copy of your staged changes: "
-                "git codey review --fix" if evidence is not None and evidence.new_failures and not fix
-                and range_ is None else None)
-        raise TaskFailed(f"{len(outcome.blocking(threshold))} finding(s) at or above {threshold}" +
-                         ("; commit blocked" if hook else ""),
-                         " ".join(filter(None, [f"Fix them and stage again, or skip the check once with {_skip_hint()}."
-                                                if hook else None, loop])) or None)
+        loop = (
+            "Have codey try to fix the failing tests on a copy of your staged changes: git codey review --fix"
+            if evidence is not None and evidence.new_failures and not fix and range_ is None
+            else None
+        )
+        raise TaskFailed(
+            f"{len(outcome.blocking(threshold))} finding(s) at or above {threshold}" + ("; commit blocked" if hook else ""),
+            " ".join(
+                filter(None, [f"Fix them and stage again, or skip the check once with {_skip_hint()}." if hook else None, loop])
+            )
+            or None,
+        )
     if code == EXIT_INTERNAL:
-        raise InternalError(f"{len(outcome.unreviewed)} hunk(s) were not reviewed" +
-                            (f", {len(evidence.not_run)} test(s) not run" if evidence and evidence.not_run else "") +
-                            " and fail_open is off",
-                            "Raise --max-seconds, or check the reviewer model.")
+        raise InternalError(
+            f"{len(outcome.unreviewed)} hunk(s) were not reviewed"
+            + (f", {len(evidence.not_run)} test(s) not run" if evidence and evidence.not_run else "")
+            + " and fail_open is off",
+            "Raise --max-seconds, or check the reviewer model.",
+        )
 
 
 def register(app: typer.Typer) -> None:

@@ -34,8 +34,10 @@ def run_subcommand(argv: list[str]) -> int:
 
     names = {c.name for c in app.registered_commands}
     if argv[0] not in names:
-        raise UsageError(f"this request needs `git codey {argv[0]}`, which this installation does not have",
-                         "Run `git codey help` to see the commands available.")
+        raise UsageError(
+            f"this request needs `git codey {argv[0]}`, which this installation does not have",
+            "Run `git codey help` to see the commands available.",
+        )
     result = run_app(app, argv)
     return result if isinstance(result, int) else 0
 
@@ -92,8 +94,11 @@ def route_request(words: list[str], *, yes: bool, json_out: bool, dry_run: bool)
 
 
 def register(app: typer.Typer) -> None:
-    @app.command("route", context_settings={"ignore_unknown_options": True},
-                 help='Route free text to a command; `git codey "<text>"` runs this.')
+    @app.command(
+        "route",
+        context_settings={"ignore_unknown_options": True},
+        help='Route free text to a command; `git codey "<text>"` runs this.',
+    )
     def route(
         words: list[str] = typer.Argument(..., help='The request: "git status", "list files", "fix the bug in x.py line 4".'),
         yes: bool = typer.Option(False, "--yes", "-y", help="Run the routed command without asking."),

@@ -27,9 +27,11 @@ def _check_jobs(jobs: int, backend: str) -> None:
     if jobs < 1:
         raise UsageError("--jobs must be at least 1")
     if jobs > 1 and backend not in SHARED_BACKENDS:
-        raise UsageError(f"--jobs {jobs} needs a shared model server, but the backend is {backend!r}: "
-                         "one local model answers one task at a time",
-                         "Serve the model with an OpenAI-compatible server (`backend: openai`), or drop --jobs.")
+        raise UsageError(
+            f"--jobs {jobs} needs a shared model server, but the backend is {backend!r}: "
+            "one local model answers one task at a time",
+            "Serve the model with an OpenAI-compatible server (`backend: openai`), or drop --jobs.",
+        )
 
 
 def _print_tasks(tasks: list[PlannedTask], as_json: bool) -> None:
@@ -42,8 +44,18 @@ def _print_tasks(tasks: list[PlannedTask], as_json: bool) -> None:
     out_console.print(f"{len(tasks)} task(s); nothing was run (--dry-run).")
 
 
-def run_command(recipe_ref: str | None, *, until: str | None, max_tasks: int | None, dry_run: bool,
-                resume: bool, jobs: int, model: str | None, as_json: bool, yes: bool) -> None:
+def run_command(
+    recipe_ref: str | None,
+    *,
+    until: str | None,
+    max_tasks: int | None,
+    dry_run: bool,
+    resume: bool,
+    jobs: int,
+    model: str | None,
+    as_json: bool,
+    yes: bool,
+) -> None:
     if until:
         seconds_until(until)  # a bad time is refused before anything starts
     repo = open_repo()
@@ -93,9 +105,12 @@ def run_command(recipe_ref: str | None, *, until: str | None, max_tasks: int | N
     progress.stage(f"report: {run.report_path}")
     if summary["not_achieved"]:
         missed = [r for r in summary["tasks"] if r["task"] in summary["not_achieved"]]
-        raise TaskFailed(f"{len(missed)} task(s) did not reach their goal ("
-                         + ", ".join(f"{n} {s}" for s, n in _by_status(missed).items()) + ")",
-                         f"The report says what is left of each: git codey report {run.id}")
+        raise TaskFailed(
+            f"{len(missed)} task(s) did not reach their goal ("
+            + ", ".join(f"{n} {s}" for s, n in _by_status(missed).items())
+            + ")",
+            f"The report says what is left of each: git codey report {run.id}",
+        )
 
 
 def _by_status(rows: list[dict[str, Any]]) -> dict[str, int]:
@@ -112,12 +127,22 @@ def register(app: typer.Typer) -> None:
         until: Optional[str] = typer.Option(None, "--until", help="Start no task after this time (HH:MM)."),
         max_tasks: Optional[int] = typer.Option(None, "--max-tasks", help="Run at most N of the expanded tasks."),
         dry_run: bool = typer.Option(False, "--dry-run", help="List the expanded tasks; run nothing."),
-        resume: bool = typer.Option(False, "--resume", help="Continue a run that was stopped or killed "
-                                    "(the given id, else the latest unfinished run)."),
+        resume: bool = typer.Option(
+            False, "--resume", help="Continue a run that was stopped or killed (the given id, else the latest unfinished run)."
+        ),
         jobs: int = typer.Option(1, "--jobs", "-j", help="Tasks at once (needs backend openai or scripted)."),
         model: Optional[str] = typer.Option(None, "--model", "-m", help="Coder model for every task."),
         as_json: bool = JSON,
         yes: bool = YES,
     ) -> None:
-        run_command(recipe, until=until, max_tasks=max_tasks, dry_run=dry_run, resume=resume, jobs=jobs,
-                    model=model, as_json=as_json, yes=yes)
+        run_command(
+            recipe,
+            until=until,
+            max_tasks=max_tasks,
+            dry_run=dry_run,
+            resume=resume,
+            jobs=jobs,
+            model=model,
+            as_json=as_json,
+            yes=yes,
+        )

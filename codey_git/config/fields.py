@@ -20,8 +20,7 @@ from typing import Any, Literal, Mapping, NoReturn, TypeAlias
 
 from codey_git.errors import ConfigError
 
-TYPE_NAMES: dict[type, str] = {int: "integer", float: "number", str: "string", bool: "true/false", list: "list",
-                               dict: "mapping"}
+TYPE_NAMES: dict[type, str] = {int: "integer", float: "number", str: "string", bool: "true/false", list: "list", dict: "mapping"}
 
 
 @dataclass(frozen=True)
@@ -92,8 +91,9 @@ def hint_for(spec: Field, field: str, documented: str = "") -> str:
     return f"{field}: {spec.doc}" + (f" {documented}" if documented else "")
 
 
-def check_value(spec: Field, value: Any, field: str, source: str | None = None, line: int | None = None,
-                documented: str = "") -> None:
+def check_value(
+    spec: Field, value: Any, field: str, source: str | None = None, line: int | None = None, documented: str = ""
+) -> None:
     """Type, choice and range of one value (not a list's items); a ConfigError naming source, line
     and field if wrong."""
     if not spec.type_ok(value):
@@ -116,8 +116,9 @@ class Checker:
     at ``top_line`` (1 for a file, none for a layer that is not a file). ``documented`` ends every
     hint about a field: where its keys are documented."""
 
-    def __init__(self, source: str | None, lines: Mapping[str, int] | None = None, *, top_line: int | None = 1,
-                 documented: str = ""):
+    def __init__(
+        self, source: str | None, lines: Mapping[str, int] | None = None, *, top_line: int | None = 1, documented: str = ""
+    ):
         self.source = source
         self.lines: Mapping[str, int] = lines or {}
         self.top_line = top_line
@@ -147,9 +148,15 @@ class Checker:
             for i, element in enumerate(value):
                 check_value(item, element, f"{path}[{i}]", self.source, self.line(f"{path}[{i}]"), self.documented)
 
-    def mapping(self, data: Any, specs: Mapping[str, Spec], path: str = "", *,
-                unknown: Literal["error", "warn", "ignore"] = "error",
-                warnings: list[str] | None = None) -> dict[str, Any]:
+    def mapping(
+        self,
+        data: Any,
+        specs: Mapping[str, Spec],
+        path: str = "",
+        *,
+        unknown: Literal["error", "warn", "ignore"] = "error",
+        warnings: list[str] | None = None,
+    ) -> dict[str, Any]:
         """Check a mapping key by key; a spec that is itself a mapping is a section, checked the same
         way. Unknown keys are an error, a warning (appended to ``warnings``) or ignored."""
         if not isinstance(data, dict):

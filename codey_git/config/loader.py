@@ -35,8 +35,14 @@ def _hint(spec: Field, field: str) -> str:
     return hint_for(spec, field, CONFIG_DOCUMENTED)
 
 
-def _merge_layer(values: dict[str, Any], layer: dict[str, Any], source: str, lines: dict[str, int],
-                 warnings: list[str], sources: dict[str, str]) -> None:
+def _merge_layer(
+    values: dict[str, Any],
+    layer: dict[str, Any],
+    source: str,
+    lines: dict[str, int],
+    warnings: list[str],
+    sources: dict[str, str],
+) -> None:
     check = Checker(source, lines, top_line=None, documented=CONFIG_DOCUMENTED)
     merge_layer(SCHEMA, values, layer, check, warnings, sources)
 
@@ -70,8 +76,7 @@ def _coerce_env(spec: Field, raw: str, name: str) -> Any:
     if str in allowed:
         _check(spec, raw, name, "environment", None)  # a wrong choice names the variable too
         return raw
-    raise ConfigError(f"expected {_type_name(spec)}, got {raw!r}", file="environment", field=name,
-                      hint=_hint(spec, name))
+    raise ConfigError(f"expected {_type_name(spec)}, got {raw!r}", file="environment", field=name, hint=_hint(spec, name))
 
 
 def _env_value(spec: Field, raw: str, name: str) -> Any:
@@ -103,8 +108,9 @@ def config_files(repo_root: Path | None) -> Iterable[Path]:
         yield repo_root / ".codey.yml"
 
 
-def load_config(repo_root: Path | None = None, overrides: dict[str, Any] | None = None,
-                environ: dict[str, str] | None = None) -> Settings:
+def load_config(
+    repo_root: Path | None = None, overrides: dict[str, Any] | None = None, environ: dict[str, str] | None = None
+) -> Settings:
     environ = dict(os.environ if environ is None else environ)
     values = default_values()
     warnings: list[str] = []

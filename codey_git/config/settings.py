@@ -25,8 +25,16 @@ CONFIG_DOCUMENTED = "Every key is documented in .codey.yml.example."
 _S = TypeVar("_S", bound="SettingsBase")
 
 
-def setting(kind: type | tuple[type, ...], default: Any, doc: str, *, choices: tuple[Any, ...] | None = None,
-            nullable: bool = False, minimum: float | None = None, above: bool = False) -> Any:
+def setting(
+    kind: type | tuple[type, ...],
+    default: Any,
+    doc: str,
+    *,
+    choices: tuple[Any, ...] | None = None,
+    nullable: bool = False,
+    minimum: float | None = None,
+    above: bool = False,
+) -> Any:
     """One settings key, declared as ``name: T = setting(T, default, "what it does", ...)``."""
     spec = Field(kind, default, doc, choices=choices, nullable=nullable, minimum=minimum, above=above)
     if isinstance(default, (dict, list)):
@@ -90,8 +98,12 @@ class SectionBase(Mapping[str, Any]):
         unknown = sorted(set(values) - set(known))
         if unknown:
             raise TypeError(f"unknown setting {path}.{unknown[0]}")
-        return cls(**{k: _frozen_value(spec, _plain(values[k]) if k in values else spec.default, f"{path}.{k}")
-                      for k, spec in known.items()})
+        return cls(
+            **{
+                k: _frozen_value(spec, _plain(values[k]) if k in values else spec.default, f"{path}.{k}")
+                for k, spec in known.items()
+            }
+        )
 
     def as_dict(self) -> dict[str, Any]:
         return {name: _plain(getattr(self, name)) for name in self._names()}
@@ -108,8 +120,13 @@ class SettingsBase:
     warnings: tuple[str, ...]
     sources: Mapping[str, str]
 
-    def __init__(self, values: Mapping[str, Any] | None = None, warnings: Iterable[str] = (),
-                 sources: Mapping[str, str] | None = None, **settings: Any):
+    def __init__(
+        self,
+        values: Mapping[str, Any] | None = None,
+        warnings: Iterable[str] = (),
+        sources: Mapping[str, str] | None = None,
+        **settings: Any,
+    ):
         schema = self.schema()
         merged: dict[str, Any] = {}
         for layer in (values or {}, settings):
@@ -158,8 +175,9 @@ class SettingsBase:
         """A new settings object with ``overrides`` on top, checked like command-line flags."""
         values = self.as_dict()
         sources = dict(self.sources)
-        merge_layer(self.schema(), values, overrides, Checker("command line", top_line=None,
-                                                              documented=CONFIG_DOCUMENTED), [], sources)
+        merge_layer(
+            self.schema(), values, overrides, Checker("command line", top_line=None, documented=CONFIG_DOCUMENTED), [], sources
+        )
         return type(self)(values, self.warnings, sources)
 
     def __reduce__(self) -> tuple[Any, ...]:  # copy, deepcopy and pickle rebuild it from plain values
@@ -169,8 +187,14 @@ class SettingsBase:
         return f"{type(self).__name__}({self.as_dict()!r})"
 
 
-def merge_layer(schema: Mapping[str, Spec], values: dict[str, Any], layer: Mapping[str, Any], check: Checker,
-                warnings: list[str], sources: dict[str, str]) -> None:
+def merge_layer(
+    schema: Mapping[str, Spec],
+    values: dict[str, Any],
+    layer: Mapping[str, Any],
+    check: Checker,
+    warnings: list[str],
+    sources: dict[str, str],
+) -> None:
     """Check one layer (a file, the environment, the flags) and put its values over ``values``.
     Unknown keys are warnings; a wrong value is a ConfigError naming the layer, line and field."""
     check.mapping(dict(layer), schema, unknown="warn", warnings=warnings)

@@ -17,8 +17,10 @@ if TYPE_CHECKING:
     from codey_git.config import Config
 
 OK, NOTE, WARN, BLOCK = "ok", "note", "warn", "block"
-REBUILD = ("Rebuild it for this CPU: CMAKE_ARGS=\"-DGGML_NATIVE=ON\" pip install --force-reinstall --no-cache-dir "
-           "--no-binary llama-cpp-python llama-cpp-python")
+REBUILD = (
+    "Rebuild it for this CPU: CMAKE_ARGS=\"-DGGML_NATIVE=ON\" pip install --force-reinstall --no-cache-dir "
+    "--no-binary llama-cpp-python llama-cpp-python"
+)
 TEST_TIMEOUT_CAP = 120.0
 
 
@@ -50,16 +52,23 @@ def llama_check(facts: SystemFacts, backend: str) -> Check:
     llama = facts.llama
     needed = backend == "llama_cpp"
     if llama.error:
-        fix = REBUILD if "SIGILL" in llama.error else \
-            "pip install llama-cpp-python (it compiles: a C compiler and CMake are needed)" if not llama.installed \
+        fix = (
+            REBUILD
+            if "SIGILL" in llama.error
+            else "pip install llama-cpp-python (it compiles: a C compiler and CMake are needed)"
+            if not llama.installed
             else "Reinstall it: pip install --force-reinstall llama-cpp-python"
+        )
         status = BLOCK if needed else NOTE
         return Check("llama.cpp", status, llama.error + ("" if needed else f" (not used: backend is {backend})"), fix)
     missing = cpu_lacks(facts)
     if missing:
-        return Check("llama.cpp", BLOCK if needed else WARN,
-                     f"built with {', '.join(missing)}, which this CPU lacks: the first model call would die with "
-                     "an illegal instruction", REBUILD)
+        return Check(
+            "llama.cpp",
+            BLOCK if needed else WARN,
+            f"built with {', '.join(missing)}, which this CPU lacks: the first model call would die with an illegal instruction",
+            REBUILD,
+        )
     shown = " ".join(llama.features) or "no SIMD features reported"
     return Check("llama.cpp", OK, f"llama-cpp-python {llama.version}: {shown}")
 
@@ -80,24 +89,42 @@ def compiler_check(facts: SystemFacts, backend: str) -> Check:
     lacking = " and ".join(n for n, p in (("a C compiler", cc), ("CMake", cmake)) if not p)
     usable = facts.llama.installed and not facts.llama.error
     if usable or backend != "llama_cpp":
-        return Check("compiler", NOTE, f"no {lacking}: needed only to install or rebuild llama-cpp-python",
-                     "Debian/Ubuntu: apt install build-essential cmake")
-    return Check("compiler", BLOCK, f"no {lacking}, and llama-cpp-python must be compiled on this machine",
-                 "Debian/Ubuntu: apt install build-essential cmake; then pip install llama-cpp-python")
+        return Check(
+            "compiler",
+            NOTE,
+            f"no {lacking}: needed only to install or rebuild llama-cpp-python",
+            "Debian/Ubuntu: apt install build-essential cmake",
+        )
+    return Check(
+        "compiler",
+        BLOCK,
+        f"no {lacking}, and llama-cpp-python must be compiled on this machine",
+        "Debian/Ubuntu: apt install build-essential cmake; then pip install llama-cpp-python",
+    )
 
 
 def memory_checks(facts: SystemFacts, config: Config, registry: Registry, suggestion: Suggestion) -> list[Check]:
     if config.backend != "llama_cpp":
-        return [Check("memory", OK, f"{facts.ram_mb} MB RAM ({facts.free_ram_mb} MB free); models run on the "
-                                    f"{config.backend} backend, not here")]
+        return [
+            Check(
+                "memory",
+                OK,
+                f"{facts.ram_mb} MB RAM ({facts.free_ram_mb} MB free); models run on the {config.backend} backend, not here",
+            )
+        ]
     out = []
     if suggestion.coder is None:
-        smallest = min((need_mb(registry, e, 2048) or 10**9 for e in registry.entries() if "coder" in e.roles),
-                       default=None)
-        out.append(Check("memory", BLOCK, f"too little RAM for the smallest coder (about {smallest} MB at a "
-                                          f"2048-token context; budget {suggestion.memory_budget_mb} MB of "
-                                          f"{facts.ram_mb} MB)",
-                         "Free memory, or use a shared model server (backend: openai; see docs/ci.md)."))
+        smallest = min((need_mb(registry, e, 2048) or 10**9 for e in registry.entries() if "coder" in e.roles), default=None)
+        out.append(
+            Check(
+                "memory",
+                BLOCK,
+                f"too little RAM for the smallest coder (about {smallest} MB at a "
+                f"2048-token context; budget {suggestion.memory_budget_mb} MB of "
+                f"{facts.ram_mb} MB)",
+                "Free memory, or use a shared model server (backend: openai; see docs/ci.md).",
+            )
+        )
         return out
     budget = default_budget_bytes(config.get("memory_budget_mb")) // MB
     coder = config.coder
@@ -108,14 +135,24 @@ def memory_checks(facts: SystemFacts, config: Config, registry: Registry, sugges
     n_ctx = config.get("context_size") or min(entry.context_length or 8192, 8192)
     need = need_mb(registry, entry, n_ctx)
     if need is not None and need > budget:
-        out.append(Check("memory", BLOCK, f"the coder {coder} needs about {need} MB at a {n_ctx}-token context, "
-                                          f"more than the memory budget of {budget} MB",
-                         f"Use the suggested configuration below (coder {suggestion.coder}, context_size "
-                         f"{suggestion.context_size}), or raise memory_budget_mb."))
+        out.append(
+            Check(
+                "memory",
+                BLOCK,
+                f"the coder {coder} needs about {need} MB at a {n_ctx}-token context, more than the memory budget of {budget} MB",
+                f"Use the suggested configuration below (coder {suggestion.coder}, context_size "
+                f"{suggestion.context_size}), or raise memory_budget_mb.",
+            )
+        )
     else:
         shown = f"about {need} MB" if need is not None else "an unknown amount"
-        out.append(Check("memory", OK, f"{facts.ram_mb} MB RAM, {facts.free_ram_mb} MB free; the coder {coder} "
-                                       f"needs {shown} of a {budget} MB budget"))
+        out.append(
+            Check(
+                "memory",
+                OK,
+                f"{facts.ram_mb} MB RAM, {facts.free_ram_mb} MB free; the coder {coder} needs {shown} of a {budget} MB budget",
+            )
+        )
     return out
 
 
@@ -137,16 +174,31 @@ def model_checks(facts: SystemFacts, config: Config, registry: Registry) -> list
         status = registry.status(entry)
         label = f"model {name}"
         if status.state == "bad":
-            out.append(Check(label, BLOCK, f"{status.path}: {status.detail}",
-                             f"git codey models rm {name} && git codey models pull {name}"))
+            out.append(
+                Check(
+                    label, BLOCK, f"{status.path}: {status.detail}", f"git codey models rm {name} && git codey models pull {name}"
+                )
+            )
         elif status.state == "missing":
             size = (entry.size or 0) // MB
             if free is not None and entry.size and free < size + 64:
-                out.append(Check(label, BLOCK, f"not downloaded, and {facts.models_dir} has {free} MB free for its "
-                                               f"{size} MB", "Free disk space, or set CODEY_MODELS_DIR to a larger disk."))
+                out.append(
+                    Check(
+                        label,
+                        BLOCK,
+                        f"not downloaded, and {facts.models_dir} has {free} MB free for its {size} MB",
+                        "Free disk space, or set CODEY_MODELS_DIR to a larger disk.",
+                    )
+                )
             else:
-                out.append(Check(label, NOTE, f"not downloaded yet ({size} MB; {', '.join(used_as)})",
-                                 f"git codey models pull {name} (or it is fetched on first use with --yes)"))
+                out.append(
+                    Check(
+                        label,
+                        NOTE,
+                        f"not downloaded yet ({size} MB; {', '.join(used_as)})",
+                        f"git codey models pull {name} (or it is fetched on first use with --yes)",
+                    )
+                )
         else:
             out.append(Check(label, OK, f"{status.state} ({', '.join(used_as)})"))
     return out
@@ -156,8 +208,12 @@ def disk_check(facts: SystemFacts) -> Check:
     if facts.disk_free_mb is None:
         return Check("disk", WARN, f"cannot tell the free space under {facts.models_dir}")
     status = WARN if facts.disk_free_mb < 512 else OK
-    return Check("disk", status, f"{facts.disk_free_mb} MB free under {facts.models_dir}",
-                 "Free some space, or point CODEY_MODELS_DIR at a larger disk." if status == WARN else None)
+    return Check(
+        "disk",
+        status,
+        f"{facts.disk_free_mb} MB free under {facts.models_dir}",
+        "Free some space, or point CODEY_MODELS_DIR at a larger disk." if status == WARN else None,
+    )
 
 
 def test_check(root: Path | None, config: Config) -> Check:
@@ -186,8 +242,9 @@ def test_check(root: Path | None, config: Config) -> Check:
         prune_under(repo.root, scratch)
     if run.ok:
         return Check("tests", OK, f"`{config.test_command}` runs: {run.summary} ({run.seconds:.1f} s)")
-    return Check("tests", OK, f"`{config.test_command}` runs: {run.summary} ({run.seconds:.1f} s); "
-                              "`git codey fix` has something to do")
+    return Check(
+        "tests", OK, f"`{config.test_command}` runs: {run.summary} ({run.seconds:.1f} s); `git codey fix` has something to do"
+    )
 
 
 def sandbox_check(config: Config) -> Check:
@@ -218,5 +275,6 @@ def server_check(config: Config) -> Check | None:
     except urllib.error.HTTPError as exc:  # it answers, if not with a list of models
         return Check("server", OK, f"{url} answers (HTTP {exc.code})")
     except (urllib.error.URLError, OSError, ValueError) as exc:
-        return Check("server", BLOCK, f"{url} does not answer: {exc}",
-                     "Start the model server, or fix openai.base_url in .codey.yml.")
+        return Check(
+            "server", BLOCK, f"{url} does not answer: {exc}", "Start the model server, or fix openai.base_url in .codey.yml."
+        )

@@ -33,8 +33,10 @@ class Suggestion:
         if self.coder:
             lines += [f"coder: {self.coder}", f"reviewer: {self.coder}", f"context_size: {self.context_size}"]
         else:
-            lines += ["backend: openai            # no local coder fits: use a shared server",
-                      "openai: {base_url: http://SERVER:8080/v1}"]
+            lines += [
+                "backend: openai            # no local coder fits: use a shared server",
+                "openai: {base_url: http://SERVER:8080/v1}",
+            ]
         return "\n".join(lines) + "\n"
 
 
@@ -59,9 +61,11 @@ def coders(registry: Registry) -> list[ModelEntry]:
 def suggest(facts: SystemFacts, registry: Registry) -> Suggestion:
     budget = memory_budget_mb(facts.ram_mb, facts.free_ram_mb)
     threads = facts.fast_cores or facts.cores
-    why = [f"{threads} thread(s): one per " + ("fast core" if facts.fast_cores < facts.cores else "physical core"),
-           f"memory budget {budget} MB: {facts.ram_mb} MB of RAM less a reserve for the OS, the runner and the "
-           f"tests (at least {OS_RESERVE_MIN_MB} MB), and no more than the {facts.free_ram_mb} MB free now"]
+    why = [
+        f"{threads} thread(s): one per " + ("fast core" if facts.fast_cores < facts.cores else "physical core"),
+        f"memory budget {budget} MB: {facts.ram_mb} MB of RAM less a reserve for the OS, the runner and the "
+        f"tests (at least {OS_RESERVE_MIN_MB} MB), and no more than the {facts.free_ram_mb} MB free now",
+    ]
     for entry in coders(registry):
         for n_ctx in CONTEXTS:
             need = need_mb(registry, entry, n_ctx)

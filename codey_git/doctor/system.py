@@ -35,10 +35,25 @@ print(json.dumps({"version": getattr(llama_cpp, "__version__", None),
 """
 # llama.cpp's feature names -> the Linux /proc/cpuinfo flag a CPU must have to run that code
 CPU_FLAG = {
-    "SSE3": "pni", "SSSE3": "ssse3", "AVX": "avx", "AVX2": "avx2", "F16C": "f16c", "FMA": "fma", "BMI2": "bmi2",
-    "AVX_VNNI": "avx_vnni", "AVX512": "avx512f", "AVX512_VBMI": "avx512vbmi", "AVX512_VNNI": "avx512_vnni",
-    "AVX512_BF16": "avx512_bf16", "AMX_INT8": "amx_int8",
-    "NEON": "asimd", "DOTPROD": "asimddp", "SVE": "sve", "MATMUL_INT8": "i8mm", "FP16_VA": "asimdhp", "SME": "sme",
+    "SSE3": "pni",
+    "SSSE3": "ssse3",
+    "AVX": "avx",
+    "AVX2": "avx2",
+    "F16C": "f16c",
+    "FMA": "fma",
+    "BMI2": "bmi2",
+    "AVX_VNNI": "avx_vnni",
+    "AVX512": "avx512f",
+    "AVX512_VBMI": "avx512vbmi",
+    "AVX512_VNNI": "avx512_vnni",
+    "AVX512_BF16": "avx512_bf16",
+    "AMX_INT8": "amx_int8",
+    "NEON": "asimd",
+    "DOTPROD": "asimddp",
+    "SVE": "sve",
+    "MATMUL_INT8": "i8mm",
+    "FP16_VA": "asimdhp",
+    "SME": "sme",
 }
 
 
@@ -139,8 +154,10 @@ def llama_info() -> LlamaInfo:
     except Exception as exc:  # noqa: BLE001 - no interpreter to run: say so, do not crash
         return LlamaInfo(False, error=f"cannot run {sys.executable}: {exc}")
     if out.returncode == -4 or out.returncode == 132:  # SIGILL: built for instructions this CPU lacks
-        return LlamaInfo(True, error="llama-cpp-python dies with SIGILL (illegal instruction): it was built for a "
-                                     "CPU with features this one lacks")
+        return LlamaInfo(
+            True,
+            error="llama-cpp-python dies with SIGILL (illegal instruction): it was built for a CPU with features this one lacks",
+        )
     if not out.ok:
         last = (out.stderr.strip().splitlines() or [f"exit {out.returncode}"])[-1]
         installed = "No module named 'llama_cpp'" not in out.stderr
@@ -149,8 +166,9 @@ def llama_info() -> LlamaInfo:
         data = json.loads(out.stdout.strip().splitlines()[-1])
     except (ValueError, IndexError):
         return LlamaInfo(True, error=f"unexpected answer from llama_cpp: {out.stdout[:200]!r}")
-    return LlamaInfo(True, data.get("version"), parse_system_info(data.get("info", "")), data.get("info", "").strip(),
-                     data.get("gpu_offload"))
+    return LlamaInfo(
+        True, data.get("version"), parse_system_info(data.get("info", "")), data.get("info", "").strip(), data.get("gpu_offload")
+    )
 
 
 def _versions() -> dict[str, str]:
@@ -176,8 +194,19 @@ def gather(models_dir: Path) -> SystemFacts:
     memory = psutil.virtual_memory()
     cores = psutil.cpu_count(logical=False) or os.cpu_count() or 1
     return SystemFacts(
-        os=os_name(), arch=platform.machine(), cpu=cpu_model(info), cores=cores,
-        threads=psutil.cpu_count() or cores, fast_cores=fast_cores() or cores, cpu_flags=cpu_flags(info),
-        ram_mb=memory.total // MB, free_ram_mb=memory.available // MB, models_dir=str(models_dir),
-        disk_free_mb=disk_free_mb(models_dir), versions=_versions(), git=_git_version(),
-        compilers={name: shutil.which(name) for name in ("cc", "gcc", "clang", "cmake")}, llama=llama_info())
+        os=os_name(),
+        arch=platform.machine(),
+        cpu=cpu_model(info),
+        cores=cores,
+        threads=psutil.cpu_count() or cores,
+        fast_cores=fast_cores() or cores,
+        cpu_flags=cpu_flags(info),
+        ram_mb=memory.total // MB,
+        free_ram_mb=memory.available // MB,
+        models_dir=str(models_dir),
+        disk_free_mb=disk_free_mb(models_dir),
+        versions=_versions(),
+        git=_git_version(),
+        compilers={name: shutil.which(name) for name in ("cc", "gcc", "clang", "cmake")},
+        llama=llama_info(),
+    )

@@ -37,8 +37,7 @@ class FileOutcome:
     notes: list[str] = field(default_factory=list)
 
 
-def apply_hunks(doc: Doc, hunks: list[Hunk], label: str, *, unique: bool = False,
-                noun: str = "hunk") -> FileOutcome:
+def apply_hunks(doc: Doc, hunks: list[Hunk], label: str, *, unique: bool = False, noun: str = "hunk") -> FileOutcome:
     """Locate each hunk against ``doc`` as it is now; splice them in only if all were placed.
 
     ``label`` names the file in messages. Hunks may come in any order; overlapping changes fail.
@@ -51,19 +50,27 @@ def apply_hunks(doc: Doc, hunks: list[Hunk], label: str, *, unique: bool = False
             placement = _place(doc, index, hunk, unique)
         except Ambiguous as amb:
             if not amb.starts:
-                outcome.failed.append(Failure(
-                    f"{name} of {label} only adds lines and gives no line number, so its place "
-                    "is unknown. Include 2-3 unchanged lines around the change as context."))
+                outcome.failed.append(
+                    Failure(
+                        f"{name} of {label} only adds lines and gives no line number, so its place "
+                        "is unknown. Include 2-3 unchanged lines around the change as context."
+                    )
+                )
                 continue
             where = ", ".join(str(s + 1) for s in amb.starts[:5])
-            outcome.failed.append(Failure(
-                f"{name} of {label} matches several places equally well (lines {where}). "
-                "Add more unchanged context lines so it matches only one place.", ambiguous=True))
+            outcome.failed.append(
+                Failure(
+                    f"{name} of {label} matches several places equally well (lines {where}). "
+                    "Add more unchanged context lines so it matches only one place.",
+                    ambiguous=True,
+                )
+            )
             continue
         if placement is None:
             shown = sum(1 for f in outcome.failed if not f.ambiguous) < MAX_DETAILED
-            outcome.failed.append(Failure(_mismatch(doc, hunk, label, name) if shown else
-                                          f"{name} of {label} does not match the file either."))
+            outcome.failed.append(
+                Failure(_mismatch(doc, hunk, label, name) if shown else f"{name} of {label} does not match the file either.")
+            )
             continue
         outcome.splices.extend(_splices(placement, doc, number))
         outcome.applied.append(f"{name} of {label} (line {placement.start + 1})")
@@ -111,9 +118,12 @@ def _check_overlaps(outcome: FileOutcome, label: str) -> None:
     ordered = sorted(outcome.splices, key=lambda s: (s.start, s.hunk))
     for before, after in zip(ordered, ordered[1:]):
         if after.start < before.end:
-            outcome.failed.append(Failure(
-                f"hunks {before.hunk} and {after.hunk} of {label} change the same lines "
-                f"(around line {after.start + 1}). Merge them into one hunk."))
+            outcome.failed.append(
+                Failure(
+                    f"hunks {before.hunk} and {after.hunk} of {label} change the same lines "
+                    f"(around line {after.start + 1}). Merge them into one hunk."
+                )
+            )
 
 
 def _note(placement: Placement, hunk: Hunk, name: str, label: str) -> str | None:
@@ -143,8 +153,9 @@ def _mismatch(doc: Doc, hunk: Hunk, label: str, name: str) -> str:
     return "\n".join(parts)
 
 
-def apply_to_file(ws: Workspace, path: str, text: str, hunks: list[Hunk], total: FileOutcome, *, unique: bool = False,
-                  noun: str = "hunk") -> None:
+def apply_to_file(
+    ws: Workspace, path: str, text: str, hunks: list[Hunk], total: FileOutcome, *, unique: bool = False, noun: str = "hunk"
+) -> None:
     """Apply ``hunks`` to ``text`` (the file at ``path``), add the result to ``outcome_into``,
     and write the new text to the workspace only when every hunk applied."""
     doc = Doc.from_text(text)

@@ -20,13 +20,14 @@ from .workspace import Workspace
 
 PYTHON_LANGS = {"", "python", "py", "python3", "py3"}
 NOT_CODE = {"bash", "sh", "shell", "console", "text", "txt", "output", "log", "pycon", "diff", "patch"}
-ASK = ("No edit was found in your answer, so nothing was changed. Reply with a unified diff in a "
-       "```diff block (--- a/path, +++ b/path, @@ hunks with 3 unchanged context lines), or "
-       "SEARCH/REPLACE blocks, or the complete corrected function in a ```python block.")
+ASK = (
+    "No edit was found in your answer, so nothing was changed. Reply with a unified diff in a "
+    "```diff block (--- a/path, +++ b/path, @@ hunks with 3 unchanged context lines), or "
+    "SEARCH/REPLACE blocks, or the complete corrected function in a ```python block."
+)
 
 
-def apply_code_blocks(ws: Workspace, blocks: list[Block], focus: str | None,
-                      focus_symbol: str | None) -> tuple[str, list[str]]:
+def apply_code_blocks(ws: Workspace, blocks: list[Block], focus: str | None, focus_symbol: str | None) -> tuple[str, list[str]]:
     used: set[str] = set()
     notes: list[str] = []
     skipped: list[str] = []
@@ -42,11 +43,12 @@ def apply_code_blocks(ws: Workspace, blocks: list[Block], focus: str | None,
             text = block.header + "\n" + text  # the "# x.py" line was the file's own first line
         if current is not None and current.strip() and not looks_complete(current, text, path):
             if not path.endswith(".py") or block_definitions(text) is None:
-                skipped.append(f"A code block for {path} is neither the complete file nor complete "
-                               "Python definitions (def/class), so it could not be placed.")
+                skipped.append(
+                    f"A code block for {path} is neither the complete file nor complete "
+                    "Python definitions (def/class), so it could not be placed."
+                )
                 continue
-            new, how = replace_definitions(current, text, label=path, focus_symbol=focus_symbol,
-                                           may_append=path == focus)
+            new, how = replace_definitions(current, text, label=path, focus_symbol=focus_symbol, may_append=path == focus)
             ws.write(path, new)
             notes += how
             used.add("function")

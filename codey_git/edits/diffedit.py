@@ -7,8 +7,10 @@ from .feedback import rejection
 from .udiff import FilePatch, parse_diff
 from .workspace import Workspace
 
-RESEND = ("Resend the whole edit as one unified diff: copy context lines (starting with a space) and "
-          "'-' lines exactly from the file as shown above, with about 3 context lines per hunk.")
+RESEND = (
+    "Resend the whole edit as one unified diff: copy context lines (starting with a space) and "
+    "'-' lines exactly from the file as shown above, with about 3 context lines per hunk."
+)
 
 
 def read_patches(diffs: list[tuple[str, str | None]], focus: str | None) -> tuple[list[FilePatch], list[str]]:
@@ -43,8 +45,7 @@ def apply_patches(ws: Workspace, patches: list[FilePatch]) -> list[str]:
 
 def _target(ws: Workspace, patch: FilePatch) -> tuple[str, str]:
     if patch.old_path == "" or patch.new_path == "":
-        return "failed", ("The diff has hunks but no '--- a/path' and '+++ b/path' lines naming the "
-                          "file. Add them.")
+        return "failed", ("The diff has hunks but no '--- a/path' and '+++ b/path' lines naming the file. Add them.")
     if patch.old_path is None:
         if patch.new_path is None:
             return "failed", "A diff names /dev/null as both the old and the new file."
@@ -58,8 +59,10 @@ def _target(ws: Workspace, patch: FilePatch) -> tuple[str, str]:
     for path in (new, old):
         if ws.current(path) is not None:
             return "modify", path
-    return "failed", (f"The diff changes {new}, which does not exist. To create a new file, use "
-                      "'--- /dev/null' and '+++ b/" + new + "' with only '+' lines.")
+    return "failed", (
+        f"The diff changes {new}, which does not exist. To create a new file, use "
+        "'--- /dev/null' and '+++ b/" + new + "' with only '+' lines."
+    )
 
 
 def _create(ws: Workspace, patch: FilePatch, path: str, failed: list[Failure], applied: list[str]) -> None:
@@ -67,8 +70,12 @@ def _create(ws: Workspace, patch: FilePatch, path: str, failed: list[Failure], a
     text = "\n".join(lines) + "\n" if lines else ""
     current = ws.current(path)
     if current is not None and current.strip() and current != text:
-        failed.append(Failure(f"The diff creates {path} (from /dev/null), but {path} already exists. "
-                              "Write a diff against its current content instead."))
+        failed.append(
+            Failure(
+                f"The diff creates {path} (from /dev/null), but {path} already exists. "
+                "Write a diff against its current content instead."
+            )
+        )
         return
     ws.write(path, text)
     applied.append(f"creation of {path}")

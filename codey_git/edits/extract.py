@@ -16,8 +16,21 @@ _EXTENSION = re.compile(r"\.[A-Za-z][\w]{0,9}$")
 _DECORATION = re.compile(r"^(?:#+|//|\*+|>|-|<!--|\s)*(?:(?:file(?:name)?|path)\s*:)?\s*", re.IGNORECASE)
 _HEADER = re.compile(r"^\s*(?:#|//|--|;|<!--|/\*)\s*(?:file(?:name)?|path)\s*:\s*(\S+)", re.IGNORECASE)
 _NOT_PATHS = {"e.g", "i.e", "etc", "vs"}
-_DIFF_LINE = ("+", "-", " ", "@@", "\\", "diff ", "index ", "new file", "deleted file", "similarity",
-              "rename ", "old mode", "new mode")
+_DIFF_LINE = (
+    "+",
+    "-",
+    " ",
+    "@@",
+    "\\",
+    "diff ",
+    "index ",
+    "new file",
+    "deleted file",
+    "similarity",
+    "rename ",
+    "old mode",
+    "new mode",
+)
 
 Exists = Callable[[str], bool]
 
@@ -53,7 +66,7 @@ def split_answer(text: str, exists: Exists) -> tuple[list[Block], list[list[str]
         end = i + 1
         while end < len(lines) and not _closes(lines[end], fence, indent):
             end += 1
-        body = [line[len(indent):] if line.startswith(indent) else line for line in lines[i + 1:end]]
+        body = [line[len(indent) :] if line.startswith(indent) else line for line in lines[i + 1 : end]]
         blocks.append(_block(info.strip(), body, prose[-1], exists))
         prose.append([])
         i = end + 1
@@ -62,13 +75,18 @@ def split_answer(text: str, exists: Exists) -> tuple[list[Block], list[list[str]
 
 def _closes(line: str, fence: str, indent: str) -> bool:
     match = _FENCE.match(line)
-    return bool(match and match.group(2)[0] == fence[0] and len(match.group(2)) >= len(fence)
-                and not match.group(3).strip() and len(match.group(1)) <= len(indent))
+    return bool(
+        match
+        and match.group(2)[0] == fence[0]
+        and len(match.group(2)) >= len(fence)
+        and not match.group(3).strip()
+        and len(match.group(1)) <= len(indent)
+    )
 
 
 def _block(info: str, body: list[str], prose_before: list[str], exists: Exists) -> Block:
     words = [w for w in re.split(r"[\s:=\"'{}]+", info) if w]
-    lang = (words[0].lower() if words else "")
+    lang = words[0].lower() if words else ""
     path = next((w for w in words if _is_pathlike(w)), None)
     if path and lang == path.lower():
         lang = path.rsplit(".", 1)[-1].lower()
@@ -136,8 +154,7 @@ def raw_diffs(prose: list[list[str]]) -> list[str]:
     for run in prose:
         if not looks_like_diff(run):
             continue
-        start = next(i for i, line in enumerate(run)
-                     if line.startswith(("@@", "diff --git ", "--- ")))
+        start = next(i for i, line in enumerate(run) if line.startswith(("@@", "diff --git ", "--- ")))
         end = start
         for i in range(start, len(run)):
             if run[i].startswith(_DIFF_LINE):

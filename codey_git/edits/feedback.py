@@ -34,8 +34,7 @@ def first_difference(file_lines: list[str], old: list[str], hint: int | None = N
         actual = file_lines[index] if index < len(file_lines) else None
         if actual is None or loose_key(actual) != loose_key(expected):
             shown = "(end of file)" if actual is None else repr(actual)
-            return (f"your line {offset + 1} {expected!r} does not match; "
-                    f"file line {index + 1} is {shown}")
+            return f"your line {offset + 1} {expected!r} does not match; file line {index + 1} is {shown}"
     return None
 
 
@@ -45,8 +44,9 @@ def _best_window(file_lines: list[str], old: list[str], hint: int | None) -> int
     span = max(len(file_lines) - len(wanted) + 1, 1)
     best, best_score = 0, (-1, 0)
     for start in range(span):
-        score = sum(1 for i, w in enumerate(wanted)
-                    if w and w in keyed[max(start + i - 1, 0):start + i + 2])  # tolerate a line shift
+        score = sum(
+            1 for i, w in enumerate(wanted) if w and w in keyed[max(start + i - 1, 0) : start + i + 2]
+        )  # tolerate a line shift
         rank = (score, -abs(start - hint) if hint is not None else -start)
         if rank > best_score:
             best, best_score = start, rank

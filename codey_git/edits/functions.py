@@ -48,16 +48,19 @@ def shares_definitions(original: str, block_text: str) -> bool:
     return any(d.name in wanted for d in definitions(file_tree))
 
 
-def replace_definitions(original: str, block_text: str, *, label: str, focus_symbol: str | None,
-                        may_append: bool) -> tuple[str, list[str]]:
+def replace_definitions(
+    original: str, block_text: str, *, label: str, focus_symbol: str | None, may_append: bool
+) -> tuple[str, list[str]]:
     source = textwrap.dedent(block_text)
     tree = block_definitions(block_text)
     assert tree is not None, "call block_definitions first"
     file_tree = parse(original)
     if file_tree is None:
-        raise HunkMismatch(f"{label} does not parse as Python, so its functions cannot be found",
-                           f"{label} does not parse as Python, so functions cannot be replaced by "
-                           "name. Send a unified diff instead. Nothing was changed.")
+        raise HunkMismatch(
+            f"{label} does not parse as Python, so its functions cannot be found",
+            f"{label} does not parse as Python, so functions cannot be replaced by "
+            "name. Send a unified diff instead. Nothing was changed.",
+        )
     doc = Doc.from_text(original)
     matcher = _Matcher(definitions(file_tree), focus_symbol, block_text[:1] in " \t", label)
     plan = _Plan()
@@ -80,9 +83,13 @@ class _Matcher:
     def __init__(self, defs: list[Definition], focus_symbol: str | None, indented: bool, label: str):
         self.defs, self.focus, self.indented, self.label = defs, focus_symbol, indented, label
 
-    def find(self, node: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef,
-             container: Definition | None, segment: list[str] | None = None,
-             file_lines: list[str] | None = None) -> Definition | None:
+    def find(
+        self,
+        node: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef,
+        container: Definition | None,
+        segment: list[str] | None = None,
+        file_lines: list[str] | None = None,
+    ) -> Definition | None:
         """The definition ``node`` replaces. Several of that name: the focus symbol, then the
         kind (method or function), then the parameters and the text the block re-types."""
         pool = members(container) if container else self.defs
@@ -100,7 +107,8 @@ class _Matcher:
             raise AmbiguousMatch(
                 f"code block defines {node.name}, which {self.label} defines several times",
                 f"Your code block defines `{node.name}`, but {self.label} has several: {names}. "
-                "Send the enclosing class too, or a unified diff. Nothing was changed.")
+                "Send the enclosing class too, or a unified diff. Nothing was changed.",
+            )
         return found[0] if found else None
 
     def has(self, symbol: str) -> bool:
@@ -111,8 +119,10 @@ def _parameters(node: ast.AST) -> list[str] | None:
     if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
         return None
     a = node.args
-    return [p.arg for p in [*a.posonlyargs, *a.args, *a.kwonlyargs]] + \
-        [f"*{a.vararg.arg}" if a.vararg else "", f"**{a.kwarg.arg}" if a.kwarg else ""]
+    return [p.arg for p in [*a.posonlyargs, *a.args, *a.kwonlyargs]] + [
+        f"*{a.vararg.arg}" if a.vararg else "",
+        f"**{a.kwarg.arg}" if a.kwarg else "",
+    ]
 
 
 def _closest(found: list[Definition], node: ast.AST, segment: list[str], file_lines: list[str]) -> list[Definition]:
@@ -125,18 +135,33 @@ def _closest(found: list[Definition], node: ast.AST, segment: list[str], file_li
         return same
     pool = same or found
     block = "\n".join(line.strip() for line in segment)
-    scored = sorted(((difflib.SequenceMatcher(None, block, "\n".join(
-        line.strip() for line in file_lines[d.body_start:d.end])).ratio(), i) for i, d in enumerate(pool)),
-        reverse=True)
+    scored = sorted(
+        (
+            (
+                difflib.SequenceMatcher(
+                    None, block, "\n".join(line.strip() for line in file_lines[d.body_start : d.end])
+                ).ratio(),
+                i,
+            )
+            for i, d in enumerate(pool)
+        ),
+        reverse=True,
+    )
     if len(scored) > 1 and scored[0][0] >= 0.5 and scored[0][0] - scored[1][0] >= 0.15:
         return [pool[scored[0][1]]]
     return pool
 
 
-def _place(node: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef, container: Definition | None,
-           block_lines: list[str], file_lines: list[str], matcher: _Matcher, plan: _Plan) -> None:
+def _place(
+    node: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef,
+    container: Definition | None,
+    block_lines: list[str],
+    file_lines: list[str],
+    matcher: _Matcher,
+    plan: _Plan,
+) -> None:
     new = span(node, node.name)
-    segment = block_lines[new.start:new.end]
+    segment = block_lines[new.start : new.end]
     segment_indent = indent_of(block_lines[new.body_start])
     target = matcher.find(node, container, segment, file_lines)
     if target is None:
@@ -162,8 +187,9 @@ def _covers(node: ast.ClassDef, target: Definition) -> bool:
     return {m.name for m in members(target)} <= mine
 
 
-def _place_new(plan: _Plan, file_lines: list[str], label: str, focus_symbol: str | None,
-               may_append: bool, matcher: _Matcher) -> None:
+def _place_new(
+    plan: _Plan, file_lines: list[str], label: str, focus_symbol: str | None, may_append: bool, matcher: _Matcher
+) -> None:
     for segment, segment_indent, container, name in plan.pending:
         if name.startswith("test") and plan.replaced and not is_test_file(label):
             # small models often echo the failing test after the fix: it does not belong here
@@ -171,8 +197,7 @@ def _place_new(plan: _Plan, file_lines: list[str], label: str, focus_symbol: str
             continue
         if container is not None:
             inner = members(container)
-            indent = indent_of(file_lines[inner[0].body_start]) if inner else \
-                indent_of(file_lines[container.body_start]) + "    "
+            indent = indent_of(file_lines[inner[0].body_start]) if inner else indent_of(file_lines[container.body_start]) + "    "
             plan.splices.append((container.end, container.end, [""] + reindent(segment, segment_indent, indent)))
             plan.notes.append(f"added {container.qualname}.{name}")
             continue
@@ -189,7 +214,8 @@ def _place_new(plan: _Plan, file_lines: list[str], label: str, focus_symbol: str
                 f"code block defines {name}, which {label} does not have",
                 f"Your code block defines `{name}`, but {label} has no definition of that name "
                 f"(it has: {existing}). Write the complete corrected definition under its existing "
-                "name, or send a unified diff. Nothing was changed.")
+                "name, or send a unified diff. Nothing was changed.",
+            )
         plan.splices.append((at, at, ["", ""] + reindent(segment, segment_indent, "")))
 
 
@@ -201,12 +227,15 @@ def _add_imports(tree: ast.Module, block_lines: list[str], file_tree: ast.Module
     existing = [n for n in file_tree.body if isinstance(n, (ast.Import, ast.ImportFrom))]
     if existing:
         at = existing[-1].end_lineno
-    elif file_tree.body and isinstance(file_tree.body[0], ast.Expr) and \
-            isinstance(getattr(file_tree.body[0], "value", None), ast.Constant):
+    elif (
+        file_tree.body
+        and isinstance(file_tree.body[0], ast.Expr)
+        and isinstance(getattr(file_tree.body[0], "value", None), ast.Constant)
+    ):
         at = file_tree.body[0].end_lineno  # after the module docstring
     else:
         at = 0
-    lines = [line for n in wanted for line in block_lines[n.lineno - 1:n.end_lineno]]
+    lines = [line for n in wanted for line in block_lines[n.lineno - 1 : n.end_lineno]]
     at = cast(int, at)  # an end_lineno: ast.parse always sets it
     plan.splices.append((at, at, lines))
     plan.notes.append(f"added {len(wanted)} import line(s)")
@@ -216,8 +245,10 @@ def _splice(doc: Doc, splices: list[tuple[int, int, list[str]]], label: str) -> 
     ordered = sorted(enumerate(splices), key=lambda item: (item[1][0], item[0]))
     for (_, a), (_, b) in zip(ordered, ordered[1:]):
         if b[0] < a[1]:
-            raise HunkMismatch(f"code block for {label} changes the same definition twice",
-                               f"Your code block for {label} defines the same function or class "
-                               "twice. Send each definition once. Nothing was changed.")
+            raise HunkMismatch(
+                f"code block for {label} changes the same definition twice",
+                f"Your code block for {label} defines the same function or class "
+                "twice. Send each definition once. Nothing was changed.",
+            )
     for _, (start, end, lines) in reversed(ordered):
         doc.replace(start, end, lines)

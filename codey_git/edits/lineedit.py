@@ -20,8 +20,9 @@ from .safety import check_path
 from .text import Doc
 from .workspace import Workspace
 
-_HEAD = re.compile(r"^\s*\**Lines?\s+(\d+)(?:\s*(?:-|–|to)\s*(\d+))?(?:\s+(?:in|of)\s+`?([^\s`:]+)`?)?\s*\**:\s*\**$",
-                   re.IGNORECASE)
+_HEAD = re.compile(
+    r"^\s*\**Lines?\s+(\d+)(?:\s*(?:-|–|to)\s*(\d+))?(?:\s+(?:in|of)\s+`?([^\s`:]+)`?)?\s*\**:\s*\**$", re.IGNORECASE
+)
 _FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
 _NUMBER_PREFIX = re.compile(r"^\s*\d+\s?\| ?")
 MAX_SHIFT = 2
@@ -58,7 +59,7 @@ def find_line_edits(answer: str) -> list[LineEdit]:
         while end < len(lines) and not lines[end].strip().startswith(opening.group(1)):
             end += 1
         start, stop = int(head.group(1)), int(head.group(2) or head.group(1))
-        edits.append(LineEdit(start, stop, _strip_numbers(lines[j + 1:end]), head.group(3)))
+        edits.append(LineEdit(start, stop, _strip_numbers(lines[j + 1 : end]), head.group(3)))
         i = end + 1
     return edits
 
@@ -72,15 +73,19 @@ def apply_line_edits(ws: Workspace, answer: str, focus: str | None) -> list[str]
     for edit in edits:
         path = check_path(edit.path) if edit.path else focus
         if path is None:
-            raise NoEditFound("a line edit does not say which file it is for",
-                              "Write `Lines A-B in FILE:` when several files are shown. Nothing was changed.")
+            raise NoEditFound(
+                "a line edit does not say which file it is for",
+                "Write `Lines A-B in FILE:` when several files are shown. Nothing was changed.",
+            )
         by_path.setdefault(path, []).append(edit)
     notes: list[str] = []
     for path, file_edits in by_path.items():
         current = ws.current(path)
         if current is None:
-            raise HunkMismatch(f"line edit for {path}, which does not exist",
-                               f"{path} does not exist. Edit one of the files shown. Nothing was changed.")
+            raise HunkMismatch(
+                f"line edit for {path}, which does not exist",
+                f"{path} does not exist. Edit one of the files shown. Nothing was changed.",
+            )
         doc = Doc.from_text(current)
         spans = []
         for edit in file_edits:
@@ -92,9 +97,11 @@ def apply_line_edits(ws: Workspace, answer: str, focus: str | None) -> list[str]
         spans.sort()
         for (_s1, e1, _), (s2, _e2, _) in zip(spans, spans[1:]):
             if s2 < e1:
-                raise HunkMismatch(f"line edits overlap in {path}",
-                                   f"Two of your line edits for {path} overlap (lines {s2 + 1}-{e1}). "
-                                   "Write each line at most once. Nothing was changed.")
+                raise HunkMismatch(
+                    f"line edits overlap in {path}",
+                    f"Two of your line edits for {path} overlap (lines {s2 + 1}-{e1}). "
+                    "Write each line at most once. Nothing was changed.",
+                )
         for start, end, new in reversed(spans):
             doc.replace(start, end, new)
         ws.write(path, doc.to_text())
@@ -103,9 +110,11 @@ def apply_line_edits(ws: Workspace, answer: str, focus: str | None) -> list[str]
 
 def _check_range(edit: LineEdit, count: int, path: str) -> None:
     if not 1 <= edit.start <= edit.end <= count:
-        raise HunkMismatch(f"line edit {edit.start}-{edit.end} is outside {path} ({count} lines)",
-                           f"Lines {edit.start}-{edit.end} do not exist: {path} has lines 1-{count}. "
-                           "Use the numbers shown beside the code. Nothing was changed.")
+        raise HunkMismatch(
+            f"line edit {edit.start}-{edit.end} is outside {path} ({count} lines)",
+            f"Lines {edit.start}-{edit.end} do not exist: {path} has lines 1-{count}. "
+            "Use the numbers shown beside the code. Nothing was changed.",
+        )
 
 
 def _fit(lines: list[str], edit: LineEdit) -> tuple[int, int, list[str], str | None]:
@@ -116,20 +125,29 @@ def _fit(lines: list[str], edit: LineEdit) -> tuple[int, int, list[str], str | N
         # a complete definition replaces that definition, wherever the numbers pointed; a note
         # only when they pointed elsewhere (whole is (start, end, name): compare its span)
         if whole[:2] != (start, end):
-            notes.append(f"lines {edit.start}-{edit.end} taken as the whole of `{whole[2]}` "
-                         f"(lines {whole[0] + 1}-{whole[1]})")
-        return whole[0], whole[1], _reindent(lines[whole[0]:whole[1]], new), "; ".join(notes) or None
+            notes.append(f"lines {edit.start}-{edit.end} taken as the whole of `{whole[2]}` (lines {whole[0] + 1}-{whole[1]})")
+        return whole[0], whole[1], _reindent(lines[whole[0] : whole[1]], new), "; ".join(notes) or None
     shifted = _better_place(lines, start, end, new)
     if shifted != start:
         notes.append(f"lines {edit.start}-{edit.end} moved by {shifted - start} to match the new code")
         end += shifted - start
         start = shifted
     # a line repeated just outside the range was meant to be kept: take it into the range
-    if new and start > 0 and lines[start - 1].strip() and new[0].strip() == lines[start - 1].strip() \
-            and (start == end or new[0].strip() != lines[start].strip()):
+    if (
+        new
+        and start > 0
+        and lines[start - 1].strip()
+        and new[0].strip() == lines[start - 1].strip()
+        and (start == end or new[0].strip() != lines[start].strip())
+    ):
         start -= 1
-    if new and end < len(lines) and lines[end].strip() and new[-1].strip() == lines[end].strip() \
-            and (start == end or new[-1].strip() != lines[end - 1].strip()):
+    if (
+        new
+        and end < len(lines)
+        and lines[end].strip()
+        and new[-1].strip() == lines[end].strip()
+        and (start == end or new[-1].strip() != lines[end - 1].strip())
+    ):
         end += 1
     new = _reindent(lines[start:end], new)
     return start, end, new, "; ".join(notes) or None

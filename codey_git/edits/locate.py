@@ -70,7 +70,7 @@ class LineIndex:
         n = len(wanted)
         anchor = min(range(n), key=lambda j: len(where.get(wanted[j], ())))  # rarest line
         starts = (p - anchor for p in where.get(wanted[anchor], ()))
-        return [i for i in starts if i >= 0 and keyed[i:i + n] == wanted]
+        return [i for i in starts if i >= 0 and keyed[i : i + n] == wanted]
 
 
 def locate(file_lines: list[str] | LineIndex, hunk: Hunk, *, unique: bool = False) -> Placement | None:
@@ -104,11 +104,11 @@ def locate(file_lines: list[str] | LineIndex, hunk: Hunk, *, unique: bool = Fals
 def _trim(lines: list[tuple[str, str]], lead: int, tail: int) -> list[tuple[str, str]] | None:
     if lead and any(tag != " " for tag, _ in lines[:lead]):
         return None
-    if tail and any(tag != " " for tag, _ in lines[len(lines) - tail:]):
+    if tail and any(tag != " " for tag, _ in lines[len(lines) - tail :]):
         return None
     if lead + tail >= len(lines):
         return None
-    return lines[lead:len(lines) - tail]
+    return lines[lead : len(lines) - tail]
 
 
 def _choose(starts: list[int], hint: int | None, *, unique: bool) -> int | None:
@@ -150,7 +150,7 @@ def reindent(placement: Placement, file_lines: list[str]) -> list[tuple[str, str
     for (tag, text), shift in zip(placement.lines, shifts):
         drop, add = shift or first
         if tag == "+" and text.strip() and text.startswith(drop):
-            text = add + text[len(drop):]
+            text = add + text[len(drop) :]
         out.append((tag, text))
     return out
 

@@ -17,10 +17,15 @@ from .text import clean_model_text
 from .workspace import Workspace
 
 
-def parse_and_apply(text: str, read_file: Callable[[str], str | None], *,
-                    focus_file: str | None = None, focus_symbol: str | None = None,
-                    allowed: Callable[[str], bool] | None = None,
-                    max_chars: int = 200_000) -> EditResult:
+def parse_and_apply(
+    text: str,
+    read_file: Callable[[str], str | None],
+    *,
+    focus_file: str | None = None,
+    focus_symbol: str | None = None,
+    allowed: Callable[[str], bool] | None = None,
+    max_chars: int = 200_000,
+) -> EditResult:
     """Read the edit in ``text`` and apply it in memory to files got from ``read_file``.
 
     Formats, in order of preference when several appear: unified diff, SEARCH/REPLACE blocks,
@@ -50,13 +55,16 @@ def parse_and_apply(text: str, read_file: Callable[[str], str | None], *,
         notes += more
     changes = ws.changes()
     if not changes:
-        raise EmptyEdit("the edit changes nothing",
-                        "Your edit leaves every file exactly as it is, so nothing was changed. "
-                        "Make the change the task asks for.")
+        raise EmptyEdit(
+            "the edit changes nothing",
+            "Your edit leaves every file exactly as it is, so nothing was changed. Make the change the task asks for.",
+        )
     for path in changes:
         if allowed is not None and not allowed(path):
-            raise PathNotAllowed(f"refused edit: changing {path} is not allowed for this task",
-                                 f"The edit was refused: you may not change {path} in this task. "
-                                 "Fix the problem in the code, not there. Nothing was changed.")
+            raise PathNotAllowed(
+                f"refused edit: changing {path} is not allowed for this task",
+                f"The edit was refused: you may not change {path} in this task. "
+                "Fix the problem in the code, not there. Nothing was changed.",
+            )
     diff = "".join(unified_diff(ws.original(p), t, p) for p, t in changes.items())
     return EditResult(changes, diff, fmt, notes)

@@ -74,7 +74,7 @@ def reindent(lines: list[str], old_indent: str, new_indent: str) -> list[str]:
         if not line.strip():
             out.append("")
         elif line.startswith(old_indent):
-            out.append(new_indent + line[len(old_indent):])
+            out.append(new_indent + line[len(old_indent) :])
         else:
             out.append(new_indent + line.lstrip())
     return out

@@ -57,6 +57,5 @@ def check_not_binary(text: str) -> None:
     if "\0" in text or _BINARY.search(text):
         raise UnsafeEdit(
             "refused edit: it contains a binary patch",
-            "The edit was refused: binary patches are not accepted. Change text files only, "
-            "with a unified diff.",
+            "The edit was refused: binary patches are not accepted. Change text files only, with a unified diff.",
         )

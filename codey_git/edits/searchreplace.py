@@ -46,8 +46,9 @@ def find_blocks(text: str, name_of: Callable[[str], str | None]) -> list[SearchR
                 f"SEARCH/REPLACE block {len(blocks) + 1} is incomplete",
                 f"SEARCH/REPLACE block {len(blocks) + 1} is not closed: each block needs a "
                 "'<<<<<<< SEARCH' line, the old lines, a '=======' line, the new lines and a "
-                "'>>>>>>> REPLACE' line. Nothing was changed.")
-        blocks.append(SearchReplace(path, lines[i + 1:divider], lines[divider + 1:end]))
+                "'>>>>>>> REPLACE' line. Nothing was changed.",
+            )
+        blocks.append(SearchReplace(path, lines[i + 1 : divider], lines[divider + 1 : end]))
         i = end + 1
     return blocks
 

@@ -13,8 +13,10 @@ from .searchreplace import SearchReplace, as_hunk, find_blocks
 from .text import Doc
 from .workspace import Workspace
 
-RESEND = ("Resend all SEARCH/REPLACE blocks. Each SEARCH section must copy the current lines of "
-          "the file exactly (as shown above) and match only one place.")
+RESEND = (
+    "Resend all SEARCH/REPLACE blocks. Each SEARCH section must copy the current lines of "
+    "the file exactly (as shown above) and match only one place."
+)
 
 
 def apply_search_replace(ws: Workspace, answer: str, focus: str | None, exists: Exists) -> list[str]:
@@ -30,8 +32,9 @@ def apply_search_replace(ws: Workspace, answer: str, focus: str | None, exists: 
             applied.append(f"{name} of {path}")
             continue
         if current is None:
-            failed.append(Failure(f"{name} is for {path}, which does not exist. To create a file, "
-                                  "leave the SEARCH section empty."))
+            failed.append(
+                Failure(f"{name} is for {path}, which does not exist. To create a file, leave the SEARCH section empty.")
+            )
             continue
         apply_to_file(ws, path, current, [as_hunk(block)], total, unique=True, noun=name)
     if failed:
@@ -44,7 +47,8 @@ def _path(block: SearchReplace, number: int, focus: str | None) -> str:
         raise NoEditFound(
             f"SEARCH/REPLACE block {number} does not name its file",
             f"SEARCH/REPLACE block {number} does not say which file it edits. Put the file path "
-            "alone on the line before the block. Nothing was changed.")
+            "alone on the line before the block. Nothing was changed.",
+        )
     return check_path(cast(str, block.path or focus))  # one of them is set (above)
 
 

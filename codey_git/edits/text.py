@@ -16,10 +16,10 @@ def clean_model_text(text: str) -> str:
     text = _THINK.sub("", text)
     closes = list(_THINK_CLOSE.finditer(text))
     if closes:  # the opening tag was part of the prompt template
-        text = text[closes[-1].end():]
+        text = text[closes[-1].end() :]
     opened = _THINK_OPEN.search(text)
     if opened:  # reasoning never closed: the answer was cut off inside it
-        text = text[:opened.start()]
+        text = text[: opened.start()]
     return text
 
 
@@ -62,4 +62,3 @@ class Doc:
         ends = [e or self.newline for e in self.ends]
         ends[-1] = (ends[-1] or self.newline) if self.trailing else ""
         return "".join(line + end for line, end in zip(self.lines, ends))
-

@@ -59,9 +59,12 @@ class TreeFS:
                 raise _refuse(rel, f"treats the file {'/'.join(parts[:i])} as a folder") from None
             if stat.S_ISLNK(st.st_mode):
                 where = "/".join(parts[: i + 1])
-                raise _refuse(rel, f"goes through the symbolic link {where}; edit the file it points to "
-                                   "by its own path" if where != path else "is a symbolic link; edit the "
-                                   "file it points to by its own path")
+                raise _refuse(
+                    rel,
+                    f"goes through the symbolic link {where}; edit the file it points to by its own path"
+                    if where != path
+                    else "is a symbolic link; edit the file it points to by its own path",
+                )
             last = i == len(parts) - 1
             if not last and not stat.S_ISDIR(st.st_mode):
                 raise _refuse(rel, f"treats the file {'/'.join(parts[: i + 1])} as a folder")
@@ -246,8 +249,7 @@ class TreeFS:
                     nxt = os.open(part, _DIR_FLAGS, dir_fd=fd)
                 except OSError as exc:
                     if create:
-                        raise _refuse(rel or path, f"goes through {part}, which is a symbolic link or not a "
-                                                   "folder") from None
+                        raise _refuse(rel or path, f"goes through {part}, which is a symbolic link or not a folder") from None
                     raise exc
                 os.close(fd)
                 fd = nxt

@@ -94,7 +94,7 @@ def _parse_lenient(text: str, default_path: str | None) -> list[FilePatch]:
         line = lines[i]
         if line.startswith("diff --git "):
             close()
-            old, new = _git_header_paths(line[len("diff --git "):])
+            old, new = _git_header_paths(line[len("diff --git ") :])
             patches.append(FilePatch(old, new))
             git_header_open = True
         elif line.startswith("--- ") and i + 1 < len(lines) and lines[i + 1].startswith("+++ "):
@@ -131,8 +131,7 @@ def _parse_strict(text: str) -> list[list[list[tuple[str, str]]]] | None:
     except (UnidiffParseError, ValueError):
         return None
     return [
-        [[(line.line_type, line.value.rstrip("\n")) for line in hunk if line.line_type in (" ", "-", "+")]
-         for hunk in patched]
+        [[(line.line_type, line.value.rstrip("\n")) for line in hunk if line.line_type in (" ", "-", "+")] for hunk in patched]
         for patched in patch_set
     ]
 

@@ -41,7 +41,7 @@ class Workspace:
         path = check_path(raw)
         raw = raw.strip()
         if raw.startswith(prefix) and len(raw) > len(prefix):
-            bare = check_path(raw[len(prefix):])  # "a/../x" is "../x" to a git-style reader
+            bare = check_path(raw[len(prefix) :])  # "a/../x" is "../x" to a git-style reader
             if self.current(bare) is not None or self.current(path) is None:
                 return bare
         return path

@@ -31,7 +31,7 @@ def _failures_text(sections: dict[str, str], limit_chars: int = 2500) -> str:
     for name, text in sections.items():
         lines = text.strip().splitlines()
         if len(lines) > SECTION_LINES:
-            lines = lines[:8] + ["[...]"] + lines[-(SECTION_LINES - 9):]
+            lines = lines[:8] + ["[...]"] + lines[-(SECTION_LINES - 9) :]
         block = f"{name}\n" + "\n".join(lines)
         if used + len(block) > limit_chars and parts:
             parts.append(f"[{len(sections) - len(parts)} more failing tests not shown]")
@@ -52,7 +52,7 @@ def _test_sources(sections: dict[str, str], wt: Worktree, limit: int = 2, max_li
             found = ctx.enclosing(source, line)
             if found and (rel, found[0]) not in seen:
                 seen.add((rel, found[0]))
-                body = source.splitlines()[found[1] - 1:found[2]]
+                body = source.splitlines()[found[1] - 1 : found[2]]
                 if len(body) > max_lines:
                     body = body[:max_lines] + ["    # ..."]
                 parts.append(f"{rel}:\n```python\n" + "\n".join(body) + "\n```")
@@ -118,7 +118,7 @@ def _suspect_note(focus: ctx.Focus, files: dict[str, str], limit: int = ctx.SUSP
         return _suspect_functions_note(focus, files)
     parts, last = [], None
     top = focus.suspects[0].score
-    for s in focus.suspects[:min(limit, focus.suspects_noted)]:
+    for s in focus.suspects[: min(limit, focus.suspects_noted)]:
         if s.score < top / 2:  # far less suspicious than the first: not worth the words
             break
         src = (files.get(s.path) or "").splitlines()
@@ -129,8 +129,7 @@ def _suspect_note(focus: ctx.Focus, files: dict[str, str], limit: int = ctx.SUSP
         last = s.path
     if not parts:
         return ""
-    return ("Lines most run by the failing tests and least by the passing ones (most suspicious first): "
-            + "; ".join(parts))
+    return "Lines most run by the failing tests and least by the passing ones (most suspicious first): " + "; ".join(parts)
 
 
 def _suspect_functions_note(focus: ctx.Focus, files: dict[str, str]) -> str:
@@ -142,8 +141,9 @@ def _suspect_functions_note(focus: ctx.Focus, files: dict[str, str]) -> str:
             parts.append(f"`{found[0]}` ({s.path} lines {found[1]}-{found[2]})")
     if not parts:
         return ""
-    return (f"Code most run by the failing tests and least by the passing ones ({focus.suspects_tied} lines tie): "
-            + "; ".join(parts))
+    return f"Code most run by the failing tests and least by the passing ones ({focus.suspects_tied} lines tie): " + "; ".join(
+        parts
+    )
 
 
 def focus_symbol(focus: ctx.Focus, files: dict[str, str]) -> str | None:
@@ -170,8 +170,9 @@ def answer_budget(model: Model, fmt: str, focus: ctx.Focus, wt: Worktree, config
     return max(configured, min(need, model.context_size // 2))
 
 
-def _long_file_windows(model: Model, fmt: str, contents: dict[str, str], focus: ctx.Focus,
-                       tests: str) -> dict[str, list[tuple[int, int]]]:
+def _long_file_windows(
+    model: Model, fmt: str, contents: dict[str, str], focus: ctx.Focus, tests: str
+) -> dict[str, list[tuple[int, int]]]:
     """Spans to show of each long Python focus file (``windows``). None for a whole-file answer,
     which must see the whole file it rewrites."""
     if fmt == "whole_file":
@@ -185,14 +186,24 @@ def _long_file_windows(model: Model, fmt: str, contents: dict[str, str], focus: 
     return windows
 
 
-def _narrow(model: Model, contents: dict[str, str], focus: ctx.Focus, windows: dict[str, list[tuple[int, int]]],
-            limit: int, numbered: bool, clues: str = "") -> dict[str, str]:
+def _narrow(
+    model: Model,
+    contents: dict[str, str],
+    focus: ctx.Focus,
+    windows: dict[str, list[tuple[int, int]]],
+    limit: int,
+    numbered: bool,
+    clues: str = "",
+) -> dict[str, str]:
     """The first focus file cut to what fits ``limit`` tokens: the innermost functions around the
     named lines, else its relevant windows, else the functions whose words the request and the
     failures use most, until the limit."""
     for path, text in contents.items():
-        spans = ([s for line in focus.lines.get(path, []) if (s := _innermost(text, line))] or windows.get(path, [])
-                 or _by_clues(text, clues))
+        spans = (
+            [s for line in focus.lines.get(path, []) if (s := _innermost(text, line))]
+            or windows.get(path, [])
+            or _by_clues(text, clues)
+        )
         kept: list[tuple[int, int]] = []
         for span in spans:
             trial = merge_spans([*kept, span])
@@ -220,7 +231,7 @@ def _by_clues(source: str, clues: str) -> list[tuple[int, int]]:
     for node in ast.walk(tree):
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.end_lineno:
             start = min([node.lineno] + [d.lineno for d in node.decorator_list])
-            body = set(_WORD.findall("\n".join(lines[start - 1:node.end_lineno])))
+            body = set(_WORD.findall("\n".join(lines[start - 1 : node.end_lineno])))
             score = 5 * (node.name in words) + len(body & words)
             if score:
                 scored.append((-score, start, node.end_lineno))
@@ -232,10 +243,21 @@ def _innermost(source: str, line: int) -> tuple[int, int] | None:
     return (found[1], found[2]) if found else (max(1, line - 15), line + 15)
 
 
-def build_messages(model: Model, request: str, kind: str, focus: ctx.Focus, sections: dict[str, str],
-                   fmt: str, wt: Worktree, *, new_files: list[str], allow_test_edits: bool,
-                   feedback: str | None, max_tokens: int,
-                   long_files: str = "windows") -> tuple[list[Message], str | None, list[str]]:
+def build_messages(
+    model: Model,
+    request: str,
+    kind: str,
+    focus: ctx.Focus,
+    sections: dict[str, str],
+    fmt: str,
+    wt: Worktree,
+    *,
+    new_files: list[str],
+    allow_test_edits: bool,
+    feedback: str | None,
+    max_tokens: int,
+    long_files: str = "windows",
+) -> tuple[list[Message], str | None, list[str]]:
     """(messages, the symbol to edit if known, the files shown: where an edit may go)."""
     contents = {p: t for p in _edit_paths(focus) if (t := wt.read(p)) is not None}
     # the functions the focus code imports from other project modules: bugs hide in helpers
@@ -245,9 +267,12 @@ def build_messages(model: Model, request: str, kind: str, focus: ctx.Focus, sect
         for helper, names in ctx.helpers(path, wt.read).items():
             if helper not in contents and not is_test_file(helper) and len(extra) < MAX_FILES:
                 source = wt.read(helper) or ""
-                extra[helper] = (ctx.definition_source(source, names) if not numbered else
-                                 "# ... (only the definitions used elsewhere are shown)\n"
-                                 + excerpt(source, merge_spans(ctx.definition_spans(source, names)), numbered=True))
+                extra[helper] = (
+                    ctx.definition_source(source, names)
+                    if not numbered
+                    else "# ... (only the definitions used elsewhere are shown)\n"
+                    + excerpt(source, merge_spans(ctx.definition_spans(source, names)), numbered=True)
+                )
     failures = _failures_text(sections)
     tests = _test_sources(sections, wt)
     notes = _line_notes(focus, contents)
@@ -259,21 +284,20 @@ def build_messages(model: Model, request: str, kind: str, focus: ctx.Focus, sect
         if level == "windows" and not windows:
             continue
         if level == "narrow":  # a real package's long modules: one file, the code that matters, less text
-            shown = _narrow(model, contents, focus, windows, budget // 2, numbered,
-                            clues=f"{request}\n{failures}\n{tests}")
+            shown = _narrow(model, contents, focus, windows, budget // 2, numbered, clues=f"{request}\n{failures}\n{tests}")
             if not shown:
                 break
             failures, tests = failures[:1500], tests[:1500]
             code = render_code(shown, notes) + (f"\n\nThe failing test:\n{tests}" if tests else "")
-            messages = edit_messages(request, code, failures, fmt, kind=kind, new_files=new_files,
-                                     allow_test_edits=allow_test_edits, feedback=feedback)
+            messages = edit_messages(
+                request, code, failures, fmt, kind=kind, new_files=new_files, allow_test_edits=allow_test_edits, feedback=feedback
+            )
             used = model.count_tokens("\n".join(m["content"] for m in messages)) + 8 * len(messages)
             if used <= budget:
                 return messages, symbol, list(shown)
             break
         parts = windows if level == "windows" else {}
-        shown = {p: excerpt(t, parts.get(p), numbered=numbered) if numbered or p in parts else t
-                 for p, t in contents.items()}
+        shown = {p: excerpt(t, parts.get(p), numbered=numbered) if numbered or p in parts else t for p, t in contents.items()}
         shown.update(extra)
         if level == "functions":
             spans = {p: _enclosing_spans(t, focus.lines.get(p, [])) for p, t in contents.items()}
@@ -282,12 +306,14 @@ def build_messages(model: Model, request: str, kind: str, focus: ctx.Focus, sect
             shown = {p: excerpt(contents[p], sp, numbered=numbered) for p, sp in spans.items() if sp}
             shown.update(extra)
         code = render_code(shown, notes) + (f"\n\nThe failing test:\n{tests}" if tests else "")
-        messages = edit_messages(request, code, failures, fmt, kind=kind,
-                                 new_files=new_files, allow_test_edits=allow_test_edits, feedback=feedback)
+        messages = edit_messages(
+            request, code, failures, fmt, kind=kind, new_files=new_files, allow_test_edits=allow_test_edits, feedback=feedback
+        )
         used = model.count_tokens("\n".join(m["content"] for m in messages)) + 8 * len(messages)
         if used <= budget:
             return messages, symbol, list(shown)
     raise UsageError(
         f"the request needs about {used} prompt tokens, but {model.name} has room for {budget} "
         f"(context {model.context_size}, {max_tokens} kept for the answer)",
-        "Name a narrower target, e.g. `git codey fix \"bug in FILE line N\"`, or raise `context_size`.")
+        "Name a narrower target, e.g. `git codey fix \"bug in FILE line N\"`, or raise `context_size`.",
+    )

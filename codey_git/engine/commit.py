@@ -23,8 +23,7 @@ _INTENT_TYPES = (
     (re.compile(r"^(add|write|improve|update|fix)\b.*\b(docstrings?|comments?|documentation|docs)\b", re.I), "docs"),
     (re.compile(r"^(add|write|improve)\b.*\btests?\b", re.I), "test"),
     (re.compile(r"^(add|improve)\b.*\btype (hints?|annotations?)\b", re.I), "refactor"),
-    (re.compile(r"^(remove|delete|drop|rename|refactor|simplify|clean|tidy|extract|split|move|inline)\b", re.I),
-     "refactor"),
+    (re.compile(r"^(remove|delete|drop|rename|refactor|simplify|clean|tidy|extract|split|move|inline)\b", re.I), "refactor"),
 )
 
 
@@ -52,9 +51,9 @@ def typed_for(kind: str, subject: str, request: str = "") -> str:
     kind_type, _, rest = subject.partition(":")
     name = re.sub(r"[(!].*$", "", kind_type)
     if kind == "fix" and name != "fix":
-        return "fix" + kind_type[len(name):] + ":" + rest
+        return "fix" + kind_type[len(name) :] + ":" + rest
     if kind != "fix" and name == "fix":
-        return intent_type(kind, request) + kind_type[len(name):] + ":" + rest
+        return intent_type(kind, request) + kind_type[len(name) :] + ":" + rest
     return subject
 
 
@@ -63,8 +62,9 @@ def subject_line(model: Model | None, kind: str, request: str, diff: str) -> str
     template when the model gives none."""
     if model is not None:
         try:
-            text = model.chat(commit_message_messages(request, diff), purpose="commit_message",
-                              max_tokens=40, temperature=0.0).text
+            text = model.chat(
+                commit_message_messages(request, diff), purpose="commit_message", max_tokens=40, temperature=0.0
+            ).text
         except NoResponse:
             text = ""
         for line in text.strip().strip("`").splitlines():
@@ -76,8 +76,7 @@ def subject_line(model: Model | None, kind: str, request: str, diff: str) -> str
 
 def full_message(subject: str, request: str, model_name: str, tests: str) -> str:
     task = " ".join(request.split())
-    return (f"{subject}\n\n{TRAILER_TASK}: {task}\n{TRAILER_MODEL}: {model_name}\n"
-            f"{TRAILER_TESTS}: {tests}\n")
+    return f"{subject}\n\n{TRAILER_TASK}: {task}\n{TRAILER_MODEL}: {model_name}\n{TRAILER_TESTS}: {tests}\n"
 
 
 def commit_worktree(wt: Worktree, user_root: Path, changes: dict[str, str | None], message: str) -> str:
@@ -112,5 +111,5 @@ def trailers(message: str) -> dict[str, str]:
     for line in message.splitlines():
         for key in (TRAILER_TASK, TRAILER_MODEL, TRAILER_TESTS):
             if line.startswith(key + ": "):
-                out[key] = line[len(key) + 2:].strip()
+                out[key] = line[len(key) + 2 :].strip()
     return out

@@ -72,8 +72,11 @@ def _resolve(name: str, root: Path) -> str | None:
     if fs.is_file(name):
         return name
     # parts relative to root: codey's own worktrees live under .git/codey/, so root may be inside .git
-    matches = [rel for p in root.rglob(Path(name).name)
-               if ".git" not in (rel := p.relative_to(root).as_posix()).split("/") and fs.is_file(rel)]
+    matches = [
+        rel
+        for p in root.rglob(Path(name).name)
+        if ".git" not in (rel := p.relative_to(root).as_posix()).split("/") and fs.is_file(rel)
+    ]
     if len(matches) == 1:
         return matches[0]
     return None
@@ -111,8 +114,9 @@ SUSPECT_FUNCTIONS = 3  # functions whose most suspicious line becomes a focus li
 SUSPECT_NOTED = 3  # lines the prompt names as most suspicious
 
 
-def localize(run: TestRun, root: Path, focus: Focus | None = None, only: set[str] | None = None,
-             *, spectrum: bool = True) -> Focus:
+def localize(
+    run: TestRun, root: Path, focus: Focus | None = None, only: set[str] | None = None, *, spectrum: bool = True
+) -> Focus:
     """Frames in the project's own non-test code from the failing tests' tracebacks (those in
     ``only`` when given); the deepest frame first. When the request names no line (and
     ``spectrum``), the most suspicious lines of the failing tests' coverage (``suspects``) come
@@ -147,16 +151,24 @@ def traceback_lines(run: TestRun, root: Path, only: set[str] | None = None) -> l
     return trace
 
 
-def suspect_ranking(run: TestRun, root: Path, only: set[str] | None = None,
-                    trace: list[tuple[str, int]] | None = None, clues: str = "") -> list[sfl.Suspect]:
+def suspect_ranking(
+    run: TestRun, root: Path, only: set[str] | None = None, trace: list[tuple[str, int]] | None = None, clues: str = ""
+) -> list[sfl.Suspect]:
     """The project's lines that the failing tests (``only`` when given) ran, most suspicious
     first (``suspects``); runs their test files once with line coverage. ``clues``: more text
     whose words break ties (the request), with the failure texts."""
     fs = TreeFS(root)
     trace = traceback_lines(run, root, only) if trace is None else trace
     words = "\n".join([clues, *_failure_texts(run, only)])
-    return sfl.suspects(run, root, set(only or run.failed), frames=trace, clues=words,
-                        read=fs.read, keep=lambda p: not is_test_file(p) and fs.is_file(p))
+    return sfl.suspects(
+        run,
+        root,
+        set(only or run.failed),
+        frames=trace,
+        clues=words,
+        read=fs.read,
+        keep=lambda p: not is_test_file(p) and fs.is_file(p),
+    )
 
 
 def _add_suspects(focus: Focus, ranked: list[sfl.Suspect], root: Path) -> None:
@@ -246,8 +258,11 @@ def target_tests(run: TestRun, sections: dict[str, str]) -> set[str]:
     if len(sections) == len(run.sections):
         return set(run.failed)
     names = set(sections)
-    return {nid for nid in run.failed if nid.split("::")[-1] in names
-            or nid.split("::")[-1].split("[")[0] in names or ".".join(nid.split("::")[1:]) in names}
+    return {
+        nid
+        for nid in run.failed
+        if nid.split("::")[-1] in names or nid.split("::")[-1].split("[")[0] in names or ".".join(nid.split("::")[1:]) in names
+    }
 
 
 def top_level_definitions(source: str) -> dict[str, tuple[int, int]]:
@@ -303,7 +318,7 @@ def definition_spans(source: str, names: list[str]) -> list[tuple[int, int]]:
 
 def definition_source(source: str, names: list[str]) -> str:
     lines = source.splitlines()
-    parts = ["\n".join(lines[s - 1:e]) for s, e in definition_spans(source, names)]
+    parts = ["\n".join(lines[s - 1 : e]) for s, e in definition_spans(source, names)]
     return "# ... (only the definitions used elsewhere are shown)\n" + "\n\n\n".join(parts)
 
 

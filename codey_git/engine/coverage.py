@@ -36,8 +36,13 @@ def _shape(node: ast.AST) -> str:
     node = copy.deepcopy(node)
     for item in ast.walk(node):
         body = getattr(item, "body", None)
-        if isinstance(body, list) and body and isinstance(body[0], ast.Expr) \
-                and isinstance(body[0].value, ast.Constant) and isinstance(body[0].value.value, str):
+        if (
+            isinstance(body, list)
+            and body
+            and isinstance(body[0], ast.Expr)
+            and isinstance(body[0].value, ast.Constant)
+            and isinstance(body[0].value.value, str)
+        ):
             item.body = body[1:] or [ast.Pass()]  # type: ignore[attr-defined]
     return ast.dump(node)
 
@@ -61,8 +66,12 @@ def _definitions(tree: ast.Module) -> dict[str, str]:
 
 
 def _module_level(tree: ast.Module) -> str:
-    return _shape(ast.Module(body=[n for n in tree.body if not isinstance(
-        n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))], type_ignores=[]))
+    return _shape(
+        ast.Module(
+            body=[n for n in tree.body if not isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))],
+            type_ignores=[],
+        )
+    )
 
 
 def changed_names(old: str | None, new: str | None) -> list[str]:
@@ -109,7 +118,7 @@ def imported_names(source: str, path: str) -> set[str]:
         elif isinstance(node, ast.ImportFrom):
             base = node.module or ""
             if node.level:
-                package = here[:len(here) - (node.level - 1)] if node.level > 1 else here
+                package = here[: len(here) - (node.level - 1)] if node.level > 1 else here
                 base = ".".join([*package, *([base] if base else [])])
             if base:
                 out.add(base)

@@ -5,8 +5,7 @@ from __future__ import annotations
 from codey_git.testrun import TestRun
 
 
-def step_passed(baseline: TestRun, run: TestRun, targets: set[str], *,
-                same_tests: bool = True) -> tuple[bool, str]:
+def step_passed(baseline: TestRun, run: TestRun, targets: set[str], *, same_tests: bool = True) -> tuple[bool, str]:
     """A step passes when its target tests pass and no test that passed at baseline fails.
 
     When pytest reported its node ids (codey's plugin), the target tests must still be collected
@@ -22,8 +21,9 @@ def step_passed(baseline: TestRun, run: TestRun, targets: set[str], *,
         # a target without "::" is a module that failed to collect: fixed when it collects
         # ids compared without their parameters: some suites build them from the clock or a seed
         now = {_base(t) for t in run.collected}
-        gone = sorted(t for t in (baseline.collected if same_tests else targets) - run.collected
-                      if "::" in t and _base(t) not in now)
+        gone = sorted(
+            t for t in (baseline.collected if same_tests else targets) - run.collected if "::" in t and _base(t) not in now
+        )
         if gone:
             return False, "tests that ran before no longer run: " + ", ".join(gone[:5])
         unfinished = sorted(t for t in targets if (run.outcomes.get(t) != "passed" if "::" in t else t in run.failed))

@@ -10,10 +10,19 @@ import pygit2
 from codey_git import proc
 from codey_git.gitrepo import Repo
 
-_DIRTY = (pygit2.GIT_STATUS_WT_MODIFIED | pygit2.GIT_STATUS_WT_DELETED | pygit2.GIT_STATUS_WT_NEW
-          | pygit2.GIT_STATUS_WT_RENAMED | pygit2.GIT_STATUS_WT_TYPECHANGE | pygit2.GIT_STATUS_INDEX_MODIFIED
-          | pygit2.GIT_STATUS_INDEX_NEW | pygit2.GIT_STATUS_INDEX_DELETED | pygit2.GIT_STATUS_INDEX_RENAMED
-          | pygit2.GIT_STATUS_INDEX_TYPECHANGE | pygit2.GIT_STATUS_CONFLICTED)
+_DIRTY = (
+    pygit2.GIT_STATUS_WT_MODIFIED
+    | pygit2.GIT_STATUS_WT_DELETED
+    | pygit2.GIT_STATUS_WT_NEW
+    | pygit2.GIT_STATUS_WT_RENAMED
+    | pygit2.GIT_STATUS_WT_TYPECHANGE
+    | pygit2.GIT_STATUS_INDEX_MODIFIED
+    | pygit2.GIT_STATUS_INDEX_NEW
+    | pygit2.GIT_STATUS_INDEX_DELETED
+    | pygit2.GIT_STATUS_INDEX_RENAMED
+    | pygit2.GIT_STATUS_INDEX_TYPECHANGE
+    | pygit2.GIT_STATUS_CONFLICTED
+)
 
 
 def dirty_paths(repo: Repo, paths: list[str]) -> list[str]:
@@ -58,7 +67,8 @@ def why_not_land(repo: Repo, base: str, head_ref: str, touched: list[str]) -> st
     dirty = dirty_paths(repo, touched)
     if dirty:
         return "uncommitted changes in " + ", ".join(
-            p + ("" if _tracked(repo, p) else " (an untracked file is there, maybe ignored)") for p in dirty)
+            p + ("" if _tracked(repo, p) else " (an untracked file is there, maybe ignored)") for p in dirty
+        )
     return None
 
 
@@ -66,8 +76,9 @@ def land(repo: Repo, branch: str) -> proc.ProcResult:
     """Fast-forward the current branch to ``branch``; git updates only the touched files and
     refuses if that would overwrite a local change."""
     env = dict(os.environ, GIT_MERGE_AUTOEDIT="no")
-    return proc.run(["git", "merge", "--ff-only", "--quiet", "--no-stat", f"refs/heads/{branch}"],
-                    cwd=repo.root, env=env, timeout=120)
+    return proc.run(
+        ["git", "merge", "--ff-only", "--quiet", "--no-stat", f"refs/heads/{branch}"], cwd=repo.root, env=env, timeout=120
+    )
 
 
 def take_command(branch: str, dirty: bool = False) -> str:

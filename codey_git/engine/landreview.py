@@ -31,8 +31,7 @@ class LandReview:
         return [f"{f['file']}:{f['line']}: {f['severity']}: {f['message']}" for f in self.findings]
 
     def to_dict(self) -> dict[str, Any]:
-        return {"state": self.state, "reason": self.reason, "findings": list(self.findings),
-                "unreviewed": list(self.unreviewed)}
+        return {"state": self.state, "reason": self.reason, "findings": list(self.findings), "unreviewed": list(self.unreviewed)}
 
 
 def review_landing(repo: Repo, base: str, tip: str, config: Config) -> LandReview:
@@ -56,6 +55,7 @@ def review_landing(repo: Repo, base: str, tip: str, config: Config) -> LandRevie
     unreviewed = sorted({u.file for u in outcome.unreviewed})
     if blocking:
         found = [f.to_dict() for f in blocking]
-        return LandReview("blocked", f"codey's review (checks) found {len(found)} problem(s) at or above "
-                                     f"{fail_on}", found, unreviewed)
+        return LandReview(
+            "blocked", f"codey's review (checks) found {len(found)} problem(s) at or above {fail_on}", found, unreviewed
+        )
     return LandReview("passed", unreviewed=unreviewed)

@@ -84,9 +84,18 @@ def _uncovered(needed: dict[str, list[str]], tests: dict[str, str], found: list[
     return left
 
 
-def cover_step(wt: Worktree, request: str, coder: Model, config: Config, changes: dict[str, str | None],
-               diff: str, run: TestRun, progress: Progress, task_id: str,
-               deadline: float | None = None) -> Coverage:
+def cover_step(
+    wt: Worktree,
+    request: str,
+    coder: Model,
+    config: Config,
+    changes: dict[str, str | None],
+    diff: str,
+    run: TestRun,
+    progress: Progress,
+    task_id: str,
+    deadline: float | None = None,
+) -> Coverage:
     """See the module docstring. ``changes`` is the step's accepted edit (written in the worktree),
     ``run`` the whole suite on it. The worktree holds the edit again when this returns."""
     result = Coverage()
@@ -117,17 +126,33 @@ def cover_step(wt: Worktree, request: str, coder: Model, config: Config, changes
 
 
 def _describe(left: dict[str, list[str]]) -> str:
-    return "; ".join(f"{', '.join('module code' if n == coverage.MODULE else n for n in names)} in {path}"
-                     for path, names in left.items())
+    return "; ".join(
+        f"{', '.join('module code' if n == coverage.MODULE else n for n in names)} in {path}" for path, names in left.items()
+    )
 
 
-def _write_test(wt: Worktree, request: str, coder: Model, config: Config, changes: dict[str, str | None], diff: str,
-                run: TestRun, left: dict[str, list[str]], files: list[str], task_id: str,
-                result: Coverage) -> str | None:
+def _write_test(
+    wt: Worktree,
+    request: str,
+    coder: Model,
+    config: Config,
+    changes: dict[str, str | None],
+    diff: str,
+    run: TestRun,
+    left: dict[str, list[str]],
+    files: list[str],
+    task_id: str,
+    result: Coverage,
+) -> str | None:
     path = test_path(left, files, changes, wt, task_id)
     try:
-        answer = coder.chat(test_messages(request, diff, left, path, changes), purpose="edit",
-                            max_tokens=int(config.max_tokens), temperature=0.0, seed=7).text
+        answer = coder.chat(
+            test_messages(request, diff, left, path, changes),
+            purpose="edit",
+            max_tokens=int(config.max_tokens),
+            temperature=0.0,
+            seed=7,
+        ).text
     except NoResponse as exc:
         return f"the model wrote no test ({exc})"
     source = test_source(answer)
@@ -143,8 +168,7 @@ def _write_test(wt: Worktree, request: str, coder: Model, config: Config, change
     return None
 
 
-def test_path(left: dict[str, list[str]], files: list[str], changes: dict[str, str | None], wt: Worktree,
-              task_id: str) -> str:
+def test_path(left: dict[str, list[str]], files: list[str], changes: dict[str, str | None], wt: Worktree, task_id: str) -> str:
     """A new test file beside the existing tests: tests/test_<module>_<name>.py, never one there is."""
     folders = [str(PurePosixPath(f).parent) for f in files if "/" in f]
     folder = max(set(folders), key=folders.count) if folders else "tests"
@@ -160,21 +184,31 @@ def test_path(left: dict[str, list[str]], files: list[str], changes: dict[str, s
     return f"{folder}/test_codey_{task_id}.py"
 
 
-def test_messages(request: str, diff: str, left: dict[str, list[str]], path: str,
-                  changes: dict[str, str | None]) -> list[Message]:
+def test_messages(
+    request: str, diff: str, left: dict[str, list[str]], path: str, changes: dict[str, str | None]
+) -> list[Message]:
     code = []
     for module, names in left.items():
         shown = [n for n in names if n != coverage.MODULE]
-        code.append(f"{module} after the change (import it as `{coverage.module_name(module)}`"
-                    + (f"; test {', '.join(shown)}" if shown else "") + "):\n```python\n"
-                    + (changes.get(module) or "")[:_SOURCE_CHARS].rstrip() + "\n```")
-    body = [f"The request: {request}", f"The change made for it:\n```diff\n{diff.strip()[:3000]}\n```",
-            *code,
-            f"{ASK}, {path}, that checks what the request asks for. It must fail on the code before the "
-            "change and pass after it. Use plain asserts with exact expected values you are sure of. "
-            "Reply with the file's content in one ```python block, nothing else."]
-    return [{"role": "system", "content": "You write small, exact pytest tests for Python code."},
-            {"role": "user", "content": "\n\n".join(body)}]
+        code.append(
+            f"{module} after the change (import it as `{coverage.module_name(module)}`"
+            + (f"; test {', '.join(shown)}" if shown else "")
+            + "):\n```python\n"
+            + (changes.get(module) or "")[:_SOURCE_CHARS].rstrip()
+            + "\n```"
+        )
+    body = [
+        f"The request: {request}",
+        f"The change made for it:\n```diff\n{diff.strip()[:3000]}\n```",
+        *code,
+        f"{ASK}, {path}, that checks what the request asks for. It must fail on the code before the "
+        "change and pass after it. Use plain asserts with exact expected values you are sure of. "
+        "Reply with the file's content in one ```python block, nothing else.",
+    ]
+    return [
+        {"role": "system", "content": "You write small, exact pytest tests for Python code."},
+        {"role": "user", "content": "\n\n".join(body)},
+    ]
 
 
 def test_source(answer: str) -> str | None:
@@ -186,14 +220,20 @@ def test_source(answer: str) -> str | None:
             tree = ast.parse(text)
         except (SyntaxError, ValueError):
             continue
-        if any(isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)) and n.name.startswith("test")
-               or isinstance(n, ast.ClassDef) and n.name.startswith("Test") for n in tree.body):
+        if any(
+            isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))
+            and n.name.startswith("test")
+            or isinstance(n, ast.ClassDef)
+            and n.name.startswith("Test")
+            for n in tree.body
+        ):
             return text.rstrip() + "\n"
     return None
 
 
-def verify(wt: Worktree, changes: dict[str, str | None], tests: dict[str, str], config: Config,
-           run: TestRun) -> tuple[bool, str, TestRun | None]:
+def verify(
+    wt: Worktree, changes: dict[str, str | None], tests: dict[str, str], config: Config, run: TestRun
+) -> tuple[bool, str, TestRun | None]:
     """Whether ``tests`` fail on the tree before the edit and pass after it, with the whole suite
     as green as ``run`` (the suite on the edit alone). The worktree holds the edit again after."""
     timeout, sandbox = float(config.test_timeout), use_sandbox(config)
@@ -203,8 +243,7 @@ def verify(wt: Worktree, changes: dict[str, str | None], tests: dict[str, str], 
         before = run_tests(config.test_command, wt.path, timeout, sandbox=sandbox, select=sorted(tests))
         if before.timed_out:
             return False, "it timed out before the change", None
-        failed = any(f.split("::")[0] in tests for f in before.failed) if before.collected is not None \
-            else not before.ok
+        failed = any(f.split("::")[0] in tests for f in before.failed) if before.collected is not None else not before.ok
         if not failed:
             return False, "it passes without the change, so it does not test it", None
         wt.reset()
@@ -213,8 +252,7 @@ def verify(wt: Worktree, changes: dict[str, str | None], tests: dict[str, str], 
         ours = {n for n in (after.collected or ()) if n.split("::")[0] in tests}
         if after.collected is not None and not ours:
             return False, "pytest collected no test from it", after
-        ok, why = step_passed(run, after, ours, same_tests=True) if after.collected is not None \
-            else (after.ok, "the tests fail")
+        ok, why = step_passed(run, after, ours, same_tests=True) if after.collected is not None else (after.ok, "the tests fail")
         return ok, ("" if ok else f"with the change: {why}"), after
     finally:
         wt.reset()

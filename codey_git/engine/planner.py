@@ -16,8 +16,11 @@ _BULLET = re.compile(r"^\s*[-*•]\s+(.+)$", re.M)
 _THEN = re.compile(r"\s*(?:,|;)?\s*\b(?:and\s+)?(?:then|after that|afterwards|finally)\b[,:]?\s+", re.I)
 _FIRST = re.compile(r"^\s*first(?:ly)?[,:]?\s+", re.I)
 _CONDITION = re.compile(r"\b(?:if|when|whenever|unless|once|where|while)\b", re.I)
-_DESCRIPTION = re.compile(r"(?:(?:the|it|its|it's|this|that|these|those|they|there|a|an|we|i|you|nothing|"
-                          r"everything)\b|[\w.]+\(\))", re.I)
+_DESCRIPTION = re.compile(
+    r"(?:(?:the|it|its|it's|this|that|these|those|they|there|a|an|we|i|you|nothing|"
+    r"everything)\b|[\w.]+\(\))",
+    re.I,
+)
 
 
 def _numbered(text: str) -> list[str] | None:
@@ -28,7 +31,7 @@ def _numbered(text: str) -> list[str] | None:
     parts = []
     for i, m in enumerate(marks):
         end = marks[i + 1].start() if i + 1 < len(marks) else len(text)
-        parts.append(text[m.end():end].strip(" ;,\n"))
+        parts.append(text[m.end() : end].strip(" ;,\n"))
     return parts
 
 
@@ -52,7 +55,7 @@ def _sequence_parts(text: str) -> list[str]:
     then it crashes") or that goes on describing the situation ("... then the function returns None")."""
     parts, start = [], 0
     for match in _THEN.finditer(text):
-        before, after = text[start:match.start()], text[match.end():]
+        before, after = text[start : match.start()], text[match.end() :]
         if _CONDITION.search(before) or _DESCRIPTION.match(after):
             continue
         parts.append(before)

@@ -33,12 +33,10 @@ FORMAT_RULES = {
         "numbers. Do not rewrite the whole function."
     ),
     "whole_file": (
-        "Reply with the file path on one line, then the complete new content of that file in one "
-        "```python block. Do not explain."
+        "Reply with the file path on one line, then the complete new content of that file in one ```python block. Do not explain."
     ),
 }
-NEW_FILE_RULE = ("To create a new file, write its path on one line, then its complete content in a "
-                 "fenced code block.")
+NEW_FILE_RULE = "To create a new file, write its path on one line, then its complete content in a fenced code block."
 NO_TESTS_RULE = "Do not change test files: fix the code under test."
 
 
@@ -52,8 +50,17 @@ def render_code(files: dict[str, str], notes: list[str]) -> str:
     return "\n\n".join(parts)
 
 
-def edit_messages(request: str, code: str, failures: str, fmt: str, *, kind: str,
-                  new_files: list[str], allow_test_edits: bool, feedback: str | None) -> list[Message]:
+def edit_messages(
+    request: str,
+    code: str,
+    failures: str,
+    fmt: str,
+    *,
+    kind: str,
+    new_files: list[str],
+    allow_test_edits: bool,
+    feedback: str | None,
+) -> list[Message]:
     rules = [FORMAT_RULES[fmt]]
     if new_files:
         rules.append(NEW_FILE_RULE + " New file(s) to create: " + ", ".join(new_files) + ".")
@@ -66,8 +73,7 @@ def edit_messages(request: str, code: str, failures: str, fmt: str, *, kind: str
     if failures:
         body.append("Failing tests:\n```\n" + failures.strip() + "\n```")
     body.append("\n".join(rules))
-    messages: list[Message] = [{"role": "system", "content": SYSTEM},
-                               {"role": "user", "content": "\n\n".join(body)}]
+    messages: list[Message] = [{"role": "system", "content": SYSTEM}, {"role": "user", "content": "\n\n".join(body)}]
     if feedback:
         messages.append({"role": "user", "content": feedback})
     return messages
@@ -85,8 +91,12 @@ def feedback_text(reason: str, detail: str, diff: str | None) -> str:
 def commit_message_messages(request: str, diff: str) -> list[Message]:
     return [
         {"role": "system", "content": "You write concise Conventional Commits messages."},
-        {"role": "user", "content": (
-            f"Request: {request}\n\n```diff\n{diff.strip()[:3000]}\n```\n\n"
-            "Write one commit subject line, at most 72 characters, in the form `type(scope): summary` "
-            "with type one of fix, feat, refactor, docs, test, perf, chore. Reply with the line only.")},
+        {
+            "role": "user",
+            "content": (
+                f"Request: {request}\n\n```diff\n{diff.strip()[:3000]}\n```\n\n"
+                "Write one commit subject line, at most 72 characters, in the form `type(scope): summary` "
+                "with type one of fix, feat, refactor, docs, test, perf, chore. Reply with the line only."
+            ),
+        },
     ]

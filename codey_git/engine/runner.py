@@ -17,8 +17,14 @@ from codey_git.engine.commit import commit_worktree, full_message, subject_line
 from codey_git.engine.planner import plan
 from codey_git.engine.steps import EventSink, StepContext, StepOutcome, StepRunner
 from codey_git.engine.task import CommitInfo, Step, Task, TaskResult
-from codey_git.engine.worktrees import (Worktree, create_worktree, delete_branch, gc_worktrees,
-                                        record_result_branch, remove_worktree)
+from codey_git.engine.worktrees import (
+    Worktree,
+    create_worktree,
+    delete_branch,
+    gc_worktrees,
+    record_result_branch,
+    remove_worktree,
+)
 from codey_git import faults, proc
 from codey_git.gitrepo import Repo
 from codey_git.models.base import Model, ModelProvider
@@ -26,10 +32,21 @@ from codey_git.testrun import check_baseline, run_tests, use_sandbox
 from codey_git.progress import Progress
 
 
-def run_task(repo: Repo, task: Task, config: Config, provider: ModelProvider, *, progress: Progress,
-             land: bool = True, keep: bool = False, base: str | None = None, branch: str | None = None,
-             on_event: EventSink | None = None,
-             deadline: float | None = None, write_tests: bool = False) -> TaskResult:
+def run_task(
+    repo: Repo,
+    task: Task,
+    config: Config,
+    provider: ModelProvider,
+    *,
+    progress: Progress,
+    land: bool = True,
+    keep: bool = False,
+    base: str | None = None,
+    branch: str | None = None,
+    on_event: EventSink | None = None,
+    deadline: float | None = None,
+    write_tests: bool = False,
+) -> TaskResult:
     """``write_tests``: the code each step changes must be named by a test; codey writes one from
     the request when none is (``newtest``), and what stays untested is kept on the branch."""
     started = time.monotonic()
@@ -54,27 +71,39 @@ def run_task(repo: Repo, task: Task, config: Config, provider: ModelProvider, *,
         coder = provider.get("coder")
         result.model = coder.name
         for step in plan(task):
-            runner = StepRunner(StepContext(worktree=wt, task=task, step=step, coder=coder, settings=config,
-                                            baseline=baseline, progress=progress, deadline=deadline,
-                                            events=on_event, keep_failed=keep))
+            runner = StepRunner(
+                StepContext(
+                    worktree=wt,
+                    task=task,
+                    step=step,
+                    coder=coder,
+                    settings=config,
+                    baseline=baseline,
+                    progress=progress,
+                    deadline=deadline,
+                    events=on_event,
+                    keep_failed=keep,
+                )
+            )
             outcome = runner.run()
             timings["tests_s"] = round(timings.get("tests_s", timings["baseline_s"]) + runner.tests_seconds, 2)
             result.attempts.extend(outcome.attempts)
             if not outcome.passed:
                 result.reason = f"step {step.number} ({step.text[:60]}): {outcome.reason}"
                 if keep and outcome.changes:
-                    commit_worktree(wt, repo.root, outcome.changes,
-                                    f"wip(codey): failed attempt at step {step.number}, tests not passing\n")
+                    commit_worktree(
+                        wt, repo.root, outcome.changes, f"wip(codey): failed attempt at step {step.number}, tests not passing\n"
+                    )
                 break
             if write_tests:
                 outcome = _cover(wt, task, step, coder, config, outcome, progress, result, deadline)
             tested = outcome.test_run
             assert tested is not None  # a step that passed has the test run that passed it
             progress.stage("committing")
-            subject = subject_line(None if config.commit_messages == "template" else coder,
-                                   task.kind, step.text, outcome.diff)
-            message = full_message(subject, step.text if len(task.text) > len(step.text) else task.text,
-                                   coder.name, tested.summary)
+            subject = subject_line(None if config.commit_messages == "template" else coder, task.kind, step.text, outcome.diff)
+            message = full_message(
+                subject, step.text if len(task.text) > len(step.text) else task.text, coder.name, tested.summary
+            )
             discarded = _side_effects(wt, outcome.changes)
             oid = commit_worktree(wt, repo.root, outcome.changes, message)
             _report_discarded(progress, discarded, "the tests")
@@ -111,9 +140,10 @@ def run_task(repo: Repo, task: Task, config: Config, provider: ModelProvider, *,
     record_result_branch(repo, branch, "committed")
     if result.untested:
         take = landing.take_command(branch)
-        result.reason = (f"untested: no test covers this change ({'; '.join(result.untested_code)}); kept on "
-                         f"{branch} — review it, then {take.split('   #')[0]}"
-                         + (f" ({result.test_note})" if result.test_note else ""))
+        result.reason = (
+            f"untested: no test covers this change ({'; '.join(result.untested_code)}); kept on "
+            f"{branch} — review it, then {take.split('   #')[0]}" + (f" ({result.test_note})" if result.test_note else "")
+        )
     elif land and config.landing == "auto":
         reason = landing.why_not_land(repo, base, head_ref, touched)
         if reason is None:
@@ -123,8 +153,9 @@ def run_task(repo: Repo, task: Task, config: Config, provider: ModelProvider, *,
                 faults.point("landing")
                 merged = landing.land(repo, branch)
             except KeyboardInterrupt:
-                progress.warn(f"stopped before landing: the tested commits stay on {branch}; "
-                              f"take them with: {landing.take_command(branch)}")
+                progress.warn(
+                    f"stopped before landing: the tested commits stay on {branch}; take them with: {landing.take_command(branch)}"
+                )
                 raise
             if merged.ok:
                 result.status = "landed"
@@ -136,14 +167,22 @@ def run_task(repo: Repo, task: Task, config: Config, provider: ModelProvider, *,
     return result
 
 
-def _cover(wt: Worktree, task: Task, step: Step, coder: Model, config: Config, outcome: StepOutcome,
-           progress: Progress, result: TaskResult, deadline: float | None) -> StepOutcome:
+def _cover(
+    wt: Worktree,
+    task: Task,
+    step: Step,
+    coder: Model,
+    config: Config,
+    outcome: StepOutcome,
+    progress: Progress,
+    result: TaskResult,
+    deadline: float | None,
+) -> StepOutcome:
     """A test for the step's code, or the step's code reported untested (``newtest.cover_step``):
     the outcome to commit, with the test it wrote and the run that passed it."""
     run = outcome.test_run
     assert run is not None  # a step that passed has the test run that passed it
-    cover = cover_step(wt, step.text, coder, config, outcome.changes, outcome.diff, run,
-                       progress, task.id, deadline)
+    cover = cover_step(wt, step.text, coder, config, outcome.changes, outcome.diff, run, progress, task.id, deadline)
     result.tested_by.extend(t for t in cover.tested_by if t not in result.tested_by)
     if cover.written:
         outcome = replace(outcome, changed=[*outcome.changed, cover.written], test_run=cover.run)

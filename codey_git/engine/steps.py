@@ -107,41 +107,74 @@ class StepRunner:
                 if c.deadline is not None and time.monotonic() > c.deadline:
                     return StepOutcome(passed=False, attempts=attempts, reason="time budget for the task ran out")
                 messages, focus_symbol, shown = build_messages(
-                    c.coder, step.text, c.task.kind, focus, sections, fmt, wt,
-                    new_files=new_files, allow_test_edits=allow_tests, feedback=feedback,
-                    max_tokens=rules.max_tokens, long_files=str(c.settings.long_files))
+                    c.coder,
+                    step.text,
+                    c.task.kind,
+                    focus,
+                    sections,
+                    fmt,
+                    wt,
+                    new_files=new_files,
+                    allow_test_edits=allow_tests,
+                    feedback=feedback,
+                    max_tokens=rules.max_tokens,
+                    long_files=str(c.settings.long_files),
+                )
                 started = time.monotonic()
                 tried = self._attempt(attempt, candidate, fmt, messages, shown, focus_symbol, rules)
                 record = replace(tried.record, seconds=round(time.monotonic() - started, 2))
                 attempts.append(record)
                 self._emit(record)
                 if tried.passed and tried.changes is not None:
-                    return StepOutcome(passed=True, attempts=attempts, changed=list(tried.changes),
-                                       changes=dict(tried.changes), diff=tried.diff, test_run=tried.test_run)
+                    return StepOutcome(
+                        passed=True,
+                        attempts=attempts,
+                        changed=list(tried.changes),
+                        changes=dict(tried.changes),
+                        diff=tried.diff,
+                        test_run=tried.test_run,
+                    )
                 if tried.changes is not None:
                     last_changes = dict(tried.changes)
                 feedback = tried.feedback
             reason = attempts[-1].reason if attempts else "no attempt made"
         if c.keep_failed and last_changes:  # for a WIP commit
-            return StepOutcome(passed=False, attempts=attempts, changed=list(last_changes),
-                               changes=dict(last_changes), reason=reason)
+            return StepOutcome(
+                passed=False, attempts=attempts, changed=list(last_changes), changes=dict(last_changes), reason=reason
+            )
         return StepOutcome(passed=False, attempts=attempts, reason=reason)
 
-    def _attempt(self, attempt: int, candidate: int, fmt: str, messages: list[Message], shown: list[str],
-                 focus_symbol: str | None, rules: StepRules) -> AttemptResult:
+    def _attempt(
+        self,
+        attempt: int,
+        candidate: int,
+        fmt: str,
+        messages: list[Message],
+        shown: list[str],
+        focus_symbol: str | None,
+        rules: StepRules,
+    ) -> AttemptResult:
         """One answer from the coder, applied and judged; the worktree is back at HEAD unless it passed."""
         c, wt = self.context, self.context.worktree
         record = AttemptRecord(step=c.step.number, attempt=attempt, candidate=candidate, format=fmt)
         # the first try is greedy; retries and extra candidates sample, or they repeat themselves
         first = attempt == 1 and candidate == 1
         temperature = float(c.settings.temperature) if first else RETRY_TEMPERATURE
-        c.progress.stage(f"step {c.step.number}, attempt {attempt}"
-                         + (f" candidate {candidate}" if candidate > 1 else "") + f": generating ({c.coder.name})")
+        c.progress.stage(
+            f"step {c.step.number}, attempt {attempt}"
+            + (f" candidate {candidate}" if candidate > 1 else "")
+            + f": generating ({c.coder.name})"
+        )
         try:
-            completion = c.coder.chat(messages, purpose="edit", max_tokens=rules.max_tokens,
-                                      temperature=temperature, seed=attempt * 100 + candidate,
-                                      grammar=answer_grammar(fmt, bool(c.settings.get("constrain_answers"))),
-                                      on_token=c.progress.token)
+            completion = c.coder.chat(
+                messages,
+                purpose="edit",
+                max_tokens=rules.max_tokens,
+                temperature=temperature,
+                seed=attempt * 100 + candidate,
+                grammar=answer_grammar(fmt, bool(c.settings.get("constrain_answers"))),
+                on_token=c.progress.token,
+            )
         except NoResponse as exc:
             record.reason = str(exc)
             return AttemptResult(record)
@@ -151,10 +184,13 @@ class StepRunner:
         c.progress.token("\n")
         c.progress.info(f"{s.generated_tokens} tokens" + (f" at {s.gen_tok_s:.1f} tok/s" if s.gen_tok_s else ""))
         try:
-            result = parse_and_apply(completion.text, wt.fs.read_for_edit,
-                                     focus_file=pick_focus_file(completion.text, shown, wt.read, wt.path),
-                                     focus_symbol=focus_symbol,
-                                     allowed=None if rules.allow_tests else (lambda p: not is_test_file(p)))
+            result = parse_and_apply(
+                completion.text,
+                wt.fs.read_for_edit,
+                focus_file=pick_focus_file(completion.text, shown, wt.read, wt.path),
+                focus_symbol=focus_symbol,
+                allowed=None if rules.allow_tests else (lambda p: not is_test_file(p)),
+            )
             if not rules.allow_tests:
                 self._refuse_test_changes(result.changes)
             self._write(result.changes)
@@ -166,8 +202,7 @@ class StepRunner:
             record.well_formed = isinstance(exc, (EmptyEdit, PathNotAllowed, UnsafeEdit))
             record.reason = exc.reason if hasattr(exc, "reason") else str(exc)
             c.progress.info(f"edit rejected: {record.reason}")
-            return AttemptResult(record, feedback=getattr(exc, "feedback", None)
-                                 or feedback_text(record.reason, "", None))
+            return AttemptResult(record, feedback=getattr(exc, "feedback", None) or feedback_text(record.reason, "", None))
         record.well_formed = record.applied = True
         record.format = result.format
         record.diff = result.diff
@@ -195,8 +230,13 @@ class StepRunner:
 
     def _run_tests(self, select: list[str] | None) -> TestRun:
         c = self.context
-        return run_tests(c.settings.test_command, c.worktree.path, float(c.settings.test_timeout),
-                         sandbox=use_sandbox(c.settings), select=select)
+        return run_tests(
+            c.settings.test_command,
+            c.worktree.path,
+            float(c.settings.test_timeout),
+            sandbox=use_sandbox(c.settings),
+            select=select,
+        )
 
     def _judge(self, targets: set[str], same_tests: bool) -> tuple[TestRun, bool, str]:
         """The candidate's test verdict, paying as little as possible for a rejection: the target
@@ -226,8 +266,9 @@ class StepRunner:
             again = self._tests(select=regressions)
             flaky = {t for t in regressions if again.selected and again.outcomes.get(t) == "passed"}
             if flaky:
-                self.context.progress.warn("flaky (failed, then passed on the same tree; not counted): "
-                                           + ", ".join(sorted(flaky)[:5]))
+                self.context.progress.warn(
+                    "flaky (failed, then passed on the same tree; not counted): " + ", ".join(sorted(flaky)[:5])
+                )
                 run.failed -= flaky
                 run.outcomes.update({t: "passed" for t in flaky})
                 run.counts["failed"] = max(0, run.counts.get("failed", 0) - len(flaky))
@@ -255,15 +296,15 @@ class StepRunner:
         doctest_files = {nid.split("::")[0] for nid in doctests}
         for rel, text in changes.items():
             old = wt.read(rel)
-            why = test_change_reason(rel, old, text,
-                                     exists=lambda p: os.path.lexists(wt.path / p), test_files=collected_in)
+            why = test_change_reason(rel, old, text, exists=lambda p: os.path.lexists(wt.path / p), test_files=collected_in)
             if not why and rel in doctest_files and doctest_examples(old) != doctest_examples(text):
                 why = f"the change to {rel} changes the doctest examples in its docstrings"
             if why:
                 raise PathNotAllowed(
                     f"refused edit: {why}; this task may not change tests or how they run",
                     f"The edit was refused: {why}. Fix the problem in the library code; do not change "
-                    "the tests, what they import, or how they are collected. Nothing was changed.")
+                    "the tests, what they import, or how they are collected. Nothing was changed.",
+                )
 
     def _emit(self, record: AttemptRecord) -> None:
         if self.context.events is not None:
@@ -274,8 +315,7 @@ RETRY_TEMPERATURE = 0.7
 _DEF = re.compile(r"^\s*(?:async\s+)?(?:def|class)\s+(\w+)", re.M)
 
 
-def pick_focus_file(answer: str, shown: list[str], read: Callable[[str], str | None],
-                    root: Path | None = None) -> str | None:
+def pick_focus_file(answer: str, shown: list[str], read: Callable[[str], str | None], root: Path | None = None) -> str | None:
     """The shown file that defines most of the functions the answer writes."""
     names = set(_DEF.findall(answer))
     best, best_hits = (shown[0] if shown else None), 0
@@ -289,6 +329,7 @@ def pick_focus_file(answer: str, shown: list[str], read: Callable[[str], str | N
         if len(definers) == 1:
             return definers[0]
     return best
+
 
 # Default edit format per model family, chosen by fixbench measurement (docs/benchmarks.md). Line
 # edits ("lines") would cost the fewest tokens, but the 1.5B mostly echoes the line it was asked to

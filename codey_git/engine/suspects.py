@@ -51,9 +51,16 @@ def ochiai(failed: int, passed: int, total_failed: int) -> float:
     return failed / math.sqrt(total_failed * (failed + passed))
 
 
-def rank(lines: dict[str, dict[str, list[int]]], failing: set[str], passing: set[str], *,
-         frames: Sequence[tuple[str, int]] = (), words: AbstractSet[str] = frozenset(),
-         read: Callable[[str], str | None] | None = None, keep: Callable[[str], bool] = lambda p: True) -> list[Suspect]:
+def rank(
+    lines: dict[str, dict[str, list[int]]],
+    failing: set[str],
+    passing: set[str],
+    *,
+    frames: Sequence[tuple[str, int]] = (),
+    words: AbstractSet[str] = frozenset(),
+    read: Callable[[str], str | None] | None = None,
+    keep: Callable[[str], bool] = lambda p: True,
+) -> list[Suspect]:
     """Lines run by at least one failing test, most suspicious first. ``lines``: node id -> file ->
     lines run; ``frames``: traceback lines (file, line), deepest first; ``words``: the failure
     text's words; ``read``: a file's text (for the words); ``keep``: which files may be suspects."""
@@ -91,8 +98,7 @@ def rank(lines: dict[str, dict[str, list[int]]], failing: set[str], passing: set
     for (path, line), failed in fail_count.items():
         passed = pass_count.get((path, line), 0)
         score = ochiai(failed, passed, len(failing))
-        key = (-round(score, 9), depth.get((path, line), len(frames)), passed, -shared_words(path, line),
-               order[path], line)
+        key = (-round(score, 9), depth.get((path, line), len(frames)), passed, -shared_words(path, line), order[path], line)
         scored.append((key, Suspect(path, line, round(score, 4), failed, passed, (path, line) in depth)))
     return [s for _, s in sorted(scored, key=lambda item: item[0])]
 
@@ -107,8 +113,7 @@ class Picked:
     noted: int  # the first lines of ``shown`` that the evidence tells apart from the rest
 
 
-def pick(ranked: list[Suspect], function_of: Callable[[Suspect], object], *, functions: int = 3,
-         lines: int = 3) -> Picked:
+def pick(ranked: list[Suspect], function_of: Callable[[Suspect], object], *, functions: int = 3, lines: int = 3) -> Picked:
     """The best line of each of the first ``functions`` functions (``function_of``: a line's
     function, any key) and the top ``lines`` lines; of these, the ones whose evidence sets them
     apart: whole groups of equal evidence, as long as they fit in ``lines``."""
@@ -148,8 +153,9 @@ def coverage_run(run: TestRun, root: Path, failing: set[str]) -> TestRun | None:
         if base is run and key == files:
             return cached
     command, timeout, sandbox = run.how
-    traced: TestRun | None = run_tests(command, root, min(float(timeout), LIMIT_S), sandbox=sandbox,
-                                       select=list(files), lines=True)
+    traced: TestRun | None = run_tests(
+        command, root, min(float(timeout), LIMIT_S), sandbox=sandbox, select=list(files), lines=True
+    )
     if traced is not None and (not traced.selected or not traced.lines):
         traced = None
     _RUNS.append((run, files, traced))
@@ -157,9 +163,16 @@ def coverage_run(run: TestRun, root: Path, failing: set[str]) -> TestRun | None:
     return traced
 
 
-def suspects(run: TestRun, root: Path, failing: set[str], *, frames: Sequence[tuple[str, int]] = (),
-             clues: str = "", read: Callable[[str], str | None] | None = None,
-             keep: Callable[[str], bool] = lambda p: True) -> list[Suspect]:
+def suspects(
+    run: TestRun,
+    root: Path,
+    failing: set[str],
+    *,
+    frames: Sequence[tuple[str, int]] = (),
+    clues: str = "",
+    read: Callable[[str], str | None] | None = None,
+    keep: Callable[[str], bool] = lambda p: True,
+) -> list[Suspect]:
     """The ranking for the baseline ``run``'s ``failing`` tests (empty when no coverage run)."""
     traced = coverage_run(run, root, failing)
     if traced is None:

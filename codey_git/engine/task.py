@@ -83,6 +83,5 @@ class TaskResult:
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
-        data["task"] = {"id": self.task.id, "text": self.task.text, "kind": self.task.kind,
-                        "files": self.task.files}
+        data["task"] = {"id": self.task.id, "text": self.task.text, "kind": self.task.kind, "files": self.task.files}
         return data

@@ -50,12 +50,14 @@ def relevant_definitions(source: str, defs: dict[str, tuple[int, int]], lines: l
         called = []
         for name in frontier:
             start, end = defs[name]
-            called += [n for n in sorted(names_in("\n".join(source_lines[start - 1:end]))) if add(n)]
+            called += [n for n in sorted(names_in("\n".join(source_lines[start - 1 : end]))) if add(n)]
         frontier = called
     return chosen
 
 
-def window_spans(count_tokens: Callable[[str], int], source: str, lines: list[int], used: set[str]) -> list[tuple[int, int]] | None:
+def window_spans(
+    count_tokens: Callable[[str], int], source: str, lines: list[int], used: set[str]
+) -> list[tuple[int, int]] | None:
     """(first, last) line spans to show of ``source``, or None to show all of it."""
     if count_tokens(source) <= LONG_FILE_TOKENS:
         return None
@@ -69,7 +71,7 @@ def window_spans(count_tokens: Callable[[str], int], source: str, lines: list[in
         spans.append((1, min(first - 1, HEADER_LINES)))
     merged = merge_spans(spans)
     code = [bool(line.strip()) for line in source.splitlines()]
-    if sum(sum(code[start - 1:end]) for start, end in merged) > MOST_OF_FILE * sum(code):
+    if sum(sum(code[start - 1 : end]) for start, end in merged) > MOST_OF_FILE * sum(code):
         return None
     return merged
 

@@ -46,8 +46,7 @@ class Worktree:
         """Make the worktree exactly its HEAD again (tracked files restored, everything else
         removed, ignored files included). Returns the paths that differed, ignored ones left out:
         what an attempt or its tests changed that is not committed."""
-        status = proc.run(["git", "status", "--porcelain=v1", "-z", "--untracked-files=all"],
-                          cwd=self.path, timeout=120)
+        status = proc.run(["git", "status", "--porcelain=v1", "-z", "--untracked-files=all"], cwd=self.path, timeout=120)
         changed = sorted({entry[3:] for entry in status.stdout.split("\0") if len(entry) > 3})
         proc.run(["git", "reset", "--quiet", "--hard", "HEAD"], cwd=self.path, timeout=300)
         proc.run(["git", "clean", "-ffdxq"], cwd=self.path, timeout=300)
@@ -197,8 +196,7 @@ def only_codey_commits(repo: Repo, branch: str, limit: int = 50) -> bool:
     commit the user added (no codey trailer) makes the branch the user's: gc leaves it."""
     git = repo.repo
     tip = git.branches.local[branch].target
-    others = [b.target for name in git.branches.local if name != branch
-              for b in [git.branches.local[name]]]
+    others = [b.target for name in git.branches.local if name != branch for b in [git.branches.local[name]]]
     commit = cast("pygit2.Commit | None", git.get(tip))  # a branch points at a commit
     for _ in range(limit):
         if commit is None or any(o == commit.id or git.descendant_of(o, commit.id) for o in others):

@@ -55,10 +55,19 @@ class Model(Protocol):
 
     def count_tokens(self, text: str) -> int: ...
 
-    def chat(self, messages: Sequence[Message], *, purpose: str, max_tokens: int = 512,
-             temperature: float = 0.0, seed: int | None = None, stop: Sequence[str] = (),
-             json_schema: dict[str, Any] | None = None, grammar: str | None = None,
-             on_token: TokenCallback | None = None) -> Completion: ...
+    def chat(
+        self,
+        messages: Sequence[Message],
+        *,
+        purpose: str,
+        max_tokens: int = 512,
+        temperature: float = 0.0,
+        seed: int | None = None,
+        stop: Sequence[str] = (),
+        json_schema: dict[str, Any] | None = None,
+        grammar: str | None = None,
+        on_token: TokenCallback | None = None,
+    ) -> Completion: ...
 
 
 @runtime_checkable

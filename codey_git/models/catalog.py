@@ -105,8 +105,20 @@ BUILTIN: dict[str, ModelEntry] = {
 }
 
 # Entry fields a `models:` config entry may set.
-CONFIG_FIELDS = ("path", "url", "pypi", "member", "file", "sha256", "size", "context_length",
-                 "chat_format", "roles", "ram_mb", "description")
+CONFIG_FIELDS = (
+    "path",
+    "url",
+    "pypi",
+    "member",
+    "file",
+    "sha256",
+    "size",
+    "context_length",
+    "chat_format",
+    "roles",
+    "ram_mb",
+    "description",
+)
 CHAT_FORMATS = ("gguf", "chatml")
 
 CHATML_TEMPLATE = (

@@ -39,8 +39,9 @@ def ask_on_tty(question: str) -> bool:
     return RichConfirm.ask(Text(question), console=err_console, default=True)  # a model name is not markup
 
 
-def ensure_model(registry: Registry, name: str, *, yes: bool = False, progress: Progress | None = None,
-                 confirm: Confirm = ask_on_tty) -> ReadyModel:
+def ensure_model(
+    registry: Registry, name: str, *, yes: bool = False, progress: Progress | None = None, confirm: Confirm = ask_on_tty
+) -> ReadyModel:
     """Return a verified model file for ``name``, pulling it first when allowed.
 
     Raises ModelError naming the exact command to run when the model is missing and neither
@@ -52,8 +53,10 @@ def ensure_model(registry: Registry, name: str, *, yes: bool = False, progress: 
     if not path.exists() and not entry.path:
         size = f"{entry.size / 2**20:,.0f} MB" if entry.size else "size unknown"
         if not (yes or confirm(f"Model {name} ({size}) is not downloaded. Fetch it now?")):
-            raise ModelError(f"model {name} is not downloaded yet ({size})",
-                             f"Run `git codey models pull {name}` (or pass --yes to fetch it on first use).")
+            raise ModelError(
+                f"model {name} is not downloaded yet ({size})",
+                f"Run `git codey models pull {name}` (or pass --yes to fetch it on first use).",
+            )
         if progress is not None:
             progress.stage(f"pulling model {name} ({size})")
         path, _ = pull(entry, quiet=quiet)

@@ -26,8 +26,7 @@ from codey_git.models.stats_file import append_call
 
 
 class LlamaCppModel:
-    def __init__(self, provider: "LlamaCppProvider", ready: ReadyModel, n_ctx: int, need: Need,
-                 draft: ReadyModel | None = None):
+    def __init__(self, provider: "LlamaCppProvider", ready: ReadyModel, n_ctx: int, need: Need, draft: ReadyModel | None = None):
         self.name = ready.entry.name
         self.identity = f"gguf:{ready.sha256}"  # greedy output is the model's own with or without a draft
         self.context_size = n_ctx
@@ -42,15 +41,21 @@ class LlamaCppModel:
     def _use(self) -> AbstractContextManager[tuple[Runtime, float]]:
         """The loaded runtime (and the ms spent loading it now), held while the block runs."""
         provider = self._provider
-        detail = (" (its declared ram_mb)" if self.need.declared else
-                  f" (weights {self.need.weights / 2**20:,.0f} + KV {self.need.kv / 2**20:,.0f} + compute "
-                  f"{self.need.compute / 2**20:,.0f} MB at {self.need.n_ctx} tokens of context)")
+        detail = (
+            " (its declared ram_mb)"
+            if self.need.declared
+            else f" (weights {self.need.weights / 2**20:,.0f} + KV {self.need.kv / 2**20:,.0f} + compute "
+            f"{self.need.compute / 2**20:,.0f} MB at {self.need.n_ctx} tokens of context)"
+        )
         if self.draft is not None:
             detail += f", draft_model {self.draft.entry.name} included"
         return provider.manager.use(  # type: ignore[return-value]  # the manager holds what load_runtime made
-            self.name, self.need.total,
+            self.name,
+            self.need.total,
             lambda: load_runtime(self.ready, self.context_size, provider.n_threads, draft=self.draft),
-            pinned=self.pinned, detail=detail)
+            pinned=self.pinned,
+            detail=detail,
+        )
 
     def count_tokens(self, text: str) -> int:
         with self._use() as (runtime, _):
@@ -68,27 +73,44 @@ class LlamaCppModel:
                 else:
                     self._grammars[source] = llama_cpp.LlamaGrammar.from_json_schema(source, verbose=False)
             except (ValueError, RuntimeError) as exc:
-                raise ModelError(f"invalid {'grammar' if grammar is not None else 'JSON schema'} for "
-                                 f"{self.name}: {exc}") from None
+                raise ModelError(
+                    f"invalid {'grammar' if grammar is not None else 'JSON schema'} for {self.name}: {exc}"
+                ) from None
         return self._grammars[source]
 
-    def chat(self, messages: Sequence[Message], *, purpose: str, max_tokens: int = 512,
-             temperature: float = 0.0, seed: int | None = None, stop: Sequence[str] = (),
-             json_schema: dict[str, Any] | None = None, grammar: str | None = None, on_token=None) -> Completion:
+    def chat(
+        self,
+        messages: Sequence[Message],
+        *,
+        purpose: str,
+        max_tokens: int = 512,
+        temperature: float = 0.0,
+        seed: int | None = None,
+        stop: Sequence[str] = (),
+        json_schema: dict[str, Any] | None = None,
+        grammar: str | None = None,
+        on_token=None,
+    ) -> Completion:
         start = time.perf_counter()
         compiled = self._grammar(json_schema, grammar)
         with self._use() as (runtime, load_ms), self._lock:
             tokens = runtime.prompt_tokens(messages)
             room = runtime.n_ctx - len(tokens)
             if room < 1:
-                raise NoResponse(f"{self.name}: prompt has {len(tokens)} tokens, more than the "
-                                 f"{runtime.n_ctx}-token context")
-            result = generate(runtime, tokens, max_tokens=min(max_tokens, room), temperature=temperature,
-                              seed=seed, stop=stop, grammar=compiled, on_token=on_token)
+                raise NoResponse(f"{self.name}: prompt has {len(tokens)} tokens, more than the {runtime.n_ctx}-token context")
+            result = generate(
+                runtime,
+                tokens,
+                max_tokens=min(max_tokens, room),
+                temperature=temperature,
+                seed=seed,
+                stop=stop,
+                grammar=compiled,
+                on_token=on_token,
+            )
         return self._completion(purpose, load_ms, len(tokens), result, start)
 
-    def complete(self, prompt: str, *, purpose: str, max_tokens: int = 64, stop: Sequence[str] = (),
-                 on_token=None) -> Completion:
+    def complete(self, prompt: str, *, purpose: str, max_tokens: int = 64, stop: Sequence[str] = (), on_token=None) -> Completion:
         """Greedy continuation of a plain-text prompt (special tokens read as such, no chat template
         added): for a caller that writes part of the answer itself, e.g. the fixed keys of a JSON
         answer, and lets the model fill in only the free text. Shares the KV-cache prefix reuse."""
@@ -98,19 +120,32 @@ class LlamaCppModel:
             room = runtime.n_ctx - len(tokens)
             if room < 1:
                 raise NoResponse(f"{self.name}: prompt has {len(tokens)} tokens, more than the {runtime.n_ctx}-token context")
-            result = generate(runtime, tokens, max_tokens=min(max_tokens, room), temperature=0.0, seed=0,
-                              stop=stop, grammar=None, on_token=on_token)
+            result = generate(
+                runtime,
+                tokens,
+                max_tokens=min(max_tokens, room),
+                temperature=0.0,
+                seed=0,
+                stop=stop,
+                grammar=None,
+                on_token=on_token,
+            )
         return self._completion(purpose, load_ms, len(tokens), result, start)
 
     def _completion(self, purpose: str, load_ms: float, prompt_tokens: int, result, start: float) -> Completion:
         """Record one generation's stats with the provider and wrap its text."""
         stats = CallStats(
-            model=self.name, purpose=purpose, load_ms=round(load_ms, 1), prompt_tokens=prompt_tokens,
+            model=self.name,
+            purpose=purpose,
+            load_ms=round(load_ms, 1),
+            prompt_tokens=prompt_tokens,
             prompt_tokens_evaluated=result.evaluated,
             prefill_tok_s=round(result.evaluated / result.prefill_s, 1) if result.prefill_s > 0 else 0.0,
             generated_tokens=result.generated,
             gen_tok_s=round(result.generated / result.decode_s, 1) if result.decode_s > 0 else 0.0,
-            wall_ms=round((time.perf_counter() - start) * 1000, 1), peak_rss_mb=round(peak_rss_mb(), 1))
+            wall_ms=round((time.perf_counter() - start) * 1000, 1),
+            peak_rss_mb=round(peak_rss_mb(), 1),
+        )
         self._provider.record(stats)
         return Completion(text=result.text, stats=stats, finish_reason=result.finish_reason)
 
@@ -142,10 +177,17 @@ class LlamaCppModel:
             if len(tokens) >= runtime.n_ctx:
                 raise NoResponse(f"{self.name}: prompt has {len(tokens)} tokens, more than the {runtime.n_ctx}-token context")
             scores, evaluated = next_token_logprobs(runtime, tokens, firsts)
-        self._provider.record(CallStats(
-            model=self.name, purpose=purpose, load_ms=round(load_ms, 1), prompt_tokens=len(tokens),
-            prompt_tokens_evaluated=evaluated, wall_ms=round((time.perf_counter() - start) * 1000, 1),
-            peak_rss_mb=round(peak_rss_mb(), 1)))
+        self._provider.record(
+            CallStats(
+                model=self.name,
+                purpose=purpose,
+                load_ms=round(load_ms, 1),
+                prompt_tokens=len(tokens),
+                prompt_tokens_evaluated=evaluated,
+                wall_ms=round((time.perf_counter() - start) * 1000, 1),
+                peak_rss_mb=round(peak_rss_mb(), 1),
+            )
+        )
         return scores
 
 
@@ -159,8 +201,9 @@ class LlamaCppProvider:
         self.confirm = confirm
         self.registry = Registry(config)
         self.n_threads = config.get("n_threads")
-        self.manager = ModelManager(default_budget_bytes(config.get("memory_budget_mb")),
-                                    idle_unload_s=float(config.get("idle_unload_s") or 0))
+        self.manager = ModelManager(
+            default_budget_bytes(config.get("memory_budget_mb")), idle_unload_s=float(config.get("idle_unload_s") or 0)
+        )
         self.log = StatsLog()
         self._models: dict[str, LlamaCppModel] = {}
         self._lock = threading.Lock()
@@ -174,8 +217,7 @@ class LlamaCppProvider:
                 # waits for the first load, so a fully cached review never pays for it
                 if importlib.util.find_spec("llama_cpp") is None:
                     import_llama()
-                ready = ensure_model(self.registry, name, yes=self.yes, progress=self.progress,
-                                     confirm=self.confirm)
+                ready = ensure_model(self.registry, name, yes=self.yes, progress=self.progress, confirm=self.confirm)
                 n_ctx = context_for(ready.entry, ready.path, self.config.get("context_size"))
                 need = estimate_need(ready.entry, ready.path, n_ctx)
                 draft = self._draft_for(role, name)

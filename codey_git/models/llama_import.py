@@ -9,8 +9,10 @@ from types import ModuleType
 
 from codey_git.errors import ModelError
 
-INSTALL_HINT = ("Install it with `pip install llama-cpp-python==0.3.36` (it compiles llama.cpp), "
-                "or use another backend: `backend: openai` with a local server.")
+INSTALL_HINT = (
+    "Install it with `pip install llama-cpp-python==0.3.36` (it compiles llama.cpp), "
+    "or use another backend: `backend: openai` with a local server."
+)
 
 
 GOMP_SPINCOUNT = "1000"

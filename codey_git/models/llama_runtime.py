@@ -23,6 +23,7 @@ from codey_git.models.llama_import import GOMP_SPINCOUNT, INSTALL_HINT, import_l
 from codey_git.models.memory import N_BATCH
 from codey_git.models.verify import fix_hint
 
+
 class EvalMeter:
     """Wraps ``Llama.eval`` to record (tokens, seconds) of every evaluation batch."""
 
@@ -89,8 +90,15 @@ def new_llama(path: Path, *, n_ctx: int, n_threads: int):
     switched off (``use_extra_bufts``, which Llama() does not expose) and the plain CPU kernels run.
     """
     llama_cpp = import_llama()
-    kwargs = dict(model_path=str(path), n_ctx=n_ctx, n_batch=N_BATCH, n_threads=n_threads,
-                  n_threads_batch=n_threads, use_mmap=True, verbose=False)
+    kwargs = dict(
+        model_path=str(path),
+        n_ctx=n_ctx,
+        n_batch=N_BATCH,
+        n_threads=n_threads,
+        n_threads_batch=n_threads,
+        use_mmap=True,
+        verbose=False,
+    )
     if not cpu_has_amx():
         return llama_cpp.Llama(**kwargs)
     lib = llama_cpp.llama_cpp
@@ -113,9 +121,11 @@ def _load_llama(ready: ReadyModel, n_ctx: int, n_threads: int):
     try:
         return new_llama(ready.path, n_ctx=n_ctx, n_threads=n_threads)
     except (ValueError, RuntimeError, OSError) as exc:
-        raise ModelError(f"model {ready.entry.name}: llama.cpp could not load {ready.path} ({exc}); the file is "
-                         "corrupt, truncated, or an architecture this llama-cpp-python does not support",
-                         fix_hint(ready.entry)) from None
+        raise ModelError(
+            f"model {ready.entry.name}: llama.cpp could not load {ready.path} ({exc}); the file is "
+            "corrupt, truncated, or an architecture this llama-cpp-python does not support",
+            fix_hint(ready.entry),
+        ) from None
 
 
 def _attach_draft(llm, ready: ReadyModel, draft: ReadyModel, n_ctx: int, n_threads: int):
@@ -126,10 +136,12 @@ def _attach_draft(llm, ready: ReadyModel, draft: ReadyModel, n_ctx: int, n_threa
     if sizes[0] != sizes[1]:
         draft_llm.close()
         llm.close()
-        raise ModelError(f"draft_model {draft.entry.name} has a {sizes[0]}-token vocabulary and "
-                         f"{ready.entry.name} {sizes[1]}: a draft model must share the model's tokenizer",
-                         "Set draft_model to a smaller model of the same family (qwen2.5-coder-0.5b for the "
-                         "qwen2.5-coder models), or to null.")
+        raise ModelError(
+            f"draft_model {draft.entry.name} has a {sizes[0]}-token vocabulary and "
+            f"{ready.entry.name} {sizes[1]}: a draft model must share the model's tokenizer",
+            "Set draft_model to a smaller model of the same family (qwen2.5-coder-0.5b for the "
+            "qwen2.5-coder models), or to null.",
+        )
     attach_draft(llm, draft_llm, DRAFT_TOKENS)
     return draft_llm
 
@@ -206,7 +218,7 @@ class _StopScanner:
 
     def _send(self, upto: int) -> None:
         if self.on_token is not None and upto > self.sent:
-            self.on_token(self.text[self.sent:upto])
+            self.on_token(self.text[self.sent : upto])
             self.sent = upto
 
     def finish(self) -> str:
@@ -214,8 +226,17 @@ class _StopScanner:
         return self.text
 
 
-def generate(runtime: Runtime, tokens: list[int], *, max_tokens: int, temperature: float, seed: int | None,
-             stop: Sequence[str], grammar, on_token) -> GenResult:
+def generate(
+    runtime: Runtime,
+    tokens: list[int],
+    *,
+    max_tokens: int,
+    temperature: float,
+    seed: int | None,
+    stop: Sequence[str],
+    grammar,
+    on_token,
+) -> GenResult:
     llm = runtime.llm
     import llama_cpp
 
@@ -226,8 +247,7 @@ def generate(runtime: Runtime, tokens: list[int], *, max_tokens: int, temperatur
     runtime.meter.calls.clear()
     finish, generated, hit_stop = "length", 0, False
     start = time.perf_counter()
-    for token in llm.generate(tokens, temp=temperature, top_k=40, top_p=0.95, min_p=0.05, repeat_penalty=1.0,
-                              grammar=grammar):
+    for token in llm.generate(tokens, temp=temperature, top_k=40, top_p=0.95, min_p=0.05, repeat_penalty=1.0, grammar=grammar):
         if runtime.is_eog(token):
             finish = "stop"
             break
@@ -264,8 +284,8 @@ def restore_prefix(runtime: Runtime, tokens: list[int], path: Path) -> str:
     header = np.array([n, *tokens], dtype=np.int32).tobytes()
     try:
         data = path.read_bytes()
-        if data[:len(header)] == header:
-            state = data[len(header):]
+        if data[: len(header)] == header:
+            state = data[len(header) :]
             buffer = (ctypes.c_uint8 * len(state)).from_buffer_copy(state)
             if llama_cpp.llama_state_set_data(llm._ctx.ctx, buffer, len(state)) == len(state):
                 llm.input_ids[:n] = tokens
@@ -281,7 +301,7 @@ def restore_prefix(runtime: Runtime, tokens: list[int], path: Path) -> str:
         written = llama_cpp.llama_state_get_data(llm._ctx.ctx, buffer, size)
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_bytes(header + bytes(buffer)[:int(written)])
+        tmp.write_bytes(header + bytes(buffer)[: int(written)])
         os.replace(tmp, path)
     except OSError:
         pass

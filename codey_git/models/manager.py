@@ -30,8 +30,14 @@ class Slot:
     busy: int = 0
 
     def info(self) -> dict[str, Any]:
-        return {"name": self.key, "need_mb": round(self.need / MB), "rss_growth_mb": round(self.rss_growth / MB),
-                "pinned": self.pinned, "busy": self.busy, "load_ms": round(self.load_ms, 1)}
+        return {
+            "name": self.key,
+            "need_mb": round(self.need / MB),
+            "rss_growth_mb": round(self.rss_growth / MB),
+            "pinned": self.pinned,
+            "busy": self.busy,
+            "load_ms": round(self.load_ms, 1),
+        }
 
 
 def _close(obj: object) -> None:
@@ -41,8 +47,15 @@ def _close(obj: object) -> None:
 
 
 class ModelManager:
-    def __init__(self, budget: int, *, idle_unload_s: float = 0, clock: Callable[[], float] = time.monotonic,
-                 measure_rss: Callable[[], int] = rss_bytes, watch_idle: bool = True):
+    def __init__(
+        self,
+        budget: int,
+        *,
+        idle_unload_s: float = 0,
+        clock: Callable[[], float] = time.monotonic,
+        measure_rss: Callable[[], int] = rss_bytes,
+        watch_idle: bool = True,
+    ):
         self.budget = budget
         self.idle_unload_s = idle_unload_s
         self._clock = clock
@@ -67,8 +80,9 @@ class ModelManager:
             return key in self._slots
 
     @contextmanager
-    def use(self, key: str, need: int, load: Callable[[], object], *, pinned: bool = False,
-            detail: str = "") -> Iterator[tuple[object, float]]:
+    def use(
+        self, key: str, need: int, load: Callable[[], object], *, pinned: bool = False, detail: str = ""
+    ) -> Iterator[tuple[object, float]]:
         """Yield (loaded object, ms spent loading it now); the model is not unloaded meanwhile."""
         obj, load_ms = self.acquire(key, need, load, pinned=pinned, detail=detail)
         try:
@@ -76,8 +90,9 @@ class ModelManager:
         finally:
             self.release(key)
 
-    def acquire(self, key: str, need: int, load: Callable[[], object], *, pinned: bool = False,
-                detail: str = "") -> tuple[object, float]:
+    def acquire(
+        self, key: str, need: int, load: Callable[[], object], *, pinned: bool = False, detail: str = ""
+    ) -> tuple[object, float]:
         with self._lock:
             self.unload_idle()
             slot = self._slots.get(key)
@@ -110,7 +125,8 @@ class ModelManager:
                 f"model {key} needs about {need / MB:,.0f} MB{detail} but the memory budget is "
                 f"{self.budget / MB:,.0f} MB; nothing was loaded",
                 f"Set `memory_budget_mb: {need // MB + 1}` in .codey.yml (or CODEY_MEMORY_BUDGET_MB="
-                f"{need // MB + 1}) if the machine has that much free, or use a smaller model or context_size.")
+                f"{need // MB + 1}) if the machine has that much free, or use a smaller model or context_size.",
+            )
         idle = sorted((s for s in self._slots.values() if s.busy == 0), key=lambda s: (s.pinned, s.last_used))
         for slot in idle:  # least recently used first; pinned (router) last
             if self.used() + need <= self.budget:
@@ -118,9 +134,11 @@ class ModelManager:
             self.unload(slot.key, why=f"to make room for {key}")
         if self.used() + need > self.budget:
             busy = ", ".join(s.key for s in self._slots.values())
-            raise ModelError(f"model {key} needs about {need / MB:,.0f} MB but {busy} in use leave only "
-                             f"{(self.budget - self.used()) / MB:,.0f} MB of the {self.budget / MB:,.0f} MB budget",
-                             "Raise memory_budget_mb (CODEY_MEMORY_BUDGET_MB) or use smaller models.")
+            raise ModelError(
+                f"model {key} needs about {need / MB:,.0f} MB but {busy} in use leave only "
+                f"{(self.budget - self.used()) / MB:,.0f} MB of the {self.budget / MB:,.0f} MB budget",
+                "Raise memory_budget_mb (CODEY_MEMORY_BUDGET_MB) or use smaller models.",
+            )
 
     def unload(self, key: str, why: str = "") -> bool:
         with self._lock:
@@ -136,8 +154,7 @@ class ModelManager:
             return []
         with self._lock:
             now = self._clock()
-            stale = [s.key for s in self._slots.values()
-                     if s.busy == 0 and now - s.last_used >= self.idle_unload_s]
+            stale = [s.key for s in self._slots.values() if s.busy == 0 and now - s.last_used >= self.idle_unload_s]
             for key in stale:
                 self.unload(key, why="idle")
             return stale

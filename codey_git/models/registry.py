@@ -13,8 +13,7 @@ from typing import TYPE_CHECKING
 
 from codey_git import paths
 from codey_git.errors import ConfigError, ModelError
-from codey_git.models.catalog import (BUILTIN, CHAT_FORMATS, CONFIG_FIELDS, PART_MEMBER, EntryStatus,
-                                      ModelEntry)
+from codey_git.models.catalog import BUILTIN, CHAT_FORMATS, CONFIG_FIELDS, PART_MEMBER, EntryStatus, ModelEntry
 from codey_git.models.verify import stamped_sha256
 
 if TYPE_CHECKING:
@@ -25,8 +24,12 @@ _SHA = re.compile(r"^[0-9a-f]{64}$")
 
 
 def _bad(msg: str, origin: str, field: str) -> ConfigError:
-    return ConfigError(msg, file=origin if origin not in ("default", "environment") else None,
-                       field=field, hint="See `git codey models list` and the models: section of .codey.yml.example.")
+    return ConfigError(
+        msg,
+        file=origin if origin not in ("default", "environment") else None,
+        field=field,
+        hint="See `git codey models list` and the models: section of .codey.yml.example.",
+    )
 
 
 def parse_entry(name: str, raw: object, origin: str) -> ModelEntry:
@@ -39,9 +42,18 @@ def parse_entry(name: str, raw: object, origin: str) -> ModelEntry:
     sources = [k for k in ("path", "url", "pypi") if raw.get(k)]
     if len(sources) != 1:
         raise _bad("give exactly one of `path`, `url` or `pypi`", origin, where)
-    for key, kind in (("path", str), ("url", str), ("file", str), ("sha256", str), ("member", str),
-                      ("size", int), ("context_length", int), ("ram_mb", int), ("chat_format", str),
-                      ("description", str)):
+    for key, kind in (
+        ("path", str),
+        ("url", str),
+        ("file", str),
+        ("sha256", str),
+        ("member", str),
+        ("size", int),
+        ("context_length", int),
+        ("ram_mb", int),
+        ("chat_format", str),
+        ("description", str),
+    ):
         if key in raw and not isinstance(raw[key], kind):
             raise _bad(f"expected a {kind.__name__}, got {raw[key]!r}", origin, f"{where}.{key}")
     sha = raw.get("sha256")
@@ -62,11 +74,20 @@ def parse_entry(name: str, raw: object, origin: str) -> ModelEntry:
             path = Path(origin).parent / path
         path = str(path)
     return ModelEntry(
-        name=name, file=raw.get("file") or (Path(path).name if path else f"{name}.gguf"),
-        size=raw.get("size"), sha256=sha.lower() if sha else None, context_length=raw.get("context_length"),
-        chat_format=raw.get("chat_format", "gguf"), roles=roles, ram_mb=raw.get("ram_mb"), pypi=tuple(pypi),
-        member=raw.get("member") or PART_MEMBER, url=raw.get("url"), path=path,
-        description=raw.get("description", ""), origin=origin,
+        name=name,
+        file=raw.get("file") or (Path(path).name if path else f"{name}.gguf"),
+        size=raw.get("size"),
+        sha256=sha.lower() if sha else None,
+        context_length=raw.get("context_length"),
+        chat_format=raw.get("chat_format", "gguf"),
+        roles=roles,
+        ram_mb=raw.get("ram_mb"),
+        pypi=tuple(pypi),
+        member=raw.get("member") or PART_MEMBER,
+        url=raw.get("url"),
+        path=path,
+        description=raw.get("description", ""),
+        origin=origin,
     )
 
 
@@ -75,7 +96,7 @@ class Registry:
         self.config = config
         self._entries = dict(BUILTIN)
         user = (config.get("models") if config is not None else None) or {}
-        origin = (config.sources.get("models", "config") if config is not None else "config")
+        origin = config.sources.get("models", "config") if config is not None else "config"
         for name, raw in user.items():
             self._entries[str(name)] = parse_entry(str(name), raw, origin)
 
@@ -85,8 +106,10 @@ class Registry:
     def get(self, name: str) -> ModelEntry:
         entry = self._entries.get(name)
         if entry is None:
-            raise ModelError(f"unknown model {name!r} (known: {', '.join(sorted(self._entries))})",
-                             "Add it under `models:` in .codey.yml with a `path` or `url`.")
+            raise ModelError(
+                f"unknown model {name!r} (known: {', '.join(sorted(self._entries))})",
+                "Add it under `models:` in .codey.yml with a `path` or `url`.",
+            )
         return entry
 
     def name_for_role(self, role: str) -> str:

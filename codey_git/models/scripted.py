@@ -82,22 +82,35 @@ class ScriptedModel:
     def count_tokens(self, text: str) -> int:
         return _approx_tokens(text)
 
-    def chat(self, messages: Sequence[Message], *, purpose: str, max_tokens: int = 512,
-             temperature: float = 0.0, seed: int | None = None, stop: Sequence[str] = (),
-             json_schema: dict[str, Any] | None = None, grammar: str | None = None,
-             on_token: TokenCallback | None = None) -> Completion:
+    def chat(
+        self,
+        messages: Sequence[Message],
+        *,
+        purpose: str,
+        max_tokens: int = 512,
+        temperature: float = 0.0,
+        seed: int | None = None,
+        stop: Sequence[str] = (),
+        json_schema: dict[str, Any] | None = None,
+        grammar: str | None = None,
+        on_token: TokenCallback | None = None,
+    ) -> Completion:
         start = time.perf_counter()
         prompt = "\n".join(str(m.get("content", "")) for m in messages)
         text = self._provider.take(purpose, prompt)
         finish = "stop"
         if _approx_tokens(text) > max_tokens:  # a real model stops at its token cap; so does this one
-            text, finish = text[:max_tokens * 4], "length"
+            text, finish = text[: max_tokens * 4], "length"
         if on_token is not None:
             on_token(text)
-        stats = CallStats(model=self.name, purpose=purpose, prompt_tokens=_approx_tokens(prompt),
-                          prompt_tokens_evaluated=_approx_tokens(prompt),
-                          generated_tokens=_approx_tokens(text),
-                          wall_ms=(time.perf_counter() - start) * 1000)
+        stats = CallStats(
+            model=self.name,
+            purpose=purpose,
+            prompt_tokens=_approx_tokens(prompt),
+            prompt_tokens_evaluated=_approx_tokens(prompt),
+            generated_tokens=_approx_tokens(text),
+            wall_ms=(time.perf_counter() - start) * 1000,
+        )
         self._provider.log.add(stats)
         return Completion(text=text, stats=stats, finish_reason=finish)
 
@@ -106,12 +119,18 @@ class ScriptedProvider:
     def __init__(self, config: Any, progress: Any = None, script_path: str | None = None):
         path = script_path or config.script or os.environ.get("CODEY_SCRIPT")
         if not path:
-            raise ConfigError("the scripted backend needs a script file",
-                              field="script", hint="Set CODEY_SCRIPT=<file.yml> or `script:` in .codey.yml.")
+            raise ConfigError(
+                "the scripted backend needs a script file",
+                field="script",
+                hint="Set CODEY_SCRIPT=<file.yml> or `script:` in .codey.yml.",
+            )
         self.path = Path(path).expanduser().resolve()
         if not self.path.is_file():
-            raise ConfigError(f"scripted backend: no such file {self.path}", field="script",
-                              hint="Set CODEY_SCRIPT (or `script:` in .codey.yml) to an existing YAML file.")
+            raise ConfigError(
+                f"scripted backend: no such file {self.path}",
+                field="script",
+                hint="Set CODEY_SCRIPT (or `script:` in .codey.yml) to an existing YAML file.",
+            )
         self._queues, self.script_hash = load_script(self.path)
         self._lock = threading.Lock()
         self.log = StatsLog()
@@ -126,8 +145,7 @@ class ScriptedProvider:
         raise NoResponse(f"scripted backend: no {purpose} response left")
 
     def get(self, role: str) -> ScriptedModel:
-        name = {"coder": self.config.coder, "router": self.config.router,
-                "reviewer": self.config.reviewer}.get(role, role)
+        name = {"coder": self.config.coder, "router": self.config.router, "reviewer": self.config.reviewer}.get(role, role)
         return ScriptedModel(role, f"scripted/{name}", self)
 
     def stats(self) -> list[CallStats]:

@@ -58,10 +58,10 @@ def lean_eval(llm, verify_max: int):
         llm._ctx.kv_cache_seq_rm(-1, llm.n_tokens, -1)
         every = len(tokens) <= verify_max
         for i in range(0, len(tokens), llm.n_batch):
-            batch = tokens[i:i + llm.n_batch]
+            batch = tokens[i : i + llm.n_batch]
             llm._batch.set_batch(batch=batch, n_past=llm.n_tokens, logits_all=every)
             llm._ctx.decode(llm._batch)
-            llm.input_ids[llm.n_tokens:llm.n_tokens + len(batch)] = batch
+            llm.input_ids[llm.n_tokens : llm.n_tokens + len(batch)] = batch
             llm.n_tokens += len(batch)
             llm._requires_eval = False
 

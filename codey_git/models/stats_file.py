@@ -68,17 +68,19 @@ def summarize(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
         by_model.setdefault(str(record["model"]), []).append(record)
     rows = []
     for model, calls in sorted(by_model.items()):
-        rows.append({
-            "model": model,
-            "backend": calls[-1].get("backend", ""),
-            "calls": len(calls),
-            "median_prefill_tok_s": _median([c.get("prefill_tok_s", 0) for c in calls]),
-            "median_gen_tok_s": _median([c.get("gen_tok_s", 0) for c in calls]),
-            "prompt_tokens": sum(c.get("prompt_tokens", 0) for c in calls),
-            "prompt_tokens_evaluated": sum(c.get("prompt_tokens_evaluated", 0) for c in calls),
-            "generated_tokens": sum(c.get("generated_tokens", 0) for c in calls),
-            "median_load_ms": _median([c.get("load_ms", 0) for c in calls]),
-            "max_peak_rss_mb": round(max((c.get("peak_rss_mb", 0) for c in calls), default=0), 1),
-            "last": time.strftime("%Y-%m-%d %H:%M", time.localtime(calls[-1].get("ts", 0))),
-        })
+        rows.append(
+            {
+                "model": model,
+                "backend": calls[-1].get("backend", ""),
+                "calls": len(calls),
+                "median_prefill_tok_s": _median([c.get("prefill_tok_s", 0) for c in calls]),
+                "median_gen_tok_s": _median([c.get("gen_tok_s", 0) for c in calls]),
+                "prompt_tokens": sum(c.get("prompt_tokens", 0) for c in calls),
+                "prompt_tokens_evaluated": sum(c.get("prompt_tokens_evaluated", 0) for c in calls),
+                "generated_tokens": sum(c.get("generated_tokens", 0) for c in calls),
+                "median_load_ms": _median([c.get("load_ms", 0) for c in calls]),
+                "max_peak_rss_mb": round(max((c.get("peak_rss_mb", 0) for c in calls), default=0), 1),
+                "last": time.strftime("%Y-%m-%d %H:%M", time.localtime(calls[-1].get("ts", 0))),
+            }
+        )
     return rows

@@ -80,8 +80,7 @@ def fix_hint(entry: ModelEntry) -> str:
     return f"Run `git codey models pull {entry.name}` to fetch a good copy."
 
 
-def check_file(entry: ModelEntry, path: Path, *, force: bool = False,
-               on_bytes: ByteCallback | None = None) -> str:
+def check_file(entry: ModelEntry, path: Path, *, force: bool = False, on_bytes: ByteCallback | None = None) -> str:
     """Return the file's sha256, or raise ModelError saying what is wrong with it."""
     if path.is_dir():
         raise ModelError(f"model {entry.name}: {path} is a directory, not a GGUF file", fix_hint(entry))
@@ -91,8 +90,7 @@ def check_file(entry: ModelEntry, path: Path, *, force: bool = False,
     if entry.size is not None and size != entry.size:
         clear_stamp(entry)
         what = "truncated" if size < entry.size else "too large"
-        raise ModelError(f"model {entry.name}: {path} is {what} ({size:,} bytes, expected {entry.size:,})",
-                         fix_hint(entry))
+        raise ModelError(f"model {entry.name}: {path} is {what} ({size:,} bytes, expected {entry.size:,})", fix_hint(entry))
     if not force and (sha := stamped_sha256(entry, path)):
         return sha
     try:
@@ -103,7 +101,8 @@ def check_file(entry: ModelEntry, path: Path, *, force: bool = False,
     sha = sha256_file(path, on_bytes)
     if entry.sha256 and sha != entry.sha256:
         clear_stamp(entry)
-        raise ModelError(f"model {entry.name}: {path} has sha256 {sha}, expected {entry.sha256} "
-                         "(corrupt or a different file)", fix_hint(entry))
+        raise ModelError(
+            f"model {entry.name}: {path} has sha256 {sha}, expected {entry.sha256} (corrupt or a different file)", fix_hint(entry)
+        )
     write_stamp(entry, path, sha)
     return sha

@@ -24,8 +24,9 @@ _root = None  # the real path of $CODEY_PYTEST_LINES, with a trailing separator
 _files = {}  # type: dict[str, str | None]  # code file name -> its repo-relative path, or None when not traced
 _seen = None  # type: dict[str, set[int]] | None  # repo-relative path -> set of line numbers, for the running test
 _cov = None  # coverage.py's measurement, when it measures this test
-_SKIP_DIRS = frozenset({".venv", "venv", "site-packages", "dist-packages", "tests", "test", "testing", ".git",
-                        "node_modules", "build"})
+_SKIP_DIRS = frozenset(
+    {".venv", "venv", "site-packages", "dist-packages", "tests", "test", "testing", ".git", "node_modules", "build"}
+)
 
 
 def _write(record):
@@ -60,8 +61,13 @@ def pytest_collectreport(report):
 
 
 def pytest_collection_finish(session):
-    _write({"event": "collected", "nodeids": [item.nodeid for item in session.items],
-            "doctests": [item.nodeid for item in session.items if type(item).__name__ == "DoctestItem"]})
+    _write(
+        {
+            "event": "collected",
+            "nodeids": [item.nodeid for item in session.items],
+            "doctests": [item.nodeid for item in session.items if type(item).__name__ == "DoctestItem"],
+        }
+    )
 
 
 def pytest_runtest_logreport(report):
@@ -87,10 +93,11 @@ def _traced(filename):
     rel = None
     path = os.path.realpath(filename) if filename and not filename.startswith("<") else ""
     if _root is not None and path.startswith(_root) and path.endswith(".py"):
-        parts = path[len(_root):].split(os.sep)
+        parts = path[len(_root) :].split(os.sep)
         name = parts[-1]
-        if not (_SKIP_DIRS.intersection(parts[:-1]) or name.startswith("test_") or name.endswith("_test.py")
-                or name == "conftest.py"):
+        if not (
+            _SKIP_DIRS.intersection(parts[:-1]) or name.startswith("test_") or name.endswith("_test.py") or name == "conftest.py"
+        ):
             rel = "/".join(parts)
     _files[filename] = rel
     return rel

@@ -53,8 +53,9 @@ def resolve_recipe(ref: str, repo_root: Path | None, cwd: Path | None = None) ->
         if entry.name == ref or entry.name == Path(ref).stem and ref.endswith((".yml", ".yaml")):
             return entry.path
     names = ", ".join(e.name for e in list_recipes(repo_root)) or "none"
-    raise UsageError(f"no recipe named {ref!r} (known: {names})",
-                     "Give a path to a recipe file, or see `git codey recipes list`.")
+    raise UsageError(
+        f"no recipe named {ref!r} (known: {names})", "Give a path to a recipe file, or see `git codey recipes list`."
+    )
 
 
 def _repo_root(start: Path) -> Path | None:

@@ -71,9 +71,11 @@ def problem(entry: str, kind: str, text: str, root: Path | None) -> tuple[str, s
     Without ``root`` (no repository at hand) only the text of the path is checked."""
     clean, why = _clean(entry)
     if clean is None:
-        return (f"{entry!r} {why}",
-                "List files by their path relative to the repository root (like src/app.py); a recipe may "
-                "only point at files inside the repository, never inside .git.")
+        return (
+            f"{entry!r} {why}",
+            "List files by their path relative to the repository root (like src/app.py); a recipe may "
+            "only point at files inside the repository, never inside .git.",
+        )
     if root is None:
         return None
     root = root.resolve()
@@ -82,8 +84,10 @@ def problem(entry: str, kind: str, text: str, root: Path | None) -> tuple[str, s
     if not pattern:
         real = target.resolve()
         if real != root and root not in real.parents:
-            return (f"{entry!r} leads outside the repository (through a symlink, to {real})",
-                    "Name the file inside the repository; codey never reads files outside it into a prompt.")
+            return (
+                f"{entry!r} leads outside the repository (through a symlink, to {real})",
+                "Name the file inside the repository; codey never reads files outside it into a prompt.",
+            )
         if real == root / ".git" or (root / ".git") in real.parents:
             return (f"{entry!r} leads inside .git (through a symlink)", "Name a file of the project itself.")
     if pattern or target.is_file() or (kind == "review" and target.is_dir()):

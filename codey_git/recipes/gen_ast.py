@@ -29,8 +29,7 @@ def public_functions(tree: ast.Module) -> Iterator[tuple[str, FunctionNode, bool
 def lacks_hints(node: FunctionNode, is_method: bool) -> bool:
     args = node.args
     params = args.posonlyargs + args.args + args.kwonlyargs
-    if is_method and params and not any(isinstance(d, ast.Name) and d.id == "staticmethod"
-                                        for d in node.decorator_list):
+    if is_method and params and not any(isinstance(d, ast.Name) and d.id == "staticmethod" for d in node.decorator_list):
         params = params[1:]  # self / cls
     params += [a for a in (args.vararg, args.kwarg) if a is not None]
     return node.returns is None or any(p.annotation is None for p in params)
@@ -47,8 +46,7 @@ def functions_lacking(source: SourceFile, check: str) -> list[tuple[str, int]]:
     """(qualified name, line) of the public functions in ``source`` that ``check`` finds lacking."""
     if source.tree is None:
         return []
-    return [(name, node.lineno) for name, node, is_method in public_functions(source.tree)
-            if WANTED[check](node, is_method)]
+    return [(name, node.lineno) for name, node, is_method in public_functions(source.tree) if WANTED[check](node, is_method)]
 
 
 def _per_file(ctx: GenContext, options: dict[str, Any], check: str, template: str) -> list[PlannedTask]:
@@ -57,23 +55,35 @@ def _per_file(ctx: GenContext, options: dict[str, Any], check: str, template: st
         found = functions_lacking(source, check)
         if found:
             names = ", ".join(f"{name} (line {line})" for name, line in found)
-            tasks.append(PlannedTask(kind="edit", files=[source.path], priority="low", source=check,
-                                     text=template.format(path=source.path, names=names),
-                                     options={"goal": {"check": check, "path": source.path,
-                                                       "names": [name for name, _ in found]}}))
+            tasks.append(
+                PlannedTask(
+                    kind="edit",
+                    files=[source.path],
+                    priority="low",
+                    source=check,
+                    text=template.format(path=source.path, names=names),
+                    options={"goal": {"check": check, "path": source.path, "names": [name for name, _ in found]}},
+                )
+            )
     return tasks
 
 
 def missing_docstrings(ctx: GenContext, options: dict[str, Any]) -> list[PlannedTask]:
-    return _per_file(ctx, options, "missing-docstrings",
-                     "Add a short docstring to each of these public functions in {path}: {names}. "
-                     "Change nothing else.")
+    return _per_file(
+        ctx,
+        options,
+        "missing-docstrings",
+        "Add a short docstring to each of these public functions in {path}: {names}. Change nothing else.",
+    )
 
 
 def missing_type_hints(ctx: GenContext, options: dict[str, Any]) -> list[PlannedTask]:
-    return _per_file(ctx, options, "missing-type-hints",
-                     "Add type hints (parameters and return type) to these public functions in {path}: "
-                     "{names}. Do not change behaviour.")
+    return _per_file(
+        ctx,
+        options,
+        "missing-type-hints",
+        "Add type hints (parameters and return type) to these public functions in {path}: {names}. Do not change behaviour.",
+    )
 
 
 def large_modules(ctx: GenContext, options: dict[str, Any]) -> list[PlannedTask]:
@@ -82,13 +92,18 @@ def large_modules(ctx: GenContext, options: dict[str, Any]) -> list[PlannedTask]
     for source in python_files(ctx.root, options.get("paths"), commit=ctx.base):
         count = len(source.text.splitlines())
         if count > limit:
-            tasks.append(PlannedTask(
-                kind="edit", files=[source.path], priority="low", source="large-modules",
-                text=f"{source.path} has {count} lines (over {limit}). Move one cohesive group of its "
-                     f"functions into a new module and import them back, so every existing import of "
-                     f"{source.path} keeps working.",
-                options={"goal": {"check": "large-modules", "path": source.path, "names": [source.path],
-                                  "max_lines": limit}}))
+            tasks.append(
+                PlannedTask(
+                    kind="edit",
+                    files=[source.path],
+                    priority="low",
+                    source="large-modules",
+                    text=f"{source.path} has {count} lines (over {limit}). Move one cohesive group of its "
+                    f"functions into a new module and import them back, so every existing import of "
+                    f"{source.path} keeps working.",
+                    options={"goal": {"check": "large-modules", "path": source.path, "names": [source.path], "max_lines": limit}},
+                )
+            )
     return tasks
 
 

@@ -25,8 +25,11 @@ def chunks_of(tree: ast.Module) -> list[tuple[str, int, int]]:
     found = []
     for node in tree.body:
         if isinstance(node, ast.ClassDef) and _span(node)[1] - _span(node)[0] + 1 > BIG_CLASS_LINES:
-            found += [(f"{node.name}.{item.name}", *_span(item)) for item in node.body
-                      if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef))]
+            found += [
+                (f"{node.name}.{item.name}", *_span(item))
+                for item in node.body
+                if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef))
+            ]
         elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
             found.append((node.name, *_span(node)))
     return found
@@ -38,11 +41,17 @@ def sample_chunks(ctx: GenContext, options: dict[str, Any]) -> list[PlannedTask]
     for source in python_files(ctx.root, options.get("paths"), commit=ctx.base):
         if source.tree is None:
             continue
-        pool += [(source.path, name, start, end) for name, start, end in chunks_of(source.tree)
-                 if end - start + 1 >= min_lines]
+        pool += [(source.path, name, start, end) for name, start, end in chunks_of(source.tree) if end - start + 1 >= min_lines]
     rng = random.Random(options.get("seed", 0))
     picked = rng.sample(pool, min(options.get("count", 5), len(pool)))
-    return [PlannedTask(kind="improve", files=[path], priority="medium", source="sample-chunks",
-                        text=f"Improve {name} in {path} (lines {start}-{end})",
-                        options={"chunk": {"path": path, "name": name, "start": start, "end": end}})
-            for path, name, start, end in picked]
+    return [
+        PlannedTask(
+            kind="improve",
+            files=[path],
+            priority="medium",
+            source="sample-chunks",
+            text=f"Improve {name} in {path} (lines {start}-{end})",
+            options={"chunk": {"path": path, "name": name, "start": start, "end": end}},
+        )
+        for path, name, start, end in picked
+    ]

@@ -15,8 +15,32 @@ if TYPE_CHECKING:  # generators imports this module
     from codey_git.recipes.generators import GenContext
 
 TAG = re.compile(r"\b(TODO|FIXME|XXX)\b[:\s(]*(.*)")
-OTHER_SOURCE = (".js", ".ts", ".tsx", ".jsx", ".go", ".rs", ".c", ".h", ".cc", ".cpp", ".hpp", ".java",
-                ".kt", ".rb", ".sh", ".sql", ".swift", ".cs", ".php", ".lua", ".toml", ".yml", ".yaml", ".cfg")
+OTHER_SOURCE = (
+    ".js",
+    ".ts",
+    ".tsx",
+    ".jsx",
+    ".go",
+    ".rs",
+    ".c",
+    ".h",
+    ".cc",
+    ".cpp",
+    ".hpp",
+    ".java",
+    ".kt",
+    ".rb",
+    ".sh",
+    ".sql",
+    ".swift",
+    ".cs",
+    ".php",
+    ".lua",
+    ".toml",
+    ".yml",
+    ".yaml",
+    ".cfg",
+)
 LINE_COMMENT = re.compile(r"(?:#|//|/\*|--|;)\s*(.*)$")
 
 
@@ -60,13 +84,17 @@ def todo_comments(ctx: GenContext, options: dict[str, Any]) -> list[PlannedTask]
     tasks = []
     for source in commit_files(ctx.root, options.get("paths"), commit=ctx.base):
         for line, tag, what in todos(source):
-            tasks.append(PlannedTask(
-                kind="edit", files=[source.path], source="todo-comments",
-                priority="high" if tag == "FIXME" else "medium",
-                text=f"Resolve the {tag} comment in {source.path} line {line}: {what}. "
-                     f"Do what it asks, then remove the comment.",
-                options={"goal": {"check": "todo-comments", "path": source.path, "names": [f"{tag}: {what}"]}},
-            ))
+            tasks.append(
+                PlannedTask(
+                    kind="edit",
+                    files=[source.path],
+                    source="todo-comments",
+                    priority="high" if tag == "FIXME" else "medium",
+                    text=f"Resolve the {tag} comment in {source.path} line {line}: {what}. "
+                    f"Do what it asks, then remove the comment.",
+                    options={"goal": {"check": "todo-comments", "path": source.path, "names": [f"{tag}: {what}"]}},
+                )
+            )
     return tasks
 
 

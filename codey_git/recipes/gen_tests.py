@@ -50,15 +50,26 @@ def failing_tests(ctx: GenContext, options: dict[str, Any]) -> list[PlannedTask]
         failures = {p: v for p, v in failures.items() if any(fnmatch.fnmatch(p, g) for g in options["paths"])}
     if not failures:
         last = (result.output.strip().splitlines() or ["(no output)"])[-1][:200]
-        return [PlannedTask(kind="fix", priority="high", source="failing-tests",
-                            text=f"Make the test suite pass (`{ctx.config.test_command}` fails: {last}).",
-                            options={"goal": {"check": "failing-tests", "path": None, "names": [SUITE]}})]
-    return [PlannedTask(kind="fix", files=[path], priority="high", source="failing-tests",
-                        text=f"Make the failing tests in {path} pass: {'; '.join(names)}. "
-                             f"Fix the code under test, not the tests.",
-                        options={"goal": {"check": "failing-tests", "path": path,
-                                          "names": [n.split(" (", 1)[0] for n in names]}})
-            for path, names in failures.items()]
+        return [
+            PlannedTask(
+                kind="fix",
+                priority="high",
+                source="failing-tests",
+                text=f"Make the test suite pass (`{ctx.config.test_command}` fails: {last}).",
+                options={"goal": {"check": "failing-tests", "path": None, "names": [SUITE]}},
+            )
+        ]
+    return [
+        PlannedTask(
+            kind="fix",
+            files=[path],
+            priority="high",
+            source="failing-tests",
+            text=f"Make the failing tests in {path} pass: {'; '.join(names)}. Fix the code under test, not the tests.",
+            options={"goal": {"check": "failing-tests", "path": path, "names": [n.split(" (", 1)[0] for n in names]}},
+        )
+        for path, names in failures.items()
+    ]
 
 
 SUITE = "the test suite"
@@ -69,12 +80,18 @@ def check_failing(ctx: GenContext, goal: dict[str, Any]) -> list[tuple[str, int 
     scratch worktree: the tests of that file that still fail."""
     path = goal.get("path")
     with scratch_worktree(ctx.root, ctx.scratch_dir / f"goal-{secrets.token_hex(3)}", ctx.base) as tree:
-        run = run_tests(ctx.config.test_command, tree, float(ctx.config.test_timeout),
-                        sandbox=use_sandbox(ctx.config), select=[path] if path else None)
+        run = run_tests(
+            ctx.config.test_command,
+            tree,
+            float(ctx.config.test_timeout),
+            sandbox=use_sandbox(ctx.config),
+            select=[path] if path else None,
+        )
     if run.ok:
         return []
     if path is None:
         return [(SUITE, None)]
-    left: list[tuple[str, int | None]] = [(node.split("::", 1)[1], None) for node in sorted(run.failed)
-                                          if node.split("::", 1)[0] == path and "::" in node]
+    left: list[tuple[str, int | None]] = [
+        (node.split("::", 1)[1], None) for node in sorted(run.failed) if node.split("::", 1)[0] == path and "::" in node
+    ]
     return left or [(path, None)]  # failing, but not by a test of its own (a collection error)

@@ -32,10 +32,15 @@ def names_used(tree: ast.Module) -> set[str]:
 
 
 def _defined_functions(tree: ast.Module) -> list[ast.FunctionDef | ast.AsyncFunctionDef]:
-    return [n for n in tree.body
-            if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)) and not n.decorator_list
-            and not n.name.startswith("test") and not (n.name.startswith("__") and n.name.endswith("__"))
-            and n.name not in KEEP_NAMES]
+    return [
+        n
+        for n in tree.body
+        if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))
+        and not n.decorator_list
+        and not n.name.startswith("test")
+        and not (n.name.startswith("__") and n.name.endswith("__"))
+        and n.name not in KEEP_NAMES
+    ]
 
 
 def _imported_names(tree: ast.Module) -> list[tuple[str, int]]:
@@ -50,9 +55,14 @@ def _imported_names(tree: ast.Module) -> list[tuple[str, int]]:
 
 def _task(path: str, what: str, dead: list[tuple[str, int]], source: str, why: str) -> PlannedTask:
     listed = ", ".join(f"{name} (line {line})" for name, line in dead)
-    return PlannedTask(kind="edit", files=[path], priority="low", source=source,
-                       text=f"Remove these unused {what} from {path}: {listed}. {why}",
-                       options={"goal": {"check": source, "path": path, "names": [name for name, _ in dead]}})
+    return PlannedTask(
+        kind="edit",
+        files=[path],
+        priority="low",
+        source=source,
+        text=f"Remove these unused {what} from {path}: {listed}. {why}",
+        options={"goal": {"check": source, "path": path, "names": [name for name, _ in dead]}},
+    )
 
 
 def _mentioned(ctx: GenContext) -> set[str]:
@@ -85,8 +95,7 @@ def unused_functions(ctx: GenContext, options: dict[str, Any]) -> list[PlannedTa
     for source in python_files(ctx.root, options.get("paths"), commit=ctx.base):
         dead = dead_functions(source, mentioned)
         if dead:
-            tasks.append(_task(source.path, "functions", dead, "unused-functions",
-                               "Nothing in the repository calls them."))
+            tasks.append(_task(source.path, "functions", dead, "unused-functions", "Nothing in the repository calls them."))
     return tasks
 
 
@@ -95,8 +104,7 @@ def unused_imports(ctx: GenContext, options: dict[str, Any]) -> list[PlannedTask
     for source in python_files(ctx.root, options.get("paths"), commit=ctx.base):
         dead = dead_imports(source)
         if dead:
-            tasks.append(_task(source.path, "imports", dead, "unused-imports",
-                               "Keep every other line as it is."))
+            tasks.append(_task(source.path, "imports", dead, "unused-imports", "Keep every other line as it is."))
     return tasks
 
 

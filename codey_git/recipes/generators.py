@@ -37,8 +37,15 @@ def expand(recipe: Recipe, ctx: GenContext) -> list[PlannedTask]:
     tasks: list[PlannedTask] = []
     for spec in recipe.tasks:
         if spec.kind != "generate":
-            tasks.append(PlannedTask(kind=spec.kind, text=spec.text, files=list(spec.files),
-                                     priority=spec.priority or "medium", options=dict(spec.options)))
+            tasks.append(
+                PlannedTask(
+                    kind=spec.kind,
+                    text=spec.text,
+                    files=list(spec.files),
+                    priority=spec.priority or "medium",
+                    options=dict(spec.options),
+                )
+            )
             continue
         function, _doc = GENERATORS[spec.text]
         produced = function(ctx, spec.options)

@@ -33,9 +33,19 @@ def retry_branch(planned: PlannedTask, round_: int) -> str:
     return f"{planned.branch}-goal{round_}"
 
 
-def run_to_goal(planned: PlannedTask, base: str, deadline: float | None, *, engine: Engine, repo: Repo,
-                config: Config, attempts: int, scratch_dir: Path, on_event: OnEvent | None,
-                progress: Progress) -> tuple[TaskResult, dict[str, Any]]:
+def run_to_goal(
+    planned: PlannedTask,
+    base: str,
+    deadline: float | None,
+    *,
+    engine: Engine,
+    repo: Repo,
+    config: Config,
+    attempts: int,
+    scratch_dir: Path,
+    on_event: OnEvent | None,
+    progress: Progress,
+) -> tuple[TaskResult, dict[str, Any]]:
     goal = goal_of(planned)
     assert goal is not None
     result = engine(planned.engine_task(), base, planned.branch, attempts)
@@ -48,8 +58,9 @@ def run_to_goal(planned: PlannedTask, base: str, deadline: float | None, *, engi
         progress.info(f"goal not reached: {check.describe()}; trying again ({attempts - used} attempt(s) left)")
         branch = retry_branch(planned, round_)
         try:
-            more = engine(planned.engine_task(text=retry_text(planned.text, check)), result.commits[-1].oid,
-                          branch, attempts - used)
+            more = engine(
+                planned.engine_task(text=retry_text(planned.text, check)), result.commits[-1].oid, branch, attempts - used
+            )
         except Exception as exc:  # noqa: BLE001 - the commits so far stay; the report says why it stopped
             why_not = f"{type(exc).__name__}: {exc}"
             _delete(repo, branch)
@@ -71,8 +82,16 @@ def run_to_goal(planned: PlannedTask, base: str, deadline: float | None, *, engi
     return result, {"goal": {**check.to_dict(), "rounds": round_}}
 
 
-def _check(repo: Repo, config: Config, scratch_dir: Path, goal: dict[str, Any], tip: str, planned: PlannedTask,
-           round_: int, on_event: OnEvent | None) -> GoalCheck:
+def _check(
+    repo: Repo,
+    config: Config,
+    scratch_dir: Path,
+    goal: dict[str, Any],
+    tip: str,
+    planned: PlannedTask,
+    round_: int,
+    on_event: OnEvent | None,
+) -> GoalCheck:
     ctx = GenContext(root=repo.root, config=config, base=tip, scratch_dir=scratch_dir / "goal")
     try:
         check = check_goal(ctx, goal)
@@ -106,8 +125,9 @@ def _add(result: TaskResult, more: TaskResult) -> None:
     result.discarded.extend(p for p in more.discarded if p not in result.discarded)
     for key, value in more.tokens.items():
         if isinstance(value, (int, float)):
-            result.tokens[key] = max(result.tokens.get(key, 0), value) if key == "peak_rss_mb" \
-                else result.tokens.get(key, 0) + value
+            result.tokens[key] = (
+                max(result.tokens.get(key, 0), value) if key == "peak_rss_mb" else result.tokens.get(key, 0) + value
+            )
     for key, value in more.timings.items():
         if isinstance(value, (int, float)):
             result.timings[key] = round(result.timings.get(key, 0) + value, 2)

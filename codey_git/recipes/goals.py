@@ -54,9 +54,13 @@ class GoalCheck:
         return describe(self.goal, self.left)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"check": self.goal["check"], "path": self.goal.get("path"), "reached": self.reached,
-                "left": [{"name": name, "line": line} for name, line in self.left],
-                "left_text": None if self.reached else self.describe()}
+        return {
+            "check": self.goal["check"],
+            "path": self.goal.get("path"),
+            "reached": self.reached,
+            "left": [{"name": name, "line": line} for name, line in self.left],
+            "left_text": None if self.reached else self.describe(),
+        }
 
 
 def goal_of(planned: PlannedTask) -> dict[str, Any] | None:
@@ -86,5 +90,7 @@ def describe(goal: dict[str, Any], left: Left) -> str:
 def retry_text(text: str, check: GoalCheck) -> str:
     """The task again, for the next try on top of the partial commit, saying what is left."""
     # the feedback sits in brackets: "line 1. Do" would read as a numbered step to the planner
-    return (f"{text}\n\nNot finished yet: an earlier try was committed, but the check of this task still finds "
-            f"work ({check.describe()}). Do what is left; what is already done stays as it is.")
+    return (
+        f"{text}\n\nNot finished yet: an earlier try was committed, but the check of this task still finds "
+        f"work ({check.describe()}). Do what is left; what is already done stays as it is."
+    )

@@ -16,20 +16,23 @@ IDEA_SCHEMA = {
     "properties": {"idea": {"type": "string"}, "priority": {"type": "string", "enum": list(PRIORITIES)}},
     "required": ["idea", "priority"],
 }
-SYSTEM = ("You review one piece of code and name the single most valuable concrete improvement: a bug "
-          "fix, a missing edge case, clearer code, or a small performance win. One sentence, specific "
-          "enough that a developer could do it without asking. Answer with JSON {\"idea\", \"priority\"}; "
-          "priority is critical, high, medium or low.")
+SYSTEM = (
+    "You review one piece of code and name the single most valuable concrete improvement: a bug "
+    "fix, a missing edge case, clearer code, or a small performance win. One sentence, specific "
+    "enough that a developer could do it without asking. Answer with JSON {\"idea\", \"priority\"}; "
+    "priority is critical, high, medium or low."
+)
 SIMILAR = 0.6
 
 
 def ask_idea(model: Model, path: str, name: str, code: str) -> tuple[str, str] | None:
     """(idea, priority), or None when the model gives no usable answer."""
-    messages = [{"role": "system", "content": SYSTEM},
-                {"role": "user", "content": f"File: {path}\nCode ({name}):\n```python\n{code}\n```"}]
+    messages = [
+        {"role": "system", "content": SYSTEM},
+        {"role": "user", "content": f"File: {path}\nCode ({name}):\n```python\n{code}\n```"},
+    ]
     try:
-        reply = model.chat(messages, purpose="plan", max_tokens=160, temperature=0.0, seed=0,
-                           json_schema=IDEA_SCHEMA).text
+        reply = model.chat(messages, purpose="plan", max_tokens=160, temperature=0.0, seed=0, json_schema=IDEA_SCHEMA).text
     except NoResponse:
         return None
     match = re.search(r"\{.*\}", reply, re.S)

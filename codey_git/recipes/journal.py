@@ -78,7 +78,7 @@ class RunDir:
                 handle.write(payload[: len(payload) // 2])
                 handle.flush()
                 faults.point("journal")
-                payload = payload[len(payload) // 2:]
+                payload = payload[len(payload) // 2 :]
             handle.write(payload)
             handle.flush()
             os.fsync(handle.fileno())
@@ -105,8 +105,9 @@ class RunDir:
         """Mark this process as the one working on the run; refuse if another live one is."""
         holder = self.holder()
         if holder is not None and holder != os.getpid():
-            raise RepoStateError(f"run {self.id} is being worked on by process {holder}",
-                                 "Wait for it to finish, or stop that process first.")
+            raise RepoStateError(
+                f"run {self.id} is being worked on by process {holder}", "Wait for it to finish, or stop that process first."
+            )
         me = psutil.Process()
         _write_atomic(self.lock_path, {"pid": me.pid, "created": me.create_time()})
 
@@ -141,8 +142,7 @@ def find_run(codey_dir: Path, ref: str | None = None, *, unfinished: bool = Fals
         return matches[0]
     candidates = [r for r in runs if not r.finished] if unfinished else runs
     if not candidates:
-        raise UsageError("no unfinished run to resume" if unfinished else "no runs yet",
-                         "Start one with `git codey run RECIPE`.")
+        raise UsageError("no unfinished run to resume" if unfinished else "no runs yet", "Start one with `git codey run RECIPE`.")
     return candidates[-1]
 
 
@@ -156,8 +156,10 @@ def runs_under(paths: list[Path]) -> list[RunDir]:
         dirs = [path] if (path / "tasks.json").is_file() else sorted(p.parent for p in path.rglob("tasks.json"))
         dirs = [d for d in dirs if (d / "run.json").is_file()]
         if not dirs:
-            raise UsageError(f"{path}: no run journal in it (a run folder holds run.json, tasks.json and "
-                             "journal.jsonl)", "Point --merge at the folders `git codey ci run --out DIR` wrote.")
+            raise UsageError(
+                f"{path}: no run journal in it (a run folder holds run.json, tasks.json and journal.jsonl)",
+                "Point --merge at the folders `git codey ci run --out DIR` wrote.",
+            )
         for folder in dirs:
             found.setdefault(folder.resolve(), RunDir(folder))
     return sorted(found.values(), key=lambda run: run.id)

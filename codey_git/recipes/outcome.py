@@ -31,20 +31,27 @@ def change_size(repo: pygit2.Repository, base: str, tip: str | None) -> dict[str
     return {"files": stats.files_changed, "insertions": stats.insertions, "deletions": stats.deletions}
 
 
-def result_event(planned: PlannedTask, result: TaskResult, extra: dict[str, Any], base: str,
-                 repo: pygit2.Repository) -> dict[str, Any]:
+def result_event(
+    planned: PlannedTask, result: TaskResult, extra: dict[str, Any], base: str, repo: pygit2.Repository
+) -> dict[str, Any]:
     tip = result.commits[-1].oid if result.commits else None
     return {
-        "task": planned.id, "kind": planned.kind, "text": planned.text, "source": planned.source,
+        "task": planned.id,
+        "kind": planned.kind,
+        "text": planned.text,
+        "source": planned.source,
         "priority": extra.get("priority") or planned.priority,
         "status": result.status,
         "branch": result.branch if result.commits else None,  # `git codey gc` keeps this branch
         "base": base,
-        "commits": [{"oid": c.oid, "subject": c.message.splitlines()[0] if c.message else ""}
-                    for c in result.commits],
-        "tests": result.tests, "reason": one_line(result.reason),
-        "seconds": result.timings.get("total_s"), "tokens": result.tokens, "model": result.model,
-        "attempts": len(result.attempts), "change": change_size(repo, base, tip),
+        "commits": [{"oid": c.oid, "subject": c.message.splitlines()[0] if c.message else ""} for c in result.commits],
+        "tests": result.tests,
+        "reason": one_line(result.reason),
+        "seconds": result.timings.get("total_s"),
+        "tokens": result.tokens,
+        "model": result.model,
+        "attempts": len(result.attempts),
+        "change": change_size(repo, base, tip),
         "rss_mb": round(psutil.Process().memory_info().rss / 2**20, 1),
         **{k: v for k, v in extra.items() if k != "priority"},
     }

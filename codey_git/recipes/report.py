@@ -14,10 +14,24 @@ from codey_git.errors import UsageError
 from codey_git.recipes.journal import RunDir
 from codey_git.recipes.planned import PRIORITY_RANK
 
-STATUS_ORDER = {"committed": 0, "landed": 0, "reviewed": 1, "partly done": 2, "not done": 2, "failed": 3,
-                "skipped": 4, "not run": 5}
-HEADINGS = {0: "Ready to review", 1: "Reviews", 2: "Goal not reached (partly done or not done)", 3: "Failed",
-            4: "Skipped", 5: "Not run yet"}
+STATUS_ORDER = {
+    "committed": 0,
+    "landed": 0,
+    "reviewed": 1,
+    "partly done": 2,
+    "not done": 2,
+    "failed": 3,
+    "skipped": 4,
+    "not run": 5,
+}
+HEADINGS = {
+    0: "Ready to review",
+    1: "Reviews",
+    2: "Goal not reached (partly done or not done)",
+    3: "Failed",
+    4: "Skipped",
+    5: "Not run yet",
+}
 NOT_ACHIEVED = ("partly done", "not done", "failed")  # a task that ran and did not reach its goal
 
 
@@ -41,17 +55,32 @@ def run_summary(run: RunDir) -> dict[str, Any]:
     for task in run.tasks():
         row = results.get(task.id)
         if row is None:
-            row = {"task": task.id, "kind": task.kind, "text": task.text, "priority": task.priority,
-                   "status": "not run", "reason": "interrupted; will restart on resume" if task.id in started else None}
+            row = {
+                "task": task.id,
+                "kind": task.kind,
+                "text": task.text,
+                "priority": task.priority,
+                "status": "not run",
+                "reason": "interrupted; will restart on resume" if task.id in started else None,
+            }
         rows.append(row)
     rows.sort(key=best_first)
     stops = [e for e in events if e.get("event") in ("run_stopped", "run_finished")]
-    return {"id": run.id, "recipe": meta.get("recipe"), "base": meta.get("base"), "branch": meta.get("branch"),
-            "stack_branch": meta.get("stack_branch"), "started": meta.get("started"),
-            "finished": run.finished, "stopped": stops[-1].get("reason") if stops and not run.finished else None,
-            "tasks": rows, "counts": _counts(rows), "tokens": _tokens(rows),
-            "seconds": round(sum(r.get("seconds") or 0 for r in rows), 1),
-            "not_achieved": [row["task"] for row in not_achieved(rows)]}
+    return {
+        "id": run.id,
+        "recipe": meta.get("recipe"),
+        "base": meta.get("base"),
+        "branch": meta.get("branch"),
+        "stack_branch": meta.get("stack_branch"),
+        "started": meta.get("started"),
+        "finished": run.finished,
+        "stopped": stops[-1].get("reason") if stops and not run.finished else None,
+        "tasks": rows,
+        "counts": _counts(rows),
+        "tokens": _tokens(rows),
+        "seconds": round(sum(r.get("seconds") or 0 for r in rows), 1),
+        "not_achieved": [row["task"] for row in not_achieved(rows)],
+    }
 
 
 def best_first(row: dict[str, Any]) -> tuple[int, int, int]:
@@ -71,8 +100,10 @@ def _counts(rows: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 def _tokens(rows: list[dict[str, Any]]) -> int:
-    return sum((r.get("tokens") or {}).get("prompt_tokens_evaluated", 0)
-               + (r.get("tokens") or {}).get("generated_tokens", 0) for r in rows)
+    return sum(
+        (r.get("tokens") or {}).get("prompt_tokens_evaluated", 0) + (r.get("tokens") or {}).get("generated_tokens", 0)
+        for r in rows
+    )
 
 
 def select_runs(runs: list[RunDir], ref: str | None, since: str | None) -> list[RunDir]:
@@ -128,8 +159,10 @@ def to_markdown(summaries: list[dict[str, Any]]) -> str:
     for s in summaries:
         counts = ", ".join(f"{n} {status}" for status, n in s["counts"].items())
         out.append(f"## codey run `{s['id']}`: {s['recipe']}")
-        out.append(f"Started {_when(s['started'])} from `{(s['base'] or '')[:10]}` on `{s['branch']}`. "
-                   f"{len(s['tasks'])} tasks: {counts}. {s['seconds']:.0f} s of work, {s['tokens']:,} tokens.")
+        out.append(
+            f"Started {_when(s['started'])} from `{(s['base'] or '')[:10]}` on `{s['branch']}`. "
+            f"{len(s['tasks'])} tasks: {counts}. {s['seconds']:.0f} s of work, {s['tokens']:,} tokens."
+        )
         for line in s.get("merged") or []:
             out.append(line)
         if s.get("stack_branch"):

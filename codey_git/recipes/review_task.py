@@ -17,8 +17,15 @@ from codey_git.review.engine import review_diff
 from codey_git.review.session import model_max_severity
 
 
-def run_review_task(root: Path, planned: PlannedTask, config: Config, provider: ModelProvider, *,
-                    branches: list[tuple[str, str]], deadline: float | None) -> tuple[TaskResult, dict[str, Any]]:
+def run_review_task(
+    root: Path,
+    planned: PlannedTask,
+    config: Config,
+    provider: ModelProvider,
+    *,
+    branches: list[tuple[str, str]],
+    deadline: float | None,
+) -> tuple[TaskResult, dict[str, Any]]:
     task = Task(text=planned.text, kind="review", files=list(planned.files), id=planned.id)
     result = TaskResult(status="reviewed", task=task)
     started = time.monotonic()
@@ -33,8 +40,13 @@ def run_review_task(root: Path, planned: PlannedTask, config: Config, provider: 
                 unreviewed += 1
                 continue
             budget = min(budget, remaining) if budget else remaining
-        outcome = review_diff(range_diff(root, f"{base}..{branch}", planned.files), model, max_seconds=budget,
-                              checks=config.get("review.checks"), model_max_severity=model_max_severity(config))
+        outcome = review_diff(
+            range_diff(root, f"{base}..{branch}", planned.files),
+            model,
+            max_seconds=budget,
+            checks=config.get("review.checks"),
+            model_max_severity=model_max_severity(config),
+        )
         findings += [{**f.to_dict(), "branch": branch} for f in outcome.findings]
         unreviewed += len(outcome.unreviewed)
     if not branches:

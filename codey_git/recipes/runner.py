@@ -41,10 +41,19 @@ class RunLimits:
 
 
 class RecipeRunner:
-    def __init__(self, repo: Repo, run: RunDir, config: Config, provider: ModelProvider, progress: Progress,
-                 limits: RunLimits, run_task_fn: Callable[..., TaskResult] | None = None):
+    def __init__(
+        self,
+        repo: Repo,
+        run: RunDir,
+        config: Config,
+        provider: ModelProvider,
+        progress: Progress,
+        limits: RunLimits,
+        run_task_fn: Callable[..., TaskResult] | None = None,
+    ):
         if run_task_fn is None:
             from codey_git.engine.runner import run_task
+
             run_task_fn = run_task
         config = unattended(config)  # nobody watches a recipe run: sandbox its tests when possible
         self.repo, self.run, self.config, self.provider, self.progress = repo, run, config, provider, progress
@@ -79,8 +88,11 @@ class RecipeRunner:
                 self.stack_tip = done["commits"][-1]["oid"]
         if self.stacked:
             self._move_stack(self.stack_tip)
-        self.seen_ideas = [{"task": e["task"], "path": e["path"], "idea": e["idea"]}
-                           for e in self.run.events() if e.get("event") == "idea" and e["task"] in results]
+        self.seen_ideas = [
+            {"task": e["task"], "path": e["path"], "idea": e["idea"]}
+            for e in self.run.events()
+            if e.get("event") == "idea" and e["task"] in results
+        ]
 
     def _move_stack(self, oid: str) -> None:
         name = self.meta["stack_branch"]
@@ -151,8 +163,15 @@ class RecipeRunner:
             if self.stacked and result.commits:
                 self.stack_tip = result.commits[-1].oid
                 self._move_stack(self.stack_tip)
-        mark = ("◐" if result.status in MISSED else "✔" if result.commits or result.status == "reviewed"
-                else "✘" if result.status == "failed" else "–")
+        mark = (
+            "◐"
+            if result.status in MISSED
+            else "✔"
+            if result.commits or result.status == "reviewed"
+            else "✘"
+            if result.status == "failed"
+            else "–"
+        )
         self.progress.info(f"{mark} {result.status}" + (f": {event['reason']}" if event["reason"] else ""))
 
     def _thread_repo(self) -> Repo:
@@ -175,20 +194,43 @@ class RecipeRunner:
         if planned.kind == "improve":
             return self._improve(planned, base, deadline)
         if planned.kind == "shell":
-            return run_shell_task(self.repo.root, planned, self.config, base=base, scratch_dir=self.scratch_dir,
-                                  deadline=deadline, on_event=self._on_event), {}
+            return run_shell_task(
+                self.repo.root,
+                planned,
+                self.config,
+                base=base,
+                scratch_dir=self.scratch_dir,
+                deadline=deadline,
+                on_event=self._on_event,
+            ), {}
         if planned.kind == "review":
             done = self.run.results().values()
             branches = [(r["base"], r["branch"]) for r in done if r.get("branch") and r.get("commits")]
-            return run_review_task(self.repo.root, planned, self.config, self.provider, branches=branches,
-                                   deadline=deadline)
+            return run_review_task(self.repo.root, planned, self.config, self.provider, branches=branches, deadline=deadline)
         raise UsageError(f"unknown task kind {planned.kind!r}")
 
-    def _engine(self, planned: PlannedTask, task: Task, base: str, deadline: float | None, *,
-                branch: str | None = None, config: Config | None = None) -> TaskResult:
-        return self.run_task_fn(self._thread_repo(), task, config or self.config, self.provider,
-                                progress=self.task_progress, land=False, base=base, branch=branch or planned.branch,
-                                on_event=self._on_event, deadline=deadline)
+    def _engine(
+        self,
+        planned: PlannedTask,
+        task: Task,
+        base: str,
+        deadline: float | None,
+        *,
+        branch: str | None = None,
+        config: Config | None = None,
+    ) -> TaskResult:
+        return self.run_task_fn(
+            self._thread_repo(),
+            task,
+            config or self.config,
+            self.provider,
+            progress=self.task_progress,
+            land=False,
+            base=base,
+            branch=branch or planned.branch,
+            on_event=self._on_event,
+            deadline=deadline,
+        )
 
     def _to_goal(self, planned: PlannedTask, base: str, deadline: float | None) -> tuple[TaskResult, dict[str, Any]]:
         """A generated task: done only when its generator's check, run again on what it committed,
@@ -199,9 +241,18 @@ class RecipeRunner:
             config = self.config if left >= attempts else self.config.with_overrides({"attempts": left})
             return self._engine(planned, task, start, deadline, branch=branch, config=config)
 
-        return run_to_goal(planned, base, deadline, engine=engine, repo=self._thread_repo(), config=self.config,
-                           attempts=attempts, scratch_dir=self.scratch_dir, on_event=self._on_event,
-                           progress=self.task_progress)
+        return run_to_goal(
+            planned,
+            base,
+            deadline,
+            engine=engine,
+            repo=self._thread_repo(),
+            config=self.config,
+            attempts=attempts,
+            scratch_dir=self.scratch_dir,
+            on_event=self._on_event,
+            progress=self.task_progress,
+        )
 
     def _improve(self, planned: PlannedTask, base: str, deadline: float | None) -> tuple[TaskResult, dict[str, Any]]:
         chunk = planned.options["chunk"]
@@ -241,4 +292,4 @@ def chunk_text(repo: pygit2.Repository, base: str, chunk: dict[str, Any]) -> str
         lines = blob.data.decode("utf-8", "replace").splitlines()
     except (KeyError, ValueError, pygit2.GitError):
         return ""
-    return "\n".join(lines[chunk["start"] - 1: chunk["end"]])
+    return "\n".join(lines[chunk["start"] - 1 : chunk["end"]])

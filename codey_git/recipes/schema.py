@@ -44,8 +44,13 @@ TOP: dict[str, Field] = {
     "model": Field(str, None, "Coder model for this recipe (overrides `coder`)."),
     "config": Field(dict, {}, "Any .codey.yml keys to override for this run."),
     "budget": Field(dict, {}, "Time and attempt budgets."),
-    "landing": Field(str, "branches", "branches: each task on its own codey/... branch from the same base; "
-                     "stacked: every task on one branch, each on top of the last.", choices=LANDINGS),
+    "landing": Field(
+        str,
+        "branches",
+        "branches: each task on its own codey/... branch from the same base; "
+        "stacked: every task on one branch, each on top of the last.",
+        choices=LANDINGS,
+    ),
     "tasks": Field(list, None, "What to do, in order.", required=True),
 }
 
@@ -64,13 +69,18 @@ KIND_FIELDS: dict[str, dict[str, Field]] = {
     "fix": {"fix": Field(str, None, "What is wrong, in words.", required=True)},
     "edit": {"edit": Field(str, None, "What to change, in words.", required=True)},
     "shell": {
-        "shell": Field(str, None, "Command run in a scratch worktree; its changes are committed if tests pass.",
-                       required=True),
+        "shell": Field(str, None, "Command run in a scratch worktree; its changes are committed if tests pass.", required=True),
         "message": Field(str, None, "Commit message for the command's changes."),
         "timeout": Field(_NUMBER, None, "Seconds before the command is killed.", minimum=0, above=True),
     },
-    "review": {"review": Field(str, None, "A label for reviewing the commits this run made so far (limited "
-                                          "to `files` if given); findings go into the report.", required=True)},
+    "review": {
+        "review": Field(
+            str,
+            None,
+            "A label for reviewing the commits this run made so far (limited to `files` if given); findings go into the report.",
+            required=True,
+        )
+    },
     "generate": {
         "generate": Field(str, None, "Generator that expands into tasks from the code.", required=True),
         "limit": Field(int, None, "Most tasks this generator may produce.", minimum=1),
@@ -143,20 +153,35 @@ def validate_recipe(data: Any, lines: dict[str, int], source: str, root: Path | 
         if len(kinds) != 1:
             first = next(iter(raw), "")
             what = f"unknown task kind {first!r}" if not kinds else f"a task has one kind, got {', '.join(kinds)}"
-            check.fail(what, f"{path}.{first}" if not kinds else path,
-                       f"A task starts with one of: {', '.join(TASK_KINDS)}.")
+            check.fail(what, f"{path}.{first}" if not kinds else path, f"A task starts with one of: {', '.join(TASK_KINDS)}.")
         kind = kinds[0]
         check.mapping(raw, {**KIND_FIELDS[kind], **COMMON}, path)
         if kind == "generate" and raw["generate"] not in GENERATORS:
-            check.fail(f"unknown generator {raw['generate']!r}", f"{path}.generate",
-                       f"Known generators: {', '.join(GENERATORS)}.")
+            check.fail(
+                f"unknown generator {raw['generate']!r}", f"{path}.generate", f"Known generators: {', '.join(GENERATORS)}."
+            )
         for j, entry in enumerate(raw.get("files") or []):
             wrong = file_problem(entry, kind, raw[kind], root)
             if wrong:
                 check.fail(wrong[0], f"{path}.files[{j}]", wrong[1])
         options = {k: v for k, v in raw.items() if k not in (kind, "files", "priority")}
-        tasks.append(TaskSpec(kind=kind, text=raw[kind], files=list(raw.get("files") or []),
-                              priority=raw.get("priority"), options=options, line=lines.get(path)))
-    return Recipe(name=data["name"], source=source, tasks=tasks, description=data.get("description", ""),
-                  model=data.get("model"), config=dict(data.get("config") or {}),
-                  budget=dict(data.get("budget") or {}), landing=data.get("landing", "branches"))
+        tasks.append(
+            TaskSpec(
+                kind=kind,
+                text=raw[kind],
+                files=list(raw.get("files") or []),
+                priority=raw.get("priority"),
+                options=options,
+                line=lines.get(path),
+            )
+        )
+    return Recipe(
+        name=data["name"],
+        source=source,
+        tasks=tasks,
+        description=data.get("description", ""),
+        model=data.get("model"),
+        config=dict(data.get("config") or {}),
+        budget=dict(data.get("budget") or {}),
+        landing=data.get("landing", "branches"),
+    )

@@ -21,8 +21,9 @@ def add_worktree(root: Path, path: Path, base: str, branch: str | None = None) -
     args = ["worktree", "add", "-q"] + (["-b", branch] if branch else ["--detach"]) + [str(path), base]
     result = _git(root, *args)
     if not result.ok:
-        raise RepoStateError(f"cannot create a scratch worktree: {result.stderr.strip()[:300]}",
-                             "Run `git worktree prune` and try again.")
+        raise RepoStateError(
+            f"cannot create a scratch worktree: {result.stderr.strip()[:300]}", "Run `git worktree prune` and try again."
+        )
 
 
 def remove_worktree(root: Path, path: Path) -> None:
@@ -38,7 +39,7 @@ def prune_under(root: Path, folder: Path) -> int:
     removed = 0
     for line in listing.splitlines():
         if line.startswith("worktree "):
-            path = Path(line[len("worktree "):])
+            path = Path(line[len("worktree ") :])
             if folder.resolve() in path.resolve().parents:
                 remove_worktree(root, path)
                 removed += 1

@@ -23,8 +23,9 @@ from codey_git.recipes.scratch import prune_under
 from codey_git.recipes.schema import Recipe
 
 
-def expand_tasks(repo: Repo, recipe: Recipe, config: Config, progress: Progress,
-                 max_tasks: int | None = None) -> list[PlannedTask]:
+def expand_tasks(
+    repo: Repo, recipe: Recipe, config: Config, progress: Progress, max_tasks: int | None = None
+) -> list[PlannedTask]:
     scratch = repo.codey_dir / "expand"
     prune_under(repo.root, scratch)  # a worktree left by an expansion that was killed
     ctx = GenContext(root=repo.root, config=config, base=repo.head_oid(), scratch_dir=scratch, warn=progress.warn)
@@ -38,9 +39,16 @@ def expand_tasks(repo: Repo, recipe: Recipe, config: Config, progress: Progress,
 def start_run(repo: Repo, recipe: Recipe, tasks: list[PlannedTask]) -> RunDir:
     base = repo.head_oid()
     slug = "-".join(re.findall(r"[a-z0-9]+", recipe.name.lower()))[:30] or "recipe"
-    meta: dict[str, Any] = {"recipe": recipe.name, "recipe_path": recipe.source, "description": recipe.description,
-                            "landing": recipe.landing, "base": base, "branch": repo.branch,
-                            "overrides": recipe.config_overrides(), "budget": recipe.budget}
+    meta: dict[str, Any] = {
+        "recipe": recipe.name,
+        "recipe_path": recipe.source,
+        "description": recipe.description,
+        "landing": recipe.landing,
+        "base": base,
+        "branch": repo.branch,
+        "overrides": recipe.config_overrides(),
+        "budget": recipe.budget,
+    }
     if recipe.landing == "stacked":
         meta["stack_branch"] = f"codey/{slug}-{secrets.token_hex(3)}"
         repo.repo.branches.local.create(meta["stack_branch"], cast(pygit2.Commit, repo.repo.get(base)))  # HEAD's commit

@@ -20,8 +20,16 @@ def _last_line(text: str) -> str:
     return lines[-1][:200] if lines else "(no output)"
 
 
-def run_shell_task(root: Path, planned: PlannedTask, config: Config, *, base: str, scratch_dir: Path,
-                   deadline: float | None, on_event: Callable[[str, dict[str, Any]], None] | None = None) -> TaskResult:
+def run_shell_task(
+    root: Path,
+    planned: PlannedTask,
+    config: Config,
+    *,
+    base: str,
+    scratch_dir: Path,
+    deadline: float | None,
+    on_event: Callable[[str, dict[str, Any]], None] | None = None,
+) -> TaskResult:
     task = Task(text=planned.text, kind="shell", files=list(planned.files), id=planned.id)
     result = TaskResult(status="failed", task=task, branch=planned.branch, base=base)
     started = time.monotonic()

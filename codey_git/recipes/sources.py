@@ -69,8 +69,7 @@ def _blobs(repo: pygit2.Repository, tree: pygit2.Tree, prefix: str) -> Iterator[
             yield path, entry.id
 
 
-def python_files(root: Path, patterns: list[str] | None = None, *, tests: bool = False,
-                 commit: str = "HEAD") -> list[SourceFile]:
+def python_files(root: Path, patterns: list[str] | None = None, *, tests: bool = False, commit: str = "HEAD") -> list[SourceFile]:
     return [f for f in commit_files(root, patterns, commit=commit) if f.is_python and (tests or not f.is_test)]
 
 

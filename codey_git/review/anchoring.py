@@ -49,15 +49,16 @@ def _likeness(line: str, suggestion: str) -> float:
     return difflib.SequenceMatcher(None, line.strip(), suggestion.strip()).ratio()
 
 
-def anchored_line(line: int, message: str, suggestion: str | None, new_lines: list[str],
-                  touched: set[int]) -> int:
+def anchored_line(line: int, message: str, suggestion: str | None, new_lines: list[str], touched: set[int]) -> int:
     """Where a finding the model put on ``line`` belongs: ``line`` unless its words point at a
     nearby touched line of code (``new_lines`` is the new file, 1-based line n at index n-1)."""
+
     def text(n: int) -> str:
         return _code(new_lines[n - 1]) if 0 < n <= len(new_lines) else ""
 
-    near = sorted((n for n in touched if n != line and abs(n - line) <= REACH and text(n)),
-                  key=lambda n: (abs(n - line), n < line))  # nearest first, below before above
+    near = sorted(
+        (n for n in touched if n != line and abs(n - line) <= REACH and text(n)), key=lambda n: (abs(n - line), n < line)
+    )  # nearest first, below before above
     quotes = _quoted(message)
     if quotes and not _mentions(text(line), quotes):
         moved = next((n for n in near if _mentions(text(n), quotes)), None)

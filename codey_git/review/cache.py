@@ -35,8 +35,7 @@ class ReviewCache:
         path = self._path(self.key(unit, model_identity))
         try:
             stored = json.loads(path.read_text(encoding="utf-8"))
-            return [Finding(**{**item, "file": unit.file, "line": unit.first_line + item["line"]})
-                    for item in stored["findings"]]
+            return [Finding(**{**item, "file": unit.file, "line": unit.first_line + item["line"]}) for item in stored["findings"]]
         except (OSError, ValueError, KeyError, TypeError):
             return None
 

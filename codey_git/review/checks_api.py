@@ -13,10 +13,15 @@ from codey_git.review.checks_ast import Module, Result, dotted, keyword, known_v
 
 def check_argparse_type_bool(m: Module) -> Iterator[Result]:
     for call in m.calls():
-        if isinstance(call.func, ast.Attribute) and call.func.attr == "add_argument" \
-                and dotted(keyword(call, "type") or ast.Constant(None)) == "bool":
-            message = ("type=bool turns the text given on the command line into bool(text), which is True for "
-                       "\"False\", \"0\" and \"no\" too; use action=\"store_true\" (or BooleanOptionalAction)")
+        if (
+            isinstance(call.func, ast.Attribute)
+            and call.func.attr == "add_argument"
+            and dotted(keyword(call, "type") or ast.Constant(None)) == "bool"
+        ):
+            message = (
+                "type=bool turns the text given on the command line into bool(text), which is True for "
+                "\"False\", \"0\" and \"no\" too; use action=\"store_true\" (or BooleanOptionalAction)"
+            )
             yield [call.lineno], "high", "bug", message
 
 
@@ -26,10 +31,16 @@ def _zero(node: ast.AST) -> bool:
 
 def check_isclose_to_zero(m: Module) -> Iterator[Result]:
     for call in m.calls():
-        if dotted(call.func) in ("math.isclose", "isclose") and len(call.args) == 2 \
-                and any(_zero(a) for a in call.args) and keyword(call, "abs_tol") is None:
-            message = ("math.isclose() with only a relative tolerance is never true against 0 unless the value is "
-                       "exactly 0; pass abs_tol=")
+        if (
+            dotted(call.func) in ("math.isclose", "isclose")
+            and len(call.args) == 2
+            and any(_zero(a) for a in call.args)
+            and keyword(call, "abs_tol") is None
+        ):
+            message = (
+                "math.isclose() with only a relative tolerance is never true against 0 unless the value is "
+                "exactly 0; pass abs_tol="
+            )
             yield [call.lineno], "high", "bug", message
 
 
@@ -50,8 +61,7 @@ def check_minutes_in_a_date(m: Module) -> Iterator[Result]:
         texts = [_format_text(m, a) for a in call.args]
         fmt = next((t for t in texts if "%" in t), "")
         if _DATE_FORMAT.search(fmt) and "%H" not in fmt and "%I" not in fmt:
-            message = (f"%M is the minute, not the month, in {fmt!r}: this date takes the minutes where the month "
-                       f"belongs; use %m")
+            message = f"%M is the minute, not the month, in {fmt!r}: this date takes the minutes where the month belongs; use %m"
             yield [call.lineno], "high", "bug", message
 
 
@@ -67,16 +77,24 @@ def _timedelta(m: Module, node: ast.AST | None, depth: int = 0) -> bool:
 def _days_read(m: Module, node: ast.Attribute) -> bool:
     """Whether the function that reads ``x.seconds`` reads ``x.days`` too (the parts put together)."""
     owner = ast.unparse(node.value)
-    return any(isinstance(n, ast.Attribute) and n.attr == "days" and ast.unparse(n.value) == owner
-               for n in ast.walk(m.function_of(node)))
+    return any(
+        isinstance(n, ast.Attribute) and n.attr == "days" and ast.unparse(n.value) == owner for n in ast.walk(m.function_of(node))
+    )
 
 
 def check_timedelta_seconds(m: Module) -> Iterator[Result]:
     for node in ast.walk(m.tree):
-        if isinstance(node, ast.Attribute) and node.attr == "seconds" and isinstance(node.ctx, ast.Load) \
-                and _timedelta(m, node.value) and not _days_read(m, node):
-            message = (".seconds of a timedelta is only its seconds part (0-86399): a difference of a day and a "
-                       "minute gives 60; use .total_seconds()")
+        if (
+            isinstance(node, ast.Attribute)
+            and node.attr == "seconds"
+            and isinstance(node.ctx, ast.Load)
+            and _timedelta(m, node.value)
+            and not _days_read(m, node)
+        ):
+            message = (
+                ".seconds of a timedelta is only its seconds part (0-86399): a difference of a day and a "
+                "minute gives 60; use .total_seconds()"
+            )
             yield [node.lineno], "high", "bug", message
 
 
@@ -89,12 +107,19 @@ def check_is_none_in_query(m: Module) -> Iterator[Result]:
             continue
         for test in (n for a in call.args for n in ast.walk(a) if isinstance(n, ast.Compare)):
             column = test.left
-            if len(test.ops) == 1 and isinstance(test.ops[0], (ast.Is, ast.IsNot)) and \
-                    isinstance(test.comparators[0], ast.Constant) and test.comparators[0].value is None and \
-                    isinstance(column, ast.Attribute) and isinstance(column.value, ast.Name) and \
-                    column.value.id[:1].isupper():
+            if (
+                len(test.ops) == 1
+                and isinstance(test.ops[0], (ast.Is, ast.IsNot))
+                and isinstance(test.comparators[0], ast.Constant)
+                and test.comparators[0].value is None
+                and isinstance(column, ast.Attribute)
+                and isinstance(column.value, ast.Name)
+                and column.value.id[:1].isupper()
+            ):
                 word = "is_" if isinstance(test.ops[0], ast.Is) else "is_not"
-                message = (f"`{ast.unparse(test)}` is evaluated by Python, not turned into SQL: it is always "
-                           f"{'False' if word == 'is_' else 'True'}, so the filter matches nothing (or everything); "
-                           f"use {ast.unparse(column)}.{word}(None)")
+                message = (
+                    f"`{ast.unparse(test)}` is evaluated by Python, not turned into SQL: it is always "
+                    f"{'False' if word == 'is_' else 'True'}, so the filter matches nothing (or everything); "
+                    f"use {ast.unparse(column)}.{word}(None)"
+                )
                 yield [test.lineno], "high", "bug", message

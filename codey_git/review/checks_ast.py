@@ -11,6 +11,7 @@ from typing import Any, Iterator, cast
 
 Result = tuple[list[int], str, str, str]
 
+
 class Module:
     """A parsed module with each node's parent."""
 
@@ -56,10 +57,10 @@ def dotted(node: ast.AST) -> str:
     return ""
 
 
-
 def constant(node: ast.AST | None) -> bool:
     return isinstance(node, ast.Constant) or (
-        isinstance(node, (ast.List, ast.Tuple)) and all(isinstance(e, ast.Constant) for e in node.elts))
+        isinstance(node, (ast.List, ast.Tuple)) and all(isinstance(e, ast.Constant) for e in node.elts)
+    )
 
 
 def built_string(node: ast.AST) -> bool:
@@ -70,8 +71,9 @@ def built_string(node: ast.AST) -> bool:
         return isinstance(node.left, (ast.Constant, ast.JoinedStr))
     if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
         sides = (node.left, node.right)
-        return any(built_string(s) or (isinstance(s, ast.Constant) and isinstance(s.value, str)) for s in sides) \
-            and not all(isinstance(s, ast.Constant) for s in sides)
+        return any(built_string(s) or (isinstance(s, ast.Constant) and isinstance(s.value, str)) for s in sides) and not all(
+            isinstance(s, ast.Constant) for s in sides
+        )
     if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "format":
         return isinstance(node.func.value, ast.Constant)
     return False
@@ -91,12 +93,19 @@ def keyword(call: ast.Call, name: str) -> ast.expr | None:
 def dict_names(scope: ast.AST) -> set[str]:
     names: set[str] = set()
     for node in ast.walk(scope):
-        if isinstance(node, ast.Assign) and (isinstance(node.value, (ast.Dict, ast.DictComp)) or (
-                isinstance(node.value, ast.Call) and dotted(node.value.func) in ("dict", "defaultdict",
-                                                                                 "collections.defaultdict", "Counter"))):
+        if isinstance(node, ast.Assign) and (
+            isinstance(node.value, (ast.Dict, ast.DictComp))
+            or (
+                isinstance(node.value, ast.Call)
+                and dotted(node.value.func) in ("dict", "defaultdict", "collections.defaultdict", "Counter")
+            )
+        ):
             names.update(t.id for t in node.targets if isinstance(t, ast.Name))
-        if isinstance(node, ast.arg) and node.annotation is not None and \
-                re.match(r"(dict|Dict|Mapping|MutableMapping|typing\.Dict)\b", ast.unparse(node.annotation)):
+        if (
+            isinstance(node, ast.arg)
+            and node.annotation is not None
+            and re.match(r"(dict|Dict|Mapping|MutableMapping|typing\.Dict)\b", ast.unparse(node.annotation))
+        ):
             names.add(node.arg)
     return names
 
@@ -123,12 +132,15 @@ def known_value(m: Module, name: ast.AST) -> ast.expr | None:
     if not isinstance(name, ast.Name):
         return None
     for scope in (m.function_of(name), m.tree):
-        values = [n.value for n in m.own_nodes(scope) if isinstance(n, ast.Assign)
-                  and any(isinstance(t, ast.Name) and t.id == name.id for t in n.targets)]
+        values = [
+            n.value
+            for n in m.own_nodes(scope)
+            if isinstance(n, ast.Assign) and any(isinstance(t, ast.Name) and t.id == name.id for t in n.targets)
+        ]
         if isinstance(scope, (ast.FunctionDef, ast.AsyncFunctionDef)):
             args = scope.args
             positional = [*args.posonlyargs, *args.args]
-            defaults = dict(zip([a.arg for a in positional[len(positional) - len(args.defaults):]], args.defaults))
+            defaults = dict(zip([a.arg for a in positional[len(positional) - len(args.defaults) :]], args.defaults))
             defaults.update({a.arg: d for a, d in zip(args.kwonlyargs, args.kw_defaults) if d is not None})
             if name.id in defaults:
                 values.append(defaults[name.id])

@@ -10,25 +10,55 @@ from typing import Iterator
 
 from codey_git.review.checks_ast import Module, Result, dotted
 
+
 def _coroutine_functions(m: Module) -> set[str]:
     """Names of ``async def`` functions whose call makes a coroutine: no ``yield`` (an async
     generator is iterated, not awaited), no decorator (``@asynccontextmanager`` and the like change
     what the call returns), and no plain function of the same name in the module."""
     plain = {n.name for n in ast.walk(m.tree) if isinstance(n, ast.FunctionDef)}
-    return {n.name for n in ast.walk(m.tree) if isinstance(n, ast.AsyncFunctionDef) and not n.decorator_list
-            and not any(isinstance(x, (ast.Yield, ast.YieldFrom)) for x in m.own_nodes(n))} - plain
+    return {
+        n.name
+        for n in ast.walk(m.tree)
+        if isinstance(n, ast.AsyncFunctionDef)
+        and not n.decorator_list
+        and not any(isinstance(x, (ast.Yield, ast.YieldFrom)) for x in m.own_nodes(n))
+    } - plain
 
 
-_SCHEDULERS = {"gather", "create_task", "ensure_future", "wait", "wait_for", "shield", "as_completed", "run",
-               "run_until_complete", "run_coroutine_threadsafe", "start_soon", "append", "add", "put", "put_nowait"}
+_SCHEDULERS = {
+    "gather",
+    "create_task",
+    "ensure_future",
+    "wait",
+    "wait_for",
+    "shield",
+    "as_completed",
+    "run",
+    "run_until_complete",
+    "run_coroutine_threadsafe",
+    "start_soon",
+    "append",
+    "add",
+    "put",
+    "put_nowait",
+}
 
 
 def _awaited_later(m: Module, name: str, func: ast.AST, after: int = 0) -> bool:
     """Whether the coroutine kept in ``name`` on line ``after`` is awaited, returned, scheduled or
     collected before ``name`` is bound again."""
-    rebound = min((n.lineno for n in m.own_nodes(func) if isinstance(n, ast.Name) and n.id == name
-                   and isinstance(n.ctx, ast.Store) and n.lineno > after and _same_block(m, n, after)),
-                  default=None)
+    rebound = min(
+        (
+            n.lineno
+            for n in m.own_nodes(func)
+            if isinstance(n, ast.Name)
+            and n.id == name
+            and isinstance(n.ctx, ast.Store)
+            and n.lineno > after
+            and _same_block(m, n, after)
+        ),
+        default=None,
+    )
     handed_on: tuple[type[ast.AST], ...] = (ast.Await, ast.Starred, ast.List, ast.Tuple, ast.Set, ast.Dict, ast.keyword)
     if not isinstance(func, ast.AsyncFunctionDef):
         handed_on += (ast.Return,)  # a plain function may return a coroutine for its caller to await
@@ -40,8 +70,11 @@ def _awaited_later(m: Module, name: str, func: ast.AST, after: int = 0) -> bool:
         parent = m.parent.get(use)
         if isinstance(parent, handed_on):
             return True
-        if isinstance(parent, ast.Call) and use in parent.args and (
-                (dotted(parent.func).rsplit(".", 1)[-1] or getattr(parent.func, "attr", "")) in _SCHEDULERS):
+        if (
+            isinstance(parent, ast.Call)
+            and use in parent.args
+            and ((dotted(parent.func).rsplit(".", 1)[-1] or getattr(parent.func, "attr", "")) in _SCHEDULERS)
+        ):
             return True
     return False
 
@@ -50,14 +83,29 @@ def _same_block(m: Module, store: ast.AST, line: int) -> bool:
     """Whether the binding ``store`` is a later statement of the block that holds the statement on
     ``line`` (not the other branch of an if/else, where both are live afterwards)."""
     stmt = m.statement_of(store)
-    block = next((b for b in (getattr(m.parent.get(stmt), f, None) for f in ("body", "orelse", "finalbody"))
-                  if isinstance(b, list) and stmt in b), [])
+    block = next(
+        (
+            b
+            for b in (getattr(m.parent.get(stmt), f, None) for f in ("body", "orelse", "finalbody"))
+            if isinstance(b, list) and stmt in b
+        ),
+        [],
+    )
     return any(s.lineno <= line <= (s.end_lineno or s.lineno) for s in block)
 
 
 # asyncio's own coroutine functions: a call of one that is not awaited never runs
-_ASYNCIO_COROUTINES = {"sleep", "wait_for", "wait", "open_connection", "start_server", "to_thread",
-                       "create_subprocess_exec", "create_subprocess_shell", "open_unix_connection"}
+_ASYNCIO_COROUTINES = {
+    "sleep",
+    "wait_for",
+    "wait",
+    "open_connection",
+    "start_server",
+    "to_thread",
+    "create_subprocess_exec",
+    "create_subprocess_shell",
+    "open_unix_connection",
+}
 
 
 def _library_coroutines(m: Module) -> set[str]:
@@ -88,8 +136,13 @@ def check_missing_await(m: Module) -> Iterator[Result]:
     coroutines = _coroutine_functions(m) | _library_coroutines(m) | _awaited_elsewhere(m)
     for call in m.calls():
         func = call.func
-        name = func.id if isinstance(func, ast.Name) else func.attr if (
-            isinstance(func, ast.Attribute) and dotted(func.value) in ("self", "cls")) else dotted(func) or None
+        name = (
+            func.id
+            if isinstance(func, ast.Name)
+            else func.attr
+            if (isinstance(func, ast.Attribute) and dotted(func.value) in ("self", "cls"))
+            else dotted(func) or None
+        )
         if name not in coroutines and dotted(func) in coroutines:
             name = dotted(func)  # self._backend.fetch: awaited elsewhere in this file
         if name not in coroutines or not isinstance(m.function_of(call), ast.AsyncFunctionDef):

@@ -19,10 +19,18 @@ def _dict_attributes(m: Module) -> set[str]:
     """``self.x`` attributes the module sets to a new dict (``self.x = {}``, ``self.x: Dict[...] = {}``)."""
     found: set[str] = set()
     for n in ast.walk(m.tree):
-        if isinstance(n, (ast.Assign, ast.AnnAssign)) and n.value is not None and (
-                isinstance(n.value, (ast.Dict, ast.DictComp)) or (isinstance(n.value, ast.Call) and dotted(
-                    n.value.func) in ("dict", "defaultdict", "collections.defaultdict", "OrderedDict",
-                                      "collections.OrderedDict"))):
+        if (
+            isinstance(n, (ast.Assign, ast.AnnAssign))
+            and n.value is not None
+            and (
+                isinstance(n.value, (ast.Dict, ast.DictComp))
+                or (
+                    isinstance(n.value, ast.Call)
+                    and dotted(n.value.func)
+                    in ("dict", "defaultdict", "collections.defaultdict", "OrderedDict", "collections.OrderedDict")
+                )
+            )
+        ):
             targets = n.targets if isinstance(n, ast.Assign) else [n.target]
             found.update(dotted(t) for t in targets if isinstance(t, ast.Attribute) and dotted(t).startswith("self."))
     return found
@@ -33,13 +41,16 @@ def _iterated(m: Module, loop: ast.For, dict_attributes: set[str]) -> str:
     source = loop.iter
     if isinstance(source, ast.Call) and dotted(source.func) == "enumerate" and source.args:
         source = source.args[0]
-    if isinstance(source, ast.Call) and isinstance(source.func, ast.Attribute) and not source.args \
-            and source.func.attr in ("items", "keys", "values"):
+    if (
+        isinstance(source, ast.Call)
+        and isinstance(source.func, ast.Attribute)
+        and not source.args
+        and source.func.attr in ("items", "keys", "values")
+    ):
         # a dict's view: changing the dict while it is walked raises. Only for what is known to be
         # a dict: other classes' keys() may return a list (email.message.Message, mailbox.Mailbox)
         owner = source.func.value
-        known = dotted(owner) in dict_attributes or (
-            isinstance(owner, ast.Name) and owner.id in dict_names(m.function_of(loop)))
+        known = dotted(owner) in dict_attributes or (isinstance(owner, ast.Name) and owner.id in dict_names(m.function_of(loop)))
         source = owner if known else source
     return dotted(source) if isinstance(source, (ast.Name, ast.Attribute)) else ""
 
@@ -49,9 +60,15 @@ def _leaves_after(m: Module, node: ast.AST) -> bool:
     stmt = m.statement_of(node)
     if isinstance(stmt, (ast.Return, ast.Raise)):
         return True
-    block = next((b for b in (getattr(m.parent.get(stmt), f, None) for f in ("body", "orelse", "finalbody"))
-                  if isinstance(b, list) and stmt in b), [])
-    rest = block[block.index(stmt) + 1:] if stmt in block else []
+    block = next(
+        (
+            b
+            for b in (getattr(m.parent.get(stmt), f, None) for f in ("body", "orelse", "finalbody"))
+            if isinstance(b, list) and stmt in b
+        ),
+        [],
+    )
+    rest = block[block.index(stmt) + 1 :] if stmt in block else []
     return bool(rest) and isinstance(rest[0], (ast.Break, ast.Return, ast.Raise))
 
 
@@ -62,31 +79,41 @@ def check_changed_while_iterated(m: Module) -> Iterator[Result]:
         if not seq or not isinstance(loop, ast.For):  # a sequence is found only for a for loop
             continue
         inside = [n for stmt in loop.body for n in ast.walk(stmt)]
-        if any(isinstance(n, (ast.Name, ast.Attribute)) and isinstance(n.ctx, ast.Store) and dotted(n) == seq
-               for n in inside):
+        if any(isinstance(n, (ast.Name, ast.Attribute)) and isinstance(n.ctx, ast.Store) and dotted(n) == seq for n in inside):
             continue  # rebound inside the loop: what is changed may be a new object
         for node in inside:
-            mutated = (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
-                       and node.func.attr in _MUTATORS and dotted(node.func.value) == seq) or (
-                isinstance(node, ast.Delete) and any(isinstance(t, ast.Subscript) and dotted(t.value) == seq
-                                                     for t in node.targets))
+            mutated = (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr in _MUTATORS
+                and dotted(node.func.value) == seq
+            ) or (
+                isinstance(node, ast.Delete)
+                and any(isinstance(t, ast.Subscript) and dotted(t.value) == seq for t in node.targets)
+            )
             if mutated and not _leaves_after(m, node):
                 changed = cast("ast.Call | ast.Delete", node)  # mutated: one of the two
-                message = (f"{seq} is changed (line {changed.lineno}) while this loop iterates over it, so items are "
-                           f"skipped or the loop fails here; iterate over a copy or build a new one")
+                message = (
+                    f"{seq} is changed (line {changed.lineno}) while this loop iterates over it, so items are "
+                    f"skipped or the loop fails here; iterate over a copy or build a new one"
+                )
                 # a dict (or its view) raises at the loop's line, where the copy to walk goes; a list
                 # silently skips items, and the change is what to look at
-                over_dict = isinstance(loop.iter, ast.Call) and getattr(loop.iter.func, "attr", "") in (
-                    "items", "keys", "values")
+                over_dict = isinstance(loop.iter, ast.Call) and getattr(loop.iter.func, "attr", "") in ("items", "keys", "values")
                 yield ([loop.lineno, changed.lineno] if over_dict else [changed.lineno, loop.lineno]), "high", "bug", message
                 break
 
 
 def check_dict_iterated_as_pairs(m: Module) -> Iterator[Result]:
     for loop in ast.walk(m.tree):
-        if isinstance(loop, ast.For) and isinstance(loop.target, ast.Tuple) and len(loop.target.elts) == 2 \
-                and isinstance(loop.iter, ast.Name) and loop.iter.id in dict_names(m.function_of(loop)):
-            message = (f"iterating {loop.iter.id} gives its keys, not pairs; use {loop.iter.id}.items()")
+        if (
+            isinstance(loop, ast.For)
+            and isinstance(loop.target, ast.Tuple)
+            and len(loop.target.elts) == 2
+            and isinstance(loop.iter, ast.Name)
+            and loop.iter.id in dict_names(m.function_of(loop))
+        ):
+            message = f"iterating {loop.iter.id} gives its keys, not pairs; use {loop.iter.id}.items()"
             yield [loop.lineno], "high", "bug", message
 
 
@@ -114,36 +141,44 @@ def check_condition_never_changes(m: Module) -> Iterator[Result]:
         if not isinstance(loop, ast.While) or isinstance(loop.test, ast.Constant):
             continue
         names = {n.id for n in ast.walk(loop.test) if isinstance(n, ast.Name)}  # compared: numbers, strings
-        if not names or any(isinstance(n, (ast.Call, ast.Attribute, ast.Subscript, ast.Await))
-                            for n in ast.walk(loop.test)):
+        if not names or any(isinstance(n, (ast.Call, ast.Attribute, ast.Subscript, ast.Await)) for n in ast.walk(loop.test)):
             continue
         func = m.function_of(loop)
         if isinstance(func, ast.Module):
             continue  # module-level names can be changed by any function it calls
-        if any(isinstance(n, ast.Name) and not isinstance(m.parent.get(n), ast.Compare)
-               for n in ast.walk(loop.test)):
+        if any(isinstance(n, ast.Name) and not isinstance(m.parent.get(n), ast.Compare) for n in ast.walk(loop.test)):
             continue  # `while queue:` tests a container, which an alias (pop = queue.pop) can empty
         if not _touches(loop.body, names, _local_names(func)):
             body_lines = sorted({n.lineno for s in loop.body for n in ast.walk(s) if hasattr(n, "lineno")})
-            message = (f"nothing in the loop changes {', '.join(sorted(names))}: once it is entered it never ends")
+            message = f"nothing in the loop changes {', '.join(sorted(names))}: once it is entered it never ends"
             yield [loop.lineno, *body_lines], "high", "bug", message
 
 
 def check_index_loop_stops_short(m: Module) -> Iterator[Result]:
     for loop in ast.walk(m.tree):
-        if not (isinstance(loop, ast.For) and isinstance(loop.target, ast.Name) and isinstance(loop.iter, ast.Call)
-                and dotted(loop.iter.func) == "range" and len(loop.iter.args) == 1):
+        if not (
+            isinstance(loop, ast.For)
+            and isinstance(loop.target, ast.Name)
+            and isinstance(loop.iter, ast.Call)
+            and dotted(loop.iter.func) == "range"
+            and len(loop.iter.args) == 1
+        ):
             continue
         bound = loop.iter.args[0]
-        if not (isinstance(bound, ast.BinOp) and isinstance(bound.op, ast.Sub) and isinstance(bound.right, ast.Constant)
-                and bound.right.value == 1 and isinstance(bound.left, ast.Call) and dotted(bound.left.func) == "len"
-                and bound.left.args):
+        if not (
+            isinstance(bound, ast.BinOp)
+            and isinstance(bound.op, ast.Sub)
+            and isinstance(bound.right, ast.Constant)
+            and bound.right.value == 1
+            and isinstance(bound.left, ast.Call)
+            and dotted(bound.left.func) == "len"
+            and bound.left.args
+        ):
             continue
         seq, index = ast.unparse(bound.left.args[0]), loop.target.id
-        subscripts = [n for s in loop.body for n in ast.walk(s) if isinstance(n, ast.Subscript)
-                      and ast.unparse(n.value) == seq]
+        subscripts = [n for s in loop.body for n in ast.walk(s) if isinstance(n, ast.Subscript) and ast.unparse(n.value) == seq]
         if subscripts and all(isinstance(n.slice, ast.Name) and n.slice.id == index for n in subscripts):
-            message = (f"range(len({seq}) - 1) stops before the last item of {seq}; use range(len({seq}))")
+            message = f"range(len({seq}) - 1) stops before the last item of {seq}; use range(len({seq}))"
             yield [loop.lineno], "high", "bug", message
 
 
@@ -156,15 +191,21 @@ def _defaults(m: Module) -> Iterator[tuple[ast.FunctionDef | ast.AsyncFunctionDe
 
 
 def check_naive_and_aware_datetimes(m: Module) -> Iterator[Result]:
-    aware = any(dotted(n).endswith(("timezone.utc", "UTC", "ZoneInfo", "tzutc")) for n in ast.walk(m.tree)
-                if isinstance(n, (ast.Attribute, ast.Name)))
+    aware = any(
+        dotted(n).endswith(("timezone.utc", "UTC", "ZoneInfo", "tzutc"))
+        for n in ast.walk(m.tree)
+        if isinstance(n, (ast.Attribute, ast.Name))
+    )
     for call in m.calls():
         name = dotted(call.func)
         naive = name.endswith(("datetime.utcnow", "datetime.utcfromtimestamp")) or (
-            name.endswith(("datetime.now", "datetime.today")) and not call.args and keyword(call, "tz") is None)
+            name.endswith(("datetime.now", "datetime.today")) and not call.args and keyword(call, "tz") is None
+        )
         if aware and naive:
-            message = (f"{name}() is a naive datetime, and this module uses aware ones: comparing them raises "
-                       f"TypeError; use datetime.now(timezone.utc)")
+            message = (
+                f"{name}() is a naive datetime, and this module uses aware ones: comparing them raises "
+                f"TypeError; use datetime.now(timezone.utc)"
+            )
             yield [call.lineno], "high", "bug", message
 
 
@@ -185,14 +226,22 @@ def _kept_for_later(m: Module, func: ast.Lambda | ast.FunctionDef, loop: ast.For
     if isinstance(func, ast.Lambda):
         uses = [func]
     else:
-        uses = [n for stmt in loop.body for n in ast.walk(stmt)
-                if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load) and n.id == func.name]
+        uses = [
+            n
+            for stmt in loop.body
+            for n in ast.walk(stmt)
+            if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load) and n.id == func.name
+        ]
     for use in uses:
         parent = m.parent.get(use)
         if isinstance(parent, ast.keyword) and parent.arg in ("target", "callback", "command"):
             return True
-        if isinstance(parent, ast.Call) and use in parent.args and isinstance(parent.func, ast.Attribute) \
-                and parent.func.attr in _STORES:
+        if (
+            isinstance(parent, ast.Call)
+            and use in parent.args
+            and isinstance(parent.func, ast.Attribute)
+            and parent.func.attr in _STORES
+        ):
             return True
         if isinstance(parent, ast.Assign) and any(isinstance(t, (ast.Subscript, ast.Attribute)) for t in parent.targets):
             return True
@@ -210,21 +259,35 @@ def check_late_binding_closure(m: Module) -> Iterator[Result]:
             late = _free_loop_names(func, loop_names)
             if late and _kept_for_later(m, func, loop):
                 name = sorted(late)[0]
-                message = (f"the function made here reads {name} when it runs, after the loop has moved on, so "
-                           f"every one sees the last {name}; bind it now with a default ({name}={name})")
+                message = (
+                    f"the function made here reads {name} when it runs, after the loop has moved on, so "
+                    f"every one sees the last {name}; bind it now with a default ({name}={name})"
+                )
                 yield [func.lineno], "high", "bug", message
 
 
-_ONCE = ("datetime.now", "datetime.utcnow", "datetime.today", "date.today", "time.time", "time.monotonic",
-         "uuid.uuid4", "uuid.uuid1", "uuid4", "uuid1")
+_ONCE = (
+    "datetime.now",
+    "datetime.utcnow",
+    "datetime.today",
+    "date.today",
+    "time.time",
+    "time.monotonic",
+    "uuid.uuid4",
+    "uuid.uuid1",
+    "uuid4",
+    "uuid1",
+)
 
 
 def check_call_in_default(m: Module) -> Iterator[Result]:
     for func, default in _defaults(m):
         name = dotted(default.func) if isinstance(default, ast.Call) else ""
         if name and (name in _ONCE or name.endswith(tuple("." + n for n in _ONCE))):
-            message = (f"the default {ast.unparse(default)} of {func.name}() is computed once, when the function "
-                       f"is defined, so every call gets that same value; default to None and compute it inside")
+            message = (
+                f"the default {ast.unparse(default)} of {func.name}() is computed once, when the function "
+                f"is defined, so every call gets that same value; default to None and compute it inside"
+            )
             yield [default.lineno, func.lineno], "high", "bug", message
 
 
@@ -248,11 +311,36 @@ def check_in_place_result_used(m: Module) -> Iterator[Result]:
             yield [cast(ast.stmt, node).lineno], "high", "bug", message  # found: an assignment or a return
 
 
-_RESULT_METHODS = {"strip", "lstrip", "rstrip", "lower", "upper", "title", "casefold", "capitalize", "split",
-                   "splitlines", "copy", "keys", "values", "items"}
+_RESULT_METHODS = {
+    "strip",
+    "lstrip",
+    "rstrip",
+    "lower",
+    "upper",
+    "title",
+    "casefold",
+    "capitalize",
+    "split",
+    "splitlines",
+    "copy",
+    "keys",
+    "values",
+    "items",
+}
 # str's tests, and os.path's: names that other classes rarely use for a property (unlike is_file, exists)
-_PREDICATES = {"isdigit", "isalpha", "isalnum", "isnumeric", "isdecimal", "isspace", "islower", "isupper",
-               "istitle", "startswith", "endswith"}
+_PREDICATES = {
+    "isdigit",
+    "isalpha",
+    "isalnum",
+    "isnumeric",
+    "isdecimal",
+    "isspace",
+    "islower",
+    "isupper",
+    "istitle",
+    "startswith",
+    "endswith",
+}
 _PATH_TESTS = {"os.path.exists", "os.path.isfile", "os.path.isdir", "os.path.isabs", "os.path.islink"}
 
 
@@ -268,9 +356,14 @@ def _tests(m: Module) -> Iterator[ast.AST]:
 
 def check_method_not_called(m: Module) -> Iterator[Result]:
     for node in ast.walk(m.tree):
-        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name) \
-                and isinstance(node.value, ast.Attribute) and node.value.attr in _RESULT_METHODS \
-                and dotted(node.value.value) == node.targets[0].id:
+        if (
+            isinstance(node, ast.Assign)
+            and len(node.targets) == 1
+            and isinstance(node.targets[0], ast.Name)
+            and isinstance(node.value, ast.Attribute)
+            and node.value.attr in _RESULT_METHODS
+            and dotted(node.value.value) == node.targets[0].id
+        ):
             expr = ast.unparse(node.value)
             yield [node.lineno], "high", "bug", f"{expr} is the method itself, not its result: call it, {expr}()"
     for test in _tests(m):

@@ -33,15 +33,21 @@ def check_swallowed_exception(m: Module) -> Iterator[Result]:
         if not isinstance(handler, ast.ExceptHandler) or not _broad(handler):
             continue
         lines = [handler.lineno, *(s.lineno for s in handler.body)]
-        if all(isinstance(s, (ast.Pass, ast.Continue))
-               or (isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant)) for s in handler.body):
-            message = ("every error is silently ignored here, so failures go unnoticed; catch the specific "
-                       "exception or log it")
+        if all(
+            isinstance(s, (ast.Pass, ast.Continue)) or (isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant))
+            for s in handler.body
+        ):
+            message = "every error is silently ignored here, so failures go unnoticed; catch the specific exception or log it"
             yield lines, "medium", "error handling", message
-        elif isinstance(handler.body[-1], ast.Return) and _empty(handler.body[-1].value) and all(
-                isinstance(s, ast.Pass) for s in handler.body[:-1]):
-            message = ("every error here becomes an empty result, so callers cannot tell a failure from "
-                       "nothing to return; catch the specific exception, or log it and re-raise")
+        elif (
+            isinstance(handler.body[-1], ast.Return)
+            and _empty(handler.body[-1].value)
+            and all(isinstance(s, ast.Pass) for s in handler.body[:-1])
+        ):
+            message = (
+                "every error here becomes an empty result, so callers cannot tell a failure from "
+                "nothing to return; catch the specific exception, or log it and re-raise"
+            )
             yield [handler.body[-1].lineno, handler.lineno], "medium", "error handling", message
 
 
@@ -53,16 +59,20 @@ def _retry_loop(loop: ast.AST) -> bool:
     elif not isinstance(loop, ast.While) or isinstance(loop.test, ast.Constant) or loop.orelse:
         return False
     for node in loop.body:
-        if isinstance(node, ast.Try) and any(isinstance(s, ast.Return) and s.value is not None for s in node.body) \
-                and node.handlers and not any(isinstance(n, (ast.Raise, ast.Return)) for h in node.handlers
-                                              for n in ast.walk(h)):
+        if (
+            isinstance(node, ast.Try)
+            and any(isinstance(s, ast.Return) and s.value is not None for s in node.body)
+            and node.handlers
+            and not any(isinstance(n, (ast.Raise, ast.Return)) for h in node.handlers for n in ast.walk(h))
+        ):
             return True
     return False
 
 
 def _returns_none(node: ast.AST) -> bool:
-    return isinstance(node, ast.Return) and (node.value is None or (
-        isinstance(node.value, ast.Constant) and node.value.value is None))
+    return isinstance(node, ast.Return) and (
+        node.value is None or (isinstance(node.value, ast.Constant) and node.value.value is None)
+    )
 
 
 def check_retry_ends_in_none(m: Module) -> Iterator[Result]:
@@ -78,7 +88,9 @@ def check_retry_ends_in_none(m: Module) -> Iterator[Result]:
             after = body[i + 1] if i + 1 < len(body) else None
             if after is None or _returns_none(after):
                 line = after.lineno if after is not None else loop.lineno
-                message = ("when every attempt fails the function returns None, so the caller gets None instead "
-                           "of the error; raise the last error after the loop")
+                message = (
+                    "when every attempt fails the function returns None, so the caller gets None instead "
+                    "of the error; raise the last error after the loop"
+                )
                 # medium: "None when nothing worked" can be meant; the check cannot tell
                 yield [line, loop.lineno], "medium", "error handling", message

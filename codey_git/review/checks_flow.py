@@ -16,43 +16,57 @@ _FILLERS = {"append", "extend", "add", "update", "insert", "setdefault"}
 
 def _empty_default_of_get(node: ast.AST) -> str | None:
     """``d.get(key, [])`` (or ``{}``, ``set()``, ``list()``, ``dict()``): the dict's name."""
-    if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "get"
-            and len(node.args) == 2):
+    if not (
+        isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "get" and len(node.args) == 2
+    ):
         return None
     default = node.args[1]
-    empty = (isinstance(default, (ast.List, ast.Dict, ast.Set)) and not getattr(default, "elts", None)
-             and not getattr(default, "keys", None)) or (
-        isinstance(default, ast.Call) and dotted(default.func) in ("list", "dict", "set") and not default.args)
+    empty = (
+        isinstance(default, (ast.List, ast.Dict, ast.Set))
+        and not getattr(default, "elts", None)
+        and not getattr(default, "keys", None)
+    ) or (isinstance(default, ast.Call) and dotted(default.func) in ("list", "dict", "set") and not default.args)
     return dotted(node.func.value) or None if empty else None
 
 
 def check_get_default_filled_and_dropped(m: Module) -> Iterator[Result]:
     for call in m.calls():  # d.get(k, []).append(x): appended to a list nobody keeps
-        if isinstance(call.func, ast.Attribute) and call.func.attr in _FILLERS and \
-                isinstance(m.parent.get(call), ast.Expr):
+        if isinstance(call.func, ast.Attribute) and call.func.attr in _FILLERS and isinstance(m.parent.get(call), ast.Expr):
             owner = _empty_default_of_get(call.func.value)
             if owner is not None:
-                message = (f"when {owner} has no entry for the key, .get() returns a new empty value and "
-                           f".{call.func.attr}() fills that, which is then lost; use {owner}.setdefault(key, ...)")
+                message = (
+                    f"when {owner} has no entry for the key, .get() returns a new empty value and "
+                    f".{call.func.attr}() fills that, which is then lost; use {owner}.setdefault(key, ...)"
+                )
                 yield [call.lineno], "high", "bug", message
     for scope in (n for n in ast.walk(m.tree) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))):
         nodes = m.own_nodes(scope)
-        for assign in (n for n in nodes if isinstance(n, ast.Assign) and len(n.targets) == 1
-                       and isinstance(n.targets[0], ast.Name)):
+        for assign in (
+            n for n in nodes if isinstance(n, ast.Assign) and len(n.targets) == 1 and isinstance(n.targets[0], ast.Name)
+        ):
             owner = _empty_default_of_get(assign.value)
             name = cast(ast.Name, assign.targets[0]).id  # a Name (the filter above)
             if owner is None:
                 continue
             uses = [n for n in nodes if isinstance(n, ast.Name) and n.id == name and n is not assign.targets[0]]
-            filled = next((u for u in uses if isinstance(m.parent.get(u), ast.Attribute)
-                           and cast(ast.Attribute, m.parent[u]).attr in _FILLERS and isinstance(m.parent.get(m.parent[u]), ast.Call)), None)
+            filled = next(
+                (
+                    u
+                    for u in uses
+                    if isinstance(m.parent.get(u), ast.Attribute)
+                    and cast(ast.Attribute, m.parent[u]).attr in _FILLERS
+                    and isinstance(m.parent.get(m.parent[u]), ast.Call)
+                ),
+                None,
+            )
             # kept if stored, returned, passed on or rebound anywhere: then the filled list is not lost
-            kept = any(not (isinstance(m.parent.get(u), ast.Attribute)) or isinstance(u.ctx, ast.Store)
-                       for u in uses)
+            kept = any(not (isinstance(m.parent.get(u), ast.Attribute)) or isinstance(u.ctx, ast.Store) for u in uses)
             if filled is not None and not kept:
-                message = (f"{name} is a new empty value whenever {owner} has no entry for the key, and "
-                           f"it is filled (line {filled.lineno}) but never stored back, so what is added is "
-                           f"lost; use {owner}.setdefault(key, ...) or store it in {owner}")
+                message = (
+                    f"{name} is a new empty value whenever {owner} has no entry for the key, and "
+                    f"it is filled (line {filled.lineno}) but never stored back, so what is added is "
+                    f"lost; use {owner}.setdefault(key, ...) or store it in {owner}"
+                )
                 yield [assign.lineno, filled.lineno], "high", "bug", message
 
 
@@ -61,15 +75,16 @@ def check_or_true(m: Module) -> Iterator[Result]:
         if isinstance(node, ast.BoolOp) and len(node.values) > 1:
             last = node.values[-1]
             if isinstance(node.op, ast.Or) and isinstance(last, ast.Constant) and last.value is True:
-                message = "`... or True` is always True, so a False given here is ignored; use a default " \
-                          "only when the value is missing (x if x is not None else True)"
+                message = (
+                    "`... or True` is always True, so a False given here is ignored; use a default "
+                    "only when the value is missing (x if x is not None else True)"
+                )
                 yield [node.lineno], "high", "bug", message
             elif isinstance(node.op, ast.And) and isinstance(last, ast.Constant) and last.value is False:
                 yield [node.lineno], "high", "bug", "`... and False` is always False"
 
 
-_CONTEXT_MANAGERS = {"contextmanager", "contextlib.contextmanager", "asynccontextmanager",
-                     "contextlib.asynccontextmanager"}
+_CONTEXT_MANAGERS = {"contextmanager", "contextlib.contextmanager", "asynccontextmanager", "contextlib.asynccontextmanager"}
 
 
 def _in_try_with_cleanup(m: Module, node: ast.AST, func: ast.AST) -> bool:
@@ -83,20 +98,24 @@ def _in_try_with_cleanup(m: Module, node: ast.AST, func: ast.AST) -> bool:
     return False
 
 
-_RELEASES = re.compile(r"^_*(close|release|unlink|remove|rmtree|rmdir|unlock|shutdown|stop|kill|terminate|cancel|"
-                       r"disconnect|restore|reset|chdir|clean_?up|delete|discard|rollback|unpatch|undo|teardown)",
-                       re.I)
+_RELEASES = re.compile(
+    r"^_*(close|release|unlink|remove|rmtree|rmdir|unlock|shutdown|stop|kill|terminate|cancel|"
+    r"disconnect|restore|reset|chdir|clean_?up|delete|discard|rollback|unpatch|undo|teardown)",
+    re.I,
+)
 
 
 def _releases(stmt: ast.stmt) -> bool:
     """A statement that gives something back: a close/unlink/restore-like call, ``del``, or a value
     put back from a name (``os.environ["X"] = old``)."""
     for node in ast.walk(stmt):
-        if isinstance(node, ast.Call) and _RELEASES.match(dotted(node.func).rsplit(".", 1)[-1] or
-                                                         getattr(node.func, "attr", "")):
+        if isinstance(node, ast.Call) and _RELEASES.match(dotted(node.func).rsplit(".", 1)[-1] or getattr(node.func, "attr", "")):
             return True
-        if isinstance(node, ast.Delete) or (isinstance(node, ast.Assign) and isinstance(node.value, ast.Name)
-                                            and any(isinstance(t, (ast.Subscript, ast.Attribute)) for t in node.targets)):
+        if isinstance(node, ast.Delete) or (
+            isinstance(node, ast.Assign)
+            and isinstance(node.value, ast.Name)
+            and any(isinstance(t, (ast.Subscript, ast.Attribute)) for t in node.targets)
+        ):
             return True
     return False
 
@@ -109,18 +128,25 @@ def check_cleanup_skipped_on_error(m: Module) -> Iterator[Result]:
             continue
         for stmt in func.body:
             if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Yield):
-                after = func.body[func.body.index(stmt) + 1:]
+                after = func.body[func.body.index(stmt) + 1 :]
                 if any(_releases(s) for s in after) and not _in_try_with_cleanup(m, stmt, func):
-                    message = (f"when the body of `with {func.name}(...)` raises, the exception comes out of this "
-                               f"yield and the cleanup after it (line {after[0].lineno}) never runs; wrap the yield "
-                               "in try/finally")
+                    message = (
+                        f"when the body of `with {func.name}(...)` raises, the exception comes out of this "
+                        f"yield and the cleanup after it (line {after[0].lineno}) never runs; wrap the yield "
+                        "in try/finally"
+                    )
                     yield [stmt.lineno, after[0].lineno], "medium", "bug", message
 
 
 def _floor_count(node: ast.AST) -> tuple[str, str] | None:
     """``len(xs) // size``: (xs, size)."""
-    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.FloorDiv) and isinstance(node.left, ast.Call) \
-            and dotted(node.left.func) == "len" and len(node.left.args) == 1:
+    if (
+        isinstance(node, ast.BinOp)
+        and isinstance(node.op, ast.FloorDiv)
+        and isinstance(node.left, ast.Call)
+        and dotted(node.left.func) == "len"
+        and len(node.left.args) == 1
+    ):
         return dotted(node.left.args[0]), ast.unparse(node.right)
     return None
 
@@ -138,19 +164,30 @@ def check_batches_drop_remainder(m: Module) -> Iterator[Result]:
                     counts[node.targets[0].id] = (found, node.lineno)
         if any(isinstance(n, ast.BinOp) and isinstance(n.op, ast.Mod) for n in nodes):
             continue  # the remainder is dealt with
-        for loop in (n for n in nodes if isinstance(n, ast.For) and isinstance(n.iter, ast.Call)
-                     and dotted(n.iter.func) == "range" and len(n.iter.args) == 1):
+        for loop in (
+            n
+            for n in nodes
+            if isinstance(n, ast.For)
+            and isinstance(n.iter, ast.Call)
+            and dotted(n.iter.func) == "range"
+            and len(n.iter.args) == 1
+        ):
             arg = cast(ast.Call, loop.iter).args[0]  # a call of range (the filter above)
             inline = _floor_count(arg)
             found, line = (inline, loop.lineno) if inline else counts.get(dotted(arg), (None, 0))
             if not found:
                 continue
             seq, size = found
-            sliced = any(isinstance(n, ast.Subscript) and dotted(n.value) == seq and isinstance(n.slice, ast.Slice)
-                         for stmt in loop.body for n in ast.walk(stmt))
+            sliced = any(
+                isinstance(n, ast.Subscript) and dotted(n.value) == seq and isinstance(n.slice, ast.Slice)
+                for stmt in loop.body
+                for n in ast.walk(stmt)
+            )
             if sliced:
-                message = (f"len({seq}) // {size} rounds down, so the last {seq}[...] slice of fewer than {size} items "
-                           f"is never processed; count batches rounding up, -(-len({seq}) // {size})")
+                message = (
+                    f"len({seq}) // {size} rounds down, so the last {seq}[...] slice of fewer than {size} items "
+                    f"is never processed; count batches rounding up, -(-len({seq}) // {size})"
+                )
                 yield [line, loop.lineno], "high", "bug", message
 
 
@@ -161,10 +198,16 @@ def _compiled_patterns(m: Module) -> dict[str, str]:
     """Module-level ``NAME = re.compile("...")``: name -> pattern."""
     found = {}
     for node in m.tree.body:
-        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name) \
-                and isinstance(node.value, ast.Call) and dotted(node.value.func) == "re.compile" \
-                and node.value.args and isinstance(node.value.args[0], ast.Constant) \
-                and isinstance(node.value.args[0].value, str):
+        if (
+            isinstance(node, ast.Assign)
+            and len(node.targets) == 1
+            and isinstance(node.targets[0], ast.Name)
+            and isinstance(node.value, ast.Call)
+            and dotted(node.value.func) == "re.compile"
+            and node.value.args
+            and isinstance(node.value.args[0], ast.Constant)
+            and isinstance(node.value.args[0].value, str)
+        ):
             found[node.targets[0].id] = node.value.args[0].value
     return found
 
@@ -183,8 +226,10 @@ def check_prefix_match_validation(m: Module) -> Iterator[Result]:
         rejects = any(isinstance(s, (ast.Raise, ast.Return)) for s in node.body)
         if pattern is not None and rejects and not _ANCHORED_END.search(pattern):
             name = dotted(call.func.value)
-            message = (f"{name}.match() only anchors the start, so a value that begins validly and ends with "
-                       f"anything else passes this check; use {name}.fullmatch()")
+            message = (
+                f"{name}.match() only anchors the start, so a value that begins validly and ends with "
+                f"anything else passes this check; use {name}.fullmatch()"
+            )
             yield [node.lineno], "medium", "security", message
 
 
@@ -195,14 +240,27 @@ def check_split_unpacked(m: Module) -> Iterator[Result]:
     """``key, value = text.split("=")``: a value that holds the separator too (a base64 ``=``, a
     ``:`` in a URL) has more parts than names and raises ValueError."""
     for node in ast.walk(m.tree):
-        if not (isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Tuple)
-                and len(node.targets[0].elts) == 2 and not any(isinstance(e, ast.Starred) for e in node.targets[0].elts)):
+        if not (
+            isinstance(node, ast.Assign)
+            and len(node.targets) == 1
+            and isinstance(node.targets[0], ast.Tuple)
+            and len(node.targets[0].elts) == 2
+            and not any(isinstance(e, ast.Starred) for e in node.targets[0].elts)
+        ):
             continue
         call = node.value
-        if isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) and call.func.attr == "split" \
-                and len(call.args) == 1 and not call.keywords and isinstance(call.args[0], ast.Constant) \
-                and call.args[0].value in _PAIR_SEPARATORS:
+        if (
+            isinstance(call, ast.Call)
+            and isinstance(call.func, ast.Attribute)
+            and call.func.attr == "split"
+            and len(call.args) == 1
+            and not call.keywords
+            and isinstance(call.args[0], ast.Constant)
+            and call.args[0].value in _PAIR_SEPARATORS
+        ):
             sep = call.args[0].value
-            message = (f"split({sep!r}) makes more than two parts when the second part holds {sep!r} too, and this "
-                       f"unpacking then raises ValueError; use partition({sep!r}) or split({sep!r}, 1)")
+            message = (
+                f"split({sep!r}) makes more than two parts when the second part holds {sep!r} too, and this "
+                f"unpacking then raises ValueError; use partition({sep!r}) or split({sep!r}, 1)"
+            )
             yield [node.lineno], "medium", "bug", message

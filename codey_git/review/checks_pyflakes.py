@@ -26,18 +26,33 @@ def _messages(m: Module) -> list[messages.Message]:
 
 
 def _assignment(m: Module, name: str, line: int) -> ast.Assign | None:
-    return next((n for n in ast.walk(m.tree) if isinstance(n, ast.Assign) and n.lineno == line
-                 and any(isinstance(t, ast.Name) and t.id == name for t in n.targets)), None)
+    return next(
+        (
+            n
+            for n in ast.walk(m.tree)
+            if isinstance(n, ast.Assign) and n.lineno == line and any(isinstance(t, ast.Name) and t.id == name for t in n.targets)
+        ),
+        None,
+    )
 
 
 def _reads_instead(m: Module, assign: ast.Assign) -> ast.Name | None:
     """A later line of the same function that reads what the unused value was made from (``matrix``
     after ``scaled = cpm(matrix)``): where the new value was probably meant to be used."""
     called = {id(n.func) for n in ast.walk(assign.value) if isinstance(n, ast.Call)}
-    sources = {n.id for n in ast.walk(assign.value) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)
-               and id(n) not in called and n.id not in ("self", "cls")}
-    later = [n for n in m.own_nodes(m.function_of(assign)) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)
-             and n.id in sources and n.lineno > (assign.end_lineno or assign.lineno)]
+    sources = {
+        n.id
+        for n in ast.walk(assign.value)
+        if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load) and id(n) not in called and n.id not in ("self", "cls")
+    }
+    later = [
+        n
+        for n in m.own_nodes(m.function_of(assign))
+        if isinstance(n, ast.Name)
+        and isinstance(n.ctx, ast.Load)
+        and n.id in sources
+        and n.lineno > (assign.end_lineno or assign.lineno)
+    ]
     return min(later, key=lambda n: n.lineno, default=None)
 
 
@@ -48,15 +63,22 @@ def check_value_never_used(m: Module) -> Iterator[Result]:
         if not isinstance(message, messages.UnusedVariable) or _arg(message).startswith("_"):
             continue
         assign = _assignment(m, _arg(message), message.lineno)
-        if assign is None or not isinstance(assign.value, (ast.Call, ast.BinOp, ast.ListComp, ast.DictComp,
-                                                            ast.SetComp, ast.Subscript, ast.Attribute)):
+        if assign is None or not isinstance(
+            assign.value, (ast.Call, ast.BinOp, ast.ListComp, ast.DictComp, ast.SetComp, ast.Subscript, ast.Attribute)
+        ):
             continue
         name = _arg(message)
         instead = _reads_instead(m, assign)
         if instead is not None:
-            message_text = (f"`{name}` is computed on line {assign.lineno} but never used, while line "
-                            f"{instead.lineno} reads `{instead.id}`, which it was made from: was `{name}` meant there?")
+            message_text = (
+                f"`{name}` is computed on line {assign.lineno} but never used, while line "
+                f"{instead.lineno} reads `{instead.id}`, which it was made from: was `{name}` meant there?"
+            )
             yield [instead.lineno, assign.lineno], "medium", "bug", message_text
         else:
-            yield [assign.lineno], "medium", "bug", (f"`{name}` is computed here but never used: the result is "
-                                                     "lost, or another line uses the wrong name")
+            yield (
+                [assign.lineno],
+                "medium",
+                "bug",
+                (f"`{name}` is computed here but never used: the result is lost, or another line uses the wrong name"),
+            )

@@ -12,12 +12,15 @@ from typing import Iterator, cast
 from codey_git.review.checks_ast import Module, Result, dotted, known_value
 
 # method: (where it cuts, what to use instead, an example of it cutting too much)
-_STRIPS = {"strip": ("both ends", "removeprefix()/removesuffix()", '"data.csv".strip(".csv") is "data" but '
-                     '"scores.csv" becomes "ore"'),
-           "lstrip": ("the start", "removeprefix()", '"www.python.org".lstrip("www.") is "python.org" but '
-                      '"www.web.dev" becomes "eb.dev"'),
-           "rstrip": ("the end", "removesuffix()", '"data.csv".rstrip(".csv") is "data" but "docs.csv" '
-                      'becomes "do"')}
+_STRIPS = {
+    "strip": ("both ends", "removeprefix()/removesuffix()", '"data.csv".strip(".csv") is "data" but "scores.csv" becomes "ore"'),
+    "lstrip": (
+        "the start",
+        "removeprefix()",
+        '"www.python.org".lstrip("www.") is "python.org" but "www.web.dev" becomes "eb.dev"',
+    ),
+    "rstrip": ("the end", "removesuffix()", '"data.csv".rstrip(".csv") is "data" but "docs.csv" becomes "do"'),
+}
 _AFFIX_NAME = re.compile(r"(suffix|prefix|ext|extension)$", re.I)
 
 
@@ -40,12 +43,15 @@ def check_strip_with_affix(m: Module) -> Iterator[Result]:
         if isinstance(text, bytes):
             text = text.decode("latin-1")
         named = _AFFIX_NAME.search(dotted(arg) or "") is not None
-        if (isinstance(text, str) and _looks_like_affix(text)) or (named and text is None and value is None
-                                                                   and not isinstance(arg, ast.Constant)):
+        if (isinstance(text, str) and _looks_like_affix(text)) or (
+            named and text is None and value is None and not isinstance(arg, ast.Constant)
+        ):
             shown = repr(text) if isinstance(text, str) else ast.unparse(arg)
             where, instead, example = _STRIPS[call.func.attr]
-            message = (f"{call.func.attr}({shown}) removes any of those characters from {where}, not that text as "
-                       f"a whole, so it can cut more ({example}); use {instead}")
+            message = (
+                f"{call.func.attr}({shown}) removes any of those characters from {where}, not that text as "
+                f"a whole, so it can cut more ({example}); use {instead}"
+            )
             yield [call.lineno], "high", "bug", message
 
 
@@ -58,17 +64,22 @@ _TEXT_SOURCES = re.compile(r"(^|\.)(request|req)\.(args|params|query|query_param
 def _text_source(node: ast.AST) -> bool:
     """A value that arrives as text from a request."""
     if isinstance(node, ast.Call):
-        return isinstance(node.func, ast.Attribute) and node.func.attr == "get" and \
-            _TEXT_SOURCES.search(dotted(node.func.value)) is not None
+        return (
+            isinstance(node.func, ast.Attribute)
+            and node.func.attr == "get"
+            and _TEXT_SOURCES.search(dotted(node.func.value)) is not None
+        )
     return isinstance(node, ast.Subscript) and _TEXT_SOURCES.search(dotted(node.value)) is not None
 
 
 def check_bool_of_text(m: Module) -> Iterator[Result]:
     for call in m.calls():
         if dotted(call.func) == "bool" and len(call.args) == 1 and _text_source(call.args[0]):
-            message = ("bool() of a string is True for every non-empty string, \"false\", \"0\" and \"no\" "
-                       "included; compare the text with the accepted words (value.lower() in (\"1\", \"true\", "
-                       "\"yes\"))")
+            message = (
+                "bool() of a string is True for every non-empty string, \"false\", \"0\" and \"no\" "
+                "included; compare the text with the accepted words (value.lower() in (\"1\", \"true\", "
+                "\"yes\"))"
+            )
             yield [call.lineno], "high", "bug", message
 
 
@@ -80,20 +91,39 @@ _READS = {"read", "read1"}
 def check_end_of_file_as_none(m: Module) -> Iterator[Result]:
     for scope in [m.tree, *(n for n in ast.walk(m.tree) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)))]:
         nodes = m.own_nodes(scope)
-        read_into = {t.id for n in nodes if isinstance(n, ast.Assign) and isinstance(n.value, ast.Call)
-                     and isinstance(n.value.func, ast.Attribute) and n.value.func.attr in _READS
-                     for t in n.targets if isinstance(t, ast.Name)}
+        read_into = {
+            t.id
+            for n in nodes
+            if isinstance(n, ast.Assign)
+            and isinstance(n.value, ast.Call)
+            and isinstance(n.value.func, ast.Attribute)
+            and n.value.func.attr in _READS
+            for t in n.targets
+            if isinstance(t, ast.Name)
+        }
         in_loop = {id(x) for loop in nodes if isinstance(loop, ast.While) for x in ast.walk(loop)}
         # a stream that may be non-blocking returns None for "nothing yet" and b"" at the end: a
         # function that tests both (pyasn1) knows that
-        read_into -= {n.operand.id for n in nodes if isinstance(n, ast.UnaryOp) and isinstance(n.op, ast.Not)
-                      and isinstance(n.operand, ast.Name)}
+        read_into -= {
+            n.operand.id
+            for n in nodes
+            if isinstance(n, ast.UnaryOp) and isinstance(n.op, ast.Not) and isinstance(n.operand, ast.Name)
+        }
         for node in nodes:
-            if isinstance(node, ast.Compare) and id(node) in in_loop and isinstance(node.left, ast.Name) \
-                    and node.left.id in read_into and len(node.ops) == 1 and isinstance(node.ops[0], (ast.Is, ast.IsNot)) \
-                    and isinstance(node.comparators[0], ast.Constant) and node.comparators[0].value is None:
-                message = (f"read() returns an empty string at the end of the data, never None, so this test never "
-                           f"ends the loop; test `if not {node.left.id}`")
+            if (
+                isinstance(node, ast.Compare)
+                and id(node) in in_loop
+                and isinstance(node.left, ast.Name)
+                and node.left.id in read_into
+                and len(node.ops) == 1
+                and isinstance(node.ops[0], (ast.Is, ast.IsNot))
+                and isinstance(node.comparators[0], ast.Constant)
+                and node.comparators[0].value is None
+            ):
+                message = (
+                    f"read() returns an empty string at the end of the data, never None, so this test never "
+                    f"ends the loop; test `if not {node.left.id}`"
+                )
                 yield [node.lineno], "high", "bug", message
 
 
@@ -113,8 +143,9 @@ def _consumes(m: Module, name: ast.Name) -> bool:
 
 
 def _field_of(parent: ast.AST, child: ast.AST) -> str:
-    return next((name for name, value in ast.iter_fields(parent)
-                 if value is child or (isinstance(value, list) and child in value)), "")
+    return next(
+        (name for name, value in ast.iter_fields(parent) if value is child or (isinstance(value, list) and child in value)), ""
+    )
 
 
 def _exclusive(m: Module, a: ast.AST, b: ast.AST) -> bool:
@@ -147,22 +178,25 @@ def _generator_functions(m: Module) -> set[str]:
         if isinstance(func, ast.FunctionDef):
             nodes = m.own_nodes(func)
             if any(isinstance(n, (ast.Yield, ast.YieldFrom)) for n in nodes) or any(
-                    isinstance(n, ast.Return) and _one_pass(n.value, set()) for n in nodes):
+                isinstance(n, ast.Return) and _one_pass(n.value, set()) for n in nodes
+            ):
                 names.add(func.name)
     return names
 
 
 def _one_pass(value: ast.AST | None, generators: set[str]) -> bool:
     return isinstance(value, ast.GeneratorExp) or (
-        isinstance(value, ast.Call) and (dotted(value.func) in _LAZY or dotted(value.func) in generators))
+        isinstance(value, ast.Call) and (dotted(value.func) in _LAZY or dotted(value.func) in generators)
+    )
 
 
 def check_generator_used_twice(m: Module) -> Iterator[Result]:
     generators = _generator_functions(m)
     for scope in (n for n in ast.walk(m.tree) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))):
         nodes = m.own_nodes(scope)
-        for assign in (n for n in nodes if isinstance(n, ast.Assign) and len(n.targets) == 1
-                       and isinstance(n.targets[0], ast.Name)):
+        for assign in (
+            n for n in nodes if isinstance(n, ast.Assign) and len(n.targets) == 1 and isinstance(n.targets[0], ast.Name)
+        ):
             value, name = assign.value, cast(ast.Name, assign.targets[0]).id  # a Name (the filter above)
             if not _one_pass(value, generators):
                 continue
@@ -170,24 +204,35 @@ def check_generator_used_twice(m: Module) -> Iterator[Result]:
             if len(stores) > 1:
                 continue
             inside = {id(n) for n in ast.walk(value)}  # (x for x in xs) may read an older xs
-            uses = [n for n in nodes if isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Load)
-                    and id(n) not in inside and _consumes(m, n)]
+            uses = [
+                n
+                for n in nodes
+                if isinstance(n, ast.Name)
+                and n.id == name
+                and isinstance(n.ctx, ast.Load)
+                and id(n) not in inside
+                and _consumes(m, n)
+            ]
             if len(uses) >= 2 and not _exclusive(m, uses[0], uses[1]):
-                message = (f"{name} is a one-pass iterator: the first use reads it to the end, so the second "
-                           f"(line {uses[1].lineno}) sees nothing; make it a list")
+                message = (
+                    f"{name} is a one-pass iterator: the first use reads it to the end, so the second "
+                    f"(line {uses[1].lineno}) sees nothing; make it a list"
+                )
                 yield [assign.lineno, uses[1].lineno], "high", "bug", message
 
 
-_NESTED_MUTATORS = {"append", "extend", "update", "add", "insert", "setdefault", "pop", "remove", "clear",
-                    "popitem", "discard"}
+_NESTED_MUTATORS = {"append", "extend", "update", "add", "insert", "setdefault", "pop", "remove", "clear", "popitem", "discard"}
 
 
 def _nested_constants(m: Module) -> set[str]:
     """Module-level dicts that hold dicts, lists or sets (a parameter may hold anything)."""
     names: set[str] = set()
     for node in m.tree.body:
-        if isinstance(node, (ast.Assign, ast.AnnAssign)) and isinstance(node.value, ast.Dict) and any(
-                isinstance(v, (ast.Dict, ast.List, ast.Set, ast.DictComp, ast.ListComp)) for v in node.value.values):
+        if (
+            isinstance(node, (ast.Assign, ast.AnnAssign))
+            and isinstance(node.value, ast.Dict)
+            and any(isinstance(v, (ast.Dict, ast.List, ast.Set, ast.DictComp, ast.ListComp)) for v in node.value.values)
+        ):
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
             names.update(t.id for t in targets if isinstance(t, ast.Name))
     return names
@@ -198,8 +243,12 @@ def _shallow_copy_of(node: ast.AST, constants: set[str]) -> str | None:
         name = dotted(node.func)
         if name in ("dict", "copy.copy") and len(node.args) == 1 and dotted(node.args[0]) in constants:
             return dotted(node.args[0])
-        if isinstance(node.func, ast.Attribute) and node.func.attr == "copy" and not node.args \
-                and dotted(node.func.value) in constants:
+        if (
+            isinstance(node.func, ast.Attribute)
+            and node.func.attr == "copy"
+            and not node.args
+            and dotted(node.func.value) in constants
+        ):
             return dotted(node.func.value)
     if isinstance(node, ast.Dict):
         return next((dotted(v) for k, v in zip(node.keys, node.values) if k is None and dotted(v) in constants), None)
@@ -208,16 +257,24 @@ def _shallow_copy_of(node: ast.AST, constants: set[str]) -> str | None:
 
 def _changes_nested(node: ast.AST, copy: str) -> bool:
     """``copy[k][j] = ...``, ``copy[k].append(...)`` or ``copy.setdefault(k, {}).update(...)``."""
+
     def inner(target: ast.AST) -> bool:
         return (isinstance(target, ast.Subscript) and dotted(target.value) == copy) or (
-            isinstance(target, ast.Call) and isinstance(target.func, ast.Attribute)
-            and target.func.attr in ("setdefault", "get") and dotted(target.func.value) == copy)
+            isinstance(target, ast.Call)
+            and isinstance(target.func, ast.Attribute)
+            and target.func.attr in ("setdefault", "get")
+            and dotted(target.func.value) == copy
+        )
 
     if isinstance(node, (ast.Assign, ast.AugAssign)):
         targets = node.targets if isinstance(node, ast.Assign) else [node.target]
         return any(isinstance(t, (ast.Subscript, ast.Attribute)) and inner(t.value) for t in targets)
-    return isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
-        and node.func.attr in _NESTED_MUTATORS and inner(node.func.value)
+    return (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr in _NESTED_MUTATORS
+        and inner(node.func.value)
+    )
 
 
 def check_shallow_copy_changed(m: Module) -> Iterator[Result]:
@@ -226,17 +283,20 @@ def check_shallow_copy_changed(m: Module) -> Iterator[Result]:
         nodes = m.own_nodes(scope)
         params = {a.arg for a in [*scope.args.posonlyargs, *scope.args.args, *scope.args.kwonlyargs]} - {"self", "cls"}
         sources = constants | params
-        for assign in (n for n in nodes if isinstance(n, ast.Assign) and len(n.targets) == 1
-                       and isinstance(n.targets[0], ast.Name)):
+        for assign in (
+            n for n in nodes if isinstance(n, ast.Assign) and len(n.targets) == 1 and isinstance(n.targets[0], ast.Name)
+        ):
             source = _shallow_copy_of(assign.value, sources)
             copy = cast(ast.Name, assign.targets[0]).id  # a Name (the filter above)
             # an assignment or a call (_changes_nested): a statement or an expression, with its line
             change = next((cast("ast.stmt | ast.expr", n) for n in nodes if source and _changes_nested(n, copy)), None)
             if change is not None:
                 harm = f"the caller's {source}" if source in params else f"{source} for every later call"
-                message = (f"{copy} is a shallow copy of {source}: its nested values are still {source}'s, so "
-                           f"changing them in place (line {change.lineno}) changes {harm}; use "
-                           f"copy.deepcopy({source})")
+                message = (
+                    f"{copy} is a shallow copy of {source}: its nested values are still {source}'s, so "
+                    f"changing them in place (line {change.lineno}) changes {harm}; use "
+                    f"copy.deepcopy({source})"
+                )
                 yield [assign.lineno, change.lineno], "high", "bug", message
 
 
@@ -244,9 +304,27 @@ _MILLIS = re.compile(r"(^|_)(ms|msec|msecs|millis|millisec|milliseconds)$", re.I
 _TAKES_SECONDS = ("time.sleep", "asyncio.sleep", "sleep", "socket.setdefaulttimeout")
 # calls whose timeout= is in seconds: requests and httpx, subprocess, sockets, urllib, threads,
 # queues, futures and asyncio (not every library: Playwright's is in milliseconds)
-_SECONDS_TIMEOUT = {"get", "post", "put", "patch", "delete", "head", "request", "run", "call", "check_call",
-                    "check_output", "communicate", "wait", "create_connection", "urlopen", "join", "acquire",
-                    "result", "wait_for"}
+_SECONDS_TIMEOUT = {
+    "get",
+    "post",
+    "put",
+    "patch",
+    "delete",
+    "head",
+    "request",
+    "run",
+    "call",
+    "check_call",
+    "check_output",
+    "communicate",
+    "wait",
+    "create_connection",
+    "urlopen",
+    "join",
+    "acquire",
+    "result",
+    "wait_for",
+}
 _SECONDS_MODULES = ("requests", "httpx", "subprocess", "socket", "urllib", "asyncio", "threading", "queue")
 
 
@@ -259,17 +337,19 @@ def check_milliseconds_as_seconds(m: Module) -> Iterator[Result]:
     for call in m.calls():
         name = dotted(call.func)
         given = []
-        if call.args and (name in _TAKES_SECONDS or (isinstance(call.func, ast.Attribute)
-                                                     and call.func.attr == "settimeout")):
+        if call.args and (name in _TAKES_SECONDS or (isinstance(call.func, ast.Attribute) and call.func.attr == "settimeout")):
             given.append((call.args[0], name or cast(ast.Attribute, call.func).attr))  # no name: an attribute call
         timeout = next((k.value for k in call.keywords if k.arg == "timeout"), None)
         last = name.rsplit(".", 1)[-1] if name else getattr(call.func, "attr", "")
-        if timeout is not None and (name.startswith(_SECONDS_MODULES) or (
-                last in _SECONDS_TIMEOUT and not name.startswith(("page.", "self.page.")))):
+        if timeout is not None and (
+            name.startswith(_SECONDS_MODULES) or (last in _SECONDS_TIMEOUT and not name.startswith(("page.", "self.page.")))
+        ):
             given.append((timeout, f"{name or last}(timeout=...)"))
         for value, what in given:
             millis = _millis(value)
             if millis:
-                message = (f"{millis} holds milliseconds, and {what} takes seconds, so the wait is 1000 times "
-                           f"longer; pass {millis} / 1000")
+                message = (
+                    f"{millis} holds milliseconds, and {what} takes seconds, so the wait is 1000 times "
+                    f"longer; pass {millis} / 1000"
+                )
                 yield [call.lineno], "high", "bug", message

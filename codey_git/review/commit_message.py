@@ -8,9 +8,11 @@ from pathlib import Path
 from codey_git.models.base import Model
 from codey_git.review.diffsource import DiffSet
 
-SYSTEM = ("Write a git commit message for the diff below. First line: a summary in the imperative "
-          "mood, at most 72 characters. Then, only if useful, a blank line and up to three short "
-          "lines saying why. Answer with the message only, no quotes and no code fences.")
+SYSTEM = (
+    "Write a git commit message for the diff below. First line: a summary in the imperative "
+    "mood, at most 72 characters. Then, only if useful, a blank line and up to three short "
+    "lines saying why. Answer with the message only, no quotes and no code fences."
+)
 MAX_DIFF_TOKENS = 1200
 MESSAGE_TOKENS = 96
 
@@ -48,8 +50,9 @@ def draft_commit_message(diff: DiffSet, model: Model, max_seconds: float = 20) -
             raise TimeoutError("commit message draft took too long")
 
     messages = [{"role": "system", "content": SYSTEM}, {"role": "user", "content": _fit(model, compact_diff(diff))}]
-    completion = model.chat(messages, purpose="commit_message", max_tokens=MESSAGE_TOKENS,
-                            temperature=0.0, seed=0, on_token=stop_when_late)
+    completion = model.chat(
+        messages, purpose="commit_message", max_tokens=MESSAGE_TOKENS, temperature=0.0, seed=0, on_token=stop_when_late
+    )
     return clean_message(completion.text)
 
 
@@ -62,6 +65,5 @@ def write_draft(message_file: Path, draft: str) -> bool:
     current = message_file.read_text(encoding="utf-8") if message_file.exists() else ""
     if not draft or not message_is_empty(current):
         return False
-    message_file.write_text(draft.rstrip() + "\n" + ("\n" + current.lstrip("\n") if current.strip() else ""),
-                            encoding="utf-8")
+    message_file.write_text(draft.rstrip() + "\n" + ("\n" + current.lstrip("\n") if current.strip() else ""), encoding="utf-8")
     return True

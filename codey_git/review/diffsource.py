@@ -17,11 +17,39 @@ import pygit2
 
 from codey_git.errors import RepoStateError, UsageError
 
-LOCK_FILES = {"package-lock.json", "yarn.lock", "pnpm-lock.yaml", "poetry.lock", "Pipfile.lock",
-              "Cargo.lock", "Gemfile.lock", "composer.lock", "go.sum", "uv.lock", "pdm.lock",
-              "flake.lock", "packages.lock.json", "mix.lock", "pubspec.lock"}
-GENERATED_GLOBS = ("*.min.js", "*.min.css", "*.map", "*_pb2.py", "*_pb2_grpc.py", "*.pb.go", "*.pb.cc",
-                   "*.pb.h", "*.snap", "dist/*", "build/*", "vendor/*", "node_modules/*", "*.lock")
+LOCK_FILES = {
+    "package-lock.json",
+    "yarn.lock",
+    "pnpm-lock.yaml",
+    "poetry.lock",
+    "Pipfile.lock",
+    "Cargo.lock",
+    "Gemfile.lock",
+    "composer.lock",
+    "go.sum",
+    "uv.lock",
+    "pdm.lock",
+    "flake.lock",
+    "packages.lock.json",
+    "mix.lock",
+    "pubspec.lock",
+}
+GENERATED_GLOBS = (
+    "*.min.js",
+    "*.min.css",
+    "*.map",
+    "*_pb2.py",
+    "*_pb2_grpc.py",
+    "*.pb.go",
+    "*.pb.cc",
+    "*.pb.h",
+    "*.snap",
+    "dist/*",
+    "build/*",
+    "vendor/*",
+    "node_modules/*",
+    "*.lock",
+)
 DOC_SUFFIXES = {".md", ".markdown", ".rst", ".txt", ".adoc"}
 CONTEXT_LINES = 2  # unchanged lines around each hunk; the enclosing signatures come separately
 SUBMODULE_MODE = 0o160000  # a gitlink: the entry is a commit of another repository, not a file
@@ -51,7 +79,7 @@ class Hunk:
         for i, line in enumerate(self.lines):
             if line.origin != "-" or (i + 1 < len(self.lines) and self.lines[i + 1].origin in "+-"):
                 continue  # only the end of a removal that nothing replaced
-            after = next((l.new_no for l in self.lines[i + 1:] if l.new_no), None)
+            after = next((l.new_no for l in self.lines[i + 1 :] if l.new_no), None)
             before = next((l.new_no for l in reversed(self.lines[:i]) if l.new_no), None)
             touched.update(n for n in (before, after) if n)
         return touched
@@ -159,8 +187,7 @@ def range_diff(root: Path, spec: str, files: Iterable[str] = ()) -> DiffSet:
     return result
 
 
-def named_files_diff(root: Path, paths: Iterable[str], exclude: set[str],
-                     environ: Mapping[str, str] | None = None) -> DiffSet:
+def named_files_diff(root: Path, paths: Iterable[str], exclude: set[str], environ: Mapping[str, str] | None = None) -> DiffSet:
     """The named files whole, as the index (or the hook's index) holds them, each as if added: what
     ``pre-commit run --all-files`` or ``--files`` asks for. A file not in the index is read from the
     working tree; ``exclude`` (the files the staged diff already holds) and folders are left out."""
@@ -227,8 +254,9 @@ def _collect(repo: pygit2.Repository, diff: pygit2.Diff, description: str, patte
             result.skipped.append((delta.old_file.path, "deleted"))
             continue
         if delta.new_file.mode == SUBMODULE_MODE or delta.old_file.mode == SUBMODULE_MODE:
-            result.skipped.append((path, f"submodule: its commit changed to {str(delta.new_file.id)[:12]}; "
-                                         "review it in its own repository"))
+            result.skipped.append(
+                (path, f"submodule: its commit changed to {str(delta.new_file.id)[:12]}; review it in its own repository")
+            )
             continue
         if delta.is_binary:
             result.skipped.append((path, "binary file"))
@@ -240,8 +268,11 @@ def _collect(repo: pygit2.Repository, diff: pygit2.Diff, description: str, patte
             continue
         hunks = [_hunk(path, h) for h in patch.hunks]
         if hunks:
-            status = {pygit2.enums.DeltaStatus.ADDED: "added", pygit2.enums.DeltaStatus.RENAMED: "renamed",
-                      pygit2.enums.DeltaStatus.COPIED: "copied"}.get(delta.status, "modified")
+            status = {
+                pygit2.enums.DeltaStatus.ADDED: "added",
+                pygit2.enums.DeltaStatus.RENAMED: "renamed",
+                pygit2.enums.DeltaStatus.COPIED: "copied",
+            }.get(delta.status, "modified")
             old_text = "" if status == "added" else _blob_text(repo, delta.old_file.id)
             result.files.append(FileDiff(path, status, text, hunks, old_text))
     return result
@@ -256,7 +287,14 @@ def _blob_text(repo: pygit2.Repository, oid: pygit2.Oid) -> str:
 
 def _hunk(path: str, hunk: pygit2.DiffHunk) -> Hunk:
     header = hunk.header.split("@@", 2)[-1].strip() if hunk.header.count("@@") >= 2 else ""
-    lines = [DiffLine(l.origin, l.old_lineno if l.old_lineno > 0 else None,
-                      l.new_lineno if l.new_lineno > 0 else None, l.content.rstrip("\n").rstrip("\r"))
-             for l in hunk.lines if l.origin in "+- "]
+    lines = [
+        DiffLine(
+            l.origin,
+            l.old_lineno if l.old_lineno > 0 else None,
+            l.new_lineno if l.new_lineno > 0 else None,
+            l.content.rstrip("\n").rstrip("\r"),
+        )
+        for l in hunk.lines
+        if l.origin in "+- "
+    ]
     return Hunk(path, hunk.new_start, hunk.new_lines, header, lines)

@@ -24,8 +24,16 @@ from codey_git.progress import Progress
 from codey_git.review.anchoring import anchored_line
 from codey_git.review.cache import ReviewCache
 from codey_git.review.diffsource import DiffSet
-from codey_git.review.findings import (TEST_FILE_CAP, Finding, at_or_above, calibrated, capped,
-                                       parse_model_findings, review_schema, severity_rank)
+from codey_git.review.findings import (
+    TEST_FILE_CAP,
+    Finding,
+    at_or_above,
+    calibrated,
+    capped,
+    parse_model_findings,
+    review_schema,
+    severity_rank,
+)
 from codey_git.review.guided import can_guide, guided_answer
 from codey_git.review.harmless import harmless_reason
 from codey_git.review.patterns import MAX_CHECK_CHARS, check_findings
@@ -103,8 +111,9 @@ def _resolve_file(name: str, file: str, touched: dict[str, set[int]]) -> str | N
     return clean if clean in touched else None
 
 
-def _assign(found: list[Finding], batch: list[ReviewUnit], diff: DiffSet,
-            touched: dict[str, set[int]]) -> tuple[list[list[Finding]], int]:
+def _assign(
+    found: list[Finding], batch: list[ReviewUnit], diff: DiffSet, touched: dict[str, set[int]]
+) -> tuple[list[list[Finding]], int]:
     """Findings per unit of the batch, each on the line its words point at (``anchoring``); those
     on a line no unit of the batch touches are dropped."""
     texts = {f.path: f.new_text for f in diff.files}
@@ -118,8 +127,7 @@ def _assign(found: list[Finding], batch: list[ReviewUnit], diff: DiffSet,
         file = _resolve_file(finding.file, batch[0].file, touched)
         if file in own:
             finding.line = anchored_line(finding.line, finding.message, finding.suggestion, lines[file], own[file])
-        owner = next((i for i, u in enumerate(batch)
-                      if u.file == file and finding.line in u.hunk.touched_lines()), None)
+        owner = next((i for i, u in enumerate(batch) if u.file == file and finding.line in u.hunk.touched_lines()), None)
         if owner is None or file is None:  # a file of None is in no unit (owner is None then too)
             continue
         finding.file = file
@@ -159,12 +167,14 @@ def _batches(units: list[ReviewUnit], model: Model, batch_tokens: int) -> list[l
     return batches
 
 
-def _ask(model: Model, batch: list[ReviewUnit], deadline: float | None, clock: Callable[[], float],
-         flagged: bool = False) -> list[Finding]:
+def _ask(
+    model: Model, batch: list[ReviewUnit], deadline: float | None, clock: Callable[[], float], flagged: bool = False
+) -> list[Finding]:
     """Findings for ``batch``. A ``flagged`` unit (triage scored it at or above the threshold) is
     asked alone, and its answer must hold at least one finding: the call says where, not whether.
     A model that can score tokens and continue a prompt writes that answer field by field
     (``guided``); otherwise the answer is generated under the review's JSON schema."""
+
     def stop_when_late(_token: str) -> None:
         if deadline is not None and clock() > deadline:
             raise _OutOfTime()
@@ -173,16 +183,33 @@ def _ask(model: Model, batch: list[ReviewUnit], deadline: float | None, clock: C
         return parse_model_findings(guided_answer(model, batch[0], stop_when_late))
     lines = [n for unit in batch for n in unit.hunk.touched_lines()]
     schema = review_schema(sorted({unit.file for unit in batch}), lines, at_least_one=flagged)
-    completion = model.chat(review_messages(batch), purpose="review", max_tokens=RESPONSE_TOKENS,
-                            temperature=0.0, seed=0, json_schema=schema, on_token=stop_when_late)
+    completion = model.chat(
+        review_messages(batch),
+        purpose="review",
+        max_tokens=RESPONSE_TOKENS,
+        temperature=0.0,
+        seed=0,
+        json_schema=schema,
+        on_token=stop_when_late,
+    )
     return parse_model_findings(completion.text)
 
 
 class _Reviewer:
     """The state of one review: the outcome so far, the budget, and the model's failures in a row."""
 
-    def __init__(self, diff: DiffSet, model: Model, outcome: ReviewOutcome, cache: ReviewCache, identity: str,
-                 max_seconds: float, deadline: float | None, clock: Callable[[], float], progress: Progress | None) -> None:
+    def __init__(
+        self,
+        diff: DiffSet,
+        model: Model,
+        outcome: ReviewOutcome,
+        cache: ReviewCache,
+        identity: str,
+        max_seconds: float,
+        deadline: float | None,
+        clock: Callable[[], float],
+        progress: Progress | None,
+    ) -> None:
         self.diff, self.model, self.outcome, self.cache, self.identity = diff, model, outcome, cache, identity
         self.max_seconds, self.deadline, self.clock, self.progress = max_seconds, deadline, clock, progress
         self.touched = diff.touched()
@@ -254,14 +281,20 @@ def too_large(diff: DiffSet) -> list[Unreviewed]:
         size = max(len(f.new_text or ""), len(f.old_text or ""))
         if size > MAX_REVIEW_CHARS and f.hunks:
             last = f.hunks[-1]
-            out.append(Unreviewed(f.path, f.hunks[0].new_start, last.new_start + max(last.new_count - 1, 0),
-                                  f"too large to review: {size:,} characters, over the limit of "
-                                  f"{MAX_REVIEW_CHARS:,}"))
+            out.append(
+                Unreviewed(
+                    f.path,
+                    f.hunks[0].new_start,
+                    last.new_start + max(last.new_count - 1, 0),
+                    f"too large to review: {size:,} characters, over the limit of {MAX_REVIEW_CHARS:,}",
+                )
+            )
     return out
 
 
-def _reviewable(diff: DiffSet, fits: Callable[[ReviewUnit], bool],
-                fail_on: str | None) -> tuple[list[ReviewUnit], list[tuple[str, str]], list[Unreviewed]]:
+def _reviewable(
+    diff: DiffSet, fits: Callable[[ReviewUnit], bool], fail_on: str | None
+) -> tuple[list[ReviewUnit], list[tuple[str, str]], list[Unreviewed]]:
     """The units to review, the files skipped, and the files too large to review (``too_large``).
     Given ``fail_on``, test files are skipped when findings there (capped at TEST_FILE_CAP) could not
     reach it."""
@@ -286,8 +319,14 @@ def _deadline(start: float, max_seconds: float) -> float | None:
     return start + max_seconds if max_seconds and max_seconds > 0 else None
 
 
-def _run_checks(files: dict[str, Any], units: list[ReviewUnit], deadline: float | None, clock: Callable[[], float],
-                root: str | None = None, notes: list[str] | None = None) -> tuple[list[Finding], list[Unreviewed]]:
+def _run_checks(
+    files: dict[str, Any],
+    units: list[ReviewUnit],
+    deadline: float | None,
+    clock: Callable[[], float],
+    root: str | None = None,
+    notes: list[str] | None = None,
+) -> tuple[list[Finding], list[Unreviewed]]:
     """The built-in checks' (and ruff's) findings on ``units`` within the time budget, and the hunks
     of the files they did not read (too large, or the budget ran out): those are reported, never
     dropped. ``notes`` gets what was skipped (ruff missing)."""
@@ -298,8 +337,9 @@ def _run_checks(files: dict[str, Any], units: list[ReviewUnit], deadline: float 
     return found, [Unreviewed(u.file, u.first_line, u.last_line, reasons[u.file]) for u in units if u.file in reasons]
 
 
-def checks_only(diff: DiffSet, fail_on: str | None = None, max_seconds: float = 0,
-                clock: Callable[[], float] = time.monotonic) -> list[Finding]:
+def checks_only(
+    diff: DiffSet, fail_on: str | None = None, max_seconds: float = 0, clock: Callable[[], float] = time.monotonic
+) -> list[Finding]:
     """The built-in checks' findings on ``diff``, for when the model cannot be asked (the files are
     reported unreviewed by the caller)."""
     deadline = _deadline(clock(), max_seconds)
@@ -308,8 +348,9 @@ def checks_only(diff: DiffSet, fail_on: str | None = None, max_seconds: float = 
     return syntax_findings(diff) + _run_checks(files, _changing(units, files), deadline, clock, diff.root)[0]
 
 
-def checks_review(diff: DiffSet, fail_on: str | None = None, clock: Callable[[], float] = time.monotonic,
-                  max_seconds: float = 0) -> ReviewOutcome:
+def checks_review(
+    diff: DiffSet, fail_on: str | None = None, clock: Callable[[], float] = time.monotonic, max_seconds: float = 0
+) -> ReviewOutcome:
     """A review by the built-in checks alone (config ``review.model: false``): Python hunks are
     reviewed by them within ``max_seconds`` (0: no budget); hunks of other files, which no check
     reads, of files too large for the checks and of those the budget did not reach are reported
@@ -319,24 +360,36 @@ def checks_review(diff: DiffSet, fail_on: str | None = None, clock: Callable[[],
     files = {f.path: f for f in diff.files}
     changing = _changing(units, files)
     python = [u for u in changing if u.file.endswith(".py")]
-    outcome = ReviewOutcome(diff.description, "built-in checks", units=len(units), skipped=skipped,
-                            harmless=len(units) - len(changing))
-    outcome.findings, unchecked = _run_checks(files, python, _deadline(start, max_seconds), clock, diff.root,
-                                              outcome.notes)
+    outcome = ReviewOutcome(
+        diff.description, "built-in checks", units=len(units), skipped=skipped, harmless=len(units) - len(changing)
+    )
+    outcome.findings, unchecked = _run_checks(files, python, _deadline(start, max_seconds), clock, diff.root, outcome.notes)
     outcome.findings = _dedupe(syntax_findings(diff) + outcome.findings)
     outcome.reviewed = len(python) - len(unchecked)
-    outcome.unreviewed = [Unreviewed(u.file, u.first_line, u.last_line, "review.model is false and the checks "
-                                     "read Python only") for u in changing if not u.file.endswith(".py")]
+    outcome.unreviewed = [
+        Unreviewed(u.file, u.first_line, u.last_line, "review.model is false and the checks read Python only")
+        for u in changing
+        if not u.file.endswith(".py")
+    ]
     outcome.unreviewed += unchecked + large
     outcome.seconds = clock() - start
     return outcome
 
 
-def review_diff(diff: DiffSet, model: Model, *, max_seconds: float = 0, cache: ReviewCache | None = None,
-                progress: Progress | None = None, clock: Callable[[], float] = time.monotonic,
-                batch_tokens: int = BATCH_TOKENS, triage_threshold: float | None = None,
-                fail_on: str | None = None, checks: bool = True,
-                model_max_severity: str | None = None) -> ReviewOutcome:
+def review_diff(
+    diff: DiffSet,
+    model: Model,
+    *,
+    max_seconds: float = 0,
+    cache: ReviewCache | None = None,
+    progress: Progress | None = None,
+    clock: Callable[[], float] = time.monotonic,
+    batch_tokens: int = BATCH_TOKENS,
+    triage_threshold: float | None = None,
+    fail_on: str | None = None,
+    checks: bool = True,
+    model_max_severity: str | None = None,
+) -> ReviewOutcome:
     """Review every unit of ``diff``: cached units first, the rest with the model within
     ``max_seconds`` (0: no budget). Units left over are reported, not waited for. With a model that
     can score next tokens, units whose triage log-odds fall below ``triage_threshold`` are clean

@@ -17,12 +17,17 @@ from codey_git.review.suggestions import suggestion_diff
 MAX_EXPLAINED = 2  # the first blocking findings: each costs a model call of several seconds
 CONTEXT_LINES = 4
 WHY_CHARS = 200
-SYSTEM = ("You explain a defect that a test or a linter found in a staged change. Answer in JSON: "
-          '"why": one sentence on why it is a bug, for the author of the change; "fix": the corrected '
-          "code line, or an empty string when one line cannot fix it.")
-SCHEMA = {"type": "object", "properties": {"why": {"type": "string", "maxLength": WHY_CHARS},
-                                           "fix": {"type": "string", "maxLength": 120}},
-          "required": ["why", "fix"], "additionalProperties": False}
+SYSTEM = (
+    "You explain a defect that a test or a linter found in a staged change. Answer in JSON: "
+    '"why": one sentence on why it is a bug, for the author of the change; "fix": the corrected '
+    "code line, or an empty string when one line cannot fix it."
+)
+SCHEMA = {
+    "type": "object",
+    "properties": {"why": {"type": "string", "maxLength": WHY_CHARS}, "fix": {"type": "string", "maxLength": 120}},
+    "required": ["why", "fix"],
+    "additionalProperties": False,
+}
 
 
 class _Late(Exception):
@@ -32,19 +37,23 @@ class _Late(Exception):
 def _prompt(finding: Finding, text: str) -> str:
     lines = text.splitlines()
     first = max(1, finding.line - CONTEXT_LINES)
-    shown = "\n".join(f"{n:4} {'>' if n == finding.line else ' '} {lines[n - 1]}"
-                      for n in range(first, min(len(lines), finding.line + CONTEXT_LINES) + 1))
+    shown = "\n".join(
+        f"{n:4} {'>' if n == finding.line else ' '} {lines[n - 1]}"
+        for n in range(first, min(len(lines), finding.line + CONTEXT_LINES) + 1)
+    )
     evidence = f"\nWhat shows it:\n{finding.evidence[-800:]}" if finding.evidence else ""
     return f"{finding.file}, line {finding.line}: {finding.message}\n\n{shown}{evidence}"
 
 
-def explain(findings: list[Finding], diff: DiffSet, model: Model, fail_on: str, deadline: float | None,
-            clock: Callable[[], float]) -> int:
+def explain(
+    findings: list[Finding], diff: DiffSet, model: Model, fail_on: str, deadline: float | None, clock: Callable[[], float]
+) -> int:
     """Explain the blocking findings of the tests and checks in place; returns how many were."""
     texts = {f.path: f.new_text for f in diff.files}
     done = 0
-    chosen = [f for f in findings if f.check and at_or_above(f.severity, fail_on) and f.file in texts
-              and not f.explanation][:MAX_EXPLAINED]
+    chosen = [f for f in findings if f.check and at_or_above(f.severity, fail_on) and f.file in texts and not f.explanation][
+        :MAX_EXPLAINED
+    ]
     for finding in chosen:
         if deadline is not None and clock() > deadline:
             break
@@ -54,10 +63,15 @@ def explain(findings: list[Finding], diff: DiffSet, model: Model, fail_on: str, 
                 raise _Late()
 
         try:
-            completion = model.chat([{"role": "system", "content": SYSTEM},
-                                     {"role": "user", "content": _prompt(finding, texts[finding.file])}],
-                                    purpose="explain", max_tokens=96, temperature=0.0, seed=0,
-                                    json_schema=SCHEMA, on_token=stop_when_late)
+            completion = model.chat(
+                [{"role": "system", "content": SYSTEM}, {"role": "user", "content": _prompt(finding, texts[finding.file])}],
+                purpose="explain",
+                max_tokens=96,
+                temperature=0.0,
+                seed=0,
+                json_schema=SCHEMA,
+                on_token=stop_when_late,
+            )
             answer = json.loads(completion.text)
         except Exception:  # noqa: BLE001 - late, no answer, not JSON: the finding stands as it is
             break

@@ -18,12 +18,30 @@ from codey_git.testpaths import is_test_file
 SEVERITIES = ("critical", "high", "medium", "low", "info")  # most severe first
 CATEGORIES = ("bug", "security", "error handling", "performance", "style", "test")
 
-_SEVERITY_ALIASES = {"error": "high", "major": "high", "warning": "medium", "minor": "low",
-                     "moderate": "medium", "note": "info", "blocker": "critical", "severe": "critical"}
-_CATEGORY_ALIASES = {"error-handling": "error handling", "error_handling": "error handling",
-                     "errors": "error handling", "exception": "error handling", "perf": "performance",
-                     "tests": "test", "testing": "test", "correctness": "bug", "logic": "bug",
-                     "vulnerability": "security", "readability": "style", "formatting": "style"}
+_SEVERITY_ALIASES = {
+    "error": "high",
+    "major": "high",
+    "warning": "medium",
+    "minor": "low",
+    "moderate": "medium",
+    "note": "info",
+    "blocker": "critical",
+    "severe": "critical",
+}
+_CATEGORY_ALIASES = {
+    "error-handling": "error handling",
+    "error_handling": "error handling",
+    "errors": "error handling",
+    "exception": "error handling",
+    "perf": "performance",
+    "tests": "test",
+    "testing": "test",
+    "correctness": "bug",
+    "logic": "bug",
+    "vulnerability": "security",
+    "readability": "style",
+    "formatting": "style",
+}
 
 MESSAGE_CHARS = 120  # one short sentence: answer tokens are the slowest part of a review
 SUGGESTION_CHARS = 120  # one corrected line; longer fixes are left to the reader
@@ -39,24 +57,26 @@ def review_schema(files: list[str], lines: list[int], at_least_one: bool = False
     bounds = {"minItems": 1} if at_least_one and lines else {}
     return {
         "type": "object",
-        "properties": {"findings": {
-            "type": "array",
-            **bounds,
-            "maxItems": MAX_FINDINGS_PER_CALL if lines else 0,
-            "items": {
-                "type": "object",
-                "properties": {
-                    "file": {"type": "string", "enum": list(files)},
-                    "line": line,
-                    "severity": {"type": "string", "enum": list(SEVERITIES)},
-                    "category": {"type": "string", "enum": list(CATEGORIES)},
-                    "message": {"type": "string", "maxLength": MESSAGE_CHARS},
-                    "suggestion": {"type": "string", "maxLength": SUGGESTION_CHARS},
+        "properties": {
+            "findings": {
+                "type": "array",
+                **bounds,
+                "maxItems": MAX_FINDINGS_PER_CALL if lines else 0,
+                "items": {
+                    "type": "object",
+                    "properties": {
+                        "file": {"type": "string", "enum": list(files)},
+                        "line": line,
+                        "severity": {"type": "string", "enum": list(SEVERITIES)},
+                        "category": {"type": "string", "enum": list(CATEGORIES)},
+                        "message": {"type": "string", "maxLength": MESSAGE_CHARS},
+                        "suggestion": {"type": "string", "maxLength": SUGGESTION_CHARS},
+                    },
+                    "required": ["file", "line", "severity", "category", "message"],
+                    "additionalProperties": False,
                 },
-                "required": ["file", "line", "severity", "category", "message"],
-                "additionalProperties": False,
-            },
-        }},
+            }
+        },
         "required": ["findings"],
         "additionalProperties": False,
     }
@@ -116,7 +136,7 @@ class Finding:
 def _json_candidates(text: str) -> list[str]:
     fenced = re.findall(r"```(?:json)?\s*\n(.*?)```", text, flags=re.S)
     start, end = text.find("{"), text.rfind("}")
-    whole = [text[start:end + 1]] if 0 <= start < end else []
+    whole = [text[start : end + 1]] if 0 <= start < end else []
     return [*fenced, *whole, text]
 
 
@@ -169,9 +189,14 @@ def parse_model_findings(text: str) -> list[Finding]:
         if line is None or severity is None or not isinstance(message, str) or not message.strip():
             continue
         suggestion = item.get("suggestion")
-        findings.append(Finding(
-            file=file.strip() if isinstance(file, str) else "",
-            line=line, severity=calibrated(severity, category), category=category, message=message.strip(),
-            suggestion=suggestion if isinstance(suggestion, str) and suggestion.strip() else None,
-        ))
+        findings.append(
+            Finding(
+                file=file.strip() if isinstance(file, str) else "",
+                line=line,
+                severity=calibrated(severity, category),
+                category=category,
+                message=message.strip(),
+                suggestion=suggestion if isinstance(suggestion, str) and suggestion.strip() else None,
+            )
+        )
     return findings

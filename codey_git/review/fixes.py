@@ -20,8 +20,10 @@ def apply_to_worktree(root: Path, patch: str) -> None:
     check = proc.run([*args, "--check", "-"], cwd=root, input=patch, timeout=60)
     if not check.ok:
         detail = check.stderr.strip().splitlines()[0] if check.stderr.strip() else "git apply --check failed"
-        raise UsageError(f"the suggested fixes do not apply to your working tree ({detail}); nothing was changed",
-                         "Your files may differ from what was reviewed; apply the suggestions by hand.")
+        raise UsageError(
+            f"the suggested fixes do not apply to your working tree ({detail}); nothing was changed",
+            "Your files may differ from what was reviewed; apply the suggestions by hand.",
+        )
     result = proc.run([*args, "-"], cwd=root, input=patch, timeout=60)
     if not result.ok:
         raise UsageError(f"git apply failed: {result.stderr.strip()}")

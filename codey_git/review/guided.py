@@ -76,7 +76,7 @@ def _string(model: Any, prompt: str, limit: int, check: Callable[[str], None] | 
         closed = True
     text = "".join(seen)
     end = _END.search(text)
-    raw = text[:end.end() - 1] if end else text
+    raw = text[: end.end() - 1] if end else text
     try:
         value = json.loads(f'"{raw}"')
     except ValueError:

@@ -23,10 +23,28 @@ from codey_git.review.diffsource import FileDiff, Hunk
 
 _TOKEN = re.compile(r'"(?:\\.|[^"\\])*"|\'(?:\\.|[^\'\\])*\'|[A-Za-z_]\w*|\d[\w.]*|\S')
 _NAME = re.compile(r"[A-Za-z_]\w*$")
-_RESERVED = set(keyword.kwlist) | {"true", "false", "null", "nil", "this", "self", "cls", "super", "new",
-                                   "function", "return", "var", "let", "const", "typeof", "instanceof"}
-_LOG_CALL = re.compile(r"^\s*(self\.)?_?(log|logger|logging|LOG|LOGGER)\."
-                       r"(debug|info|warning|warn|error|exception|critical)\(.*\)\s*$")
+_RESERVED = set(keyword.kwlist) | {
+    "true",
+    "false",
+    "null",
+    "nil",
+    "this",
+    "self",
+    "cls",
+    "super",
+    "new",
+    "function",
+    "return",
+    "var",
+    "let",
+    "const",
+    "typeof",
+    "instanceof",
+}
+_LOG_CALL = re.compile(
+    r"^\s*(self\.)?_?(log|logger|logging|LOG|LOGGER)\."
+    r"(debug|info|warning|warn|error|exception|critical)\(.*\)\s*$"
+)
 _LOG_SETUP = re.compile(r"^\s*(import logging|(_?log|_?logger|LOG|LOGGER)\s*=\s*logging\.getLogger\(.*\))\s*$")
 
 
@@ -41,12 +59,21 @@ def _strip_python(tree: ast.AST) -> str:
                     arg.annotation = None
         if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
             body = node.body
-            if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant) \
-                    and isinstance(body[0].value.value, str):
+            if (
+                body
+                and isinstance(body[0], ast.Expr)
+                and isinstance(body[0].value, ast.Constant)
+                and isinstance(body[0].value.value, str)
+            ):
                 node.body = body[1:] or [ast.Pass()]
         if isinstance(node, ast.Module):
-            node.body = [s for s in node.body if not (isinstance(s, ast.ImportFrom) and s.module == "__future__"
-                                                      and [a.name for a in s.names] == ["annotations"])]
+            node.body = [
+                s
+                for s in node.body
+                if not (
+                    isinstance(s, ast.ImportFrom) and s.module == "__future__" and [a.name for a in s.names] == ["annotations"]
+                )
+            ]
     return ast.dump(tree, include_attributes=False)
 
 
@@ -60,8 +87,7 @@ def python_same_behaviour(file: FileDiff) -> bool:
 
 
 def _side(hunk: Hunk, origins: str) -> list[str]:
-    return [l.text for l in hunk.lines if l.origin in origins and l.text.strip()
-            and not l.text.strip().startswith(("#", "//"))]
+    return [l.text for l in hunk.lines if l.origin in origins and l.text.strip() and not l.text.strip().startswith(("#", "//"))]
 
 
 def _bound(name: str, lines: list[str]) -> bool:

@@ -61,8 +61,7 @@ def _quote(text: str) -> str:
 
 def render_hook(name: str, python: str | None = None, pythonpath: str | None = None) -> str:
     """The hook script. Without ``python`` it is the generic one shipped in the top-level hooks/."""
-    find = _FIND_CODEY.format(python=_quote(python or "python3"), pythonpath=_quote(pythonpath or ""),
-                              suffix=CHAINED_SUFFIX)
+    find = _FIND_CODEY.format(python=_quote(python or "python3"), pythonpath=_quote(pythonpath or ""), suffix=CHAINED_SUFFIX)
     return f"#!/bin/sh\n{MARKER}: {name}\nHOOK_NAME={name}\n{find}{_BODIES[name]}"
 
 
@@ -107,8 +106,10 @@ def install(root: Path, names: tuple[str, ...] = ("pre-commit",)) -> list[str]:
             note = f"updated {target}"
         elif target.exists() or target.is_symlink():
             if chained.exists() or chained.is_symlink():
-                raise UsageError(f"{chained} already exists, so the current {name} hook cannot be kept there",
-                                 "Move one of them away, then run `git codey hook install` again.")
+                raise UsageError(
+                    f"{chained} already exists, so the current {name} hook cannot be kept there",
+                    "Move one of them away, then run `git codey hook install` again.",
+                )
             os.rename(target, chained)
             note = f"installed {target} (your existing hook runs first, kept as {chained.name})"
         _write_executable(target, render_hook(name, python, pythonpath))

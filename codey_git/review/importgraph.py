@@ -76,7 +76,7 @@ def _targets(path: str, level: int, module: str, names: list[str]) -> set[str]:
         package = _package_of(path)
         if level - 1 > len(package):
             return set()
-        base = package[:len(package) - (level - 1)]
+        base = package[: len(package) - (level - 1)]
         module = ".".join([*base, *([module] if module else [])])
     if not module:
         return set()

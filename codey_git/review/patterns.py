@@ -33,8 +33,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
-from codey_git.review import (checks_api, checks_async, checks_bugs, checks_errors, checks_flow,
-                              checks_pyflakes, checks_security, checks_state, checks_stdlib, checks_typos)
+from codey_git.review import (
+    checks_api,
+    checks_async,
+    checks_bugs,
+    checks_errors,
+    checks_flow,
+    checks_pyflakes,
+    checks_security,
+    checks_state,
+    checks_stdlib,
+    checks_typos,
+)
 from codey_git.review.checks_ast import Module
 from codey_git.review.diffsource import FileDiff
 from codey_git.review.findings import Finding, calibrated
@@ -43,29 +53,49 @@ from codey_git.review.units import ReviewUnit
 
 
 ALL_CHECKS = [
-    checks_security.check_code_from_text, checks_security.check_command_or_query_from_values,
-    checks_security.check_certificates_off, checks_security.check_hard_coded_secret,
-    checks_security.check_random_for_secrets, checks_security.check_fast_password_hash,
-    checks_security.check_request_without_timeout, checks_security.check_path_prefix_containment,
+    checks_security.check_code_from_text,
+    checks_security.check_command_or_query_from_values,
+    checks_security.check_certificates_off,
+    checks_security.check_hard_coded_secret,
+    checks_security.check_random_for_secrets,
+    checks_security.check_fast_password_hash,
+    checks_security.check_request_without_timeout,
+    checks_security.check_path_prefix_containment,
     checks_security.check_signature_compared_with_eq,
-    checks_bugs.check_changed_while_iterated, checks_async.check_missing_await,
-    checks_bugs.check_dict_iterated_as_pairs, checks_bugs.check_condition_never_changes,
+    checks_bugs.check_changed_while_iterated,
+    checks_async.check_missing_await,
+    checks_bugs.check_dict_iterated_as_pairs,
+    checks_bugs.check_condition_never_changes,
     checks_bugs.check_index_loop_stops_short,
-    checks_bugs.check_naive_and_aware_datetimes, checks_bugs.check_late_binding_closure,
-    checks_bugs.check_call_in_default, checks_bugs.check_in_place_result_used, checks_bugs.check_method_not_called,
+    checks_bugs.check_naive_and_aware_datetimes,
+    checks_bugs.check_late_binding_closure,
+    checks_bugs.check_call_in_default,
+    checks_bugs.check_in_place_result_used,
+    checks_bugs.check_method_not_called,
     checks_errors.check_swallowed_exception,
     checks_errors.check_retry_ends_in_none,
-    checks_stdlib.check_strip_with_affix, checks_stdlib.check_bool_of_text, checks_stdlib.check_end_of_file_as_none,
-    checks_stdlib.check_generator_used_twice, checks_stdlib.check_shallow_copy_changed,
+    checks_stdlib.check_strip_with_affix,
+    checks_stdlib.check_bool_of_text,
+    checks_stdlib.check_end_of_file_as_none,
+    checks_stdlib.check_generator_used_twice,
+    checks_stdlib.check_shallow_copy_changed,
     checks_stdlib.check_milliseconds_as_seconds,
-    checks_state.check_memo_key_without_kwargs, checks_state.check_changed_outside_lock,
-    checks_api.check_argparse_type_bool, checks_api.check_isclose_to_zero, checks_api.check_minutes_in_a_date,
-    checks_api.check_timedelta_seconds, checks_api.check_is_none_in_query,
-    checks_flow.check_get_default_filled_and_dropped, checks_flow.check_or_true,
-    checks_flow.check_cleanup_skipped_on_error, checks_flow.check_batches_drop_remainder,
-    checks_flow.check_prefix_match_validation, checks_flow.check_split_unpacked,
+    checks_state.check_memo_key_without_kwargs,
+    checks_state.check_changed_outside_lock,
+    checks_api.check_argparse_type_bool,
+    checks_api.check_isclose_to_zero,
+    checks_api.check_minutes_in_a_date,
+    checks_api.check_timedelta_seconds,
+    checks_api.check_is_none_in_query,
+    checks_flow.check_get_default_filled_and_dropped,
+    checks_flow.check_or_true,
+    checks_flow.check_cleanup_skipped_on_error,
+    checks_flow.check_batches_drop_remainder,
+    checks_flow.check_prefix_match_validation,
+    checks_flow.check_split_unpacked,
     checks_pyflakes.check_value_never_used,
-    checks_typos.check_annotation_for_assignment, checks_typos.check_raise_literal,
+    checks_typos.check_annotation_for_assignment,
+    checks_typos.check_raise_literal,
 ]
 
 
@@ -85,7 +115,9 @@ class ChecksOutOfTime(Exception):
     """The review's time budget ran out while the checks read a file."""
 
 
-def _hits(text: str, checks: Sequence[Callable[[Module], Any]] = ALL_CHECKS, stop: Callable[[], bool] | None = None) -> list[Hit] | None:
+def _hits(
+    text: str, checks: Sequence[Callable[[Module], Any]] = ALL_CHECKS, stop: Callable[[], bool] | None = None
+) -> list[Hit] | None:
     try:
         module = Module(ast.parse(text))
     except (SyntaxError, ValueError, RecursionError, MemoryError):
@@ -110,12 +142,12 @@ def _anchor(hit: Hit, lines: list[str]) -> tuple[str, str]:
 
 
 def _ruff(hits: list[tuple[Any, ...]]) -> list[Hit]:
-    return [Hit(f"ruff:{code}", tuple(lines), severity, category, message)
-            for lines, severity, category, message, code in hits]
+    return [Hit(f"ruff:{code}", tuple(lines), severity, category, message) for lines, severity, category, message, code in hits]
 
 
-def ruff_pairs(files: dict[str, tuple[str, str]], config_root: Path | None = None,
-               notes: list[str] | None = None) -> dict[str, tuple[list[Hit], list[Hit]]]:
+def ruff_pairs(
+    files: dict[str, tuple[str, str]], config_root: Path | None = None, notes: list[str] | None = None
+) -> dict[str, tuple[list[Hit], list[Hit]]]:
     """ruff's hits in the new and the old text of each file ({path: (old, new)}), in one run. ruff
     missing or failing: no hits, and ``notes`` says what was skipped."""
     sources = {f"new/{p}": new for p, (_, new) in files.items()}
@@ -124,15 +156,20 @@ def ruff_pairs(files: dict[str, tuple[str, str]], config_root: Path | None = Non
         found = ruff_hits(sources, config_root, prefixes=("new/", "old/"))
     except RuffUnavailable as exc:
         if notes is not None:
-            notes.append(f"{exc}; its rules (undefined names, format strings, mutable defaults, ...) were skipped, "
-                         "the other checks ran")
+            notes.append(
+                f"{exc}; its rules (undefined names, format strings, mutable defaults, ...) were skipped, the other checks ran"
+            )
         return {p: ([], []) for p in files}
     return {p: (_ruff(found.get(f"new/{p}", [])), _ruff(found.get(f"old/{p}", []))) for p in files}
 
 
-def introduced_hits(old_text: str, new_text: str, touched: set[int],
-                    stop: Callable[[], bool] | None = None,
-                    ruff: tuple[list[Hit], list[Hit]] | None = None) -> list[tuple[int, Hit]]:
+def introduced_hits(
+    old_text: str,
+    new_text: str,
+    touched: set[int],
+    stop: Callable[[], bool] | None = None,
+    ruff: tuple[list[Hit], list[Hit]] | None = None,
+) -> list[tuple[int, Hit]]:
     """(line, hit) for each check hit in ``new_text`` that falls on a ``touched`` line and was not
     in ``old_text``; ruff's hits (``ruff``: new and old, else ruff runs on these two texts) with
     codey's. A file that does not parse gets no hits here: ``syntax`` reports it.
@@ -155,9 +192,14 @@ def introduced_hits(old_text: str, new_text: str, touched: set[int],
     return out
 
 
-def check_findings(files: dict[str, FileDiff], units: list[ReviewUnit], stop: Callable[[], bool] | None = None,
-                   unchecked: list[tuple[str, str]] | None = None, config_root: Path | None = None,
-                   notes: list[str] | None = None) -> list[Finding]:
+def check_findings(
+    files: dict[str, FileDiff],
+    units: list[ReviewUnit],
+    stop: Callable[[], bool] | None = None,
+    unchecked: list[tuple[str, str]] | None = None,
+    config_root: Path | None = None,
+    notes: list[str] | None = None,
+) -> list[Finding]:
     """Findings of the built-in checks and ruff in the hunks of ``units`` (Python files only). A
     file over MAX_CHECK_CHARS, and every file the checks could not finish before ``stop`` said true
     (the time budget), is added to ``unchecked`` as (path, reason) instead: never left out
@@ -173,8 +215,7 @@ def check_findings(files: dict[str, FileDiff], units: list[ReviewUnit], stop: Ca
         file = files[path]
         size = max(len(file.old_text or ""), len(file.new_text or ""))
         if size > MAX_CHECK_CHARS:
-            unchecked.append((path, f"built-in checks: {size:,} characters is over their limit of "
-                                    f"{MAX_CHECK_CHARS:,}"))
+            unchecked.append((path, f"built-in checks: {size:,} characters is over their limit of {MAX_CHECK_CHARS:,}"))
         else:
             readable[path] = (file.old_text or "", file.new_text or "")
     ruff = ruff_pairs(readable, config_root, notes) if readable else {}
@@ -188,6 +229,7 @@ def check_findings(files: dict[str, FileDiff], units: list[ReviewUnit], stop: Ca
             unchecked.append((path, "built-in checks: the time budget was used up in this file"))
             continue
         for line, hit in hits:
-            found.append(Finding(path, line, calibrated(hit.severity, hit.category, path), hit.category,
-                                 hit.message, check=hit.check))
+            found.append(
+                Finding(path, line, calibrated(hit.severity, hit.category, path), hit.category, hit.message, check=hit.check)
+            )
     return found

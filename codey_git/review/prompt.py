@@ -34,8 +34,7 @@ test."""
 
 def review_messages(units: list[ReviewUnit]) -> list[dict[str, Any]]:
     """Messages for one call; neighbouring hunks of a file are shown one after the other."""
-    return [{"role": "system", "content": SYSTEM},
-            {"role": "user", "content": "\n\n".join(unit.render() for unit in units)}]
+    return [{"role": "system", "content": SYSTEM}, {"role": "user", "content": "\n\n".join(unit.render() for unit in units)}]
 
 
 RESPONSE_TOKENS = 320  # findings.MAX_FINDINGS_PER_CALL capped findings with one-line suggestions

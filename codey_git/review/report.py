@@ -63,9 +63,11 @@ def to_markdown(outcome: ReviewOutcome, fail_on: str) -> str:
                 lines += ["", "  ```diff", *("  " + l for l in f.suggestion.rstrip("\n").splitlines()), "  ```"]
         lines.append("")
     lines.append("")
-    lines.append(f"{len(outcome.findings)} finding(s), {len(blocking)} at or above `{fail_on}`; "
-                 f"{outcome.reviewed} of {outcome.units} hunk(s) reviewed ({outcome.cached} from cache), "
-                 f"model `{outcome.model}`, {outcome.seconds:.1f}s.")
+    lines.append(
+        f"{len(outcome.findings)} finding(s), {len(blocking)} at or above `{fail_on}`; "
+        f"{outcome.reviewed} of {outcome.units} hunk(s) reviewed ({outcome.cached} from cache), "
+        f"model `{outcome.model}`, {outcome.seconds:.1f}s."
+    )
     lines += [f"- skipped: {note}" for note in outcome.notes]
     if outcome.tests is not None:
         lines.append(f"{outcome.tests.summary()}.")
@@ -84,10 +86,14 @@ def _sarif_result(f: Finding) -> dict[str, Any]:
         "ruleId": _rule_id(f.category),
         "level": _SARIF_LEVEL[f.severity],
         "message": {"text": f.message},
-        "locations": [{"physicalLocation": {
-            "artifactLocation": {"uri": f.file, "uriBaseId": "%SRCROOT%"},
-            "region": {"startLine": max(1, f.line)},
-        }}],
+        "locations": [
+            {
+                "physicalLocation": {
+                    "artifactLocation": {"uri": f.file, "uriBaseId": "%SRCROOT%"},
+                    "region": {"startLine": max(1, f.line)},
+                }
+            }
+        ],
         "properties": {"severity": f.severity, "category": f.category},
     }
     if f.suggestion:
@@ -102,23 +108,41 @@ def _sarif_result(f: Finding) -> dict[str, Any]:
 
 
 def to_sarif(outcome: ReviewOutcome, fail_on: str) -> dict[str, Any]:
-    rules = [{"id": _rule_id(c), "name": c.title().replace(" ", ""),
-              "shortDescription": {"text": f"{c} problem found by codey review"}} for c in CATEGORIES]
-    notifications = [{"level": "warning", "message": {"text": f"{u.file} lines {u.start}-{u.end} not reviewed: {u.reason}"}}
-                     for u in outcome.unreviewed]
+    rules = [
+        {
+            "id": _rule_id(c),
+            "name": c.title().replace(" ", ""),
+            "shortDescription": {"text": f"{c} problem found by codey review"},
+        }
+        for c in CATEGORIES
+    ]
+    notifications = [
+        {"level": "warning", "message": {"text": f"{u.file} lines {u.start}-{u.end} not reviewed: {u.reason}"}}
+        for u in outcome.unreviewed
+    ]
     notifications += [{"level": "warning", "message": {"text": note}} for note in outcome.notes]
     if outcome.tests is not None:
-        notifications += [{"level": "warning", "message": {"text": f"test {test} not run: {reason}"}}
-                          for test, reason in outcome.tests.not_run]
+        notifications += [
+            {"level": "warning", "message": {"text": f"test {test} not run: {reason}"}} for test, reason in outcome.tests.not_run
+        ]
     return {
         "$schema": SARIF_SCHEMA_URI,
         "version": "2.1.0",
-        "runs": [{
-            "tool": {"driver": {"name": "codey-review", "version": __version__, "rules": rules}},
-            "results": [_sarif_result(f) for f in outcome.findings],
-            "invocations": [{"executionSuccessful": outcome.complete,
-                             "toolExecutionNotifications": notifications,
-                             "properties": {"model": outcome.model, "failOn": fail_on,
-                                            **({"tests": outcome.tests.summary()} if outcome.tests else {})}}],
-        }],
+        "runs": [
+            {
+                "tool": {"driver": {"name": "codey-review", "version": __version__, "rules": rules}},
+                "results": [_sarif_result(f) for f in outcome.findings],
+                "invocations": [
+                    {
+                        "executionSuccessful": outcome.complete,
+                        "toolExecutionNotifications": notifications,
+                        "properties": {
+                            "model": outcome.model,
+                            "failOn": fail_on,
+                            **({"tests": outcome.tests.summary()} if outcome.tests else {}),
+                        },
+                    }
+                ],
+            }
+        ],
     }

@@ -48,14 +48,16 @@ RULES: dict[str, tuple[str, str, str]] = {
     "F631": (*_BUG, "a non-empty tuple is always true: write `assert condition, message`"),
     "F632": (*_BUG, "`is` compares identity, not value; use `==`"),
     "F634": (*_BUG, "a non-empty tuple is always true"),
-    "F701": (*_BUG, "a SyntaxError"), "F702": (*_BUG, "a SyntaxError"), "F704": (*_BUG, "a SyntaxError"),
-    "F706": (*_BUG, "a SyntaxError"), "F707": (*_BUG, "a SyntaxError"),
+    "F701": (*_BUG, "a SyntaxError"),
+    "F702": (*_BUG, "a SyntaxError"),
+    "F704": (*_BUG, "a SyntaxError"),
+    "F706": (*_BUG, "a SyntaxError"),
+    "F707": (*_BUG, "a SyntaxError"),
     "F901": (*_BUG, "`raise NotImplemented` raises TypeError; raise NotImplementedError"),
     "B006": ("medium", "bug", "the default is made once and shared by every call; default to None"),
     "B012": ("high", "error handling", "it swallows any exception raised in the try block"),
     "B015": (*_BUG, "the result is thrown away: was `=` or an assert meant?"),
-    "B019": ("medium", "performance", "the cache keeps every instance alive; cache a function or use "
-                                      "functools.cached_property"),
+    "B019": ("medium", "performance", "the cache keeps every instance alive; cache a function or use functools.cached_property"),
     "B025": ("medium", "error handling", "the second handler never runs"),
     "B033": ("low", "bug", "a set keeps one of them: was another value meant?"),
     "B034": (*_BUG, "the flag is taken as the count (or maxsplit): pass flags=..."),
@@ -64,12 +66,35 @@ RULES: dict[str, tuple[str, str, str]] = {
 
 # names that exist without a definition in the module: Python 2 builtins behind a version test,
 # gettext's `_`, what IPython, notebooks on Spark/Databricks, Snakemake and type checkers inject
-INJECTED = {"unicode", "basestring", "long", "xrange", "raw_input", "unichr", "file", "buffer", "cmp",
-            "execfile", "reload", "_", "get_ipython", "display", "reveal_type", "reveal_locals",
-            "WindowsError", "__IPYTHON__", "spark", "sc", "dbutils", "snakemake"}
+INJECTED = {
+    "unicode",
+    "basestring",
+    "long",
+    "xrange",
+    "raw_input",
+    "unichr",
+    "file",
+    "buffer",
+    "cmp",
+    "execfile",
+    "reload",
+    "_",
+    "get_ipython",
+    "display",
+    "reveal_type",
+    "reveal_locals",
+    "WindowsError",
+    "__IPYTHON__",
+    "spark",
+    "sc",
+    "dbutils",
+    "snakemake",
+}
 # a module that makes names at run time: ruff cannot see them
-_DYNAMIC = re.compile(r"\b(globals|vars|locals)\(\)|\bexec\(|\bexecfile\(|\bsetattr\(\s*(sys\.modules|builtins|"
-                      r"__builtins__|module|mod)\b|\b__import__\(|\._convert_\(")
+_DYNAMIC = re.compile(
+    r"\b(globals|vars|locals)\(\)|\bexec\(|\bexecfile\(|\bsetattr\(\s*(sys\.modules|builtins|"
+    r"__builtins__|module|mod)\b|\b__import__\(|\._convert_\("
+)
 _QUOTED = re.compile(r"`([^`]+)`")
 
 
@@ -98,7 +123,7 @@ def _copy_configs(config_root: Path | None, target: Path, paths: list[str], pref
     folders: set[tuple[str, str]] = set()
     for path in paths:
         prefix = next((p for p in prefixes if path.startswith(p)), "")
-        parts = PurePosixPath(path[len(prefix):]).parent.parts
+        parts = PurePosixPath(path[len(prefix) :]).parent.parts
         folders.update((prefix, str(PurePosixPath(*parts[:i])) if i else ".") for i in range(len(parts) + 1))
     for prefix, folder in folders:
         for name in CONFIG_NAMES:
@@ -146,8 +171,9 @@ def _message(code: str, text: str, why: str) -> str:
     return f"{text.rstrip('.')}: {why}"
 
 
-def ruff_hits(sources: dict[str, str], config_root: Path | None = None,
-              prefixes: tuple[str, ...] = ("",)) -> dict[str, list[tuple[Any, ...]]]:
+def ruff_hits(
+    sources: dict[str, str], config_root: Path | None = None, prefixes: tuple[str, ...] = ("",)
+) -> dict[str, list[tuple[Any, ...]]]:
     """ruff's findings in RULES for each of ``sources`` ({relative path: text}; a path starts with
     one of ``prefixes``, each a copy of the repository's root), as {path: [(lines, severity,
     category, message, code)]}. Raises RuffUnavailable."""
@@ -159,8 +185,19 @@ def ruff_hits(sources: dict[str, str], config_root: Path | None = None,
             target = root / path
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(text, encoding="utf-8")
-        argv = [binary, "check", "--no-cache", "--output-format", "json", "--exit-zero", "--no-fix",
-                "--force-exclude", "--extend-select", ",".join(RULES), *sources]
+        argv = [
+            binary,
+            "check",
+            "--no-cache",
+            "--output-format",
+            "json",
+            "--exit-zero",
+            "--no-fix",
+            "--force-exclude",
+            "--extend-select",
+            ",".join(RULES),
+            *sources,
+        ]
         try:
             result = proc.run(argv, cwd=root, timeout=TIMEOUT_S)
         except Exception as exc:  # noqa: BLE001 - the binary could not start
@@ -183,11 +220,11 @@ def ruff_hits(sources: dict[str, str], config_root: Path | None = None,
             if code not in RULES or rel not in out or code.startswith(_ignored(_nearest(configs, rel)) or ("\0",)):
                 continue
             text = item.get("message", "")
-            if code == "F821" and ((quoted := _QUOTED.search(text)) and quoted.group(1) in INJECTED
-                                   or _DYNAMIC.search(sources[rel])):
+            if code == "F821" and (
+                (quoted := _QUOTED.search(text)) and quoted.group(1) in INJECTED or _DYNAMIC.search(sources[rel])
+            ):
                 continue
             first, last = item["location"]["row"], max(item["location"]["row"], item["end_location"]["row"])
             severity, category, why = RULES[code]
-            out[rel].append(([first, *range(first + 1, last + 1)], severity, category,
-                             _message(code, text, why), code))
+            out[rel].append(([first, *range(first + 1, last + 1)], severity, category, _message(code, text, why), code))
         return out

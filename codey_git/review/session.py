@@ -10,8 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Mapping
 
-from codey_git.errors import (EXIT_INTERNAL, EXIT_NOT_ACHIEVED, EXIT_OK, CodeyError, ConfigError, ModelError,
-                              UsageError)
+from codey_git.errors import EXIT_INTERNAL, EXIT_NOT_ACHIEVED, EXIT_OK, CodeyError, ConfigError, ModelError, UsageError
 from codey_git.models.backends import make_provider
 from codey_git.models.registry import Registry
 from codey_git.progress import Progress
@@ -55,8 +54,15 @@ def read_diff(request: ReviewRequest) -> DiffSet:
         return diff
     named = f"{count} named file(s), whole"
     description = f"{diff.description} and {named}" if diff.files or diff.skipped else named
-    return DiffSet(description, diff.files + whole.files, diff.skipped + whole.skipped,
-                   diff.base_commit, diff.base_tree, diff.new_tree, diff.root)
+    return DiffSet(
+        description,
+        diff.files + whole.files,
+        diff.skipped + whole.skipped,
+        diff.base_commit,
+        diff.base_tree,
+        diff.new_tree,
+        diff.root,
+    )
 
 
 NULL_REF = "0" * 40
@@ -72,9 +78,11 @@ def precommit_range(environ: Mapping[str, str] | None = None) -> str | None:
     if not old or not new:
         return None
     if NULL_REF in (old, new):
-        raise UsageError(f"PRE_COMMIT_FROM_REF/PRE_COMMIT_TO_REF name the null revision ({old}...{new}), "
-                         "so there is no range to review; nothing was reviewed",
-                         "Run `pre-commit run --from-ref BASE --to-ref HEAD` with two real revisions.")
+        raise UsageError(
+            f"PRE_COMMIT_FROM_REF/PRE_COMMIT_TO_REF name the null revision ({old}...{new}), "
+            "so there is no range to review; nothing was reviewed",
+            "Run `pre-commit run --from-ref BASE --to-ref HEAD` with two real revisions.",
+        )
     return f"{old}...{new}"
 
 
@@ -90,8 +98,13 @@ def model_max_severity(config: Config) -> str | None:
         return None  # an unknown model is reported when it is loaded
 
 
-def run_review(request: ReviewRequest, diff: DiffSet, config: Config, progress: Progress | None,
-               evidence: testevidence.TestEvidence | None = None) -> ReviewOutcome:
+def run_review(
+    request: ReviewRequest,
+    diff: DiffSet,
+    config: Config,
+    progress: Progress | None,
+    evidence: testevidence.TestEvidence | None = None,
+) -> ReviewOutcome:
     """Review ``diff`` with the configured reviewer; the test ``evidence`` joins its findings, and
     the model explains the blocking ones in the time left (``explain``). Raises
     ReviewerUnavailable for model trouble; config mistakes (an unknown backend, a missing script
@@ -116,14 +129,23 @@ def run_review(request: ReviewRequest, diff: DiffSet, config: Config, progress: 
         cache = ReviewCache(enabled=request.use_cache)
         start = time.monotonic()
         # what the tests and checks already show is explained first; the model reviews in the time left
-        shown = (evidence.findings if evidence else []) + \
-            (checks_only(diff, request.fail_on, request.max_seconds) if config.get("review.checks") else [])
+        shown = (evidence.findings if evidence else []) + (
+            checks_only(diff, request.fail_on, request.max_seconds) if config.get("review.checks") else []
+        )
         deadline = start + request.max_seconds if request.max_seconds else None
         explained = explain(shown, diff, model, request.fail_on, deadline, time.monotonic)
         left = max(0.001, request.max_seconds - (time.monotonic() - start)) if request.max_seconds else 0
-        outcome = review_diff(diff, model, max_seconds=left, cache=cache, progress=progress,
-                              fail_on=request.fail_on, triage_threshold=config.get("review.triage"),
-                              checks=config.get("review.checks"), model_max_severity=model_max_severity(config))
+        outcome = review_diff(
+            diff,
+            model,
+            max_seconds=left,
+            cache=cache,
+            progress=progress,
+            fail_on=request.fail_on,
+            triage_threshold=config.get("review.triage"),
+            checks=config.get("review.checks"),
+            model_max_severity=model_max_severity(config),
+        )
         outcome.add_tests(evidence)
         outcome.explained = carry_explanations(shown, outcome.findings) if explained else 0
         return outcome
@@ -174,13 +196,14 @@ def hook_fails_open_on_config_error(flag: bool | None, environ: Mapping[str, str
 
 def config_error_notice(exc: ConfigError, fails_open: bool, skip: str = "`git commit --no-verify`") -> str:
     """What the hook says, once, when the configuration is broken: what, where, and what to do."""
-    lines = ["codey review: the configuration is invalid, so the staged changes were NOT reviewed:",
-             f"  {exc.message}"]
+    lines = ["codey review: the configuration is invalid, so the staged changes were NOT reviewed:", f"  {exc.message}"]
     if exc.hint:
         lines.append(f"  hint: {exc.hint}")
     if fails_open:
-        lines.append(f"The commit goes on unreviewed (a broken configuration cannot say review.fail_open, so the "
-                     f"hook fails open; set {FAIL_OPEN_ENV}=false to block instead).")
+        lines.append(
+            f"The commit goes on unreviewed (a broken configuration cannot say review.fail_open, so the "
+            f"hook fails open; set {FAIL_OPEN_ENV}=false to block instead)."
+        )
     else:
         lines.append(f"Commit blocked ({FAIL_OPEN_ENV}=false or --no-fail-open).")
     lines.append(f"Fix it, then check with `git codey review`; skip the hook once with {skip}.")

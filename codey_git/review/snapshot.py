@@ -20,9 +20,18 @@ import psutil
 from codey_git import proc
 
 # what git gives a hook about the user's repository; inside the snapshot they would point back at it
-GIT_HOOK_VARIABLES = ("GIT_INDEX_FILE", "GIT_DIR", "GIT_WORK_TREE", "GIT_PREFIX", "GIT_OBJECT_DIRECTORY",
-                      "GIT_ALTERNATE_OBJECT_DIRECTORIES", "GIT_COMMON_DIR", "GIT_NAMESPACE",
-                      "GIT_EDITOR", "GIT_REFLOG_ACTION")
+GIT_HOOK_VARIABLES = (
+    "GIT_INDEX_FILE",
+    "GIT_DIR",
+    "GIT_WORK_TREE",
+    "GIT_PREFIX",
+    "GIT_OBJECT_DIRECTORY",
+    "GIT_ALTERNATE_OBJECT_DIRECTORIES",
+    "GIT_COMMON_DIR",
+    "GIT_NAMESPACE",
+    "GIT_EDITOR",
+    "GIT_REFLOG_ACTION",
+)
 
 
 class SnapshotError(Exception):
@@ -62,12 +71,17 @@ class Snapshot:
     def __enter__(self) -> "Snapshot":
         self.root.mkdir(parents=True, exist_ok=True)
         me = psutil.Process()
-        owner = {"pid": me.pid, "started": me.create_time(), "branch": "", "path": str(self.path),
-                 "name": self.name, "purpose": "review"}
+        owner = {
+            "pid": me.pid,
+            "started": me.create_time(),
+            "branch": "",
+            "path": str(self.path),
+            "name": self.name,
+            "purpose": "review",
+        }
         (self.root / f"{self.name}.owner.json").write_text(json.dumps(owner))
         try:
-            self._git("worktree", "add", "--detach", "--no-checkout", "-q", str(self.path), self.commit,
-                      cwd=self.workdir)
+            self._git("worktree", "add", "--detach", "--no-checkout", "-q", str(self.path), self.commit, cwd=self.workdir)
         except BaseException:
             self.remove()
             raise
@@ -79,8 +93,9 @@ class Snapshot:
         self._git("clean", "-ffdxq")
 
     def remove(self) -> None:
-        proc.run(["git", "worktree", "remove", "--force", "--force", str(self.path)], cwd=self.workdir,
-                 env=clean_env(), timeout=120)
+        proc.run(
+            ["git", "worktree", "remove", "--force", "--force", str(self.path)], cwd=self.workdir, env=clean_env(), timeout=120
+        )
         shutil.rmtree(self.path, ignore_errors=True)
         shutil.rmtree(self.common_dir / "worktrees" / self.name, ignore_errors=True)
         (self.root / f"{self.name}.owner.json").unlink(missing_ok=True)

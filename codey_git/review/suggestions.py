@@ -15,8 +15,10 @@ import re
 
 MAX_LINES = 12
 # "Change the function to use ...": advice, not code; a small model writes it in the code field
-_ADVICE = re.compile(r"^\s*(Use|Change|Replace|Add|Remove|Consider|Ensure|Check|Make|Validate|Avoid|Handle|"
-                     r"Return|Wrap|Move|Rename|Pass|Set|Call|Do|Don't|Should|You|It|This|The)\b[^\n]*\s[a-z]+\s")
+_ADVICE = re.compile(
+    r"^\s*(Use|Change|Replace|Add|Remove|Consider|Ensure|Check|Make|Validate|Avoid|Handle|"
+    r"Return|Wrap|Move|Rename|Pass|Set|Call|Do|Don't|Should|You|It|This|The)\b[^\n]*\s[a-z]+\s"
+)
 
 
 def _breaks_python(path: str, before: list[str], after: list[str]) -> bool:
@@ -39,7 +41,7 @@ def _looks_like_diff(text: str) -> bool:
 
 
 def _with_headers(path: str, diff: str) -> str:
-    body = diff[diff.index("@@"):]  # any ---/+++ lines the model wrote are replaced
+    body = diff[diff.index("@@") :]  # any ---/+++ lines the model wrote are replaced
     return f"--- a/{path}\n+++ b/{path}\n{body.rstrip()}\n"
 
 

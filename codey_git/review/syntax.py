@@ -45,7 +45,14 @@ def syntax_findings(diff: DiffSet) -> list[Finding]:
         touched = set().union(*(h.touched_lines() for h in f.hunks)) or {line}
         at = line if line in touched else min(touched, key=lambda n: (abs(n - line), n))
         where = "" if at == line else f" (the parser stops at line {line})"
-        found.append(Finding(f.path, at, "high", "bug",
-                             f"this file does not parse: {message}{where}; Python cannot import it, "
-                             "so everything that uses it fails", check="syntax_error"))
+        found.append(
+            Finding(
+                f.path,
+                at,
+                "high",
+                "bug",
+                f"this file does not parse: {message}{where}; Python cannot import it, so everything that uses it fails",
+                check="syntax_error",
+            )
+        )
     return found

@@ -21,8 +21,9 @@ def print_report(console: Console, outcome: ReviewOutcome, fail_on: str) -> None
         for f in findings:
             block = (" (blocks)", "bold red") if at_or_above(f.severity, fail_on) else ""
             source = f" (check: {f.check})" if f.check else ""
-            console.print(Text.assemble(f"  {file}:{f.line}  ", (f.severity, _STYLE[f.severity]),
-                                        f"  {f.category}{source}", block))
+            console.print(
+                Text.assemble(f"  {file}:{f.line}  ", (f.severity, _STYLE[f.severity]), f"  {f.category}{source}", block)
+            )
             console.print(Text(f"    {f.message}"))
             if f.explanation:
                 console.print(Text(f"    why (the model's reading): {f.explanation}", style="italic"))
@@ -34,9 +35,11 @@ def print_report(console: Console, outcome: ReviewOutcome, fail_on: str) -> None
                 for line in f.suggestion.rstrip("\n").splitlines():
                     console.print(Text("    " + line, style=_DIFF_STYLE.get(line[:1], "")))
     blocking = outcome.blocking(fail_on)
-    summary = (f"{len(outcome.findings)} finding(s) in {outcome.source}, {len(blocking)} at or above {fail_on}; "
-               f"{outcome.reviewed}/{outcome.units} hunk(s) reviewed ({outcome.cached} cached) "
-               f"with {outcome.model} in {outcome.seconds:.1f}s")
+    summary = (
+        f"{len(outcome.findings)} finding(s) in {outcome.source}, {len(blocking)} at or above {fail_on}; "
+        f"{outcome.reviewed}/{outcome.units} hunk(s) reviewed ({outcome.cached} cached) "
+        f"with {outcome.model} in {outcome.seconds:.1f}s"
+    )
     console.print(Text.assemble(("✗", "bold red") if blocking else ("✓", "green"), " ", summary))
     for note in outcome.notes:
         console.print(Text.assemble("  ", ("skipped:", "yellow"), f" {note}"))
@@ -47,11 +50,15 @@ def print_report(console: Console, outcome: ReviewOutcome, fail_on: str) -> None
         if len(outcome.tests.not_run) > 10:
             console.print(Text(f"  ... and {len(outcome.tests.not_run) - 10} more not run", style="yellow"))
     if outcome.capped:
-        console.print(Text(f"  {outcome.capped} model finding(s) rated above {outcome.model_max_severity} shown as "
-                           f"{outcome.model_max_severity}: this model's findings are advisory "
-                           f"(review.model_max_severity)", style="dim"))
+        console.print(
+            Text(
+                f"  {outcome.capped} model finding(s) rated above {outcome.model_max_severity} shown as "
+                f"{outcome.model_max_severity}: this model's findings are advisory "
+                f"(review.model_max_severity)",
+                style="dim",
+            )
+        )
     for u in outcome.unreviewed:
-        console.print(Text.assemble("  ", ("not reviewed:", "yellow"),
-                                    f" {u.file} lines {u.start}-{u.end} ({u.reason})"))
+        console.print(Text.assemble("  ", ("not reviewed:", "yellow"), f" {u.file} lines {u.start}-{u.end} ({u.reason})"))
     for path, reason in outcome.skipped:
         console.print(Text(f"  skipped {path} ({reason})", style="dim"))

@@ -64,21 +64,30 @@ class TestEvidence:
             parts.append(f"{len(self.not_run)} not run")
         if self.cached:
             parts.append(f"{self.cached} file(s) from the cache")
-        return (f"tests: {len(self.selected)} test file(s) run on {self.ran_on}: " + ", ".join(parts) +
-                f"; {self.seconds:.1f}s")
+        return f"tests: {len(self.selected)} test file(s) run on {self.ran_on}: " + ", ".join(parts) + f"; {self.seconds:.1f}s"
 
     def to_dict(self) -> dict[str, Any]:
-        return {"state": self.state, "note": self.note, "selected": self.selected, "passed": self.passed,
-                "failing": self.failing, "new_failures": self.new_failures,
-                "new_tests_failing": self.new_tests_failing, "already_failing": self.already_failing,
-                "flaky": self.flaky, "not_run": [{"test": t, "reason": r} for t, r in self.not_run],
-                "cached": self.cached, "seconds": round(self.seconds, 3)}
+        return {
+            "state": self.state,
+            "note": self.note,
+            "selected": self.selected,
+            "passed": self.passed,
+            "failing": self.failing,
+            "new_failures": self.new_failures,
+            "new_tests_failing": self.new_tests_failing,
+            "already_failing": self.already_failing,
+            "flaky": self.flaky,
+            "not_run": [{"test": t, "reason": r} for t, r in self.not_run],
+            "cached": self.cached,
+            "seconds": round(self.seconds, 3),
+        }
 
 
 def _changed(diff: DiffSet) -> set[str]:
     """The paths that differ between the trees: reviewed ones (not named whole) and deleted ones."""
-    return {f.path for f in diff.files if f.status != "whole file"} | \
-        {path for path, reason in diff.skipped if reason == "deleted"}
+    return {f.path for f in diff.files if f.status != "whole file"} | {
+        path for path, reason in diff.skipped if reason == "deleted"
+    }
 
 
 def _frames(text: str, tree_dir: Path) -> list[tuple[str, int]]:
@@ -152,8 +161,17 @@ def _findings(groups: dict[tuple[str, int], list[str]], texts: dict[str, str], s
     for (path, line), ids in sorted(groups.items()):
         named = ", ".join(f"`{n}`" for n in ids[:3]) + (f" and {len(ids) - 3} more" if len(ids) > 3 else "")
         text = texts.get(ids[0], "")
-        out.append(Finding(path, line, severity, "bug", f"{named} {what}: {_first_error(text)}", check="tests",
-                           evidence=text[-EVIDENCE_CHARS:] or None))
+        out.append(
+            Finding(
+                path,
+                line,
+                severity,
+                "bug",
+                f"{named} {what}: {_first_error(text)}",
+                check="tests",
+                evidence=text[-EVIDENCE_CHARS:] or None,
+            )
+        )
     return out
 
 
@@ -189,8 +207,7 @@ class _Run:
         return self.deadline - self.clock()
 
 
-def collect(root: Path, diff: DiffSet, command: str, budget: float,
-            clock: Callable[[], float] = time.monotonic) -> TestEvidence:
+def collect(root: Path, diff: DiffSet, command: str, budget: float, clock: Callable[[], float] = time.monotonic) -> TestEvidence:
     """The test evidence for ``diff`` within ``budget`` seconds. Never raises for a failing or
     hanging test run: what could not run is reported as not run."""
     start = clock()
@@ -242,15 +259,21 @@ def _compare(run: _Run, selected: list[str]) -> TestEvidence:
         evidence.flaky = [n for n in failing if again.get(n) == "passed"]
         failing = [n for n in failing if n not in evidence.flaky]
         if evidence.flaky:
-            run.cache.put(new_id, {f: r for f, r in new.files.items()
-                                          if any(n.startswith(f + "::") for n in evidence.flaky)
-                                          and _mark_flaky(r, evidence.flaky)})
+            run.cache.put(
+                new_id,
+                {
+                    f: r
+                    for f, r in new.files.items()
+                    if any(n.startswith(f + "::") for n in evidence.flaky) and _mark_flaky(r, evidence.flaky)
+                },
+            )
     base_tree = run.repo[base_id]
     base_files = sorted({f for f in (n.split("::")[0] for n in failing) if _in_tree(base_tree, f)})
     tree_dir = run.snapshot.path
     base = results_for(base_id, base_files, run.cache, run.show, run.command, run.deadline, run.clock)
     groups_new: dict[tuple[str, int], list[str]] = {}
     groups_added: dict[tuple[str, int], list[str]] = {}
+
     def where(nodeid: str) -> tuple[str, int]:
         test_file = nodeid.split("::")[0]
         sources = [m for m, importers in run.sources.items() if test_file in importers]
@@ -269,8 +292,9 @@ def _compare(run: _Run, selected: list[str]) -> TestEvidence:
             groups_added.setdefault(where(nodeid), []).append(nodeid)
         else:
             evidence.already_failing.append(nodeid)
-    evidence.findings = _findings(groups_new, texts, "high", "pass at the base and fail with this change") + \
-        _findings(groups_added, texts, "medium", "(new) fail on the staged snapshot")
+    evidence.findings = _findings(groups_new, texts, "high", "pass at the base and fail with this change") + _findings(
+        groups_added, texts, "medium", "(new) fail on the staged snapshot"
+    )
     return evidence
 
 

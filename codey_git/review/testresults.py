@@ -91,11 +91,18 @@ class ResultCache:
 def section_for(run: TestRun, nodeid: str) -> str:
     """pytest's failure text for ``nodeid`` (its section under FAILURES or ERRORS)."""
     file, _, rest = nodeid.partition("::")
-    titles = [rest.replace("::", ".")] if rest else [f"ERROR collecting {file}"] + \
-        [t for t in run.sections if t.startswith("ERROR collecting ") and file.endswith("/" + t[17:])]
+    titles = (
+        [rest.replace("::", ".")]
+        if rest
+        else [f"ERROR collecting {file}"]
+        + [t for t in run.sections if t.startswith("ERROR collecting ") and file.endswith("/" + t[17:])]
+    )
     if rest:
-        titles += [f"ERROR at setup of {rest.split('::')[-1]}", f"ERROR at teardown of {rest.split('::')[-1]}",
-                   rest.split("::")[-1]]
+        titles += [
+            f"ERROR at setup of {rest.split('::')[-1]}",
+            f"ERROR at teardown of {rest.split('::')[-1]}",
+            rest.split("::")[-1],
+        ]
     for title in titles:
         if title in run.sections:
             return run.sections[title]
@@ -106,7 +113,9 @@ def _command(base: str, targets: list[str]) -> str:
     return " ".join([base, *(shlex.quote(t) for t in targets)])
 
 
-def run_files(command: str, tree_dir: Path, files: list[str], timeout: float) -> tuple[dict[str, FileResult], dict[str, str], TestRun]:
+def run_files(
+    command: str, tree_dir: Path, files: list[str], timeout: float
+) -> tuple[dict[str, FileResult], dict[str, str], TestRun]:
     """Run ``files`` once; the complete files' results, and what did not run, with why."""
     run = _rooted(run_tests(_command(command, files), tree_dir, timeout), files)
     done: dict[str, FileResult] = {f: FileResult() for f in files}
@@ -121,8 +130,11 @@ def run_files(command: str, tree_dir: Path, files: list[str], timeout: float) ->
         result.failures[nodeid] = section_for(run, nodeid)
     not_run: dict[str, str] = {}
     if run.collected is None:  # pytest said nothing by node id: it could not start
-        reason = "timed out before pytest started" if run.timed_out else \
-            f"pytest could not run them (exit {run.returncode}): {_last_line(run.output)}"
+        reason = (
+            "timed out before pytest started"
+            if run.timed_out
+            else f"pytest could not run them (exit {run.returncode}): {_last_line(run.output)}"
+        )
         return {}, {f: reason for f in files}, run
     if run.timed_out:
         reason = f"the time budget ({timeout:.0f}s left) ran out, or a test hung; killed with its process group"
@@ -139,6 +151,7 @@ def run_files(command: str, tree_dir: Path, files: list[str], timeout: float) ->
 def _rooted(run: TestRun, files: list[str]) -> TestRun:
     """Node ids from the repository's root: pytest names them from its rootdir, the folder of the
     project's pytest.ini, which may be below the root (``backend/``)."""
+
     def fix(nodeid: str) -> str:
         path, sep, rest = nodeid.partition("::")
         if path in files:
@@ -158,8 +171,15 @@ def _last_line(text: str) -> str:
     return lines[-1][:200] if lines else "no output"
 
 
-def results_for(tree: str, files: list[str], cache: ResultCache, show: Callable[[str], Path], command: str,
-                deadline: float, clock: Callable[[], float] = time.monotonic) -> TreeResults:
+def results_for(
+    tree: str,
+    files: list[str],
+    cache: ResultCache,
+    show: Callable[[str], Path],
+    command: str,
+    deadline: float,
+    clock: Callable[[], float] = time.monotonic,
+) -> TreeResults:
     """The results of ``files`` on ``tree``: cached ones read, the rest run within ``deadline``
     in the directory ``show(tree)`` returns (the worktree is only made when something must run)."""
     out = TreeResults()

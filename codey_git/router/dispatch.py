@@ -79,13 +79,18 @@ def run_intent(intent: Intent, ctx: RouteContext) -> int:
 def _confirm_fallback(intent: Intent, ctx: RouteContext) -> bool:
     """Nothing recognised the request and the coding path would change code: say so, and ask."""
     explicit = f"git codey {intent.name} {shlex.quote(ctx.text)}"
-    sys.stderr.write(f"codey: nothing recognised this request, so it would go to `{intent.name}`, "
-                     f"which changes code: {explicit}\n")
+    sys.stderr.write(
+        f"codey: nothing recognised this request, so it would go to `{intent.name}`, which changes code: {explicit}\n"
+    )
     sys.stderr.flush()
-    return confirm(f"Run it as `{intent.name}`?", yes=ctx.yes, default=False,
-                   refusal=f"not running it: only the fallback chose `{intent.name}` for this request, "
-                           "and a code change needs a confirmation",
-                   hint=f"Run it explicitly: {explicit}  (or add --yes)")
+    return confirm(
+        f"Run it as `{intent.name}`?",
+        yes=ctx.yes,
+        default=False,
+        refusal=f"not running it: only the fallback chose `{intent.name}` for this request, "
+        "and a code change needs a confirmation",
+        hint=f"Run it explicitly: {explicit}  (or add --yes)",
+    )
 
 
 def _run_test(intent: Intent, ctx: RouteContext) -> int:

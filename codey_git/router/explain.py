@@ -11,8 +11,10 @@ from codey_git.models.base import Model, NoResponse, TokenCallback
 
 MAX_TOKENS = 512
 WINDOW = 40  # lines shown either side of a line the user named
-SYSTEM = ("You explain code in a git repository. Answer the question directly and briefly, using the code "
-          "shown. Do not rewrite the code unless asked; say so when the code shown is not enough to answer.")
+SYSTEM = (
+    "You explain code in a git repository. Answer the question directly and briefly, using the code "
+    "shown. Do not rewrite the code unless asked; say so when the code shown is not enough to answer."
+)
 
 
 def _snippet(path: Path, rel: str, lines: list[int]) -> str:
@@ -44,11 +46,11 @@ def build_prompt(model: Model, text: str, params: dict[str, Any], root: Path) ->
     return [{"role": "system", "content": SYSTEM}, {"role": "user", "content": user}]
 
 
-def explain(model: Model, text: str, params: dict[str, Any], root: Path,
-            on_token: TokenCallback | None = None) -> str:
+def explain(model: Model, text: str, params: dict[str, Any], root: Path, on_token: TokenCallback | None = None) -> str:
     try:
-        completion = model.chat(build_prompt(model, text, params, root), purpose="explain",
-                                max_tokens=MAX_TOKENS, temperature=0.0, on_token=on_token)
+        completion = model.chat(
+            build_prompt(model, text, params, root), purpose="explain", max_tokens=MAX_TOKENS, temperature=0.0, on_token=on_token
+        )
     except NoResponse as exc:
         raise TaskFailed(f"no explanation: {exc}", "Try again, or name the file you are asking about.") from None
     answer = completion.text.strip()

@@ -23,7 +23,9 @@ FALLBACK = 0.3  # nobody could decide: the coding path
 
 _BUG_WORDS = LazyRegex(
     r"\b(\w*errors?|\w*exceptions?|bugs?|buggy|fails?|failing|failed|failures?|broken|breaks|crash(es|ed|ing)?|"
-    r"traceback|wrong|incorrect|regression|doesn'?t work|does not work|not working|raises?)\b", re.I)
+    r"traceback|wrong|incorrect|regression|doesn'?t work|does not work|not working|raises?)\b",
+    re.I,
+)
 
 
 @dataclass
@@ -57,8 +59,9 @@ def mentions_bug(text: str) -> bool:
     return bool(_BUG_WORDS.search(text))
 
 
-def coding_fallback(text: str, params: dict[str, Any] | None = None, *, source: str = "fallback",
-                    confidence: float = FALLBACK) -> Intent:
+def coding_fallback(
+    text: str, params: dict[str, Any] | None = None, *, source: str = "fallback", confidence: float = FALLBACK
+) -> Intent:
     """The coding path for a request nothing else claims: fix when it talks about a failure, else edit."""
     name = "fix" if mentions_bug(text) else "edit"
     return Intent(name, dict(params or {}), confidence, source)

@@ -90,6 +90,5 @@ def intent_from_label(label: str | None, text: str) -> Intent:
 
 def route_by_model(model: Model, text: str) -> Intent:
     """Ask the router model. Raises NoResponse/ModelError; the router turns those into the coding path."""
-    completion = model.chat(messages_for(text), purpose="route", max_tokens=MAX_TOKENS, temperature=0.0,
-                            json_schema=SCHEMA)
+    completion = model.chat(messages_for(text), purpose="route", max_tokens=MAX_TOKENS, temperature=0.0, json_schema=SCHEMA)
     return intent_from_label(parse_label(completion.text), text)

@@ -12,14 +12,17 @@ from codey_git.router.lazyre import LazyRegex
 
 # path/to/name.ext, optionally followed by :LINE or :START-END
 _FILE = LazyRegex(
-    r"(?<![\w/.@:-])((?:\.{0,2}/)?(?:[\w.-]+/)*[\w-][\w.-]*\.[A-Za-z][A-Za-z0-9]{0,7})(?::(\d+)(?:-(\d+))?)?(?![\w/])")
+    r"(?<![\w/.@:-])((?:\.{0,2}/)?(?:[\w.-]+/)*[\w-][\w.-]*\.[A-Za-z][A-Za-z0-9]{0,7})(?::(\d+)(?:-(\d+))?)?(?![\w/])"
+)
 _QUOTED = LazyRegex(r"'([^']+)'|\"([^\"]+)\"|`([^`]+)`")
 _LINES = LazyRegex(r"\b(?:lines?|ln|L)\s*(?:#|is\s+|number\s+|no\.?\s*)?(\d+)(?:\s*(?:-|–|to|through|and)\s*(\d+))?", re.I)
 _BRANCH = LazyRegex(r"\b(?:branch|against|vs\.?|versus|compared to)\s+[`'\"]?([A-Za-z0-9][\w./-]*)", re.I)
 _COUNT = LazyRegex(r"\b(?:last|latest|recent|past|top)\s+(\d{1,4})\b", re.I)
 _NOT_FILES = {"e.g", "i.e", "etc", "vs"}
-_BARE_NAMES = LazyRegex(r"(?<![\w/.-])((?:[\w.-]+/)*(?:Makefile|Dockerfile|Containerfile|Jenkinsfile|Procfile|"
-                        r"Gemfile|Rakefile|Justfile|README|LICENSE|CHANGELOG|CONTRIBUTING|NOTICE))(?![\w.])")
+_BARE_NAMES = LazyRegex(
+    r"(?<![\w/.-])((?:[\w.-]+/)*(?:Makefile|Dockerfile|Containerfile|Jenkinsfile|Procfile|"
+    r"Gemfile|Rakefile|Justfile|README|LICENSE|CHANGELOG|CONTRIBUTING|NOTICE))(?![\w.])"
+)
 _NOT_BRANCHES = {"is", "the", "a", "an", "and", "or", "to", "for", "in", "of", "i", "my", "this", "that"}
 
 

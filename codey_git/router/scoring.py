@@ -21,9 +21,19 @@ from codey_git.router.params import extract_params
 
 # One word per label, each a single token after a space for the SmolLM2 and Qwen tokenizers.
 WORDS = {
-    "fix": "fix", "edit": "edit", "plan": "plan", "review": "review", "explain": "explain", "test": "test",
-    "status": "git status", "log": "git log", "diff": "git diff", "branch": "git branch", "blame": "git blame",
-    "files": "list files", "read": "read file",
+    "fix": "fix",
+    "edit": "edit",
+    "plan": "plan",
+    "review": "review",
+    "explain": "explain",
+    "test": "test",
+    "status": "git status",
+    "log": "git log",
+    "diff": "git diff",
+    "branch": "git branch",
+    "blame": "git blame",
+    "files": "list files",
+    "read": "read file",
 }
 _WORD_FOR = {label: word for word, label in WORDS.items()}
 CANDIDATES = tuple(" " + word for word in WORDS)

@@ -41,9 +41,16 @@ class TestReport:
         return f"tests: {parts} in {self.seconds:.1f}s"
 
     def to_json(self) -> dict:
-        return {"command": self.command, "ok": self.ok, "returncode": self.returncode, "counts": self.counts,
-                "seconds": round(self.seconds, 2), "timed_out": self.timed_out, "summary": self.summary,
-                "failed": self.failed}
+        return {
+            "command": self.command,
+            "ok": self.ok,
+            "returncode": self.returncode,
+            "counts": self.counts,
+            "seconds": round(self.seconds, 2),
+            "timed_out": self.timed_out,
+            "summary": self.summary,
+            "failed": self.failed,
+        }
 
 
 def run_tests(command: str, root: Path, timeout: float) -> TestReport:

@@ -28,8 +28,9 @@ def _check_files(command: ToolCommand, cwd: Path) -> None:
     if command.tool == "file" and command.argv[0] == "cat":
         missing = [f for f in command.argv[2:] if not (cwd / f).is_file()]
         if missing:
-            raise UsageError(f"no such file: {', '.join(missing)}",
-                             "Check the name (paths are relative to the directory you are in).")
+            raise UsageError(
+                f"no such file: {', '.join(missing)}", "Check the name (paths are relative to the directory you are in)."
+            )
 
 
 def run_tool(intent: Intent, cwd: Path, *, yes: bool, json_out: bool) -> int:
@@ -47,9 +48,21 @@ def run_tool(intent: Intent, cwd: Path, *, yes: bool, json_out: bool) -> int:
         return EXIT_NOT_ACHIEVED
     result = proc.run(command.argv, cwd=cwd, timeout=None if command.tool == "shell" else TOOL_TIMEOUT_S)
     if json_out:
-        sys.stdout.write(json.dumps({"intent": intent.to_json(), "command": command.shown, "argv": command.argv,
-                                     "returncode": result.returncode, "timed_out": result.timed_out,
-                                     "stdout": result.stdout, "stderr": result.stderr}, indent=2) + "\n")
+        sys.stdout.write(
+            json.dumps(
+                {
+                    "intent": intent.to_json(),
+                    "command": command.shown,
+                    "argv": command.argv,
+                    "returncode": result.returncode,
+                    "timed_out": result.timed_out,
+                    "stdout": result.stdout,
+                    "stderr": result.stderr,
+                },
+                indent=2,
+            )
+            + "\n"
+        )
     else:
         sys.stdout.write(result.stdout)
         sys.stdout.flush()

@@ -13,26 +13,88 @@ from typing import Any
 from codey_git.router.intent import KEYWORD, Intent
 
 # git subcommands that only read the repository
-GIT_READ_ONLY = frozenset({
-    "status", "log", "diff", "show", "blame", "annotate", "shortlog", "describe", "ls-files", "ls-tree",
-    "grep", "reflog", "whatchanged", "rev-parse", "rev-list", "cat-file", "count-objects", "help",
-    "version", "show-branch", "name-rev", "range-diff",
-})
+GIT_READ_ONLY = frozenset(
+    {
+        "status",
+        "log",
+        "diff",
+        "show",
+        "blame",
+        "annotate",
+        "shortlog",
+        "describe",
+        "ls-files",
+        "ls-tree",
+        "grep",
+        "reflog",
+        "whatchanged",
+        "rev-parse",
+        "rev-list",
+        "cat-file",
+        "count-objects",
+        "help",
+        "version",
+        "show-branch",
+        "name-rev",
+        "range-diff",
+    }
+)
 # git subcommands that read when given only listing options, and change things otherwise
 GIT_LISTING = {
-    "branch": {"-a", "-r", "-v", "-vv", "--list", "-l", "--all", "--remotes", "--show-current",
-               "--merged", "--no-merged", "--contains", "--verbose"},
+    "branch": {
+        "-a",
+        "-r",
+        "-v",
+        "-vv",
+        "--list",
+        "-l",
+        "--all",
+        "--remotes",
+        "--show-current",
+        "--merged",
+        "--no-merged",
+        "--contains",
+        "--verbose",
+    },
     "tag": {"-l", "--list", "-n"},
     "stash": {"list", "show"},
     "remote": {"-v", "--verbose", "show", "get-url"},
     "worktree": {"list"},
     "config": {"--list", "-l", "--get", "--get-all", "--show-origin"},
 }
-GIT_MUTATING = frozenset({
-    "add", "commit", "checkout", "switch", "restore", "reset", "rebase", "merge", "pull", "push",
-    "fetch", "cherry-pick", "revert", "rm", "mv", "clean", "am", "apply", "init", "clone", "bisect",
-    "notes", "gc", "submodule", "format-patch", "archive", "prune", "update-ref", "sparse-checkout",
-})
+GIT_MUTATING = frozenset(
+    {
+        "add",
+        "commit",
+        "checkout",
+        "switch",
+        "restore",
+        "reset",
+        "rebase",
+        "merge",
+        "pull",
+        "push",
+        "fetch",
+        "cherry-pick",
+        "revert",
+        "rm",
+        "mv",
+        "clean",
+        "am",
+        "apply",
+        "init",
+        "clone",
+        "bisect",
+        "notes",
+        "gc",
+        "submodule",
+        "format-patch",
+        "archive",
+        "prune",
+        "update-ref",
+        "sparse-checkout",
+    }
+)
 GIT_SUBCOMMANDS = GIT_READ_ONLY | GIT_MUTATING | frozenset(GIT_LISTING)
 
 # What the router model may choose among tools: a label and nothing else.
@@ -70,16 +132,21 @@ def git_intent(argv: list[str], confidence: float, source: str = "rules", **para
     return Intent("git", {"argv": argv, **{k: v for k, v in params.items() if v}}, confidence, source)
 
 
-def intent_for_label(label: str, params: dict[str, Any], *, count: int | None = None, confidence: float = KEYWORD,
-                     source: str = "rules") -> Intent | None:
+def intent_for_label(
+    label: str, params: dict[str, Any], *, count: int | None = None, confidence: float = KEYWORD, source: str = "rules"
+) -> Intent | None:
     """Build a tool intent from a registry label and the parameters found in the user's words.
     None when the registry cannot build it (a blame or read with no file named)."""
     files, lines = params.get("files") or [], params.get("lines") or []
     if label == "git status":
         return git_intent(["git", "status"], confidence, source)
     if label == "git log":
-        return git_intent(["git", "log", "--oneline", "-n", str(count or 20), *(["--", *files] if files else [])],
-                          confidence, source, files=files)
+        return git_intent(
+            ["git", "log", "--oneline", "-n", str(count or 20), *(["--", *files] if files else [])],
+            confidence,
+            source,
+            files=files,
+        )
     if label == "git diff":
         return git_intent(["git", "diff", *(["--", *files] if files else [])], confidence, source, files=files)
     if label == "git branch":

@@ -55,8 +55,11 @@ def looks_mistyped(word: str, names: set[str] | list[str]) -> list[str]:
     first letter, or two neighbouring letters swapped ("reveiw", "fxi", "lgo"). Stricter than
     ``close_commands`` because a real request starts with a real word ("look over", "steps to")."""
     word = word.lower()
-    return [name for name in close_commands(word, names, same_letters=False)
-            if distance(word, name) == 1 and (word[0] == name[0] or sorted(word) == sorted(name))]
+    return [
+        name
+        for name in close_commands(word, names, same_letters=False)
+        if distance(word, name) == 1 and (word[0] == name[0] or sorted(word) == sorted(name))
+    ]
 
 
 def is_single_word(words: list[str]) -> bool:

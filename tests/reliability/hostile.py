@@ -10,8 +10,10 @@ from pathlib import Path
 
 CALC = {
     "calc.py": "def add(a, b):\n    return a - b\n\n\ndef mul(a, b):\n    return a * b\n",
-    "tests/test_calc.py": ("from calc import add, mul\n\n\ndef test_add():\n    assert add(2, 3) == 5\n\n\n"
-                           "def test_mul():\n    assert mul(2, 3) == 6\n"),
+    "tests/test_calc.py": (
+        "from calc import add, mul\n\n\ndef test_add():\n    assert add(2, 3) == 5\n\n\n"
+        "def test_mul():\n    assert mul(2, 3) == 6\n"
+    ),
 }
 
 
@@ -50,11 +52,20 @@ def snapshot(root: Path) -> dict:
                 files[key] = "-> " + os.readlink(path)
             else:
                 files[key] = hashlib.sha256(path.read_bytes()).hexdigest()
-    hooks = sorted(p.name for p in (root / ".git" / "hooks").iterdir() if not p.name.endswith(".sample")) \
-        if (root / ".git" / "hooks").is_dir() else []
-    return {"head": git(root, "rev-parse", "HEAD"), "branches": git(root, "branch", "--list"),
-            "index": git(root, "ls-files", "-s"), "status": git(root, "status", "--porcelain", "--ignored"),
-            "files": files, "hooks": hooks, "stash": git(root, "stash", "list")}
+    hooks = (
+        sorted(p.name for p in (root / ".git" / "hooks").iterdir() if not p.name.endswith(".sample"))
+        if (root / ".git" / "hooks").is_dir()
+        else []
+    )
+    return {
+        "head": git(root, "rev-parse", "HEAD"),
+        "branches": git(root, "branch", "--list"),
+        "index": git(root, "ls-files", "-s"),
+        "status": git(root, "status", "--porcelain", "--ignored"),
+        "files": files,
+        "hooks": hooks,
+        "stash": git(root, "stash", "list"),
+    }
 
 
 def leftovers(root: Path) -> list[str]:
@@ -70,5 +81,4 @@ def reasons(stdout: str) -> list[str]:
     """Why each attempt that got an answer was rejected (not the scripted backend running dry)."""
     import json
 
-    return [a["reason"] or "" for a in json.loads(stdout)["attempts"]
-            if "no edit response left" not in (a["reason"] or "")]
+    return [a["reason"] or "" for a in json.loads(stdout)["attempts"] if "no edit response left" not in (a["reason"] or "")]

@@ -17,12 +17,49 @@ from hypothesis import strategies as st
 from codey_git.edits import EditRejected, parse_and_apply
 from codey_git.edits.treefs import TreeFS
 
-PATHS = ["calc.py", "pkg/mod.py", "link.py", "up/evil.py", "../outside.py", "/etc/passwd", ".git/hooks/pre-commit",
-         "calc.py/inner.py", "pkg", "sub/x.py", "a/../calc.py", "new/deep.py", "C:\\x.py", "~/x.py", "tests/test_calc.py",
-         "pkg/../../outside.py", "./calc.py", "calc.py\x00x", "sp ace.py", "ünï.py"]
-LINES = ["def add(a, b):", "    return a - b", "    return a + b", "", "import os", "class C:", "    pass",
-         "x = 1", "@@ -1,2 +1,2 @@", "--- a/calc.py", "+++ b/calc.py", "<<<<<<< SEARCH", "=======",
-         ">>>>>>> REPLACE", "```", "```python", "```diff", "\\ No newline at end of file", "GIT binary patch"]
+PATHS = [
+    "calc.py",
+    "pkg/mod.py",
+    "link.py",
+    "up/evil.py",
+    "../outside.py",
+    "/etc/passwd",
+    ".git/hooks/pre-commit",
+    "calc.py/inner.py",
+    "pkg",
+    "sub/x.py",
+    "a/../calc.py",
+    "new/deep.py",
+    "C:\\x.py",
+    "~/x.py",
+    "tests/test_calc.py",
+    "pkg/../../outside.py",
+    "./calc.py",
+    "calc.py\x00x",
+    "sp ace.py",
+    "ünï.py",
+]
+LINES = [
+    "def add(a, b):",
+    "    return a - b",
+    "    return a + b",
+    "",
+    "import os",
+    "class C:",
+    "    pass",
+    "x = 1",
+    "@@ -1,2 +1,2 @@",
+    "--- a/calc.py",
+    "+++ b/calc.py",
+    "<<<<<<< SEARCH",
+    "=======",
+    ">>>>>>> REPLACE",
+    "```",
+    "```python",
+    "```diff",
+    "\\ No newline at end of file",
+    "GIT binary patch",
+]
 
 
 def _tree() -> tuple[Path, Path]:
@@ -56,8 +93,13 @@ def _hunk(draw_lines: list[str], path: str) -> str:
 
 
 def _sr(path: str, search: list[str], replace: list[str]) -> str:
-    return f"{path}\n```python\n<<<<<<< SEARCH\n" + "\n".join(search) + "\n=======\n" + "\n".join(replace) + \
-        "\n>>>>>>> REPLACE\n```\n"
+    return (
+        f"{path}\n```python\n<<<<<<< SEARCH\n"
+        + "\n".join(search)
+        + "\n=======\n"
+        + "\n".join(replace)
+        + "\n>>>>>>> REPLACE\n```\n"
+    )
 
 
 def _func(path: str, lines: list[str]) -> str:
@@ -71,11 +113,16 @@ pieces = st.one_of(
     st.builds(_hunk, lines, paths),
     st.builds(_sr, paths, lines, lines),
     st.builds(_func, paths, lines),
-    st.builds(lambda p, ls: f"--- /dev/null\n+++ b/{p}\n@@ -0,0 +1,{len(ls)} @@\n" + "".join("+" + x + "\n" for x in ls), paths, lines),
+    st.builds(
+        lambda p, ls: f"--- /dev/null\n+++ b/{p}\n@@ -0,0 +1,{len(ls)} @@\n" + "".join("+" + x + "\n" for x in ls), paths, lines
+    ),
     st.text(max_size=80),
 )
-answers = st.builds(lambda parts, cut: "".join(parts)[: cut or None],
-                    st.lists(pieces, min_size=1, max_size=4), st.integers(min_value=0, max_value=600))
+answers = st.builds(
+    lambda parts, cut: "".join(parts)[: cut or None],
+    st.lists(pieces, min_size=1, max_size=4),
+    st.integers(min_value=0, max_value=600),
+)
 
 
 @settings(max_examples=400, deadline=None, suppress_health_check=list(HealthCheck))

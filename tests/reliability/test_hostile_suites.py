@@ -10,8 +10,8 @@ from conftest import git
 from hostile import CALC, GOOD, leftovers, new_file, reasons
 
 DELETING_TEST = CALC["tests/test_calc.py"] + (
-    "\n\ndef test_zz_cleanup():\n    import os, calc\n    os.remove(calc.__file__)\n"
-    "    open('litter.txt', 'w').write('x')\n")
+    "\n\ndef test_zz_cleanup():\n    import os, calc\n    os.remove(calc.__file__)\n    open('litter.txt', 'w').write('x')\n"
+)
 
 
 def test_what_the_tests_change_is_not_committed(make_repo, write_script, codey):
@@ -32,13 +32,15 @@ def test_what_the_tests_change_is_not_committed(make_repo, write_script, codey):
 
 DAEMON_TEST = CALC["tests/test_calc.py"] + (
     "\n\ndef test_starts_a_daemon():\n    import subprocess, sys\n"
-    "    subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(60)'], start_new_session=True)\n")
+    "    subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(60)'], start_new_session=True)\n"
+)
 
 
 def test_a_daemon_holding_the_output_open_does_not_hang_the_run(make_repo, write_script, codey):
     # -s: no capture, so the daemon inherits the test run's own output
-    root = make_repo({**CALC, "tests/test_calc.py": DAEMON_TEST,
-                      ".codey.yml": "test_timeout: 40\ntest_command: python -m pytest -q -s\n"})
+    root = make_repo(
+        {**CALC, "tests/test_calc.py": DAEMON_TEST, ".codey.yml": "test_timeout: 40\ntest_command: python -m pytest -q -s\n"}
+    )
     write_script({"edit": [GOOD]})
     started = time.monotonic()
 
@@ -67,10 +69,14 @@ def test_a_new_pytest_ini_that_deselects_the_failing_test_is_refused(make_repo, 
 
 def test_pytest_settings_in_pyproject_and_setup_cfg_are_test_changes(make_repo, write_script, codey):
     root = make_repo({**CALC, "pyproject.toml": "[project]\nname = 'calc'\n", "setup.cfg": "[metadata]\nname = calc\n"})
-    toml = ("```diff\n--- a/pyproject.toml\n+++ b/pyproject.toml\n@@ -1,2 +1,5 @@\n [project]\n name = 'calc'\n"
-            "+\n+[tool.pytest.ini_options]\n+addopts = '--deselect tests/test_calc.py::test_add'\n```\n")
-    cfg = ("```diff\n--- a/setup.cfg\n+++ b/setup.cfg\n@@ -1,2 +1,5 @@\n [metadata]\n name = calc\n"
-           "+\n+[tool:pytest]\n+addopts = -k 'not test_add'\n```\n")
+    toml = (
+        "```diff\n--- a/pyproject.toml\n+++ b/pyproject.toml\n@@ -1,2 +1,5 @@\n [project]\n name = 'calc'\n"
+        "+\n+[tool.pytest.ini_options]\n+addopts = '--deselect tests/test_calc.py::test_add'\n```\n"
+    )
+    cfg = (
+        "```diff\n--- a/setup.cfg\n+++ b/setup.cfg\n@@ -1,2 +1,5 @@\n [metadata]\n name = calc\n"
+        "+\n+[tool:pytest]\n+addopts = -k 'not test_add'\n```\n"
+    )
     write_script({"edit": [toml, cfg, toml]})
 
     out = codey(root, "fix", "bug in calc.py line 2", "--json")
@@ -81,12 +87,17 @@ def test_pytest_settings_in_pyproject_and_setup_cfg_are_test_changes(make_repo, 
 
 
 def test_django_style_tests_module_is_a_test_file(make_repo, write_script, codey):
-    app = {"app/__init__.py": "", "app/models.py": "def add(a, b):\n    return a - b\n",
-           "app/tests.py": "from app.models import add\n\n\ndef test_add():\n    assert add(2, 3) == 5\n",
-           "pytest.ini": "[pytest]\npython_files = tests.py test_*.py\n"}
+    app = {
+        "app/__init__.py": "",
+        "app/models.py": "def add(a, b):\n    return a - b\n",
+        "app/tests.py": "from app.models import add\n\n\ndef test_add():\n    assert add(2, 3) == 5\n",
+        "pytest.ini": "[pytest]\npython_files = tests.py test_*.py\n",
+    }
     root = make_repo(app)
-    cheat = ("```diff\n--- a/app/tests.py\n+++ b/app/tests.py\n@@ -4,2 +4,2 @@\n def test_add():\n"
-             "-    assert add(2, 3) == 5\n+    assert add(2, 3) == -1\n```\n")
+    cheat = (
+        "```diff\n--- a/app/tests.py\n+++ b/app/tests.py\n@@ -4,2 +4,2 @@\n def test_add():\n"
+        "-    assert add(2, 3) == 5\n+    assert add(2, 3) == -1\n```\n"
+    )
     write_script({"edit": [cheat] * 3})
 
     out = codey(root, "fix", "test_add fails", "--json")
@@ -99,8 +110,10 @@ def test_django_style_tests_module_is_a_test_file(make_repo, write_script, codey
 
 def test_a_fix_that_makes_the_failing_test_stop_running_is_rejected(make_repo, write_script, codey):
     root = make_repo({**CALC, "tests/test_other.py": "def test_other():\n    assert True\n"})
-    skip = ("```diff\n--- a/calc.py\n+++ b/calc.py\n@@ -1,2 +1,4 @@\n+import pytest\n"
-            "+pytest.skip('not today', allow_module_level=True)\n def add(a, b):\n     return a - b\n```\n")
+    skip = (
+        "```diff\n--- a/calc.py\n+++ b/calc.py\n@@ -1,2 +1,4 @@\n+import pytest\n"
+        "+pytest.skip('not today', allow_module_level=True)\n def add(a, b):\n     return a - b\n```\n"
+    )
     write_script({"edit": [skip] * 3})
 
     out = codey(root, "fix", "bug in calc.py line 2", "--json")

@@ -22,7 +22,8 @@ from hostile import CALC, GOOD, leftovers, snapshot
 SLOW_TEST = CALC["tests/test_calc.py"] + (
     "\n\ndef test_slow_when_fixed():\n    import os, time\n    from calc import add\n"
     "    if add(2, 3) == 5 and os.environ.get('SLOW'):\n        open(os.environ['PIDFILE'], 'w').write(str(os.getpid()))\n"
-    "        time.sleep(60)\n")
+    "        time.sleep(60)\n"
+)
 
 STAGES = ["answer", "apply", "tests", "commit", "landing"]
 SIGNALS = {"INT": 130, "TERM": 143, "HUP": 129, "KILL": -9}
@@ -47,13 +48,18 @@ def _run(root, env, timeout=120, signal_when=None, sig=None):
 
     full = dict(os.environ, **env)
     full["PYTHONPATH"] = os.pathsep.join(p for p in (str(PROJECT_ROOT), full.get("PYTHONPATH")) if p)
-    proc = subprocess.Popen([sys.executable, "-m", "codey_git", "fix", "bug in calc.py line 2", "--json"],
-                            cwd=root, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=full,
-                            stdin=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "codey_git", "fix", "bug in calc.py line 2", "--json"],
+        cwd=root,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=full,
+        stdin=subprocess.DEVNULL,
+    )
     if signal_when is not None:
         deadline = time.monotonic() + timeout
-        while not (signal_when.exists() and signal_when.read_text()) and proc.poll() is None \
-                and time.monotonic() < deadline:
+        while not (signal_when.exists() and signal_when.read_text()) and proc.poll() is None and time.monotonic() < deadline:
             time.sleep(0.05)
         proc.send_signal(getattr(signal, "SIG" + sig))
     stdout, stderr = proc.communicate(timeout=timeout)
@@ -97,8 +103,7 @@ def test_stopped_at_every_stage_leaves_the_repository_untouched(stage, sig, make
     import subprocess
 
     env_gc = dict(os.environ, PYTHONPATH=str(PROJECT_ROOT))
-    gc = subprocess.run([sys.executable, "-m", "codey_git", "gc", "--json"], cwd=root, capture_output=True,
-                        text=True, env=env_gc)
+    gc = subprocess.run([sys.executable, "-m", "codey_git", "gc", "--json"], cwd=root, capture_output=True, text=True, env=env_gc)
     assert gc.returncode == 0, gc.stderr
     assert leftovers(root) == []
     assert snapshot(root) == before

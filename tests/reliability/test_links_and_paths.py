@@ -27,8 +27,12 @@ def test_edit_through_a_symlink_out_of_the_repo_writes_nothing_outside(make_repo
     git(root, "commit", "-qm", "link")
     before = snapshot(root)
     # every answer edits the link: one that would pass if written, one that would fail and be reverted
-    write_script({"edit": [diff("link.py", "def add(a, b):", "    return a + b"),
-                           diff("link.py", "def add(a, b):", "    return a * b")] * 3})
+    write_script(
+        {
+            "edit": [diff("link.py", "def add(a, b):", "    return a + b"), diff("link.py", "def add(a, b):", "    return a * b")]
+            * 3
+        }
+    )
 
     out = codey(root, "fix", "bug in link.py", "--json")
 
@@ -48,8 +52,12 @@ def test_edit_through_a_relative_link_into_git_cannot_write_hooks(make_repo, wri
     git(root, "add", "h", "h2")
     git(root, "commit", "-qm", "links")
     before = snapshot(root)
-    write_script({"edit": [new_file("h/pre-commit", "#!/bin/sh\necho owned\n"),
-                           new_file("h2/post-checkout", "#!/bin/sh\necho owned\n")] * 3})
+    write_script(
+        {
+            "edit": [new_file("h/pre-commit", "#!/bin/sh\necho owned\n"), new_file("h2/post-checkout", "#!/bin/sh\necho owned\n")]
+            * 3
+        }
+    )
 
     out = codey(root, "edit", "add a hook", "--json")
 
@@ -89,9 +97,15 @@ def test_writes_refuse_links_files_as_folders_and_folders_as_files(tmp_path):
     (tree / "mod.py").write_text("x = 1\n")
     os.symlink(tmp_path, tree / "out")
     fs = TreeFS(tree, submodules={"vendor/lib"})
-    for bad, why in [("out/x.py", "symbolic link"), ("mod.py/x.py", "as a folder"), ("pkg", "folder"),
-                     ("vendor/lib/x.py", "submodule"), ("vendor/lib", "submodule"), ("../x.py", "leaves"),
-                     (".git/hooks/pre-commit", ".git")]:
+    for bad, why in [
+        ("out/x.py", "symbolic link"),
+        ("mod.py/x.py", "as a folder"),
+        ("pkg", "folder"),
+        ("vendor/lib/x.py", "submodule"),
+        ("vendor/lib", "submodule"),
+        ("../x.py", "leaves"),
+        (".git/hooks/pre-commit", ".git"),
+    ]:
         try:
             fs.write(bad, "y = 2\n")
         except UnsafeEdit as exc:

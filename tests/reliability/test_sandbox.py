@@ -15,7 +15,9 @@ from codey_git.sandbox import detect
 
 needs_bwrap = pytest.mark.skipif(not detect().available, reason=detect().detail)
 
-ESCAPING_TEST = CALC["tests/test_calc.py"] + """
+ESCAPING_TEST = (
+    CALC["tests/test_calc.py"]
+    + """
 
 def test_misbehaves():
     import os, subprocess, sys
@@ -27,6 +29,7 @@ def test_misbehaves():
     subprocess.Popen([sys.executable, "-c", "import os, time; time.sleep(3); open(os.environ['LATE'], 'w').write('x')"],
                      start_new_session=True)
 """
+)
 
 
 @needs_bwrap
@@ -51,8 +54,7 @@ def test_without_the_sandbox_the_same_suite_escapes(make_repo, write_script, cod
     root = make_repo({**CALC, "tests/test_calc.py": ESCAPING_TEST, ".codey.yml": "sandbox: off\n"})
     write_script({"edit": [GOOD]})
 
-    out = codey(root, "fix", "bug in calc.py line 2", "--json", env={"OUTSIDE": str(outside),
-                                                                   "LATE": str(tmp_path / "late.txt")})
+    out = codey(root, "fix", "bug in calc.py line 2", "--json", env={"OUTSIDE": str(outside), "LATE": str(tmp_path / "late.txt")})
 
     assert out.returncode == 0, out.stderr
     assert outside.read_text() == "escaped"
@@ -85,13 +87,19 @@ def test_a_sandboxed_run_keeps_pytests_own_report_and_an_interpreter_under_tmp(m
 
     from codey_git.testrun import run_tests
 
-    root = make_repo({"calc.py": "def add(a, b):\n    return a + b\n",
-                      "tests/test_calc.py": "from calc import add\n\n\ndef test_add():\n    assert add(1, 2) == 3\n"})
+    root = make_repo(
+        {
+            "calc.py": "def add(a, b):\n    return a + b\n",
+            "tests/test_calc.py": "from calc import add\n\n\ndef test_add():\n    assert add(1, 2) == 3\n",
+        }
+    )
     venv = tmp_path / "venv-under-tmp"
     subprocess.run([sys.executable, "-m", "venv", "--without-pip", "--system-site-packages", str(venv)], check=True)
     assert str(venv.resolve()).startswith("/tmp/")
-    for command in (f"{sys.executable} -m pytest -q -p no:cacheprovider",
-                    f"{venv / 'bin' / 'python'} -m pytest -q -p no:cacheprovider"):
+    for command in (
+        f"{sys.executable} -m pytest -q -p no:cacheprovider",
+        f"{venv / 'bin' / 'python'} -m pytest -q -p no:cacheprovider",
+    ):
         run = run_tests(command, root, 120, sandbox=True)
         assert run.returncode == 0, run.output[-2000:]
         assert run.collected == {"tests/test_calc.py::test_add"}, run.output[-2000:]  # from the plugin's report
