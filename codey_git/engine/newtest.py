@@ -50,7 +50,8 @@ def head_text(wt: Worktree, path: str) -> str | None:
     return blob.data.decode("utf-8", "replace") if isinstance(blob, pygit2.Blob) else None
 
 
-def _test_files(wt: Worktree, run: TestRun | None) -> list[str]:
+def existing_test_files(wt: Worktree, run: TestRun | None) -> list[str]:
+    """The project's test files: those the run collected, else those named like tests."""
     if run is not None and run.collected is not None:
         files = {nid.split("::")[0] for nid in run.collected if nid not in run.doctests}
         return sorted(f for f in files if f.endswith(".py"))
@@ -102,7 +103,7 @@ def cover_step(
     needed = _needed(wt, changes)
     if not needed:
         return result
-    files = _test_files(wt, run)
+    files = existing_test_files(wt, run)
     theirs = {t: wt.read(t) or "" for t in files if t not in changes}
     left = _uncovered(needed, theirs, result.tested_by)
     own = {t: changes[t] or "" for t in files if t in changes and changes[t] is not None}
@@ -162,7 +163,7 @@ def _write_test(
     if not ok or after is None:  # a test that is kept always comes with the run that kept it
         return f"the written test was not kept: {why}"
     changes[path] = source
-    _write(wt, {path: source})
+    write_files(wt, {path: source})
     result.written, result.run = path, after
     result.tested_by.extend(sorted(n for n in (after.collected or {path}) if n.split("::")[0] == path))
     return None
@@ -170,12 +171,17 @@ def _write_test(
 
 def test_path(left: dict[str, list[str]], files: list[str], changes: dict[str, str | None], wt: Worktree, task_id: str) -> str:
     """A new test file beside the existing tests: tests/test_<module>_<name>.py, never one there is."""
-    folders = [str(PurePosixPath(f).parent) for f in files if "/" in f]
-    folder = max(set(folders), key=folders.count) if folders else "tests"
     code = next(iter(left))
     name = next((n.split(".")[-1] for n in left[code] if n != coverage.MODULE), "")
     module = coverage.module_name(code).split(".")[-1] or "module"
-    stem = "_".join(filter(None, [module, name.lower().strip("_")]))
+    return new_test_path("_".join(filter(None, [module, name.lower().strip("_")])), files, changes, wt, task_id)
+
+
+def new_test_path(stem: str, files: list[str], changes: dict[str, str | None], wt: Worktree, task_id: str) -> str:
+    """tests/test_<stem>.py in the folder most of ``files`` (the existing tests) are in, or
+    test_<stem>_<task id>.py when that is taken: never a file there is."""
+    folders = [str(PurePosixPath(f).parent) for f in files if "/" in f]
+    folder = max(set(folders), key=folders.count) if folders else "tests"
     taken = {PurePosixPath(f).name for f in files} | {PurePosixPath(p).name for p in changes}
     for candidate in (f"test_{stem}.py", f"test_{stem}_{task_id}.py"):
         rel = f"{folder}/{candidate}"
@@ -184,31 +190,33 @@ def test_path(left: dict[str, list[str]], files: list[str], changes: dict[str, s
     return f"{folder}/test_codey_{task_id}.py"
 
 
+SYSTEM = "You write small, exact pytest tests for Python code."
+REPLY = "Use plain asserts with exact expected values you are sure of. Reply with the file's content in one ```python block, nothing else."
+
+
+def code_block(module: str, names: list[str], source: str, state: str) -> str:
+    """One module's source for a test prompt, saying how to import it and what to test."""
+    shown = [n for n in names if n != coverage.MODULE]
+    return (
+        f"{module} {state} (import it as `{coverage.module_name(module)}`"
+        + (f"; test {', '.join(shown)}" if shown else "")
+        + "):\n```python\n"
+        + source[:_SOURCE_CHARS].rstrip()
+        + "\n```"
+    )
+
+
 def test_messages(
     request: str, diff: str, left: dict[str, list[str]], path: str, changes: dict[str, str | None]
 ) -> list[Message]:
-    code = []
-    for module, names in left.items():
-        shown = [n for n in names if n != coverage.MODULE]
-        code.append(
-            f"{module} after the change (import it as `{coverage.module_name(module)}`"
-            + (f"; test {', '.join(shown)}" if shown else "")
-            + "):\n```python\n"
-            + (changes.get(module) or "")[:_SOURCE_CHARS].rstrip()
-            + "\n```"
-        )
     body = [
         f"The request: {request}",
         f"The change made for it:\n```diff\n{diff.strip()[:3000]}\n```",
-        *code,
+        *(code_block(module, names, changes.get(module) or "", "after the change") for module, names in left.items()),
         f"{ASK}, {path}, that checks what the request asks for. It must fail on the code before the "
-        "change and pass after it. Use plain asserts with exact expected values you are sure of. "
-        "Reply with the file's content in one ```python block, nothing else.",
+        f"change and pass after it. {REPLY}",
     ]
-    return [
-        {"role": "system", "content": "You write small, exact pytest tests for Python code."},
-        {"role": "user", "content": "\n\n".join(body)},
-    ]
+    return [{"role": "system", "content": SYSTEM}, {"role": "user", "content": "\n\n".join(body)}]
 
 
 def test_source(answer: str) -> str | None:
@@ -239,7 +247,7 @@ def verify(
     timeout, sandbox = float(config.test_timeout), use_sandbox(config)
     try:
         wt.reset()
-        _write(wt, tests)
+        write_files(wt, tests)
         before = run_tests(config.test_command, wt.path, timeout, sandbox=sandbox, select=sorted(tests))
         if before.timed_out:
             return False, "it timed out before the change", None
@@ -247,7 +255,7 @@ def verify(
         if not failed:
             return False, "it passes without the change, so it does not test it", None
         wt.reset()
-        _write(wt, {**changes, **tests})
+        write_files(wt, {**changes, **tests})
         after = run_tests(config.test_command, wt.path, timeout, sandbox=sandbox)
         ours = {n for n in (after.collected or ()) if n.split("::")[0] in tests}
         if after.collected is not None and not ours:
@@ -256,10 +264,11 @@ def verify(
         return ok, ("" if ok else f"with the change: {why}"), after
     finally:
         wt.reset()
-        _write(wt, changes)
+        write_files(wt, changes)
 
 
-def _write(wt: Worktree, files: Mapping[str, str | None]) -> None:
+def write_files(wt: Worktree, files: Mapping[str, str | None]) -> None:
+    """Write (None: delete) ``files`` in the worktree through its TreeFS, every path checked first."""
     for rel in files:
         wt.fs.check_writable(rel)
     for rel, text in files.items():
