@@ -4,14 +4,19 @@ failing tests and their tracebacks. Localizes from test failures when nothing is
 from __future__ import annotations
 
 import ast
+import itertools
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pygit2
+
 from codey_git.edits import UnsafeEdit, check_path
 from codey_git.edits.treefs import TreeFS
 from codey_git.engine import suspects as sfl
+from codey_git.symbols import index as symbol_index
+from codey_git.symbols import search as symbol_search
 from codey_git.testpaths import is_test_file
 from codey_git.testrun import TestRun
 
@@ -112,6 +117,7 @@ def _failure_texts(run: TestRun, only: set[str] | None = None) -> list[str]:
 
 SUSPECT_FUNCTIONS = 3  # functions whose most suspicious line becomes a focus line
 SUSPECT_NOTED = 3  # lines the prompt names as most suspicious
+INDEX_FUNCTIONS = 3  # the symbol index's best definitions that become focus lines when nothing else points
 
 
 def localize(
@@ -120,13 +126,21 @@ def localize(
     """Frames in the project's own non-test code from the failing tests' tracebacks (those in
     ``only`` when given); the deepest frame first. When the request names no line (and
     ``spectrum``), the most suspicious lines of the failing tests' coverage (``suspects``) come
-    first. Falls back to the modules the failing tests import."""
+    first, lines of equal evidence ordered by the symbol index's score of their function. When
+    neither points at a line of the project's code, the index's best definitions for the request's
+    words and the failing tests' calls do. Falls back to the modules the failing tests import."""
     focus = focus or Focus()
     trace = traceback_lines(run, root, only)
+    hits = symbol_hits(run, root, focus, only) if not focus.lines else []
     if spectrum and not focus.lines and run.failed:
-        _add_suspects(focus, suspect_ranking(run, root, only, trace, clues=focus.request), root)
+        ranked = suspect_ranking(run, root, only, trace, clues=focus.request)
+        _add_suspects(focus, by_index_within_ties(ranked, hits), root)
     for rel, line in trace:
         focus.add(rel, line)
+    named = [f for f in focus.files if not is_test_file(f)]
+    if not any(focus.lines.get(f) for f in named):
+        for hit in [h for h in hits if not named or h.path in named][:INDEX_FUNCTIONS]:
+            focus.add(hit.path, hit.line)
     if not any(not is_test_file(f) for f in focus.files):
         # only tests named or on the traceback (a wrong value asserted in the test itself): the code
         # under test is what the failing tests, and any test file the request named, import
@@ -169,6 +183,33 @@ def suspect_ranking(
         read=fs.read,
         keep=lambda p: not is_test_file(p) and fs.is_file(p),
     )
+
+
+def symbol_hits(run: TestRun, root: Path, focus: Focus, only: set[str] | None = None) -> list[symbol_search.Hit]:
+    """The project's definitions ranked by the symbol index (``.git/codey/symbols.json``) for the
+    request's words, the failure messages and the names the failing tests call; empty when the
+    index cannot be read or built."""
+    try:
+        index = symbol_index.build(root)
+    except (OSError, ValueError, pygit2.GitError):
+        return []
+    messages = "\n".join(_failure_texts(run, only)) if run.failed else ""
+    return symbol_search.rank(index, focus.request, sorted(only or run.failed), messages, keep=lambda p: not is_test_file(p))
+
+
+def by_index_within_ties(ranked: list[sfl.Suspect], hits: list[symbol_search.Hit]) -> list[sfl.Suspect]:
+    """``ranked`` with each run of lines of equal evidence ordered by the index's score of the
+    innermost definition holding the line (higher first; the ranking's own order otherwise)."""
+    spans: dict[str, list[tuple[int, int, float]]] = {}
+    for h in hits:
+        spans.setdefault(h.path, []).append((h.definition.start, h.definition.end, h.score))
+
+    def score(s: sfl.Suspect) -> float:
+        holding = [(end - start, value) for start, end, value in spans.get(s.path, []) if start <= s.line <= end]
+        return min(holding)[1] if holding else 0.0
+
+    runs = itertools.groupby(ranked, key=lambda s: s.evidence)  # consecutive: the ranking's own order
+    return [s for _evidence, run in runs for s in sorted(run, key=lambda s: -score(s))]
 
 
 def _add_suspects(focus: Focus, ranked: list[sfl.Suspect], root: Path) -> None:

@@ -1,0 +1,100 @@
+"""Which definitions a request is about: BM25 over each definition's words (its name's, weighted
+up, its docstring's, its string literals' and its identifiers'), the query being the request's
+words, the failure messages' and the names the failing tests call; a definition a failing test
+calls by name scores more."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from codey_git.symbols.bm25 import BM25
+from codey_git.symbols.definitions import Definition
+from codey_git.symbols.index import SymbolIndex
+from codey_git.symbols.words import identifier_words, text_words
+
+NAME_WEIGHT = 3  # a word of the definition's own name counts as this many
+CALLED_BONUS = 2.0  # added to the score of a definition a failing test calls
+_MESSAGE = re.compile(r"^E\s+(.*)$", re.M)  # pytest's lines of the exception and assertion
+
+
+@dataclass(frozen=True)
+class Hit:
+    definition: Definition
+    score: float
+    called: bool  # a failing test calls it by name
+
+    @property
+    def path(self) -> str:
+        return self.definition.path
+
+    @property
+    def line(self) -> int:
+        return self.definition.line
+
+
+def document(d: Definition) -> list[str]:
+    owner = d.qualname.split(".")[:-1]
+    name = identifier_words(d.name) * NAME_WEIGHT
+    return name + [w for part in owner for w in identifier_words(part)] + list(d.doc + d.literals + d.names)
+
+
+def _test_definition(index: SymbolIndex, node_id: str) -> Definition | None:
+    path, _, rest = node_id.partition("::")
+    qualname = ".".join(part.split("[")[0] for part in rest.split("::"))
+    return next((d for d in index.in_file(path) if d.qualname == qualname), None)
+
+
+def tested_calls(index: SymbolIndex, node_ids: Iterable[str]) -> set[str]:
+    """The names the failing tests call, and those their own file's helpers that they call call."""
+    calls: set[str] = set()
+    for node_id in node_ids:
+        test = _test_definition(index, node_id)
+        if test is None:
+            continue
+        calls.update(test.calls)
+        helpers = {d.name: d for d in index.in_file(test.path) if d.kind == "function"}
+        for name in test.calls:
+            if name in helpers and helpers[name] is not test:
+                calls.update(helpers[name].calls)
+    return calls
+
+
+def resolve(calls: set[str], definitions: list[Definition]) -> set[Definition]:
+    """The definitions the calls name: ``f(...)`` a function or class ``f``; ``x.m(...)`` a method
+    ``m`` of a class that is itself called."""
+    plain = {c for c in calls if not c.startswith(".")}
+    classes = {d.name for d in definitions if d.kind == "class" and d.name in plain}
+    methods = {c[1:] for c in calls if c.startswith(".")} | ({"__init__"} if classes else set())
+    found: set[Definition] = set()
+    for d in definitions:
+        if d.kind != "method" and d.name in plain:
+            found.add(d)
+        elif d.kind == "method" and d.name in methods and d.qualname.split(".")[-2] in classes:
+            found.add(d)
+    return found
+
+
+def query(request: str, messages: str, calls: set[str]) -> list[str]:
+    words = text_words(request) + [w for m in _MESSAGE.findall(messages) for w in text_words(m)]
+    return words + [w for c in sorted(calls) for w in identifier_words(c.lstrip("."))]
+
+
+def rank(
+    index: SymbolIndex,
+    request: str,
+    failing: Iterable[str] = (),
+    messages: str = "",
+    keep: Callable[[str], bool] = lambda path: True,
+) -> list[Hit]:
+    """The definitions of the files ``keep`` accepts that match, best first (score above 0)."""
+    calls = tested_calls(index, failing)
+    pool = [d for d in index.definitions() if keep(d.path)]
+    words = query(request, messages, calls)
+    if not pool or not (words or calls):
+        return []
+    called = resolve(calls, pool)
+    scores = BM25([document(d) for d in pool]).scores(words)
+    hits = [Hit(d, s + (CALLED_BONUS if d in called else 0.0), d in called) for d, s in zip(pool, scores)]
+    return sorted((h for h in hits if h.score > 0), key=lambda h: (-h.score, h.path, h.definition.start))

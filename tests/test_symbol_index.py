@@ -1,0 +1,156 @@
+"""The symbol index (codey_git/symbols): kept under .git/codey/ by blob oid, reused while no file
+changes, brought up to date file by file, rebuilt when its file is damaged, never in the work tree."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+from conftest import git
+
+from codey_git.progress import SilentProgress
+from codey_git.symbols import index as symbol_index
+from codey_git.symbols import search
+
+FILES = {
+    "src/shop/__init__.py": "",
+    "src/shop/cart.py": '''
+        class Cart:
+            """A shopping cart."""
+
+            def add(self, item, qty=1):
+                if qty <= 0:
+                    raise ValueError("quantity must be positive")
+                self.items.append((item, qty))
+
+            @property
+            def total(self):
+                return sum(price * qty for price, qty in self.items)
+        ''',
+    "src/shop/tax.py": '''
+        def vat(amount, rate=0.2):
+            """Value added tax on an amount."""
+            return round(amount * rate, 2)
+        ''',
+    "tests/test_cart.py": """
+        from shop.cart import Cart
+
+
+        def test_add():
+            Cart().add("pen")
+        """,
+}
+
+
+def _store(root: Path) -> Path:
+    return root / ".git" / "codey" / "symbols.json"
+
+
+def test_index_lives_under_git_codey_and_the_work_tree_stays_clean(make_repo):
+    root = make_repo(FILES)
+
+    index = symbol_index.build(root)
+
+    assert _store(root).is_file()
+    assert git(root, "status", "--porcelain", "--ignored") == ""
+    names = {(d.path, d.qualname, d.kind) for d in index.definitions()}
+    assert ("src/shop/cart.py", "Cart.add", "method") in names
+    assert ("src/shop/cart.py", "Cart.total", "method") in names
+    assert ("src/shop/tax.py", "vat", "function") in names
+    add = next(d for d in index.definitions() if d.qualname == "Cart.add")
+    assert (add.line, add.end) == (4, 7)
+    total = next(d for d in index.definitions() if d.qualname == "Cart.total")
+    assert total.start == 9 and total.line == 10  # the decorator's line starts it
+    assert "quantity" in add.literals and "positive" in add.literals
+
+
+def test_second_build_parses_nothing_and_does_not_rewrite_the_index(make_repo):
+    root = make_repo(FILES)
+    first = symbol_index.build(root)
+    stamp = _store(root).stat().st_mtime_ns
+    os.utime(_store(root), ns=(stamp - 10_000_000_000, stamp - 10_000_000_000))
+    old = _store(root).stat().st_mtime_ns
+
+    second = symbol_index.build(root)
+
+    assert first.parsed == 4
+    assert second.parsed == 0
+    assert _store(root).stat().st_mtime_ns == old
+    assert [d.qualname for d in second.definitions()] == [d.qualname for d in first.definitions()]
+
+
+def test_a_changed_file_alone_is_indexed_again(make_repo):
+    root = make_repo(FILES)
+    symbol_index.build(root)
+    (root / "src/shop/tax.py").write_text("def vat(amount):\n    return amount\n\n\ndef excise(amount):\n    return amount\n")
+    git(root, "commit", "-qam", "excise")
+
+    index = symbol_index.build(root)
+
+    assert index.parsed == 1
+    assert {d.qualname for d in index.in_file("src/shop/tax.py")} == {"vat", "excise"}
+
+
+def test_a_damaged_or_old_index_is_built_again_without_an_error(make_repo):
+    root = make_repo(FILES)
+    symbol_index.build(root)
+    _store(root).write_text('{"version": 1, "modules": {"abc')  # cut short
+
+    rebuilt = symbol_index.build(root)
+
+    assert rebuilt.parsed == 4
+    assert json.loads(_store(root).read_text())["version"] == symbol_index.VERSION
+    _store(root).write_text(json.dumps({"version": -1, "modules": {}}))
+    assert symbol_index.build(root).parsed == 4
+    data = json.loads(_store(root).read_text())
+    oid = git(root, "rev-parse", "HEAD:src/shop/tax.py")
+    data["modules"][oid] = [["vat", "function", "one", 1, 2, "", "", "", ""], 7]  # records of the wrong shape
+    _store(root).write_text(json.dumps(data))
+    assert "vat" not in {d.qualname for d in symbol_index.build(root).definitions()}  # skipped, no traceback
+
+
+def test_a_worktree_shares_the_main_repositorys_index(make_repo, tmp_path):
+    root = make_repo(FILES)
+    symbol_index.build(root)
+    git(root, "worktree", "add", "-q", str(tmp_path / "wt"), "-b", "side")
+
+    index = symbol_index.build(tmp_path / "wt")
+
+    assert index.parsed == 0
+    assert index.path == _store(root).resolve()
+    assert not (tmp_path / "wt" / ".git" / "codey").exists()
+
+
+def test_building_reports_progress_only_when_there_is_work(make_repo):
+    root = make_repo(FILES)
+    seen: list[str] = []
+
+    class Recorder(SilentProgress):
+        def stage(self, text: str) -> None:
+            seen.append(text)
+
+    symbol_index.build(root, Recorder())
+    symbol_index.build(root, Recorder())
+
+    assert seen == ["indexing the symbols of 4 Python files"]
+
+
+def test_request_words_find_the_definition_by_its_literals_and_docstring(make_repo):
+    root = make_repo(FILES)
+    index = symbol_index.build(root)
+
+    by_message = search.rank(index, "adding 0 pens says 'quantity must be positive'", keep=lambda p: "tests" not in p)
+    by_doc = search.rank(index, "the value added tax is rounded wrong", keep=lambda p: "tests" not in p)
+
+    assert by_message[0].definition.qualname == "Cart.add"
+    assert by_doc[0].definition.qualname == "vat"
+
+
+def test_a_failing_tests_calls_resolve_to_the_definitions_they_name(make_repo):
+    root = make_repo(FILES)
+    index = symbol_index.build(root)
+
+    hits = search.rank(index, "", ["tests/test_cart.py::test_add"], keep=lambda p: "tests" not in p)
+
+    assert {h.definition.qualname for h in hits if h.called} == {"Cart", "Cart.add"}
