@@ -18,6 +18,7 @@ from typing import cast
 
 from codey_git.testpaths import is_test_file
 
+from .docstrings import Docstring, all_docstrings, check_no_marker, restore
 from .errors import AmbiguousMatch, HunkMismatch
 from .regions import DEF_TYPES, Definition, definitions, indent_of, members, parse, reindent, span
 from .text import Doc
@@ -29,6 +30,7 @@ class _Plan:
     notes: list[str] = field(default_factory=list)
     replaced: list[Definition] = field(default_factory=list)
     pending: list[tuple[list[str], str, Definition | None, str]] = field(default_factory=list)
+    docstrings: dict[int, Docstring] = field(default_factory=dict)  # the file's, by first line
 
 
 def block_definitions(block_text: str) -> ast.Module | None:
@@ -63,7 +65,7 @@ def replace_definitions(
         )
     doc = Doc.from_text(original)
     matcher = _Matcher(definitions(file_tree), focus_symbol, block_text[:1] in " \t", label)
-    plan = _Plan()
+    plan = _Plan(docstrings={d.first: d for d in all_docstrings(original)})
     block_lines = source.split("\n")
     ignored = 0
     for node in tree.body:
@@ -76,6 +78,7 @@ def replace_definitions(
     if ignored:
         plan.notes.append(f"ignored {ignored} statement(s) outside definitions in the code block")
     _splice(doc, plan.splices, label)
+    check_no_marker(original, doc.to_text(), label)
     return doc.to_text(), plan.notes
 
 
@@ -177,6 +180,8 @@ def _place(
         start = target.body_start
         plan.notes.append(f"kept the decorators of {target.qualname}")
     lines = reindent(segment, segment_indent, indent_of(file_lines[target.body_start]))
+    lines, kept = restore(lines, node, new.start + 1, target.node, file_lines, plan.docstrings)
+    plan.notes += kept
     plan.splices.append((start, target.end, lines))
     plan.replaced.append(target)
     plan.notes.append(f"replaced {target.qualname} (lines {start + 1}-{target.end})")

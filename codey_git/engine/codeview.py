@@ -11,7 +11,9 @@ import ast
 import re
 from typing import TYPE_CHECKING
 
+from codey_git.edits.docstrings import Docstring, long_docstrings, span_lines
 from codey_git.engine import context as ctx
+from codey_git.engine.docview import helper_source, short_docstrings
 from codey_git.engine.prompts import edit_messages, render_code
 from codey_git.engine.windows import merge_spans, names_in, window_spans
 from codey_git.errors import UsageError
@@ -72,9 +74,12 @@ def _enclosing_spans(source: str, lines: list[int], margin: int = 2) -> list[tup
     return merge_spans(spans)
 
 
-def excerpt(source: str, spans: list[tuple[int, int]] | None = None, *, numbered: bool = False) -> str:
+def excerpt(
+    source: str, spans: list[tuple[int, int]] | None = None, *, numbered: bool = False, short: dict[int, Docstring] | None = None
+) -> str:
     """The lines of ``spans`` (all lines when None), elided parts marked; with ``numbered`` each
-    line carries its number ("12| code"), for the `lines` edit format."""
+    line carries its number ("12| code"), for the `lines` edit format. The docstrings of ``short``
+    are shown shortened (``edits.docstrings``)."""
     src = source.splitlines()
     spans = [(1, len(src))] if spans is None else spans
     width = len(str(len(src)))
@@ -83,8 +88,7 @@ def excerpt(source: str, spans: list[tuple[int, int]] | None = None, *, numbered
         e = min(e, len(src))
         if s > 1:
             out.append(f"# ... (lines 1-{s - 1} not shown)" if not out else "# ... (lines not shown)")
-        for n in range(s, e + 1):
-            out.append(f"{n:>{width}}| {src[n - 1]}" if numbered else src[n - 1])
+        out.extend(span_lines(src, s, e, width, numbered, short or {}))
     if spans and spans[-1][1] < len(src):
         out.append(f"# ... (lines {spans[-1][1] + 1}-{len(src)} not shown)")
     return "\n".join(out)
@@ -194,11 +198,13 @@ def _narrow(
     limit: int,
     numbered: bool,
     clues: str = "",
+    short: dict[str, dict[int, Docstring]] | None = None,
 ) -> dict[str, str]:
     """The first focus file cut to what fits ``limit`` tokens: the innermost functions around the
     named lines, else its relevant windows, else the functions whose words the request and the
     failures use most, until the limit."""
     for path, text in contents.items():
+        hidden = (short or {}).get(path)
         spans = (
             [s for line in focus.lines.get(path, []) if (s := _innermost(text, line))]
             or windows.get(path, [])
@@ -207,11 +213,11 @@ def _narrow(
         kept: list[tuple[int, int]] = []
         for span in spans:
             trial = merge_spans([*kept, span])
-            if model.count_tokens(excerpt(text, trial, numbered=numbered)) > limit:
+            if model.count_tokens(excerpt(text, trial, numbered=numbered, short=hidden)) > limit:
                 continue  # too long with this one: a smaller one further down may still fit
             kept = trial
         if kept:
-            return {path: excerpt(text, kept, numbered=numbered)}
+            return {path: excerpt(text, kept, numbered=numbered, short=hidden)}
     return {}
 
 
@@ -268,15 +274,18 @@ def build_messages(
             if helper not in contents and not is_test_file(helper) and len(extra) < MAX_FILES:
                 source = wt.read(helper) or ""
                 extra[helper] = (
-                    ctx.definition_source(source, names)
+                    helper_source(source, names, fmt)
                     if not numbered
                     else "# ... (only the definitions used elsewhere are shown)\n"
-                    + excerpt(source, merge_spans(ctx.definition_spans(source, names)), numbered=True)
+                    + excerpt(
+                        source, merge_spans(ctx.definition_spans(source, names)), numbered=True, short=long_docstrings(source)
+                    )
                 )
     failures = _failures_text(sections)
     tests = _test_sources(sections, wt)
     notes = _line_notes(focus, contents)
     symbol = focus_symbol(focus, contents)
+    short = short_docstrings(fmt, contents, focus, sections, wt.path)
     budget = model.context_size - max_tokens
     windows = _long_file_windows(model, fmt, contents, focus, tests) if long_files == "windows" else {}
     used = 0
@@ -284,7 +293,8 @@ def build_messages(
         if level == "windows" and not windows:
             continue
         if level == "narrow":  # a real package's long modules: one file, the code that matters, less text
-            shown = _narrow(model, contents, focus, windows, budget // 2, numbered, clues=f"{request}\n{failures}\n{tests}")
+            clues = f"{request}\n{failures}\n{tests}"
+            shown = _narrow(model, contents, focus, windows, budget // 2, numbered, clues=clues, short=short)
             if not shown:
                 break
             failures, tests = failures[:1500], tests[:1500]
@@ -297,13 +307,16 @@ def build_messages(
                 return messages, symbol, list(shown)
             break
         parts = windows if level == "windows" else {}
-        shown = {p: excerpt(t, parts.get(p), numbered=numbered) if numbered or p in parts else t for p, t in contents.items()}
+        shown = {
+            p: excerpt(t, parts.get(p), numbered=numbered, short=short.get(p)) if numbered or p in parts or short.get(p) else t
+            for p, t in contents.items()
+        }
         shown.update(extra)
         if level == "functions":
             spans = {p: _enclosing_spans(t, focus.lines.get(p, [])) for p, t in contents.items()}
             if not any(spans.values()):
                 continue
-            shown = {p: excerpt(contents[p], sp, numbered=numbered) for p, sp in spans.items() if sp}
+            shown = {p: excerpt(contents[p], sp, numbered=numbered, short=short.get(p)) for p, sp in spans.items() if sp}
             shown.update(extra)
         code = render_code(shown, notes) + (f"\n\nThe failing test:\n{tests}" if tests else "")
         messages = edit_messages(

@@ -6,6 +6,7 @@ retries and extra candidates reuse the KV cache of the shared prefix.
 
 from __future__ import annotations
 
+from codey_git.edits.docstrings import is_shortened
 from codey_git.models.base import Message
 
 SYSTEM = "You are a careful senior Python developer. You fix bugs with minimal, targeted edits."
@@ -36,6 +37,8 @@ FORMAT_RULES = {
         "Reply with the file path on one line, then the complete new content of that file in one ```python block. Do not explain."
     ),
 }
+# added to the `function` rules only when the code shown has a shortened docstring: tokens cost
+SHORT_DOCSTRING_RULE = "A shortened docstring stays as it is: copy its one line, do not re-type it."
 NEW_FILE_RULE = "To create a new file, write its path on one line, then its complete content in a fenced code block."
 NO_TESTS_RULE = "Do not change test files: fix the code under test."
 
@@ -62,6 +65,8 @@ def edit_messages(
     feedback: str | None,
 ) -> list[Message]:
     rules = [FORMAT_RULES[fmt]]
+    if fmt == "function" and is_shortened(code):
+        rules.append(SHORT_DOCSTRING_RULE)
     if new_files:
         rules.append(NEW_FILE_RULE + " New file(s) to create: " + ", ".join(new_files) + ".")
     if not allow_test_edits:
