@@ -17,38 +17,13 @@ import pygit2
 
 from codey_git.errors import RepoStateError, UsageError
 
-LOCK_FILES = {
-    "package-lock.json",
-    "yarn.lock",
-    "pnpm-lock.yaml",
-    "poetry.lock",
-    "Pipfile.lock",
-    "Cargo.lock",
-    "Gemfile.lock",
-    "composer.lock",
-    "go.sum",
-    "uv.lock",
-    "pdm.lock",
-    "flake.lock",
-    "packages.lock.json",
-    "mix.lock",
-    "pubspec.lock",
-}
-GENERATED_GLOBS = (
-    "*.min.js",
-    "*.min.css",
-    "*.map",
-    "*_pb2.py",
-    "*_pb2_grpc.py",
-    "*.pb.go",
-    "*.pb.cc",
-    "*.pb.h",
-    "*.snap",
-    "dist/*",
-    "build/*",
-    "vendor/*",
-    "node_modules/*",
-    "*.lock",
+LOCK_FILES = set(
+    "package-lock.json yarn.lock pnpm-lock.yaml poetry.lock Pipfile.lock Cargo.lock Gemfile.lock composer.lock "
+    "go.sum uv.lock pdm.lock flake.lock packages.lock.json mix.lock pubspec.lock".split()
+)
+GENERATED_GLOBS = tuple(
+    "*.min.js *.min.css *.map *_pb2.py *_pb2_grpc.py *.pb.go *.pb.cc *.pb.h *.snap dist/* build/* vendor/* "
+    "node_modules/* *.lock".split()
 )
 DOC_SUFFIXES = {".md", ".markdown", ".rst", ".txt", ".adoc"}
 CONTEXT_LINES = 2  # unchanged lines around each hunk; the enclosing signatures come separately

@@ -23,24 +23,9 @@ from codey_git.review.diffsource import FileDiff, Hunk
 
 _TOKEN = re.compile(r'"(?:\\.|[^"\\])*"|\'(?:\\.|[^\'\\])*\'|[A-Za-z_]\w*|\d[\w.]*|\S')
 _NAME = re.compile(r"[A-Za-z_]\w*$")
-_RESERVED = set(keyword.kwlist) | {
-    "true",
-    "false",
-    "null",
-    "nil",
-    "this",
-    "self",
-    "cls",
-    "super",
-    "new",
-    "function",
-    "return",
-    "var",
-    "let",
-    "const",
-    "typeof",
-    "instanceof",
-}
+_RESERVED = set(keyword.kwlist) | set(
+    "true false null nil this self cls super new function return var let const typeof instanceof".split()
+)
 _LOG_CALL = re.compile(
     r"^\s*(self\.)?_?(log|logger|logging|LOG|LOGGER)\."
     r"(debug|info|warning|warn|error|exception|critical)\(.*\)\s*$"

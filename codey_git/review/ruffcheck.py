@@ -66,30 +66,10 @@ RULES: dict[str, tuple[str, str, str]] = {
 
 # names that exist without a definition in the module: Python 2 builtins behind a version test,
 # gettext's `_`, what IPython, notebooks on Spark/Databricks, Snakemake and type checkers inject
-INJECTED = {
-    "unicode",
-    "basestring",
-    "long",
-    "xrange",
-    "raw_input",
-    "unichr",
-    "file",
-    "buffer",
-    "cmp",
-    "execfile",
-    "reload",
-    "_",
-    "get_ipython",
-    "display",
-    "reveal_type",
-    "reveal_locals",
-    "WindowsError",
-    "__IPYTHON__",
-    "spark",
-    "sc",
-    "dbutils",
-    "snakemake",
-}
+INJECTED = set(
+    "unicode basestring long xrange raw_input unichr file buffer cmp execfile reload _ get_ipython display "
+    "reveal_type reveal_locals WindowsError __IPYTHON__ spark sc dbutils snakemake".split()
+)
 # a module that makes names at run time: ruff cannot see them
 _DYNAMIC = re.compile(
     r"\b(globals|vars|locals)\(\)|\bexec\(|\bexecfile\(|\bsetattr\(\s*(sys\.modules|builtins|"

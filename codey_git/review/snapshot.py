@@ -20,17 +20,9 @@ import psutil
 from codey_git import proc
 
 # what git gives a hook about the user's repository; inside the snapshot they would point back at it
-GIT_HOOK_VARIABLES = (
-    "GIT_INDEX_FILE",
-    "GIT_DIR",
-    "GIT_WORK_TREE",
-    "GIT_PREFIX",
-    "GIT_OBJECT_DIRECTORY",
-    "GIT_ALTERNATE_OBJECT_DIRECTORIES",
-    "GIT_COMMON_DIR",
-    "GIT_NAMESPACE",
-    "GIT_EDITOR",
-    "GIT_REFLOG_ACTION",
+GIT_HOOK_VARIABLES = tuple(
+    "GIT_INDEX_FILE GIT_DIR GIT_WORK_TREE GIT_PREFIX GIT_OBJECT_DIRECTORY GIT_ALTERNATE_OBJECT_DIRECTORIES "
+    "GIT_COMMON_DIR GIT_NAMESPACE GIT_EDITOR GIT_REFLOG_ACTION".split()
 )
 
 

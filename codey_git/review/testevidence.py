@@ -67,16 +67,9 @@ class TestEvidence:
         return f"tests: {len(self.selected)} test file(s) run on {self.ran_on}: " + ", ".join(parts) + f"; {self.seconds:.1f}s"
 
     def to_dict(self) -> dict[str, Any]:
+        fields = "state note selected passed failing new_failures new_tests_failing already_failing flaky".split()
         return {
-            "state": self.state,
-            "note": self.note,
-            "selected": self.selected,
-            "passed": self.passed,
-            "failing": self.failing,
-            "new_failures": self.new_failures,
-            "new_tests_failing": self.new_tests_failing,
-            "already_failing": self.already_failing,
-            "flaky": self.flaky,
+            **{name: getattr(self, name) for name in fields},
             "not_run": [{"test": t, "reason": r} for t, r in self.not_run],
             "cached": self.cached,
             "seconds": round(self.seconds, 3),
@@ -161,17 +154,8 @@ def _findings(groups: dict[tuple[str, int], list[str]], texts: dict[str, str], s
     for (path, line), ids in sorted(groups.items()):
         named = ", ".join(f"`{n}`" for n in ids[:3]) + (f" and {len(ids) - 3} more" if len(ids) > 3 else "")
         text = texts.get(ids[0], "")
-        out.append(
-            Finding(
-                path,
-                line,
-                severity,
-                "bug",
-                f"{named} {what}: {_first_error(text)}",
-                check="tests",
-                evidence=text[-EVIDENCE_CHARS:] or None,
-            )
-        )
+        message, evidence = f"{named} {what}: {_first_error(text)}", text[-EVIDENCE_CHARS:] or None
+        out.append(Finding(path, line, severity, "bug", message, check="tests", evidence=evidence))
     return out
 
 

@@ -109,25 +109,26 @@ def section_for(run: TestRun, nodeid: str) -> str:
     return ""
 
 
-def _command(base: str, targets: list[str]) -> str:
-    return " ".join([base, *(shlex.quote(t) for t in targets)])
+def _run(command: str, tree_dir: Path, files: list[str], timeout: float) -> TestRun:
+    return _rooted(run_tests(" ".join([command, *(shlex.quote(f) for f in files)]), tree_dir, timeout), files)
+
+
+def _outcomes(run: TestRun) -> dict[str, str]:
+    """Each node id's outcome; a file that could not be collected is an error."""
+    return dict(run.outcomes) | {n: "error" for n in run.failed - set(run.outcomes)}
 
 
 def run_files(
     command: str, tree_dir: Path, files: list[str], timeout: float
 ) -> tuple[dict[str, FileResult], dict[str, str], TestRun]:
     """Run ``files`` once; the complete files' results, and what did not run, with why."""
-    run = _rooted(run_tests(_command(command, files), tree_dir, timeout), files)
+    run = _run(command, tree_dir, files, timeout)
     done: dict[str, FileResult] = {f: FileResult() for f in files}
-    for nodeid, outcome in run.outcomes.items():
+    for nodeid, outcome in _outcomes(run).items():
         result = done.setdefault(nodeid.split("::")[0], FileResult())
         result.outcomes[nodeid] = outcome
         if outcome in FAILED:
             result.failures[nodeid] = section_for(run, nodeid)
-    for nodeid in run.failed - set(run.outcomes):  # a file that could not be collected
-        result = done.setdefault(nodeid.split("::")[0], FileResult())
-        result.outcomes[nodeid] = "error"
-        result.failures[nodeid] = section_for(run, nodeid)
     not_run: dict[str, str] = {}
     if run.collected is None:  # pytest said nothing by node id: it could not start
         reason = (
@@ -209,5 +210,4 @@ def results_for(
 def rerun(command: str, tree_dir: Path, files: list[str], timeout: float) -> dict[str, str]:
     """Outcomes of the test ``files`` run once more, as a whole: a test that fails only after
     another one changed some state fails again."""
-    run = _rooted(run_tests(_command(command, files), tree_dir, timeout), files)
-    return dict(run.outcomes) | {n: "error" for n in run.failed - set(run.outcomes)}
+    return _outcomes(_run(command, tree_dir, files, timeout))
