@@ -180,3 +180,65 @@ def test_truncated_gguf_is_refused_with_a_clear_error(smol_provider, tmp_path, m
     with pytest.raises(ModelError, match="could not load") as info:
         model.count_tokens("x")
     assert info.value.exit_code == 2 and "models.cut.path" in info.value.hint
+
+
+def _greedy_text(model, messages, grammar_text: str, max_tokens: int, *, lazy: bool) -> str:
+    """The greedy answer from an empty KV cache (a prompt evaluated in one batch or replayed in
+    part gives slightly different logits): through codey's generation (``lazy``), or with
+    llama-cpp-python's own grammar sampling, which applies the grammar to the whole vocabulary."""
+    import llama_cpp
+
+    from codey_git.models.llama_runtime import generate
+
+    grammar = llama_cpp.LlamaGrammar.from_string(grammar_text, verbose=False)
+    with model._use() as (runtime, _):
+        tokens = runtime.prompt_tokens(messages)
+        runtime.llm.reset()
+        if lazy:
+            result = generate(
+                runtime, tokens, max_tokens=max_tokens, temperature=0.0, seed=0, stop=(), grammar=grammar, on_token=None
+            )
+            return result.text
+        out: list[int] = []
+        for token in runtime.llm.generate(
+            tokens, temp=0.0, top_k=40, top_p=0.95, min_p=0.05, repeat_penalty=1.0, grammar=grammar
+        ):
+            if runtime.is_eog(token) or len(out) >= max_tokens:
+                break
+            out.append(token)
+        return runtime.llm.detokenize(out).decode("utf-8", errors="replace")
+
+
+@pytest.mark.real_model
+def test_grammar_checked_lazily_gives_the_same_greedy_answer(smol_provider):
+    # the coder's answer grammar: codey asks the grammar about the chosen token only, and draws
+    # again from what it allows when it refuses: greedy answers are the same token for token
+    from codey_git.engine.answer_shape import FUNCTION_ANSWER
+
+    model = smol_provider().get("coder")
+    for question in ("Fix add(a, b), which returns a - b.", "Write is_even(n)."):
+        messages = [{"role": "user", "content": question}]
+        lazy = _greedy_text(model, messages, FUNCTION_ANSWER, 48, lazy=True)
+        assert lazy.startswith("Bug: ")
+        assert lazy == _greedy_text(model, messages, FUNCTION_ANSWER, 48, lazy=False)
+
+
+@pytest.mark.real_model
+def test_sampled_answers_keep_to_the_grammar_and_the_model_is_left_as_found(smol_provider):
+    import re
+
+    model = smol_provider().get("coder")
+    pattern = re.compile(r"(yes|no), because [a-z ]{1,40}\.")
+    grammar = 'root ::= ("yes" | "no") ", because " [a-z ]{1,40} "."'
+    for seed in (1, 2, 3):
+        out = model.chat(
+            [{"role": "user", "content": "Is water wet?"}],
+            purpose="explain",
+            max_tokens=30,
+            temperature=1.2,
+            seed=seed,
+            grammar=grammar,
+        )
+        assert pattern.fullmatch(out.text), out.text
+    free = model.chat([{"role": "user", "content": "Say hello."}], purpose="explain", max_tokens=8)
+    assert free.text and not pattern.fullmatch(free.text)  # no grammar left behind on the model

@@ -19,6 +19,7 @@ from typing import Callable, Sequence
 from codey_git.errors import ModelError
 from codey_git.models.catalog import CHATML_TEMPLATE
 from codey_git.models.ensure import ReadyModel
+from codey_git.models.lazy_grammar import lazy_grammar
 from codey_git.models.llama_import import GOMP_SPINCOUNT, INSTALL_HINT, import_llama  # noqa: F401 - re-exported
 from codey_git.models.memory import N_BATCH
 from codey_git.models.verify import fix_hint
@@ -247,17 +248,18 @@ def generate(
     runtime.meter.calls.clear()
     finish, generated, hit_stop = "length", 0, False
     start = time.perf_counter()
-    for token in llm.generate(tokens, temp=temperature, top_k=40, top_p=0.95, min_p=0.05, repeat_penalty=1.0, grammar=grammar):
-        if runtime.is_eog(token):
-            finish = "stop"
-            break
-        generated += 1
-        hit_stop = scanner.add(decoder.decode(llm.detokenize([token])))
-        if hit_stop:
-            finish = "stop"
-            break
-        if generated >= max_tokens:
-            break
+    with lazy_grammar(llm, grammar):  # the grammar asked about each chosen token, not the whole vocabulary
+        for token in llm.generate(tokens, temp=temperature, top_k=40, top_p=0.95, min_p=0.05, repeat_penalty=1.0, grammar=None):
+            if runtime.is_eog(token):
+                finish = "stop"
+                break
+            generated += 1
+            hit_stop = scanner.add(decoder.decode(llm.detokenize([token])))
+            if hit_stop:
+                finish = "stop"
+                break
+            if generated >= max_tokens:
+                break
     if not hit_stop:
         scanner.add(decoder.decode(b"", final=True))
     total = time.perf_counter() - start
