@@ -163,7 +163,7 @@ def _wants_original(mine: ast.Expr | None, original: Docstring) -> bool:
         return True
     assert isinstance(mine.value, ast.Constant) and isinstance(mine.value.value, str)
     text = mine.value.value
-    return is_shortened(text) or " ".join(text.split()) == original.summary
+    return is_shortened(text) or " ".join(text.split()) == " ".join(original.summary.split())
 
 
 def restore(
