@@ -115,7 +115,7 @@ def _hunk_of(make_repo, before, after, name="repo"):
 
 
 def test_cosmetic_changes_are_recognised_and_code_changes_are_not(make_repo):
-    from codey_git.review.cosmetic import is_cosmetic
+    from codey_git.review.harmless import is_cosmetic
 
     code = "import os\nimport sys\n\n\ndef f(a, b):\n    return g(a, b)\n"
     assert is_cosmetic(_hunk_of(make_repo, code, code.replace("import os\nimport sys", "import sys\nimport os"), "a"))
@@ -126,7 +126,7 @@ def test_cosmetic_changes_are_recognised_and_code_changes_are_not(make_repo):
 
 
 def test_reordered_statements_are_not_cosmetic(make_repo):
-    from codey_git.review.cosmetic import is_cosmetic
+    from codey_git.review.harmless import is_cosmetic
 
     code = "def f(xs):\n    total = 0\n    seen = set()\n    return total, seen\n"
     swapped = code.replace("    total = 0\n    seen = set()", "    seen = set()\n    total = 0")
@@ -134,7 +134,7 @@ def test_reordered_statements_are_not_cosmetic(make_repo):
 
 
 def test_changed_indentation_is_not_cosmetic(make_repo):
-    from codey_git.review.cosmetic import is_cosmetic
+    from codey_git.review.harmless import is_cosmetic
 
     code = "def ok(xs):\n    for x in xs:\n        if not x:\n            return False\n    return True\n"
     assert not is_cosmetic(_hunk_of(make_repo, code, code.replace("    return True", "        return True")))

@@ -1,5 +1,7 @@
-"""Hunks that keep behaviour, recognised without a model, beyond layout (``cosmetic``):
+"""Hunks that keep behaviour, recognised without a model:
 
+- layout (``is_cosmetic``): blank lines, comments and one-line docstrings, re-wrapping (same code
+  once whitespace and trailing commas are ignored) and imports merely reordered;
 - a Python file whose syntax tree is unchanged once docstrings, signature type hints and
   ``from __future__ import annotations`` are set aside;
 - a local rename: the hunk's old and new code are the same token for token except for names that
@@ -18,7 +20,6 @@ import ast
 import keyword
 import re
 
-from codey_git.review.cosmetic import is_cosmetic
 from codey_git.review.diffsource import FileDiff, Hunk
 
 _TOKEN = re.compile(r'"(?:\\.|[^"\\])*"|\'(?:\\.|[^\'\\])*\'|[A-Za-z_]\w*|\d[\w.]*|\S')
@@ -31,6 +32,40 @@ _LOG_CALL = re.compile(
     r"(debug|info|warning|warn|error|exception|critical)\(.*\)\s*$"
 )
 _LOG_SETUP = re.compile(r"^\s*(import logging|(_?log|_?logger|LOG|LOGGER)\s*=\s*logging\.getLogger\(.*\))\s*$")
+
+
+_COMMENT = re.compile(r'^(#|//|/\*|\*|--)|^("""|\'\'\')(.*)("""|\'\'\')$')
+_TRAILING_COMMA = re.compile(r",(?=[)\]}])")
+
+
+def _code(lines: list[str]) -> list[str]:
+    """Non-blank, non-comment lines, indentation kept (in Python it is meaning)."""
+    return [l.rstrip() for l in lines if l.strip() and not _COMMENT.match(l.strip())]
+
+
+def _squashed(lines: list[str]) -> str:
+    """The code with layout removed: a statement's indentation counts, the whitespace and line
+    breaks inside brackets (where re-wrapping happens) do not."""
+    out, depth = [], 0
+    for line in lines:
+        body = line.strip()
+        if depth == 0:
+            out.append("\n" + str(len(line) - len(line.lstrip())) + ":")
+        out.append(re.sub(r"\s+", "", body))
+        depth = max(0, depth + sum(body.count(c) for c in "([{") - sum(body.count(c) for c in ")]}"))
+    return _TRAILING_COMMA.sub("", "".join(out))
+
+
+def is_cosmetic(hunk: Hunk) -> bool:
+    """Whether the hunk's old and new sides are the same code once comments, blank lines, layout
+    and import order are set aside. Sides are compared whole, so a moved line is not cosmetic."""
+    old = _code([l.text for l in hunk.lines if l.origin in " -"])
+    new = _code([l.text for l in hunk.lines if l.origin in " +"])
+    if _squashed(old) == _squashed(new):
+        return True
+    changed = [l.strip() for l in _code([l.text for l in hunk.lines if l.origin in "+-"])]
+    imports = all(l.startswith(("import ", "from ")) for l in changed)
+    return imports and sorted(old) == sorted(new)
 
 
 def _strip_python(tree: ast.AST) -> str:

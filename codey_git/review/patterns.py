@@ -1,25 +1,8 @@
 """Well-known Python defects found in the syntax tree, without a model, in milliseconds: ruff for
 the rules it has (``ruffcheck``: pyflakes' undefined names and format strings, ``is`` against a
 literal, a mutable default, ``return`` in ``finally``, the flake8-bugbear typos), and codey's own
-checks for what ruff lacks or flags too often on safe code:
-
-code run from text (eval, pickle, yaml.load), shell and SQL strings built from values, certificate
-checks turned off, hard-coded secrets, ``random`` for secrets, passwords kept with a fast hash,
-HTTP calls without a timeout, a path prefix test taken for containment, a signature compared with
-``==``; a collection changed while it is iterated, a coroutine called without ``await``, a dict
-iterated as pairs, a loop whose condition nothing changes, an index loop that stops one short, a
-default computed once (``time.time()``), naive and aware datetimes mixed, a closure made in a loop
-that reads the loop variable later, the None of ``list.sort()`` kept, a method used without calling
-it; ``strip`` given a suffix, ``bool()`` of a request value, an end of file tested against None, a
-one-pass iterator used twice, a shallow copy of nested defaults changed in place, a delay in
-milliseconds given as seconds; a memo key without the keyword arguments, a value changed outside
-the lock its method takes; argparse's ``type=bool``, ``math.isclose`` against 0, ``%M`` in a date,
-``timedelta.seconds`` for the whole length, ``is None`` in an ORM filter; a ``dict.get`` default
-filled and dropped, ``or True``, cleanup after a context manager's ``yield`` that an exception
-skips, batches counted with ``//``, a validation regex that matches only a prefix, ``split`` unpacked
-into two names; a value computed and never used; an annotation written for an assignment, raising
-a string; an exception swallowed whole or turned into an empty result, and a retry loop that ends
-in None. Each check module says which real bugs it is for.
+checks for what ruff lacks or flags too often on safe code (``ALL_CHECKS``, by module: security,
+bugs, async, errors, stdlib, state, api, flow, pyflakes). Each check module says which real bugs it is for.
 
 Only what a change introduces is reported: a hit must fall on a line the diff touches, and a hit
 the old version already had (same check, same line text) is left alone.
@@ -43,7 +26,6 @@ from codey_git.review import (
     checks_security,
     checks_state,
     checks_stdlib,
-    checks_typos,
 )
 from codey_git.review.checks_ast import Module
 from codey_git.review.diffsource import FileDiff
@@ -94,8 +76,8 @@ ALL_CHECKS = [
     checks_flow.check_prefix_match_validation,
     checks_flow.check_split_unpacked,
     checks_pyflakes.check_value_never_used,
-    checks_typos.check_annotation_for_assignment,
-    checks_typos.check_raise_literal,
+    checks_bugs.check_annotation_for_assignment,
+    checks_bugs.check_raise_literal,
 ]
 
 
