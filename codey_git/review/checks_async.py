@@ -25,23 +25,10 @@ def _coroutine_functions(m: Module) -> set[str]:
     } - plain
 
 
-_SCHEDULERS = {
-    "gather",
-    "create_task",
-    "ensure_future",
-    "wait",
-    "wait_for",
-    "shield",
-    "as_completed",
-    "run",
-    "run_until_complete",
-    "run_coroutine_threadsafe",
-    "start_soon",
-    "append",
-    "add",
-    "put",
-    "put_nowait",
-}
+_SCHEDULERS = set(
+    "gather create_task ensure_future wait wait_for shield as_completed run run_until_complete "
+    "run_coroutine_threadsafe start_soon append add put put_nowait".split()
+)
 
 
 def _awaited_later(m: Module, name: str, func: ast.AST, after: int = 0) -> bool:
@@ -95,17 +82,10 @@ def _same_block(m: Module, store: ast.AST, line: int) -> bool:
 
 
 # asyncio's own coroutine functions: a call of one that is not awaited never runs
-_ASYNCIO_COROUTINES = {
-    "sleep",
-    "wait_for",
-    "wait",
-    "open_connection",
-    "start_server",
-    "to_thread",
-    "create_subprocess_exec",
-    "create_subprocess_shell",
-    "open_unix_connection",
-}
+_ASYNCIO_COROUTINES = set(
+    "sleep wait_for wait open_connection start_server to_thread create_subprocess_exec create_subprocess_shell "
+    "open_unix_connection".split()
+)
 
 
 def _library_coroutines(m: Module) -> set[str]:

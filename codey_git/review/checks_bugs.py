@@ -266,17 +266,8 @@ def check_late_binding_closure(m: Module) -> Iterator[Result]:
                 yield [func.lineno], "high", "bug", message
 
 
-_ONCE = (
-    "datetime.now",
-    "datetime.utcnow",
-    "datetime.today",
-    "date.today",
-    "time.time",
-    "time.monotonic",
-    "uuid.uuid4",
-    "uuid.uuid1",
-    "uuid4",
-    "uuid1",
+_ONCE = tuple(
+    "datetime.now datetime.utcnow datetime.today date.today time.time time.monotonic uuid.uuid4 uuid.uuid1 uuid4 uuid1".split()
 )
 
 
@@ -311,36 +302,9 @@ def check_in_place_result_used(m: Module) -> Iterator[Result]:
             yield [cast(ast.stmt, node).lineno], "high", "bug", message  # found: an assignment or a return
 
 
-_RESULT_METHODS = {
-    "strip",
-    "lstrip",
-    "rstrip",
-    "lower",
-    "upper",
-    "title",
-    "casefold",
-    "capitalize",
-    "split",
-    "splitlines",
-    "copy",
-    "keys",
-    "values",
-    "items",
-}
+_RESULT_METHODS = set("strip lstrip rstrip lower upper title casefold capitalize split splitlines copy keys values items".split())
 # str's tests, and os.path's: names that other classes rarely use for a property (unlike is_file, exists)
-_PREDICATES = {
-    "isdigit",
-    "isalpha",
-    "isalnum",
-    "isnumeric",
-    "isdecimal",
-    "isspace",
-    "islower",
-    "isupper",
-    "istitle",
-    "startswith",
-    "endswith",
-}
+_PREDICATES = set("isdigit isalpha isalnum isnumeric isdecimal isspace islower isupper istitle startswith endswith".split())
 _PATH_TESTS = {"os.path.exists", "os.path.isfile", "os.path.isdir", "os.path.isabs", "os.path.islink"}
 
 

@@ -304,27 +304,10 @@ _MILLIS = re.compile(r"(^|_)(ms|msec|msecs|millis|millisec|milliseconds)$", re.I
 _TAKES_SECONDS = ("time.sleep", "asyncio.sleep", "sleep", "socket.setdefaulttimeout")
 # calls whose timeout= is in seconds: requests and httpx, subprocess, sockets, urllib, threads,
 # queues, futures and asyncio (not every library: Playwright's is in milliseconds)
-_SECONDS_TIMEOUT = {
-    "get",
-    "post",
-    "put",
-    "patch",
-    "delete",
-    "head",
-    "request",
-    "run",
-    "call",
-    "check_call",
-    "check_output",
-    "communicate",
-    "wait",
-    "create_connection",
-    "urlopen",
-    "join",
-    "acquire",
-    "result",
-    "wait_for",
-}
+_SECONDS_TIMEOUT = set(
+    "get post put patch delete head request run call check_call check_output communicate wait create_connection "
+    "urlopen join acquire result wait_for".split()
+)
 _SECONDS_MODULES = ("requests", "httpx", "subprocess", "socket", "urllib", "asyncio", "threading", "queue")
 
 

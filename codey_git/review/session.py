@@ -4,11 +4,12 @@ the user's mistakes so that ``fail_open`` can turn only the former into a warnin
 
 from __future__ import annotations
 
+import contextlib
 import os
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Mapping
+from typing import TYPE_CHECKING, Iterator, Mapping
 
 from codey_git.errors import EXIT_INTERNAL, EXIT_NOT_ACHIEVED, EXIT_OK, CodeyError, ConfigError, ModelError, UsageError
 from codey_git.models.backends import make_provider
@@ -54,15 +55,7 @@ def read_diff(request: ReviewRequest) -> DiffSet:
         return diff
     named = f"{count} named file(s), whole"
     description = f"{diff.description} and {named}" if diff.files or diff.skipped else named
-    return DiffSet(
-        description,
-        diff.files + whole.files,
-        diff.skipped + whole.skipped,
-        diff.base_commit,
-        diff.base_tree,
-        diff.new_tree,
-        diff.root,
-    )
+    return replace(diff, description=description, files=diff.files + whole.files, skipped=diff.skipped + whole.skipped)
 
 
 NULL_REF = "0" * 40
@@ -98,6 +91,19 @@ def model_max_severity(config: Config) -> str | None:
         return None  # an unknown model is reported when it is loaded
 
 
+@contextlib.contextmanager
+def _model_trouble(what: str) -> Iterator[None]:
+    """Model errors, and any other failure but a CodeyError (a config mistake), as ReviewerUnavailable."""
+    try:
+        yield
+    except ModelError as exc:
+        raise ReviewerUnavailable(str(exc)) from exc
+    except CodeyError:
+        raise
+    except Exception as exc:  # noqa: BLE001
+        raise ReviewerUnavailable(f"{what}: {type(exc).__name__}: {exc}") from exc
+
+
 def run_review(
     request: ReviewRequest,
     diff: DiffSet,
@@ -109,23 +115,11 @@ def run_review(
     the model explains the blocking ones in the time left (``explain``). Raises
     ReviewerUnavailable for model trouble; config mistakes (an unknown backend, a missing script
     file) stay CodeyErrors."""
-    try:
+    with _model_trouble(f"cannot start the {config.backend} backend"):  # e.g. the inference library is not installed
         provider = make_provider(config, progress)
-    except ModelError as exc:
-        raise ReviewerUnavailable(str(exc)) from exc
-    except CodeyError:
-        raise
-    except Exception as exc:  # noqa: BLE001 - e.g. the inference library is not installed
-        raise ReviewerUnavailable(f"cannot start the {config.backend} backend: {type(exc).__name__}: {exc}") from exc
     try:
-        try:
+        with _model_trouble("cannot load the reviewer model"):
             model = provider.get("reviewer")
-        except ModelError as exc:
-            raise ReviewerUnavailable(str(exc)) from exc
-        except CodeyError:
-            raise
-        except Exception as exc:  # noqa: BLE001
-            raise ReviewerUnavailable(f"cannot load the reviewer model: {type(exc).__name__}: {exc}") from exc
         cache = ReviewCache(enabled=request.use_cache)
         start = time.monotonic()
         # what the tests and checks already show is explained first; the model reviews in the time left
