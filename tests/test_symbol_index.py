@@ -3,8 +3,8 @@ changes, brought up to date file by file, rebuilt when its file is damaged, neve
 
 from __future__ import annotations
 
-import json
 import os
+import sqlite3
 from pathlib import Path
 
 from conftest import git
@@ -44,7 +44,7 @@ FILES = {
 
 
 def _store(root: Path) -> Path:
-    return root / ".git" / "codey" / "symbols.json"
+    return root / ".git" / "codey" / "symbols.sqlite3"
 
 
 def test_index_lives_under_git_codey_and_the_work_tree_stays_clean(make_repo):
@@ -95,19 +95,21 @@ def test_a_changed_file_alone_is_indexed_again(make_repo):
 def test_a_damaged_or_old_index_is_built_again_without_an_error(make_repo):
     root = make_repo(FILES)
     symbol_index.build(root)
-    _store(root).write_text('{"version": 1, "modules": {"abc')  # cut short
+    data = _store(root).read_bytes()
+    _store(root).write_bytes(data[: len(data) // 3])  # cut short
 
-    rebuilt = symbol_index.build(root)
-
-    assert rebuilt.parsed == 4
-    assert json.loads(_store(root).read_text())["version"] == symbol_index.VERSION
-    _store(root).write_text(json.dumps({"version": -1, "modules": {}}))
     assert symbol_index.build(root).parsed == 4
-    data = json.loads(_store(root).read_text())
-    oid = git(root, "rev-parse", "HEAD:src/shop/tax.py")
-    data["modules"][oid] = [["vat", "function", "one", 1, 2, "", "", "", ""], 7]  # records of the wrong shape
-    _store(root).write_text(json.dumps(data))
-    assert "vat" not in {d.qualname for d in symbol_index.build(root).definitions()}  # skipped, no traceback
+    assert {d.qualname for d in symbol_index.build(root).in_file("src/shop/tax.py")} == {"vat"}
+
+    _store(root).write_bytes(b"not a database at all" * 100)
+    assert symbol_index.build(root).parsed == 4
+
+    db = sqlite3.connect(_store(root))
+    db.execute("PRAGMA user_version = 999")  # written by another version of codey
+    db.commit()
+    db.close()
+    assert symbol_index.build(root).parsed == 4
+    assert symbol_index.build(root).parsed == 0
 
 
 def test_a_worktree_shares_the_main_repositorys_index(make_repo, tmp_path):

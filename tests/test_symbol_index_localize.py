@@ -75,7 +75,7 @@ def test_fix_lands_when_only_the_request_says_where_the_bug_is(make_repo, write_
     assert out.returncode == 0, out.stdout + out.stderr
     assert json.loads(out.stdout)["status"] == "landed"
     assert '"-".join' in (root / "src/textkit/slug.py").read_text()
-    assert (root / ".git" / "codey" / "symbols.json").is_file()
+    assert (root / ".git" / "codey" / "symbols.sqlite3").is_file()
     assert git(root, "status", "--porcelain") == ""
 
 

@@ -1,5 +1,5 @@
-"""Which definitions a request is about: BM25 over each definition's words (its name's, weighted
-up, its docstring's, its string literals' and its identifiers'), the query being the request's
+"""Which definitions a request is about: BM25 (SQLite's FTS5) over each definition's words (its
+name's, weighted up, its class's, its docstring's, its string literals' and its identifiers'), the query being the request's
 words, the failure messages' and the names the failing tests call; a definition a failing test
 calls by name scores more."""
 
@@ -9,12 +9,10 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from codey_git.symbols.bm25 import BM25
 from codey_git.symbols.definitions import Definition
 from codey_git.symbols.index import SymbolIndex
 from codey_git.symbols.words import identifier_words, text_words
 
-NAME_WEIGHT = 3  # a word of the definition's own name counts as this many
 CALLED_BONUS = 2.0  # added to the score of a definition a failing test calls
 _MESSAGE = re.compile(r"^E\s+(.*)$", re.M)  # pytest's lines of the exception and assertion
 
@@ -32,12 +30,6 @@ class Hit:
     @property
     def line(self) -> int:
         return self.definition.line
-
-
-def document(d: Definition) -> list[str]:
-    owner = d.qualname.split(".")[:-1]
-    name = identifier_words(d.name) * NAME_WEIGHT
-    return name + [w for part in owner for w in identifier_words(part)] + list(d.doc + d.literals + d.names)
 
 
 def _test_definition(index: SymbolIndex, node_id: str) -> Definition | None:
@@ -90,11 +82,13 @@ def rank(
 ) -> list[Hit]:
     """The definitions of the files ``keep`` accepts that match, best first (score above 0)."""
     calls = tested_calls(index, failing)
-    pool = [d for d in index.definitions() if keep(d.path)]
     words = query(request, messages, calls)
-    if not pool or not (words or calls):
+    if not words and not calls:
         return []
-    called = resolve(calls, pool)
-    scores = BM25([document(d) for d in pool]).scores(words)
-    hits = [Hit(d, s + (CALLED_BONUS if d in called else 0.0), d in called) for d, s in zip(pool, scores)]
-    return sorted((h for h in hits if h.score > 0), key=lambda h: (-h.score, h.path, h.definition.start))
+    scores = {d: s for d, s in index.search(words) if keep(d.path)}
+    names = {c.lstrip(".") for c in calls} | {"__init__"}
+    called = resolve(calls, [d for d in index.named(names) if keep(d.path)])
+    for d in called:
+        scores[d] = scores.get(d, 0.0) + CALLED_BONUS
+    hits = [Hit(d, s, d in called) for d, s in scores.items() if s > 0]
+    return sorted(hits, key=lambda h: (-h.score, h.path, h.definition.start))

@@ -1,17 +1,28 @@
-"""The index file under ``.git/codey/``: JSON, written whole to a temporary file and renamed over
-the old one (a crash mid-write leaves the old index or none, never half of one); read back only
-when its version is this codey's, else treated as absent."""
+"""The index's file under ``.git/codey/``: an SQLite database (the standard library's), so that a
+run reads only what it asks for, a file's definitions are replaced in one transaction (a crash
+mid-write rolls back, never leaving half an update), and BM25 comes from SQLite's FTS5. A file of
+another version, or one SQLite cannot read, is deleted and built again."""
 
 from __future__ import annotations
 
-import json
-import os
+import sqlite3
 from pathlib import Path
-from typing import Any
 
 import pygit2
 
-FILE_NAME = "symbols.json"
+FILE_NAME = "symbols.sqlite3"
+SCHEMA_VERSION = 1
+
+_SCHEMA = f"""
+CREATE TABLE modules (oid TEXT PRIMARY KEY) WITHOUT ROWID;
+CREATE TABLE defs (id INTEGER PRIMARY KEY, oid TEXT NOT NULL, name TEXT NOT NULL, qualname TEXT NOT NULL,
+                   kind TEXT NOT NULL, start INTEGER NOT NULL, line INTEGER NOT NULL, last INTEGER NOT NULL,
+                   calls TEXT NOT NULL);
+CREATE INDEX defs_oid ON defs (oid);
+CREATE INDEX defs_name ON defs (name);
+CREATE VIRTUAL TABLE words USING fts5(name, owner, doc, literals, names, tokenize="unicode61 tokenchars '_'");
+PRAGMA user_version = {SCHEMA_VERSION};
+"""
 
 
 def codey_dir(root: Path) -> Path | None:
@@ -27,33 +38,36 @@ def codey_dir(root: Path) -> Path | None:
     return git_dir / "codey"
 
 
-def load(path: Path, version: int) -> dict[str, Any] | None:
-    """The stored object, or None: missing, unreadable, not JSON, or another version."""
+def _usable(db: sqlite3.Connection) -> bool:
     try:
-        with open(path, encoding="utf-8") as handle:
-            data = json.load(handle)
-    except (OSError, ValueError, RecursionError):
-        return None
-    if not isinstance(data, dict) or data.get("version") != version:
-        return None
-    return data
-
-
-def save(path: Path, data: dict[str, Any]) -> bool:
-    """Write ``data`` atomically (flushed to disk before the rename); False when it cannot be
-    written, which only costs the next run the time to build it again."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with open(tmp, "w", encoding="utf-8") as handle:
-            json.dump(data, handle, separators=(",", ":"))
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except OSError:
-        try:
-            tmp.unlink(missing_ok=True)
-        except OSError:
-            pass
+        row = db.execute("PRAGMA user_version").fetchone()
+        if not row or row[0] != SCHEMA_VERSION:
+            return False
+        db.execute("SELECT count(*) FROM modules").fetchone()
+        db.execute("SELECT rowid FROM words LIMIT 1").fetchone()
+    except sqlite3.DatabaseError:
         return False
     return True
+
+
+def remove(path: Path) -> None:
+    for leftover in (path, path.with_name(path.name + "-journal"), path.with_name(path.name + "-wal")):
+        leftover.unlink(missing_ok=True)
+
+
+def connect(path: Path) -> sqlite3.Connection:
+    """The index database at ``path``, made anew when missing, of another version or unreadable.
+    Raises sqlite3.Error or OSError when it cannot be made at all."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    db = sqlite3.connect(path, timeout=10)
+    if _usable(db):
+        return db
+    db.close()
+    remove(path)
+    db = sqlite3.connect(path, timeout=10)
+    try:
+        db.executescript(_SCHEMA)
+    except sqlite3.Error:
+        db.close()
+        raise
+    return db
