@@ -15,7 +15,10 @@ Recorded per task: the rank of the mutated line and of its function (innermost e
 definition) in each ordering (None: not in it), whether the prompt for the real model's context
 (8192 tokens, 768 kept for the answer, about 3.5 characters a token, the `function` format) shows
 the mutated line and marks it in the suspect note, and the seconds of the coverage run, of the same
-files run without the tracer, and of the baseline. Results: results/localize.json.
+files run without the tracer, and of the baseline; and the symbol index alone (``index``): the rank
+of the mutated line's function among the index's hits for the request, the failure messages and the
+failing tests' calls, with the seconds of its first build and of a second run. Results:
+results/localize.json.
 """
 
 from __future__ import annotations
@@ -35,6 +38,7 @@ from codey_git.engine import context as ctx
 from codey_git.engine import suspects as sfl
 from codey_git.engine.codeview import build_messages
 from codey_git.errors import UsageError
+from codey_git.symbols import index as symbol_index
 from codey_git.testrun import run_tests
 
 from benchmarks.fixbench.report import machine_info
@@ -104,6 +108,22 @@ def prompt_check(root: Path, request: str, focus: ctx.Focus, sections: dict, tas
             "note": note[:400], "prompt_chars": len(prompt)}
 
 
+def index_check(repo: Path, request: str, baseline, only: set[str], target: tuple[str, int]) -> dict:
+    """The symbol index alone: where the mutated line's function ranks among its hits for the
+    request, the failure messages and the failing tests' calls, and what the index cost."""
+    started = time.monotonic()
+    built = symbol_index.build(repo)  # a second run: one_task made the first
+    again_s = time.monotonic() - started
+    started = time.monotonic()
+    hits = ctx.symbol_hits(baseline, repo, ctx.parse_request(request, repo), only)
+    hits_s = time.monotonic() - started
+    order = [(h.path, h.definition.start) for h in hits]
+    want = _function(repo, *target)
+    return {"function": order.index(want) + 1 if want in order else None, "hits": len(hits),
+            "top": [f"{h.path}::{h.definition.qualname}" for h in hits[:3]],
+            "again_parsed": built.parsed, "again_s": round(again_s, 3), "hits_s": round(hits_s, 3)}
+
+
 def one_task(task: dict, project, tmp: Path) -> dict:
     repo = tmp / task["id"]
     prepare_repo(project, task, repo)
@@ -112,6 +132,9 @@ def one_task(task: dict, project, tmp: Path) -> dict:
     row["baseline_s"] = round(baseline.seconds, 2)
     request = request_of(task)
     target = (task["file"], task["line"])
+    started = time.monotonic()
+    files = len(symbol_index.build(repo).files)
+    row["index_build"] = {"s": round(time.monotonic() - started, 2), "files": files}
     for way in ("before", "after"):
         focus = ctx.parse_request(request, repo)
         only = ctx.requested_failures(request, baseline, focus)
@@ -138,6 +161,8 @@ def one_task(task: dict, project, tmp: Path) -> dict:
             row["same_files_s"] = round(plain.seconds, 2)
             row["localize_s"] = round(seconds, 2)
             row["coverage_ok"] = traced is not None
+        if way == "after":
+            row["index"] = index_check(repo, request, baseline, only, target)
         sections = ctx.failing_sections(baseline, focus, repo, only=only)
         result.update(prompt_check(repo, request, focus, sections, task))
         row[way] = result
@@ -164,6 +189,14 @@ def summarize(rows: list[dict]) -> dict:
         values = [r[key] for r in rows if isinstance(r.get(key), (int, float))]
         out[key] = {"median": round(statistics.median(values), 2) if values else None,
                     "max": max(values) if values else None, "total": round(sum(values), 1)}
+    out["index_function"] = {f"top{k}": sum(1 for r in rows if isinstance(r.get("index", {}).get("function"), int)
+                                             and r["index"]["function"] <= k) for k in (1, 3, 5)}
+    for key in ("build_s", "again_s", "hits_s"):
+        values = [r["index_build"]["s"] if key == "build_s" else r.get("index", {}).get(key) for r in rows
+                  if "index_build" in r]
+        values = [v for v in values if isinstance(v, (int, float))]
+        out[f"index_{key}"] = {"median": round(statistics.median(values), 3) if values else None,
+                               "max": max(values) if values else None}
     out["coverage_failed"] = [r["task"] for r in rows if not r.get("coverage_ok")]
     return out
 
