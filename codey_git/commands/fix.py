@@ -24,6 +24,13 @@ def task_options(kind: str) -> Callable[..., None]:
         ),
         test_command: Optional[str] = typer.Option(None, "--test-command", help="Command that runs the tests."),
         max_seconds: Optional[float] = typer.Option(None, "--max-seconds", help="Time budget for the task."),
+        write_test: bool = typer.Option(
+            False,
+            "--write-test",
+            hidden=kind != "fix",
+            help="For a symptom no test catches: first write a test that fails on it, then fix the code "
+            "until it passes; the test is committed with the fix.",
+        ),
         as_json: bool = JSON,
         yes: bool = YES,
     ) -> None:
@@ -35,7 +42,17 @@ def task_options(kind: str) -> Callable[..., None]:
             "test_command": test_command,
             "max_seconds": max_seconds,
         }
-        run_task_command(kind, request, files=file, no_land=no_land, keep=keep, as_json=as_json, yes=yes, overrides=overrides)
+        run_task_command(
+            kind,
+            request,
+            files=file,
+            no_land=no_land,
+            keep=keep,
+            as_json=as_json,
+            yes=yes,
+            overrides=overrides,
+            write_test=write_test,
+        )
 
     return command
 

@@ -9,12 +9,15 @@ from __future__ import annotations
 import time
 from dataclasses import replace
 
+import pygit2
+
 from codey_git.config import Config
 from codey_git.engine import landing
 from codey_git.engine.landreview import review_landing
 from codey_git.engine.newtest import cover_step
 from codey_git.engine.commit import commit_worktree, full_message, subject_line
 from codey_git.engine.planner import plan
+from codey_git.engine.symptomtest import SymptomTest, untested_code, write_symptom_test
 from codey_git.engine.steps import EventSink, StepContext, StepOutcome, StepRunner
 from codey_git.engine.task import CommitInfo, Step, Task, TaskResult
 from codey_git.engine.worktrees import (
@@ -26,9 +29,10 @@ from codey_git.engine.worktrees import (
     remove_worktree,
 )
 from codey_git import faults, proc
+from codey_git.errors import UsageError
 from codey_git.gitrepo import Repo
 from codey_git.models.base import Model, ModelProvider
-from codey_git.testrun import check_baseline, run_tests, use_sandbox
+from codey_git.testrun import TestRun, check_baseline, run_tests, use_sandbox
 from codey_git.progress import Progress
 
 
@@ -46,9 +50,17 @@ def run_task(
     on_event: EventSink | None = None,
     deadline: float | None = None,
     write_tests: bool = False,
+    require_failing: bool = False,
+    symptom_test: bool = False,
 ) -> TaskResult:
     """``write_tests``: the code each step changes must be named by a test; codey writes one from
-    the request when none is (``newtest``), and what stays untested is kept on the branch."""
+    the request when none is (``newtest``), and what stays untested is kept on the branch.
+
+    ``require_failing`` (`fix`): a fix needs a failing test; on a suite that passes the task stops
+    (a UsageError) before any model call. ``symptom_test`` (`fix --write-test`): the suite must
+    pass; the coder first writes a test that fails on the symptom (``symptomtest``), the fix must
+    make it pass, and the first commit holds the test and the fix together, so that every commit
+    that lands passes the whole suite."""
     started = time.monotonic()
     if deadline is None and float(config.max_seconds or 0) > 0:
         deadline = started + float(config.max_seconds)
@@ -60,6 +72,8 @@ def run_task(
     timings: dict[str, float] = {}
     touched: list[str] = []
     success = False
+    refused = False  # stopped before any change: nothing is kept, --keep or not
+    symptom: SymptomTest | None = None  # the test written for the symptom, until it is committed
     wt = create_worktree(repo, base, branch)
     try:
         progress.stage("baseline tests")
@@ -68,9 +82,27 @@ def run_task(
         _report_discarded(progress, wt.reset(), "the baseline test run")
         timings["baseline_s"] = round(baseline.seconds, 2)
         progress.info(f"baseline: {baseline.summary} ({baseline.seconds:.1f} s; ran: {baseline.command[:200]})")
+        if require_failing or symptom_test:
+            refused = True
+            _check_failing(wt, task, baseline, symptom_test)
+            refused = False
         coder = provider.get("coder")
         result.model = coder.name
-        for step in plan(task):
+        steps = plan(task)
+        if symptom_test:
+            symptom = write_symptom_test(wt, task.text, coder, config, baseline, progress, task.id, deadline)
+            result.symptom_test = symptom.path
+            if symptom.path is None or symptom.source is None or symptom.run is None:
+                refused, steps = True, []
+                result.test_note = symptom.failure()
+                result.reason = f"no test that shows the symptom could be written ({result.test_note}); nothing was fixed"
+            else:
+                # the test is committed on the branch for the fix loop (whose resets keep it), and
+                # folded into the fix's commit; the fix may not change it (allow_test_edits off)
+                commit_worktree(wt, repo.root, {symptom.path: symptom.source}, f"test(codey): {symptom.path} (provisional)\n")
+                baseline = symptom.run
+                config = config.with_overrides({"allow_test_edits": False})
+        for step in steps:
             runner = StepRunner(
                 StepContext(
                     worktree=wt,
@@ -105,7 +137,14 @@ def run_task(
                 subject, step.text if len(task.text) > len(step.text) else task.text, coder.name, tested.summary
             )
             discarded = _side_effects(wt, outcome.changes)
-            oid = commit_worktree(wt, repo.root, outcome.changes, message)
+            changes = outcome.changes
+            if symptom is not None and symptom.path is not None and symptom.source is not None:
+                changes = {symptom.path: symptom.source, **outcome.changes}
+                message = _with_test_note(message, symptom.path)
+                _drop_head_commit(wt)  # the provisional test commit: its file goes into this one
+                touched.append(symptom.path)
+                symptom = None
+            oid = commit_worktree(wt, repo.root, changes, message)
             _report_discarded(progress, discarded, "the tests")
             result.discarded.extend(p for p in discarded if p not in result.discarded)
             result.commits.append(CommitInfo(oid=oid, message=message))
@@ -116,10 +155,10 @@ def run_task(
             baseline = tested
             result.tests = baseline.summary
         else:
-            success = True
+            success = not refused
     finally:
         remove_worktree(repo, wt.name)
-        if not success and not keep:
+        if not success and (not keep or refused):
             delete_branch(repo, branch)
         timings["total_s"] = round(time.monotonic() - started, 2)
         result.timings = timings
@@ -132,7 +171,9 @@ def run_task(
             "peak_rss_mb": round(max((c.peak_rss_mb for c in calls), default=0.0), 1),
         }
     if not success:
-        if keep:
+        if symptom is not None and symptom.path is not None and result.reason:
+            result.reason += f"; the test written for the symptom ({symptom.path}) was not committed either"
+        if keep and not refused:
             record_result_branch(repo, branch, "kept")  # the user asked for it: gc never deletes it
             result.take_command = f"git log -p {base[:10]}..{branch}   # inspect the kept attempt"
         return result
@@ -194,6 +235,39 @@ def _cover(
         result.untested_code.extend(cover.untested)
         result.test_note = cover.why
     return outcome
+
+
+def _check_failing(wt: Worktree, task: Task, baseline: TestRun, symptom_test: bool) -> None:
+    """A fix needs a failing test; --write-test needs a suite that passes (raises UsageError)."""
+    if symptom_test and not baseline.ok:
+        failing = sorted(baseline.failed)
+        named = f": {', '.join(failing[:3])}" + (f" and {len(failing) - 3} more" if len(failing) > 3 else "") if failing else ""
+        raise UsageError(
+            f"the test suite already fails ({baseline.summary}{named}); --write-test writes a test for a symptom "
+            "the suite does not catch, so no test was written",
+            "If those failures are the bug, run the same command without --write-test: codey fixes the failing "
+            "tests. Otherwise fix them first. Nothing was changed.",
+        )
+    if not symptom_test and baseline.ok:
+        untested = untested_code(wt, task.text, baseline)
+        also = f", and no test exercises {'; '.join(untested)}" if untested else ""
+        raise UsageError(
+            f"the test suite passes ({baseline.summary}){also}: no test fails, so there is nothing failing for "
+            "the fix to make pass",
+            "Rerun with --write-test: codey first writes a test that shows the symptom, then fixes the code until "
+            "it passes, and commits both together. Or commit a failing test yourself. Nothing was changed.",
+        )
+
+
+def _with_test_note(message: str, path: str) -> str:
+    subject, _, rest = message.partition("\n\n")
+    return f"{subject}\n\nAdds {path}, a test that shows the bug: it failed before this fix.\n\n{rest}"
+
+
+def _drop_head_commit(wt: Worktree) -> None:
+    """Move the worktree's branch back to HEAD's parent, the files untouched (``git reset --soft HEAD~``)."""
+    head = wt.repo.head.peel(pygit2.Commit)
+    wt.repo.lookup_reference(f"refs/heads/{wt.branch}").set_target(head.parent_ids[0])
 
 
 def _review(repo: Repo, base: str, branch: str, config: Config, progress: Progress, result: TaskResult) -> str | None:

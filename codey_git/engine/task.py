@@ -76,6 +76,8 @@ class TaskResult:
     untested_code: list[str] = field(default_factory=list)  # "stats.py: stdev"
     test_note: str | None = None  # why codey could not write a test
     land_review: dict[str, Any] | None = None  # codey's review of what would land (engine.landreview)
+    # fix --write-test: the test codey wrote to show the symptom (committed with the fix when it lands)
+    symptom_test: str | None = None
 
     @property
     def ok(self) -> bool:
