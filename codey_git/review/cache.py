@@ -10,6 +10,7 @@ import hashlib
 import json
 import os
 from pathlib import Path
+from typing import Any
 
 from codey_git.paths import codey_home
 from codey_git.review.findings import Finding
@@ -43,11 +44,25 @@ class ReviewCache:
         if not self.enabled:
             return
         path = self._path(self.key(unit, model_identity))
-        items = [{**f.to_dict(), "line": f.line - unit.first_line} for f in findings]
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_suffix(f".{os.getpid()}.tmp")
-            tmp.write_text(json.dumps({"findings": items}), encoding="utf-8")
-            os.replace(tmp, path)
-        except OSError:
-            pass  # a cache that cannot be written only costs time
+        save_json(path, {"findings": [{**f.to_dict(), "line": f.line - unit.first_line} for f in findings]})
+
+
+def save_json(path: Path, data: Any) -> None:
+    """``data`` written to ``path`` as JSON through a temporary file; a cache that cannot be
+    written only costs time."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(data), encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError:
+        pass
+
+
+def load_versioned(path: Path | None, version: int, key: str) -> dict[str, Any]:
+    """``key`` of the JSON at ``path`` when it was written with ``version``; else empty."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8")) if path else {}
+    except (OSError, ValueError):
+        return {}
+    return data.get(key, {}) if data.get("version") == version else {}

@@ -12,14 +12,14 @@ seen: such a test runs only when it is itself changed.
 from __future__ import annotations
 
 import ast
-import json
-import os
 import warnings
 from collections import defaultdict
 from pathlib import Path, PurePosixPath
 from typing import Any, cast
 
 import pygit2
+
+from codey_git.review.cache import load_versioned, save_json
 
 CACHE_NAME = "review-imports.json"
 CACHE_VERSION = 1
@@ -97,7 +97,7 @@ class ImportGraph:
         self._walk(repo, cast(pygit2.Tree, repo[tree_oid]), "")
         self.packages = {str(PurePosixPath(p).parent) for p in self.files if PurePosixPath(p).name == "__init__.py"}
         self._cache_path = cache_dir / CACHE_NAME if cache_dir else None
-        cache = self._load()
+        cache = load_versioned(self._cache_path, CACHE_VERSION, "imports")
         fresh = False
         self.imports: dict[str, list[list[Any]]] = {}
         for path, oid in self.files.items():
@@ -116,25 +116,12 @@ class ImportGraph:
             elif entry.type_str == "blob" and path.endswith(".py"):  # path ends with the entry's name
                 self.files[path] = str(entry.id)
 
-    def _load(self) -> dict[str, list[Any]]:
-        try:
-            data = json.loads(self._cache_path.read_text(encoding="utf-8")) if self._cache_path else {}
-        except (OSError, ValueError):
-            return {}
-        return data.get("imports", {}) if data.get("version") == CACHE_VERSION else {}
-
     def _save(self, imports: dict[str, list[Any]]) -> None:
         if self._cache_path is None:
             return
         if len(imports) > 50_000:  # oids of files long gone: keep the ones this tree has
             imports = {oid: imports[oid] for oid in set(self.files.values())}
-        try:
-            self._cache_path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = self._cache_path.with_suffix(f".{os.getpid()}.tmp")
-            tmp.write_text(json.dumps({"version": CACHE_VERSION, "imports": imports}), encoding="utf-8")
-            os.replace(tmp, self._cache_path)
-        except OSError:
-            pass  # only costs time next run
+        save_json(self._cache_path, {"version": CACHE_VERSION, "imports": imports})
 
     def _importers(self, changed: set[str]) -> dict[str, set[str]]:
         """path -> the files that import it (made once per set of extra, changed paths)."""

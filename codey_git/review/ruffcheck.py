@@ -165,19 +165,8 @@ def ruff_hits(
             target = root / path
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(text, encoding="utf-8")
-        argv = [
-            binary,
-            "check",
-            "--no-cache",
-            "--output-format",
-            "json",
-            "--exit-zero",
-            "--no-fix",
-            "--force-exclude",
-            "--extend-select",
-            ",".join(RULES),
-            *sources,
-        ]
+        options = "--no-cache --output-format json --exit-zero --no-fix --force-exclude --extend-select".split()
+        argv = [binary, "check", *options, ",".join(RULES), *sources]
         try:
             result = proc.run(argv, cwd=root, timeout=TIMEOUT_S)
         except Exception as exc:  # noqa: BLE001 - the binary could not start

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import shlex
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
+from codey_git.review.cache import load_versioned, save_json
 from codey_git.testrun import TestRun, run_tests
 
 CACHE_NAME = "review-tests.json"
@@ -53,17 +53,10 @@ class ResultCache:
     def __init__(self, cache_dir: Path | None, command: str) -> None:
         self.path = cache_dir / CACHE_NAME if cache_dir else None
         self.command = command
-        self.data = self._load()
+        self.data = load_versioned(self.path, CACHE_VERSION, "trees")
 
     def _key(self, tree: str) -> str:
         return hashlib.sha256(json.dumps([tree, self.command]).encode()).hexdigest()[:32]
-
-    def _load(self) -> dict[str, Any]:
-        try:
-            data = json.loads(self.path.read_text(encoding="utf-8")) if self.path else {}
-        except (OSError, ValueError):
-            return {}
-        return data.get("trees", {}) if data.get("version") == CACHE_VERSION else {}
 
     def get(self, tree: str, file: str) -> FileResult | None:
         entry = self.data.get(self._key(tree), {}).get("files", {}).get(file)
@@ -79,13 +72,7 @@ class ResultCache:
         entry["used"] = time.time()
         keep = sorted(self.data.items(), key=lambda kv: kv[1].get("used", 0), reverse=True)[:MAX_TREES]
         self.data = dict(keep)
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = self.path.with_suffix(f".{os.getpid()}.tmp")
-            tmp.write_text(json.dumps({"version": CACHE_VERSION, "trees": self.data}), encoding="utf-8")
-            os.replace(tmp, self.path)
-        except OSError:
-            pass  # a cache that cannot be written only costs time
+        save_json(self.path, {"version": CACHE_VERSION, "trees": self.data})
 
 
 def section_for(run: TestRun, nodeid: str) -> str:
