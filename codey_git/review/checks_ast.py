@@ -33,6 +33,11 @@ class Module:
             node = self.parent[node]
         return node
 
+    def block_of(self, stmt: ast.AST) -> list[ast.stmt]:
+        """The statements of the block that holds ``stmt`` (its parent's body, else or finally)."""
+        blocks = (getattr(self.parent.get(stmt), f, None) for f in ("body", "orelse", "finalbody"))
+        return next((b for b in blocks if isinstance(b, list) and stmt in b), [])
+
     def own_nodes(self, scope: ast.AST) -> list[ast.AST]:
         """``own_nodes(scope)``, walked once per scope: several checks and every name lookup
         (``known_value``) ask for the same function or module."""

@@ -70,14 +70,7 @@ def _same_block(m: Module, store: ast.AST, line: int) -> bool:
     """Whether the binding ``store`` is a later statement of the block that holds the statement on
     ``line`` (not the other branch of an if/else, where both are live afterwards)."""
     stmt = m.statement_of(store)
-    block = next(
-        (
-            b
-            for b in (getattr(m.parent.get(stmt), f, None) for f in ("body", "orelse", "finalbody"))
-            if isinstance(b, list) and stmt in b
-        ),
-        [],
-    )
+    block = m.block_of(stmt)
     return any(s.lineno <= line <= (s.end_lineno or s.lineno) for s in block)
 
 

@@ -60,14 +60,7 @@ def _leaves_after(m: Module, node: ast.AST) -> bool:
     stmt = m.statement_of(node)
     if isinstance(stmt, (ast.Return, ast.Raise)):
         return True
-    block = next(
-        (
-            b
-            for b in (getattr(m.parent.get(stmt), f, None) for f in ("body", "orelse", "finalbody"))
-            if isinstance(b, list) and stmt in b
-        ),
-        [],
-    )
+    block = m.block_of(stmt)
     rest = block[block.index(stmt) + 1 :] if stmt in block else []
     return bool(rest) and isinstance(rest[0], (ast.Break, ast.Return, ast.Raise))
 
@@ -357,9 +350,5 @@ def check_annotation_for_assignment(m: Module) -> Iterator[Result]:
 def check_raise_literal(m: Module) -> Iterator[Result]:
     for node in ast.walk(m.tree):
         if isinstance(node, ast.Raise) and isinstance(node.exc, (ast.Constant, ast.JoinedStr)):
-            yield (
-                [node.lineno],
-                "high",
-                "bug",
-                ("raising a string or number is a TypeError in Python 3; raise an exception, e.g. raise ValueError(...)"),
-            )
+            message = "raising a string or number is a TypeError in Python 3; raise an exception, e.g. raise ValueError(...)"
+            yield [node.lineno], "high", "bug", message

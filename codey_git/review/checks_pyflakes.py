@@ -76,9 +76,5 @@ def check_value_never_used(m: Module) -> Iterator[Result]:
             )
             yield [instead.lineno, assign.lineno], "medium", "bug", message_text
         else:
-            yield (
-                [assign.lineno],
-                "medium",
-                "bug",
-                (f"`{name}` is computed here but never used: the result is lost, or another line uses the wrong name"),
-            )
+            message_text = f"`{name}` is computed here but never used: the result is lost, or another line uses the wrong name"
+            yield [assign.lineno], "medium", "bug", message_text

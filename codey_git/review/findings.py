@@ -19,28 +19,19 @@ SEVERITIES = ("critical", "high", "medium", "low", "info")  # most severe first
 CATEGORIES = ("bug", "security", "error handling", "performance", "style", "test")
 
 _SEVERITY_ALIASES = {
-    "error": "high",
-    "major": "high",
-    "warning": "medium",
+    **dict.fromkeys("error major".split(), "high"),
+    **dict.fromkeys("warning moderate".split(), "medium"),
     "minor": "low",
-    "moderate": "medium",
     "note": "info",
-    "blocker": "critical",
-    "severe": "critical",
+    **dict.fromkeys("blocker severe".split(), "critical"),
 }
 _CATEGORY_ALIASES = {
-    "error-handling": "error handling",
-    "error_handling": "error handling",
-    "errors": "error handling",
-    "exception": "error handling",
+    **dict.fromkeys("error-handling error_handling errors exception".split(), "error handling"),
     "perf": "performance",
-    "tests": "test",
-    "testing": "test",
-    "correctness": "bug",
-    "logic": "bug",
+    **dict.fromkeys("tests testing".split(), "test"),
+    **dict.fromkeys("correctness logic".split(), "bug"),
     "vulnerability": "security",
-    "readability": "style",
-    "formatting": "style",
+    **dict.fromkeys("readability formatting".split(), "style"),
 }
 
 MESSAGE_CHARS = 120  # one short sentence: answer tokens are the slowest part of a review
@@ -189,14 +180,7 @@ def parse_model_findings(text: str) -> list[Finding]:
         if line is None or severity is None or not isinstance(message, str) or not message.strip():
             continue
         suggestion = item.get("suggestion")
-        findings.append(
-            Finding(
-                file=file.strip() if isinstance(file, str) else "",
-                line=line,
-                severity=calibrated(severity, category),
-                category=category,
-                message=message.strip(),
-                suggestion=suggestion if isinstance(suggestion, str) and suggestion.strip() else None,
-            )
-        )
+        suggestion = suggestion if isinstance(suggestion, str) and suggestion.strip() else None
+        file = file.strip() if isinstance(file, str) else ""
+        findings.append(Finding(file, line, calibrated(severity, category), category, message.strip(), suggestion))
     return findings
