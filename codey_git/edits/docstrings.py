@@ -8,14 +8,16 @@ is shown as its summary line with a marker:
     \"\"\"Return the thing. (docstring: 37 more lines not shown; keep it as is)\"\"\"
 
 or, where lines are numbered (the `lines` format), as its first and last line around a gap that
-keeps the file's real numbers. Four lines (summary, blank, a line or two) cost about as much to
-show as the marker itself; from five on, eliding saves at least three lines (~30 tokens a line
-with their indentation and doctest prompts).
+keeps the file's real numbers. The marker costs about 15 tokens, as much as one docstring line
+with its indentation; a docstring of up to four lines (summary, blank, a line or two) is shown
+whole, and from five lines on shortening saves at least three lines.
 
 Back in the answer (`function` format), a definition gets the file's original docstring when its
 own is the shortened form: it holds the marker, or is just the original's summary line, or is
 missing while the original's is long (a fix never needs to delete documentation, and the model
-was shown none of it). A docstring the model really wrote (anything else) is kept.
+was shown none of it). A docstring the model really wrote (anything else) is kept. A marker
+that lands where no original can be put back (a new or renamed definition) is refused with
+feedback, never written. The other formats never see a marker (``engine/docview.py``).
 """
 
 from __future__ import annotations
