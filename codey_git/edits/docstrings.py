@@ -8,7 +8,7 @@ is shown as its summary line with a marker:
     \"\"\"Return the thing. (docstring: 37 more lines not shown; keep it as is)\"\"\"
 
 or, where lines are numbered (the `lines` format), as its first and last line around a gap that
-keeps the file's real numbers. The marker costs about 15 tokens, as much as one docstring line
+keeps the file's real numbers. The marker costs 17 tokens (qwen2.5-coder), about one docstring line
 with its indentation; a docstring of up to four lines (summary, blank, a line or two) is shown
 whole, and from five lines on shortening saves at least three lines.
 
