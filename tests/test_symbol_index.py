@@ -156,3 +156,48 @@ def test_a_failing_tests_calls_resolve_to_the_definitions_they_name(make_repo):
     hits = search.rank(index, "", ["tests/test_cart.py::test_add"], keep=lambda p: "tests" not in p)
 
     assert {h.definition.qualname for h in hits if h.called} == {"Cart", "Cart.add"}
+
+
+def test_ranking_is_the_one_before_the_single_query_search(make_repo):
+    """Scores and order as the index ranked them when a query read its matches back one by one
+    (2026-12-06, before the search became one JOIN that reads no words)."""
+    root = make_repo(FILES)
+    index = symbol_index.build(root)
+
+    def ranked(request: str, failing: list[str]) -> list[tuple[str, float, bool]]:
+        hits = search.rank(index, request, failing, keep=lambda p: "tests" not in p)
+        return [(h.definition.qualname, round(h.score, 6), h.called) for h in hits]
+
+    assert ranked("the value added tax is rounded wrong", []) == [("vat", 2.452353, False), ("Cart.add", 0.256931, False)]
+    assert ranked("the cart total is wrong after add", ["tests/test_cart.py::test_add"]) == [
+        ("Cart.add", 2.454965, True),
+        ("Cart", 2.000002, True),
+        ("Cart.total", 1.746623, False),
+    ]
+
+
+def test_a_called_class_brings_its_own_init_and_no_other(make_repo):
+    files = dict(FILES)
+    files["src/shop/order.py"] = "class Order:\n    def __init__(self, cart):\n        self.cart = cart\n"
+    files["src/shop/other.py"] = "class Other:\n    def __init__(self):\n        self.x = 1\n"
+    files["tests/test_order.py"] = "from shop.order import Order\n\n\ndef test_order():\n    Order(None)\n"
+    index = symbol_index.build(make_repo(files))
+
+    hits = search.rank(index, "", ["tests/test_order.py::test_order"], keep=lambda p: "tests" not in p)
+
+    assert {(h.path, h.definition.qualname) for h in hits if h.called} == {
+        ("src/shop/order.py", "Order"),
+        ("src/shop/order.py", "Order.__init__"),
+    }
+
+
+def test_definitions_read_without_their_words_equal_those_read_with_them(make_repo):
+    index = symbol_index.build(make_repo(FILES))
+
+    add = next(d for d in index.in_file("src/shop/cart.py") if d.qualname == "Cart.add")
+    found = next(d for d, _score in index.search(["quantity"]))
+    named = index.named(["add"])
+
+    assert found == add and named == [add] and hash(found) == hash(add)
+    assert found.literals == () and "quantity" in add.literals  # the search reads no words
+    assert index.named(["add"], ["src/shop/tax.py"]) == []

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import ast
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from codey_git.symbols.words import identifier_words, text_words
 
@@ -25,9 +25,10 @@ class Definition:
     start: int  # first line, decorators included
     line: int  # the def/class line
     end: int
-    doc: tuple[str, ...]  # words of the docstring
-    literals: tuple[str, ...]  # words of the string literals in its own body
-    names: tuple[str, ...]  # words of the identifiers its own body uses
+    # its words, left out of equality (the index's queries that rank do not read them):
+    doc: tuple[str, ...] = field(compare=False)  # words of the docstring
+    literals: tuple[str, ...] = field(compare=False)  # words of the string literals in its own body
+    names: tuple[str, ...] = field(compare=False)  # words of the identifiers its own body uses
     calls: tuple[str, ...]  # names it calls: "name" for name(...), ".name" for x.name(...)
 
     @property
@@ -37,21 +38,29 @@ class Definition:
     @classmethod
     def from_record(cls, path: str, record: Record) -> "Definition":
         qualname, kind, start, line, end, doc, literals, names, calls = record
-        if not all(isinstance(x, str) for x in (qualname, kind, doc, literals, names, calls)):
-            raise ValueError("not a definition record")
-        if not all(isinstance(x, int) for x in (start, line, end)):
+        if not (
+            isinstance(qualname, str)
+            and isinstance(kind, str)
+            and isinstance(start, int)
+            and isinstance(line, int)
+            and isinstance(end, int)
+            and isinstance(doc, str)
+            and isinstance(literals, str)
+            and isinstance(names, str)
+            and isinstance(calls, str)
+        ):
             raise ValueError("not a definition record")
         return cls(
             path,
-            str(qualname),
-            str(kind),
-            int(str(start)),
-            int(str(line)),
-            int(str(end)),
-            tuple(str(doc).split()),
-            tuple(str(literals).split()),
-            tuple(str(names).split()),
-            tuple(str(calls).split()),
+            qualname,
+            kind,
+            start,
+            line,
+            end,
+            tuple(doc.split()),
+            tuple(literals.split()),
+            tuple(names.split()),
+            tuple(calls.split()),
         )
 
 

@@ -11,6 +11,7 @@ import sqlite3
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import pygit2
@@ -22,8 +23,16 @@ from codey_git.symbols.words import identifier_words
 
 REPORT_EVERY_S = 0.5  # progress lines while building
 BATCH = 500  # files written per transaction while building
-_COLUMNS = "d.oid, d.qualname, d.kind, d.start, d.line, d.last, w.doc, w.literals, w.names, d.calls"
-_FROM = "FROM defs d JOIN words w ON w.rowid = d.id"
+# a definition's columns; its words (docstring, literals, identifiers) are in the FTS table
+_DEFINITION = "d.oid, d.qualname, d.kind, d.start, d.line, d.last"
+_WITH_WORDS = f"{_DEFINITION}, w.doc, w.literals, w.names, d.calls FROM defs d JOIN words w ON w.rowid = d.id"
+_NO_WORDS = f"{_DEFINITION}, '', '', '', d.calls FROM defs d"
+# the best FTS matches by BM25 (FTS5's; the lower the better), weights in the columns' order
+_BEST = "SELECT rowid, bm25(words, 3.0, 1.5, 1.0, 1.0, 1.0) AS score FROM words WHERE words MATCH ? ORDER BY score LIMIT ?"
+
+
+def _marks(values: list[object]) -> str:
+    return ",".join("?" * len(values))
 
 
 @dataclass
@@ -32,55 +41,61 @@ class SymbolIndex:
     path: Path | None  # the database; None: outside a repository (an empty index)
     parsed: int = 0  # files parsed by the build that made this index (0: all were in the database)
 
-    def _rows(self, where: str, args: Iterable[object] = ()) -> list[tuple[int, Definition]]:
-        """(row id, definition) of the definitions ``where`` selects, once for each tracked path of
-        their blob, by path and line."""
-        if self.path is None:
-            return []
+    @cached_property
+    def _paths(self) -> dict[str, list[str]]:
+        """blob oid -> the tracked paths with that content."""
         paths: dict[str, list[str]] = {}
         for path, oid in self.files.items():
             paths.setdefault(oid, []).append(path)
+        return paths
+
+    def _rows(self, sql: str, args: Iterable[object] = ()) -> list[tuple[float, Definition]]:
+        """(score, definition) of each row ``sql`` selects ((score, oid, qualname, kind, start, line,
+        last, doc, literals, names, calls)), once for each tracked path of its blob, by path and line."""
+        if self.path is None:
+            return []
         db = sqlite3.connect(self.path, timeout=10)
         try:
-            rows = db.execute(f"SELECT d.id, {_COLUMNS} {_FROM} WHERE {where}", tuple(args)).fetchall()
+            rows = db.execute(sql, tuple(args)).fetchall()
         finally:
             db.close()
-        out = [(rowid, Definition.from_record(path, list(record))) for rowid, oid, *record in rows for path in paths.get(oid, [])]
+        out = [(score, Definition.from_record(path, record)) for score, oid, *record in rows for path in self._paths.get(oid, ())]
         return sorted(out, key=lambda pair: (pair[1].path, pair[1].start, pair[1].qualname))
 
-    def _where(self, column: str, values: Iterable[object]) -> list[Definition]:
+    def _where(self, columns: str, where: str, values: Iterable[object], more: Iterable[object] = ()) -> list[Definition]:
         wanted = sorted(set(values), key=str)
-        return [d for _id, d in self._rows(f"{column} IN ({','.join('?' * len(wanted))})", wanted)] if wanted else []
+        extra = list(more)
+        if not wanted:
+            return []
+        sql = f"SELECT 0.0, {columns} WHERE {where.format(_marks(wanted), _marks(extra))}"
+        return [d for _score, d in self._rows(sql, [*wanted, *extra])]
 
     def definitions(self) -> list[Definition]:
         """Every definition of the tracked files, by path and line (for small repositories)."""
-        return self._where("d.oid", self.files.values())
+        return self._where(_WITH_WORDS, "d.oid IN ({0})", self.files.values())
 
     def in_file(self, path: str) -> list[Definition]:
-        return [d for d in self._where("d.oid", [self.files.get(path, "")]) if d.path == path]
+        return [d for d in self._where(_WITH_WORDS, "d.oid IN ({0})", [self.files.get(path, "")]) if d.path == path]
 
-    def named(self, names: Iterable[str]) -> list[Definition]:
-        """The definitions whose own name is one of ``names``."""
-        return self._where("d.name", names)
+    def named(self, names: Iterable[str], paths: Iterable[str] | None = None) -> list[Definition]:
+        """The definitions whose own name is one of ``names`` (in the files ``paths`` when given), by
+        path and line; their words are not read (``doc``, ``literals`` and ``names`` are empty)."""
+        if paths is None:
+            return self._where(_NO_WORDS, "d.name IN ({0})", names)
+        oids = sorted({self.files[p] for p in paths if p in self.files})
+        return self._where(_NO_WORDS, "d.name IN ({0}) AND d.oid IN ({1})", names, oids) if oids else []
 
     def search(self, words: Iterable[str], limit: int = 2000) -> list[tuple[Definition, float]]:
         """Definitions matching any of ``words``, by BM25 (FTS5's; a word of the name weighs 3,
-        of the class 1.5, of the docstring, literals and identifiers 1), best first."""
+        of the class 1.5, of the docstring, literals and identifiers 1), best first (then by path and
+        line). One query: the ``limit`` best matches joined to their definitions, whose words are not
+        read (``doc``, ``literals`` and ``names`` are empty)."""
         terms = sorted({w for w in words if w.replace("_", "").isalnum()})
         if self.path is None or not terms:
             return []
         match = " OR ".join(f'"{t}"' for t in terms)
-        db = sqlite3.connect(self.path, timeout=10)
-        try:
-            rows = db.execute(
-                "SELECT rowid, bm25(words, 3.0, 1.5, 1.0, 1.0, 1.0) FROM words WHERE words MATCH ? ORDER BY 2 LIMIT ?",
-                (match, limit),
-            ).fetchall()
-        finally:
-            db.close()
-        score = {rowid: -value for rowid, value in rows}
-        found = self._rows(f"d.id IN ({','.join('?' * len(score))})", list(score)) if score else []
-        return sorted(((d, score[rowid]) for rowid, d in found), key=lambda pair: -pair[1])
+        found = self._rows(f"SELECT -m.score, {_NO_WORDS} JOIN ({_BEST}) m ON m.rowid = d.id", (match, limit))
+        return [(d, score) for score, d in sorted(found, key=lambda pair: -pair[0])]
 
 
 def _tracked_python(repo: pygit2.Repository) -> dict[str, str]:

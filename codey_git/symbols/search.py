@@ -68,6 +68,16 @@ def resolve(calls: set[str], definitions: list[Definition]) -> set[Definition]:
     return found
 
 
+def called_definitions(index: SymbolIndex, calls: set[str], keep: Callable[[str], bool]) -> list[Definition]:
+    """The definitions of the files ``keep`` accepts that ``resolve`` may pick for ``calls``: those
+    named as called, and the ``__init__`` methods in the files of the called classes (only there:
+    a method's class is in its own file)."""
+    named = [d for d in index.named({c.lstrip(".") for c in calls}) if keep(d.path)] if calls else []
+    plain = {c for c in calls if not c.startswith(".")}
+    classes = {d.path for d in named if d.kind == "class" and d.name in plain}
+    return named + [d for d in index.named(["__init__"], classes) if keep(d.path)] if classes else named
+
+
 def query(request: str, messages: str, calls: set[str]) -> list[str]:
     words = text_words(request) + [w for m in _MESSAGE.findall(messages) for w in text_words(m)]
     return words + [w for c in sorted(calls) for w in identifier_words(c.lstrip("."))]
@@ -86,8 +96,7 @@ def rank(
     if not words and not calls:
         return []
     scores = {d: s for d, s in index.search(words) if keep(d.path)}
-    names = {c.lstrip(".") for c in calls} | {"__init__"}
-    called = resolve(calls, [d for d in index.named(names) if keep(d.path)])
+    called = resolve(calls, called_definitions(index, calls, keep))
     for d in called:
         scores[d] = scores.get(d, 0.0) + CALLED_BONUS
     hits = [Hit(d, s, d in called) for d, s in scores.items() if s > 0]
