@@ -36,10 +36,9 @@ from codey_git.review.findings import (
 )
 from codey_git.review.guided import can_guide, guided_answer
 from codey_git.review.harmless import harmless_reason
-from codey_git.review.patterns import MAX_CHECK_CHARS, check_findings
+from codey_git.review.patterns import MAX_CHECK_CHARS, check_findings, syntax_findings
 from codey_git.review.prompt import RESPONSE_TOKENS, SYSTEM, review_messages
 from codey_git.review.suggestions import suggestion_diff
-from codey_git.review.syntax import syntax_findings
 from codey_git.review.testevidence import TestEvidence
 from codey_git.review.triage import TRIAGE_VERSION, can_triage, defect_score, instructions_prefix
 from codey_git.review.units import ReviewUnit, make_units
