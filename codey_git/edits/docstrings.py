@@ -216,3 +216,21 @@ def check_no_marker(original: str, new: str, label: str) -> None:
             "definition, or outside a docstring. Send the definition under its own name, with the "
             "docstring line as shown. Nothing was changed.",
         )
+
+
+# the marks that stand for code not shown: the excerpt's gaps ("# ... (lines 5-12 not shown)",
+# "# ... (lines not shown)", "... not shown: docstring, keep it as is)") and a shortened docstring
+_NOT_SHOWN = re.compile(r"#\s*\.\.\.\s*\(lines?\b[^)\n]*not shown|" + MARKER.pattern)
+
+
+def check_no_elision(original: str, new: str, label: str) -> None:
+    """Refuse a result that writes a mark of code not shown, which ``original`` did not have, into
+    the file: the model copied the mark in place of the lines it stands for."""
+    copied = [m.group(0) for m in _NOT_SHOWN.finditer(new)]
+    if copied and len(copied) > len(_NOT_SHOWN.findall(original)):
+        raise HunkMismatch(
+            f"the edit of {label} would write codey's `{copied[0]}` mark into the file",
+            f"Your edit of {label} copies `{copied[0]}`, which only marks code that was not shown to "
+            "you; it would replace that code. Write only the lines you change, and leave the lines "
+            "not shown out of the edit. Nothing was changed.",
+        )

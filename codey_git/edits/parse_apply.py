@@ -6,6 +6,7 @@ from typing import Callable
 
 from .codeblocks import apply_code_blocks
 from .diffedit import apply_patches, read_patches
+from .docstrings import check_no_elision
 from .errors import EmptyEdit, PathNotAllowed
 from .extract import diff_blocks, raw_diffs, safe_exists, split_answer
 from .lineedit import apply_line_edits, has_line_edits
@@ -59,7 +60,9 @@ def parse_and_apply(
             "the edit changes nothing",
             "Your edit leaves every file exactly as it is, so nothing was changed. Make the change the task asks for.",
         )
-    for path in changes:
+    for path, new_text in changes.items():
+        if new_text is not None:  # None: the edit deletes the file
+            check_no_elision(ws.original(path) or "", new_text, path)
         if allowed is not None and not allowed(path):
             raise PathNotAllowed(
                 f"refused edit: changing {path} is not allowed for this task",
