@@ -301,8 +301,14 @@ def unattended(config: _S) -> _S:
     return config
 
 
-def check_baseline(run: TestRun, command: str, timeout: float) -> None:
-    """Refuse to start when the tests cannot tell success from failure."""
+def collected_nothing(run: TestRun) -> bool:
+    """pytest ran and found no test (its exit 5)."""
+    return run.is_pytest and run.returncode == 5
+
+
+def check_baseline(run: TestRun, command: str, timeout: float, *, no_tests_hint: str | None = None) -> None:
+    """Refuse to start when the tests cannot tell success from failure. ``no_tests_hint``: what to
+    do when pytest found no test, where the caller has a better answer than adding tests."""
     if run.timed_out:
         raise TestCommandError(
             f"the tests did not finish within {timeout:g} s", "Raise `test_timeout` in .codey.yml, or narrow `test_command`."
@@ -311,9 +317,10 @@ def check_baseline(run: TestRun, command: str, timeout: float) -> None:
         raise TestCommandError(
             f"the test command was not found: {command!r}", "Install pytest in your environment or set `test_command`."
         )
-    if run.is_pytest and run.returncode == 5:
+    if collected_nothing(run):
         raise TestCommandError(
-            "no tests found: pytest collected nothing", "Add pytest tests (tests/test_*.py) or set `test_command` in .codey.yml."
+            "no tests found: pytest collected nothing",
+            no_tests_hint or "Add pytest tests (tests/test_*.py) or set `test_command` in .codey.yml.",
         )
     missing = _missing_module(run)
     if missing:

@@ -242,3 +242,32 @@ def test_a_fix_that_does_not_pass_the_written_test_commits_nothing(make_repo, wr
     assert f"the test written for the symptom ({WRITTEN}) was not committed either" in result["reason"]
     assert snapshot(root) == before
     assert "codey/" not in git(root, "branch", "--list")
+
+
+NO_TESTS = {"fmt.py": FMT["fmt.py"]}
+
+
+def test_a_repository_without_tests_is_told_about_write_test(make_repo, write_script, codey):
+    root = make_repo(NO_TESTS)
+    write_script({"edit": [FIX]})
+    before = snapshot(root)
+
+    out = codey(root, "fix", REQUEST)
+
+    assert out.returncode == 2, _said(out)
+    assert "Traceback" not in out.stderr
+    assert "no tests found" in out.stderr and "--write-test" in out.stderr
+    assert snapshot(root) == before
+
+
+def test_write_test_writes_the_first_test_of_a_repository_without_tests(make_repo, write_script, codey):
+    root = make_repo(NO_TESTS)
+    write_script({"edit": [{"when": WRITE_TEST, "text": SYMPTOM_TEST}, FIX]})
+    base = git(root, "rev-parse", "HEAD")
+
+    out = codey(root, "fix", "--write-test", REQUEST)
+
+    assert out.returncode == 0, _said(out)
+    assert git(root, "rev-list", "--count", f"{base}..HEAD") == "1"
+    assert sorted(git(root, "show", "--name-only", "--format=", "HEAD").split()) == ["fmt.py", WRITTEN]
+    assert _pytest(root).returncode == 0

@@ -32,7 +32,7 @@ from codey_git import faults, proc
 from codey_git.errors import UsageError
 from codey_git.gitrepo import Repo
 from codey_git.models.base import Model, ModelProvider
-from codey_git.testrun import TestRun, check_baseline, run_tests, use_sandbox
+from codey_git.testrun import TestRun, check_baseline, collected_nothing, run_tests, use_sandbox
 from codey_git.progress import Progress
 
 
@@ -78,7 +78,13 @@ def run_task(
     try:
         progress.stage("baseline tests")
         baseline = run_tests(config.test_command, wt.path, float(config.test_timeout), sandbox=use_sandbox(config))
-        check_baseline(baseline, config.test_command, float(config.test_timeout))
+        if not (symptom_test and collected_nothing(baseline)):  # --write-test may write the first test
+            check_baseline(
+                baseline,
+                config.test_command,
+                float(config.test_timeout),
+                no_tests_hint=NO_TESTS_HINT if require_failing else None,
+            )
         _report_discarded(progress, wt.reset(), "the baseline test run")
         timings["baseline_s"] = round(baseline.seconds, 2)
         progress.info(f"baseline: {baseline.summary} ({baseline.seconds:.1f} s; ran: {baseline.command[:200]})")
@@ -237,9 +243,15 @@ def _cover(
     return outcome
 
 
+NO_TESTS_HINT = (
+    "Rerun with --write-test: codey first writes a test that shows the symptom, then fixes the code until it "
+    "passes, and commits both together. Or add pytest tests (tests/test_*.py), or set `test_command` in .codey.yml."
+)
+
+
 def _check_failing(wt: Worktree, task: Task, baseline: TestRun, symptom_test: bool) -> None:
     """A fix needs a failing test; --write-test needs a suite that passes (raises UsageError)."""
-    if symptom_test and not baseline.ok:
+    if symptom_test and not baseline.ok and not collected_nothing(baseline):
         failing = sorted(baseline.failed)
         named = f": {', '.join(failing[:3])}" + (f" and {len(failing) - 3} more" if len(failing) > 3 else "") if failing else ""
         raise UsageError(
