@@ -89,3 +89,22 @@ def test_index_score_orders_suspect_lines_of_equal_evidence(make_repo):
 
     assert [s.path for s in ctx.by_index_within_ties(tied, hits)] == ["src/textkit/slug.py", "src/textkit/wrap.py"]
     assert ctx.by_index_within_ties(apart, hits) == apart  # evidence first: the index only breaks ties
+
+
+def test_an_index_sqlite_cannot_make_leaves_the_fix_to_the_other_evidence(make_repo, monkeypatch):
+    # an interpreter whose SQLite lacks FTS5 ("no such module: fts5"), or a database another
+    # process holds locked: localization goes on without the index, never a traceback
+    import sqlite3
+
+    from codey_git.symbols import store
+
+    def broken(path):
+        raise sqlite3.OperationalError("no such module: fts5")
+
+    monkeypatch.setattr(store, "connect", broken)
+    root = make_repo(REPO)
+    baseline = run_tests("python -m pytest -q", root, 120)
+
+    focus = ctx.localize(baseline, root, ctx.parse_request(REQUEST + " in src/textkit/slug.py", root))
+
+    assert focus.files[0] == "src/textkit/slug.py"

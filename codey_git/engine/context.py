@@ -6,6 +6,7 @@ from __future__ import annotations
 import ast
 import itertools
 import re
+import sqlite3
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -186,15 +187,15 @@ def suspect_ranking(
 
 
 def symbol_hits(run: TestRun, root: Path, focus: Focus, only: set[str] | None = None) -> list[symbol_search.Hit]:
-    """The project's definitions ranked by the symbol index (``.git/codey/symbols.json``) for the
-    request's words, the failure messages and the names the failing tests call; empty when the
-    index cannot be read or built."""
+    """The project's definitions ranked by the symbol index (``.git/codey/symbols.sqlite3``) for
+    the request's words, the failure messages and the names the failing tests call; empty when the
+    index cannot be read or built (an SQLite without FTS5, a database another process holds locked)."""
+    messages = "\n".join(_failure_texts(run, only)) if run.failed else ""
     try:
         index = symbol_index.build(root)
-    except (OSError, ValueError, pygit2.GitError):
+        return symbol_search.rank(index, focus.request, sorted(only or run.failed), messages, keep=lambda p: not is_test_file(p))
+    except (OSError, ValueError, pygit2.GitError, sqlite3.Error):
         return []
-    messages = "\n".join(_failure_texts(run, only)) if run.failed else ""
-    return symbol_search.rank(index, focus.request, sorted(only or run.failed), messages, keep=lambda p: not is_test_file(p))
 
 
 def by_index_within_ties(ranked: list[sfl.Suspect], hits: list[symbol_search.Hit]) -> list[sfl.Suspect]:
