@@ -201,3 +201,22 @@ def test_definitions_read_without_their_words_equal_those_read_with_them(make_re
     assert found == add and named == [add] and hash(found) == hash(add)
     assert found.literals == () and "quantity" in add.literals  # the search reads no words
     assert index.named(["add"], ["src/shop/tax.py"]) == []
+
+
+def test_a_build_stops_at_its_time_budget_and_the_next_run_goes_on(make_repo):
+    # a first run on a large repository indexes what fits in its budget, says so, and leaves the
+    # rest to the next run, rather than holding the fix up for minutes
+    root = make_repo(FILES)
+    said: list[str] = []
+
+    class Recorder(SilentProgress):
+        def info(self, text: str) -> None:
+            said.append(text)
+
+    partial = symbol_index.build(root, Recorder(), budget_s=0)
+    rest = symbol_index.build(root, budget_s=60)
+
+    assert partial.parsed == 0
+    assert any("0 of 4 files indexed within 0 s; the next run goes on" in line for line in said)
+    assert rest.parsed == 4
+    assert symbol_index.build(root).parsed == 0

@@ -23,6 +23,7 @@ from codey_git.symbols.words import identifier_words
 
 REPORT_EVERY_S = 0.5  # progress lines while building
 BATCH = 500  # files written per transaction while building
+BUILD_BUDGET_S = 15.0  # most seconds one run spends indexing (a first run on a 10,000-file repository needs minutes)
 # a definition's columns; its words (docstring, literals, identifiers) are in the FTS table
 _DEFINITION = "d.oid, d.qualname, d.kind, d.start, d.line, d.last"
 _WITH_WORDS = f"{_DEFINITION}, w.doc, w.literals, w.names, d.calls FROM defs d JOIN words w ON w.rowid = d.id"
@@ -132,25 +133,34 @@ def _prune(db: sqlite3.Connection, wanted: set[str], stored: set[str]) -> None:
             db.execute("DELETE FROM modules WHERE oid = ?", (oid,))
 
 
-def _update(db: sqlite3.Connection, repo: pygit2.Repository, wanted: set[str], progress: Progress) -> int:
+def _update(db: sqlite3.Connection, repo: pygit2.Repository, wanted: set[str], progress: Progress, budget_s: float) -> int:
+    """Index the files of ``wanted`` not in the database yet, for at most ``budget_s`` seconds (the
+    rest waits for the next run); returns how many were parsed."""
     stored = {oid for (oid,) in db.execute("SELECT oid FROM modules")}
     todo = sorted(wanted - stored)
     if todo:
         progress.stage(f"indexing the symbols of {len(todo)} Python file{'s' if len(todo) != 1 else ''}")
-    last = time.monotonic()
+    start = last = time.monotonic()
+    done = 0
     for first in range(0, len(todo), BATCH):
-        with db:  # one transaction: a batch's files are in the index whole, or not at all
-            for done, oid in enumerate(todo[first : first + BATCH], first + 1):
+        with db:  # one transaction: each file is in the index whole, or not at all
+            for oid in todo[first : first + BATCH]:
+                if time.monotonic() - start >= budget_s:
+                    break
                 blob = repo.get(oid)
                 _insert(db, oid, module_records(blob.data) if isinstance(blob, pygit2.Blob) else [])
+                done += 1
                 if time.monotonic() - last >= REPORT_EVERY_S:
                     progress.info(f"symbols: {done}/{len(todo)} files")
                     last = time.monotonic()
-    _prune(db, wanted, stored | set(todo))
-    return len(todo)
+        if done < min(first + BATCH, len(todo)):
+            progress.info(f"symbols: {done} of {len(todo)} files indexed within {budget_s:g} s; the next run goes on from there")
+            break
+    _prune(db, wanted, stored | set(todo[:done]))
+    return done
 
 
-def build(root: Path, progress: Progress | None = None) -> SymbolIndex:
+def build(root: Path, progress: Progress | None = None, budget_s: float | None = None) -> SymbolIndex:
     """The index of the repository at ``root`` (a working tree, codey's scratch worktrees
     included), brought up to date with its tracked Python files. Outside a repository: an empty
     index. Raises sqlite3.Error or OSError when the database cannot be written."""
@@ -165,7 +175,7 @@ def build(root: Path, progress: Progress | None = None) -> SymbolIndex:
     for last_try in (False, True):
         db = store.connect(path)
         try:
-            parsed = _update(db, repo, set(files.values()), progress)
+            parsed = _update(db, repo, set(files.values()), progress, BUILD_BUDGET_S if budget_s is None else budget_s)
             return SymbolIndex(files, path, parsed)
         except sqlite3.DatabaseError:  # damaged past what opening it shows: start again, once
             if last_try:
