@@ -20,7 +20,7 @@
 #             The cross toolchain must not be newer than the root's glibc/libstdc++ (a bookworm
 #             host for a bookworm root, as here): the install step imports llama_cpp to prove it.
 #   emulated  the install step compiles it inside the root under qemu (no cross toolchain, but
-#             hours on 2 cores: a run on 2026-12-06 stopped after 70 min at 97 of 127 objects).
+#             hours on 2 cores: a run on 2026-12-06 stopped after 70 min at 97 of 178 objects).
 # Either way the wheel is kept in $OUT/wheels and reused by the next run (WHEELS=DIR to point at
 # one built before); a wheel found there skips the build.
 #
@@ -37,7 +37,7 @@
 # pulling it), WHEELS, WHEEL_BUILD (cross or emulated), ARM_ARCH (armv8-a), CROSS_DIR (the cross
 # build's sdist, venv and CMake build folder, kept for a quick rebuild; /var/tmp/codey-arm64-cross),
 # NICE (10: the niceness of the builds and the suite), CROSS_CMAKE_ARGS (more -D options for the
-# cross build; -DLLAVA_BUILD=OFF skips the 50 of 178 objects of libmtmd, llama_cpp's vision part,
+# cross build; -DLLAVA_BUILD=OFF skips the 51 of 178 objects of libmtmd, llama_cpp's vision part,
 # which codey does not use and llama_cpp imports only for a vision chat handler).
 set -euo pipefail
 
@@ -193,6 +193,7 @@ if uses_root; then
   bind /proc
   bind /sys
   bind /dev
+  bind /dev/pts  # not part of the /dev bind: the tests that answer a prompt on a terminal open a pty
   in_root 'uname -m; python3 --version' | tee "$out/uname.txt"
 fi
 
@@ -241,6 +242,10 @@ if want doctor; then
   say "git codey doctor"
   timed doctor in_root 'cd /opt/codey && git codey doctor --no-tests' > "$out/doctor.txt" 2>&1
   in_root 'cd /opt/codey && git codey doctor --no-tests --json' > "$out/doctor.json" 2>/dev/null || true
+  # what doctor reads for the CPU: under qemu-user, the x86 host kernel's /proc/cpuinfo (x86
+  # "flags", no ARM "Features"), which makes its NEON check a false alarm here, not on a board
+  in_root 'uname -m; grep -m 2 -E "^(model name|flags|Features|CPU part)" /proc/cpuinfo | cut -c 1-100' \
+    > "$out/cpuinfo.txt" 2>&1 || true
   cat "$out/doctor.txt"
 fi
 
@@ -248,7 +253,8 @@ if want tests; then
   say "test suite, scripted backend (-m 'not real_model and not heavy')"
   log="$out/pytest.txt" n=1
   while [ -e "$log" ]; do n=$(( n + 1 )); log="$out/pytest-$n.txt"; done  # one log per run
-  echo "PYTEST_ARGS: ${pytest_args:-(the whole suite)}" > "$log"
+  echo "PYTEST_ARGS: ${pytest_args:-(the whole suite)}" > "$log"  # of /opt/codey, as installed
+  echo "codey from checkout $(cat "$root/opt/codey/.installed-commit" 2>/dev/null || echo '?')" >> "$log"
   name=pytest; if [ "$n" -gt 1 ]; then name="pytest-$n"; fi
   timed "$name" in_root "cd /opt/codey && nice -n $nice_n python -m pytest -rfEs -p no:cacheprovider --durations=10 \
     -m 'not real_model and not heavy' $pytest_args" >> "$log" 2>&1 || true
