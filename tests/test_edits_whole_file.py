@@ -44,3 +44,13 @@ def test_non_python_whole_file_needs_most_of_the_file():
     config = "".join(f"key{i} = {i}\n" for i in range(10))
     full = config.replace("key3 = 3", "key3 = 30")
     assert apply(f"settings.ini\n```ini\n{full}```", {"settings.ini": config}).changes["settings.ini"] == full
+
+
+def test_a_class_written_without_some_of_its_methods_is_not_the_whole_file():
+    # a file that is one class: an answer re-typing the class but leaving out a method it did not
+    # change used to replace the file, deleting that method
+    source = "class Box:\n    def size(self):\n        return 0\n\n    def empty(self):\n        return True\n"
+    answer = "```python\nclass Box:\n    def size(self):\n        return 1\n```\n"
+    result = apply(answer, {"box.py": source}, focus_file="box.py")
+    assert result.format == "function"
+    assert result.changes["box.py"] == source.replace("return 0", "return 1")

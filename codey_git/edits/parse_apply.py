@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Callable
 
 from .codeblocks import apply_code_blocks
+from .cutoff import finished_answer
 from .diffedit import apply_patches, read_patches
 from .docstrings import check_no_elision
 from .errors import EmptyEdit, PathNotAllowed
@@ -26,6 +27,7 @@ def parse_and_apply(
     focus_symbol: str | None = None,
     allowed: Callable[[str], bool] | None = None,
     max_chars: int = 200_000,
+    cut_off: bool = False,
 ) -> EditResult:
     """Read the edit in ``text`` and apply it in memory to files got from ``read_file``.
 
@@ -33,10 +35,15 @@ def parse_and_apply(
     line edits (`Lines A-B:` and a code block), Python definitions in a code block, whole file in a
     code block. Raises an EditRejected
     subclass (and changes nothing) when the edit is missing, unsafe, does not match, or is empty.
+    ``cut_off``: the answer ended at the token limit; of a python block it left open, only the
+    definitions it finished are used (``cutoff``).
     """
     check_size(text, max_chars)
     answer = clean_model_text(text)
     check_not_binary(answer)
+    cut_note = None
+    if cut_off:
+        answer, cut_note = finished_answer(answer)
     ws = Workspace(read_file)
     focus = check_path(focus_file) if focus_file else None
     exists = safe_exists(ws.current)
@@ -69,5 +76,7 @@ def parse_and_apply(
                 f"The edit was refused: you may not change {path} in this task. "
                 "Fix the problem in the code, not there. Nothing was changed.",
             )
+    if cut_note:
+        notes.append(cut_note)
     diff = "".join(unified_diff(ws.original(p), t, p) for p, t in changes.items())
     return EditResult(changes, diff, fmt, notes)

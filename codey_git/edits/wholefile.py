@@ -12,7 +12,7 @@ MIN_LINE_SHARE = 0.5  # a non-Python block must be at least half as long as the 
 def looks_complete(original: str | None, block_text: str, path: str) -> bool:
     """True when the block can stand in for the whole file.
 
-    Python: the block has every top-level def/class of the file and at least half of its other
+    Python: the block has every top-level def/class of the file (and every method of its classes) and at least half of its other
     top-level statements (imports, constants), compared by their first line. Other files, and Python
     files without definitions: the block is at least half as long as the file. A missing or empty file takes any block.
     """
@@ -36,7 +36,11 @@ def _covers(old: ast.Module, new: ast.Module, old_text: str, new_text: str) -> b
 
 
 def _names(tree: ast.Module) -> set[str]:
-    return {n.name for n in tree.body if isinstance(n, DEF_TYPES)}
+    """Top-level definitions and the members of top-level classes ("Box.size"): a class written
+    without some of its methods is an edit of that class, not the whole file."""
+    names = {n.name for n in tree.body if isinstance(n, DEF_TYPES)}
+    names |= {f"{n.name}.{m.name}" for n in tree.body if isinstance(n, ast.ClassDef) for m in n.body if isinstance(m, DEF_TYPES)}
+    return names
 
 
 def _first_lines(tree: ast.Module, text: str) -> set[str]:

@@ -190,6 +190,7 @@ class StepRunner:
                 focus_file=pick_focus_file(completion.text, shown, wt.read, wt.path),
                 focus_symbol=focus_symbol,
                 allowed=None if rules.allow_tests else (lambda p: not is_test_file(p)),
+                cut_off=completion.finish_reason == "length",
             )
             if not rules.allow_tests:
                 self._refuse_test_changes(result.changes)
