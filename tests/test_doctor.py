@@ -122,3 +122,18 @@ def _config():
     from codey_git.config import load_config
 
     return load_config(None, environ={})
+
+
+X86_CPUINFO = "processor\t: 0\nvendor_id\t: AuthenticAMD\nmodel name\t: AMD EPYC\nflags\t\t: fpu sse avx2 fma\n"
+ARM_CPUINFO = "processor\t: 0\nBogoMIPS\t: 108.00\nFeatures\t: fp asimd asimddp\nCPU implementer\t: 0x41\nCPU part\t: 0xd0b\n"
+
+
+def test_cpu_flags_come_only_from_a_cpuinfo_of_this_machines_architecture():
+    # under qemu-user (docker --platform linux/arm64 on an x86 host) /proc/cpuinfo is the host's:
+    # its x86 flags said a NEON build of llama.cpp could not run, and doctor blocked a working setup
+    from codey_git.doctor.system import cpu_flags
+
+    assert cpu_flags(X86_CPUINFO, "x86_64") == ["avx2", "fma", "fpu", "sse"]
+    assert cpu_flags(ARM_CPUINFO, "aarch64") == ["asimd", "asimddp", "fp"]
+    assert cpu_flags(X86_CPUINFO, "aarch64") is None
+    assert cpu_flags(ARM_CPUINFO, "x86_64") is None

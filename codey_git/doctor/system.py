@@ -115,8 +115,22 @@ def cpu_model(info: str) -> str:
     return f"ARM CPU part {part.group(1)}" if part else (platform.processor() or platform.machine())
 
 
-def cpu_flags(info: str) -> list[str] | None:
-    match = re.search(r"^(?:flags|Features)\s*:\s*(.*)$", info, re.M)
+def cpu_flags(info: str, machine: str | None = None) -> list[str] | None:
+    """The CPU's instruction set features from /proc/cpuinfo: x86 lists them as ``flags``, ARM as
+    ``Features``. None when this machine's kind is not there: under qemu-user (docker's
+    ``--platform linux/arm64`` on an x86 host) the file is the host's, whose flags say nothing of
+    the emulated CPU."""
+    machine = (machine or platform.machine()).lower()
+    key = (
+        "flags"
+        if machine in ("x86_64", "amd64", "i386", "i686")
+        else "Features"
+        if machine.startswith(("aarch64", "arm"))
+        else None
+    )
+    if key is None:
+        return None
+    match = re.search(rf"^{key}\s*:\s*(.*)$", info, re.M)
     return sorted(set(match.group(1).split())) if match else None
 
 
