@@ -4,6 +4,7 @@ names a test node id or a test file, unittest classes, parametrized ids, a src/ 
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from conftest import git
 
@@ -62,7 +63,18 @@ def test_the_projects_own_venv_runs_the_tests(make_repo, write_script, codey):
 
     root = _same_names_repo(make_repo, buggy=(1,))
     (root / ".git" / "info" / "exclude").write_text(".venv/\n")
-    subprocess.run([sys.executable, "-m", "venv", "--system-site-packages", str(root / ".venv")], check=True)
+    subprocess.run([sys.executable, "-m", "venv", str(root / ".venv")], check=True)
+    # the project's venv sees this interpreter's packages (pytest among them) whatever the base
+    # interpreter has: Debian's python3, which built CI's venv, has no pytest of its own
+    import sysconfig
+
+    purelib = subprocess.run(
+        [str(root / ".venv" / "bin" / "python"), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    (Path(purelib) / "outer.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
     write_script({"edit": [_diff(1)]})
 
     out = codey(root, "fix", "tests/test_m1.py::test_f fails", "--json")
