@@ -14,7 +14,7 @@ import ast
 import textwrap
 
 from .errors import NoEditFound
-from .extract import _FENCE, _closes
+from .extract import _FENCE, fences
 from .regions import DEF_TYPES, parse
 
 _PYTHON = {"", "python", "py", "python3"}
@@ -22,19 +22,8 @@ _PYTHON = {"", "python", "py", "python3"}
 
 def _unclosed_block(lines: list[str]) -> int | None:
     """The index of the opening fence of a last block that is never closed, else None."""
-    i, start = 0, None
-    while i < len(lines):
-        opening = _FENCE.match(lines[i])
-        if not opening:
-            i += 1
-            continue
-        indent, fence, _info = opening.groups()
-        end = i + 1
-        while end < len(lines) and not _closes(lines[end], fence, indent):
-            end += 1
-        start = i if end >= len(lines) else None
-        i = end + 1
-    return start
+    blocks = list(fences(lines))
+    return blocks[-1][0] if blocks and blocks[-1][1] >= len(lines) else None
 
 
 def _start(node: ast.stmt) -> int:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Callable
+from typing import Callable, Iterator
 
 from .errors import UnsafeEdit
 from .safety import check_path
@@ -50,26 +50,37 @@ class Block:
         return "\n".join(self.lines) + "\n" if self.lines else ""
 
 
+def fences(lines: list[str]) -> Iterator[tuple[int, int, re.Match[str]]]:
+    """(opening line, closing line, the opening's match) of each fenced block; a block never
+    closed ends at ``len(lines)``."""
+    i = 0
+    while i < len(lines):
+        opening = _FENCE.match(lines[i])
+        if not opening:
+            i += 1
+            continue
+        indent, fence, _info = opening.groups()
+        end = i + 1
+        while end < len(lines) and not _closes(lines[end], fence, indent):
+            end += 1
+        yield i, end, opening
+        i = end + 1
+
+
 def split_answer(text: str, exists: Exists) -> tuple[list[Block], list[list[str]]]:
     """Fenced blocks, and the runs of prose lines between them."""
     lines = text.split("\n")
     blocks: list[Block] = []
     prose: list[list[str]] = [[]]
-    i = 0
-    while i < len(lines):
-        opening = _FENCE.match(lines[i])
-        if not opening:
-            prose[-1].append(lines[i])
-            i += 1
-            continue
-        indent, fence, info = opening.groups()
-        end = i + 1
-        while end < len(lines) and not _closes(lines[end], fence, indent):
-            end += 1
-        body = [line[len(indent) :] if line.startswith(indent) else line for line in lines[i + 1 : end]]
+    after = 0
+    for start, end, opening in fences(lines):
+        prose[-1].extend(lines[after:start])
+        indent, _fence, info = opening.groups()
+        body = [line[len(indent) :] if line.startswith(indent) else line for line in lines[start + 1 : end]]
         blocks.append(_block(info.strip(), body, prose[-1], exists))
         prose.append([])
-        i = end + 1
+        after = end + 1
+    prose[-1].extend(lines[after:])
     return blocks, [run for run in prose if run]
 
 
