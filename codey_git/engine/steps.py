@@ -13,6 +13,7 @@ from codey_git import faults
 from codey_git.config import Config
 from codey_git.edits import EditRejected, EmptyEdit, PathNotAllowed, UnsafeEdit, parse_and_apply
 from codey_git.engine import context as ctx
+from codey_git.engine.answer_fit import fitting_format
 from codey_git.engine.answer_shape import answer_grammar
 from codey_git.engine.codeview import answer_budget, build_messages
 from codey_git.engine.gate import step_passed
@@ -97,6 +98,10 @@ class StepRunner:
         new_files = [f for f in step.files if not (wt.path / f).exists()]
         if new_files:
             fmt = "whole_file"
+        elif c.settings.edit_format == "auto":
+            fmt, why = fitting_format(fmt, focus, wt.read, c.coder.count_tokens, int(c.settings.max_tokens))
+            if why:
+                c.progress.info(why)
         rules = StepRules(allow_tests, targets, answer_budget(c.coder, fmt, focus, wt, int(c.settings.max_tokens)))
         attempts: list[AttemptRecord] = []
         reason: str | None = None
@@ -332,7 +337,8 @@ def pick_focus_file(answer: str, shown: list[str], read: Callable[[str], str | N
     return best
 
 
-# Default edit format per model family, chosen by fixbench measurement (docs/benchmarks.md). Line
+# Default edit format per model family, chosen by fixbench measurement (docs/benchmarks.md); a step
+# whose definition is too long to re-type asks for line edits instead (answer_fit.py). Line
 # edits ("lines") would cost the fewest tokens, but the 1.5B mostly echoes the line it was asked to
 # fix (0/6 in a one-try pilot), so the Qwen coders rewrite whole functions.
 DEFAULT_FORMATS = {"qwen2.5-coder": "function", "smollm2": "function"}
