@@ -77,6 +77,9 @@ def test_fix_lands_when_only_the_request_says_where_the_bug_is(make_repo, write_
     assert '"-".join' in (root / "src/textkit/slug.py").read_text()
     assert (root / ".git" / "codey" / "symbols.sqlite3").is_file()
     assert git(root, "status", "--porcelain") == ""
+    # the waits before the first answer are named: the index build (first run), the coverage run
+    assert "indexing the symbols of" in out.stderr
+    assert "locating the bug" in out.stderr
 
 
 def test_index_score_orders_suspect_lines_of_equal_evidence(make_repo):

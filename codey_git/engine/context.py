@@ -16,6 +16,7 @@ import pygit2
 from codey_git.edits import UnsafeEdit, check_path
 from codey_git.edits.treefs import TreeFS
 from codey_git.engine import suspects as sfl
+from codey_git.progress import Progress
 from codey_git.symbols import index as symbol_index
 from codey_git.symbols import search as symbol_search
 from codey_git.testpaths import is_test_file
@@ -122,7 +123,13 @@ INDEX_FUNCTIONS = 3  # the symbol index's best definitions that become focus lin
 
 
 def localize(
-    run: TestRun, root: Path, focus: Focus | None = None, only: set[str] | None = None, *, spectrum: bool = True
+    run: TestRun,
+    root: Path,
+    focus: Focus | None = None,
+    only: set[str] | None = None,
+    *,
+    spectrum: bool = True,
+    progress: Progress | None = None,
 ) -> Focus:
     """Frames in the project's own non-test code from the failing tests' tracebacks (those in
     ``only`` when given); the deepest frame first. When the request names no line (and
@@ -132,8 +139,10 @@ def localize(
     words and the failing tests' calls do. Falls back to the modules the failing tests import."""
     focus = focus or Focus()
     trace = traceback_lines(run, root, only)
-    hits = symbol_hits(run, root, focus, only) if not focus.lines else []
+    hits = symbol_hits(run, root, focus, only, progress) if not focus.lines else []
     if spectrum and not focus.lines and run.failed:
+        if progress is not None:
+            progress.stage("locating the bug: the failing tests' files again, with line coverage")
         ranked = suspect_ranking(run, root, only, trace, clues=focus.request)
         _add_suspects(focus, by_index_within_ties(ranked, hits), root)
     for rel, line in trace:
@@ -186,13 +195,15 @@ def suspect_ranking(
     )
 
 
-def symbol_hits(run: TestRun, root: Path, focus: Focus, only: set[str] | None = None) -> list[symbol_search.Hit]:
+def symbol_hits(
+    run: TestRun, root: Path, focus: Focus, only: set[str] | None = None, progress: Progress | None = None
+) -> list[symbol_search.Hit]:
     """The project's definitions ranked by the symbol index (``.git/codey/symbols.sqlite3``) for
     the request's words, the failure messages and the names the failing tests call; empty when the
     index cannot be read or built (an SQLite without FTS5, a database another process holds locked)."""
     messages = "\n".join(_failure_texts(run, only)) if run.failed else ""
     try:
-        index = symbol_index.build(root)
+        index = symbol_index.build(root, progress)
         return symbol_search.rank(index, focus.request, sorted(only or run.failed), messages, keep=lambda p: not is_test_file(p))
     except (OSError, ValueError, pygit2.GitError, sqlite3.Error):
         return []

@@ -89,7 +89,7 @@ class StepRunner:
         focus = ctx.parse_request(step.text, wt.path, step.files)
         named = ctx.requested_failures(step.text, c.baseline, focus)
         if c.task.kind == "fix" and c.baseline.failed:
-            focus = ctx.localize(c.baseline, wt.path, focus, only=named)
+            focus = ctx.localize(c.baseline, wt.path, focus, only=named, progress=c.progress)
         # a fix must turn its failing tests green; an edit must only break nothing that passed
         fixing = c.task.kind == "fix" and bool(c.baseline.failed)
         sections = ctx.failing_sections(c.baseline, focus, wt.path, only=named) if fixing else {}
