@@ -94,3 +94,32 @@ def test_a_complete_function_at_the_right_numbers_gets_no_repair_note():
     result = apply(block("Lines 7-8:", "def double(x):\n    return 2 * x\n"))
     assert result.changes["m.py"] == SRC.replace("return x + x", "return 2 * x")
     assert not any("whole of" in note for note in result.notes)
+
+
+# --- a long docstring is shown shortened in the numbered view: its hidden lines are not the model's to drop
+DOCSRC = (
+    "def scale(x):\n"
+    '    """Scale X.\n\n' + "".join(f"    Detail {i} of how it scales, with care.\n" for i in range(1, 9)) + '    """\n'
+    "    return x * 3\n"
+)
+LAST = DOCSRC.count("\n")  # the line `return x * 3`
+
+
+def test_a_range_over_a_shortened_docstring_that_drops_its_lines_is_refused():
+    # the view showed line 2 (`"""Scale X.`), a gap, line 12 (`"""`): the model re-typed what it saw
+    answer = block(f"Lines 1-{LAST}:", 'def scale(x):\n    """Scale X.\n    """\n    return x * 2\n')
+    with pytest.raises(HunkMismatch) as info:
+        apply(answer, {"m.py": DOCSRC})
+    assert "docstring" in info.value.reason
+    assert "Nothing was changed" in info.value.feedback
+
+
+def test_a_range_that_keeps_the_docstring_lines_applies():
+    body = DOCSRC.replace("x * 3", "x * 2")
+    result = apply(block(f"Lines 1-{LAST}:", body), {"m.py": DOCSRC})
+    assert result.changes["m.py"] == body
+
+
+def test_a_line_edit_beside_a_long_docstring_applies():
+    result = apply(block(f"Line {LAST}:", "    return x * 2\n"), {"m.py": DOCSRC})
+    assert result.changes["m.py"] == DOCSRC.replace("x * 3", "x * 2")

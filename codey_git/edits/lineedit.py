@@ -15,6 +15,7 @@ import textwrap
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
+from .docstrings import Docstring, all_docstrings, is_long
 from .errors import HunkMismatch, NoEditFound
 from .safety import check_path
 from .text import Doc
@@ -88,9 +89,11 @@ def apply_line_edits(ws: Workspace, answer: str, focus: str | None) -> list[str]
             )
         doc = Doc.from_text(current)
         spans = []
+        long_docs = [d for d in all_docstrings(current) if is_long(d)]
         for edit in file_edits:
             _check_range(edit, len(doc.lines), path)
             start, end, new, note = _fit(doc.lines, edit)
+            _check_docstrings_kept(doc.lines, start, end, new, long_docs, path)
             if note:
                 notes.append(f"{path}: {note}")
             spans.append((start, end, new))
@@ -106,6 +109,22 @@ def apply_line_edits(ws: Workspace, answer: str, focus: str | None) -> list[str]
             doc.replace(start, end, new)
         ws.write(path, doc.to_text())
     return notes
+
+
+def _check_docstrings_kept(lines: list[str], start: int, end: int, new: list[str], docs: list[Docstring], path: str) -> None:
+    """Refuse a range [start, end) (0-based) that covers the whole inside of a long docstring
+    without its lines in ``new``: the numbered view shows such a docstring as its first and last
+    line around a gap, so an answer re-typing the range would drop the lines it never saw."""
+    kept = "\n".join(line.strip() for line in new)
+    for d in docs:
+        inside = lines[d.first : d.last - 1]  # 1-based lines first+1 .. last-1
+        if start <= d.first and d.last - 1 <= end and "\n".join(line.strip() for line in inside) not in kept:
+            raise HunkMismatch(
+                f"the line edit of {path} would drop lines {d.first + 1}-{d.last - 1} (the docstring of {d.owner or 'the module'})",
+                f"Your edit replaces lines {start + 1}-{end} of {path}, which include lines {d.first + 1}-{d.last - 1} "
+                "(a docstring, not shown to you) without them. Write `Line N:` for only the lines you "
+                "change, and leave the docstring out of the range. Nothing was changed.",
+            )
 
 
 def _check_range(edit: LineEdit, count: int, path: str) -> None:
