@@ -8,16 +8,12 @@ import ast
 import re
 from typing import Iterator
 
-from codey_git.review.checks_ast import Module, Result, dotted, keyword, known_value
+from codey_git.review.checks_ast import Module, Result, call_of, dotted, keyword, known_value, method, none_test
 
 
 def check_argparse_type_bool(m: Module) -> Iterator[Result]:
     for call in m.calls():
-        if (
-            isinstance(call.func, ast.Attribute)
-            and call.func.attr == "add_argument"
-            and dotted(keyword(call, "type") or ast.Constant(None)) == "bool"
-        ):
+        if method(call) == "add_argument" and dotted(keyword(call, "type") or ast.Constant(None)) == "bool":
             message = (
                 "type=bool turns the text given on the command line into bool(text), which is True for "
                 "\"False\", \"0\" and \"no\" too; use action=\"store_true\" (or BooleanOptionalAction)"
@@ -25,18 +21,10 @@ def check_argparse_type_bool(m: Module) -> Iterator[Result]:
             yield [call.lineno], "high", "bug", message
 
 
-def _zero(node: ast.AST) -> bool:
-    return isinstance(node, ast.Constant) and not isinstance(node.value, bool) and node.value == 0
-
-
 def check_isclose_to_zero(m: Module) -> Iterator[Result]:
     for call in m.calls():
-        if (
-            dotted(call.func) in ("math.isclose", "isclose")
-            and len(call.args) == 2
-            and any(_zero(a) for a in call.args)
-            and keyword(call, "abs_tol") is None
-        ):
+        zero = any(isinstance(a, ast.Constant) and not isinstance(a.value, bool) and a.value == 0 for a in call.args)
+        if call_of(call, "math.isclose", "isclose") and len(call.args) == 2 and zero and keyword(call, "abs_tol") is None:
             message = (
                 "math.isclose() with only a relative tolerance is never true against 0 unless the value is "
                 "exactly 0; pass abs_tol="
@@ -54,8 +42,7 @@ def _format_text(m: Module, node: ast.AST | None) -> str:
 
 def check_minutes_in_a_date(m: Module) -> Iterator[Result]:
     for call in m.calls():
-        name = call.func.attr if isinstance(call.func, ast.Attribute) else dotted(call.func)
-        if name not in ("strftime", "strptime"):
+        if (method(call) or dotted(call.func)) not in ("strftime", "strptime"):
             continue
         # datetime.strptime(text, fmt) and time.strftime(fmt, t); d.strftime(fmt) and d.strptime(...)
         texts = [_format_text(m, a) for a in call.args]
@@ -69,7 +56,7 @@ def _timedelta(m: Module, node: ast.AST | None, depth: int = 0) -> bool:
     """A difference of two datetimes, or a name holding one."""
     if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Sub):
         return True
-    if isinstance(node, ast.Call) and dotted(node.func) in ("timedelta", "datetime.timedelta"):
+    if call_of(node, "timedelta", "datetime.timedelta"):
         return True
     return depth < 3 and isinstance(node, ast.Name) and _timedelta(m, known_value(m, node), depth + 1)
 
@@ -83,14 +70,8 @@ def _days_read(m: Module, node: ast.Attribute) -> bool:
 
 
 def check_timedelta_seconds(m: Module) -> Iterator[Result]:
-    for node in ast.walk(m.tree):
-        if (
-            isinstance(node, ast.Attribute)
-            and node.attr == "seconds"
-            and isinstance(node.ctx, ast.Load)
-            and _timedelta(m, node.value)
-            and not _days_read(m, node)
-        ):
+    for node in m.of(ast.Attribute):
+        if node.attr == "seconds" and isinstance(node.ctx, ast.Load) and _timedelta(m, node.value) and not _days_read(m, node):
             message = (
                 ".seconds of a timedelta is only its seconds part (0-86399): a difference of a day and a "
                 "minute gives 60; use .total_seconds()"
@@ -103,19 +84,11 @@ _QUERIES = {"filter", "where", "having", "exclude", "filter_by"}
 
 def check_is_none_in_query(m: Module) -> Iterator[Result]:
     for call in m.calls():
-        if not (isinstance(call.func, ast.Attribute) and call.func.attr in _QUERIES):
+        if method(call) not in _QUERIES:
             continue
-        for test in (n for a in call.args for n in ast.walk(a) if isinstance(n, ast.Compare)):
+        for test in (n for a in call.args for n in ast.walk(a) if none_test(n)):
             column = test.left
-            if (
-                len(test.ops) == 1
-                and isinstance(test.ops[0], (ast.Is, ast.IsNot))
-                and isinstance(test.comparators[0], ast.Constant)
-                and test.comparators[0].value is None
-                and isinstance(column, ast.Attribute)
-                and isinstance(column.value, ast.Name)
-                and column.value.id[:1].isupper()
-            ):
+            if isinstance(column, ast.Attribute) and isinstance(column.value, ast.Name) and column.value.id[:1].isupper():
                 word = "is_" if isinstance(test.ops[0], ast.Is) else "is_not"
                 message = (
                     f"`{ast.unparse(test)}` is evaluated by Python, not turned into SQL: it is always "

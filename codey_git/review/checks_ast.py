@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import ast
 import re
-from typing import Any, Iterator, cast
+from typing import Any, Iterable, Iterator, TypeGuard, TypeVar, cast
 
 Result = tuple[list[int], str, str, str]
+T = TypeVar("T", bound=ast.AST)
 
 
 class Module:
@@ -25,7 +26,14 @@ class Module:
                 self.parent[child] = node
 
     def calls(self) -> Iterator[ast.Call]:
-        return (n for n in ast.walk(self.tree) if isinstance(n, ast.Call))
+        return self.of(ast.Call)
+
+    def of(self, kind: type[T]) -> Iterator[T]:
+        """The module's nodes of one kind, in ``ast.walk``'s order."""
+        return (n for n in ast.walk(self.tree) if isinstance(n, kind))
+
+    def functions(self) -> Iterator[ast.FunctionDef | ast.AsyncFunctionDef]:
+        return (n for n in ast.walk(self.tree) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)))
 
     def statement_of(self, node: ast.AST) -> ast.AST:
         """The statement ``node`` is part of."""
@@ -60,6 +68,61 @@ def dotted(node: ast.AST) -> str:
         base = dotted(node.value)
         return f"{base}.{node.attr}" if base else ""
     return ""
+
+
+def call_of(node: ast.AST | None, *names: str) -> TypeGuard[ast.Call]:
+    """A call of one of ``names`` (dotted: ``re.compile``)."""
+    return isinstance(node, ast.Call) and dotted(node.func) in names
+
+
+def method(node: ast.AST | None) -> str:
+    """The method a call calls (``x.strip()``: "strip"); "" for any other node."""
+    return node.func.attr if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) else ""
+
+
+def receiver(node: ast.AST | None) -> str:
+    """What a method call is called on, dotted (``self.items.pop()``: "self.items"); "" for any other node."""
+    return dotted(node.func.value) if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) else ""
+
+
+def last_name(call: ast.Call) -> str:
+    """The last part of what ``call`` calls: "sleep" for ``time.sleep()``, "get" for ``f().get()``."""
+    return dotted(call.func).rsplit(".", 1)[-1] or method(call)
+
+
+def walk_all(nodes: Iterable[ast.AST]) -> Iterator[ast.AST]:
+    """``ast.walk`` of each of ``nodes`` (a block's statements), one after the other."""
+    return (n for node in nodes for n in ast.walk(node))
+
+
+def reads(nodes: Iterable[ast.AST]) -> Iterator[ast.Name]:
+    """The names among ``nodes`` that are read (not assigned or deleted)."""
+    return (n for n in nodes if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load))
+
+
+def is_none(node: ast.AST | None) -> bool:
+    return isinstance(node, ast.Constant) and node.value is None
+
+
+def none_test(node: ast.AST) -> TypeGuard[ast.Compare]:
+    """``x is None`` or ``x is not None``."""
+    return (
+        isinstance(node, ast.Compare)
+        and len(node.ops) == 1
+        and isinstance(node.ops[0], (ast.Is, ast.IsNot))
+        and is_none(node.comparators[0])
+    )
+
+
+def targets(node: ast.Assign | ast.AnnAssign) -> list[ast.expr]:
+    return node.targets if isinstance(node, ast.Assign) else [node.target]
+
+
+def name_assigns(nodes: Iterable[ast.AST]) -> Iterator[tuple[ast.Assign, str]]:
+    """Each ``name = value`` among ``nodes``, with the name."""
+    for n in nodes:
+        if isinstance(n, ast.Assign) and len(n.targets) == 1 and isinstance(n.targets[0], ast.Name):
+            yield n, n.targets[0].id
 
 
 def constant(node: ast.AST | None) -> bool:
@@ -100,16 +163,16 @@ def dict_names(scope: ast.AST) -> set[str]:
     for node in ast.walk(scope):
         if isinstance(node, ast.Assign) and (
             isinstance(node.value, (ast.Dict, ast.DictComp))
-            or (
-                isinstance(node.value, ast.Call)
-                and dotted(node.value.func) in ("dict", "defaultdict", "collections.defaultdict", "Counter")
-            )
+            or call_of(node.value, "dict", "defaultdict", "collections.defaultdict", "Counter")
         ):
             names.update(t.id for t in node.targets if isinstance(t, ast.Name))
         if (
             isinstance(node, ast.arg)
             and node.annotation is not None
-            and re.match(r"(dict|Dict|Mapping|MutableMapping|typing\.Dict)\b", ast.unparse(node.annotation))
+            and re.match(
+                r"(dict|Dict|Mapping|MutableMapping|typing\.Dict)\b",
+                ast.unparse(node.annotation),
+            )
         ):
             names.add(node.arg)
     return names
@@ -145,7 +208,12 @@ def known_value(m: Module, name: ast.AST) -> ast.expr | None:
         if isinstance(scope, (ast.FunctionDef, ast.AsyncFunctionDef)):
             args = scope.args
             positional = [*args.posonlyargs, *args.args]
-            defaults = dict(zip([a.arg for a in positional[len(positional) - len(args.defaults) :]], args.defaults))
+            defaults = dict(
+                zip(
+                    [a.arg for a in positional[len(positional) - len(args.defaults) :]],
+                    args.defaults,
+                )
+            )
             defaults.update({a.arg: d for a, d in zip(args.kwonlyargs, args.kw_defaults) if d is not None})
             if name.id in defaults:
                 values.append(defaults[name.id])

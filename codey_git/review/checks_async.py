@@ -8,20 +8,18 @@ from __future__ import annotations
 import ast
 from typing import Iterator
 
-from codey_git.review.checks_ast import Module, Result, dotted
+from codey_git.review.checks_ast import Module, Result, dotted, last_name, method, reads
 
 
 def _coroutine_functions(m: Module) -> set[str]:
     """Names of ``async def`` functions whose call makes a coroutine: no ``yield`` (an async
     generator is iterated, not awaited), no decorator (``@asynccontextmanager`` and the like change
     what the call returns), and no plain function of the same name in the module."""
-    plain = {n.name for n in ast.walk(m.tree) if isinstance(n, ast.FunctionDef)}
+    plain = {n.name for n in m.of(ast.FunctionDef)}
     return {
         n.name
-        for n in ast.walk(m.tree)
-        if isinstance(n, ast.AsyncFunctionDef)
-        and not n.decorator_list
-        and not any(isinstance(x, (ast.Yield, ast.YieldFrom)) for x in m.own_nodes(n))
+        for n in m.of(ast.AsyncFunctionDef)
+        if not n.decorator_list and not any(isinstance(x, (ast.Yield, ast.YieldFrom)) for x in m.own_nodes(n))
     } - plain
 
 
@@ -34,33 +32,17 @@ _SCHEDULERS = set(
 def _awaited_later(m: Module, name: str, func: ast.AST, after: int = 0) -> bool:
     """Whether the coroutine kept in ``name`` on line ``after`` is awaited, returned, scheduled or
     collected before ``name`` is bound again."""
-    rebound = min(
-        (
-            n.lineno
-            for n in m.own_nodes(func)
-            if isinstance(n, ast.Name)
-            and n.id == name
-            and isinstance(n.ctx, ast.Store)
-            and n.lineno > after
-            and _same_block(m, n, after)
-        ),
-        default=None,
-    )
+    stores = (n for n in m.own_nodes(func) if isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Store))
+    rebound = min((n.lineno for n in stores if n.lineno > after and _same_block(m, n, after)), default=None)
     handed_on: tuple[type[ast.AST], ...] = (ast.Await, ast.Starred, ast.List, ast.Tuple, ast.Set, ast.Dict, ast.keyword)
     if not isinstance(func, ast.AsyncFunctionDef):
         handed_on += (ast.Return,)  # a plain function may return a coroutine for its caller to await
-    for use in m.own_nodes(func):
-        if not (isinstance(use, ast.Name) and use.id == name and isinstance(use.ctx, ast.Load)):
-            continue
-        if use.lineno < after or (rebound is not None and use.lineno > rebound):
-            continue  # another value held by the same name
+    for use in reads(m.own_nodes(func)):
+        if use.id != name or use.lineno < after or (rebound is not None and use.lineno > rebound):
+            continue  # another name, or another value held by the same name
         parent = m.parent.get(use)
-        if isinstance(parent, handed_on):
-            return True
-        if (
-            isinstance(parent, ast.Call)
-            and use in parent.args
-            and ((dotted(parent.func).rsplit(".", 1)[-1] or getattr(parent.func, "attr", "")) in _SCHEDULERS)
+        if isinstance(parent, handed_on) or (
+            isinstance(parent, ast.Call) and use in parent.args and last_name(parent) in _SCHEDULERS
         ):
             return True
     return False
@@ -84,8 +66,8 @@ _ASYNCIO_COROUTINES = set(
 def _library_coroutines(m: Module) -> set[str]:
     """``asyncio.sleep`` and the like, and the names ``from asyncio import sleep`` binds."""
     names = {f"asyncio.{n}" for n in _ASYNCIO_COROUTINES}
-    for node in ast.walk(m.tree):
-        if isinstance(node, ast.ImportFrom) and node.module == "asyncio":
+    for node in m.of(ast.ImportFrom):
+        if node.module == "asyncio":
             names.update(a.asname or a.name for a in node.names if a.name in _ASYNCIO_COROUTINES)
     return names
 
@@ -94,10 +76,8 @@ def _awaited_elsewhere(m: Module) -> set[str]:
     """Dotted callees (``self._backend.fetch``) that the module awaits: calls of another object's
     method that this file treats as a coroutine. Only those with an attribute chain of at least
     two, so a name that is also used as a plain function (``run``) does not count."""
-    awaited, plain = set(), set()
-    for node in ast.walk(m.tree):
-        if isinstance(node, ast.Await) and isinstance(node.value, ast.Call):
-            awaited.add(dotted(node.value.func))
+    plain = set()
+    awaited = {dotted(n.value.func) for n in m.of(ast.Await) if isinstance(n.value, ast.Call)}
     for call in m.calls():
         parent = m.parent.get(call)
         if not isinstance(parent, ast.Await) and not isinstance(m.function_of(call), ast.AsyncFunctionDef):
@@ -109,13 +89,8 @@ def check_missing_await(m: Module) -> Iterator[Result]:
     coroutines = _coroutine_functions(m) | _library_coroutines(m) | _awaited_elsewhere(m)
     for call in m.calls():
         func = call.func
-        name = (
-            func.id
-            if isinstance(func, ast.Name)
-            else func.attr
-            if (isinstance(func, ast.Attribute) and dotted(func.value) in ("self", "cls"))
-            else dotted(func) or None
-        )
+        own = isinstance(func, ast.Attribute) and dotted(func.value) in ("self", "cls")  # a method of this class
+        name = method(call) if own else dotted(func) or None
         if name not in coroutines and dotted(func) in coroutines:
             name = dotted(func)  # self._backend.fetch: awaited elsewhere in this file
         if name not in coroutines or not isinstance(m.function_of(call), ast.AsyncFunctionDef):

@@ -8,51 +8,54 @@ from __future__ import annotations
 import ast
 from typing import Iterator, cast
 
-from codey_git.review.checks_ast import Module, Result, dict_names, dotted, keyword
+from codey_git.review.checks_ast import (
+    Module,
+    Result,
+    call_of,
+    dict_names,
+    dotted,
+    keyword,
+    method,
+    name_assigns,
+    reads,
+    receiver,
+    targets,
+    walk_all,
+)
 
 # appending to a list while iterating it is a known work-list idiom (the loop sees the new items)
 _MUTATORS = {"remove", "pop", "insert", "clear", "popitem", "discard", "add", "update"}
 _EXITS = (ast.Break, ast.Return, ast.Raise, ast.Yield, ast.YieldFrom, ast.Await)
+_DICTS = ("dict", "defaultdict", "collections.defaultdict", "OrderedDict", "collections.OrderedDict")
 
 
 def _dict_attributes(m: Module) -> set[str]:
     """``self.x`` attributes the module sets to a new dict (``self.x = {}``, ``self.x: Dict[...] = {}``)."""
     found: set[str] = set()
     for n in ast.walk(m.tree):
-        if (
-            isinstance(n, (ast.Assign, ast.AnnAssign))
-            and n.value is not None
-            and (
-                isinstance(n.value, (ast.Dict, ast.DictComp))
-                or (
-                    isinstance(n.value, ast.Call)
-                    and dotted(n.value.func)
-                    in ("dict", "defaultdict", "collections.defaultdict", "OrderedDict", "collections.OrderedDict")
-                )
-            )
+        if isinstance(n, (ast.Assign, ast.AnnAssign)) and (
+            isinstance(n.value, (ast.Dict, ast.DictComp)) or call_of(n.value, *_DICTS)
         ):
-            targets = n.targets if isinstance(n, ast.Assign) else [n.target]
-            found.update(dotted(t) for t in targets if isinstance(t, ast.Attribute) and dotted(t).startswith("self."))
+            found.update(dotted(t) for t in targets(n) if isinstance(t, ast.Attribute) and dotted(t).startswith("self."))
     return found
 
 
 def _iterated(m: Module, loop: ast.For, dict_attributes: set[str]) -> str:
     """What ``for ... in seq``, ``enumerate(seq)`` or ``seq.items()`` walks over ("" for anything else)."""
     source = loop.iter
-    if isinstance(source, ast.Call) and dotted(source.func) == "enumerate" and source.args:
+    if call_of(source, "enumerate") and source.args:
         source = source.args[0]
-    if (
-        isinstance(source, ast.Call)
-        and isinstance(source.func, ast.Attribute)
-        and not source.args
-        and source.func.attr in ("items", "keys", "values")
-    ):
+    if isinstance(source, ast.Call) and isinstance(source.func, ast.Attribute) and not source.args and _view(source):
         # a dict's view: changing the dict while it is walked raises. Only for what is known to be
         # a dict: other classes' keys() may return a list (email.message.Message, mailbox.Mailbox)
         owner = source.func.value
         known = dotted(owner) in dict_attributes or (isinstance(owner, ast.Name) and owner.id in dict_names(m.function_of(loop)))
         source = owner if known else source
     return dotted(source) if isinstance(source, (ast.Name, ast.Attribute)) else ""
+
+
+def _view(node: ast.AST) -> bool:
+    return method(node) in ("items", "keys", "values")
 
 
 def _leaves_after(m: Module, node: ast.AST) -> bool:
@@ -67,20 +70,15 @@ def _leaves_after(m: Module, node: ast.AST) -> bool:
 
 def check_changed_while_iterated(m: Module) -> Iterator[Result]:
     dict_attributes = _dict_attributes(m)
-    for loop in ast.walk(m.tree):
-        seq = _iterated(m, loop, dict_attributes) if isinstance(loop, ast.For) else ""
-        if not seq or not isinstance(loop, ast.For):  # a sequence is found only for a for loop
+    for loop in m.of(ast.For):
+        seq = _iterated(m, loop, dict_attributes)
+        if not seq:
             continue
-        inside = [n for stmt in loop.body for n in ast.walk(stmt)]
+        inside = list(walk_all(loop.body))
         if any(isinstance(n, (ast.Name, ast.Attribute)) and isinstance(n.ctx, ast.Store) and dotted(n) == seq for n in inside):
             continue  # rebound inside the loop: what is changed may be a new object
         for node in inside:
-            mutated = (
-                isinstance(node, ast.Call)
-                and isinstance(node.func, ast.Attribute)
-                and node.func.attr in _MUTATORS
-                and dotted(node.func.value) == seq
-            ) or (
+            mutated = (method(node) in _MUTATORS and receiver(node) == seq) or (
                 isinstance(node, ast.Delete)
                 and any(isinstance(t, ast.Subscript) and dotted(t.value) == seq for t in node.targets)
             )
@@ -92,22 +90,16 @@ def check_changed_while_iterated(m: Module) -> Iterator[Result]:
                 )
                 # a dict (or its view) raises at the loop's line, where the copy to walk goes; a list
                 # silently skips items, and the change is what to look at
-                over_dict = isinstance(loop.iter, ast.Call) and getattr(loop.iter.func, "attr", "") in ("items", "keys", "values")
-                yield ([loop.lineno, changed.lineno] if over_dict else [changed.lineno, loop.lineno]), "high", "bug", message
+                lines = [loop.lineno, changed.lineno] if _view(loop.iter) else [changed.lineno, loop.lineno]
+                yield lines, "high", "bug", message
                 break
 
 
 def check_dict_iterated_as_pairs(m: Module) -> Iterator[Result]:
-    for loop in ast.walk(m.tree):
-        if (
-            isinstance(loop, ast.For)
-            and isinstance(loop.target, ast.Tuple)
-            and len(loop.target.elts) == 2
-            and isinstance(loop.iter, ast.Name)
-            and loop.iter.id in dict_names(m.function_of(loop))
-        ):
-            message = f"iterating {loop.iter.id} gives its keys, not pairs; use {loop.iter.id}.items()"
-            yield [loop.lineno], "high", "bug", message
+    for loop in m.of(ast.For):
+        pairs = isinstance(loop.target, ast.Tuple) and len(loop.target.elts) == 2
+        if pairs and isinstance(loop.iter, ast.Name) and loop.iter.id in dict_names(m.function_of(loop)):
+            yield [loop.lineno], "high", "bug", f"iterating {loop.iter.id} gives its keys, not pairs; use {loop.iter.id}.items()"
 
 
 def _local_names(func: ast.AST) -> set[str]:
@@ -117,21 +109,19 @@ def _local_names(func: ast.AST) -> set[str]:
 
 def _touches(body: list[ast.stmt], names: set[str], local: set[str]) -> bool:
     """Whether anything in ``body`` can change what ``names`` hold or leave the loop."""
-    for node in (n for stmt in body for n in ast.walk(stmt)):
+    for node in walk_all(body):
         if isinstance(node, _EXITS) or isinstance(node, (ast.Global, ast.Nonlocal)):
             return True
         if isinstance(node, ast.Name) and node.id in names and not isinstance(node.ctx, ast.Load):
             return True
-        if isinstance(node, ast.Call):  # a call may change what it is called on, or a global
-            receiver = [node.func.value] if isinstance(node.func, ast.Attribute) else []
-            if any(isinstance(u, ast.Name) and u.id in names for u in receiver) or not names <= local:
-                return True
+        if isinstance(node, ast.Call) and (receiver(node) in names or not names <= local):
+            return True  # a call may change what it is called on, or a global
     return False
 
 
 def check_condition_never_changes(m: Module) -> Iterator[Result]:
-    for loop in ast.walk(m.tree):
-        if not isinstance(loop, ast.While) or isinstance(loop.test, ast.Constant):
+    for loop in m.of(ast.While):
+        if isinstance(loop.test, ast.Constant):
             continue
         names = {n.id for n in ast.walk(loop.test) if isinstance(n, ast.Name)}  # compared: numbers, strings
         if not names or any(isinstance(n, (ast.Call, ast.Attribute, ast.Subscript, ast.Await)) for n in ast.walk(loop.test)):
@@ -142,53 +132,29 @@ def check_condition_never_changes(m: Module) -> Iterator[Result]:
         if any(isinstance(n, ast.Name) and not isinstance(m.parent.get(n), ast.Compare) for n in ast.walk(loop.test)):
             continue  # `while queue:` tests a container, which an alias (pop = queue.pop) can empty
         if not _touches(loop.body, names, _local_names(func)):
-            body_lines = sorted({n.lineno for s in loop.body for n in ast.walk(s) if hasattr(n, "lineno")})
+            body_lines = sorted({n.lineno for n in walk_all(loop.body) if hasattr(n, "lineno")})
             message = f"nothing in the loop changes {', '.join(sorted(names))}: once it is entered it never ends"
             yield [loop.lineno, *body_lines], "high", "bug", message
 
 
 def check_index_loop_stops_short(m: Module) -> Iterator[Result]:
-    for loop in ast.walk(m.tree):
-        if not (
-            isinstance(loop, ast.For)
-            and isinstance(loop.target, ast.Name)
-            and isinstance(loop.iter, ast.Call)
-            and dotted(loop.iter.func) == "range"
-            and len(loop.iter.args) == 1
-        ):
+    for loop in m.of(ast.For):
+        bound = loop.iter.args[0] if call_of(loop.iter, "range") and len(loop.iter.args) == 1 else None
+        if not (isinstance(loop.target, ast.Name) and isinstance(bound, ast.BinOp) and isinstance(bound.op, ast.Sub)):
             continue
-        bound = loop.iter.args[0]
         if not (
-            isinstance(bound, ast.BinOp)
-            and isinstance(bound.op, ast.Sub)
-            and isinstance(bound.right, ast.Constant)
-            and bound.right.value == 1
-            and isinstance(bound.left, ast.Call)
-            and dotted(bound.left.func) == "len"
-            and bound.left.args
+            isinstance(bound.right, ast.Constant) and bound.right.value == 1 and call_of(bound.left, "len") and bound.left.args
         ):
             continue
         seq, index = ast.unparse(bound.left.args[0]), loop.target.id
-        subscripts = [n for s in loop.body for n in ast.walk(s) if isinstance(n, ast.Subscript) and ast.unparse(n.value) == seq]
+        subscripts = [n for n in walk_all(loop.body) if isinstance(n, ast.Subscript) and ast.unparse(n.value) == seq]
         if subscripts and all(isinstance(n.slice, ast.Name) and n.slice.id == index for n in subscripts):
             message = f"range(len({seq}) - 1) stops before the last item of {seq}; use range(len({seq}))"
             yield [loop.lineno], "high", "bug", message
 
 
-def _defaults(m: Module) -> Iterator[tuple[ast.FunctionDef | ast.AsyncFunctionDef, ast.expr]]:
-    """(function, default value) for every parameter default in the module."""
-    for func in ast.walk(m.tree):
-        if isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            for default in [*func.args.defaults, *(d for d in func.args.kw_defaults if d is not None)]:
-                yield func, default
-
-
 def check_naive_and_aware_datetimes(m: Module) -> Iterator[Result]:
-    aware = any(
-        dotted(n).endswith(("timezone.utc", "UTC", "ZoneInfo", "tzutc"))
-        for n in ast.walk(m.tree)
-        if isinstance(n, (ast.Attribute, ast.Name))
-    )
+    aware = any(dotted(n).endswith(("timezone.utc", "UTC", "ZoneInfo", "tzutc")) for n in ast.walk(m.tree))
     for call in m.calls():
         name = dotted(call.func)
         naive = name.endswith(("datetime.utcnow", "datetime.utcfromtimestamp")) or (
@@ -208,33 +174,19 @@ _STORES = {"append", "add", "insert", "appendleft", "connect", "register", "subm
 def _free_loop_names(func: ast.Lambda | ast.FunctionDef, loop_names: set[str]) -> set[str]:
     """Loop variables ``func`` reads without binding them (a default ``i=i`` binds)."""
     bound = {a.arg for a in ast.walk(func.args) if isinstance(a, ast.arg)}
-    body = [n for stmt in (func.body if isinstance(func.body, list) else [func.body]) for n in ast.walk(stmt)]
+    body = list(walk_all(func.body if isinstance(func.body, list) else [func.body]))
     bound |= {n.id for n in body if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)}
-    return {n.id for n in body if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load) and n.id in loop_names - bound}
+    return {n.id for n in reads(body) if n.id in loop_names - bound}
 
 
 def _kept_for_later(m: Module, func: ast.Lambda | ast.FunctionDef, loop: ast.For) -> bool:
     """Whether the function made in ``loop`` is stored or handed on to run after this iteration."""
-    uses: list[ast.AST]
-    if isinstance(func, ast.Lambda):
-        uses = [func]
-    else:
-        uses = [
-            n
-            for stmt in loop.body
-            for n in ast.walk(stmt)
-            if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load) and n.id == func.name
-        ]
+    uses: list[ast.AST] = [func] if isinstance(func, ast.Lambda) else [n for n in reads(walk_all(loop.body)) if n.id == func.name]
     for use in uses:
         parent = m.parent.get(use)
         if isinstance(parent, ast.keyword) and parent.arg in ("target", "callback", "command"):
             return True
-        if (
-            isinstance(parent, ast.Call)
-            and use in parent.args
-            and isinstance(parent.func, ast.Attribute)
-            and parent.func.attr in _STORES
-        ):
+        if isinstance(parent, ast.Call) and use in parent.args and method(parent) in _STORES:
             return True
         if isinstance(parent, ast.Assign) and any(isinstance(t, (ast.Subscript, ast.Attribute)) for t in parent.targets):
             return True
@@ -242,13 +194,9 @@ def _kept_for_later(m: Module, func: ast.Lambda | ast.FunctionDef, loop: ast.For
 
 
 def check_late_binding_closure(m: Module) -> Iterator[Result]:
-    for loop in ast.walk(m.tree):
-        if not isinstance(loop, ast.For):
-            continue
+    for loop in m.of(ast.For):
         loop_names = {n.id for n in ast.walk(loop.target) if isinstance(n, ast.Name)}
-        for func in (n for stmt in loop.body for n in ast.walk(stmt)):
-            if not isinstance(func, (ast.Lambda, ast.FunctionDef)):
-                continue
+        for func in (n for n in walk_all(loop.body) if isinstance(n, (ast.Lambda, ast.FunctionDef))):
             late = _free_loop_names(func, loop_names)
             if late and _kept_for_later(m, func, loop):
                 name = sorted(late)[0]
@@ -265,14 +213,15 @@ _ONCE = tuple(
 
 
 def check_call_in_default(m: Module) -> Iterator[Result]:
-    for func, default in _defaults(m):
-        name = dotted(default.func) if isinstance(default, ast.Call) else ""
-        if name and (name in _ONCE or name.endswith(tuple("." + n for n in _ONCE))):
-            message = (
-                f"the default {ast.unparse(default)} of {func.name}() is computed once, when the function "
-                f"is defined, so every call gets that same value; default to None and compute it inside"
-            )
-            yield [default.lineno, func.lineno], "high", "bug", message
+    for func in m.functions():
+        for default in [*func.args.defaults, *(d for d in func.args.kw_defaults if d is not None)]:
+            name = dotted(default.func) if isinstance(default, ast.Call) else ""
+            if name and (name in _ONCE or name.endswith(tuple("." + n for n in _ONCE))):
+                message = (
+                    f"the default {ast.unparse(default)} of {func.name}() is computed once, when the function "
+                    f"is defined, so every call gets that same value; default to None and compute it inside"
+                )
+                yield [default.lineno, func.lineno], "high", "bug", message
 
 
 def _in_place(call: ast.AST | None) -> tuple[str, str] | None:
@@ -281,7 +230,7 @@ def _in_place(call: ast.AST | None) -> tuple[str, str] | None:
         return None
     if dotted(call.func) == "random.shuffle":
         return "random.shuffle()", "random.sample(x, len(x))"
-    if isinstance(call.func, ast.Attribute) and call.func.attr == "sort" and not call.args:
+    if method(call) == "sort" and not call.args:
         return "list.sort()", "sorted(...)"  # not reverse(): graphs and other types return a reversed copy
     return None
 
@@ -312,15 +261,8 @@ def _tests(m: Module) -> Iterator[ast.AST]:
 
 
 def check_method_not_called(m: Module) -> Iterator[Result]:
-    for node in ast.walk(m.tree):
-        if (
-            isinstance(node, ast.Assign)
-            and len(node.targets) == 1
-            and isinstance(node.targets[0], ast.Name)
-            and isinstance(node.value, ast.Attribute)
-            and node.value.attr in _RESULT_METHODS
-            and dotted(node.value.value) == node.targets[0].id
-        ):
+    for node, name in name_assigns(ast.walk(m.tree)):
+        if isinstance(node.value, ast.Attribute) and node.value.attr in _RESULT_METHODS and dotted(node.value.value) == name:
             expr = ast.unparse(node.value)
             yield [node.lineno], "high", "bug", f"{expr} is the method itself, not its result: call it, {expr}()"
     for test in _tests(m):
@@ -334,10 +276,9 @@ def check_method_not_called(m: Module) -> Iterator[Result]:
 # `raise "text"` or `raise f"..."` (ruff's B016 misses the f-string). The other flake8-bugbear typos
 # are ruff's (``ruffcheck``).
 def check_annotation_for_assignment(m: Module) -> Iterator[Result]:
-    for node in ast.walk(m.tree):
+    for node in m.of(ast.AnnAssign):
         if (
-            isinstance(node, ast.AnnAssign)
-            and node.value is None
+            node.value is None
             and isinstance(node.target, (ast.Attribute, ast.Subscript))
             and isinstance(node.annotation, ast.Constant)
             and isinstance(node.annotation.value, (int, float, bool))
@@ -348,7 +289,7 @@ def check_annotation_for_assignment(m: Module) -> Iterator[Result]:
 
 
 def check_raise_literal(m: Module) -> Iterator[Result]:
-    for node in ast.walk(m.tree):
-        if isinstance(node, ast.Raise) and isinstance(node.exc, (ast.Constant, ast.JoinedStr)):
+    for node in m.of(ast.Raise):
+        if isinstance(node.exc, (ast.Constant, ast.JoinedStr)):
             message = "raising a string or number is a TypeError in Python 3; raise an exception, e.g. raise ValueError(...)"
             yield [node.lineno], "high", "bug", message

@@ -8,13 +8,7 @@ import ast
 import re
 from typing import Iterator
 
-from codey_git.review.checks_ast import Module, Result, dotted
-
-_NESTED = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
-
-
-def _broad(handler: ast.ExceptHandler) -> bool:
-    return handler.type is None or dotted(handler.type) in ("Exception", "BaseException")
+from codey_git.review.checks_ast import Module, Result, call_of, dotted, is_none
 
 
 def _empty(node: ast.AST | None) -> bool:
@@ -25,13 +19,13 @@ def _empty(node: ast.AST | None) -> bool:
         return not node.keys
     if isinstance(node, ast.Constant):
         return node.value in ("", b"")
-    return isinstance(node, ast.Call) and dotted(node.func) in ("list", "dict", "set", "tuple") and not node.args
+    return call_of(node, "list", "dict", "set", "tuple") and not node.args
 
 
 def check_swallowed_exception(m: Module) -> Iterator[Result]:
-    for handler in ast.walk(m.tree):
-        if not isinstance(handler, ast.ExceptHandler) or not _broad(handler):
-            continue
+    for handler in m.of(ast.ExceptHandler):
+        if handler.type is not None and dotted(handler.type) not in ("Exception", "BaseException"):
+            continue  # not a broad one
         lines = [handler.lineno, *(s.lineno for s in handler.body)]
         if all(
             isinstance(s, (ast.Pass, ast.Continue)) or (isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant))
@@ -54,7 +48,7 @@ def check_swallowed_exception(m: Module) -> Iterator[Result]:
 def _retry_loop(loop: ast.AST) -> bool:
     """A loop that returns from a ``try`` and, on the errors it catches, goes round again."""
     if isinstance(loop, ast.For):  # attempts counted with range(); a loop over candidates may mean "none"
-        if not (isinstance(loop.iter, ast.Call) and dotted(loop.iter.func) == "range") or loop.orelse:
+        if not call_of(loop.iter, "range") or loop.orelse:
             return False
     elif not isinstance(loop, ast.While) or isinstance(loop.test, ast.Constant) or loop.orelse:
         return False
@@ -69,16 +63,8 @@ def _retry_loop(loop: ast.AST) -> bool:
     return False
 
 
-def _returns_none(node: ast.AST) -> bool:
-    return isinstance(node, ast.Return) and (
-        node.value is None or (isinstance(node.value, ast.Constant) and node.value.value is None)
-    )
-
-
 def check_retry_ends_in_none(m: Module) -> Iterator[Result]:
-    for func in ast.walk(m.tree):
-        if not isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            continue
+    for func in m.functions():
         if func.returns is not None and re.search(r"\bNone\b|Optional", ast.unparse(func.returns)):
             continue  # None is a documented answer
         body = func.body
@@ -86,7 +72,7 @@ def check_retry_ends_in_none(m: Module) -> Iterator[Result]:
             if not _retry_loop(loop):
                 continue
             after = body[i + 1] if i + 1 < len(body) else None
-            if after is None or _returns_none(after):
+            if after is None or (isinstance(after, ast.Return) and (after.value is None or is_none(after.value))):
                 line = after.lineno if after is not None else loop.lineno
                 message = (
                     "when every attempt fails the function returns None, so the caller gets None instead "

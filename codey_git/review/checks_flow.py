@@ -7,26 +7,30 @@ from __future__ import annotations
 
 import ast
 import re
-from typing import Iterator, cast
+from typing import Iterator
 
-from codey_git.review.checks_ast import Module, Result, dotted
+from codey_git.review.checks_ast import Module, Result, call_of, dotted, last_name, method, name_assigns, receiver, walk_all
 
 _FILLERS = {"append", "extend", "add", "update", "insert", "setdefault"}
 
 
 def _empty_default_of_get(node: ast.AST) -> str | None:
     """``d.get(key, [])`` (or ``{}``, ``set()``, ``list()``, ``dict()``): the dict's name."""
-    if not (
-        isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "get" and len(node.args) == 2
-    ):
+    if not (isinstance(node, ast.Call) and method(node) == "get" and len(node.args) == 2):
         return None
     default = node.args[1]
     empty = (
         isinstance(default, (ast.List, ast.Dict, ast.Set))
         and not getattr(default, "elts", None)
         and not getattr(default, "keys", None)
-    ) or (isinstance(default, ast.Call) and dotted(default.func) in ("list", "dict", "set") and not default.args)
-    return dotted(node.func.value) or None if empty else None
+    ) or (call_of(default, "list", "dict", "set") and not default.args)
+    return receiver(node) or None if empty else None
+
+
+def _fills(m: Module, name: ast.Name) -> bool:
+    """``name.append(...)`` and the like."""
+    parent = m.parent.get(name)
+    return isinstance(parent, ast.Attribute) and parent.attr in _FILLERS and isinstance(m.parent.get(parent), ast.Call)
 
 
 def check_get_default_filled_and_dropped(m: Module) -> Iterator[Result]:
@@ -36,29 +40,17 @@ def check_get_default_filled_and_dropped(m: Module) -> Iterator[Result]:
             if owner is not None:
                 message = (
                     f"when {owner} has no entry for the key, .get() returns a new empty value and "
-                    f".{call.func.attr}() fills that, which is then lost; use {owner}.setdefault(key, ...)"
+                    f".{method(call)}() fills that, which is then lost; use {owner}.setdefault(key, ...)"
                 )
                 yield [call.lineno], "high", "bug", message
-    for scope in (n for n in ast.walk(m.tree) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))):
+    for scope in m.functions():
         nodes = m.own_nodes(scope)
-        for assign in (
-            n for n in nodes if isinstance(n, ast.Assign) and len(n.targets) == 1 and isinstance(n.targets[0], ast.Name)
-        ):
+        for assign, name in name_assigns(nodes):
             owner = _empty_default_of_get(assign.value)
-            name = cast(ast.Name, assign.targets[0]).id  # a Name (the filter above)
             if owner is None:
                 continue
             uses = [n for n in nodes if isinstance(n, ast.Name) and n.id == name and n is not assign.targets[0]]
-            filled = next(
-                (
-                    u
-                    for u in uses
-                    if isinstance(m.parent.get(u), ast.Attribute)
-                    and cast(ast.Attribute, m.parent[u]).attr in _FILLERS
-                    and isinstance(m.parent.get(m.parent[u]), ast.Call)
-                ),
-                None,
-            )
+            filled = next((u for u in uses if _fills(m, u)), None)
             # kept if stored, returned, passed on or rebound anywhere: then the filled list is not lost
             kept = any(not (isinstance(m.parent.get(u), ast.Attribute)) or isinstance(u.ctx, ast.Store) for u in uses)
             if filled is not None and not kept:
@@ -109,7 +101,7 @@ def _releases(stmt: ast.stmt) -> bool:
     """A statement that gives something back: a close/unlink/restore-like call, ``del``, or a value
     put back from a name (``os.environ["X"] = old``)."""
     for node in ast.walk(stmt):
-        if isinstance(node, ast.Call) and _RELEASES.match(dotted(node.func).rsplit(".", 1)[-1] or getattr(node.func, "attr", "")):
+        if isinstance(node, ast.Call) and _RELEASES.match(last_name(node)):
             return True
         if isinstance(node, ast.Delete) or (
             isinstance(node, ast.Assign)
@@ -123,7 +115,7 @@ def _releases(stmt: ast.stmt) -> bool:
 def check_cleanup_skipped_on_error(m: Module) -> Iterator[Result]:
     """Medium: some context managers mean to skip their cleanup when the body fails. Only a
     cleanup that gives something back (closes, removes, restores) is looked at."""
-    for func in (n for n in ast.walk(m.tree) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))):
+    for func in m.functions():
         if not any(dotted(d) in _CONTEXT_MANAGERS for d in func.decorator_list):
             continue
         for stmt in func.body:
@@ -143,8 +135,7 @@ def _floor_count(node: ast.AST) -> tuple[str, str] | None:
     if (
         isinstance(node, ast.BinOp)
         and isinstance(node.op, ast.FloorDiv)
-        and isinstance(node.left, ast.Call)
-        and dotted(node.left.func) == "len"
+        and call_of(node.left, "len")
         and len(node.left.args) == 1
     ):
         return dotted(node.left.args[0]), ast.unparse(node.right)
@@ -154,25 +145,19 @@ def _floor_count(node: ast.AST) -> tuple[str, str] | None:
 def check_batches_drop_remainder(m: Module) -> Iterator[Result]:
     """Batches counted as ``len(xs) // size`` and sliced from ``xs``: the last, partial batch is never
     made. Rounding up (``-(-n // size)``, ``+ 1`` or ``math.ceil``) or handling ``% size`` is fine."""
-    for scope in (n for n in ast.walk(m.tree) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))):
+    for scope in m.functions():
         nodes = m.own_nodes(scope)
         counts = {}
-        for node in nodes:
-            if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
-                found = _floor_count(node.value)
-                if found and found[0]:
-                    counts[node.targets[0].id] = (found, node.lineno)
+        for node, name in name_assigns(nodes):
+            found = _floor_count(node.value)
+            if found and found[0]:
+                counts[name] = (found, node.lineno)
         if any(isinstance(n, ast.BinOp) and isinstance(n.op, ast.Mod) for n in nodes):
             continue  # the remainder is dealt with
-        for loop in (
-            n
-            for n in nodes
-            if isinstance(n, ast.For)
-            and isinstance(n.iter, ast.Call)
-            and dotted(n.iter.func) == "range"
-            and len(n.iter.args) == 1
-        ):
-            arg = cast(ast.Call, loop.iter).args[0]  # a call of range (the filter above)
+        for loop in (n for n in nodes if isinstance(n, ast.For)):
+            if not call_of(loop.iter, "range") or len(loop.iter.args) != 1:
+                continue
+            arg = loop.iter.args[0]
             inline = _floor_count(arg)
             found, line = (inline, loop.lineno) if inline else counts.get(dotted(arg), (None, 0))
             if not found:
@@ -180,8 +165,7 @@ def check_batches_drop_remainder(m: Module) -> Iterator[Result]:
             seq, size = found
             sliced = any(
                 isinstance(n, ast.Subscript) and dotted(n.value) == seq and isinstance(n.slice, ast.Slice)
-                for stmt in loop.body
-                for n in ast.walk(stmt)
+                for n in walk_all(loop.body)
             )
             if sliced:
                 message = (
@@ -197,18 +181,10 @@ _ANCHORED_END = re.compile(r"(\$|\\Z)\)*$")
 def _compiled_patterns(m: Module) -> dict[str, str]:
     """Module-level ``NAME = re.compile("...")``: name -> pattern."""
     found = {}
-    for node in m.tree.body:
-        if (
-            isinstance(node, ast.Assign)
-            and len(node.targets) == 1
-            and isinstance(node.targets[0], ast.Name)
-            and isinstance(node.value, ast.Call)
-            and dotted(node.value.func) == "re.compile"
-            and node.value.args
-            and isinstance(node.value.args[0], ast.Constant)
-            and isinstance(node.value.args[0].value, str)
-        ):
-            found[node.targets[0].id] = node.value.args[0].value
+    for node, name in name_assigns(m.tree.body):
+        pattern = node.value.args[0] if call_of(node.value, "re.compile") and node.value.args else None
+        if isinstance(pattern, ast.Constant) and isinstance(pattern.value, str):
+            found[name] = pattern.value
     return found
 
 
@@ -216,16 +192,14 @@ def check_prefix_match_validation(m: Module) -> Iterator[Result]:
     """``if not PATTERN.match(value):`` rejecting input, with a pattern that does not end in ``$``:
     any value that merely starts well passes."""
     patterns = _compiled_patterns(m)
-    for node in ast.walk(m.tree):
-        if not (isinstance(node, ast.If) and isinstance(node.test, ast.UnaryOp) and isinstance(node.test.op, ast.Not)):
+    for node in m.of(ast.If):
+        call = node.test.operand if isinstance(node.test, ast.UnaryOp) and isinstance(node.test.op, ast.Not) else None
+        if method(call) != "match":
             continue
-        call = node.test.operand
-        if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) and call.func.attr == "match"):
-            continue
-        pattern = patterns.get(dotted(call.func.value))
+        name = receiver(call)
+        pattern = patterns.get(name)
         rejects = any(isinstance(s, (ast.Raise, ast.Return)) for s in node.body)
         if pattern is not None and rejects and not _ANCHORED_END.search(pattern):
-            name = dotted(call.func.value)
             message = (
                 f"{name}.match() only anchors the start, so a value that begins validly and ends with "
                 f"anything else passes this check; use {name}.fullmatch()"
@@ -239,26 +213,15 @@ _PAIR_SEPARATORS = ("=", ":")  # key=value, name: value: values hold them too (b
 def check_split_unpacked(m: Module) -> Iterator[Result]:
     """``key, value = text.split("=")``: a value that holds the separator too (a base64 ``=``, a
     ``:`` in a URL) has more parts than names and raises ValueError."""
-    for node in ast.walk(m.tree):
-        if not (
-            isinstance(node, ast.Assign)
-            and len(node.targets) == 1
-            and isinstance(node.targets[0], ast.Tuple)
-            and len(node.targets[0].elts) == 2
-            and not any(isinstance(e, ast.Starred) for e in node.targets[0].elts)
-        ):
+    for node in m.of(ast.Assign):
+        pair = node.targets[0] if len(node.targets) == 1 else None
+        if not (isinstance(pair, ast.Tuple) and len(pair.elts) == 2 and not any(isinstance(e, ast.Starred) for e in pair.elts)):
             continue
         call = node.value
-        if (
-            isinstance(call, ast.Call)
-            and isinstance(call.func, ast.Attribute)
-            and call.func.attr == "split"
-            and len(call.args) == 1
-            and not call.keywords
-            and isinstance(call.args[0], ast.Constant)
-            and call.args[0].value in _PAIR_SEPARATORS
-        ):
-            sep = call.args[0].value
+        if isinstance(call, ast.Call) and method(call) == "split" and len(call.args) == 1 and not call.keywords:
+            sep = call.args[0].value if isinstance(call.args[0], ast.Constant) else None
+            if sep not in _PAIR_SEPARATORS:
+                continue
             message = (
                 f"split({sep!r}) makes more than two parts when the second part holds {sep!r} too, and this "
                 f"unpacking then raises ValueError; use partition({sep!r}) or split({sep!r}, 1)"

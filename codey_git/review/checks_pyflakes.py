@@ -10,7 +10,7 @@ from typing import Iterator
 
 from pyflakes import checker, messages
 
-from codey_git.review.checks_ast import Module, Result
+from codey_git.review.checks_ast import Module, Result, reads
 
 
 def _arg(message: messages.Message, index: int = 0) -> str:
@@ -26,33 +26,17 @@ def _messages(m: Module) -> list[messages.Message]:
 
 
 def _assignment(m: Module, name: str, line: int) -> ast.Assign | None:
-    return next(
-        (
-            n
-            for n in ast.walk(m.tree)
-            if isinstance(n, ast.Assign) and n.lineno == line and any(isinstance(t, ast.Name) and t.id == name for t in n.targets)
-        ),
-        None,
-    )
+    assigns = (n for n in m.of(ast.Assign) if n.lineno == line)
+    return next((n for n in assigns if any(isinstance(t, ast.Name) and t.id == name for t in n.targets)), None)
 
 
 def _reads_instead(m: Module, assign: ast.Assign) -> ast.Name | None:
     """A later line of the same function that reads what the unused value was made from (``matrix``
     after ``scaled = cpm(matrix)``): where the new value was probably meant to be used."""
     called = {id(n.func) for n in ast.walk(assign.value) if isinstance(n, ast.Call)}
-    sources = {
-        n.id
-        for n in ast.walk(assign.value)
-        if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load) and id(n) not in called and n.id not in ("self", "cls")
-    }
-    later = [
-        n
-        for n in m.own_nodes(m.function_of(assign))
-        if isinstance(n, ast.Name)
-        and isinstance(n.ctx, ast.Load)
-        and n.id in sources
-        and n.lineno > (assign.end_lineno or assign.lineno)
-    ]
+    sources = {n.id for n in reads(ast.walk(assign.value)) if id(n) not in called and n.id not in ("self", "cls")}
+    end = assign.end_lineno or assign.lineno
+    later = [n for n in reads(m.own_nodes(m.function_of(assign))) if n.id in sources and n.lineno > end]
     return min(later, key=lambda n: n.lineno, default=None)
 
 

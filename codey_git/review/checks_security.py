@@ -8,7 +8,19 @@ import ast
 import re
 from typing import Iterator
 
-from codey_git.review.checks_ast import Module, Result, built_string, constant, dotted, keyword, known_value, span
+from codey_git.review.checks_ast import (
+    Module,
+    Result,
+    built_string,
+    call_of,
+    constant,
+    dotted,
+    keyword,
+    known_value,
+    method,
+    span,
+    targets,
+)
 
 _SECRET_NAME = re.compile(r"(passw(or)?d|passwd|secret|api_?key|access_?key|private_?key|auth_?token)$", re.I)
 _SECRETISH = re.compile(r"(token|secret|passw|salt|nonce|api_?key|session_?id|reset_?code)|(^|_)otp(_|$)", re.I)
@@ -57,21 +69,15 @@ def check_command_or_query_from_values(m: Module) -> Iterator[Result]:
                 f"commands; pass an argument list without shell=True"
             )
             yield span(call, first), "high", "security", message
-        elif isinstance(call.func, ast.Attribute) and call.func.attr in ("execute", "executemany", "executescript"):
+        elif method(call) in ("execute", "executemany", "executescript"):
             held = known_value(m, first) if isinstance(first, ast.Name) else None
             built = first if built_string(first) else held if held is not None and built_string(held) else None
             if built is None:
                 continue
             message = "SQL built by formatting values into the string is open to injection; pass the values as query parameters"
-            yield _string_lines(built) + span(call, first), "high", "security", message
-
-
-def _string_lines(node: ast.expr) -> list[int]:
-    """The lines of a string built from values, first line first. Python 3.11 gives the values of
-    implicitly joined f-strings the first line of the whole string, so a string over several lines
-    offers each of them: the first one a diff touches is reported."""
-    end = getattr(node, "end_lineno", None) or node.lineno
-    return list(range(node.lineno, end + 1))
+            # each line of the string: Python 3.11 gives the values of implicitly joined f-strings the
+            # first line of the whole string, so the first line of it that a diff touches is reported
+            yield span(built) + span(call, first), "high", "security", message
 
 
 def check_certificates_off(m: Module) -> Iterator[Result]:
@@ -83,13 +89,9 @@ def check_certificates_off(m: Module) -> Iterator[Result]:
         if dotted(call.func).endswith("_create_unverified_context"):
             message = "an unverified SSL context accepts any certificate; use ssl.create_default_context()"
             yield [call.lineno], "high", "security", message
-    for node in ast.walk(m.tree):
-        if (
-            isinstance(node, ast.Assign)
-            and any(isinstance(t, ast.Attribute) and t.attr == "check_hostname" for t in node.targets)
-            and isinstance(node.value, ast.Constant)
-            and node.value.value is False
-        ):
+    for node in m.of(ast.Assign):
+        hostname = any(isinstance(t, ast.Attribute) and t.attr == "check_hostname" for t in node.targets)
+        if hostname and isinstance(node.value, ast.Constant) and node.value.value is False:
             yield [node.lineno], "high", "security", "check_hostname = False accepts a certificate for any host"
 
 
@@ -105,8 +107,7 @@ def check_hard_coded_secret(m: Module) -> Iterator[Result]:
     for node in ast.walk(m.tree):
         pairs = []
         if isinstance(node, (ast.Assign, ast.AnnAssign)):
-            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-            pairs = [(dotted(t).rsplit(".", 1)[-1], node.value) for t in targets]
+            pairs = [(dotted(t).rsplit(".", 1)[-1], node.value) for t in targets(node)]
         elif isinstance(node, ast.Call):
             pairs = [(k.arg or "", k.value) for k in node.keywords]
         elif isinstance(node, ast.Dict):
@@ -162,9 +163,7 @@ _HTTP_CALLS = {f"requests.{verb}" for verb in ("get", "post", "put", "patch", "d
 def check_request_without_timeout(m: Module) -> Iterator[Result]:
     for call in m.calls():
         if (
-            dotted(call.func) in _HTTP_CALLS
-            and keyword(call, "timeout") is None
-            and not any(k.arg is None for k in call.keywords)
+            call_of(call, *_HTTP_CALLS) and keyword(call, "timeout") is None and not any(k.arg is None for k in call.keywords)
         ):  # **kwargs may carry one
             message = (
                 f"{dotted(call.func)}() without timeout= waits forever for a server that stops answering, "
@@ -181,11 +180,9 @@ def _resolved_path(m: Module, node: ast.AST | None, depth: int = 0) -> bool:
     if depth > 3:
         return False
     if isinstance(node, ast.Call):
-        if dotted(node.func) in _RESOLVERS or (
-            isinstance(node.func, ast.Attribute) and node.func.attr in ("resolve", "absolute")
-        ):
+        if call_of(node, *_RESOLVERS) or method(node) in ("resolve", "absolute"):
             return True
-        if dotted(node.func) in ("str", "os.fspath") and len(node.args) == 1:
+        if call_of(node, "str", "os.fspath") and len(node.args) == 1:
             return _resolved_path(m, node.args[0], depth + 1)
     return _resolved_path(m, known_value(m, node), depth + 1) if isinstance(node, ast.Name) else False
 
@@ -206,31 +203,25 @@ def check_path_prefix_containment(m: Module) -> Iterator[Result]:
             yield [call.lineno], "high", "security", message
 
 
+_DIGEST_STEPS = ("hexdigest", "digest", "strip", "lower", "upper", "encode", "decode")
+
+
 def _digest(m: Module, node: ast.AST | None, depth: int = 0) -> bool:
     """An HMAC: hmac.new(...).hexdigest() or .digest(), hmac.digest(...), or a name holding one."""
     if depth > 3:
         return False
     if isinstance(node, ast.Call):
-        if dotted(node.func) in ("hmac.digest", "hmac.new", "hmac.HMAC"):
+        if call_of(node, "hmac.digest", "hmac.new", "hmac.HMAC"):
             return True
-        if isinstance(node.func, ast.Attribute) and node.func.attr in (
-            "hexdigest",
-            "digest",
-            "strip",
-            "lower",
-            "upper",
-            "encode",
-            "decode",
-        ):
+        if isinstance(node.func, ast.Attribute) and node.func.attr in _DIGEST_STEPS:
             return _digest(m, node.func.value, depth + 1)
     return _digest(m, known_value(m, node), depth + 1) if isinstance(node, ast.Name) else False
 
 
 def check_signature_compared_with_eq(m: Module) -> Iterator[Result]:
-    for node in ast.walk(m.tree):
+    for node in m.of(ast.Compare):
         if (
-            isinstance(node, ast.Compare)
-            and len(node.ops) == 1
+            len(node.ops) == 1
             and isinstance(node.ops[0], (ast.Eq, ast.NotEq))
             and any(_digest(m, side) for side in (node.left, node.comparators[0]))
         ):

@@ -21,8 +21,8 @@ def _mentions(node: ast.AST, name: str) -> bool:
 
 
 def check_memo_key_without_kwargs(m: Module) -> Iterator[Result]:
-    for func in ast.walk(m.tree):
-        if not isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef)) or not (func.args.vararg and func.args.kwarg):
+    for func in m.functions():
+        if not (func.args.vararg and func.args.kwarg):
             continue
         args, kwargs = func.args.vararg.arg, func.args.kwarg.arg
         nodes = m.own_nodes(func)
@@ -32,20 +32,11 @@ def check_memo_key_without_kwargs(m: Module) -> Iterator[Result]:
         ):
             continue  # kwargs are used for something besides the call: maybe in the key
         through = {id(n) for c in calls for n in ast.walk(c) if isinstance(n, ast.expr)}  # not the shared Load()
+        assigns = [(a, t.id) for a in nodes if isinstance(a, ast.Assign) for t in a.targets if isinstance(t, ast.Name)]
         keys = {
-            t.id: a
-            for a in nodes
-            if isinstance(a, ast.Assign) and _mentions(a.value, args) and not any(id(n) in through for n in ast.walk(a.value))
-            for t in a.targets
-            if isinstance(t, ast.Name)
+            name: a for a, name in assigns if _mentions(a.value, args) and not any(id(n) in through for n in ast.walk(a.value))
         }
-        results = {
-            t.id
-            for a in nodes
-            if isinstance(a, ast.Assign) and any(id(n) in through for n in ast.walk(a.value))
-            for t in a.targets
-            if isinstance(t, ast.Name)
-        }
+        results = {name for a, name in assigns if any(id(n) in through for n in ast.walk(a.value))}
         for node in nodes:  # cache[key] = ...
             if not (isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Subscript)):
                 continue
@@ -64,21 +55,16 @@ def check_memo_key_without_kwargs(m: Module) -> Iterator[Result]:
 
 
 def _lock_blocks(nodes: list[ast.AST]) -> list[ast.With | ast.AsyncWith]:
-    return [
-        n
-        for n in nodes
-        if isinstance(n, (ast.With, ast.AsyncWith))
-        and any(
-            dotted(item.context_expr).startswith("self.")
-            and any(w in dotted(item.context_expr).lower() for w in ("lock", "mutex"))
-            for item in n.items
-        )
-    ]
+    def lock(item: ast.withitem) -> bool:
+        name = dotted(item.context_expr)
+        return name.startswith("self.") and any(w in name.lower() for w in ("lock", "mutex"))
+
+    return [n for n in nodes if isinstance(n, (ast.With, ast.AsyncWith)) and any(lock(item) for item in n.items)]
 
 
 def check_changed_outside_lock(m: Module) -> Iterator[Result]:
-    for method in ast.walk(m.tree):
-        if not isinstance(method, (ast.FunctionDef, ast.AsyncFunctionDef)) or method.name == "__init__":
+    for method in m.functions():
+        if method.name == "__init__":
             continue
         nodes = m.own_nodes(method)
         blocks = _lock_blocks(nodes)
@@ -86,25 +72,11 @@ def check_changed_outside_lock(m: Module) -> Iterator[Result]:
             continue
         guarded = {id(n) for b in blocks for n in ast.walk(b)}
         for node in nodes:
-            if not (
-                isinstance(node, ast.AugAssign)
-                and isinstance(node.target, ast.Attribute)
-                and dotted(node.target).startswith("self.")
-                and id(node) not in guarded
-            ):
-                continue
+            if not (isinstance(node, ast.AugAssign) and dotted(node.target).startswith("self.") and id(node) not in guarded):
+                continue  # not `self.x += ...` outside the lock
             name = dotted(node.target)
-            test = next(
-                (
-                    n
-                    for n in nodes
-                    if isinstance(n, ast.If)
-                    and id(n) not in guarded
-                    and n.lineno < node.lineno
-                    and any(dotted(x) == name for x in ast.walk(n.test))
-                ),
-                None,
-            )
+            ifs = (n for n in nodes if isinstance(n, ast.If) and id(n) not in guarded and n.lineno < node.lineno)
+            test = next((n for n in ifs if any(dotted(x) == name for x in ast.walk(n.test))), None)
             lines = [test.lineno, node.lineno] if test is not None else [node.lineno]
             message = (
                 f"{name} is changed outside the lock this method takes, so two threads can both read "

@@ -9,7 +9,21 @@ import ast
 import re
 from typing import Iterator, cast
 
-from codey_git.review.checks_ast import Module, Result, dotted, known_value
+from codey_git.review.checks_ast import (
+    Module,
+    Result,
+    call_of,
+    dotted,
+    keyword,
+    known_value,
+    last_name,
+    method,
+    name_assigns,
+    none_test,
+    reads,
+    receiver,
+    targets,
+)
 
 # method: (where it cuts, what to use instead, an example of it cutting too much)
 _STRIPS = {
@@ -35,7 +49,7 @@ def _looks_like_affix(text: str) -> bool:
 
 def check_strip_with_affix(m: Module) -> Iterator[Result]:
     for call in m.calls():
-        if not (isinstance(call.func, ast.Attribute) and call.func.attr in _STRIPS and len(call.args) == 1):
+        if method(call) not in _STRIPS or len(call.args) != 1:
             continue
         arg = call.args[0]
         value = arg if isinstance(arg, ast.Constant) else known_value(m, arg)
@@ -47,9 +61,9 @@ def check_strip_with_affix(m: Module) -> Iterator[Result]:
             named and text is None and value is None and not isinstance(arg, ast.Constant)
         ):
             shown = repr(text) if isinstance(text, str) else ast.unparse(arg)
-            where, instead, example = _STRIPS[call.func.attr]
+            where, instead, example = _STRIPS[method(call)]
             message = (
-                f"{call.func.attr}({shown}) removes any of those characters from {where}, not that text as "
+                f"{method(call)}({shown}) removes any of those characters from {where}, not that text as "
                 f"a whole, so it can cut more ({example}); use {instead}"
             )
             yield [call.lineno], "high", "bug", message
@@ -64,17 +78,13 @@ _TEXT_SOURCES = re.compile(r"(^|\.)(request|req)\.(args|params|query|query_param
 def _text_source(node: ast.AST) -> bool:
     """A value that arrives as text from a request."""
     if isinstance(node, ast.Call):
-        return (
-            isinstance(node.func, ast.Attribute)
-            and node.func.attr == "get"
-            and _TEXT_SOURCES.search(dotted(node.func.value)) is not None
-        )
+        return method(node) == "get" and _TEXT_SOURCES.search(receiver(node)) is not None
     return isinstance(node, ast.Subscript) and _TEXT_SOURCES.search(dotted(node.value)) is not None
 
 
 def check_bool_of_text(m: Module) -> Iterator[Result]:
     for call in m.calls():
-        if dotted(call.func) == "bool" and len(call.args) == 1 and _text_source(call.args[0]):
+        if call_of(call, "bool") and len(call.args) == 1 and _text_source(call.args[0]):
             message = (
                 "bool() of a string is True for every non-empty string, \"false\", \"0\" and \"no\" "
                 "included; compare the text with the accepted words (value.lower() in (\"1\", \"true\", "
@@ -89,15 +99,12 @@ _READS = {"read", "read1"}
 
 
 def check_end_of_file_as_none(m: Module) -> Iterator[Result]:
-    for scope in [m.tree, *(n for n in ast.walk(m.tree) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)))]:
+    for scope in [m.tree, *m.functions()]:
         nodes = m.own_nodes(scope)
         read_into = {
             t.id
             for n in nodes
-            if isinstance(n, ast.Assign)
-            and isinstance(n.value, ast.Call)
-            and isinstance(n.value.func, ast.Attribute)
-            and n.value.func.attr in _READS
+            if isinstance(n, ast.Assign) and method(n.value) in _READS
             for t in n.targets
             if isinstance(t, ast.Name)
         }
@@ -110,16 +117,7 @@ def check_end_of_file_as_none(m: Module) -> Iterator[Result]:
             if isinstance(n, ast.UnaryOp) and isinstance(n.op, ast.Not) and isinstance(n.operand, ast.Name)
         }
         for node in nodes:
-            if (
-                isinstance(node, ast.Compare)
-                and id(node) in in_loop
-                and isinstance(node.left, ast.Name)
-                and node.left.id in read_into
-                and len(node.ops) == 1
-                and isinstance(node.ops[0], (ast.Is, ast.IsNot))
-                and isinstance(node.comparators[0], ast.Constant)
-                and node.comparators[0].value is None
-            ):
+            if none_test(node) and id(node) in in_loop and isinstance(node.left, ast.Name) and node.left.id in read_into:
                 message = (
                     f"read() returns an empty string at the end of the data, never None, so this test never "
                     f"ends the loop; test `if not {node.left.id}`"
@@ -137,8 +135,7 @@ def _consumes(m: Module, name: ast.Name) -> bool:
     if isinstance(parent, (ast.For, ast.AsyncFor, ast.comprehension)) and parent.iter is name:
         return True
     if isinstance(parent, ast.Call) and parent.args and parent.args[0] is name:
-        func = dotted(parent.func)
-        return func in _CONSUMERS or (isinstance(parent.func, ast.Attribute) and parent.func.attr == "join")
+        return call_of(parent, *_CONSUMERS) or method(parent) == "join"
     return False
 
 
@@ -185,34 +182,22 @@ def _generator_functions(m: Module) -> set[str]:
 
 
 def _one_pass(value: ast.AST | None, generators: set[str]) -> bool:
-    return isinstance(value, ast.GeneratorExp) or (
-        isinstance(value, ast.Call) and (dotted(value.func) in _LAZY or dotted(value.func) in generators)
-    )
+    return isinstance(value, ast.GeneratorExp) or call_of(value, *_LAZY, *generators)
 
 
 def check_generator_used_twice(m: Module) -> Iterator[Result]:
     generators = _generator_functions(m)
-    for scope in (n for n in ast.walk(m.tree) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))):
+    for scope in m.functions():
         nodes = m.own_nodes(scope)
-        for assign in (
-            n for n in nodes if isinstance(n, ast.Assign) and len(n.targets) == 1 and isinstance(n.targets[0], ast.Name)
-        ):
-            value, name = assign.value, cast(ast.Name, assign.targets[0]).id  # a Name (the filter above)
+        for assign, name in name_assigns(nodes):
+            value = assign.value
             if not _one_pass(value, generators):
                 continue
             stores = [n for n in nodes if isinstance(n, ast.Name) and n.id == name and not isinstance(n.ctx, ast.Load)]
             if len(stores) > 1:
                 continue
             inside = {id(n) for n in ast.walk(value)}  # (x for x in xs) may read an older xs
-            uses = [
-                n
-                for n in nodes
-                if isinstance(n, ast.Name)
-                and n.id == name
-                and isinstance(n.ctx, ast.Load)
-                and id(n) not in inside
-                and _consumes(m, n)
-            ]
+            uses = [n for n in reads(nodes) if n.id == name and id(n) not in inside and _consumes(m, n)]
             if len(uses) >= 2 and not _exclusive(m, uses[0], uses[1]):
                 message = (
                     f"{name} is a one-pass iterator: the first use reads it to the end, so the second "
@@ -233,23 +218,15 @@ def _nested_constants(m: Module) -> set[str]:
             and isinstance(node.value, ast.Dict)
             and any(isinstance(v, (ast.Dict, ast.List, ast.Set, ast.DictComp, ast.ListComp)) for v in node.value.values)
         ):
-            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-            names.update(t.id for t in targets if isinstance(t, ast.Name))
+            names.update(t.id for t in targets(node) if isinstance(t, ast.Name))
     return names
 
 
 def _shallow_copy_of(node: ast.AST, constants: set[str]) -> str | None:
-    if isinstance(node, ast.Call):
-        name = dotted(node.func)
-        if name in ("dict", "copy.copy") and len(node.args) == 1 and dotted(node.args[0]) in constants:
-            return dotted(node.args[0])
-        if (
-            isinstance(node.func, ast.Attribute)
-            and node.func.attr == "copy"
-            and not node.args
-            and dotted(node.func.value) in constants
-        ):
-            return dotted(node.func.value)
+    if call_of(node, "dict", "copy.copy") and len(node.args) == 1 and dotted(node.args[0]) in constants:
+        return dotted(node.args[0])
+    if isinstance(node, ast.Call) and method(node) == "copy" and not node.args and receiver(node) in constants:
+        return receiver(node)
     if isinstance(node, ast.Dict):
         return next((dotted(v) for k, v in zip(node.keys, node.values) if k is None and dotted(v) in constants), None)
     return None
@@ -260,15 +237,12 @@ def _changes_nested(node: ast.AST, copy: str) -> bool:
 
     def inner(target: ast.AST) -> bool:
         return (isinstance(target, ast.Subscript) and dotted(target.value) == copy) or (
-            isinstance(target, ast.Call)
-            and isinstance(target.func, ast.Attribute)
-            and target.func.attr in ("setdefault", "get")
-            and dotted(target.func.value) == copy
+            method(target) in ("setdefault", "get") and receiver(target) == copy
         )
 
     if isinstance(node, (ast.Assign, ast.AugAssign)):
-        targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-        return any(isinstance(t, (ast.Subscript, ast.Attribute)) and inner(t.value) for t in targets)
+        changed = node.targets if isinstance(node, ast.Assign) else [node.target]
+        return any(isinstance(t, (ast.Subscript, ast.Attribute)) and inner(t.value) for t in changed)
     return (
         isinstance(node, ast.Call)
         and isinstance(node.func, ast.Attribute)
@@ -279,15 +253,12 @@ def _changes_nested(node: ast.AST, copy: str) -> bool:
 
 def check_shallow_copy_changed(m: Module) -> Iterator[Result]:
     constants = _nested_constants(m)
-    for scope in (n for n in ast.walk(m.tree) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))):
+    for scope in m.functions():
         nodes = m.own_nodes(scope)
         params = {a.arg for a in [*scope.args.posonlyargs, *scope.args.args, *scope.args.kwonlyargs]} - {"self", "cls"}
         sources = constants | params
-        for assign in (
-            n for n in nodes if isinstance(n, ast.Assign) and len(n.targets) == 1 and isinstance(n.targets[0], ast.Name)
-        ):
+        for assign, copy in name_assigns(nodes):
             source = _shallow_copy_of(assign.value, sources)
-            copy = cast(ast.Name, assign.targets[0]).id  # a Name (the filter above)
             # an assignment or a call (_changes_nested): a statement or an expression, with its line
             change = next((cast("ast.stmt | ast.expr", n) for n in nodes if source and _changes_nested(n, copy)), None)
             if change is not None:
@@ -320,10 +291,10 @@ def check_milliseconds_as_seconds(m: Module) -> Iterator[Result]:
     for call in m.calls():
         name = dotted(call.func)
         given = []
-        if call.args and (name in _TAKES_SECONDS or (isinstance(call.func, ast.Attribute) and call.func.attr == "settimeout")):
-            given.append((call.args[0], name or cast(ast.Attribute, call.func).attr))  # no name: an attribute call
-        timeout = next((k.value for k in call.keywords if k.arg == "timeout"), None)
-        last = name.rsplit(".", 1)[-1] if name else getattr(call.func, "attr", "")
+        if call.args and (name in _TAKES_SECONDS or method(call) == "settimeout"):
+            given.append((call.args[0], name or method(call)))  # no name: an attribute call
+        timeout = keyword(call, "timeout")
+        last = last_name(call)
         if timeout is not None and (
             name.startswith(_SECONDS_MODULES) or (last in _SECONDS_TIMEOUT and not name.startswith(("page.", "self.page.")))
         ):
