@@ -217,6 +217,10 @@ def skip_reason(path: str, text: str) -> str | None:
     return None
 
 
+_DELTA = pygit2.enums.DeltaStatus
+_STATUS = {_DELTA.ADDED: "added", _DELTA.RENAMED: "renamed", _DELTA.COPIED: "copied"}
+
+
 def _collect(repo: pygit2.Repository, diff: pygit2.Diff, description: str, patterns: list[str]) -> DiffSet:
     diff.find_similar()
     result = DiffSet(description)
@@ -225,7 +229,7 @@ def _collect(repo: pygit2.Repository, diff: pygit2.Diff, description: str, patte
         path = delta.new_file.path
         if not _matches(path, patterns) and not _matches(delta.old_file.path, patterns):
             continue
-        if delta.status == pygit2.enums.DeltaStatus.DELETED:
+        if delta.status == _DELTA.DELETED:
             result.skipped.append((delta.old_file.path, "deleted"))
             continue
         if delta.new_file.mode == SUBMODULE_MODE or delta.old_file.mode == SUBMODULE_MODE:
@@ -243,11 +247,7 @@ def _collect(repo: pygit2.Repository, diff: pygit2.Diff, description: str, patte
             continue
         hunks = [_hunk(path, h) for h in patch.hunks]
         if hunks:
-            status = {
-                pygit2.enums.DeltaStatus.ADDED: "added",
-                pygit2.enums.DeltaStatus.RENAMED: "renamed",
-                pygit2.enums.DeltaStatus.COPIED: "copied",
-            }.get(delta.status, "modified")
+            status = _STATUS.get(delta.status, "modified")
             old_text = "" if status == "added" else _blob_text(repo, delta.old_file.id)
             result.files.append(FileDiff(path, status, text, hunks, old_text))
     return result
@@ -262,13 +262,9 @@ def _blob_text(repo: pygit2.Repository, oid: pygit2.Oid) -> str:
 
 def _hunk(path: str, hunk: pygit2.DiffHunk) -> Hunk:
     header = hunk.header.split("@@", 2)[-1].strip() if hunk.header.count("@@") >= 2 else ""
+    # pygit2 numbers a line absent from one side -1 there
     lines = [
-        DiffLine(
-            l.origin,
-            l.old_lineno if l.old_lineno > 0 else None,
-            l.new_lineno if l.new_lineno > 0 else None,
-            l.content.rstrip("\n").rstrip("\r"),
-        )
+        DiffLine(l.origin, max(l.old_lineno, 0) or None, max(l.new_lineno, 0) or None, l.content.rstrip("\n").rstrip("\r"))
         for l in hunk.lines
         if l.origin in "+- "
     ]

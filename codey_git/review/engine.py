@@ -279,15 +279,9 @@ def too_large(diff: DiffSet) -> list[Unreviewed]:
     for f in diff.files:
         size = max(len(f.new_text or ""), len(f.old_text or ""))
         if size > MAX_REVIEW_CHARS and f.hunks:
-            last = f.hunks[-1]
-            out.append(
-                Unreviewed(
-                    f.path,
-                    f.hunks[0].new_start,
-                    last.new_start + max(last.new_count - 1, 0),
-                    f"too large to review: {size:,} characters, over the limit of {MAX_REVIEW_CHARS:,}",
-                )
-            )
+            end = f.hunks[-1].new_start + max(f.hunks[-1].new_count - 1, 0)
+            reason = f"too large to review: {size:,} characters, over the limit of {MAX_REVIEW_CHARS:,}"
+            out.append(Unreviewed(f.path, f.hunks[0].new_start, end, reason))
     return out
 
 

@@ -51,17 +51,15 @@ def explain(
     """Explain the blocking findings of the tests and checks in place; returns how many were."""
     texts = {f.path: f.new_text for f in diff.files}
     done = 0
-    chosen = [f for f in findings if f.check and at_or_above(f.severity, fail_on) and f.file in texts and not f.explanation][
-        :MAX_EXPLAINED
-    ]
-    for finding in chosen:
+    chosen = [f for f in findings if f.check and at_or_above(f.severity, fail_on) and f.file in texts and not f.explanation]
+
+    def stop_when_late(_token: str) -> None:
+        if deadline is not None and clock() > deadline:
+            raise _Late()
+
+    for finding in chosen[:MAX_EXPLAINED]:
         if deadline is not None and clock() > deadline:
             break
-
-        def stop_when_late(_token: str) -> None:
-            if deadline is not None and clock() > deadline:
-                raise _Late()
-
         try:
             completion = model.chat(
                 [{"role": "system", "content": SYSTEM}, {"role": "user", "content": _prompt(finding, texts[finding.file])}],

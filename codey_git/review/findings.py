@@ -124,15 +124,13 @@ class Finding:
         return data
 
 
-def _json_candidates(text: str) -> list[str]:
-    fenced = re.findall(r"```(?:json)?\s*\n(.*?)```", text, flags=re.S)
+def _load_json(text: str) -> Any:
+    """The first of: a fenced block, the text from the first ``{`` to the last ``}``, the whole text,
+    that parses as JSON."""
+    text = text.strip()
     start, end = text.find("{"), text.rfind("}")
     whole = [text[start : end + 1]] if 0 <= start < end else []
-    return [*fenced, *whole, text]
-
-
-def _load_json(text: str) -> Any:
-    for candidate in _json_candidates(text.strip()):
+    for candidate in [*re.findall(r"```(?:json)?\s*\n(.*?)```", text, flags=re.S), *whole, text]:
         try:
             return json.loads(candidate)
         except (json.JSONDecodeError, ValueError):
@@ -162,12 +160,7 @@ def _as_line(value: object) -> int | None:
 def parse_model_findings(text: str) -> list[Finding]:
     """Findings from a model answer; items that lack a file, line, severity or message are dropped."""
     data = _load_json(text)
-    if isinstance(data, dict):
-        items = data.get("findings", [])
-    elif isinstance(data, list):
-        items = data
-    else:
-        return []
+    items = data.get("findings", []) if isinstance(data, dict) else data
     findings = []
     for item in items if isinstance(items, list) else []:
         if not isinstance(item, dict):

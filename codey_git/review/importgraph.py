@@ -65,15 +65,10 @@ def _imports(source: bytes) -> list[list[Any]]:
     return out
 
 
-def _package_of(path: str) -> list[str]:
-    parts = list(PurePosixPath(path).with_suffix("").parts)
-    return parts[:-1]
-
-
 def _targets(path: str, level: int, module: str, names: list[str]) -> set[str]:
     """The dotted names an import statement in ``path`` may load, every package on the way included."""
     if level:
-        package = _package_of(path)
+        package = list(PurePosixPath(path).parent.parts)
         if level - 1 > len(package):
             return set()
         base = package[: len(package) - (level - 1)]

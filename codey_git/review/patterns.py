@@ -113,8 +113,8 @@ def _hits(
             results = list(check(module))
         except Exception:  # noqa: BLE001 - on the commit path a faulty check is skipped, never a crash
             continue
-        for lines, severity, category, message in results:
-            found.append(Hit(check.__name__.removeprefix("check_"), tuple(lines), severity, category, message))
+        name = check.__name__.removeprefix("check_")
+        found += [Hit(name, tuple(lines), severity, category, message) for lines, severity, category, message in results]
     return found
 
 

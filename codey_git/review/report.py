@@ -96,14 +96,9 @@ def _sarif_result(f: Finding) -> dict[str, Any]:
         ],
         "properties": {"severity": f.severity, "category": f.category},
     }
-    if f.suggestion:
-        result["properties"]["suggestion"] = f.suggestion
-    if f.check:
-        result["properties"]["check"] = f.check
-    if f.evidence:
-        result["properties"]["evidence"] = f.evidence
-    if f.explanation:
-        result["properties"]["explanation"] = f.explanation
+    for key in ("suggestion", "check", "evidence", "explanation"):
+        if getattr(f, key):
+            result["properties"][key] = getattr(f, key)
     return result
 
 

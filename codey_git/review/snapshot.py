@@ -63,14 +63,7 @@ class Snapshot:
     def __enter__(self) -> "Snapshot":
         self.root.mkdir(parents=True, exist_ok=True)
         me = psutil.Process()
-        owner = {
-            "pid": me.pid,
-            "started": me.create_time(),
-            "branch": "",
-            "path": str(self.path),
-            "name": self.name,
-            "purpose": "review",
-        }
+        owner = dict(pid=me.pid, started=me.create_time(), branch="", path=str(self.path), name=self.name, purpose="review")
         (self.root / f"{self.name}.owner.json").write_text(json.dumps(owner))
         try:
             self._git("worktree", "add", "--detach", "--no-checkout", "-q", str(self.path), self.commit, cwd=self.workdir)

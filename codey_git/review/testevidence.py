@@ -22,7 +22,7 @@ from codey_git.review.diffsource import DiffSet, open_repository
 from codey_git.review.findings import Finding
 from codey_git.review.importgraph import ImportGraph, has_tests, is_test_module, select_tests
 from codey_git.review.snapshot import Snapshot, SnapshotError, without_hook_variables
-from codey_git.review.testresults import FAILED, FileResult, ResultCache, TreeResults, rerun, results_for
+from codey_git.review.testresults import FAILED, ResultCache, TreeResults, rerun, results_for
 
 SNAPSHOT_NOTE = "the staged snapshot (unstaged and untracked files are not in it)"
 EVIDENCE_CHARS = 2000
@@ -51,19 +51,15 @@ class TestEvidence:
     def summary(self) -> str:
         if self.state != "ran":
             return f"tests: {self.state}" + (f" ({self.note})" if self.note else "")
-        parts = [f"{self.passed} passed"]
-        if self.new_failures:
-            parts.append(f"{len(self.new_failures)} pass at the base and fail with the change")
-        if self.new_tests_failing:
-            parts.append(f"{len(self.new_tests_failing)} new test(s) fail")
-        if self.already_failing:
-            parts.append(f"{len(self.already_failing)} failed at the base already")
-        if self.flaky:
-            parts.append(f"{len(self.flaky)} flaky (failed, then passed)")
-        if self.not_run:
-            parts.append(f"{len(self.not_run)} not run")
-        if self.cached:
-            parts.append(f"{self.cached} file(s) from the cache")
+        counts = [
+            (len(self.new_failures), "pass at the base and fail with the change"),
+            (len(self.new_tests_failing), "new test(s) fail"),
+            (len(self.already_failing), "failed at the base already"),
+            (len(self.flaky), "flaky (failed, then passed)"),
+            (len(self.not_run), "not run"),
+            (self.cached, "file(s) from the cache"),
+        ]
+        parts = [f"{self.passed} passed"] + [f"{n} {what}" for n, what in counts if n]
         return f"tests: {len(self.selected)} test file(s) run on {self.ran_on}: " + ", ".join(parts) + f"; {self.seconds:.1f}s"
 
     def to_dict(self) -> dict[str, Any]:
@@ -164,10 +160,9 @@ class _Run:
 
     def __init__(self, root: Path, diff: DiffSet, command: str, deadline: float, clock: Callable[[], float]):
         self.root, self.diff, self.command, self.deadline, self.clock = root, diff, command, deadline, clock
-        repo = open_repository(root)
-        self.repo = repo
-        self.cache_dir = Path(repo.path).resolve() / "codey"
+        self.repo = repo = open_repository(root)
         common = Path(repo.path).resolve()
+        self.cache_dir = common / "codey"
         self.snapshot = Snapshot(Path(repo.workdir), common, diff.base_commit or "HEAD")
         self.showing: str | None = None
         self.sources: dict[str, set[str]] = {}  # changed module -> the files that import it
@@ -242,15 +237,13 @@ def _compare(run: _Run, selected: list[str]) -> TestEvidence:
         again = rerun(run.command, run.show(new_id), new.ran, run.left())
         evidence.flaky = [n for n in failing if again.get(n) == "passed"]
         failing = [n for n in failing if n not in evidence.flaky]
-        if evidence.flaky:
-            run.cache.put(
-                new_id,
-                {
-                    f: r
-                    for f, r in new.files.items()
-                    if any(n.startswith(f + "::") for n in evidence.flaky) and _mark_flaky(r, evidence.flaky)
-                },
-            )
+        if evidence.flaky:  # cached as flaky, not as failures
+            marked = {f: r for f, r in new.files.items() if any(n.startswith(f + "::") for n in evidence.flaky)}
+            for result in marked.values():
+                for nodeid in (n for n in evidence.flaky if n in result.outcomes):
+                    result.outcomes[nodeid] = "flaky"
+                    result.failures.pop(nodeid, None)
+            run.cache.put(new_id, marked)
     base_tree = run.repo[base_id]
     base_files = sorted({f for f in (n.split("::")[0] for n in failing) if _in_tree(base_tree, f)})
     tree_dir = run.snapshot.path
@@ -287,14 +280,6 @@ def _in_tree(tree: Any, path: str) -> bool:  # a pygit2 tree (or any object a pa
         tree[path]
     except (KeyError, ValueError):
         return False
-    return True
-
-
-def _mark_flaky(result: FileResult, flaky: list[str]) -> bool:
-    for nodeid in flaky:
-        if nodeid in result.outcomes:
-            result.outcomes[nodeid] = "flaky"
-            result.failures.pop(nodeid, None)
     return True
 
 

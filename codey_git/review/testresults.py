@@ -78,22 +78,13 @@ class ResultCache:
 def section_for(run: TestRun, nodeid: str) -> str:
     """pytest's failure text for ``nodeid`` (its section under FAILURES or ERRORS)."""
     file, _, rest = nodeid.partition("::")
-    titles = (
-        [rest.replace("::", ".")]
-        if rest
-        else [f"ERROR collecting {file}"]
-        + [t for t in run.sections if t.startswith("ERROR collecting ") and file.endswith("/" + t[17:])]
-    )
     if rest:
-        titles += [
-            f"ERROR at setup of {rest.split('::')[-1]}",
-            f"ERROR at teardown of {rest.split('::')[-1]}",
-            rest.split("::")[-1],
-        ]
-    for title in titles:
-        if title in run.sections:
-            return run.sections[title]
-    return ""
+        name = rest.split("::")[-1]
+        titles = [rest.replace("::", "."), f"ERROR at setup of {name}", f"ERROR at teardown of {name}", name]
+    else:
+        collecting = [t for t in run.sections if t.startswith("ERROR collecting ") and file.endswith("/" + t[17:])]
+        titles = [f"ERROR collecting {file}", *collecting]
+    return next((run.sections[t] for t in titles if t in run.sections), "")
 
 
 def _run(command: str, tree_dir: Path, files: list[str], timeout: float) -> TestRun:

@@ -32,11 +32,8 @@ class ReviewUnit:
 
     def render(self) -> str:
         """The unit as the model sees it: every line numbered as in the new file."""
-        out = [f"File: {self.file}"]
-        for number, text in self.signatures:
-            out.append(f"{number:>5}   {text}")
-        if self.signatures:
-            out.append("  ...")
+        out = [f"File: {self.file}", *(f"{number:>5}   {text}" for number, text in self.signatures)]
+        out += ["  ..."] if self.signatures else []
         for line in self.hunk.lines:
             shown_no = f"{line.new_no:>5}" if line.new_no else " " * 5
             out.append(f"{shown_no} {line.origin} {line.text}")
