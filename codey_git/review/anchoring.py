@@ -27,12 +27,8 @@ def _code(text: str) -> str:
 def _quoted(message: str) -> list[str]:
     """Code quoted in the message, longest first, each reduced to what a line would contain:
     `foo()` is looked for as ``foo(``, `self.x += 1` as is."""
-    found = []
-    for quote in _QUOTED.findall(message):
-        quote = quote.strip().removesuffix("()")
-        if len(quote) >= 3 and not quote.isdigit():
-            found.append(quote)
-    return sorted(set(found), key=len, reverse=True)
+    found = [quote.strip().removesuffix("()") for quote in _QUOTED.findall(message)]
+    return sorted({q for q in found if len(q) >= 3 and not q.isdigit()}, key=len, reverse=True)
 
 
 _HEADER = re.compile(r"(async\s+def|def|class)\s")

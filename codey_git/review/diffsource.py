@@ -192,13 +192,8 @@ def named_files_diff(root: Path, paths: Iterable[str], exclude: set[str], enviro
 
 
 def _matches(path: str, patterns: list[str]) -> bool:
-    if not patterns:
-        return True
-    for pattern in patterns:
-        clean = pattern.rstrip("/")
-        if path == clean or path.startswith(clean + "/") or fnmatch.fnmatch(path, clean):
-            return True
-    return False
+    cleaned = [pattern.rstrip("/") for pattern in patterns]
+    return not patterns or any(path == c or path.startswith(c + "/") or fnmatch.fnmatch(path, c) for c in cleaned)
 
 
 def skip_reason(path: str, text: str) -> str | None:

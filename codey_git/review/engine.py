@@ -436,11 +436,8 @@ def review_diff(
 
 
 def _dedupe(findings: list[Finding]) -> list[Finding]:
-    seen: set[tuple[Any, ...]] = set()
-    out = []
+    """The findings by file and line, the most severe first; of those with the same message on a line, the first."""
+    first: dict[tuple[Any, ...], Finding] = {}
     for f in sorted(findings, key=lambda f: (f.file, f.line, -severity_rank(f.severity))):
-        key = (f.file, f.line, f.message)
-        if key not in seen:
-            seen.add(key)
-            out.append(f)
-    return out
+        first.setdefault((f.file, f.line, f.message), f)
+    return list(first.values())

@@ -27,13 +27,10 @@ def print_report(console: Console, outcome: ReviewOutcome, fail_on: str) -> None
             console.print(Text(f"    {f.message}"))
             if f.explanation:
                 console.print(Text(f"    why (the model's reading): {f.explanation}", style="italic"))
-            if f.evidence:
-                lines = f.evidence.rstrip("\n").splitlines()
-                for line in lines[-EVIDENCE_LINES:]:
-                    console.print(Text("    | " + line, style="dim"))
-            if f.suggestion:
-                for line in f.suggestion.rstrip("\n").splitlines():
-                    console.print(Text("    " + line, style=_DIFF_STYLE.get(line[:1], "")))
+            for line in (f.evidence or "").rstrip("\n").splitlines()[-EVIDENCE_LINES:]:
+                console.print(Text("    | " + line, style="dim"))
+            for line in (f.suggestion or "").rstrip("\n").splitlines():
+                console.print(Text("    " + line, style=_DIFF_STYLE.get(line[:1], "")))
     blocking = outcome.blocking(fail_on)
     summary = (
         f"{len(outcome.findings)} finding(s) in {outcome.source}, {len(blocking)} at or above {fail_on}; "
