@@ -11,6 +11,7 @@ from typing import Any, Iterable, Iterator, TypeGuard, TypeVar, cast
 
 Result = tuple[list[int], str, str, str]
 T = TypeVar("T", bound=ast.AST)
+_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)  # own_nodes does not look inside them
 
 
 class Module:
@@ -47,10 +48,19 @@ class Module:
         return next((b for b in blocks if isinstance(b, list) and stmt in b), [])
 
     def own_nodes(self, scope: ast.AST) -> list[ast.AST]:
-        """``own_nodes(scope)``, walked once per scope: several checks and every name lookup
+        """The nodes of a function (or module) body, without those of functions and classes inside
+        it, in line order; walked once per scope: several checks and every name lookup
         (``known_value``) ask for the same function or module."""
         if id(scope) not in self._own:
-            self._own[id(scope)] = own_nodes(scope)
+            body = cast(Any, scope).body  # a module, class, function or lambda: each has a body
+            out: list[ast.AST] = []
+            stack: list[ast.AST] = list(body if isinstance(body, list) else [body])
+            while stack:
+                node = stack.pop()
+                out.append(node)
+                if not isinstance(node, _SCOPES):
+                    stack.extend(ast.iter_child_nodes(node))
+            self._own[id(scope)] = sorted(out, key=lambda n: (getattr(n, "lineno", 0), getattr(n, "col_offset", 0)))
         return self._own[id(scope)]
 
     def function_of(self, node: ast.AST) -> ast.AST:
@@ -176,22 +186,6 @@ def dict_names(scope: ast.AST) -> set[str]:
         ):
             names.add(node.arg)
     return names
-
-
-_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
-
-
-def own_nodes(scope: ast.AST) -> list[ast.AST]:
-    """The nodes of a function (or module) body, without those of functions and classes inside it."""
-    body = cast(Any, scope).body  # a module, class, function or lambda: each has a body
-    out: list[ast.AST] = []
-    stack: list[ast.AST] = list(body if isinstance(body, list) else [body])
-    while stack:
-        node = stack.pop()
-        out.append(node)
-        if not isinstance(node, _SCOPES):
-            stack.extend(ast.iter_child_nodes(node))
-    return sorted(out, key=lambda n: (getattr(n, "lineno", 0), getattr(n, "col_offset", 0)))
 
 
 def known_value(m: Module, name: ast.AST) -> ast.expr | None:
