@@ -26,7 +26,7 @@ def _code(text: str) -> str:
 
 def _quoted(message: str) -> list[str]:
     """Code quoted in the message, longest first, each reduced to what a line would contain:
-    `foo()` is looked for as ``foo(``, `self.x += 1` as is."""
+    `foo()` is looked for as ``foo``, `self.x += 1` as is."""
     found = [quote.strip().removesuffix("()") for quote in _QUOTED.findall(message)]
     return sorted({q for q in found if len(q) >= 3 and not q.isdigit()}, key=len, reverse=True)
 
