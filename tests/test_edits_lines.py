@@ -2,7 +2,7 @@
 
 import pytest
 
-from codey_git.edits import HunkMismatch, NoEditFound, parse_and_apply
+from codey_git.edits import EmptyEdit, HunkMismatch, NoEditFound, parse_and_apply
 from codey_git.engine.codeview import excerpt
 
 SRC = "def sign(x):\n    if x > 0:\n        return 1\n    return -1\n\n\ndef double(x):\n    return x + x\n"
@@ -123,3 +123,24 @@ def test_a_range_that_keeps_the_docstring_lines_applies():
 def test_a_line_edit_beside_a_long_docstring_applies():
     result = apply(block(f"Line {LAST}:", "    return x * 2\n"), {"m.py": DOCSRC})
     assert result.changes["m.py"] == DOCSRC.replace("x * 3", "x * 2")
+
+
+# --- a file indented with tabs (pathspec is): a line edit keeps them
+TABSRC = "def f(pattern, end):\n\tj = 0\n\tif True:\n\t\tif j <= end and pattern[j] == ']':\n\t\t\treturn 1\n\treturn 0\n"
+
+
+@pytest.mark.parametrize("indent", ["", "        ", "\t\t"])
+def test_a_line_edit_in_a_tab_indented_file_keeps_its_tabs(indent):
+    result = apply(block("Line 4:", f"{indent}if j < end and pattern[j] == ']':\n"), {"m.py": TABSRC})
+    assert result.changes["m.py"] == TABSRC.replace("j <= end", "j < end")
+
+
+def test_nested_lines_written_with_spaces_become_tabs_in_a_tab_indented_file():
+    code = "if j < end and pattern[j] == ']':\n    return 2\n"
+    result = apply(block("Lines 4-5:", code), {"m.py": TABSRC})
+    assert result.changes["m.py"] == TABSRC.replace("j <= end", "j < end").replace("return 1", "return 2")
+
+
+def test_a_line_echoed_without_its_tabs_changes_nothing():
+    with pytest.raises(EmptyEdit):
+        apply(block("Line 4:", "if j <= end and pattern[j] == ']':\n"), {"m.py": TABSRC})

@@ -27,6 +27,7 @@ _HEAD = re.compile(
 _FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
 _NUMBER_PREFIX = re.compile(r"^\s*\d+\s?\| ?")
 MAX_SHIFT = 2
+TAB_WIDTH = 4  # a tab as wide as the models' indentation level
 
 
 @dataclass
@@ -220,21 +221,27 @@ def _better_place(lines: list[str], start: int, end: int, new: list[str]) -> int
 
 def _reindent(old: list[str], new: list[str]) -> list[str]:
     """The new code starts at the indentation of the first line it replaces (the model's own
-    indentation is often off by a level); its lines keep their indentation relative to each other."""
+    indentation is often off by a level); its lines keep their indentation relative to each other,
+    written as the file writes it: with tabs where that line starts with one (a tab a level of 4)."""
     first_old = next((line for line in old if line.strip()), None)
     first_new = next((line for line in new if line.strip()), None)
     if first_old is None or first_new is None:
         return new
-    shift = _indent(first_old) - _indent(first_new)
-    if shift == 0 or min(_indent(line) for line in new if line.strip()) + shift < 0:
+    shift = _width(first_old) - _width(first_new)
+    tabs = first_old.startswith("\t")
+    if min(_width(line) for line in new if line.strip()) + shift < 0:
         return new
-    if shift > 0:
-        return [" " * shift + line if line.strip() else line for line in new]
-    return [line[-shift:] if line.strip() else line for line in new]
+    if shift == 0 and all(line.startswith("\t") == tabs for line in new if _width(line)):
+        return new
+    return [_indentation(_width(line) + shift, tabs) + line.lstrip() if line.strip() else line for line in new]
 
 
-def _indent(line: str) -> int:
-    return len(line) - len(line.lstrip(" "))
+def _width(line: str) -> int:
+    return len(line[: len(line) - len(line.lstrip())].expandtabs(TAB_WIDTH))
+
+
+def _indentation(width: int, tabs: bool) -> str:
+    return "\t" * (width // TAB_WIDTH) + " " * (width % TAB_WIDTH) if tabs else " " * width
 
 
 def _strip_numbers(block: list[str]) -> list[str]:
