@@ -16,6 +16,7 @@ from codey_git.engine import context as ctx
 from codey_git.engine.answer_fit import fitting_format
 from codey_git.engine.answer_shape import answer_grammar
 from codey_git.engine.codeview import answer_budget, build_messages
+from codey_git.engine.echo_hint import echo_hint
 from codey_git.engine.gate import step_passed
 from codey_git.engine.prompts import feedback_text
 from codey_git.engine.task import ANSWER_CHARS, AttemptRecord, Step, Task
@@ -63,6 +64,7 @@ class StepRules:
     allow_tests: bool  # the edit may change tests
     targets: set[str]  # the tests that must pass
     max_tokens: int  # the answer's budget
+    focus: ctx.Focus | None = None  # where the step looks: named in the feedback on an echoed line
 
 
 @dataclass(frozen=True)
@@ -102,7 +104,7 @@ class StepRunner:
             fmt, why = fitting_format(fmt, focus, wt.read, c.coder.count_tokens, int(c.settings.max_tokens))
             if why:
                 c.progress.info(why)
-        rules = StepRules(allow_tests, targets, answer_budget(c.coder, fmt, focus, wt, int(c.settings.max_tokens)))
+        rules = StepRules(allow_tests, targets, answer_budget(c.coder, fmt, focus, wt, int(c.settings.max_tokens)), focus)
         attempts: list[AttemptRecord] = []
         reason: str | None = None
         feedback: str | None = None
@@ -208,7 +210,9 @@ class StepRunner:
             record.well_formed = isinstance(exc, (EmptyEdit, PathNotAllowed, UnsafeEdit))
             record.reason = exc.reason if hasattr(exc, "reason") else str(exc)
             c.progress.info(f"edit rejected: {record.reason}")
-            return AttemptResult(record, feedback=getattr(exc, "feedback", None) or feedback_text(record.reason, "", None))
+            feedback = getattr(exc, "feedback", None) or feedback_text(record.reason, "", None)
+            hint = echo_hint(completion.text, rules.focus, wt.read) if isinstance(exc, EmptyEdit) and rules.focus else None
+            return AttemptResult(record, feedback=feedback + (f"\n{hint}" if hint else ""))
         record.well_formed = record.applied = True
         record.format = result.format
         record.diff = result.diff
