@@ -26,24 +26,26 @@ SOURCE = (
 )
 
 
+# the fixed class as the model re-types it, up to the body of keys()
+CLASS_UP_TO_KEYS = (
+    "class Pairs:\n"
+    "    def __init__(self, items):\n"
+    "        self.items = dict(items)\n"
+    "\n"
+    "    def update(self, other):\n"
+    "        for k in other.keys():\n"
+    "            self.items[k] = other[k]\n"
+    "\n"
+    "    def keys(self):\n"
+)
+
+
 def _apply(answer: str):
     return parse_and_apply(answer, {"pairs.py": SOURCE}.get, focus_file="pairs.py", focus_symbol="update", cut_off=True)
 
 
 def test_the_methods_finished_before_the_cut_are_applied_and_the_rest_kept():
-    cut = (
-        "Bug: update iterates the values\n\n```python\n"
-        "class Pairs:\n"
-        "    def __init__(self, items):\n"
-        "        self.items = dict(items)\n"
-        "\n"
-        "    def update(self, other):\n"
-        "        for k in other.keys():\n"
-        "            self.items[k] = other[k]\n"
-        "\n"
-        "    def keys(self):\n"
-        "        return li"  # the token limit
-    )
+    cut = "Bug: update iterates the values\n\n```python\n" + CLASS_UP_TO_KEYS + "        return li"  # the token limit
     result = _apply(cut)
     new = result.changes["pairs.py"]
     assert "for k in other.keys():" in new
@@ -90,16 +92,8 @@ def test_update_copies_the_keys():
 
 WHOLE_CLASS = (
     "Bug: update iterates the values, not the keys\n\n```python\n"
-    "class Pairs:\n"
-    "    def __init__(self, items):\n"
-    "        self.items = dict(items)\n"
-    "\n"
-    "    def update(self, other):\n"
-    "        for k in other.keys():\n"
-    "            self.items[k] = other[k]\n"
-    "\n"
-    "    def keys(self):\n"
-    '        """All the keys, in the order they were added, as a new list that the caller may change'
+    + CLASS_UP_TO_KEYS
+    + '        """All the keys, in the order they were added, as a new list that the caller may change'
     + " freely" * 60
     + '."""\n        return list(self.items)\n```\n'
 )

@@ -11,19 +11,20 @@ kept without its last member: the members it lacks are merged from the file (``f
 from __future__ import annotations
 
 import ast
+import re
 import textwrap
 
 from .errors import NoEditFound
-from .extract import _FENCE, fences
+from .extract import fences
 from .regions import DEF_TYPES, parse
 
 _PYTHON = {"", "python", "py", "python3"}
 
 
-def _unclosed_block(lines: list[str]) -> int | None:
-    """The index of the opening fence of a last block that is never closed, else None."""
+def _unclosed_block(lines: list[str]) -> tuple[int, re.Match[str]] | None:
+    """(the index, the match) of the opening fence of a last block that is never closed, else None."""
     blocks = list(fences(lines))
-    return blocks[-1][0] if blocks and blocks[-1][1] >= len(lines) else None
+    return (blocks[-1][0], blocks[-1][2]) if blocks and blocks[-1][1] >= len(lines) else None
 
 
 def _start(node: ast.stmt) -> int:
@@ -82,11 +83,10 @@ def finished_answer(text: str) -> tuple[str, str | None]:
     definitions it finished and closed, and a note saying so; ``text`` unchanged otherwise.
     Raises NoEditFound when that block finished no definition."""
     lines = text.split("\n")
-    start = _unclosed_block(lines)
-    if start is None:
+    unclosed = _unclosed_block(lines)
+    if unclosed is None:
         return text, None
-    opening = _FENCE.match(lines[start])
-    assert opening is not None
+    start, opening = unclosed
     if opening.group(3).strip().lower() not in _PYTHON:
         return text, None
     found = finished_definitions("\n".join(lines[start + 1 :]))

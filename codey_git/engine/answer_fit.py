@@ -32,8 +32,8 @@ def retype_tokens(focus: Focus, read: Callable[[str], str | None], count: Callab
         if is_test_file(path) or not path.endswith(".py") or not lines:
             continue
         text = read(path)
-        found = ctx.enclosing(text or "", lines[0]) if text else None
-        if text is None or found is None:
+        found = ctx.enclosing(text, lines[0]) if text else None
+        if not text or found is None:
             continue
         name, start, end = found
         shown = span_lines(text.splitlines(), start, end, 0, False, long_docstrings(text, keep_lines=lines))
