@@ -50,6 +50,10 @@ class ConfigError(UsageError):
         self.file, self.line, self.field = file, line, field
 
 
+class NothingToFix(UsageError):
+    """A fix was asked for on a suite that passes: no failing test for it to make pass."""
+
+
 class RepoStateError(UsageError):
     """The repository is in a state codey refuses to work in (bare, detached, merging...)."""
 

@@ -25,7 +25,7 @@ CODE = {
 
 
 def fake_engine(calls):
-    def run_task(repo, task, config, provider, *, progress, land, base, branch, on_event, deadline, keep=False):
+    def run_task(repo, task, config, provider, *, progress, land, base, branch, on_event, deadline, keep=False, **_):
         calls.append({"text": task.text, "kind": task.kind, "base": base, "branch": branch, "land": land})
         if progress is not None:
             progress.token(f"<tokens of {task.text}>")

@@ -29,7 +29,7 @@ from codey_git.engine.worktrees import (
     remove_worktree,
 )
 from codey_git import faults, proc
-from codey_git.errors import UsageError
+from codey_git.errors import NothingToFix, UsageError
 from codey_git.gitrepo import Repo
 from codey_git.models.base import Model, ModelProvider
 from codey_git.testrun import TestRun, check_baseline, collected_nothing, run_tests, use_sandbox
@@ -263,7 +263,7 @@ def _check_failing(wt: Worktree, task: Task, baseline: TestRun, symptom_test: bo
     if not symptom_test and baseline.ok:
         untested = untested_code(wt, task.text, baseline)
         also = f", and no test exercises {'; '.join(untested)}" if untested else ""
-        raise UsageError(
+        raise NothingToFix(
             f"the test suite passes ({baseline.summary}){also}: no test fails, so there is nothing failing for "
             "the fix to make pass",
             "Rerun with --write-test: codey first writes a test that shows the symptom, then fixes the code until "

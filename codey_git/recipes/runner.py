@@ -16,7 +16,7 @@ import pygit2
 from codey_git.config import Config
 from codey_git.engine.task import Task, TaskResult
 from codey_git.engine.worktrees import gc_worktrees
-from codey_git.errors import CodeyError, UsageError
+from codey_git.errors import CodeyError, NothingToFix, UsageError
 from codey_git.gitrepo import Repo, open_repo
 from codey_git.models.base import ModelProvider
 from codey_git.progress import Progress
@@ -31,6 +31,8 @@ from codey_git.recipes.review_task import run_review_task
 from codey_git.recipes.scratch import prune_under
 from codey_git.recipes.shell_task import run_shell_task
 from codey_git.testrun import unattended
+
+WRITE_TEST_HINT = "Add `write_test: true` to the task to write a test that shows the bug first"
 
 
 @dataclass
@@ -148,6 +150,9 @@ class RecipeRunner:
             deadline = own if deadline is None else min(own, deadline)
         try:
             result, extra = self._dispatch(planned, base, deadline)
+        except NothingToFix as exc:
+            result, extra = failed(planned, f"{exc.message}. {WRITE_TEST_HINT}"), {}
+            result.status = "skipped"
         except CodeyError as exc:
             result, extra = failed(planned, exc.message), {}
         except Exception as exc:  # noqa: BLE001 - one broken task must not end the night's run
@@ -219,6 +224,9 @@ class RecipeRunner:
         branch: str | None = None,
         config: Config | None = None,
     ) -> TaskResult:
+        # a fix needs a failing test, as `git codey fix` does; `write_test: true` writes it first
+        fix = task.kind == "fix"
+        write_test = fix and bool(planned.options.get("write_test"))
         return self.run_task_fn(
             self._thread_repo(),
             task,
@@ -230,6 +238,8 @@ class RecipeRunner:
             branch=branch or planned.branch,
             on_event=self._on_event,
             deadline=deadline,
+            require_failing=fix and not write_test,
+            symptom_test=write_test,
         )
 
     def _to_goal(self, planned: PlannedTask, base: str, deadline: float | None) -> tuple[TaskResult, dict[str, Any]]:

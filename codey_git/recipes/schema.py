@@ -66,7 +66,12 @@ COMMON: dict[str, Field] = {
 }
 
 KIND_FIELDS: dict[str, dict[str, Field]] = {
-    "fix": {"fix": Field(str, None, "What is wrong, in words.", required=True)},
+    "fix": {
+        "fix": Field(str, None, "What is wrong, in words.", required=True),
+        "write_test": Field(
+            bool, False, "No test shows the bug yet: write one that fails first, and commit it with the fix (`fix --write-test`)."
+        ),
+    },
     "edit": {"edit": Field(str, None, "What to change, in words.", required=True)},
     "shell": {
         "shell": Field(str, None, "Command run in a scratch worktree; its changes are committed if tests pass.", required=True),
