@@ -24,7 +24,8 @@ from codey_git.errors import EXIT_INTERNAL, EXIT_NOT_ACHIEVED, CodeyError, Inter
 from codey_git.progress import Progress
 from codey_git.review import report
 from codey_git.review.diffsource import DiffSet, open_repository, range_diff
-from codey_git.review.engine import ReviewOutcome, Unreviewed, checks_only, checks_review
+from codey_git.review.engine import checks_only, checks_review
+from codey_git.review.outcome import ReviewOutcome, Unreviewed
 from codey_git.review.session import ReviewRequest, budget_left, run_review, test_evidence, verdict
 
 

@@ -31,7 +31,8 @@ from codey_git.errors import (
 from codey_git.commands._reviewfix import offer_fix_loop
 from codey_git.review import fixes, report
 from codey_git.review.diffsource import open_repository
-from codey_git.review.engine import ReviewOutcome, Unreviewed, checks_only, checks_review
+from codey_git.review.engine import checks_only, checks_review
+from codey_git.review.outcome import ReviewOutcome, Unreviewed
 from codey_git.review.session import (
     ReviewRequest,
     config_error_notice,

@@ -7,7 +7,7 @@ from collections import defaultdict
 from typing import Any
 
 from codey_git import __version__
-from codey_git.review.engine import ReviewOutcome
+from codey_git.review.outcome import ReviewOutcome
 from codey_git.review.findings import CATEGORIES, Finding, at_or_above
 
 SARIF_SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"

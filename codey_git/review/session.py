@@ -18,7 +18,8 @@ from codey_git.progress import Progress
 from codey_git.review.cache import ReviewCache
 from codey_git.review.diffsource import DiffSet, named_files_diff, range_diff, staged_diff
 from codey_git.review import testevidence
-from codey_git.review.engine import ReviewOutcome, checks_only, review_diff
+from codey_git.review.engine import checks_only, review_diff
+from codey_git.review.outcome import ReviewOutcome
 from codey_git.review.explain import carry_explanations, explain
 
 if TYPE_CHECKING:

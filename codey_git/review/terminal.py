@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.console import Console
 from rich.text import Text
 
-from codey_git.review.engine import ReviewOutcome
+from codey_git.review.outcome import ReviewOutcome
 from codey_git.review.findings import at_or_above
 from codey_git.review.report import by_file
 
