@@ -95,7 +95,7 @@ def excerpt(
 
 
 def _line_notes(focus: ctx.Focus, files: dict[str, str]) -> list[str]:
-    notes = []
+    notes = [focus.recent] if focus.recent else []
     marked = _suspect_note(focus, files)
     if marked:
         notes.append(marked)

@@ -16,6 +16,7 @@ import pygit2
 from codey_git.edits import UnsafeEdit, check_path
 from codey_git.edits.treefs import TreeFS
 from codey_git.engine import suspects as sfl
+from codey_git.engine.recent_change import recent_change, requested_base
 from codey_git.progress import Progress
 from codey_git.symbols import index as symbol_index
 from codey_git.symbols import search as symbol_search
@@ -39,6 +40,12 @@ class Focus:
     suspects_tied: int = 0  # lines of the whole ranking with the top line's evidence
     suspects_noted: int = 0  # the first lines of ``suspects`` that the evidence tells apart from the rest
     request: str = ""  # the request's text, whose words are a clue
+    recent: str = ""  # the change the request says the bug came with, as a note with its diff
+
+    def put_first(self, path: str, line: int) -> None:
+        """``line`` of ``path`` ahead of every other focus line."""
+        self.files = [path] + [f for f in self.files if f != path]
+        self.lines[path] = [line] + [n for n in self.lines.get(path, []) if n != line]
 
     def add(self, path: str, line: int | None = None) -> None:
         if path not in self.files:
@@ -140,6 +147,7 @@ def localize(
     focus = focus or Focus()
     trace = traceback_lines(run, root, only)
     hits = symbol_hits(run, root, focus, only, progress) if not focus.lines else []
+    ranked: list[sfl.Suspect] = []
     if spectrum and not focus.lines and run.failed:
         if progress is not None:
             progress.stage("locating the bug: the failing tests' files again, with line coverage")
@@ -147,6 +155,7 @@ def localize(
         _add_suspects(focus, by_index_within_ties(ranked, hits), root)
     for rel, line in trace:
         focus.add(rel, line)
+    _add_recent_change(focus, root, ranked, progress)
     named = [f for f in focus.files if not is_test_file(f)]
     if not any(focus.lines.get(f) for f in named):
         for hit in [h for h in hits if not named or h.path in named][:INDEX_FUNCTIONS]:
@@ -163,6 +172,27 @@ def localize(
                 if not is_test_file(module):
                     focus.add(module)
     return focus
+
+
+def _add_recent_change(focus: Focus, root: Path, ranked: list[sfl.Suspect], progress: Progress | None) -> None:
+    """The change the request names (``recent_change``): its lines that the failing tests ran
+    come first, and its diff goes into the prompt."""
+    base = requested_base(focus.request)
+    ran = {(s.path, s.line) for s in ranked}
+    change = recent_change(root, base, (lambda p, n: (p, n) in ran) if ran else None) if base else None
+    if change is None:
+        return
+    order = {(s.path, s.line): i for i, s in enumerate(ranked)}
+    changed = [(h.path, n) for h in change.hunks for n in h.new_lines]
+    # the most suspicious changed line first (those no failing test ran last, in file order)
+    for path, line in sorted(changed, key=lambda pl: order.get(pl, len(order)), reverse=True):
+        focus.put_first(path, line)
+    focus.recent = change.note()
+    if progress is not None:
+        where = "; ".join(
+            f"{h.path} line{'s' if len(h.new_lines) > 1 else ''} {', '.join(map(str, h.new_lines))}" for h in change.hunks
+        )
+        progress.info(f"{change.label} changed {where}: shown to the model")
 
 
 def traceback_lines(run: TestRun, root: Path, only: set[str] | None = None) -> list[tuple[str, int]]:

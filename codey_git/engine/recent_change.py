@@ -1,0 +1,101 @@
+"""The change a request says the bug came with ("tests fail since the last change", "broken since
+v1.2.0"): what it did to the code the failing tests run, shown to the coder as a diff, its lines
+named first. A git-native tool has the history a developer would look at first (`git show`);
+it is used only when the request names a change, never guessed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pygit2
+
+from codey_git.testpaths import is_test_file
+
+_LAST = re.compile(
+    r"\b(?:since|after|with|in|by)\s+(?:the|my|our|your)\s+(?:last|latest|previous|recent)\s+(?:change|commit)\b", re.I
+)
+_SINCE = re.compile(r"\bsince\s+(?:commit\s+|tag\s+|version\s+)?(HEAD(?:[~^]\d*)*|[0-9a-f]{7,40}|v?\d+(?:\.\d+)+)(?![\w.])", re.I)
+MAX_HUNKS = 3  # hunks shown: the change's hunks in code the failing tests ran, first in file order
+MAX_LINES = 40  # diff lines shown at most
+
+
+def requested_base(text: str) -> str | None:
+    """The revision the request says things broke after: ``HEAD~1`` for "since the last change",
+    the named revision for "since v1.2.0" / "since 3f2a9c1" / "since HEAD~3"; None otherwise."""
+    if _LAST.search(text):
+        return "HEAD~1"
+    m = _SINCE.search(text)
+    return m.group(1) if m else None
+
+
+@dataclass
+class Hunk:
+    path: str
+    new_lines: list[int]  # lines of HEAD's file the hunk added or changed
+    around: tuple[int, int]  # (first, last) line of HEAD's file the hunk spans, context included
+    text: str  # the hunk as a unified diff, its header included
+
+
+@dataclass
+class RecentChange:
+    base: str  # the revision as the request named it
+    label: str  # what the note calls it: 'the last change (3f2a9c1 "feat: ...")'
+    hunks: list[Hunk] = field(default_factory=list)
+
+    def note(self) -> str:
+        shown = "\n".join(h.text for h in self.hunks)
+        return (
+            f"The request says the bug came with {self.label}. What it changed in the code the failing tests run "
+            f"(the bug is likely among these lines; keep what the change meant to do):\n```diff\n{shown}\n```"
+        )
+
+
+def recent_change(root: Path, base: str, ran: Callable[[str, int], bool] | None) -> RecentChange | None:
+    """What ``base``..HEAD changed in the project's non-test Python files, the hunks limited to
+    those whose lines a failing test ran (``ran(path, line)``; every hunk when none did, or when
+    there is no coverage). None when the revision does not resolve or nothing such changed."""
+    try:
+        repo = pygit2.Repository(str(root))
+        head = repo.head.peel(pygit2.Commit)
+        old = repo.revparse_single(base).peel(pygit2.Commit)
+        diff = repo.diff(old, head, context_lines=1)
+    except (KeyError, ValueError, pygit2.GitError):
+        return None
+    hunks = [h for patch in diff if patch is not None for h in _hunks(patch)]
+    if not hunks:
+        return None
+    run = [h for h in hunks if ran is not None and any(ran(h.path, n) for n in range(h.around[0], h.around[1] + 1))]
+    kept: list[Hunk] = []
+    size = 0
+    for h in run or hunks:
+        lines = h.text.count("\n") + 1
+        if len(kept) >= MAX_HUNKS or (kept and size + lines > MAX_LINES):
+            break
+        kept.append(h)
+        size += lines
+    name = "the last change" if base == "HEAD~1" else f"the changes since {base}"
+    subject = head.message.strip().splitlines()[0][:72] if head.message.strip() else ""
+    label = f'{name} ({str(head.id)[:7]} "{subject}")' if base == "HEAD~1" else name
+    return RecentChange(base=base, label=label, hunks=kept)
+
+
+def _hunks(patch: pygit2.Patch) -> list[Hunk]:
+    delta = patch.delta
+    path = delta.new_file.path
+    if delta.status_char() not in "MR" or not path.endswith(".py") or is_test_file(path):
+        return []
+    out = []
+    for hunk in patch.hunks:
+        body = [f"{line.origin}{line.content.rstrip(chr(10))}" for line in hunk.lines if line.origin in " +-"]
+        new = [line.new_lineno for line in hunk.lines if line.origin == "+"]
+        if not new:  # lines only removed: the lines around the gap are where it shows
+            new = [max(1, hunk.new_start)]
+        header = f"--- a/{delta.old_file.path}\n+++ b/{path}\n@@ -{hunk.old_start},{hunk.old_lines} +{hunk.new_start},{hunk.new_lines} @@"
+        out.append(
+            Hunk(path, new, (hunk.new_start, hunk.new_start + max(hunk.new_lines - 1, 0)), header + "\n" + "\n".join(body))
+        )
+    return out
