@@ -7,7 +7,7 @@ import json
 import pytest
 
 from conftest import git, write_files
-from codey_git.engine.recent_change import requested_base
+from codey_git.engine.recent_change import recent_change, requested_base
 
 BEFORE = {
     "prices.py": """
@@ -118,3 +118,43 @@ def test_no_change_is_shown_when_the_request_names_none(make_repo, write_script,
 )
 def test_which_change_a_request_names(request_text, base):
     assert requested_base(request_text) == base
+
+
+def test_what_the_last_change_shows(make_repo):
+    root = _repo(make_repo)
+    ran = {("prices.py", n) for n in (6, 7, 8, 9)}  # discounted's lines, as the failing test ran them
+
+    change = recent_change(root, "HEAD~1", lambda p, n: (p, n) in ran)
+
+    assert change is not None and change.label.startswith('the last change (') and "feat: percentage" in change.label
+    [hunk] = change.hunks  # git's one hunk for discounted and the new in_cents below it; no test file
+    assert hunk.path == "prices.py" and 9 in hunk.new_lines
+    assert OLD_LINE in change.note() and "+    return round(total * (1 + rate), 2)" in change.note()
+    assert "test_cents" not in change.note()
+
+
+def test_no_change_when_the_revision_does_not_resolve_or_the_hunk_is_too_long(make_repo):
+    root = _repo(make_repo)
+    assert recent_change(root, "v9.9.9", None) is None
+    assert recent_change(root, "HEAD~5", None) is None  # older than the first commit
+    write_files(
+        root, {"prices.py": (root / "prices.py").read_text() + "".join(f"\n\ndef f{i}():\n    return {i}\n" for i in range(20))}
+    )
+    git(root, "commit", "-qam", "many helpers")
+    assert recent_change(root, "HEAD~1", None) is None  # one 80-line hunk: not shown
+
+
+def test_hunks_no_failing_test_ran_are_left_out(make_repo):
+    body = "".join(f"\n\ndef f{i}(x):\n    return x + {i}\n" for i in range(12))
+    root = make_repo({"calc.py": body.lstrip("\n")})
+    write_files(root, {"calc.py": body.lstrip("\n").replace("x + 1\n", "x - 1\n").replace("x + 10\n", "x * 10\n")})
+    git(root, "commit", "-qam", "two edits")
+    lines = (root / "calc.py").read_text().splitlines()
+    f10 = lines.index("    return x * 10") + 1
+
+    only_f10 = recent_change(root, "HEAD~1", lambda p, n: n == f10)
+    unknown = recent_change(root, "HEAD~1", None)
+
+    assert only_f10 is not None and [h.new_lines for h in only_f10.hunks] == [[f10]]
+    assert "x - 1" not in only_f10.note() and "+    return x * 10" in only_f10.note()
+    assert unknown is not None and len(unknown.hunks) == 2  # no coverage: every hunk

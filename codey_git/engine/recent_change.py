@@ -21,6 +21,7 @@ _LAST = re.compile(
 _SINCE = re.compile(r"\bsince\s+(?:commit\s+|tag\s+|version\s+)?(HEAD(?:[~^]\d*)*|[0-9a-f]{7,40}|v?\d+(?:\.\d+)+)(?![\w.])", re.I)
 MAX_HUNKS = 3  # hunks shown: the change's hunks in code the failing tests ran, first in file order
 MAX_LINES = 40  # diff lines shown at most
+MAX_FILES = 200  # changed Python files read at most (a range of months can change thousands)
 
 
 def requested_base(text: str) -> str | None:
@@ -65,7 +66,8 @@ def recent_change(root: Path, base: str, ran: Callable[[str, int], bool] | None)
         diff = repo.diff(old, head, context_lines=1)
     except (KeyError, ValueError, pygit2.GitError):
         return None
-    hunks = [h for patch in diff if patch is not None for h in _hunks(patch)]
+    wanted = [i for i, d in enumerate(diff.deltas) if _is_code(d)][:MAX_FILES]  # a long range: no patch for the rest
+    hunks = [h for i in wanted if (patch := diff[i]) is not None for h in _hunks(patch)]
     if not hunks:
         return None
     run = [h for h in hunks if ran is not None and any(ran(h.path, n) for n in range(h.around[0], h.around[1] + 1))]
@@ -73,21 +75,26 @@ def recent_change(root: Path, base: str, ran: Callable[[str, int], bool] | None)
     size = 0
     for h in run or hunks:
         lines = h.text.count("\n") + 1
-        if len(kept) >= MAX_HUNKS or (kept and size + lines > MAX_LINES):
+        if len(kept) >= MAX_HUNKS or size + lines > MAX_LINES:
             break
         kept.append(h)
         size += lines
+    if not kept:  # a hunk too long to show: the note would be most of the prompt
+        return None
     name = "the last change" if base == "HEAD~1" else f"the changes since {base}"
     subject = head.message.strip().splitlines()[0][:72] if head.message.strip() else ""
     label = f'{name} ({str(head.id)[:7]} "{subject}")' if base == "HEAD~1" else name
     return RecentChange(base=base, label=label, hunks=kept)
 
 
-def _hunks(patch: pygit2.Patch) -> list[Hunk]:
-    delta = patch.delta
+def _is_code(delta: pygit2.DiffDelta) -> bool:
+    """A changed (or renamed) Python file that is not a test: where the bug can be."""
     path = delta.new_file.path
-    if delta.status_char() not in "MR" or not path.endswith(".py") or is_test_file(path):
-        return []
+    return delta.status_char() in "MR" and path.endswith(".py") and not is_test_file(path)
+
+
+def _hunks(patch: pygit2.Patch) -> list[Hunk]:
+    delta, path = patch.delta, patch.delta.new_file.path
     out = []
     for hunk in patch.hunks:
         body = [f"{line.origin}{line.content.rstrip(chr(10))}" for line in hunk.lines if line.origin in " +-"]
