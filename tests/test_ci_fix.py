@@ -103,3 +103,25 @@ def test_only_codey_branches_that_are_not_protected_are_ever_pushed(branch):
     with pytest.raises(UsageError, match="codey pushes only its own codey/... branches"):
         check_branch(branch, {"main", "codey/under-review"})  # the base, the pull request's own branch
     check_branch("codey/ci-fix-1234", {"main", "codey/under-review"})
+
+
+def test_a_push_shows_the_coder_what_it_changed(make_repo, write_script, codey, tmp_path):
+    """On a push, the fix request names the commit the branch was at before it, so the coder sees
+    the push's diff of the failing code (here the only place the old, right line appears)."""
+    root = make_repo({**CALC, "calc.py": CALC["calc.py"].replace("a - b", "a + b")}, name="dev")
+    (root / "calc.py").write_text((root / "calc.py").read_text().replace("a + b", "a - b"))
+    git(root, "commit", "-qam", "refactor add")
+    bare, clone = remote_and_clone(root, tmp_path)
+    before, head = git(clone, "rev-parse", "HEAD~1"), git(clone, "rev-parse", "HEAD")
+    event = tmp_path / "event.json"
+    event.write_text(json.dumps({"before": before, "after": head}))
+    write_script(
+        {"edit": [{"when": "-    return a + b", "text": GOOD_DIFF}], "commit_message": ["fix(calc): add returns the sum"]}
+    )
+    env = github_env(tmp_path, GITHUB_EVENT_NAME="push", GITHUB_EVENT_PATH=str(event), GITHUB_REF_NAME="main", GITHUB_SHA=head)
+
+    out = codey(clone, "ci", "fix", "--test-command", TESTS, env=env)
+
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert f"since {before[:12]}" in out.stderr and "shown to the model" in out.stderr
+    assert outputs(env)["conclusion"] == "fixed"

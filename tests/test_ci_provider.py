@@ -89,3 +89,17 @@ def test_annotations_are_escaped_capped_and_worst_first():
     assert annotate.escape_property("a,b:c%") == "a%2Cb%3Ac%25"
     plain = annotate.annotations([finding(1)], "high", False)
     assert plain == ["pkg/m1.py:2: high: bug: problem 1 second line"]
+
+
+def test_a_push_knows_the_commit_before_it(tmp_path):
+    event = tmp_path / "event.json"
+    event.write_text('{"before": "' + "ab12" * 10 + '", "after": "' + "cd34" * 10 + '"}')
+    github = {"GITHUB_ACTIONS": "true", "GITHUB_EVENT_PATH": str(event)}
+    assert detect({**github, "GITHUB_EVENT_NAME": "push"}).before == "ab12" * 10
+    assert detect({**github, "GITHUB_EVENT_NAME": "pull_request"}).before is None  # its payload has no such field
+    event.write_text('{"before": "' + "0" * 40 + '"}')  # a new branch
+    assert detect({**github, "GITHUB_EVENT_NAME": "push"}).before is None
+    event.write_text("not json")
+    assert detect({**github, "GITHUB_EVENT_NAME": "push"}).before is None
+    assert detect({"GITLAB_CI": "true", "CI_COMMIT_BEFORE_SHA": "1234abcd" * 5}).before == "1234abcd" * 5
+    assert detect({"GITLAB_CI": "true", "CI_COMMIT_BEFORE_SHA": "0" * 40}).before is None

@@ -60,20 +60,22 @@ def baseline(repo: Repo, config: Config) -> testrun.TestRun:
     return run
 
 
-def task_for(run: testrun.TestRun, command: str, request: str | None) -> Task:
-    """The fix request: the one given, else the failing tests by file."""
+def task_for(run: testrun.TestRun, command: str, request: str | None, before: str | None = None) -> Task:
+    """The fix request: the one given, else the failing tests by file. ``before``: a push's base,
+    named as "since" so that the coder sees what the push changed (``engine.recent_change``)."""
     if request:
         return Task(text=request, kind="fix")
+    since = f" This push changed the code since {before[:12]}." if before else ""
     by_file: dict[str, list[str]] = defaultdict(list)
     for node in sorted(run.failed):
         path, _, name = node.partition("::")
         by_file[path].append(name or "collection error")
     if not by_file:
         last = (run.output.strip().splitlines() or ["(no output)"])[-1][:200]
-        return Task(text=f"Make the test suite pass (`{command}` fails: {last}).", kind="fix")
+        return Task(text=f"Make the test suite pass (`{command}` fails: {last}).{since}", kind="fix")
     named = [f"{path}: {', '.join(names[:MAX_NAMED_TESTS])}" for path, names in by_file.items()]
     return Task(
-        text=f"Make the failing tests pass ({'; '.join(named)}). Fix the code under test, not the tests.",
+        text=f"Make the failing tests pass ({'; '.join(named)}).{since} Fix the code under test, not the tests.",
         kind="fix",
         files=sorted(by_file)[:MAX_NAMED_TESTS],
     )
@@ -103,7 +105,7 @@ def ci_fix(root: Path, opts: FixOptions, ci: CIEnv, progress, run_task_fn: Calla
             )
             return finish(ci, result)
         progress.info(f"failing: {before.summary}")
-        task = task_for(before, config.test_command, opts.request)
+        task = task_for(before, config.test_command, opts.request, ci.before)
         if opts.pull:
             ensure_model_named(config, config.coder, progress)
         if run_task_fn is None:

@@ -14,6 +14,7 @@ makes codey write (see ``examples/ci/gitlab-ci.yml``). ``CODEY_CI_OUTPUT`` and
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import secrets
@@ -36,6 +37,7 @@ class CIEnv:
     summary_file: Path | None = None
     web_url: str | None = None  # the repository's page, for compare links
     event: str | None = None  # pull_request, push, schedule, merge_request_event...
+    before: str | None = None  # a push: the commit the branch was at before it (None for a new branch)
 
     @property
     def workflow_commands(self) -> bool:
@@ -63,6 +65,21 @@ def _clean(value: str | None) -> str | None:
     return value or None
 
 
+def _commit(value: str | None) -> str | None:
+    """A commit id, or None for none (a new branch's all-zero "before")."""
+    value = _clean(value)
+    return value if value and re.fullmatch(r"[0-9a-f]{7,64}", value) and value.strip("0") else None
+
+
+def _pushed_from(env: Mapping[str, str]) -> str | None:
+    """``before`` of a push event's payload (GitHub, Forgejo and Gitea write it to GITHUB_EVENT_PATH)."""
+    try:
+        payload = json.loads(Path(env.get("GITHUB_EVENT_PATH", "")).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return _commit(payload.get("before")) if isinstance(payload, dict) and isinstance(payload.get("before"), str) else None
+
+
 def detect(environ: Mapping[str, str] | None = None) -> CIEnv:
     env = os.environ if environ is None else environ
     output = _path(env.get(OUTPUT_ENV))
@@ -77,6 +94,7 @@ def detect(environ: Mapping[str, str] | None = None) -> CIEnv:
             summary_file=summary,
             web_url=_clean(env.get("CI_MERGE_REQUEST_PROJECT_URL")) or _clean(env.get("CI_PROJECT_URL")),
             event=_clean(env.get("CI_PIPELINE_SOURCE")),
+            before=_commit(env.get("CI_COMMIT_BEFORE_SHA")),
         )
     if env.get("GITHUB_ACTIONS") or env.get("GITEA_ACTIONS") or env.get("FORGEJO_ACTIONS"):
         name = "forgejo" if env.get("FORGEJO_ACTIONS") else "gitea" if env.get("GITEA_ACTIONS") else "github"
@@ -90,6 +108,7 @@ def detect(environ: Mapping[str, str] | None = None) -> CIEnv:
             summary_file=summary or _path(env.get("GITHUB_STEP_SUMMARY")),
             web_url=f"{server.rstrip('/')}/{repository}" if server and repository else None,
             event=_clean(env.get("GITHUB_EVENT_NAME")),
+            before=_pushed_from(env) if env.get("GITHUB_EVENT_NAME") == "push" else None,
         )
     return CIEnv("local", output_file=output, summary_file=summary)
 

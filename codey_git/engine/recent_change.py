@@ -18,7 +18,9 @@ from codey_git.testpaths import is_test_file
 _LAST = re.compile(
     r"\b(?:since|after|with|in|by)\s+(?:the|my|our|your)\s+(?:last|latest|previous|recent)\s+(?:change|commit)\b", re.I
 )
-_SINCE = re.compile(r"\bsince\s+(?:commit\s+|tag\s+|version\s+)?(HEAD(?:[~^]\d*)*|[0-9a-f]{7,40}|v?\d+(?:\.\d+)+)(?![\w.])", re.I)
+_SINCE = re.compile(
+    r"\bsince\s+(?:commit\s+|tag\s+|version\s+)?(HEAD(?:[~^]\d*)*|[0-9a-f]{7,40}|v?\d+(?:\.\d+)+)(?!\w|\.\w)", re.I
+)
 MAX_HUNKS = 3  # hunks shown: the change's hunks in code the failing tests ran, first in file order
 MAX_LINES = 40  # diff lines shown at most
 MAX_FILES = 200  # changed Python files read at most (a range of months can change thousands)
