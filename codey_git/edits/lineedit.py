@@ -113,18 +113,17 @@ def apply_line_edits(ws: Workspace, answer: str, focus: str | None) -> list[str]
 
 
 def _check_docstrings_kept(lines: list[str], start: int, end: int, new: list[str], docs: list[Docstring], path: str) -> None:
-    """Refuse a range [start, end) (0-based) that covers any hidden line of a long docstring
-    without keeping those lines in ``new``: the numbered view shows such a docstring as its first
-    and last line around a gap, so an answer that replaces lines in the gap changes or drops lines
-    it never saw."""
+    """Refuse a range [start, end) (0-based) that covers the whole inside of a long docstring
+    without its lines in ``new``: the numbered view shows such a docstring as its first and last
+    line around a gap, so an answer re-typing the range would drop the lines it never saw."""
     kept = "\n".join(line.strip() for line in new)
     for d in docs:
-        first, last = max(start, d.first), min(end, d.last - 1)  # the hidden lines first+1 .. last-1 (1-based) it covers
-        if first < last and "\n".join(line.strip() for line in lines[first:last]) not in kept:
+        inside = lines[d.first : d.last - 1]  # 1-based lines first+1 .. last-1
+        if start <= d.first and d.last - 1 <= end and "\n".join(line.strip() for line in inside) not in kept:
             raise HunkMismatch(
-                f"the line edit of {path} would change or drop lines {first + 1}-{last} (the docstring of {d.owner or 'the module'})",
-                f"Your edit replaces lines {start + 1}-{end} of {path}, which include lines {first + 1}-{last} "
-                "(part of a docstring, not shown to you) without them. Write `Line N:` for only the lines you "
+                f"the line edit of {path} would drop lines {d.first + 1}-{d.last - 1} (the docstring of {d.owner or 'the module'})",
+                f"Your edit replaces lines {start + 1}-{end} of {path}, which include lines {d.first + 1}-{d.last - 1} "
+                "(a docstring, not shown to you) without them. Write `Line N:` for only the lines you "
                 "change, and leave the docstring out of the range. Nothing was changed.",
             )
 
