@@ -160,3 +160,44 @@ def test_hunks_no_failing_test_ran_are_left_out(make_repo):
     assert only_f10 is not None and [h.new_lines for h in only_f10.hunks] == [[f10]]
     assert "x - 1" not in only_f10.note() and "+    return x * 10" in only_f10.note()
     assert unknown is not None and len(unknown.hunks) == 2  # no coverage: every hunk
+
+
+def test_new_renamed_and_long_line_files(make_repo):
+    root = make_repo({"old.py": "".join(f"def f{i}():\n    return {i}\n\n\n" for i in range(8)), "data.py": "ROWS = [1]\n"})
+    git(root, "mv", "old.py", "new.py")
+    write_files(root, {"new.py": (root / "new.py").read_text().replace("return 3", "return -3")})
+    write_files(root, {"added.py": "def g():\n    return 1 / 0\n"})
+    write_files(root, {"data.py": "ROWS = [" + ", ".join(map(str, range(20000))) + "]\n"})
+    git(root, "add", "-A")
+    git(root, "commit", "-qm", "rename, add, regenerate")
+
+    change = recent_change(root, "HEAD~1", None)
+
+    assert change is not None
+    shown = change.note()
+    assert "return -3" in shown and "+++ b/new.py" in shown  # a rename is followed, its edit shown
+    assert "return 1 / 0" in shown  # a new module is a change too
+    assert "ROWS" not in shown and len(shown) < 4000  # a 100 KB line is not put in the prompt
+
+
+def test_the_last_change_is_counted_from_where_the_task_started(make_repo):
+    """codey's own commits in the worktree (a provisional test, an earlier step) are not "the last change"."""
+    root = _repo(make_repo)
+    start = git(root, "rev-parse", "HEAD")
+    write_files(root, {"tests/test_more.py": "def test_more():\n    assert True\n"})
+    git(root, "add", "-A")
+    git(root, "commit", "-qm", "test(codey): provisional")
+
+    assert recent_change(root, "HEAD~1", None) is None  # the provisional commit holds only a test
+    change = recent_change(root, "HEAD~1", None, head=start)
+    assert change is not None and OLD_LINE in change.note() and start[:7] in change.label
+
+
+def test_a_blobless_clone_gives_no_note_rather_than_an_error(make_repo, tmp_path):
+    root = _repo(make_repo)
+    git(root, "config", "uploadpack.allowFilter", "true")
+    partial = tmp_path / "partial"
+    git(tmp_path, "clone", "-q", "--filter=blob:none", "--no-checkout", root.as_uri(), str(partial))
+    git(partial, "checkout", "-q", "main")  # fetches HEAD's blobs only; HEAD~1's stay missing
+
+    assert recent_change(partial, "HEAD~1", None) is None

@@ -137,6 +137,7 @@ def localize(
     *,
     spectrum: bool = True,
     progress: Progress | None = None,
+    head: str | None = None,
 ) -> Focus:
     """Frames in the project's own non-test code from the failing tests' tracebacks (those in
     ``only`` when given); the deepest frame first. When the request names no line (and
@@ -155,7 +156,7 @@ def localize(
         _add_suspects(focus, by_index_within_ties(ranked, hits), root)
     for rel, line in trace:
         focus.add(rel, line)
-    _add_recent_change(focus, root, ranked, progress)
+    _add_recent_change(focus, root, ranked, progress, head)
     named = [f for f in focus.files if not is_test_file(f)]
     if not any(focus.lines.get(f) for f in named):
         for hit in [h for h in hits if not named or h.path in named][:INDEX_FUNCTIONS]:
@@ -174,17 +175,17 @@ def localize(
     return focus
 
 
-def _add_recent_change(focus: Focus, root: Path, ranked: list[sfl.Suspect], progress: Progress | None) -> None:
-    """The change the request names (``recent_change``): its lines that the failing tests ran
-    come first, and its diff goes into the prompt."""
+def _add_recent_change(focus: Focus, root: Path, ranked: list[sfl.Suspect], progress: Progress | None, head: str | None) -> None:
+    """The change the request names (``recent_change``, counted from ``head``, the commit the task
+    started from): its lines that the failing tests ran come first, and its diff goes into the prompt."""
     base = requested_base(focus.request)
     ran = {(s.path, s.line) for s in ranked}
-    change = recent_change(root, base, (lambda p, n: (p, n) in ran) if ran else None) if base else None
+    change = recent_change(root, base, (lambda p, n: (p, n) in ran) if ran else None, head) if base else None
     if change is None:
         return
     order = {(s.path, s.line): i for i, s in enumerate(ranked)}
     changed = [(h.path, n) for h in change.hunks for n in h.new_lines]
-    # the most suspicious changed line first (those no failing test ran last, in file order)
+    # the most suspicious changed line first, those no failing test ran last
     for path, line in sorted(changed, key=lambda pl: order.get(pl, len(order)), reverse=True):
         focus.put_first(path, line)
     focus.recent = change.note()

@@ -23,6 +23,7 @@ _SINCE = re.compile(
 )
 MAX_HUNKS = 3  # hunks shown: the change's hunks in code the failing tests ran, first in file order
 MAX_LINES = 40  # diff lines shown at most
+MAX_CHARS = 3000  # and characters: one line of a data file can be 100 KB
 MAX_FILES = 200  # changed Python files read at most (a range of months can change thousands)
 
 
@@ -57,42 +58,48 @@ class RecentChange:
         )
 
 
-def recent_change(root: Path, base: str, ran: Callable[[str, int], bool] | None) -> RecentChange | None:
-    """What ``base``..HEAD changed in the project's non-test Python files, the hunks limited to
-    those whose lines a failing test ran (``ran(path, line)``; every hunk when none did, or when
-    there is no coverage). None when the revision does not resolve or nothing such changed."""
+def recent_change(root: Path, base: str, ran: Callable[[str, int], bool] | None, head: str | None = None) -> RecentChange | None:
+    """What ``base``..``head`` changed in the project's non-test Python files (renames followed, new
+    files included), the hunks limited to those whose lines a failing test ran (``ran(path,
+    line)``; every hunk when none did, or when there is no coverage). ``head``: the commit the task
+    started from, which "HEAD" in ``base`` means (codey's own commits in the worktree, a
+    provisional test or an earlier step, are not the user's change); the worktree's HEAD when None.
+    None when the revision does not resolve, a blob cannot be read (a partial clone), or nothing
+    such changed."""
     try:
         repo = pygit2.Repository(str(root))
-        head = repo.head.peel(pygit2.Commit)
-        old = repo.revparse_single(base).peel(pygit2.Commit)
-        diff = repo.diff(old, head, context_lines=1)
+        found = repo.get(head) if head else repo.revparse_single("HEAD")
+        if found is None:
+            return None
+        tip = found.peel(pygit2.Commit)
+        rev = str(tip.id) + base[4:] if head and base.upper().startswith("HEAD") else base
+        old = repo.revparse_single(rev).peel(pygit2.Commit)
+        diff = repo.diff(old, tip, context_lines=1)
+        diff.find_similar()
+        wanted = [i for i, d in enumerate(diff.deltas) if _is_code(d)][:MAX_FILES]  # a long range: no patch for the rest
+        hunks = [h for i in wanted if (patch := diff[i]) is not None for h in _hunks(patch)]
     except (KeyError, ValueError, pygit2.GitError):
-        return None
-    wanted = [i for i, d in enumerate(diff.deltas) if _is_code(d)][:MAX_FILES]  # a long range: no patch for the rest
-    hunks = [h for i in wanted if (patch := diff[i]) is not None for h in _hunks(patch)]
-    if not hunks:
         return None
     run = [h for h in hunks if ran is not None and any(ran(h.path, n) for n in range(h.around[0], h.around[1] + 1))]
     kept: list[Hunk] = []
-    size = 0
+    lines = chars = 0
     for h in run or hunks:
-        lines = h.text.count("\n") + 1
-        if len(kept) >= MAX_HUNKS or size + lines > MAX_LINES:
-            break
-        kept.append(h)
-        size += lines
-    if not kept:  # a hunk too long to show: the note would be most of the prompt
+        # a hunk too long to show (a regenerated data file, a rewrite) would be most of the prompt
+        if len(kept) < MAX_HUNKS and lines + h.text.count("\n") + 1 <= MAX_LINES and chars + len(h.text) <= MAX_CHARS:
+            kept.append(h)
+            lines, chars = lines + h.text.count("\n") + 1, chars + len(h.text)
+    if not kept:
         return None
     name = "the last change" if base == "HEAD~1" else f"the changes since {base}"
-    subject = head.message.strip().splitlines()[0][:72] if head.message.strip() else ""
-    label = f'{name} ({str(head.id)[:7]} "{subject}")' if base == "HEAD~1" else name
+    subject = tip.message.strip().splitlines()[0][:72] if tip.message.strip() else ""
+    label = f'{name} ({str(tip.id)[:7]} "{subject}")' if base == "HEAD~1" else name
     return RecentChange(base=base, label=label, hunks=kept)
 
 
 def _is_code(delta: pygit2.DiffDelta) -> bool:
-    """A changed (or renamed) Python file that is not a test: where the bug can be."""
+    """A changed, renamed or new Python file that is not a test: where the bug can be."""
     path = delta.new_file.path
-    return delta.status_char() in "MR" and path.endswith(".py") and not is_test_file(path)
+    return delta.status_char() in "MRA" and path.endswith(".py") and not is_test_file(path)
 
 
 def _hunks(patch: pygit2.Patch) -> list[Hunk]:

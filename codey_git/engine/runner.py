@@ -121,6 +121,7 @@ def run_task(
                     deadline=deadline,
                     events=on_event,
                     keep_failed=keep,
+                    base=base,
                 )
             )
             outcome = runner.run()

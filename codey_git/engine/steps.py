@@ -44,6 +44,7 @@ class StepContext:
     deadline: float | None = None  # time.monotonic() past which no attempt starts
     events: EventSink | None = None  # gets ("attempt", the attempt record) after each attempt
     keep_failed: bool = False  # a step that fails keeps its last applied changes (a WIP commit)
+    base: str | None = None  # the commit the task started from: "the last change" is counted from it
 
 
 @dataclass
@@ -91,7 +92,7 @@ class StepRunner:
         focus = ctx.parse_request(step.text, wt.path, step.files)
         named = ctx.requested_failures(step.text, c.baseline, focus)
         if c.task.kind == "fix" and c.baseline.failed:
-            focus = ctx.localize(c.baseline, wt.path, focus, only=named, progress=c.progress)
+            focus = ctx.localize(c.baseline, wt.path, focus, only=named, progress=c.progress, head=c.base)
         # a fix must turn its failing tests green; an edit must only break nothing that passed
         fixing = c.task.kind == "fix" and bool(c.baseline.failed)
         sections = ctx.failing_sections(c.baseline, focus, wt.path, only=named) if fixing else {}

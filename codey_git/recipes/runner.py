@@ -151,7 +151,8 @@ class RecipeRunner:
         try:
             result, extra = self._dispatch(planned, base, deadline)
         except NothingToFix as exc:
-            result, extra = failed(planned, f"{exc.message}. {WRITE_TEST_HINT}"), {}
+            hint = WRITE_TEST_HINT if planned.source == "recipe" else "An earlier task of this run may have made them pass"
+            result, extra = failed(planned, f"{exc.message}. {hint}"), {}
             result.status = "skipped"
         except CodeyError as exc:
             result, extra = failed(planned, exc.message), {}
