@@ -116,6 +116,17 @@ def test_no_change_is_shown_when_the_request_names_none(make_repo, write_script,
         ("Fix the failing test tests/test_a.py::test_f", None),
         ("since yesterday the totals are wrong", None),
         ("the last element is dropped since it changed", None),
+        ("broken since last commit", "HEAD~1"),
+        ("the totals are wrong since last change", "HEAD~1"),
+        ("the typo in the last commit message is not the bug; totals are wrong", None),
+        ("as I said in my last commit's message, totals are wrong", None),
+        ("parse() fails since 1.2.0-rc1", "1.2.0-rc1"),
+        ("parse() fails since v2.0.0b3", "v2.0.0b3"),
+        ("the totals are wrong since main", "main"),
+        ("the totals are wrong since origin/develop", "origin/develop"),
+        ("broken since branch feature/login-form", "feature/login-form"),
+        ("broken since tag release-7.", "release-7"),
+        ("since mainly the totals matter, fix them", None),
     ],
 )
 def test_which_change_a_request_names(request_text, base):
@@ -201,3 +212,24 @@ def test_a_blobless_clone_gives_no_note_rather_than_an_error(make_repo, tmp_path
     git(partial, "checkout", "-q", "main")  # fetches HEAD's blobs only; HEAD~1's stay missing
 
     assert recent_change(partial, "HEAD~1", None) is None
+
+
+def test_since_a_branch_means_what_this_branch_changed_since_it_left_it(make_repo):
+    """"since main" on a feature branch: the branch's own commits (``git diff main...HEAD``), not
+    the reverse of what main gained after the branch left it."""
+    root = make_repo(BEFORE)
+    git(root, "checkout", "-qb", "feature")
+    write_files(root, AFTER)
+    git(root, "add", "-A")
+    git(root, "commit", "-qm", "feat: percentage discounts")
+    start = git(root, "rev-parse", "HEAD")
+    git(root, "checkout", "-q", "main")
+    write_files(root, {"other.py": "def other():\n    return 2\n"})
+    git(root, "add", "-A")
+    git(root, "commit", "-qm", "main moves on")
+    git(root, "checkout", "-q", "feature")
+
+    change = recent_change(root, "main", None, head=start)
+
+    assert change is not None and OLD_LINE in change.note()
+    assert "other" not in change.note()  # main's later commit is not this branch's change

@@ -16,10 +16,18 @@ import pygit2
 from codey_git.testpaths import is_test_file
 
 _LAST = re.compile(
-    r"\b(?:since|after|with|in|by)\s+(?:the|my|our|your)\s+(?:last|latest|previous|recent)\s+(?:change|commit)\b", re.I
+    r"\b(?:since|after|with|in|by)\s+(?:(?:the|my|our|your)\s+)?(?:last|latest|previous|recent)\s+(?:change|commit)\b"
+    r"(?!'s|\s+(?:message|title|subject))",  # "the typo in the last commit message" names no change
+    re.I,
 )
+_VERSION = r"v?\d+(?:\.\d+)+(?:-?(?:a|b|rc|alpha|beta|pre|dev|post)\.?\d*)?"
+_REF = r"[\w][\w./-]*[\w]"  # a branch or tag name: "feature/login-form", "release-7"
 _SINCE = re.compile(
-    r"\bsince\s+(?:commit\s+|tag\s+|version\s+)?(HEAD(?:[~^]\d*)*|[0-9a-f]{7,40}|v?\d+(?:\.\d+)+)(?!\w|\.\w)", re.I
+    r"\bsince\s+(?:"
+    rf"(?:commit\s+|tag\s+|branch\s+)({_REF})"  # named as a ref: any name
+    rf"|(?:version\s+)?(HEAD(?:[~^]\d*)*|[0-9a-f]{{7,40}}|{_VERSION}|(?:origin/)?(?:main|master|trunk|develop))"
+    r")(?![\w/-]|\.\w)",
+    re.I,
 )
 MAX_HUNKS = 3  # hunks shown: the change's hunks in code the failing tests ran, first in file order
 MAX_LINES = 40  # diff lines shown at most
@@ -29,11 +37,12 @@ MAX_FILES = 200  # changed Python files read at most (a range of months can chan
 
 def requested_base(text: str) -> str | None:
     """The revision the request says things broke after: ``HEAD~1`` for "since the last change",
-    the named revision for "since v1.2.0" / "since 3f2a9c1" / "since HEAD~3"; None otherwise."""
+    the named revision for "since v1.2.0" / "since 3f2a9c1" / "since HEAD~3" / "since main" /
+    "since branch NAME" / "since tag NAME"; None otherwise."""
     if _LAST.search(text):
         return "HEAD~1"
     m = _SINCE.search(text)
-    return m.group(1) if m else None
+    return (m.group(1) or m.group(2)) if m else None
 
 
 @dataclass
@@ -73,7 +82,10 @@ def recent_change(root: Path, base: str, ran: Callable[[str, int], bool] | None,
             return None
         tip = found.peel(pygit2.Commit)
         rev = str(tip.id) + base[4:] if head and base.upper().startswith("HEAD") else base
-        old = repo.revparse_single(rev).peel(pygit2.Commit)
+        named = repo.revparse_single(rev).peel(pygit2.Commit)
+        # "since main" on a branch: what the branch did since it left main (git diff main...HEAD)
+        fork: pygit2.Oid | None = repo.merge_base(named.id, tip.id)  # None: unrelated histories
+        old = repo[fork].peel(pygit2.Commit) if fork is not None else named
         diff = repo.diff(old, tip, context_lines=1)
         diff.find_similar()
         wanted = [i for i, d in enumerate(diff.deltas) if _is_code(d)][:MAX_FILES]  # a long range: no patch for the rest
