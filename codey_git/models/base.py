@@ -15,6 +15,21 @@ Message = dict[str, str]  # {"role": "system" | "user" | "assistant", "content":
 TokenCallback = Callable[[str], None]
 
 
+class OutOfTime(Exception):
+    """Raised by ``stop_when_late``'s callback: the generation ran past its deadline."""
+
+
+def stop_when_late(deadline: float | None, clock: Callable[[], float]) -> TokenCallback:
+    """An ``on_token`` callback that stops the generation (``OutOfTime``) once ``clock()`` passes
+    ``deadline``; one that never stops when ``deadline`` is None."""
+
+    def check(_token: str) -> None:
+        if deadline is not None and clock() > deadline:
+            raise OutOfTime("the model ran past its time budget")
+
+    return check
+
+
 @dataclass
 class CallStats:
     model: str

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from codey_git.models.backends import make_provider
-from codey_git.models.base import Model
+from codey_git.models.base import Model, stop_when_late
 from codey_git.review.diffsource import DiffSet, staged_diff
 
 if TYPE_CHECKING:
@@ -49,16 +49,9 @@ def clean_message(text: str) -> str:
 
 def draft_commit_message(diff: DiffSet, model: Model, max_seconds: float = 20) -> str:
     """A message for ``diff``, or "" when the model gives nothing usable in time."""
-    deadline = time.monotonic() + max_seconds
-
-    def stop_when_late(_token: str) -> None:
-        if time.monotonic() > deadline:
-            raise TimeoutError("commit message draft took too long")
-
+    stop = stop_when_late(time.monotonic() + max_seconds, time.monotonic)
     messages = [{"role": "system", "content": SYSTEM}, {"role": "user", "content": _fit(model, compact_diff(diff))}]
-    completion = model.chat(
-        messages, purpose="commit_message", max_tokens=MESSAGE_TOKENS, temperature=0.0, seed=0, on_token=stop_when_late
-    )
+    completion = model.chat(messages, purpose="commit_message", max_tokens=MESSAGE_TOKENS, temperature=0.0, seed=0, on_token=stop)
     return clean_message(completion.text)
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from typing import Callable
 
-from codey_git.models.base import Model
+from codey_git.models.base import Model, stop_when_late
 from codey_git.review.diffsource import DiffSet
 from codey_git.review.findings import Finding, at_or_above
 from codey_git.review.suggestions import suggestion_diff
@@ -28,10 +28,6 @@ SCHEMA = {
     "required": ["why", "fix"],
     "additionalProperties": False,
 }
-
-
-class _Late(Exception):
-    pass
 
 
 def _prompt(finding: Finding, text: str) -> str:
@@ -53,10 +49,6 @@ def explain(
     done = 0
     chosen = [f for f in findings if f.check and at_or_above(f.severity, fail_on) and f.file in texts and not f.explanation]
 
-    def stop_when_late(_token: str) -> None:
-        if deadline is not None and clock() > deadline:
-            raise _Late()
-
     for finding in chosen[:MAX_EXPLAINED]:
         if deadline is not None and clock() > deadline:
             break
@@ -68,7 +60,7 @@ def explain(
                 temperature=0.0,
                 seed=0,
                 json_schema=SCHEMA,
-                on_token=stop_when_late,
+                on_token=stop_when_late(deadline, clock),
             )
             answer = json.loads(completion.text)
         except Exception:  # noqa: BLE001 - late, no answer, not JSON: the finding stands as it is

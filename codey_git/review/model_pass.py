@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import PurePosixPath
 from typing import Callable
 
-from codey_git.models.base import Model, NoResponse
+from codey_git.models.base import Model, NoResponse, OutOfTime, stop_when_late
 from codey_git.progress import Progress
 from codey_git.review.anchoring import anchored_line
 from codey_git.review.cache import ReviewCache
@@ -22,10 +22,6 @@ from codey_git.review.units import ReviewUnit
 
 MAX_UNIT_TOKENS = 1500  # a bigger unit is split: small models lose track in long hunks
 MAX_MODEL_FAILURES = 2  # after this many failed calls in a row the model is not asked again
-
-
-class _OutOfTime(Exception):
-    pass
 
 
 def _resolve_file(name: str, file: str, touched: dict[str, set[int]]) -> str | None:
@@ -102,12 +98,9 @@ def _ask(
     A model that can score tokens and continue a prompt writes that answer field by field
     (``guided``); otherwise the answer is generated under the review's JSON schema."""
 
-    def stop_when_late(_token: str) -> None:
-        if deadline is not None and clock() > deadline:
-            raise _OutOfTime()
-
+    stop = stop_when_late(deadline, clock)
     if flagged and can_guide(model):
-        return parse_model_findings(guided_answer(model, batch[0], stop_when_late))
+        return parse_model_findings(guided_answer(model, batch[0], stop))
     lines = [n for unit in batch for n in unit.hunk.touched_lines()]
     schema = review_schema(sorted({unit.file for unit in batch}), lines, at_least_one=flagged)
     completion = model.chat(
@@ -117,7 +110,7 @@ def _ask(
         temperature=0.0,
         seed=0,
         json_schema=schema,
-        on_token=stop_when_late,
+        on_token=stop,
     )
     return parse_model_findings(completion.text)
 
@@ -159,7 +152,7 @@ class ModelPass:
             return self.unreviewed(batch, "skipped after repeated model errors")
         try:
             raw = _ask(self.model, batch, self.deadline, self.clock, flagged=flagged)
-        except _OutOfTime:
+        except OutOfTime:
             return self.unreviewed(batch, self.out_of_time())
         except NoResponse as exc:
             return self.unreviewed(batch, f"model gave no answer ({exc})")
