@@ -215,7 +215,7 @@ def test_a_blobless_clone_gives_no_note_rather_than_an_error(make_repo, tmp_path
 
 
 def test_since_a_branch_means_what_this_branch_changed_since_it_left_it(make_repo):
-    """"since main" on a feature branch: the branch's own commits (``git diff main...HEAD``), not
+    """ "since main" on a feature branch: the branch's own commits (``git diff main...HEAD``), not
     the reverse of what main gained after the branch left it."""
     root = make_repo(BEFORE)
     git(root, "checkout", "-qb", "feature")

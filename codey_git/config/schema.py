@@ -110,6 +110,13 @@ class Settings(SettingsBase):
     )
     attempts: int = setting(int, 3, "Edit attempts per step before the step fails.", minimum=1)
     candidates: int = setting(int, 2, "Edits sampled per attempt; the first that passes is kept.", minimum=1)
+    line_fixes: int = setting(
+        int,
+        3,
+        "After the first attempt of a fix fails: ask the coder for a corrected line of each of this many suspect lines "
+        "(the lines the failing tests point at), one at a time, each answer judged by the tests (0: off).",
+        minimum=0,
+    )
     edit_format: str = setting(
         str, "auto", "How the coder writes edits.", choices=("auto", "diff", "search_replace", "function", "lines", "whole_file")
     )

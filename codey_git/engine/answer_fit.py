@@ -1,4 +1,5 @@
-"""Whether a whole-definition answer fits the coder's answer budget, and the format to ask for.
+"""The edit format a step asks for: the model family's default, and whether a whole-definition
+answer fits the coder's answer budget.
 
 A `function` answer re-types the whole definition it fixes. Real packages hold functions of
 130-200 lines (realbench: 9 of its 48 bugs sit in definitions over 60 lines of code), and
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Callable
 
+from codey_git.config import Config
 from codey_git.edits.docstrings import long_docstrings, span_lines
 from codey_git.engine import context as ctx
 from codey_git.testpaths import is_test_file
@@ -55,3 +57,21 @@ def fitting_format(
     return "lines", (
         f"{name} takes about {tokens} tokens to re-type, more than the answer's {max_tokens}: asking for the lines that change"
     )
+
+
+# Default edit format per model family, chosen by fixbench measurement (docs/benchmarks.md); a step
+# whose definition is too long to re-type asks for line edits instead (answer_fit.py). Line
+# edits ("lines") would cost the fewest tokens, but the 1.5B mostly echoes the line it was asked to
+# fix (0/6 in a one-try pilot), so the Qwen coders rewrite whole functions.
+DEFAULT_FORMATS = {"qwen2.5-coder": "function", "smollm2": "function"}
+
+
+def edit_format(config: Config, model_name: str) -> str:
+    chosen: str = config.edit_format
+    if chosen != "auto":
+        return chosen
+    base = model_name.split("/")[-1]
+    for prefix, fmt in DEFAULT_FORMATS.items():
+        if base.startswith(prefix):
+            return fmt
+    return "search_replace"

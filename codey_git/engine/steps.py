@@ -12,12 +12,14 @@ from typing import Any, Callable, Mapping
 from codey_git import faults
 from codey_git.config import Config
 from codey_git.edits import EditRejected, EmptyEdit, PathNotAllowed, UnsafeEdit, parse_and_apply
+from codey_git.edits.result import unified_diff
 from codey_git.engine import context as ctx
-from codey_git.engine.answer_fit import fitting_format
+from codey_git.engine.answer_fit import edit_format, fitting_format
 from codey_git.engine.answer_shape import answer_grammar
 from codey_git.engine.codeview import answer_budget, build_messages
 from codey_git.engine.echo_hint import echo_hint
 from codey_git.engine.gate import step_passed
+from codey_git.engine.line_fixes import line_fixes, lines_to_ask
 from codey_git.engine.prompts import feedback_text
 from codey_git.engine.task import ANSWER_CHARS, AttemptRecord, Step, Task
 from codey_git.engine.worktrees import Worktree
@@ -145,6 +147,10 @@ class StepRunner:
                 if tried.changes is not None:
                     last_changes = dict(tried.changes)
                 feedback = tried.feedback
+            if attempt == 1 and fixing and targets and int(c.settings.line_fixes) > 0:
+                found = self._line_fixes(focus, sections, rules, attempts)
+                if found is not None:
+                    return found
             reason = attempts[-1].reason if attempts else "no attempt made"
         if c.keep_failed and last_changes:  # for a WIP commit
             return StepOutcome(
@@ -233,6 +239,54 @@ class StepRunner:
         feedback = feedback_text(why, trim_output(run.output, 1500), result.diff if record.format == "diff" else None)
         wt.reset()  # back to HEAD: the edit, and whatever the tests changed, is gone
         return AttemptResult(record, changes=result.changes, diff=result.diff, feedback=feedback, test_run=run)
+
+    def _line_fixes(
+        self, focus: ctx.Focus, sections: dict[str, str], rules: StepRules, attempts: list[AttemptRecord]
+    ) -> StepOutcome | None:
+        """One-line fixes of the suspect lines (``line_fixes``), each judged like an edit; the
+        outcome of the first that passes, None when none does (the worktree is back at HEAD)."""
+        c, wt = self.context, self.context.worktree
+        first = [(f, n) for f in focus.files[:1] for n in focus.lines.get(f, [])[:1]]
+        ranked = (
+            first + [(s.path, s.line) for s in focus.suspects] + [(f, n) for f in focus.files for n in focus.lines.get(f, [])]
+        )
+        failure = next((sections[t] for t in sorted(rules.targets) if sections.get(t)), next(iter(sections.values()), ""))
+        for path, line in lines_to_ask(ranked, wt.read)[: int(c.settings.line_fixes)]:
+            text = wt.read(path)
+            if text is None:
+                continue
+            c.progress.stage(f"step {c.step.number}: asking for a corrected {path} line {line} ({c.coder.name})")
+            started = time.monotonic()
+            fixes = line_fixes(
+                c.coder, path, line, text, failure, deadline=c.deadline, clock=time.monotonic, on_token=c.progress.token
+            )
+            for number, fix in enumerate(fixes, 1):
+                c.progress.token("\n")
+                record = AttemptRecord(step=c.step.number, attempt=1, candidate=number, format=f"line {line}", well_formed=True)
+                record.answer, record.diff = fix.new, unified_diff(text, fix.text, path)
+                try:
+                    self._refuse_test_changes({path: fix.text})
+                except PathNotAllowed as exc:
+                    record.reason = exc.reason
+                else:
+                    self._write({path: fix.text})
+                    record.applied = True
+                    run, record.passed, why = self._judge(rules.targets, same_tests=not rules.allow_tests)
+                    record.tests, record.reason = run.summary, None if record.passed else why
+                    c.progress.info(
+                        f"line {line}: {fix.new.strip()[:80]} -> tests: {run.summary}" + ("" if record.passed else f" ({why})")
+                    )
+                    if record.passed:
+                        record.seconds = round(time.monotonic() - started, 2)
+                        attempts.append(record)
+                        self._emit(record)
+                        return StepOutcome(True, attempts, [path], {path: fix.text}, record.diff, run)
+                    wt.reset()
+                record.seconds = round(time.monotonic() - started, 2)
+                started = time.monotonic()
+                attempts.append(record)
+                self._emit(record)
+        return None
 
     def _tests(self, select: list[str] | None = None) -> TestRun:
         run = self._run_tests(select)
@@ -340,21 +394,3 @@ def pick_focus_file(answer: str, shown: list[str], read: Callable[[str], str | N
         if len(definers) == 1:
             return definers[0]
     return best
-
-
-# Default edit format per model family, chosen by fixbench measurement (docs/benchmarks.md); a step
-# whose definition is too long to re-type asks for line edits instead (answer_fit.py). Line
-# edits ("lines") would cost the fewest tokens, but the 1.5B mostly echoes the line it was asked to
-# fix (0/6 in a one-try pilot), so the Qwen coders rewrite whole functions.
-DEFAULT_FORMATS = {"qwen2.5-coder": "function", "smollm2": "function"}
-
-
-def edit_format(config: Config, model_name: str) -> str:
-    chosen: str = config.edit_format
-    if chosen != "auto":
-        return chosen
-    base = model_name.split("/")[-1]
-    for prefix, fmt in DEFAULT_FORMATS.items():
-        if base.startswith(prefix):
-            return fmt
-    return "search_replace"

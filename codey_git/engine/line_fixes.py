@@ -1,0 +1,183 @@
+"""One-line fixes for the lines the failing tests point at, asked for one line at a time.
+
+Shown a whole function, the 1.5B coder often names the broken line and then writes it back
+unchanged (34 of 85 realbench answers). Asked for that line alone, with the failure and the lines
+around it, and told that the answer must differ from it, it writes a changed line, and often the
+right one, for a tenth of the tokens. Each distinct answer that still parses is one candidate; the
+step judges it by the tests like any other edit (target tests first), so a wrong line costs a
+second or two of tests and nothing else.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from codey_git.models.base import Message, Model, NoResponse, OutOfTime, stop_when_late
+from codey_git.testpaths import is_test_file
+
+MAX_LINES = 3  # suspect lines asked about, most suspicious first
+SAMPLES = 4  # answers per line: the first greedy, the rest sampled
+SAMPLE_TEMPERATURE = 0.8
+LINE_TOKENS = 60  # one line of code, its fence included
+BEFORE, AFTER = 15, 10  # lines of context around the asked line, within its function
+FAILURE_CHARS = 1500
+
+SYSTEM = "You are an expert Python developer fixing a bug."
+_FENCE = re.compile(r"```[\w+-]*\n(.*?)(?:\n```|$)", re.S)
+_NUMBERED = re.compile(r"^\s*\d+\s*(?:>>|:|\|)?\s")
+
+
+@dataclass(frozen=True)
+class LineFix:
+    path: str
+    line: int
+    old: str  # the line as it is
+    new: str  # the line as the model wrote it, indented like the old one
+    text: str  # the file with the line replaced
+
+
+def lines_to_ask(focus_lines: list[tuple[str, int]], read: Callable[[str], str | None]) -> list[tuple[str, int]]:
+    """The first ``MAX_LINES`` of ``focus_lines`` (most suspicious first) that a one-line fix can
+    change: statements of non-test Python files, not a ``def``/``class`` line, a decorator, a
+    comment, a blank line or a line inside a string (a docstring)."""
+    chosen: list[tuple[str, int]] = []
+    strings: dict[str, set[int]] = {}
+    for path, line in focus_lines:
+        if len(chosen) >= MAX_LINES:
+            break
+        if (path, line) in chosen or is_test_file(path) or not path.endswith(".py"):
+            continue
+        text = read(path)
+        lines = text.splitlines() if text else []
+        if not 1 <= line <= len(lines):
+            continue
+        code = lines[line - 1].strip()
+        if not code or code.startswith(("#", "@", "def ", "async def ", "class ")):
+            continue
+        if path not in strings:
+            strings[path] = _string_lines(text or "")
+        if line in strings[path]:
+            continue
+        chosen.append((path, line))
+    return chosen
+
+
+def _string_lines(text: str) -> set[int]:
+    """Lines that lie inside a multi-line string (docstrings above all): not code to change."""
+    try:
+        tree = ast.parse(text)
+    except SyntaxError:
+        return set()
+    inside: set[int] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and node.end_lineno and node.end_lineno > node.lineno:
+            inside.update(range(node.lineno + 1, node.end_lineno + 1))
+    return inside
+
+
+def prompt(path: str, line: int, text: str, failure: str) -> list[Message]:
+    lines = text.splitlines()
+    first, last = _function_span(text, line)
+    first, last = max(first, line - BEFORE), min(last, line + AFTER)
+    shown = "\n".join(f"{n:>5}{'>>' if n == line else '  '} {lines[n - 1]}" for n in range(first, last + 1))
+    failure = failure.strip()
+    if len(failure) > FAILURE_CHARS:
+        failure = "[...]\n" + failure[-FAILURE_CHARS:]
+    user = (
+        f"A test fails:\n```\n{failure}\n```\n\n"
+        f"{path}, lines {first}-{last} (line numbers on the left; >> marks line {line}):\n```python\n{shown}\n```\n\n"
+        f"Line {line} is the most likely place of the bug:\n```python\n{lines[line - 1].strip()}\n```\n"
+        f"Write line {line} corrected: one line of Python that makes the test pass, different from the line above. "
+        "Answer with the line only, in a ```python block."
+    )
+    return [{"role": "system", "content": SYSTEM}, {"role": "user", "content": user}]
+
+
+def _function_span(text: str, line: int) -> tuple[int, int]:
+    """The innermost function around ``line``, or the lines around it when none is."""
+    try:
+        tree = ast.parse(text)
+    except SyntaxError:
+        tree = None
+    best: tuple[int, int] | None = None
+    for node in ast.walk(tree) if tree is not None else ():
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.end_lineno is not None:
+            if node.lineno <= line <= node.end_lineno and (best is None or node.lineno > best[0]):
+                best = (node.lineno, node.end_lineno)
+    return best or (max(1, line - BEFORE), line + AFTER)
+
+
+def parse_line(answer: str, old: str) -> str | None:
+    """The one line of code the answer holds, indented as ``old`` (a continuation line keeps its
+    place in the bracket), or None: no code, or the old line again."""
+    fenced = _FENCE.search(answer)
+    body = fenced.group(1) if fenced else answer
+    code = next(
+        (c for c in (_NUMBERED.sub("", x, count=1).strip() for x in body.splitlines()) if c and not c.startswith("#")), ""
+    )
+    stripped = old.strip()
+    if not code or _squeezed(code) == _squeezed(stripped) or "```" in code:
+        return None
+    if stripped.endswith(",") and not code.endswith(",") and not code.endswith(("(", "[", "{")):
+        code += ","  # an argument or element in a bracket: the model drops its comma
+    return old[: len(old) - len(old.lstrip())] + code
+
+
+def _squeezed(code: str) -> str:
+    return re.sub(r"\s+", "", code)
+
+
+def line_fixes(
+    model: Model,
+    path: str,
+    line: int,
+    text: str,
+    failure: str,
+    *,
+    deadline: float | None,
+    clock: Callable[[], float],
+    on_token: Callable[[str], None] | None = None,
+    samples: int = SAMPLES,
+) -> Iterator[LineFix]:
+    """Distinct candidates for ``line`` of ``path``, each leaving a file that parses; stops early
+    when the model gives no answer or the deadline passes."""
+    lines = text.splitlines(keepends=True)
+    old = lines[line - 1].rstrip("\r\n")
+    ending = lines[line - 1][len(old) :] or "\n"
+    messages = prompt(path, line, text, failure)
+    stop = stop_when_late(deadline, clock)
+    seen: set[str] = set()
+    for sample in range(samples):
+        if deadline is not None and clock() > deadline:
+            return
+
+        def token(t: str) -> None:
+            stop(t)
+            if on_token is not None:
+                on_token(t)
+
+        try:
+            completion = model.chat(
+                messages,
+                purpose="line_fix",
+                max_tokens=LINE_TOKENS,
+                temperature=0.0 if sample == 0 else SAMPLE_TEMPERATURE,
+                seed=1000 + sample,
+                on_token=token,
+            )
+        except (NoResponse, OutOfTime):
+            return
+        new = parse_line(completion.text, old)
+        if new is None or _squeezed(new) in seen:
+            continue
+        seen.add(_squeezed(new))
+        changed = "".join(lines[: line - 1]) + new + ending + "".join(lines[line:])
+        try:
+            ast.parse(changed, filename=str(Path(path)))
+        except SyntaxError:
+            continue
+        yield LineFix(path, line, old, new, changed)
