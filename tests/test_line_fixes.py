@@ -66,7 +66,7 @@ def test_a_fix_lands_from_a_corrected_line_when_the_whole_function_came_back_unc
     assert "(1 - rate)" in (root / "prices.py").read_text()
     assert git(root, "status", "--porcelain") == ""
     assert "corrected prices.py line 12" in out.stderr
-    lines = [a for a in result["attempts"] if str(a["format"]).startswith("line")]
+    lines = [a for a in result["attempts"] if a["format"] == "line_fix"]
     assert [a["passed"] for a in lines] == [True]  # the echoed line was not tried: nothing to test
 
 
@@ -88,7 +88,7 @@ def test_a_wrong_line_is_judged_by_the_tests_and_the_loop_goes_on(make_repo, wri
     assert out.returncode == 0, out.stdout + out.stderr
     result = json.loads(out.stdout)
     assert result["status"] == "landed"
-    tried = [a for a in result["attempts"] if str(a["format"]).startswith("line")]
+    tried = [a for a in result["attempts"] if a["format"] == "line_fix"]
     assert [(a["passed"], a["applied"]) for a in tried] == [(False, True)]
     assert tried[0]["reason"].startswith("still failing")
     assert "(1 - rate)" in (root / "prices.py").read_text()
@@ -150,6 +150,8 @@ PRICES_TEXT = (
     [
         ("```python\nreturn round(total * (1 - rate), 2)\n```", "        return round(total * (1 - rate), 2)"),
         ("```\n   13>> return round(total * (1 - rate), 2)\n```", "        return round(total * (1 - rate), 2)"),
+        ("Line 13: return round(total * (1 - rate), 2)", "        return round(total * (1 - rate), 2)"),
+        ("```python\n0 if total else 1\n```", "        0 if total else 1"),  # a number that is code stays
         ("return round(total * (1 - rate), 2)", "        return round(total * (1 - rate), 2)"),
         ("```python\n# fixed\nreturn round(total*(1 - rate), 2)\n```", "        return round(total*(1 - rate), 2)"),
         ("```python\nreturn round(total * (1 + rate),  2)\n```", None),  # the old line again
@@ -158,7 +160,7 @@ PRICES_TEXT = (
     ],
 )
 def test_the_line_an_answer_holds(answer, expected):
-    assert parse_line(answer, "        return round(total * (1 + rate), 2)") == expected
+    assert parse_line(answer, "        return round(total * (1 + rate), 2)", 13) == expected
 
 
 def test_an_argument_line_keeps_its_comma():

@@ -28,7 +28,6 @@ FAILURE_CHARS = 1500
 
 SYSTEM = "You are an expert Python developer fixing a bug."
 _FENCE = re.compile(r"```[\w+-]*\n(.*?)(?:\n```|$)", re.S)
-_NUMBERED = re.compile(r"^\s*\d+\s*(?:>>|:|\|)?\s")
 
 
 @dataclass(frozen=True)
@@ -38,6 +37,7 @@ class LineFix:
     old: str  # the line as it is
     new: str  # the line as the model wrote it, indented like the old one
     text: str  # the file with the line replaced
+    answer: str  # what the model wrote
 
 
 def lines_to_ask(focus_lines: list[tuple[str, int]], read: Callable[[str], str | None]) -> list[tuple[str, int]]:
@@ -111,14 +111,15 @@ def _function_span(text: str, line: int) -> tuple[int, int]:
     return best or (max(1, line - BEFORE), line + AFTER)
 
 
-def parse_line(answer: str, old: str) -> str | None:
+def parse_line(answer: str, old: str, number: int | None = None) -> str | None:
     """The one line of code the answer holds, indented as ``old`` (a continuation line keeps its
-    place in the bracket), or None: no code, or the old line again."""
+    place in the bracket), or None: no code, or the old line again. A copied line number
+    (``12>>``, ``Line 12:``) is dropped when it is ``number``, the line asked for."""
     fenced = _FENCE.search(answer)
     body = fenced.group(1) if fenced else answer
-    code = next(
-        (c for c in (_NUMBERED.sub("", x, count=1).strip() for x in body.splitlines()) if c and not c.startswith("#")), ""
-    )
+    numbered = re.compile(rf"^\s*(?:line\s+)?{number}\s*(?:>>|:|\|)?\s", re.I) if number else None
+    lines = (numbered.sub("", x, count=1) if numbered else x for x in body.splitlines())
+    code = next((c for c in (x.strip() for x in lines) if c and not c.startswith("#")), "")
     stripped = old.strip()
     if not code or _squeezed(code) == _squeezed(stripped) or "```" in code:
         return None
@@ -171,7 +172,7 @@ def line_fixes(
             )
         except (NoResponse, OutOfTime):
             return
-        new = parse_line(completion.text, old)
+        new = parse_line(completion.text, old, line)
         if new is None or _squeezed(new) in seen:
             continue
         seen.add(_squeezed(new))
@@ -180,4 +181,4 @@ def line_fixes(
             ast.parse(changed, filename=str(Path(path)))
         except SyntaxError:
             continue
-        yield LineFix(path, line, old, new, changed)
+        yield LineFix(path, line, old, new, changed, completion.text)

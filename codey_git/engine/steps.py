@@ -262,8 +262,8 @@ class StepRunner:
             )
             for number, fix in enumerate(fixes, 1):
                 c.progress.token("\n")
-                record = AttemptRecord(step=c.step.number, attempt=1, candidate=number, format=f"line {line}", well_formed=True)
-                record.answer, record.diff = fix.new, unified_diff(text, fix.text, path)
+                record = AttemptRecord(step=c.step.number, attempt=1, candidate=number, format="line_fix", well_formed=True)
+                record.answer, record.diff = fix.answer[:ANSWER_CHARS], unified_diff(text, fix.text, path)
                 try:
                     self._refuse_test_changes({path: fix.text})
                 except PathNotAllowed as exc:
