@@ -176,3 +176,76 @@ def test_the_prompt_shows_the_line_its_function_and_the_failure():
     assert "   13>>     return round(total * (1 + rate), 2)" in text
     assert "def discounted" in text and "def subtotal" not in text  # the line's function, not the module
     assert "different from the line above" in text
+
+
+# --- a fix of the named test that leaves the other tests of the same bug red -----------------
+
+SAME_BUG = {
+    "prices.py": """
+        def discounted(total, rate):
+            return round(total * (1 + rate), 2)
+        """,
+    "stock.py": """
+        def on_hand():
+            return 3
+        """,
+    "tests/test_prices.py": """
+        from prices import discounted
+        from stock import on_hand
+
+
+        def test_quarter():
+            assert discounted(10.0, 0.25) == 7.5
+
+
+        def test_half():
+            assert discounted(10.0, 0.5) == 5.0
+
+
+        def test_on_hand():  # fails too, for a reason of its own
+            assert on_hand() == 2
+        """,
+}
+WORKAROUND = """```python
+def discounted(total, rate):
+    if rate == 0.25:
+        return 7.5
+    return round(total * (1 + rate), 2)
+```"""
+THE_FIX = """```python
+def discounted(total, rate):
+    return round(total * (1 - rate), 2)
+```"""
+
+
+def test_a_workaround_for_the_named_test_is_refused_when_the_same_bug_fails_others(make_repo, write_script, codey, monkeypatch):
+    root = make_repo(SAME_BUG)
+    monkeypatch.setenv("CODEY_LINE_FIXES", "0")
+    write_script({"edit": [WORKAROUND, THE_FIX]})
+
+    out = codey(root, "fix", "Fix the failing test tests/test_prices.py::test_quarter", "--json")
+
+    assert out.returncode == 0, out.stdout + out.stderr
+    result = json.loads(out.stdout)
+    first, second = result["attempts"][:2]
+    assert not first["passed"] and "tests/test_prices.py::test_half" in first["reason"]
+    assert "run the lines this edit changes" in first["reason"]
+    assert second["passed"] and result["status"] == "landed"
+    assert "(1 - rate)" in (root / "prices.py").read_text() and "0.25" not in (root / "prices.py").read_text()
+    # test_on_hand fails before and after: it never ran the changed line, so it did not block the fix
+    assert second["reason"] is None and "1 failed" in second["tests"]
+
+
+@pytest.mark.parametrize(
+    "new, lines",
+    [
+        ("a\nB\nc\n", {2}),  # replaced
+        ("a\nc\n", {2}),  # deleted
+        ("a\nb\nx\nc\n", {2, 3}),  # inserted between 2 and 3: both neighbours
+        ("a\nb\nc\n", set()),
+    ],
+)
+def test_the_old_lines_an_edit_changes(new, lines):
+    from codey_git.engine.gate import changed_lines
+
+    assert changed_lines("a\nb\nc\n", new) == lines

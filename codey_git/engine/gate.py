@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import difflib
+
 from codey_git.testrun import TestRun
 
 
@@ -47,3 +49,34 @@ def step_passed(baseline: TestRun, run: TestRun, targets: set[str], *, same_test
 def _base(nodeid: str) -> str:
     """A node id without its parametrization: tests/test_a.py::test_f[1-2] -> tests/test_a.py::test_f."""
     return nodeid.split("[", 1)[0]
+
+
+def left_behind(
+    baseline: TestRun, run: TestRun, targets: set[str], changed: dict[str, set[int]], traced: dict[str, dict[str, list[int]]]
+) -> list[str]:
+    """Baseline failures outside ``targets`` that still fail in ``run`` although, at baseline,
+    they ran a line the edit changed (``changed``: file -> its old line numbers; ``traced``: node
+    id -> file -> lines run). One bug usually fails several tests; an edit that turns the named
+    one green and leaves the others that run the same line red has most likely worked around the
+    named test rather than fixed the bug."""
+    out = []
+    for nid in sorted(baseline.failed - targets):
+        if "::" not in nid or run.outcomes.get(nid) == "passed" or nid not in traced:
+            continue
+        ran = traced[nid]
+        if any(set(ran.get(path, ())) & lines for path, lines in changed.items()):
+            out.append(nid)
+    return out
+
+
+def changed_lines(old: str | None, new: str | None) -> set[int]:
+    """Line numbers of ``old`` that an edit to ``new`` replaced or deleted, and the lines around
+    a pure insertion."""
+    a, b = (old or "").splitlines(), (new or "").splitlines()
+    out: set[int] = set()
+    for tag, i1, i2, _j1, _j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if tag in ("replace", "delete"):
+            out.update(range(i1 + 1, i2 + 1))
+        elif tag == "insert":
+            out.update(n for n in (i1, i1 + 1) if 1 <= n <= len(a))
+    return out

@@ -18,8 +18,9 @@ from codey_git.engine.answer_fit import edit_format, fitting_format
 from codey_git.engine.answer_shape import answer_grammar
 from codey_git.engine.codeview import answer_budget, build_messages
 from codey_git.engine.echo_hint import echo_hint
-from codey_git.engine.gate import step_passed
+from codey_git.engine.gate import changed_lines, left_behind, step_passed
 from codey_git.engine.line_fixes import line_fixes, lines_to_ask
+from codey_git.engine.suspects import traced_lines
 from codey_git.engine.prompts import feedback_text
 from codey_git.engine.task import ANSWER_CHARS, AttemptRecord, Step, Task
 from codey_git.engine.worktrees import Worktree
@@ -208,6 +209,7 @@ class StepRunner:
             )
             if not rules.allow_tests:
                 self._refuse_test_changes(result.changes)
+            changed = {p: changed_lines(wt.read(p), t) for p, t in result.changes.items()}
             self._write(result.changes)
         except EditRejected as exc:
             wt.reset()
@@ -226,7 +228,7 @@ class StepRunner:
         c.progress.stage("applying and testing")
         faults.point("apply")
         faults.point("tests")
-        run, ok, why = self._judge(rules.targets, same_tests=not rules.allow_tests)
+        run, ok, why = self._judge(rules.targets, same_tests=not rules.allow_tests, changed=changed)
         record.tests = run.summary
         record.passed = ok
         if ok:
@@ -271,7 +273,7 @@ class StepRunner:
                 else:
                     self._write({path: fix.text})
                     record.applied = True
-                    run, record.passed, why = self._judge(rules.targets, same_tests=not rules.allow_tests)
+                    run, record.passed, why = self._judge(rules.targets, not rules.allow_tests, {path: {line}})
                     record.tests, record.reason = run.summary, None if record.passed else why
                     c.progress.info(
                         f"line {line}: {fix.new.strip()[:80]} -> tests: {run.summary}" + ("" if record.passed else f" ({why})")
@@ -303,7 +305,9 @@ class StepRunner:
             select=select,
         )
 
-    def _judge(self, targets: set[str], same_tests: bool) -> tuple[TestRun, bool, str]:
+    def _judge(
+        self, targets: set[str], same_tests: bool, changed: dict[str, set[int]] | None = None
+    ) -> tuple[TestRun, bool, str]:
         """The candidate's test verdict, paying as little as possible for a rejection: the target
         tests alone first (a rejected candidate costs their seconds, not the suite's), then the
         whole suite, which alone can pass a step. A test that fails and then passes on the same
@@ -339,6 +343,14 @@ class StepRunner:
                 run.counts["failed"] = max(0, run.counts.get("failed", 0) - len(flaky))
                 run.counts["passed"] = run.counts.get("passed", 0) + len(flaky)
                 ok, why = step_passed(baseline, run, targets, same_tests=same_tests)
+        behind = left_behind(baseline, run, targets, changed, traced_lines(baseline)) if ok and changed else []
+        if behind:
+            # the named test green, the others of the same bug still red: a workaround, not the fix
+            return (
+                run,
+                False,
+                "still failing: " + ", ".join(behind[:5]) + " (they failed before too and run the lines this edit changes)",
+            )
         return run, ok, why
 
     def _write(self, changes: dict[str, str | None]) -> None:

@@ -144,6 +144,16 @@ def pick(ranked: list[Suspect], function_of: Callable[[Suspect], object], *, fun
 _RUNS: list[tuple[TestRun, tuple[str, ...], TestRun | None]] = []
 
 
+def traced_lines(run: TestRun) -> dict[str, dict[str, list[int]]]:
+    """Each test's lines at baseline, from the coverage runs already made for ``run`` (none is
+    started: the worktree may hold a candidate by now)."""
+    out: dict[str, dict[str, list[int]]] = {}
+    for base, _key, cached in _RUNS:
+        if base is run and cached is not None:
+            out.update(cached.lines)
+    return out
+
+
 def coverage_run(run: TestRun, root: Path, failing: set[str]) -> TestRun | None:
     """The failing tests' files run again with line coverage; None when that cannot be done."""
     files = tuple(sorted({t.split("::")[0] for t in failing if "::" in t}))[:MAX_FILES]
