@@ -76,9 +76,9 @@ def test_a_wrong_line_is_judged_by_the_tests_and_the_loop_goes_on(make_repo, wri
     write_script(
         {
             "edit": [ECHO, ECHO, fixed],  # attempt 2's first candidate is right
-            "line_fix": [
-                "```python\nreturn round(total * (2 + rate), 2)\n```",  # parses, still fails
-                "```python\nreturn round(total * (1 + rate), 2\n```",  # does not parse: never tested
+            "line_fix": [  # asked about the bug's line
+                {"when": "Line 12 is the most", "text": "```python\nreturn round(total * (2 + rate), 2)\n```"},  # still fails
+                {"when": "Line 12 is the most", "text": "```python\nreturn round(total * (1 + rate), 2\n```"},  # no parse
             ],
         }
     )
@@ -249,3 +249,89 @@ def test_the_old_lines_an_edit_changes(new, lines):
     from codey_git.engine.gate import changed_lines
 
     assert changed_lines("a\nb\nc\n", new) == lines
+
+
+# --- red-team findings (helper-23) ------------------------------------------------------------
+
+
+def test_a_workaround_check_lets_a_fix_through_when_the_other_test_now_fails_on_its_own_bug(make_repo, write_script, codey):
+    """parse() is broken, and fmt() too: test_price_tag runs the fixed line and still fails, but
+    further on (its failure changed), so the fix of test_parse is not a workaround."""
+    lib = "def parse(text):\n    return int(text) + 1\n\n\ndef fmt(n):\n    return '#' + str(n)\n"
+    test = (
+        "from lib import fmt, parse\n\n\ndef test_parse():\n    assert parse('3') == 3\n\n\n"
+        "def test_price_tag():\n    assert fmt(parse('3')) == '$3'\n"
+    )
+    root = make_repo({"lib.py": lib, "tests/test_lib.py": test})
+    write_script({"edit": ["```python\ndef parse(text):\n    return int(text)\n```"]})
+
+    out = codey(root, "fix", "Fix the failing test tests/test_lib.py::test_parse", "--json")
+
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert json.loads(out.stdout)["status"] == "landed"
+    assert "return int(text)\n" in (root / "lib.py").read_text()
+
+
+def test_a_refused_write_is_one_rejected_candidate_not_the_end_of_the_task(make_repo, write_script, codey):
+    real = "def discounted(total, rate):\n    total = float(total)\n    return round(total * (1 + rate), 2)\n"
+    root = make_repo(
+        {"src/prices_impl.py": real, "tests/test_prices.py": PRICES["tests/test_prices.py"].replace("subtotal", "discounted")}
+    )
+    (root / "tests/test_prices.py").write_text(
+        "from prices import discounted\n\n\ndef test_discounted():\n    assert discounted(10.0, 0.25) == 7.5\n"
+    )
+    (root / "prices.py").symlink_to("src/prices_impl.py")
+    git(root, "add", "-A")
+    git(root, "commit", "-qm", "a module that is a symlink")
+    echo = "```python\n" + real + "```"
+    diff = (
+        "```diff\n--- a/src/prices_impl.py\n+++ b/src/prices_impl.py\n@@ -1,3 +1,3 @@\n def discounted(total, rate):\n"
+        "     total = float(total)\n-    return round(total * (1 + rate), 2)\n+    return round(total * (1 - rate), 2)\n```"
+    )
+    write_script({"edit": [echo, echo, diff], "line_fix": ["```python\nreturn round(total * (3 - rate), 2)\n```"] * 12})
+
+    out = codey(root, "fix", "Fix the failing test tests/test_prices.py::test_discounted; the bug is at prices.py:3", "--json")
+
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert json.loads(out.stdout)["status"] == "landed"
+    assert "(1 - rate)" in (root / "src/prices_impl.py").read_text()
+
+
+def test_lines_are_numbered_as_python_numbers_them_and_the_file_keeps_its_ending():
+    from codey_git.engine.line_fixes import line_fixes
+
+    class Model:
+        name = "fake"
+
+        def __init__(self, answer):
+            self.answer = answer
+
+        def chat(self, messages, **kw):
+            self.prompt = messages[-1]["content"]
+            return type("C", (), {"text": self.answer})()
+
+    text = "def helper(x):\n    return x\n\n\x0c\ndef discounted(total, rate):\n    total = float(total)\n    return round(total * (1 + rate), 2)"
+    model = Model("```python\nreturn round(total * (1 - rate), 2)\n```")
+    [fix] = list(line_fixes(model, "prices.py", 7, text, "E", deadline=None, clock=lambda: 0.0, samples=1))
+    assert "    7>>     return round(total * (1 + rate), 2)" in model.prompt  # the form feed is not a line
+    assert fix.text == text.replace("(1 + rate)", "(1 - rate)")  # no newline added at the end
+
+    # near the end of a file, outside any function, in a file with a byte-order mark: no crash
+    module = "\ufeffRATES = {'base': 1}\nA = 1\nB = 2\nBASE = RATES['bse']\n"
+    model = Model("```python\nBASE = RATES['base']\n```")
+    [fix] = list(line_fixes(model, "rates.py", 4, module, "KeyError: 'bse'", deadline=None, clock=lambda: 0.0, samples=1))
+    assert fix.text == module.replace("'bse'", "'base'")
+
+
+def test_a_jump_that_would_leave_the_rest_of_the_block_unreachable_is_not_a_candidate():
+    from codey_git.engine.line_fixes import line_fixes
+
+    class Model:
+        name = "fake"
+
+        def chat(self, messages, **kw):
+            return type("C", (), {"text": "```python\nreturn round(total * (1 - rate), 2)\n```"})()
+
+    text = "def discounted(total, rate):\n    total = float(total)\n    return round(total * (1 + rate), 2)\n"
+    assert list(line_fixes(Model(), "prices.py", 2, text, "E", deadline=None, clock=lambda: 0.0, samples=1)) == []
+    assert len(list(line_fixes(Model(), "prices.py", 3, text, "E", deadline=None, clock=lambda: 0.0, samples=1))) == 1

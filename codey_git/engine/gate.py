@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 
 from codey_git.testrun import TestRun
 
@@ -54,25 +55,34 @@ def _base(nodeid: str) -> str:
 def left_behind(
     baseline: TestRun, run: TestRun, targets: set[str], changed: dict[str, set[int]], traced: dict[str, dict[str, list[int]]]
 ) -> list[str]:
-    """Baseline failures outside ``targets`` that still fail in ``run`` although, at baseline,
-    they ran a line the edit changed (``changed``: file -> its old line numbers; ``traced``: node
-    id -> file -> lines run). One bug usually fails several tests; an edit that turns the named
-    one green and leaves the others that run the same line red has most likely worked around the
-    named test rather than fixed the bug."""
+    """Baseline failures outside ``targets`` that ran a line the edit changed (``changed``: file
+    -> its old line numbers; ``traced``: node id -> file -> lines run at baseline) and still fail
+    exactly as before. One bug usually fails several tests: an edit that turns the named one
+    green and makes no difference to the others that run the same line has worked around the
+    named test, not fixed the bug. A test whose failure changed (it now fails further on, on a
+    bug of its own) does not count."""
     out = []
     for nid in sorted(baseline.failed - targets):
         if "::" not in nid or run.outcomes.get(nid) == "passed" or nid not in traced:
             continue
-        ran = traced[nid]
-        if any(set(ran.get(path, ())) & lines for path, lines in changed.items()):
+        before, after = baseline.failures.get(nid), run.failures.get(nid)
+        if before is None or after is None or _plain(before) != _plain(after):
+            continue
+        if any(set(traced[nid].get(path, ())) & lines for path, lines in changed.items()):
             out.append(nid)
     return out
+
+
+def _plain(failure: str) -> str:
+    """A failure text without what changes from run to run: addresses, durations."""
+    return re.sub(r"0x[0-9a-fA-F]+|\d+\.\d+s\b", "#", failure).strip()
 
 
 def changed_lines(old: str | None, new: str | None) -> set[int]:
     """Line numbers of ``old`` that an edit to ``new`` replaced or deleted, and the lines around
     a pure insertion."""
-    a, b = (old or "").splitlines(), (new or "").splitlines()
+    # numbered as Python and the tracer number them: at "\n" only (a form feed is no line break)
+    a, b = (old or "").split("\n"), (new or "").split("\n")
     out: set[int] = set()
     for tag, i1, i2, _j1, _j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
         if tag in ("replace", "delete"):

@@ -14,7 +14,6 @@ import ast
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from pathlib import Path
 
 from codey_git.models.base import Message, Model, NoResponse, OutOfTime, stop_when_late
 from codey_git.testpaths import is_test_file
@@ -40,19 +39,21 @@ class LineFix:
     answer: str  # what the model wrote
 
 
-def lines_to_ask(focus_lines: list[tuple[str, int]], read: Callable[[str], str | None]) -> list[tuple[str, int]]:
-    """The first ``MAX_LINES`` of ``focus_lines`` (most suspicious first) that a one-line fix can
+def lines_to_ask(
+    focus_lines: list[tuple[str, int]], read: Callable[[str], str | None], limit: int = MAX_LINES
+) -> list[tuple[str, int]]:
+    """The first ``limit`` of ``focus_lines`` (most suspicious first) that a one-line fix can
     change: statements of non-test Python files, not a ``def``/``class`` line, a decorator, a
     comment, a blank line or a line inside a string (a docstring)."""
     chosen: list[tuple[str, int]] = []
     strings: dict[str, set[int]] = {}
     for path, line in focus_lines:
-        if len(chosen) >= MAX_LINES:
+        if len(chosen) >= limit:
             break
         if (path, line) in chosen or is_test_file(path) or not path.endswith(".py"):
             continue
         text = read(path)
-        lines = text.splitlines() if text else []
+        lines = source_lines(text) if text else []
         if not 1 <= line <= len(lines):
             continue
         code = lines[line - 1].strip()
@@ -66,23 +67,38 @@ def lines_to_ask(focus_lines: list[tuple[str, int]], read: Callable[[str], str |
     return chosen
 
 
-def _string_lines(text: str) -> set[int]:
-    """Lines that lie inside a multi-line string (docstrings above all): not code to change."""
+def source_lines(text: str) -> list[str]:
+    """The file's lines as Python, tracebacks and the coverage tracer number them: split at "\n"
+    only (a form feed is not a line break to them), without the "\r" of a CRLF file."""
+    return [line.removesuffix("\r") for line in text.split("\n")]
+
+
+def _parse(text: str) -> ast.Module | None:
     try:
-        tree = ast.parse(text)
-    except SyntaxError:
+        return ast.parse(text.removeprefix("\ufeff"))  # a byte-order mark is not code
+    except (SyntaxError, ValueError):
+        return None
+
+
+def _string_lines(text: str) -> set[int]:
+    """Lines that lie inside a multi-line string (docstrings above all, bytes and f-strings too):
+    not code to change."""
+    tree = _parse(text)
+    if tree is None:
         return set()
     inside: set[int] = set()
     for node in ast.walk(tree):
-        if isinstance(node, ast.Constant) and isinstance(node.value, str) and node.end_lineno and node.end_lineno > node.lineno:
+        if not isinstance(node, (ast.JoinedStr, ast.Constant)) or not isinstance(getattr(node, "value", ""), (str, bytes)):
+            continue
+        if node.end_lineno and node.end_lineno > node.lineno:
             inside.update(range(node.lineno + 1, node.end_lineno + 1))
     return inside
 
 
 def prompt(path: str, line: int, text: str, failure: str) -> list[Message]:
-    lines = text.splitlines()
+    lines = source_lines(text)
     first, last = _function_span(text, line)
-    first, last = max(first, line - BEFORE), min(last, line + AFTER)
+    first, last = max(first, line - BEFORE, 1), min(last, line + AFTER, len(lines))
     shown = "\n".join(f"{n:>5}{'>>' if n == line else '  '} {lines[n - 1]}" for n in range(first, last + 1))
     failure = failure.strip()
     if len(failure) > FAILURE_CHARS:
@@ -99,10 +115,7 @@ def prompt(path: str, line: int, text: str, failure: str) -> list[Message]:
 
 def _function_span(text: str, line: int) -> tuple[int, int]:
     """The innermost function around ``line``, or the lines around it when none is."""
-    try:
-        tree = ast.parse(text)
-    except SyntaxError:
-        tree = None
+    tree = _parse(text)
     best: tuple[int, int] | None = None
     for node in ast.walk(tree) if tree is not None else ():
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.end_lineno is not None:
@@ -128,6 +141,23 @@ def parse_line(answer: str, old: str, number: int | None = None) -> str | None:
     return old[: len(old) - len(old.lstrip())] + code
 
 
+_JUMP = re.compile(r"(?:return|raise|break|continue)\b")
+
+
+def _cuts_block_short(new: str, old: str, lines: list[str], line: int) -> bool:
+    """A ``return``/``raise``/``break``/``continue`` written over a line that was none of these,
+    with more of its block below it: the rest of the block would never run (a model asked about
+    ``total = float(total)`` that answers with the function's return)."""
+    if not _JUMP.match(new.strip()) or _JUMP.match(old.strip()):
+        return False
+    indent = len(new) - len(new.lstrip())
+    for below in lines[line:]:
+        code = below.strip()
+        if code and not code.startswith("#"):
+            return len(below) - len(below.lstrip()) >= indent
+    return False
+
+
 def _squeezed(code: str) -> str:
     return re.sub(r"\s+", "", code)
 
@@ -146,9 +176,9 @@ def line_fixes(
 ) -> Iterator[LineFix]:
     """Distinct candidates for ``line`` of ``path``, each leaving a file that parses; stops early
     when the model gives no answer or the deadline passes."""
-    lines = text.splitlines(keepends=True)
-    old = lines[line - 1].rstrip("\r\n")
-    ending = lines[line - 1][len(old) :] or "\n"
+    lines = text.split("\n")
+    old = lines[line - 1].removesuffix("\r")
+    ending = "\r" if lines[line - 1].endswith("\r") else ""
     messages = prompt(path, line, text, failure)
     stop = stop_when_late(deadline, clock)
     seen: set[str] = set()
@@ -173,12 +203,10 @@ def line_fixes(
         except (NoResponse, OutOfTime):
             return
         new = parse_line(completion.text, old, line)
-        if new is None or _squeezed(new) in seen:
+        if new is None or _squeezed(new) in seen or _cuts_block_short(new, old, lines, line):
             continue
         seen.add(_squeezed(new))
-        changed = "".join(lines[: line - 1]) + new + ending + "".join(lines[line:])
-        try:
-            ast.parse(changed, filename=str(Path(path)))
-        except SyntaxError:
+        changed = "\n".join(lines[: line - 1] + [new + ending] + lines[line:])
+        if _parse(changed) is None:
             continue
         yield LineFix(path, line, old, new, changed, completion.text)

@@ -253,7 +253,7 @@ class StepRunner:
             first + [(s.path, s.line) for s in focus.suspects] + [(f, n) for f in focus.files for n in focus.lines.get(f, [])]
         )
         failure = next((sections[t] for t in sorted(rules.targets) if sections.get(t)), next(iter(sections.values()), ""))
-        for path, line in lines_to_ask(ranked, wt.read)[: int(c.settings.line_fixes)]:
+        for path, line in lines_to_ask(ranked, wt.read, int(c.settings.line_fixes)):
             text = wt.read(path)
             if text is None:
                 continue
@@ -268,10 +268,11 @@ class StepRunner:
                 record.answer, record.diff = fix.answer[:ANSWER_CHARS], unified_diff(text, fix.text, path)
                 try:
                     self._refuse_test_changes({path: fix.text})
-                except PathNotAllowed as exc:
+                    self._write({path: fix.text})  # a symlink, a submodule: refused, the loop goes on
+                except EditRejected as exc:
+                    wt.reset()
                     record.reason = exc.reason
                 else:
-                    self._write({path: fix.text})
                     record.applied = True
                     run, record.passed, why = self._judge(rules.targets, not rules.allow_tests, {path: {line}})
                     record.tests, record.reason = run.summary, None if record.passed else why
