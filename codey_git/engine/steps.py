@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import os
-import re
 import time
 from dataclasses import asdict, dataclass, field, replace
-from pathlib import Path
 from typing import Any, Callable, Mapping
 
 from codey_git import faults
@@ -14,6 +12,7 @@ from codey_git.config import Config
 from codey_git.edits import EditRejected, EmptyEdit, PathNotAllowed, UnsafeEdit, parse_and_apply
 from codey_git.edits.result import unified_diff
 from codey_git.engine import context as ctx
+from codey_git.engine.answer_file import pick_focus_file
 from codey_git.engine.answer_fit import edit_format, fitting_format
 from codey_git.engine.answer_shape import answer_grammar
 from codey_git.engine.codeview import answer_budget, build_messages
@@ -390,20 +389,3 @@ class StepRunner:
 
 
 RETRY_TEMPERATURE = 0.7
-_DEF = re.compile(r"^\s*(?:async\s+)?(?:def|class)\s+(\w+)", re.M)
-
-
-def pick_focus_file(answer: str, shown: list[str], read: Callable[[str], str | None], root: Path | None = None) -> str | None:
-    """The shown file that defines most of the functions the answer writes."""
-    names = set(_DEF.findall(answer))
-    best, best_hits = (shown[0] if shown else None), 0
-    for path in shown:
-        hits = len(names & ctx.defined_names(read(path) or ""))
-        if hits > best_hits:
-            best, best_hits = path, hits
-    if best_hits == 0 and names and root is not None:
-        # the model rewrote a function it saw only through the test: find the one file defining it
-        definers = [p for p in ctx.project_modules(root) if names & ctx.defined_names(read(p) or "")]
-        if len(definers) == 1:
-            return definers[0]
-    return best
