@@ -254,22 +254,41 @@ def test_the_old_lines_an_edit_changes(new, lines):
 # --- red-team findings (helper-23) ------------------------------------------------------------
 
 
-def test_a_workaround_check_lets_a_fix_through_when_the_other_test_now_fails_on_its_own_bug(make_repo, write_script, codey):
-    """parse() is broken, and fmt() too: test_price_tag runs the fixed line and still fails, but
-    further on (its failure changed), so the fix of test_parse is not a workaround."""
+def test_two_bugs_on_one_path_are_refused_with_the_other_test_named(make_repo, write_script, codey):
+    """parse() is broken, and fmt() too: test_price_tag runs the fixed line and still fails (on
+    fmt's bug). An edit that greens test_parse alone cannot be told from a workaround; it is
+    refused, and the message names the test that still fails, so the user can ask for both."""
     lib = "def parse(text):\n    return int(text) + 1\n\n\ndef fmt(n):\n    return '#' + str(n)\n"
     test = (
         "from lib import fmt, parse\n\n\ndef test_parse():\n    assert parse('3') == 3\n\n\n"
         "def test_price_tag():\n    assert fmt(parse('3')) == '$3'\n"
     )
     root = make_repo({"lib.py": lib, "tests/test_lib.py": test})
-    write_script({"edit": ["```python\ndef parse(text):\n    return int(text)\n```"]})
+    write_script({"edit": ["```python\ndef parse(text):\n    return int(text)\n```"] * 6})
 
     out = codey(root, "fix", "Fix the failing test tests/test_lib.py::test_parse", "--json")
 
+    assert out.returncode == 1, out.stdout + out.stderr
+    result = json.loads(out.stdout)
+    assert "tests/test_lib.py::test_price_tag" in result["reason"] and "run the lines this edit changes" in result["reason"]
+    assert (root / "lib.py").read_text() == lib and git(root, "status", "--porcelain") == ""
+
+
+def test_a_workaround_is_refused_when_the_same_bug_fails_a_test_in_another_file(make_repo, write_script, codey, monkeypatch):
+    files = dict(SAME_BUG)
+    tests = files.pop("tests/test_prices.py")
+    files["tests/test_prices.py"] = tests.split("def test_half")[0]
+    files["tests/test_half.py"] = "from prices import discounted\n\n\ndef test_half():\n    assert discounted(10.0, 0.5) == 5.0\n"
+    root = make_repo(files)
+    monkeypatch.setenv("CODEY_LINE_FIXES", "0")
+    write_script({"edit": [WORKAROUND, THE_FIX]})
+
+    out = codey(root, "fix", "Fix the failing test tests/test_prices.py::test_quarter", "--json")
+
     assert out.returncode == 0, out.stdout + out.stderr
-    assert json.loads(out.stdout)["status"] == "landed"
-    assert "return int(text)\n" in (root / "lib.py").read_text()
+    first = json.loads(out.stdout)["attempts"][0]
+    assert not first["passed"] and "tests/test_half.py::test_half" in first["reason"]
+    assert "(1 - rate)" in (root / "prices.py").read_text()
 
 
 def test_a_refused_write_is_one_rejected_candidate_not_the_end_of_the_task(make_repo, write_script, codey):

@@ -19,7 +19,7 @@ from codey_git.engine.codeview import answer_budget, build_messages
 from codey_git.engine.echo_hint import echo_hint
 from codey_git.engine.gate import changed_lines, left_behind, step_passed
 from codey_git.engine.line_fixes import line_fixes, lines_to_ask
-from codey_git.engine.suspects import traced_lines
+from codey_git.engine.suspects import coverage_run, traced_lines
 from codey_git.engine.prompts import feedback_text
 from codey_git.engine.task import ANSWER_CHARS, AttemptRecord, Step, Task
 from codey_git.engine.worktrees import Worktree
@@ -95,6 +95,10 @@ class StepRunner:
         named = ctx.requested_failures(step.text, c.baseline, focus)
         if c.task.kind == "fix" and c.baseline.failed:
             focus = ctx.localize(c.baseline, wt.path, focus, only=named, progress=c.progress, head=c.base)
+            if named and c.baseline.failed - named:
+                # the other failures' lines too, while the worktree is the baseline: the gate refuses an
+                # edit that greens the named test and leaves red the others that run what it changed
+                coverage_run(c.baseline, wt.path, c.baseline.failed - named)
         # a fix must turn its failing tests green; an edit must only break nothing that passed
         fixing = c.task.kind == "fix" and bool(c.baseline.failed)
         sections = ctx.failing_sections(c.baseline, focus, wt.path, only=named) if fixing else {}
