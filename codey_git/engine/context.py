@@ -295,8 +295,8 @@ def imported_modules(path: Path, root: Path) -> list[str]:
 def enclosing(source: str, line: int) -> tuple[str, int, int] | None:
     """(name, first line, last line) of the innermost function or class containing ``line``."""
     try:
-        tree = ast.parse(source)
-    except SyntaxError:
+        tree = ast.parse(source.removeprefix("\ufeff"))  # a byte-order mark is not code
+    except (SyntaxError, ValueError):
         return None
     best = None
     for node in ast.walk(tree):

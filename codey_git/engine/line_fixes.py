@@ -15,6 +15,7 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
+from codey_git.engine.context import enclosing
 from codey_git.models.base import Message, Model, NoResponse, OutOfTime, stop_when_late
 from codey_git.testpaths import is_test_file
 
@@ -97,7 +98,7 @@ def _string_lines(text: str) -> set[int]:
 
 def prompt(path: str, line: int, text: str, failure: str) -> list[Message]:
     lines = source_lines(text)
-    first, last = _function_span(text, line)
+    _name, first, last = enclosing(text, line) or ("", line - BEFORE, line + AFTER)
     first, last = max(first, line - BEFORE, 1), min(last, line + AFTER, len(lines))
     shown = "\n".join(f"{n:>5}{'>>' if n == line else '  '} {lines[n - 1]}" for n in range(first, last + 1))
     failure = failure.strip()
@@ -111,17 +112,6 @@ def prompt(path: str, line: int, text: str, failure: str) -> list[Message]:
         "Answer with the line only, in a ```python block."
     )
     return [{"role": "system", "content": SYSTEM}, {"role": "user", "content": user}]
-
-
-def _function_span(text: str, line: int) -> tuple[int, int]:
-    """The innermost function around ``line``, or the lines around it when none is."""
-    tree = _parse(text)
-    best: tuple[int, int] | None = None
-    for node in ast.walk(tree) if tree is not None else ():
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.end_lineno is not None:
-            if node.lineno <= line <= node.end_lineno and (best is None or node.lineno > best[0]):
-                best = (node.lineno, node.end_lineno)
-    return best or (max(1, line - BEFORE), line + AFTER)
 
 
 def parse_line(answer: str, old: str, number: int | None = None) -> str | None:

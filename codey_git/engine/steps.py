@@ -269,6 +269,7 @@ class StepRunner:
                 c.progress.token("\n")
                 record = AttemptRecord(step=c.step.number, attempt=1, candidate=number, format="line_fix", well_formed=True)
                 record.answer, record.diff = fix.answer[:ANSWER_CHARS], unified_diff(text, fix.text, path)
+                judged: TestRun | None = None
                 try:
                     self._refuse_test_changes({path: fix.text})
                     self._write({path: fix.text})  # a symlink, a submodule: refused, the loop goes on
@@ -277,21 +278,19 @@ class StepRunner:
                     record.reason = exc.reason
                 else:
                     record.applied = True
-                    run, record.passed, why = self._judge(rules.targets, not rules.allow_tests, {path: {line}})
-                    record.tests, record.reason = run.summary, None if record.passed else why
+                    judged, record.passed, why = self._judge(rules.targets, not rules.allow_tests, {path: {line}})
+                    record.tests, record.reason = judged.summary, None if record.passed else why
                     c.progress.info(
-                        f"line {line}: {fix.new.strip()[:80]} -> tests: {run.summary}" + ("" if record.passed else f" ({why})")
+                        f"line {line}: {fix.new.strip()[:80]} -> tests: {judged.summary}" + ("" if record.passed else f" ({why})")
                     )
-                    if record.passed:
-                        record.seconds = round(time.monotonic() - started, 2)
-                        attempts.append(record)
-                        self._emit(record)
-                        return StepOutcome(True, attempts, [path], {path: fix.text}, record.diff, run)
-                    wt.reset()
+                    if not record.passed:
+                        wt.reset()
                 record.seconds = round(time.monotonic() - started, 2)
                 started = time.monotonic()
                 attempts.append(record)
                 self._emit(record)
+                if record.passed:
+                    return StepOutcome(True, attempts, [path], {path: fix.text}, record.diff, judged)
         return None
 
     def _tests(self, select: list[str] | None = None) -> TestRun:
