@@ -404,6 +404,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--model", required=True, help="coder model (CODEY_CODER), or `scripted`")
     p.add_argument("--tasks", help="comma-separated task ids (default: all)")
+    p.add_argument("--tasks-file", default=str(TASKS_FILE),
+                   help="the task set (default tasks.yml; blind.yml is the set written without looking at codey)")
     p.add_argument("--projects", help="comma-separated projects (default: all)")
     p.add_argument("--styles", help=f"comma-separated request styles ({', '.join(STYLES)})")
     p.add_argument("--limit", type=int, help="run only the first N tasks selected")
@@ -429,7 +431,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     args.scripted = args.model == "scripted"
     args.timeout_s = args.timeout or args.max_seconds + 300
-    tasks = load_tasks(TASKS_FILE)
+    tasks = load_tasks(Path(args.tasks_file))
     if args.tasks:
         wanted = [t.strip() for t in args.tasks.split(",") if t.strip()]
         unknown = sorted(set(wanted) - {t["id"] for t in tasks})
@@ -460,10 +462,15 @@ def main(argv: list[str] | None = None) -> int:
         speed["before"] = measure_speed(args.model, args.python, env=engine_env(args, Path(tempfile.gettempdir()), Path("."), None))
         print(f"  {speed['before']}", file=sys.stderr, flush=True)
     load_before = load_average()
+    safe = re.sub(r"[^A-Za-z0-9._-]+", "_", args.model)
+    out = Path(args.out) if args.out else RESULTS_DIR / f"{safe}.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    partial = out.with_name(out.name + ".partial")  # the rows so far, for a run cut short
     rows = []
     for i, task in enumerate(tasks, 1):
         row = run_task(task, projects[task["project"]], args)
         rows.append(row)
+        partial.write_text(json.dumps({"rows": rows}, indent=2) + "\n")
         outcome = "fixed" if row["fixed"] else f"not fixed ({row.get('why', '')[:160]})"
         print(f"[{i}/{len(tasks)}] {row['task']} ({row['style']}): {outcome} in {row.get('wall_s', '?')} s",
               file=sys.stderr, flush=True)
@@ -478,10 +485,8 @@ def main(argv: list[str] | None = None) -> int:
                     "precheck": args.precheck},
         "raw_speed": speed, "summary": summarize(rows, speed), "rows": rows,
     }
-    safe = re.sub(r"[^A-Za-z0-9._-]+", "_", args.model)
-    out = Path(args.out) if args.out else RESULTS_DIR / f"{safe}.json"
-    out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(result, indent=2) + "\n")
+    partial.unlink(missing_ok=True)
     print(table(result))
     print(f"\nresults: {out}", file=sys.stderr)
     if args.write_docs:
