@@ -9,6 +9,14 @@ import pytest
 from conftest import git
 from codey_git.engine.line_fixes import lines_to_ask, parse_line, prompt
 
+
+@pytest.fixture(autouse=True)
+def _model_lines_only(monkeypatch):
+    """The coder's corrected lines alone: the one-token changes tried before them (which would
+    fix these bugs with no model) are tested in test_token_fixes.py."""
+    monkeypatch.setenv("CODEY_TOKEN_FIXES", "0")
+
+
 PRICES = {
     "prices.py": '''
         def subtotal(items):

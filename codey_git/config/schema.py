@@ -110,6 +110,13 @@ class Settings(SettingsBase):
     )
     attempts: int = setting(int, 3, "Edit attempts per step before the step fails.", minimum=1)
     candidates: int = setting(int, 2, "Edits sampled per attempt; the first that passes is kept.", minimum=1)
+    token_fixes: int = setting(
+        int,
+        6,
+        "After the first attempt of a fix fails: test one-token changes (a comparison, a `not`, `and`/`or`, a literal "
+        "one off, a sibling method, two arguments swapped) of each of this many suspect lines, no model (0: off).",
+        minimum=0,
+    )
     line_fixes: int = setting(
         int,
         3,

@@ -6,6 +6,20 @@ import difflib
 
 from codey_git.testrun import TestRun
 
+HANG_FACTOR, HANG_MIN_S = 5, 30.0  # a candidate's tests that run this much past the baseline's hang
+
+
+def candidate_timeout(test_timeout: float, baseline_seconds: float, left: float | None) -> float:
+    """Seconds a candidate's test run may take: ``test_timeout``, but no more than five times the
+    baseline's whole suite (30 s at least: a changed loop that never ends is a rejected candidate,
+    not five minutes lost) nor the time left in the task's budget (``left``, one second at least)."""
+    limit = test_timeout
+    if baseline_seconds > 0:
+        limit = min(limit, max(HANG_MIN_S, HANG_FACTOR * baseline_seconds))
+    if left is not None:
+        limit = min(limit, max(1.0, left))
+    return limit
+
 
 def step_passed(baseline: TestRun, run: TestRun, targets: set[str], *, same_tests: bool = True) -> tuple[bool, str]:
     """A step passes when its target tests pass and no test that passed at baseline fails.

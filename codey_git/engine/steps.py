@@ -17,8 +17,8 @@ from codey_git.engine.answer_fit import edit_format, fitting_format
 from codey_git.engine.answer_shape import answer_grammar
 from codey_git.engine.codeview import answer_budget, build_messages
 from codey_git.engine.echo_hint import echo_hint
-from codey_git.engine.gate import changed_lines, left_behind, step_passed
-from codey_git.engine.line_fixes import line_fixes, lines_to_ask
+from codey_git.engine.gate import candidate_timeout, changed_lines, left_behind, step_passed
+from codey_git.engine.line_candidates import failure_text, line_candidates
 from codey_git.engine.suspects import coverage_run, traced_lines
 from codey_git.engine.prompts import feedback_text
 from codey_git.engine.task import ANSWER_CHARS, AttemptRecord, Step, Task
@@ -151,8 +151,8 @@ class StepRunner:
                 if tried.changes is not None:
                     last_changes = dict(tried.changes)
                 feedback = tried.feedback
-            if attempt == 1 and fixing and targets and int(c.settings.line_fixes) > 0:
-                found = self._line_fixes(focus, sections, rules, attempts)
+            if attempt == 1 and fixing and targets and (int(c.settings.token_fixes) > 0 or int(c.settings.line_fixes) > 0):
+                found = self._line_candidates(focus, sections, rules, attempts)
                 if found is not None:
                     return found
             reason = attempts[-1].reason if attempts else "no attempt made"
@@ -245,52 +245,50 @@ class StepRunner:
         wt.reset()  # back to HEAD: the edit, and whatever the tests changed, is gone
         return AttemptResult(record, changes=result.changes, diff=result.diff, feedback=feedback, test_run=run)
 
-    def _line_fixes(
+    def _line_candidates(
         self, focus: ctx.Focus, sections: dict[str, str], rules: StepRules, attempts: list[AttemptRecord]
     ) -> StepOutcome | None:
-        """One-line fixes of the suspect lines (``line_fixes``), each judged like an edit; the
-        outcome of the first that passes, None when none does (the worktree is back at HEAD)."""
+        """One-token changes of the suspect lines (``token_fixes``), then the coder's corrected
+        lines (``line_fixes``), each judged like an edit; the outcome of the first that passes, None
+        when none does (the worktree is back at HEAD)."""
         c, wt = self.context, self.context.worktree
-        first = [(f, n) for f in focus.files[:1] for n in focus.lines.get(f, [])[:1]]
-        ranked = (
-            first + [(s.path, s.line) for s in focus.suspects] + [(f, n) for f in focus.files for n in focus.lines.get(f, [])]
+        started = time.monotonic()
+        candidates = line_candidates(
+            c.coder,
+            focus,
+            failure_text(sections, rules.targets),
+            wt.read,
+            token_lines=int(c.settings.token_fixes),
+            model_lines=int(c.settings.line_fixes),
+            deadline=c.deadline,
+            clock=time.monotonic,
+            progress=c.progress,
         )
-        failure = next((sections[t] for t in sorted(rules.targets) if sections.get(t)), next(iter(sections.values()), ""))
-        for path, line in lines_to_ask(ranked, wt.read, int(c.settings.line_fixes)):
-            text = wt.read(path)
-            if text is None:
-                continue
-            c.progress.stage(f"step {c.step.number}: asking for a corrected {path} line {line} ({c.coder.name})")
-            started = time.monotonic()
-            fixes = line_fixes(
-                c.coder, path, line, text, failure, deadline=c.deadline, clock=time.monotonic, on_token=c.progress.token
-            )
-            for number, fix in enumerate(fixes, 1):
-                c.progress.token("\n")
-                record = AttemptRecord(step=c.step.number, attempt=1, candidate=number, format="line_fix", well_formed=True)
-                record.answer, record.diff = fix.answer[:ANSWER_CHARS], unified_diff(text, fix.text, path)
-                judged: TestRun | None = None
-                try:
-                    self._refuse_test_changes({path: fix.text})
-                    self._write({path: fix.text})  # a symlink, a submodule: refused, the loop goes on
-                except EditRejected as exc:
+        for number, fix in enumerate(candidates, 1):
+            record = AttemptRecord(step=c.step.number, attempt=1, candidate=number, format=fix.format, well_formed=True)
+            record.answer, record.diff = fix.answer[:ANSWER_CHARS], unified_diff(wt.read(fix.path) or "", fix.text, fix.path)
+            judged: TestRun | None = None
+            try:
+                self._refuse_test_changes({fix.path: fix.text})
+                self._write({fix.path: fix.text})  # a symlink, a submodule: refused, the loop goes on
+            except EditRejected as exc:
+                wt.reset()
+                record.reason = exc.reason
+            else:
+                record.applied = True
+                judged, record.passed, why = self._judge(rules.targets, not rules.allow_tests, {fix.path: {fix.line}})
+                record.tests, record.reason = judged.summary, None if record.passed else why
+                c.progress.info(
+                    f"line {fix.line}: {fix.new.strip()[:80]} -> tests: {judged.summary}" + ("" if record.passed else f" ({why})")
+                )
+                if not record.passed:
                     wt.reset()
-                    record.reason = exc.reason
-                else:
-                    record.applied = True
-                    judged, record.passed, why = self._judge(rules.targets, not rules.allow_tests, {path: {line}})
-                    record.tests, record.reason = judged.summary, None if record.passed else why
-                    c.progress.info(
-                        f"line {line}: {fix.new.strip()[:80]} -> tests: {judged.summary}" + ("" if record.passed else f" ({why})")
-                    )
-                    if not record.passed:
-                        wt.reset()
-                record.seconds = round(time.monotonic() - started, 2)
-                started = time.monotonic()
-                attempts.append(record)
-                self._emit(record)
-                if record.passed:
-                    return StepOutcome(True, attempts, [path], {path: fix.text}, record.diff, judged)
+            record.seconds = round(time.monotonic() - started, 2)
+            started = time.monotonic()
+            attempts.append(record)
+            self._emit(record)
+            if record.passed:
+                return StepOutcome(True, attempts, [fix.path], {fix.path: fix.text}, record.diff, judged)
         return None
 
     def _tests(self, select: list[str] | None = None) -> TestRun:
@@ -300,10 +298,11 @@ class StepRunner:
 
     def _run_tests(self, select: list[str] | None) -> TestRun:
         c = self.context
+        left = None if c.deadline is None else c.deadline - time.monotonic()
         return run_tests(
             c.settings.test_command,
             c.worktree.path,
-            float(c.settings.test_timeout),
+            candidate_timeout(float(c.settings.test_timeout), c.baseline.seconds, left),
             sandbox=use_sandbox(c.settings),
             select=select,
         )

@@ -1,0 +1,71 @@
+"""The one-line candidates a fix tries after its first attempt fails, most suspect line first:
+one-token variants of each line (``token_fixes``: no model), then the coder's corrected lines
+(``line_fixes``). The step judges each candidate like any edit."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from codey_git.engine import context as ctx
+from codey_git.engine.line_fixes import line_fixes, lines_to_ask
+from codey_git.engine.token_fixes import token_fixes
+from codey_git.models.base import Model
+from codey_git.progress import Progress
+
+
+@dataclass(frozen=True)
+class LineCandidate:
+    path: str
+    line: int
+    new: str  # the line as the candidate writes it
+    text: str  # the file with the line replaced
+    format: str  # "token_fix" (a token changed, no model) or "line_fix" (the coder's line)
+    answer: str  # the coder's answer, or what changed
+
+
+def suspect_lines(focus: ctx.Focus) -> list[tuple[str, int]]:
+    """The focus's lines, most suspect first: the traceback's line in the first focus file, the
+    coverage ranking, then every other focus line."""
+    first = [(f, n) for f in focus.files[:1] for n in focus.lines.get(f, [])[:1]]
+    return first + [(s.path, s.line) for s in focus.suspects] + [(f, n) for f in focus.files for n in focus.lines.get(f, [])]
+
+
+def failure_text(sections: dict[str, str], targets: set[str]) -> str:
+    """The first target test's failure, else the first failure there is."""
+    return next((sections[t] for t in sorted(targets) if sections.get(t)), next(iter(sections.values()), ""))
+
+
+def line_candidates(
+    coder: Model,
+    focus: ctx.Focus,
+    failure: str,
+    read: Callable[[str], str | None],
+    *,
+    token_lines: int,
+    model_lines: int,
+    deadline: float | None,
+    clock: Callable[[], float],
+    progress: Progress,
+) -> Iterator[LineCandidate]:
+    """Token fixes of the first ``token_lines`` suspect lines, then line fixes of the first
+    ``model_lines``; stops when the deadline passes. ``read`` must give the file as it is now (the
+    step puts the worktree back after each rejected candidate)."""
+    ranked = suspect_lines(focus)
+    for path, line in lines_to_ask(ranked, read, token_lines) if token_lines > 0 else []:
+        text = read(path)
+        if text is None:
+            continue
+        progress.stage(f"trying one-token changes of {path} line {line}")
+        for fix in token_fixes(path, line, text):
+            if deadline is not None and clock() > deadline:
+                return
+            yield LineCandidate(path, line, fix.new, fix.text, "token_fix", fix.change)
+    for path, line in lines_to_ask(ranked, read, model_lines) if model_lines > 0 else []:
+        text = read(path)
+        if text is None:
+            continue
+        progress.stage(f"asking for a corrected {path} line {line} ({coder.name})")
+        for lf in line_fixes(coder, path, line, text, failure, deadline=deadline, clock=clock, on_token=progress.token):
+            progress.token("\n")
+            yield LineCandidate(path, line, lf.new, lf.text, "line_fix", lf.answer)

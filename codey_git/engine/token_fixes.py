@@ -1,0 +1,243 @@
+"""One-token fixes of the suspect lines: no model, only the tests.
+
+Most one-line regressions in real projects are one token off: a comparison one step off (``<``
+for ``<=``), a condition that lost or gained its ``not``, ``and`` for ``or``, a literal one off, a
+sibling method (``keys`` for ``values``, ``lstrip`` for ``rstrip``), two arguments swapped,
+``break`` for ``continue``. The 1.5B coder seldom writes such a line back changed by just that
+token; the tests can try each variant for a second or two of their time and no tokens.
+
+A variant is kept only when the file still parses. The step judges each one like any other edit
+(the failing tests first, then the whole suite, and the gate's workaround check), so a variant
+that merely silences the named test is refused like a model's.
+"""
+
+from __future__ import annotations
+
+import ast
+import io
+import re
+import tokenize
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+MAX_PER_LINE = 16  # variants tried per line at most, in the order below
+SMALL = 10  # integer literals up to this are tried one up and one down (an index, a count, a bound)
+
+_COMPARE = {"<": ("<=", ">"), "<=": ("<", ">="), ">": (">=", "<"), ">=": (">", "<="), "==": ("!=",), "!=": ("==",)}
+_ARITH = {"+": ("-",), "-": ("+",), "+=": ("-=",), "-=": ("+=",), "//": ("/",), "/": ("//",), "*": ("/",)}
+_NAMES = {
+    "and": ("or",),
+    "or": ("and",),
+    "True": ("False",),
+    "False": ("True",),
+    "break": ("continue",),
+    "continue": ("break",),
+    "min": ("max",),
+    "max": ("min",),
+    "any": ("all",),
+    "all": ("any",),
+}
+# methods a slip confuses with a sibling of the same type
+_SIBLINGS = [
+    ("keys", "values", "items"),
+    ("strip", "lstrip", "rstrip"),
+    ("lower", "upper"),
+    ("find", "rfind"),
+    ("index", "rindex"),
+    ("split", "rsplit"),
+    ("startswith", "endswith"),
+    ("append", "extend"),
+    ("ljust", "rjust"),
+    ("removeprefix", "removesuffix"),
+]
+_METHODS = {name: tuple(n for n in group if n != name) for group in _SIBLINGS for name in group}
+_OPERAND_END = {tokenize.NAME, tokenize.NUMBER, tokenize.STRING}
+_KEYWORDS_BEFORE_OPERAND = {"return", "in", "not", "and", "or", "if", "else", "elif", "while", "is", "lambda", "yield"}
+
+
+@dataclass(frozen=True)
+class TokenFix:
+    path: str
+    line: int
+    old: str  # the line as it is
+    new: str  # the line with one token changed
+    text: str  # the file with the line replaced
+    change: str  # what changed, for the progress line and the record ("`<` -> `<=`")
+
+
+def _tokens(code: str) -> list[tokenize.TokenInfo]:
+    """The line's tokens, as far as they go: a line of a longer bracket or statement stops the
+    tokenizer at its end, after the tokens it holds."""
+    found: list[tokenize.TokenInfo] = []
+    try:
+        for tok in tokenize.generate_tokens(io.StringIO(code + "\n").readline):
+            if tok.start[0] > 1:
+                break
+            found.append(tok)
+    except (tokenize.TokenError, IndentationError, SyntaxError):
+        pass
+    return [t for t in found if t.type not in (tokenize.NEWLINE, tokenize.NL, tokenize.COMMENT, tokenize.INDENT)]
+
+
+def _binary(tokens: list[tokenize.TokenInfo], i: int) -> bool:
+    """The operator at ``i`` has an operand on its left (``a - 1``, not ``-1`` or ``x = -y``)."""
+    if i == 0:
+        return False
+    before = tokens[i - 1]
+    if before.type == tokenize.NAME and before.string in _KEYWORDS_BEFORE_OPERAND:
+        return False
+    return before.type in _OPERAND_END or before.string in (")", "]", "}")
+
+
+def _condition_end(tokens: list[tokenize.TokenInfo], start: int, inline: bool) -> int | None:
+    """Index of the token that ends the condition starting at ``start``: the ``:`` of an
+    ``if``/``elif``/``while`` statement, the ``else`` of a conditional expression, the closing
+    bracket of a comprehension's filter; None when it is not on this line."""
+    depth = 0
+    for j in range(start, len(tokens)):
+        s = tokens[j].string
+        if s in "([{" and tokens[j].type == tokenize.OP:
+            depth += 1
+        elif s in ")]}" and tokens[j].type == tokenize.OP:
+            if depth == 0:
+                return j
+            depth -= 1
+        elif depth == 0 and ((inline and s == "else" and tokens[j].type == tokenize.NAME) or (not inline and s == ":")):
+            return j
+    return None
+
+
+def _call_arguments(tokens: list[tokenize.TokenInfo], opening: int) -> list[tuple[int, int]] | None:
+    """The (start, end) columns of each argument of the call whose ``(`` is at ``opening``, when
+    the call closes on this line; None otherwise."""
+    depth, args, first = 0, [], tokens[opening].end[1]
+    for j in range(opening, len(tokens)):
+        s, kind = tokens[j].string, tokens[j].type
+        if kind == tokenize.OP and s in "([{":
+            depth += 1
+        elif kind == tokenize.OP and s in ")]}":
+            depth -= 1
+            if depth == 0:
+                args.append((first, tokens[j].start[1]))
+                return args
+        elif depth == 1 and kind == tokenize.OP and s == ",":
+            args.append((first, tokens[j].start[1]))
+            first = tokens[j].end[1]
+    return None
+
+
+def variants(code: str) -> Iterator[tuple[str, str]]:
+    """One-token variants of a line of code (without its indentation), each with a note of what
+    changed; the same variant is not given twice, and none is checked for syntax here."""
+    tokens = _tokens(code)
+    seen: set[str] = {code}
+
+    def swap(start: int, end: int, new: str) -> tuple[str, str] | None:
+        changed = code[:start] + new + code[end:]
+        if changed in seen:
+            return None
+        seen.add(changed)
+        old = code[start:end].strip() or code[start:end]
+        return changed, f"`{old}` -> `{new.strip()}`" if new.strip() else f"`{old}` removed"
+
+    def found() -> Iterator[tuple[str, str] | None]:
+        for i, tok in enumerate(tokens):
+            s, (_, a), (_, b) = tok.string, tok.start, tok.end
+            nxt = tokens[i + 1] if i + 1 < len(tokens) else None
+            if tok.type == tokenize.NAME and s in ("if", "elif", "while"):
+                inline = s == "if" and i > 0
+                end = _condition_end(tokens, i + 1, inline)
+                if end is None or end == i + 1:
+                    continue
+                if tokens[i + 1].string == "not":  # drop the `not`
+                    yield swap(tokens[i + 1].start[1], tokens[i + 2].start[1], "")
+                    continue
+                first, last = tokens[i + 1].start[1], tokens[end - 1].end[1]
+                condition = code[first:last]
+                top = {t.string for t in tokens[i + 1 : end] if t.type == tokenize.NAME}
+                wrapped = f"not ({condition})" if top & {"and", "or", "if", "lambda"} else f"not {condition}"
+                yield swap(first, last, wrapped)
+            elif tok.type == tokenize.NAME and s == "not" and nxt is not None and nxt.string != "in":
+                if i > 0 and tokens[i - 1].string == "is":
+                    yield swap(tokens[i - 1].end[1], b, "")  # `is not` -> `is`
+                elif i == 0 or tokens[i - 1].string not in ("if", "elif", "while"):
+                    yield swap(a, nxt.start[1], "")  # `not x` -> `x` (after `if`: above)
+            elif tok.type == tokenize.NAME and s == "in" and i > 0 and tokens[i - 1].string == "not":
+                yield swap(tokens[i - 1].start[1], b, "in")
+            elif tok.type == tokenize.NAME and s == "in":
+                yield swap(a, b, "not in")
+            elif tok.type == tokenize.NAME and s == "is" and (nxt is None or nxt.string != "not"):
+                yield swap(a, b, "is not")
+            elif tok.type == tokenize.OP and s in _COMPARE:
+                for new in _COMPARE[s]:
+                    yield swap(a, b, new)
+            elif tok.type == tokenize.NAME and s in _NAMES and not (i > 0 and tokens[i - 1].string == "."):
+                for new in _NAMES[s]:
+                    yield swap(a, b, new)
+            elif tok.type == tokenize.NAME and s in _METHODS and i > 0 and tokens[i - 1].string == ".":
+                for new in _METHODS[s]:
+                    yield swap(a, b, new)
+            elif tok.type == tokenize.NUMBER and re.fullmatch(r"\d+", s) and int(s) <= SMALL:
+                value = int(s)
+                before = tokens[i - 1] if i > 0 else None
+                if value == 1 and before is not None and before.string in ("+", "-") and _binary(tokens, i - 1):
+                    yield swap(tokens[i - 2].end[1], b, "")  # `n - 1` -> `n`
+                elif value > 1 or (value == 1 and not (before is not None and before.string == "-")):
+                    yield swap(a, b, str(value - 1))  # not `-1` -> `-0`
+                yield swap(a, b, str(value + 1))
+            elif tok.type == tokenize.OP and s in _ARITH and _binary(tokens, i):
+                for new in _ARITH[s]:
+                    yield swap(a, b, new)
+        for i, tok in enumerate(tokens):  # two arguments swapped
+            if (
+                tok.string != "("
+                or i == 0
+                or tokens[i - 1].type != tokenize.NAME
+                or tokens[i - 1].string in _KEYWORDS_BEFORE_OPERAND
+            ):
+                continue
+            args = _call_arguments(tokens, i)
+            if not args or len(args) != 2:
+                continue
+            (a1, b1), (a2, b2) = args
+            one, two = code[a1:b1].strip(), code[a2:b2].strip()
+            if not one or not two or any("=" in x.split("(")[0] or x.startswith("*") for x in (one, two)):
+                continue
+            changed = code[:a1] + code[a1:b1].replace(one, two, 1) + "," + code[a2:b2].replace(two, one, 1) + code[b2:]
+            if changed not in seen:
+                seen.add(changed)
+                yield changed, f"arguments `{one}` and `{two}` swapped"
+
+    for variant in found():
+        if variant is not None:
+            yield variant
+
+
+def _parses(text: str) -> bool:
+    try:
+        ast.parse(text.removeprefix("\ufeff"))
+    except (SyntaxError, ValueError):
+        return False
+    return True
+
+
+def token_fixes(path: str, line: int, text: str, limit: int = MAX_PER_LINE) -> Iterator[TokenFix]:
+    """Variants of ``line`` of ``path`` (1-based, as the tracer numbers lines) that leave a file
+    that parses, at most ``limit``; the line keeps its indentation and its line ending."""
+    lines = text.split("\n")
+    if not 1 <= line <= len(lines):
+        return
+    raw = lines[line - 1]
+    ending = "\r" if raw.endswith("\r") else ""
+    old = raw.removesuffix("\r")
+    indent = old[: len(old) - len(old.lstrip())]
+    given = 0
+    for code, change in variants(old.strip()):
+        if given >= limit:
+            return
+        new = indent + code + old[len(old.rstrip()) :]
+        changed = "\n".join(lines[: line - 1] + [new + ending] + lines[line:])
+        if not _parses(changed):
+            continue
+        given += 1
+        yield TokenFix(path, line, old, new, changed, change)

@@ -1,0 +1,196 @@
+"""One-token fixes (#21): when the first attempt of a fix fails, codey tests one-token changes of
+the suspect lines (no model) before it asks the coder for corrected lines."""
+
+import json
+
+import pytest
+
+from conftest import git
+from codey_git.engine.gate import candidate_timeout
+from codey_git.engine.token_fixes import token_fixes, variants
+
+PRICES = {
+    "prices.py": '''
+        def subtotal(items):
+            """The sum of price times quantity."""
+            return sum(price * qty for price, qty in items)
+
+
+        def discounted(items, rate):
+            # a rate is a fraction of one
+            total = subtotal(items)
+            return round(total * (1 + rate), 2)
+        ''',
+    "tests/test_prices.py": """
+        from prices import discounted, subtotal
+
+
+        def test_subtotal():
+            assert subtotal([(2.0, 3), (1.5, 2)]) == 9.0
+
+
+        def test_discounted():
+            assert discounted([(10.0, 1)], 0.25) == 7.5
+        """,
+}
+ECHO = """```python
+def discounted(items, rate):
+    # a rate is a fraction of one
+    total = subtotal(items)
+    return round(total * (1 + rate), 2)
+```"""
+REQUEST = "Fix the failing test tests/test_prices.py::test_discounted"
+
+
+def test_a_one_token_change_lands_without_asking_the_model_for_a_line(make_repo, write_script, codey):
+    root = make_repo(PRICES)
+    write_script({"edit": [ECHO, ECHO], "line_fix": []})  # the whole function comes back unchanged, twice
+
+    out = codey(root, "fix", REQUEST, "--json")
+
+    assert out.returncode == 0, out.stdout + out.stderr
+    result = json.loads(out.stdout)
+    assert result["status"] == "landed"
+    assert "return round(total * (1 - rate), 2)" in (root / "prices.py").read_text()
+    assert git(root, "status", "--porcelain") == ""
+    tried = [a for a in result["attempts"] if a["format"] in ("token_fix", "line_fix")]
+    assert tried and {a["format"] for a in tried} == {"token_fix"}
+    assert tried[-1]["passed"] and tried[-1]["answer"] == "`+` -> `-`"
+    assert all(not a["passed"] and a["reason"] for a in tried[:-1])
+    assert "one-token changes of prices.py line" in out.stderr
+    assert "corrected" not in out.stderr  # the coder was not asked for a line
+
+
+def test_token_fixes_off_leaves_it_to_the_coders_lines(make_repo, write_script, codey, monkeypatch):
+    root = make_repo(PRICES)
+    write_script(
+        {
+            "edit": [ECHO, ECHO],
+            "line_fix": [{"when": "Line 9 is the most likely", "text": "```python\nreturn round(total * (1 - rate), 2)\n```"}],
+        }
+    )
+    monkeypatch.setenv("CODEY_TOKEN_FIXES", "0")
+
+    out = codey(root, "fix", REQUEST, "--json")
+
+    assert out.returncode == 0, out.stdout + out.stderr
+    formats = [a["format"] for a in json.loads(out.stdout)["attempts"]]
+    assert "token_fix" not in formats and formats[-1] == "line_fix"
+
+
+STEPS = {
+    "steps.py": """
+        def steps_to(n):
+            i, count = 0, 0
+            while i < n:
+                i += 2
+                count += 1
+            return count
+        """,
+    "tests/test_steps.py": """
+        from steps import steps_to
+
+
+        def test_none():
+            assert steps_to(0) == 0
+
+
+        def test_three():
+            assert steps_to(3) == 3
+        """,
+}
+
+
+def test_a_change_whose_tests_hang_is_cut_and_the_next_is_tried(make_repo, write_script, codey, monkeypatch):
+    # `i -= 2` never ends the loop: its tests are killed at the time limit, and `i += 1` is next
+    root = make_repo(STEPS)
+    write_script({"edit": ["no idea"] * 2, "line_fix": []})
+    monkeypatch.setenv("CODEY_TEST_TIMEOUT", "8")
+
+    out = codey(root, "fix", "Fix the failing test tests/test_steps.py::test_three", "--json", "--attempts", "1")
+
+    assert out.returncode == 0, out.stdout + out.stderr
+    result = json.loads(out.stdout)
+    assert "        i += 1\n" in (root / "steps.py").read_text()
+    tried = [a for a in result["attempts"] if a["format"] == "token_fix"]
+    hung = [a for a in tried if "i -= 2" in (a["diff"] or "")]
+    assert hung and hung[0]["reason"] == "the tests timed out"
+    assert tried[-1]["passed"]
+    assert git(root, "status", "--porcelain") == ""
+
+
+def test_the_limit_for_a_candidates_tests():
+    assert candidate_timeout(300, 1.6, None) == 30  # a quick suite: 30 s at least
+    assert candidate_timeout(300, 20, None) == 100  # five times the baseline
+    assert candidate_timeout(60, 20, None) == 60  # never above test_timeout
+    assert candidate_timeout(300, 20, 12.5) == 12.5  # nor past the task's budget
+    assert candidate_timeout(300, 20, -3) == 1  # one second at least
+    assert candidate_timeout(300, 0, None) == 300  # no baseline time known
+
+
+def _changes(line):
+    return [code for code, _ in variants(line)]
+
+
+@pytest.mark.parametrize(
+    "line, expected",
+    [
+        ("if a < b:", "if a <= b:"),
+        ("if a >= b:", "if a > b:"),
+        ("if x == 1:", "if x != 1:"),
+        ("if ok:", "if not ok:"),
+        ("if a and b:", "if not (a and b):"),
+        ("if not ok:", "if ok:"),
+        ("elif x is not None:", "elif x is None:"),
+        ("return x is None", "return x is not None"),
+        ("while key in seen:", "while key not in seen:"),
+        ("if key not in seen:", "if key in seen:"),
+        ("return a and b", "return a or b"),
+        ("return not done", "return done"),
+        ("y = a if ok else b", "y = a if not ok else b"),
+        ("y = [v for v in vs if v.ok]", "y = [v for v in vs if not v.ok]"),
+        ("return items[1]", "return items[0]"),
+        ("return n - 1", "return n"),
+        ("total = a + b", "total = a - b"),
+        ("total += step", "total -= step"),
+        ("for k in d.values():", "for k in d.keys():"),
+        ("s = s.lstrip()", "s = s.rstrip()"),
+        ("return max(a, b)", "return min(a, b)"),
+        ("return format(value, spec)", "return format(spec, value)"),
+        ("break", "continue"),
+        ("return True", "return False"),
+    ],
+)
+def test_variants_include_the_one_token_change(line, expected):
+    assert expected in _changes(line)
+
+
+def test_variants_leave_alone_what_is_not_a_one_token_slip():
+    assert "x = -0" not in _changes("x = -1")  # a negative literal is not made zero
+    assert _changes("x = 1000") == []  # a large constant is not nudged
+    assert _changes("def f(): pass") == []
+    assert all("b=" in c for c in _changes("return f(a, b=2)") if "f(" in c)  # keywords are not swapped
+    assert "s = x.lower()" not in _changes("s = lower(x)")  # a function is no method
+
+
+def test_a_fix_keeps_the_lines_indentation_ending_and_the_rest_of_the_file():
+    text = "def f(a, b):\r\n    if a < b:  # small\r\n        return a\r\n    return b"
+    fixes = list(token_fixes("m.py", 2, text))
+    assert fixes and fixes[0].new == "    if not a < b:  # small"
+    first = fixes[0].text.split("\n")
+    assert first[1] == "    if not a < b:  # small\r"
+    assert first[0] == "def f(a, b):\r" and first[2:] == text.split("\n")[2:]  # no final newline added
+    assert [f.new.strip() for f in fixes][1:3] == ["if a <= b:  # small", "if a > b:  # small"]
+
+
+def test_only_variants_that_parse_and_no_more_than_the_limit():
+    text = "for k in d.items():\n    pass\n"
+    fixes = list(token_fixes("m.py", 1, text))
+    assert [f.new for f in fixes] == ["for k in d.keys():", "for k in d.values():"]  # not `for k not in d`
+    assert len(list(token_fixes("m.py", 1, "x = f(a < b, c < d, e < f, 1, 2, 3)\n", limit=4))) == 4
+    assert list(token_fixes("m.py", 9, text)) == []  # past the end
+
+
+def test_a_line_of_a_longer_statement():
+    text = "x = f(\n    a < b,\n    c,\n)\n"
+    assert [f.new for f in token_fixes("m.py", 2, text)] == ["    a <= b,", "    a > b,"]
