@@ -59,6 +59,14 @@ def write_files(root: Path, files: dict[str, str]) -> None:
 
 
 @pytest.fixture
+def model_answers_only(monkeypatch):
+    """For a test of what codey does with the coder's answers: the one-token changes a fix tries
+    after its first attempt (which repair a one-token example bug with no model) are off; they are
+    tested in test_token_fixes.py."""
+    monkeypatch.setenv("CODEY_TOKEN_FIXES", "0")
+
+
+@pytest.fixture
 def make_repo(tmp_path):
     """make_repo({"calc.py": "...", "tests/test_calc.py": "..."}) -> path of a repo with one commit."""
 

@@ -55,6 +55,7 @@ def test_passing_tests_need_no_model_and_push_nothing(make_repo, write_script, c
     assert outputs(env)["fixed"] == "false" and git(bare, "branch", "--list", "codey/*") == ""
 
 
+@pytest.mark.usefixtures("model_answers_only")
 def test_no_passing_fix_pushes_nothing_and_exits_1(make_repo, write_script, codey, tmp_path):
     bare, clone = runner(make_repo, tmp_path)
     write_script({"edit": [WRONG_DIFF] * 6})

@@ -100,6 +100,7 @@ BAD_EDITS = {
 }
 
 
+@pytest.mark.usefixtures("model_answers_only")
 @pytest.mark.parametrize("name", sorted(BAD_EDITS))
 def test_bad_model_output_is_a_failed_attempt(name, make_repo, write_script, codey):
     root = make_repo(CALC)

@@ -92,6 +92,7 @@ def test_the_last_change_is_shown_for_since_the_last_change(make_repo, write_scr
     assert git(root, "status", "--porcelain") == ""
 
 
+@pytest.mark.usefixtures("model_answers_only")
 def test_no_change_is_shown_when_the_request_names_none(make_repo, write_script, codey):
     root = _repo(make_repo)
     write_script({"edit": [{"when": OLD_LINE, "text": FIX}]})

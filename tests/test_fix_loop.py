@@ -4,6 +4,8 @@ import json
 import subprocess
 import sys
 
+import pytest
+
 from conftest import git
 from fixrepo import CALC, GOOD_DIFF, WRONG_DIFF
 
@@ -55,6 +57,7 @@ def test_correct_diff_lands_one_tested_commit(make_repo, write_script, codey):
     assert tests.returncode == 0, tests.stdout
 
 
+@pytest.mark.usefixtures("model_answers_only")
 def test_wrong_diff_changes_nothing_and_exits_1(make_repo, write_script, codey):
     root = make_repo(CALC)
     write_script({"edit": [WRONG_DIFF, WRONG_DIFF, WRONG_DIFF]})
@@ -81,6 +84,7 @@ def test_second_attempt_gets_feedback_and_succeeds(make_repo, write_script, code
     assert [a["passed"] for a in attempts] == [False, True]
 
 
+@pytest.mark.usefixtures("model_answers_only")
 def test_garbage_is_a_clear_failure(make_repo, write_script, codey):
     root = make_repo(CALC)
     write_script({"edit": ["I believe the problem is in the add function, it subtracts."] * 3})
@@ -171,6 +175,7 @@ def test_multi_step_request_makes_one_commit_per_step(make_repo, write_script, c
     assert git(root, "ls-tree", "--name-only", result["branch"]).split() == ["main.py", "tests", "utils.py"]
 
 
+@pytest.mark.usefixtures("model_answers_only")
 def test_fix_may_not_weaken_tests(make_repo, write_script, codey):
     root = make_repo(CALC)
     cheat = (

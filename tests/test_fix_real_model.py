@@ -43,8 +43,8 @@ def test_real_model_fix_lands_tested_commit_or_changes_nothing(make_repo, codey)
     assert result["tokens"]["generated_tokens"] > 0
     assert all(c["load_ms"] >= 0 and c["prompt_tokens"] > 0 for c in result["calls"])
     # the function format's grammar: a one-line note, then exactly one python block, nothing after
-    # (a one-line fix, format line_fix, is asked for a line alone)
-    for attempt in (a for a in result["attempts"] if a["format"] != "line_fix"):
+    # (a one-line fix, format line_fix, is asked for a line alone; a token_fix asks no model)
+    for attempt in (a for a in result["attempts"] if a["format"] not in ("line_fix", "token_fix")):
         assert attempt["answer"].startswith("Bug: "), attempt["answer"]
         assert attempt["answer"].count("```python\n") == 1, attempt["answer"]
         code = attempt["answer"].split("```python\n", 1)[1]

@@ -92,7 +92,7 @@ def test_no_answer_is_an_attempt_with_no_changes_and_no_feedback(step_context):
 
 def test_the_loop_keeps_the_last_applied_changes_only_when_asked(step_context):
     for keep in (False, True):
-        ctx = step_context([WRONG_DIFF] * 2, {"attempts": 2, "candidates": 1}, keep_failed=keep)
+        ctx = step_context([WRONG_DIFF] * 2, {"attempts": 2, "candidates": 1, "token_fixes": 0}, keep_failed=keep)
         outcome = StepRunner(ctx).run()
         assert not outcome.passed and outcome.reason and outcome.reason.startswith("still failing")
         assert [(a.attempt, a.candidate, a.passed) for a in outcome.attempts] == [(1, 1, False), (2, 1, False)]
