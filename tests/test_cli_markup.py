@@ -41,6 +41,7 @@ def test_plan_of_a_request_with_brackets(make_repo, codey):
     assert "fix [/] the [bold]add in calc.py" in out.stdout
 
 
+@pytest.mark.usefixtures("model_answers_only")
 def test_a_model_path_with_brackets_is_a_rejected_edit_not_a_crash(make_repo, write_script, codey):
     root = make_repo(CALC)
     bad = GOOD_DIFF.replace("a/calc.py", "a/c[/]alc.py").replace("b/calc.py", "b/c[/]alc.py")

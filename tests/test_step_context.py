@@ -97,3 +97,16 @@ def test_the_loop_keeps_the_last_applied_changes_only_when_asked(step_context):
         assert not outcome.passed and outcome.reason and outcome.reason.startswith("still failing")
         assert [(a.attempt, a.candidate, a.passed) for a in outcome.attempts] == [(1, 1, False), (2, 1, False)]
         assert bool(outcome.changes) is keep
+
+
+def test_an_answer_still_coming_at_the_deadline_is_cut_and_nothing_is_applied(step_context):
+    import time
+
+    ctx = step_context([GOOD_DIFF], deadline=time.monotonic() - 1)  # the budget is spent while it writes
+    rules = StepRules(allow_tests=False, targets={"tests/test_calc.py::test_add"}, max_tokens=2048)
+
+    tried = StepRunner(ctx)._attempt(1, 1, "diff", [{"role": "user", "content": "fix"}], ["calc.py"], None, rules)
+
+    assert not tried.passed and tried.changes is None and not tried.record.applied
+    assert tried.record.reason == "the model ran past its time budget"
+    assert "return a - b" in (ctx.worktree.path / "calc.py").read_text()

@@ -194,3 +194,81 @@ def test_only_variants_that_parse_and_no_more_than_the_limit():
 def test_a_line_of_a_longer_statement():
     text = "x = f(\n    a < b,\n    c,\n)\n"
     assert [f.new for f in token_fixes("m.py", 2, text)] == ["    a <= b,", "    a > b,"]
+
+
+# found by a red-team pass over the first version
+
+
+@pytest.mark.parametrize(
+    "line, wrong",
+    [
+        ("z = n - 1 * k", "z = n * k"),  # dropping `- 1` would regroup the expression
+        ("z = i + 1 // 2", "z = i // 2"),
+        ("z = n - 1 ** 2", "z = n ** 2"),
+        ("y = [v for v in vs if a or b for w in ws]", "y = [v for v in vs if not (a or b for w in ws)]"),
+        ("except (ValueError, TypeError):", "except (TypeError, ValueError):"),  # not a call
+        ("from m import (a, b)", "from m import (b, a)"),
+        ("return max(a, b)", "return max(b, a)"),  # the same value
+        ("assert -x", "assert +x"),  # `-` there is no binary operator
+    ],
+)
+def test_variants_that_are_not_a_one_token_slip_are_not_given(line, wrong):
+    assert wrong not in _changes(line)
+
+
+def test_the_comprehension_filter_is_negated_up_to_the_next_for():
+    assert "y = [v for v in vs if not (a or b) for w in ws]" in _changes("y = [v for v in vs if a or b for w in ws]")
+
+
+def test_a_variant_that_parses_but_does_not_compile_is_not_given():
+    fixes = [f.new for f in token_fixes("m.py", 1, "y = clamp(x, min=lo, max=hi)\n")]
+    assert fixes == []  # `max=lo, max=hi`: a keyword repeated
+    assert [f.new for f in token_fixes("m.py", 1, "key = lambda lo, hi: min(lo, hi)\n")] == ["key = lambda lo, hi: max(lo, hi)"]
+
+
+def test_odd_lines_do_not_crash():
+    assert list(token_fixes("m.py", 1, "x = " + "0" * 5000 + "\n")) == []  # a literal past int()'s digit limit
+    deep = "x = " + " + ".join(["a"] * 5000) + "\n"
+    assert isinstance(list(token_fixes("m.py", 1, deep)), list)  # ast.parse's recursion limit
+
+
+def test_a_def_line_after_a_byte_order_mark_is_not_a_line_to_change():
+    from codey_git.engine.line_fixes import lines_to_ask
+
+    text = "\ufeffdef f(a, b): return a - b\n"
+    assert lines_to_ask([("m.py", 1)], {"m.py": text}.get) == []
+
+
+def test_a_line_the_token_stage_gave_is_not_given_again_as_the_coders_answer():
+    from types import SimpleNamespace
+
+    from codey_git.engine.context import Focus
+    from codey_git.engine.line_candidates import line_candidates
+    from codey_git.engine.suspects import Suspect
+    from codey_git.progress import SilentProgress
+
+    answers = ["```python\nif a <= b:\n```", "```python\nif b < a:\n```"]  # a repeat, then a new line
+
+    class Coder:
+        name = "fake"
+
+        def chat(self, messages, **kw):
+            return SimpleNamespace(text=answers.pop(0) if answers else "")
+
+    text = "def f(a, b):\n    if a < b:\n        return a\n    return b\n"
+    focus = Focus(files=["m.py"], suspects=[Suspect("m.py", 2, 1.0, 1, 0)])
+    found = line_candidates(
+        Coder(),
+        focus,
+        "",
+        {"m.py": text}.get,
+        token_lines=1,
+        model_lines=1,
+        deadline=None,
+        clock=lambda: 0.0,
+        progress=SilentProgress(),
+    )
+    given = [(c.format, c.new.strip()) for c in found]
+    assert ("token_fix", "if a <= b:") in given and ("line_fix", "if a <= b:") not in given
+    assert ("line_fix", "if b < a:") in given
+    assert len({new for _, new in given}) == len(given)

@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from codey_git.engine import context as ctx
-from codey_git.engine.line_fixes import line_fixes, lines_to_ask
+from codey_git.engine.line_fixes import line_fixes, lines_to_ask, squeezed
 from codey_git.engine.token_fixes import token_fixes
 from codey_git.models.base import Model
 from codey_git.progress import Progress
@@ -52,6 +52,7 @@ def line_candidates(
     ``model_lines``; stops when the deadline passes. ``read`` must give the file as it is now (the
     step puts the worktree back after each rejected candidate)."""
     ranked = suspect_lines(focus)
+    given: set[tuple[str, int, str]] = set()  # the coder's line is often one a token change gave already
     for path, line in lines_to_ask(ranked, read, token_lines) if token_lines > 0 else []:
         text = read(path)
         if text is None:
@@ -60,6 +61,7 @@ def line_candidates(
         for fix in token_fixes(path, line, text):
             if deadline is not None and clock() > deadline:
                 return
+            given.add((path, line, squeezed(fix.new)))
             yield LineCandidate(path, line, fix.new, fix.text, "token_fix", fix.change)
     for path, line in lines_to_ask(ranked, read, model_lines) if model_lines > 0 else []:
         text = read(path)
@@ -68,4 +70,7 @@ def line_candidates(
         progress.stage(f"asking for a corrected {path} line {line} ({coder.name})")
         for lf in line_fixes(coder, path, line, text, failure, deadline=deadline, clock=clock, on_token=progress.token):
             progress.token("\n")
+            if (path, line, squeezed(lf.new)) in given:
+                continue
+            given.add((path, line, squeezed(lf.new)))
             yield LineCandidate(path, line, lf.new, lf.text, "line_fix", lf.answer)

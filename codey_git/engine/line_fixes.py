@@ -57,7 +57,7 @@ def lines_to_ask(
         lines = source_lines(text) if text else []
         if not 1 <= line <= len(lines):
             continue
-        code = lines[line - 1].strip()
+        code = lines[line - 1].lstrip("\ufeff").strip()
         if not code or code.startswith(("#", "@", "def ", "async def ", "class ")):
             continue
         if path not in strings:
@@ -77,7 +77,7 @@ def source_lines(text: str) -> list[str]:
 def _parse(text: str) -> ast.Module | None:
     try:
         return ast.parse(text.removeprefix("\ufeff"))  # a byte-order mark is not code
-    except (SyntaxError, ValueError):
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
         return None
 
 
@@ -124,7 +124,7 @@ def parse_line(answer: str, old: str, number: int | None = None) -> str | None:
     lines = (numbered.sub("", x, count=1) if numbered else x for x in body.splitlines())
     code = next((c for c in (x.strip() for x in lines) if c and not c.startswith("#")), "")
     stripped = old.strip()
-    if not code or _squeezed(code) == _squeezed(stripped) or "```" in code:
+    if not code or squeezed(code) == squeezed(stripped) or "```" in code:
         return None
     if stripped.endswith(",") and not code.endswith(",") and not code.endswith(("(", "[", "{")):
         code += ","  # an argument or element in a bracket: the model drops its comma
@@ -148,7 +148,7 @@ def _cuts_block_short(new: str, old: str, lines: list[str], line: int) -> bool:
     return False
 
 
-def _squeezed(code: str) -> str:
+def squeezed(code: str) -> str:
     return re.sub(r"\s+", "", code)
 
 
@@ -193,9 +193,9 @@ def line_fixes(
         except (NoResponse, OutOfTime):
             return
         new = parse_line(completion.text, old, line)
-        if new is None or _squeezed(new) in seen or _cuts_block_short(new, old, lines, line):
+        if new is None or squeezed(new) in seen or _cuts_block_short(new, old, lines, line):
             continue
-        seen.add(_squeezed(new))
+        seen.add(squeezed(new))
         changed = "\n".join(lines[: line - 1] + [new + ending] + lines[line:])
         if _parse(changed) is None:
             continue

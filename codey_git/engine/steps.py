@@ -23,7 +23,7 @@ from codey_git.engine.suspects import coverage_run, traced_lines
 from codey_git.engine.prompts import feedback_text
 from codey_git.engine.task import ANSWER_CHARS, AttemptRecord, Step, Task
 from codey_git.engine.worktrees import Worktree
-from codey_git.models.base import Message, Model, NoResponse
+from codey_git.models.base import Message, Model, NoResponse, OutOfTime, stop_when_late
 from codey_git.testpaths import doctest_examples, is_test_file, test_change_reason
 from codey_git.testrun import TestRun, run_tests, trim_output, use_sandbox
 from codey_git.progress import Progress
@@ -183,6 +183,12 @@ class StepRunner:
             + (f" candidate {candidate}" if candidate > 1 else "")
             + f": generating ({c.coder.name})"
         )
+        late = stop_when_late(c.deadline, time.monotonic)  # an answer still coming at the deadline is cut
+
+        def token(text: str) -> None:
+            late(text)
+            c.progress.token(text)
+
         try:
             completion = c.coder.chat(
                 messages,
@@ -191,9 +197,9 @@ class StepRunner:
                 temperature=temperature,
                 seed=attempt * 100 + candidate,
                 grammar=answer_grammar(fmt, bool(c.settings.get("constrain_answers"))),
-                on_token=c.progress.token,
+                on_token=token,
             )
-        except NoResponse as exc:
+        except (NoResponse, OutOfTime) as exc:
             record.reason = str(exc)
             return AttemptResult(record)
         faults.point("answer")

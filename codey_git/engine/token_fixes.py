@@ -6,15 +6,15 @@ sibling method (``keys`` for ``values``, ``lstrip`` for ``rstrip``), two argumen
 ``break`` for ``continue``. The 1.5B coder seldom writes such a line back changed by just that
 token; the tests can try each variant for a second or two of their time and no tokens.
 
-A variant is kept only when the file still parses. The step judges each one like any other edit
+A variant is kept only when the file still compiles. The step judges each one like any other edit
 (the failing tests first, then the whole suite, and the gate's workaround check), so a variant
 that merely silences the named test is refused like a model's.
 """
 
 from __future__ import annotations
 
-import ast
 import io
+import keyword
 import re
 import tokenize
 from collections.abc import Iterator
@@ -52,7 +52,13 @@ _SIBLINGS = [
 ]
 _METHODS = {name: tuple(n for n in group if n != name) for group in _SIBLINGS for name in group}
 _OPERAND_END = {tokenize.NAME, tokenize.NUMBER, tokenize.STRING}
-_KEYWORDS_BEFORE_OPERAND = {"return", "in", "not", "and", "or", "if", "else", "elif", "while", "is", "lambda", "yield"}
+_BINDS_TIGHTER = {"*", "/", "//", "%", "**", "@", ".", "[", "("}  # after `n - 1`: dropping `- 1` would regroup
+_SAME_EITHER_WAY = {"min", "max"}  # calls whose two arguments swapped give the same value
+
+
+def _keyword(tok: tokenize.TokenInfo) -> bool:
+    """A keyword that is not a value (``return``, ``assert``, ``except``; not ``True``)."""
+    return tok.type == tokenize.NAME and keyword.iskeyword(tok.string) and tok.string not in ("True", "False", "None")
 
 
 @dataclass(frozen=True)
@@ -84,7 +90,7 @@ def _binary(tokens: list[tokenize.TokenInfo], i: int) -> bool:
     if i == 0:
         return False
     before = tokens[i - 1]
-    if before.type == tokenize.NAME and before.string in _KEYWORDS_BEFORE_OPERAND:
+    if _keyword(before):
         return False
     return before.type in _OPERAND_END or before.string in (")", "]", "}")
 
@@ -102,7 +108,9 @@ def _condition_end(tokens: list[tokenize.TokenInfo], start: int, inline: bool) -
             if depth == 0:
                 return j
             depth -= 1
-        elif depth == 0 and ((inline and s == "else" and tokens[j].type == tokenize.NAME) or (not inline and s == ":")):
+        elif depth == 0 and inline and tokens[j].type == tokenize.NAME and s in ("else", "for", "async"):
+            return j  # a conditional expression's `else`, a comprehension's next `for`
+        elif depth == 0 and not inline and s == ":":
             return j
     return None
 
@@ -171,17 +179,23 @@ def variants(code: str) -> Iterator[tuple[str, str]]:
             elif tok.type == tokenize.OP and s in _COMPARE:
                 for new in _COMPARE[s]:
                     yield swap(a, b, new)
-            elif tok.type == tokenize.NAME and s in _NAMES and not (i > 0 and tokens[i - 1].string == "."):
+            elif (
+                tok.type == tokenize.NAME
+                and s in _NAMES
+                and not (i > 0 and tokens[i - 1].string == ".")
+                and not (nxt is not None and nxt.string == "=")  # a keyword argument's name
+            ):
                 for new in _NAMES[s]:
                     yield swap(a, b, new)
             elif tok.type == tokenize.NAME and s in _METHODS and i > 0 and tokens[i - 1].string == ".":
                 for new in _METHODS[s]:
                     yield swap(a, b, new)
-            elif tok.type == tokenize.NUMBER and re.fullmatch(r"\d+", s) and int(s) <= SMALL:
+            elif tok.type == tokenize.NUMBER and re.fullmatch(r"\d{1,2}", s) and int(s) <= SMALL:
                 value = int(s)
                 before = tokens[i - 1] if i > 0 else None
                 if value == 1 and before is not None and before.string in ("+", "-") and _binary(tokens, i - 1):
-                    yield swap(tokens[i - 2].end[1], b, "")  # `n - 1` -> `n`
+                    if nxt is None or nxt.string not in _BINDS_TIGHTER:  # `n - 1 * k` is no `n * k`
+                        yield swap(tokens[i - 2].end[1], b, "")  # `n - 1` -> `n`
                 elif value > 1 or (value == 1 and not (before is not None and before.string == "-")):
                     yield swap(a, b, str(value - 1))  # not `-1` -> `-0`
                 yield swap(a, b, str(value + 1))
@@ -189,12 +203,10 @@ def variants(code: str) -> Iterator[tuple[str, str]]:
                 for new in _ARITH[s]:
                     yield swap(a, b, new)
         for i, tok in enumerate(tokens):  # two arguments swapped
-            if (
-                tok.string != "("
-                or i == 0
-                or tokens[i - 1].type != tokenize.NAME
-                or tokens[i - 1].string in _KEYWORDS_BEFORE_OPERAND
-            ):
+            callee = tokens[i - 1] if i > 0 else None
+            if tok.string != "(" or callee is None or callee.type != tokenize.NAME or _keyword(callee):
+                continue
+            if callee.string in _SAME_EITHER_WAY:
                 continue
             args = _call_arguments(tokens, i)
             if not args or len(args) != 2:
@@ -213,10 +225,11 @@ def variants(code: str) -> Iterator[tuple[str, str]]:
             yield variant
 
 
-def _parses(text: str) -> bool:
+def _compiles(text: str) -> bool:
+    """The file compiles: it parses, and no keyword argument or parameter is repeated."""
     try:
-        ast.parse(text.removeprefix("\ufeff"))
-    except (SyntaxError, ValueError):
+        compile(text.removeprefix("\ufeff"), "<candidate>", "exec", dont_inherit=True)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
         return False
     return True
 
@@ -237,7 +250,7 @@ def token_fixes(path: str, line: int, text: str, limit: int = MAX_PER_LINE) -> I
             return
         new = indent + code + old[len(old.rstrip()) :]
         changed = "\n".join(lines[: line - 1] + [new + ending] + lines[line:])
-        if not _parses(changed):
+        if not _compiles(changed):
             continue
         given += 1
         yield TokenFix(path, line, old, new, changed, change)

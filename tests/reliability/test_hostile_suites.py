@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 import time
 
+import pytest
+
 from conftest import git
 from hostile import CALC, GOOD, leftovers, new_file, reasons
 
@@ -53,6 +55,7 @@ def test_a_daemon_holding_the_output_open_does_not_hang_the_run(make_repo, write
     assert time.monotonic() - started < 40
 
 
+@pytest.mark.usefixtures("model_answers_only")
 def test_a_new_pytest_ini_that_deselects_the_failing_test_is_refused(make_repo, write_script, codey):
     root = make_repo(CALC)
     ini = new_file("pytest.ini", "[pytest]\naddopts = --deselect tests/test_calc.py::test_add\n")
@@ -67,6 +70,7 @@ def test_a_new_pytest_ini_that_deselects_the_failing_test_is_refused(make_repo, 
     assert leftovers(root) == []
 
 
+@pytest.mark.usefixtures("model_answers_only")
 def test_pytest_settings_in_pyproject_and_setup_cfg_are_test_changes(make_repo, write_script, codey):
     root = make_repo({**CALC, "pyproject.toml": "[project]\nname = 'calc'\n", "setup.cfg": "[metadata]\nname = calc\n"})
     toml = (
@@ -86,6 +90,7 @@ def test_pytest_settings_in_pyproject_and_setup_cfg_are_test_changes(make_repo, 
     assert why and all("pytest settings" in r for r in why), why
 
 
+@pytest.mark.usefixtures("model_answers_only")
 def test_django_style_tests_module_is_a_test_file(make_repo, write_script, codey):
     app = {
         "app/__init__.py": "",
@@ -108,6 +113,7 @@ def test_django_style_tests_module_is_a_test_file(make_repo, write_script, codey
     assert "== 5" in (root / "app" / "tests.py").read_text()
 
 
+@pytest.mark.usefixtures("model_answers_only")
 def test_a_fix_that_makes_the_failing_test_stop_running_is_rejected(make_repo, write_script, codey):
     root = make_repo({**CALC, "tests/test_other.py": "def test_other():\n    assert True\n"})
     skip = (
@@ -123,6 +129,7 @@ def test_a_fix_that_makes_the_failing_test_stop_running_is_rejected(make_repo, w
     assert why and all("no longer run" in r for r in why), why
 
 
+@pytest.mark.usefixtures("model_answers_only")
 def test_a_new_module_shadowing_an_installed_one_is_a_test_change(make_repo, write_script, codey):
     root = make_repo(CALC)
     shadow = new_file("json.py", "def loads(s):\n    return 5\n")

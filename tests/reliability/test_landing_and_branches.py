@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from conftest import git
 from hostile import CALC, GOOD, WRONG, new_file
 
@@ -24,6 +26,7 @@ def test_landing_refuses_to_overwrite_an_ignored_untracked_file(make_repo, write
     assert git(root, "show", f"{result['branch']}:settings_local.py") == "DEBUG = False"
 
 
+@pytest.mark.usefixtures("model_answers_only")
 def test_keep_branch_survives_gc_and_the_next_fix_with_the_users_commits(make_repo, write_script, codey):
     root = make_repo(CALC)
     write_script({"edit": [WRONG] * 3})

@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 import os
 
+import pytest
+
 from conftest import git
 from hostile import CALC, GOOD, diff, leftovers, new_file, reasons, snapshot
 
@@ -18,6 +20,7 @@ def _calc_repo(make_repo, extra=None):
     return make_repo({**CALC, **(extra or {})})
 
 
+@pytest.mark.usefixtures("model_answers_only")
 def test_edit_through_a_symlink_out_of_the_repo_writes_nothing_outside(make_repo, write_script, codey, tmp_path):
     outside = tmp_path / "outside.py"
     outside.write_text("def add(a, b):\n    return a - b\n")
