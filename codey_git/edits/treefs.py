@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import os
 import stat
+from collections.abc import Mapping
 from pathlib import Path
 
 from .errors import UnsafeEdit
@@ -208,6 +209,17 @@ class TreeFS:
                 fh.write(payload)
         finally:
             os.close(fd)
+
+    def write_all(self, files: Mapping[str, str | None]) -> None:
+        """Write ``files`` (None: delete), all or nothing: every path is checked first (no symlink,
+        submodule, file-as-folder), then each is written."""
+        for rel in files:
+            self.check_writable(rel)
+        for rel, text in files.items():
+            if text is None:
+                self.delete(rel)
+            else:
+                self.write(rel, text)
 
     def delete(self, rel: str) -> None:
         """Remove a regular file (absent is fine). Never follows or removes a symlink's target."""

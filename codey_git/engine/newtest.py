@@ -12,7 +12,6 @@ from __future__ import annotations
 import ast
 import re
 import time
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
@@ -163,7 +162,7 @@ def _write_test(
     if not ok or after is None:  # a test that is kept always comes with the run that kept it
         return f"the written test was not kept: {why}"
     changes[path] = source
-    write_files(wt, {path: source})
+    wt.fs.write_all({path: source})
     result.written, result.run = path, after
     result.tested_by.extend(sorted(n for n in (after.collected or {path}) if n.split("::")[0] == path))
     return None
@@ -247,7 +246,7 @@ def verify(
     timeout, sandbox = float(config.test_timeout), use_sandbox(config)
     try:
         wt.reset()
-        write_files(wt, tests)
+        wt.fs.write_all(tests)
         before = run_tests(config.test_command, wt.path, timeout, sandbox=sandbox, select=sorted(tests))
         if before.timed_out:
             return False, "it timed out before the change", None
@@ -255,7 +254,7 @@ def verify(
         if not failed:
             return False, "it passes without the change, so it does not test it", None
         wt.reset()
-        write_files(wt, {**changes, **tests})
+        wt.fs.write_all({**changes, **tests})
         after = run_tests(config.test_command, wt.path, timeout, sandbox=sandbox)
         ours = {n for n in (after.collected or ()) if n.split("::")[0] in tests}
         if after.collected is not None and not ours:
@@ -264,15 +263,4 @@ def verify(
         return ok, ("" if ok else f"with the change: {why}"), after
     finally:
         wt.reset()
-        write_files(wt, changes)
-
-
-def write_files(wt: Worktree, files: Mapping[str, str | None]) -> None:
-    """Write (None: delete) ``files`` in the worktree through its TreeFS, every path checked first."""
-    for rel in files:
-        wt.fs.check_writable(rel)
-    for rel, text in files.items():
-        if text is None:
-            wt.fs.delete(rel)
-        else:
-            wt.fs.write(rel, text)
+        wt.fs.write_all(changes)

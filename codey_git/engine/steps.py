@@ -219,7 +219,7 @@ class StepRunner:
             if not rules.allow_tests:
                 self._refuse_test_changes(result.changes)
             changed = {p: changed_lines(wt.read(p), t) for p, t in result.changes.items()}
-            self._write(result.changes)
+            wt.fs.write_all(result.changes)
         except EditRejected as exc:
             wt.reset()
             # well-formed: the answer held an edit in a known format that applies to the files,
@@ -276,7 +276,7 @@ class StepRunner:
             judged: TestRun | None = None
             try:
                 self._refuse_test_changes({fix.path: fix.text})
-                self._write({fix.path: fix.text})  # a symlink, a submodule: refused, the loop goes on
+                wt.fs.write_all({fix.path: fix.text})  # a symlink, a submodule: refused, the loop goes on
             except EditRejected as exc:
                 wt.reset()
                 record.reason = exc.reason
@@ -360,18 +360,6 @@ class StepRunner:
                 "still failing: " + ", ".join(behind[:5]) + " (they failed before too and run the lines this edit changes)",
             )
         return run, ok, why
-
-    def _write(self, changes: dict[str, str | None]) -> None:
-        """Write an accepted edit into the worktree, all or nothing: every path is checked first
-        (no symlink, submodule, file-as-folder), then written through the worktree's TreeFS."""
-        fs = self.context.worktree.fs
-        for rel in changes:
-            fs.check_writable(rel)
-        for rel, text in changes.items():
-            if text is None:
-                fs.delete(rel)
-            else:
-                fs.write(rel, text)
 
     def _refuse_test_changes(self, changes: dict[str, str | None]) -> None:
         """A task that may not change tests may not change what the tests run either."""

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from codey_git.config import Config
 from codey_git.engine import context as ctx
 from codey_git.engine import coverage
-from codey_git.engine.newtest import ASK, REPLY, SYSTEM, code_block, existing_test_files, new_test_path, test_source, write_files
+from codey_git.engine.newtest import ASK, REPLY, SYSTEM, code_block, existing_test_files, new_test_path, test_source
 from codey_git.engine.requestnames import defining_files
 from codey_git.engine.steps import RETRY_TEMPERATURE
 from codey_git.engine.worktrees import Worktree
@@ -106,7 +106,7 @@ def judge(wt: Worktree, path: str, source: str, config: Config, baseline: TestRu
     timeout, sandbox = float(config.test_timeout), use_sandbox(config)
     try:
         wt.reset()
-        write_files(wt, {path: source})
+        wt.fs.write_all({path: source})
         alone = run_tests(config.test_command, wt.path, timeout, sandbox=sandbox, select=[path])
         why = _rejection(alone, path)
         if why:
