@@ -138,6 +138,7 @@ def test_a_normal_long_answer_within_max_tokens_is_kept(flood, monkeypatch):
     assert result.text == "tok " * 400
 
 
+@pytest.mark.usefixtures("model_answers_only")
 def test_through_the_cli_the_flood_never_reaches_the_terminal(flood, make_repo, codey):
     flood.mode = "content"
     root = make_repo(
