@@ -98,14 +98,28 @@ STEPS = {
         def test_three():
             assert steps_to(3) == 3
         """,
+    "tests/test_other.py": """
+        def test_other():
+            assert True
+        """,
 }
 
 
-def test_a_change_whose_tests_hang_is_cut_and_the_next_is_tried(make_repo, write_script, codey, monkeypatch):
-    # `i -= 2` never ends the loop: its tests are killed at the time limit, and `i += 1` is next
+WRONG_STEPS = """```python
+def steps_to(n):
+    i, count = 0, 0
+    while i < n:
+        i += 2
+        count += 2
+    return count
+```"""
+
+
+def test_a_change_whose_tests_hang_is_cut_and_the_next_is_tried(make_repo, write_script, codey):
+    # `i -= 2` never ends the loop: its tests are killed at five times the first run of the failing
+    # test's file (10 s at least), not at test_timeout (300 s), and `i += 1` is tried next
     root = make_repo(STEPS)
-    write_script({"edit": ["no idea"] * 2, "line_fix": []})
-    monkeypatch.setenv("CODEY_TEST_TIMEOUT", "8")
+    write_script({"edit": [WRONG_STEPS, "no idea"], "line_fix": []})  # a wrong edit: the file's tests run once
 
     out = codey(root, "fix", "Fix the failing test tests/test_steps.py::test_three", "--json", "--attempts", "1")
 
@@ -114,7 +128,7 @@ def test_a_change_whose_tests_hang_is_cut_and_the_next_is_tried(make_repo, write
     assert "        i += 1\n" in (root / "steps.py").read_text()
     tried = [a for a in result["attempts"] if a["format"] == "token_fix"]
     hung = [a for a in tried if "i -= 2" in (a["diff"] or "")]
-    assert hung and hung[0]["reason"] == "the tests timed out"
+    assert hung and hung[0]["reason"] == "the tests timed out (past 10 s)"
     assert tried[-1]["passed"]
     assert git(root, "status", "--porcelain") == ""
 
@@ -126,6 +140,8 @@ def test_the_limit_for_a_candidates_tests():
     assert candidate_timeout(300, 20, 12.5) == 12.5  # nor past the task's budget
     assert candidate_timeout(300, 20, -3) == 1  # one second at least
     assert candidate_timeout(300, 0, None) == 300  # no baseline time known
+    assert candidate_timeout(300, 20, None, 1.2) == 10  # the target tests' files alone: 10 s at least
+    assert candidate_timeout(300, 20, None, 4) == 20  # or five times their first run
 
 
 def _changes(line):

@@ -6,19 +6,30 @@ import difflib
 
 from codey_git.testrun import TestRun
 
-HANG_FACTOR, HANG_MIN_S = 5, 30.0  # a candidate's tests that run this much past the baseline's hang
+HANG_FACTOR, HANG_MIN_S, QUICK_MIN_S = 5, 30.0, 10.0  # a candidate's tests that run this much past the baseline's hang
 
 
-def candidate_timeout(test_timeout: float, baseline_seconds: float, left: float | None) -> float:
+def candidate_timeout(
+    test_timeout: float, baseline_seconds: float, left: float | None, quick_seconds: float | None = None
+) -> float:
     """Seconds a candidate's test run may take: ``test_timeout``, but no more than five times the
     baseline's whole suite (30 s at least: a changed loop that never ends is a rejected candidate,
-    not five minutes lost) nor the time left in the task's budget (``left``, one second at least)."""
+    not five minutes lost), for a run of the target tests' files alone no more than five times
+    their first run (``quick_seconds``, 10 s at least), and never past the task's budget (``left``,
+    one second at least)."""
     limit = test_timeout
     if baseline_seconds > 0:
         limit = min(limit, max(HANG_MIN_S, HANG_FACTOR * baseline_seconds))
+    if quick_seconds:
+        limit = min(limit, max(QUICK_MIN_S, HANG_FACTOR * quick_seconds))
     if left is not None:
         limit = min(limit, max(1.0, left))
     return limit
+
+
+def timed_out(run: TestRun) -> str:
+    """Why a run that timed out failed, with the limit it ran past."""
+    return f"the tests timed out (past {run.how[1]:.0f} s)" if run.how else "the tests timed out"
 
 
 def step_passed(baseline: TestRun, run: TestRun, targets: set[str], *, same_tests: bool = True) -> tuple[bool, str]:
@@ -28,7 +39,7 @@ def step_passed(baseline: TestRun, run: TestRun, targets: set[str], *, same_test
     and pass; with ``same_tests`` (a task that may not change tests), every test collected at
     baseline must still be collected: a change that makes a test go away is not a fix."""
     if run.timed_out:
-        return False, "the tests timed out"
+        return False, timed_out(run)
     if not run.is_pytest:
         return run.ok, "tests pass" if run.ok else f"the test command failed (exit {run.returncode})"
     if run.returncode not in (0, 1):

@@ -17,7 +17,7 @@ from codey_git.engine.answer_fit import edit_format, fitting_format
 from codey_git.engine.answer_shape import answer_grammar
 from codey_git.engine.codeview import answer_budget, build_messages
 from codey_git.engine.echo_hint import echo_hint
-from codey_git.engine.gate import candidate_timeout, changed_lines, left_behind, step_passed
+from codey_git.engine.gate import candidate_timeout, changed_lines, left_behind, step_passed, timed_out
 from codey_git.engine.line_candidates import failure_text, line_candidates
 from codey_git.engine.suspects import coverage_run, traced_lines
 from codey_git.engine.prompts import feedback_text
@@ -86,6 +86,7 @@ class StepRunner:
     def __init__(self, context: StepContext) -> None:
         self.context = context
         self.tests_seconds = 0.0  # every test run of this step, for the task's timings
+        self.quick_seconds: float | None = None  # the first run of the target tests' files alone
 
     def run(self) -> StepOutcome:
         c = self.context
@@ -308,7 +309,7 @@ class StepRunner:
         return run_tests(
             c.settings.test_command,
             c.worktree.path,
-            candidate_timeout(float(c.settings.test_timeout), c.baseline.seconds, left),
+            candidate_timeout(float(c.settings.test_timeout), c.baseline.seconds, left, self.quick_seconds if select else None),
             sandbox=use_sandbox(c.settings),
             select=select,
         )
@@ -329,7 +330,8 @@ class StepRunner:
             if not quick.selected:
                 return (quick, *step_passed(baseline, quick, targets, same_tests=same_tests))
             if quick.timed_out:
-                return quick, False, "the tests timed out"
+                return quick, False, timed_out(quick)
+            self.quick_seconds = self.quick_seconds or quick.seconds
             gone = sorted(t for t in targets if "::" in t and quick.collected is not None and t not in quick.collected)
             if gone:
                 return quick, False, "tests that ran before no longer run: " + ", ".join(gone[:5])
