@@ -234,3 +234,33 @@ def test_since_a_branch_means_what_this_branch_changed_since_it_left_it(make_rep
 
     assert change is not None and OLD_LINE in change.note()
     assert "other" not in change.note()  # main's later commit is not this branch's change
+
+
+DOCSTRING = """```diff
+--- a/prices.py
++++ b/prices.py
+@@ -1,2 +1,3 @@
+ def subtotal(items):
++    \"\"\"The sum of price times quantity.\"\"\"
+     return sum(price * qty for price, qty in items)
+```
+"""
+
+
+@pytest.mark.usefixtures("model_answers_only")
+def test_in_a_stacked_recipe_the_last_change_is_the_users_not_the_task_before(make_repo, write_script, codey):
+    # task 1 commits a docstring on the stack; task 2's "since the last change" still means the user's
+    # last commit (what the recipe started from), whose diff holds the bug
+    root = _repo(make_repo)
+    (root / "night.yml").write_text(
+        "name: night\nlanding: stacked\ntasks:\n"
+        "  - edit: add a docstring to subtotal in prices.py\n"
+        '  - fix: "tests in tests/test_prices.py fail since the last change, please fix"\n'
+    )
+    write_script({"edit": [{"when": "add a docstring", "text": DOCSTRING}, {"when": OLD_LINE, "text": FIX}]})
+
+    out = codey(root, "run", "night.yml", "--json")
+
+    assert out.returncode == 0, out.stdout + out.stderr
+    tasks = json.loads(out.stdout)["tasks"]
+    assert [t["status"] for t in tasks] == ["committed", "committed"], tasks

@@ -52,6 +52,7 @@ def run_task(
     write_tests: bool = False,
     require_failing: bool = False,
     symptom_test: bool = False,
+    last_change_at: str | None = None,
 ) -> TaskResult:
     """``write_tests``: the code each step changes must be named by a test; codey writes one from
     the request when none is (``newtest``), and what stays untested is kept on the branch.
@@ -60,7 +61,9 @@ def run_task(
     (a UsageError) before any model call. ``symptom_test`` (`fix --write-test`): the suite must
     pass; the coder first writes a test that fails on the symptom (``symptomtest``), the fix must
     make it pass, and the first commit holds the test and the fix together, so that every commit
-    that lands passes the whole suite."""
+    that lands passes the whole suite. ``last_change_at``: the commit whose change a request's "the
+    last change" means (a stacked recipe's later task starts from the task before's commit, but
+    the user's last change is where the recipe started); ``base`` when not given."""
     started = time.monotonic()
     if deadline is None and float(config.max_seconds or 0) > 0:
         deadline = started + float(config.max_seconds)
@@ -121,7 +124,7 @@ def run_task(
                     deadline=deadline,
                     events=on_event,
                     keep_failed=keep,
-                    base=base,
+                    base=last_change_at or base,
                 )
             )
             outcome = runner.run()

@@ -46,7 +46,7 @@ class StepContext:
     deadline: float | None = None  # time.monotonic() past which no attempt starts
     events: EventSink | None = None  # gets ("attempt", the attempt record) after each attempt
     keep_failed: bool = False  # a step that fails keeps its last applied changes (a WIP commit)
-    base: str | None = None  # the commit the task started from: "the last change" is counted from it
+    base: str | None = None  # "the last change" is counted from it: the task's start, or the recipe's when stacked
 
 
 @dataclass

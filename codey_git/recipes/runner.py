@@ -241,6 +241,7 @@ class RecipeRunner:
             deadline=deadline,
             require_failing=fix and not write_test,
             symptom_test=write_test,
+            last_change_at=self.meta["base"],  # the user's, not the stack's previous task
         )
 
     def _to_goal(self, planned: PlannedTask, base: str, deadline: float | None) -> tuple[TaskResult, dict[str, Any]]:
