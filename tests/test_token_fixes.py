@@ -8,37 +8,8 @@ import pytest
 from conftest import git
 from codey_git.engine.gate import candidate_timeout
 from codey_git.engine.token_fixes import token_fixes, variants
+from test_line_fixes import ECHO, PRICES
 
-PRICES = {
-    "prices.py": '''
-        def subtotal(items):
-            """The sum of price times quantity."""
-            return sum(price * qty for price, qty in items)
-
-
-        def discounted(items, rate):
-            # a rate is a fraction of one
-            total = subtotal(items)
-            return round(total * (1 + rate), 2)
-        ''',
-    "tests/test_prices.py": """
-        from prices import discounted, subtotal
-
-
-        def test_subtotal():
-            assert subtotal([(2.0, 3), (1.5, 2)]) == 9.0
-
-
-        def test_discounted():
-            assert discounted([(10.0, 1)], 0.25) == 7.5
-        """,
-}
-ECHO = """```python
-def discounted(items, rate):
-    # a rate is a fraction of one
-    total = subtotal(items)
-    return round(total * (1 + rate), 2)
-```"""
 REQUEST = "Fix the failing test tests/test_prices.py::test_discounted"
 
 
@@ -66,7 +37,7 @@ def test_token_fixes_off_leaves_it_to_the_coders_lines(make_repo, write_script, 
     write_script(
         {
             "edit": [ECHO, ECHO],
-            "line_fix": [{"when": "Line 9 is the most likely", "text": "```python\nreturn round(total * (1 - rate), 2)\n```"}],
+            "line_fix": [{"when": "Line 12 is the most likely", "text": "```python\nreturn round(total * (1 - rate), 2)\n```"}],
         }
     )
     monkeypatch.setenv("CODEY_TOKEN_FIXES", "0")
