@@ -122,7 +122,8 @@ def attempt_counts(result: dict) -> dict:
         "first_try": first_try(attempts),
         "accepted_generated_tokens": accepted_tokens(result),
         # every answer, to read why an edit failed (kept short: the results file stays readable)
-        "answers": [{"well_formed": a.get("well_formed"), "passed": a.get("passed"), "reason": a.get("reason"),
+        "answers": [{"format": a.get("format"), "well_formed": a.get("well_formed"), "passed": a.get("passed"),
+                     "reason": a.get("reason"),
                      "answer": (a.get("answer") or "")[:ANSWER_CHARS]} for a in attempts],
     }
 

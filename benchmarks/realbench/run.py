@@ -276,6 +276,9 @@ def summarize(rows: list[dict], speed: dict) -> dict:
         "fixed_median_test_s": _median(r.get("test_s") for r in fixed),
         "median_wall_s": _median(r.get("wall_s") for r in rows),
         "by_style": groups("style", STYLES),
+        # which stage's candidate passed: the coder's edit, a one-token change, the coder's line
+        "fixed_by": _fixed_by(fixed),
+        "restored_original_line": sum(bool(r.get("restored_original_line")) for r in fixed),
         "by_project": groups("project", sorted({r["project"] for r in rows})),
         "not_fixed_because": dict(sorted(reasons.items(), key=lambda kv: -kv[1])),
     }
@@ -287,6 +290,14 @@ def summarize(rows: list[dict], speed: dict) -> dict:
         summary["raw_prompt_tok_s"], summary["raw_gen_tok_s"] = round(r, 1), round(g, 2)
         summary["fixed_median_model_s_at_raw_speed"] = _median(model_s)
     return summary
+
+
+def _fixed_by(fixed: list[dict]) -> dict[str, int]:
+    counts: dict[str, int] = defaultdict(int)
+    for r in fixed:
+        passed = [a for a in r.get("answers") or [] if a.get("passed")]
+        counts[str(passed[-1].get("format") or "?") if passed else "?"] += 1
+    return dict(sorted(counts.items()))
 
 
 REASON_CLASSES = (  # (words in codey's reason, class), first match wins
