@@ -42,7 +42,7 @@ from codey_git.symbols import index as symbol_index
 from codey_git.testrun import run_tests
 
 from benchmarks.fixbench.report import machine_info
-from benchmarks.realbench.common import RESULTS_DIR, load_projects, load_tasks
+from benchmarks.realbench.common import RESULTS_DIR, TASKS_FILE, load_projects, load_tasks
 from benchmarks.realbench.mutate import request_of
 from benchmarks.realbench.run import prepare_repo
 
@@ -204,11 +204,12 @@ def summarize(rows: list[dict]) -> dict:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.realbench.localize")
     parser.add_argument("--tasks", default="")
+    parser.add_argument("--tasks-file", default=str(TASKS_FILE), help="the task set (default tasks.yml)")
     parser.add_argument("--projects", default="")
     parser.add_argument("--out", default=str(OUT))
     parser.add_argument("--resume", action="store_true", help="keep the tasks OUT.partial already holds")
     opts = parser.parse_args(argv)
-    tasks = load_tasks()
+    tasks = load_tasks(Path(opts.tasks_file))
     if opts.tasks:
         tasks = [t for t in tasks if t["id"] in opts.tasks.split(",")]
     if opts.projects:
@@ -237,7 +238,7 @@ def main(argv: list[str] | None = None) -> int:
               "uptime_before": load_before,
               "uptime_after": subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip(),
               "seconds": round(time.monotonic() - started, 1), "summary": summarize(rows), "tasks": rows}
-    rows.sort(key=lambda r: [t["id"] for t in load_tasks()].index(r["task"]))
+    rows.sort(key=lambda r: [t["id"] for t in load_tasks(Path(opts.tasks_file))].index(r["task"]))
     Path(opts.out).write_text(json.dumps(result, indent=1) + "\n")
     partial.unlink(missing_ok=True)
     print(json.dumps(result["summary"], indent=1))
