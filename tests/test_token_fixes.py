@@ -30,6 +30,8 @@ def test_a_one_token_change_lands_without_asking_the_model_for_a_line(make_repo,
     assert all(not a["passed"] and a["reason"] for a in tried[:-1])
     assert "one-token changes of prices.py line" in out.stderr
     assert "corrected" not in out.stderr  # the coder was not asked for a line
+    message = git(root, "log", "-1", "--format=%B")
+    assert "Codey-Edit: one-token change `+` -> `-`, chosen by the tests (no model wrote it); review it" in message
 
 
 def test_token_fixes_off_leaves_it_to_the_coders_lines(make_repo, write_script, codey, monkeypatch):
@@ -163,11 +165,10 @@ def test_variants_leave_alone_what_is_not_a_one_token_slip():
 def test_a_fix_keeps_the_lines_indentation_ending_and_the_rest_of_the_file():
     text = "def f(a, b):\r\n    if a < b:  # small\r\n        return a\r\n    return b"
     fixes = list(token_fixes("m.py", 2, text))
-    assert fixes and fixes[0].new == "    if not a < b:  # small"
+    assert [f.new.strip() for f in fixes] == ["if a <= b:  # small", "if a > b:  # small", "if a >= b:  # small"]
     first = fixes[0].text.split("\n")
-    assert first[1] == "    if not a < b:  # small\r"
+    assert first[1] == "    if a <= b:  # small\r"
     assert first[0] == "def f(a, b):\r" and first[2:] == text.split("\n")[2:]  # no final newline added
-    assert [f.new.strip() for f in fixes][1:3] == ["if a <= b:  # small", "if a > b:  # small"]
 
 
 def test_only_variants_that_parse_and_no_more_than_the_limit():
@@ -180,7 +181,12 @@ def test_only_variants_that_parse_and_no_more_than_the_limit():
 
 def test_a_line_of_a_longer_statement():
     text = "x = f(\n    a < b,\n    c,\n)\n"
-    assert [f.new for f in token_fixes("m.py", 2, text)] == ["    a <= b,", "    a > b,"]
+    assert [f.new for f in token_fixes("m.py", 2, text)] == ["    a <= b,", "    a > b,", "    a >= b,"]
+
+
+def test_a_lone_comparison_is_negated_by_its_complement_not_by_a_not():
+    assert "if a <= b:" in _changes("if a > b:") and "if not a > b:" not in _changes("if a > b:")
+    assert "if not (a > b and c):" in _changes("if a > b and c:")  # more than one comparison: a `not`
 
 
 # found by a red-team pass over the first version

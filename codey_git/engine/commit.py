@@ -16,6 +16,7 @@ from codey_git.models.base import Model, NoResponse
 
 _CONVENTIONAL = re.compile(r"^(fix|feat|refactor|docs|test|perf|chore|style|build|ci)(\([\w./-]+\))?!?: \S.{2,}$")
 TRAILER_TASK, TRAILER_MODEL, TRAILER_TESTS = "Codey-Task", "Codey-Model", "Codey-Tests"
+TRAILER_EDIT = "Codey-Edit"  # how the change was found, when no model wrote it
 
 
 # a requested change's type, from the words it starts with (the first match wins); else ``feat``
@@ -74,9 +75,12 @@ def subject_line(model: Model | None, kind: str, request: str, diff: str) -> str
     return template_subject(kind, request)
 
 
-def full_message(subject: str, request: str, model_name: str, tests: str) -> str:
+def full_message(subject: str, request: str, model_name: str, tests: str, edit: str | None = None) -> str:
+    """The commit message: the subject, then the trailers; ``edit`` says how a change no model
+    wrote was found (a one-token change the tests chose)."""
     task = " ".join(request.split())
-    return f"{subject}\n\n{TRAILER_TASK}: {task}\n{TRAILER_MODEL}: {model_name}\n{TRAILER_TESTS}: {tests}\n"
+    how = f"{TRAILER_EDIT}: {edit}\n" if edit else ""
+    return f"{subject}\n\n{TRAILER_TASK}: {task}\n{TRAILER_MODEL}: {model_name}\n{TRAILER_TESTS}: {tests}\n{how}"
 
 
 def commit_worktree(wt: Worktree, user_root: Path, changes: dict[str, str | None], message: str) -> str:
@@ -109,7 +113,7 @@ def commit_worktree(wt: Worktree, user_root: Path, changes: dict[str, str | None
 def trailers(message: str) -> dict[str, str]:
     out = {}
     for line in message.splitlines():
-        for key in (TRAILER_TASK, TRAILER_MODEL, TRAILER_TESTS):
+        for key in (TRAILER_TASK, TRAILER_MODEL, TRAILER_TESTS, TRAILER_EDIT):
             if line.startswith(key + ": "):
                 out[key] = line[len(key) + 2 :].strip()
     return out

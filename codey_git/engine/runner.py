@@ -143,8 +143,15 @@ def run_task(
             assert tested is not None  # a step that passed has the test run that passed it
             progress.stage("committing")
             subject = subject_line(None if config.commit_messages == "template" else coder, task.kind, step.text, outcome.diff)
+            last = outcome.attempts[-1] if outcome.attempts else None
             message = full_message(
-                subject, step.text if len(task.text) > len(step.text) else task.text, coder.name, tested.summary
+                subject,
+                step.text if len(task.text) > len(step.text) else task.text,
+                coder.name,
+                tested.summary,
+                f"one-token change {last.answer}, chosen by the tests (no model wrote it); review it"
+                if last is not None and last.format == "token_fix"
+                else None,
             )
             discarded = _side_effects(wt, outcome.changes)
             changes = outcome.changes

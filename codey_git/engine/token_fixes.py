@@ -23,7 +23,16 @@ from dataclasses import dataclass
 MAX_PER_LINE = 16  # variants tried per line at most, in the order below
 SMALL = 10  # integer literals up to this are tried one up and one down (an index, a count, a bound)
 
-_COMPARE = {"<": ("<=", ">"), "<=": ("<", ">="), ">": (">=", "<"), ">=": (">", "<="), "==": ("!=",), "!=": ("==",)}
+# one step off, the other way, and the complement (`a > b` -> `a <= b`, which reads better than `not a > b`)
+_COMPARE = {
+    "<": ("<=", ">", ">="),
+    "<=": ("<", ">=", ">"),
+    ">": (">=", "<", "<="),
+    ">=": (">", "<=", "<"),
+    "==": ("!=",),
+    "!=": ("==",),
+}
+_NEGATES_ITSELF = set(_COMPARE) | {"is", "in"}  # a lone comparison's negation is a variant of its own
 _ARITH = {"+": ("-",), "-": ("+",), "+=": ("-=",), "-=": ("+=",), "//": ("/",), "/": ("//",), "*": ("/",)}
 _NAMES = {
     "and": ("or",),
@@ -115,6 +124,19 @@ def _condition_end(tokens: list[tokenize.TokenInfo], start: int, inline: bool) -
     return None
 
 
+def _depth_zero(tokens: list[tokenize.TokenInfo]) -> set[str]:
+    """The operators and keywords of ``tokens`` outside any bracket."""
+    depth, found = 0, set()
+    for tok in tokens:
+        if tok.type == tokenize.OP and tok.string in "([{":
+            depth += 1
+        elif tok.type == tokenize.OP and tok.string in ")]}":
+            depth -= 1
+        elif depth == 0 and tok.type in (tokenize.OP, tokenize.NAME):
+            found.add(tok.string)
+    return found
+
+
 def _call_arguments(tokens: list[tokenize.TokenInfo], opening: int) -> list[tuple[int, int]] | None:
     """The (start, end) columns of each argument of the call whose ``(`` is at ``opening``, when
     the call closes on this line; None otherwise."""
@@ -163,6 +185,14 @@ def variants(code: str) -> Iterator[tuple[str, str]]:
                 first, last = tokens[i + 1].start[1], tokens[end - 1].end[1]
                 condition = code[first:last]
                 top = {t.string for t in tokens[i + 1 : end] if t.type == tokenize.NAME}
+                if len(_depth_zero(tokens[i + 1 : end]) & _NEGATES_ITSELF) == 1 and not top & {
+                    "and",
+                    "or",
+                    "not",
+                    "if",
+                    "lambda",
+                }:
+                    continue  # `if a < b` -> `if a >= b` is given at the `<`; `x is None` -> `is not`
                 wrapped = f"not ({condition})" if top & {"and", "or", "if", "lambda"} else f"not {condition}"
                 yield swap(first, last, wrapped)
             elif tok.type == tokenize.NAME and s == "not" and nxt is not None and nxt.string != "in":
