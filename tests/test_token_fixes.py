@@ -32,6 +32,8 @@ def test_a_one_token_change_lands_without_asking_the_model_for_a_line(make_repo,
     assert "corrected" not in out.stderr  # the coder was not asked for a line
     message = git(root, "log", "-1", "--format=%B")
     assert "Codey-Edit: one-token change `+` -> `-`, chosen by the tests (no model wrote it); review it" in message
+    shown = codey(root, "log")
+    assert "edit: one-token change `+` -> `-`" in shown.stdout
 
 
 def test_token_fixes_off_leaves_it_to_the_coders_lines(make_repo, write_script, codey, monkeypatch):

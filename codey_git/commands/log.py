@@ -9,7 +9,7 @@ import pygit2
 import typer
 
 from codey_git.commands._common import ASKS_NOTHING, JSON
-from codey_git.engine.commit import TRAILER_MODEL, TRAILER_TASK, TRAILER_TESTS, trailers
+from codey_git.engine.commit import TRAILER_EDIT, TRAILER_MODEL, TRAILER_TASK, TRAILER_TESTS, trailers
 from codey_git.gitrepo import open_repo
 from codey_git.ui import out_console, print_json, styled
 
@@ -27,6 +27,7 @@ def codey_commits(repo: pygit2.Repository, limit: int) -> list[dict[str, Any]]:
                     "task": t[TRAILER_TASK],
                     "model": t.get(TRAILER_MODEL),
                     "tests": t.get(TRAILER_TESTS),
+                    "edit": t.get(TRAILER_EDIT),  # how a change no model wrote was found
                     "time": when.isoformat(),
                 }
             )
@@ -50,3 +51,5 @@ def register(app: typer.Typer) -> None:
         for r in rows:
             out_console.print(styled((r["oid"][:10], "yellow"), f" {r['time'][:16]}  {r['subject']}"))
             out_console.print(f"    task: {r['task']}  model: {r['model']}  tests: {r['tests']}")
+            if r["edit"]:
+                out_console.print(f"    edit: {r['edit']}")
