@@ -189,6 +189,8 @@ def test_a_line_of_a_longer_statement():
 def test_a_lone_comparison_is_negated_by_its_complement_not_by_a_not():
     assert "if a <= b:" in _changes("if a > b:") and "if not a > b:" not in _changes("if a > b:")
     assert "if not (a > b and c):" in _changes("if a > b and c:")  # more than one comparison: a `not`
+    assert _changes('elif "_" not in field:') == ['elif "_" in field:']  # not `elif not "_" not in field`
+    assert _changes("while x is not None:") == ["while x is None:"]
 
 
 # found by a red-team pass over the first version

@@ -184,7 +184,17 @@ def variants(code: str) -> Iterator[tuple[str, str]]:
                     continue
                 first, last = tokens[i + 1].start[1], tokens[end - 1].end[1]
                 condition = code[first:last]
-                top = {t.string for t in tokens[i + 1 : end] if t.type == tokenize.NAME}
+                part = tokens[i + 1 : end]
+                top = {
+                    t.string
+                    for k, t in enumerate(part)
+                    if t.type == tokenize.NAME
+                    # the `not` of `not in` and `is not` belongs to the comparison
+                    and not (
+                        t.string == "not"
+                        and ((k + 1 < len(part) and part[k + 1].string == "in") or (k > 0 and part[k - 1].string == "is"))
+                    )
+                }
                 if len(_depth_zero(tokens[i + 1 : end]) & _NEGATES_ITSELF) == 1 and not top & {
                     "and",
                     "or",
