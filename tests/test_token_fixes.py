@@ -269,3 +269,14 @@ def test_a_line_the_token_stage_gave_is_not_given_again_as_the_coders_answer():
     assert ("token_fix", "if a <= b:") in given and ("line_fix", "if a <= b:") not in given
     assert ("line_fix", "if b < a:") in given
     assert len({new for _, new in given}) == len(given)
+
+
+def test_the_token_stage_reaches_past_the_suspects_the_prompt_shows():
+    # the prompt shows the top 3 lines; the token stage tries the first 6 of the whole ranking
+    from codey_git.engine.context import Focus
+    from codey_git.engine.line_candidates import suspect_lines
+    from codey_git.engine.suspects import Suspect
+
+    ranked = [Suspect("m.py", n, 1.0 - n / 10, 1, n) for n in range(1, 8)]
+    focus = Focus(files=["m.py"], suspects=ranked[:3], ranked=ranked)
+    assert [line for _, line in suspect_lines(focus)][:7] == [1, 2, 3, 1, 2, 3, 4]

@@ -37,6 +37,7 @@ class Focus:
     symbols: dict[str, str] = field(default_factory=dict)  # file -> enclosing function/class name
     # the lines the failing tests run most and the passing tests least, most suspicious first
     suspects: list[sfl.Suspect] = field(default_factory=list)
+    ranked: list[sfl.Suspect] = field(default_factory=list)  # the whole ranking, most suspicious first
     suspects_tied: int = 0  # lines of the whole ranking with the top line's evidence
     suspects_noted: int = 0  # the first lines of ``suspects`` that the evidence tells apart from the rest
     request: str = ""  # the request's text, whose words are a clue
@@ -269,6 +270,7 @@ def _add_suspects(focus: Focus, ranked: list[sfl.Suspect], root: Path) -> None:
     for s in picked.focus:
         focus.add(s.path, s.line)
     focus.suspects, focus.suspects_tied, focus.suspects_noted = picked.shown, picked.tied, picked.noted
+    focus.ranked = ranked
 
 
 def imported_modules(path: Path, root: Path) -> list[str]:

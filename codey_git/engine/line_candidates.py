@@ -26,9 +26,11 @@ class LineCandidate:
 
 def suspect_lines(focus: ctx.Focus) -> list[tuple[str, int]]:
     """The focus's lines, most suspect first: the traceback's line in the first focus file, the
-    coverage ranking, then every other focus line."""
+    lines the prompt shows as suspects, the rest of the coverage ranking, then every other focus
+    line."""
     first = [(f, n) for f in focus.files[:1] for n in focus.lines.get(f, [])[:1]]
-    return first + [(s.path, s.line) for s in focus.suspects] + [(f, n) for f in focus.files for n in focus.lines.get(f, [])]
+    ranking = [(s.path, s.line) for s in focus.suspects] + [(s.path, s.line) for s in focus.ranked]
+    return first + ranking + [(f, n) for f in focus.files for n in focus.lines.get(f, [])]
 
 
 def failure_text(sections: dict[str, str], targets: set[str]) -> str:
