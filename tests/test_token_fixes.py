@@ -74,8 +74,11 @@ STEPS = {
             assert steps_to(3) == 3
         """,
     "tests/test_other.py": """
-        def test_other():
-            assert True
+        from steps import steps_to
+
+
+        def test_one():
+            assert steps_to(1) == 1
         """,
 }
 
