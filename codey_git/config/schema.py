@@ -114,7 +114,9 @@ class Settings(SettingsBase):
         int,
         6,
         "After the first attempt of a fix fails: test one-token changes (a comparison, a `not`, `and`/`or`, a literal "
-        "one off, a sibling method, two arguments swapped) of each of this many suspect lines, no model (0: off).",
+        "one off, a sibling method, two arguments swapped) of each of this many suspect lines, then substitutions from "
+        "the code around them (a name, attribute, key or argument the same function uses; an index or bound one off), "
+        "no model (0: off).",
         minimum=0,
     )
     line_fixes: int = setting(

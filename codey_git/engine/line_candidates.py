@@ -1,6 +1,7 @@
 """The one-line candidates a fix tries after its first attempt fails, most suspect line first:
-one-token variants of each line (``token_fixes``: no model), then the coder's corrected lines
-(``line_fixes``). The step judges each candidate like any edit."""
+one-token variants of each line (``token_fixes``: no model), then substitutions from the code
+around each line (no model), then the coder's corrected lines (``line_fixes``). The step judges
+each candidate like any edit."""
 
 from __future__ import annotations
 
@@ -9,9 +10,14 @@ from dataclasses import dataclass
 
 from codey_git.engine import context as ctx
 from codey_git.engine.line_fixes import line_fixes, lines_to_ask, squeezed
-from codey_git.engine.token_fixes import token_fixes
+from codey_git.engine.substitutions import substitution_fixes
+from codey_git.engine.token_fixes import TokenFix, token_fixes
 from codey_git.models.base import Model
 from codey_git.progress import Progress
+
+
+# how a candidate no model wrote was found, for its commit's trailer
+NO_MODEL = {"token_fix": "one-token change", "substitution": "substitution"}
 
 
 @dataclass(frozen=True)
@@ -20,7 +26,7 @@ class LineCandidate:
     line: int
     new: str  # the line as the candidate writes it
     text: str  # the file with the line replaced
-    format: str  # "token_fix" (a token changed, no model) or "line_fix" (the coder's line)
+    format: str  # "token_fix", "substitution" (no model) or "line_fix" (the coder's line)
     answer: str  # the coder's answer, or what changed
 
 
@@ -55,16 +61,24 @@ def line_candidates(
     step puts the worktree back after each rejected candidate)."""
     ranked = suspect_lines(focus)
     given: set[tuple[str, int, str]] = set()  # the coder's line is often one a token change gave already
-    for path, line in lines_to_ask(ranked, read, token_lines) if token_lines > 0 else []:
-        text = read(path)
-        if text is None:
-            continue
-        progress.stage(f"trying one-token changes of {path} line {line}")
-        for fix in token_fixes(path, line, text):
-            if deadline is not None and clock() > deadline:
-                return
-            given.add((path, line, squeezed(fix.new)))
-            yield LineCandidate(path, line, fix.new, fix.text, "token_fix", fix.change)
+    lines = lines_to_ask(ranked, read, token_lines) if token_lines > 0 else []
+    passes: list[tuple[str, str, Callable[[str, int, str], Iterator[TokenFix]]]] = [
+        ("token_fix", "one-token changes of", token_fixes),
+        ("substitution", "names and literals from the code around", substitution_fixes),
+    ]
+    for kind, what, make in passes:  # every line's token changes before any line's substitutions
+        for path, line in lines:
+            text = read(path)
+            if text is None:
+                continue
+            progress.stage(f"trying {what} {path} line {line}")
+            for fix in make(path, line, text):
+                if deadline is not None and clock() > deadline:
+                    return
+                if (path, line, squeezed(fix.new)) in given:
+                    continue
+                given.add((path, line, squeezed(fix.new)))
+                yield LineCandidate(path, line, fix.new, fix.text, kind, fix.change)
     for path, line in lines_to_ask(ranked, read, model_lines) if model_lines > 0 else []:
         text = read(path)
         if text is None:

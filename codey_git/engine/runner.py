@@ -16,6 +16,7 @@ from codey_git.engine import landing
 from codey_git.engine.landreview import review_landing
 from codey_git.engine.newtest import cover_step
 from codey_git.engine.commit import commit_worktree, full_message, subject_line
+from codey_git.engine.line_candidates import NO_MODEL
 from codey_git.engine.planner import plan
 from codey_git.engine.symptomtest import SymptomTest, untested_code, write_symptom_test
 from codey_git.engine.steps import EventSink, StepContext, StepOutcome, StepRunner
@@ -149,8 +150,8 @@ def run_task(
                 step.text if len(task.text) > len(step.text) else task.text,
                 coder.name,
                 tested.summary,
-                f"one-token change {last.answer}, chosen by the tests (no model wrote it); review it"
-                if last is not None and last.format == "token_fix"
+                f"{NO_MODEL[last.format]} {last.answer}, chosen by the tests (no model wrote it); review it"
+                if last is not None and last.format in NO_MODEL
                 else None,
             )
             discarded = _side_effects(wt, outcome.changes)

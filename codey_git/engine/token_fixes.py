@@ -17,7 +17,7 @@ import io
 import keyword
 import re
 import tokenize
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 MAX_PER_LINE = 16  # variants tried per line at most, in the order below
@@ -65,7 +65,7 @@ _BINDS_TIGHTER = {"*", "/", "//", "%", "**", "@", ".", "[", "("}  # after `n - 1
 _SAME_EITHER_WAY = {"min", "max"}  # calls whose two arguments swapped give the same value
 
 
-def _keyword(tok: tokenize.TokenInfo) -> bool:
+def is_keyword(tok: tokenize.TokenInfo) -> bool:
     """A keyword that is not a value (``return``, ``assert``, ``except``; not ``True``)."""
     return tok.type == tokenize.NAME and keyword.iskeyword(tok.string) and tok.string not in ("True", "False", "None")
 
@@ -80,7 +80,7 @@ class TokenFix:
     change: str  # what changed, for the progress line and the record ("`<` -> `<=`")
 
 
-def _tokens(code: str) -> list[tokenize.TokenInfo]:
+def line_tokens(code: str) -> list[tokenize.TokenInfo]:
     """The line's tokens, as far as they go: a line of a longer bracket or statement stops the
     tokenizer at its end, after the tokens it holds."""
     found: list[tokenize.TokenInfo] = []
@@ -99,7 +99,7 @@ def _binary(tokens: list[tokenize.TokenInfo], i: int) -> bool:
     if i == 0:
         return False
     before = tokens[i - 1]
-    if _keyword(before):
+    if is_keyword(before):
         return False
     return before.type in _OPERAND_END or before.string in (")", "]", "}")
 
@@ -159,7 +159,7 @@ def _call_arguments(tokens: list[tokenize.TokenInfo], opening: int) -> list[tupl
 def variants(code: str) -> Iterator[tuple[str, str]]:
     """One-token variants of a line of code (without its indentation), each with a note of what
     changed; the same variant is not given twice, and none is checked for syntax here."""
-    tokens = _tokens(code)
+    tokens = line_tokens(code)
     seen: set[str] = {code}
 
     def swap(start: int, end: int, new: str) -> tuple[str, str] | None:
@@ -244,7 +244,7 @@ def variants(code: str) -> Iterator[tuple[str, str]]:
                     yield swap(a, b, new)
         for i, tok in enumerate(tokens):  # two arguments swapped
             callee = tokens[i - 1] if i > 0 else None
-            if tok.string != "(" or callee is None or callee.type != tokenize.NAME or _keyword(callee):
+            if tok.string != "(" or callee is None or callee.type != tokenize.NAME or is_keyword(callee):
                 continue
             if callee.string in _SAME_EITHER_WAY:
                 continue
@@ -274,9 +274,12 @@ def _compiles(text: str) -> bool:
     return True
 
 
-def token_fixes(path: str, line: int, text: str, limit: int = MAX_PER_LINE) -> Iterator[TokenFix]:
-    """Variants of ``line`` of ``path`` (1-based, as the tracer numbers lines) that leave a file
-    that parses, at most ``limit``; the line keeps its indentation and its line ending."""
+def line_variants(
+    path: str, line: int, text: str, make: Callable[[str], Iterator[tuple[str, str]]], limit: int
+) -> Iterator[TokenFix]:
+    """The variants ``make`` gives of ``line`` of ``path`` (1-based, as the tracer numbers lines)
+    that leave a file that compiles, at most ``limit``; the line keeps its indentation and its line
+    ending."""
     lines = text.split("\n")
     if not 1 <= line <= len(lines):
         return
@@ -285,7 +288,7 @@ def token_fixes(path: str, line: int, text: str, limit: int = MAX_PER_LINE) -> I
     old = raw.removesuffix("\r")
     indent = old[: len(old) - len(old.lstrip())]
     given = 0
-    for code, change in variants(old.strip()):
+    for code, change in make(old.strip()):
         if given >= limit:
             return
         new = indent + code + old[len(old.rstrip()) :]
@@ -294,3 +297,8 @@ def token_fixes(path: str, line: int, text: str, limit: int = MAX_PER_LINE) -> I
             continue
         given += 1
         yield TokenFix(path, line, old, new, changed, change)
+
+
+def token_fixes(path: str, line: int, text: str, limit: int = MAX_PER_LINE) -> Iterator[TokenFix]:
+    """One-token variants of ``line`` of ``path`` that leave a file that compiles, at most ``limit``."""
+    yield from line_variants(path, line, text, variants, limit)
