@@ -150,15 +150,7 @@ AUTHORITY = {
             assert URL("ann", "s3cret").authority() == "ann:s3cret"
         """,
 }
-ECHO = '''```python
-    def authority(self, with_password=True):
-        parts = []
-        if self.username:
-            parts.append(self.username)
-            if with_password and self.password:
-                parts.append(":" + self.username)
-        return "".join(parts)
-```'''
+ECHO = "```python\n" + "\n".join(URL.splitlines()[5:]) + "\n```"  # the method back unchanged
 
 
 def test_a_wrong_attribute_is_fixed_without_the_model_and_the_commit_says_so(make_repo, write_script, codey):
@@ -179,3 +171,19 @@ def test_a_wrong_attribute_is_fixed_without_the_model_and_the_commit_says_so(mak
         "chosen by the tests (no model wrote it); review it"
     ) in message
     assert git(root, "status", "--porcelain") == ""
+
+
+def test_on_real_code_every_variant_compiles_and_changes_only_its_line():
+    """codey's own step runner, every ninth line: no crash, and each variant is one line changed."""
+    import codey_git.engine.steps as steps
+
+    source = open(steps.__file__, encoding="utf-8").read()
+    lines = source.split("\n")
+    tried = 0
+    for line in range(1, len(lines) + 1, 9):
+        for fix in substitution_fixes("steps.py", line, source):
+            tried += 1
+            compile(fix.text, "steps.py", "exec")
+            changed = [n for n, (a, b) in enumerate(zip(lines, fix.text.split("\n")), 1) if a != b]
+            assert changed == [line] and fix.old == lines[line - 1]
+    assert tried > 30
