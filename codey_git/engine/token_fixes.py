@@ -20,6 +20,8 @@ import tokenize
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
+from codey_git.engine.degenerate import degenerate_on
+
 MAX_PER_LINE = 16  # variants tried per line at most, in the order below
 SMALL = 10  # integer literals up to this are tried one up and one down (an index, a count, a bound)
 
@@ -278,7 +280,8 @@ def line_variants(
     path: str, line: int, text: str, make: Callable[[str], Iterator[tuple[str, str]]], limit: int
 ) -> Iterator[TokenFix]:
     """The variants ``make`` gives of ``line`` of ``path`` (1-based, as the tracer numbers lines)
-    that leave a file that compiles, at most ``limit``; the line keeps its indentation and its line
+    that leave a file that compiles and add no degenerate code to the line (``x == 1 and x``), at
+    most ``limit``; the line keeps its indentation and its line
     ending."""
     lines = text.split("\n")
     if not 1 <= line <= len(lines):
@@ -288,12 +291,13 @@ def line_variants(
     old = raw.removesuffix("\r")
     indent = old[: len(old) - len(old.lstrip())]
     given = 0
+    already = degenerate_on(text, line)  # what the line had before is not the variant's doing
     for code, change in make(old.strip()):
         if given >= limit:
             return
         new = indent + code + old[len(old.rstrip()) :]
         changed = "\n".join(lines[: line - 1] + [new + ending] + lines[line:])
-        if not _compiles(changed):
+        if not _compiles(changed) or degenerate_on(changed, line) - already:
             continue
         given += 1
         yield TokenFix(path, line, old, new, changed, change)
