@@ -37,3 +37,17 @@ def test_a_models_fix_for_a_requested_change_takes_the_requests_type():
     )
     assert typed_for("edit", "fix(stats): add stdev", "add a function stdev") == "feat(stats): add stdev"
     assert typed_for("edit", "docs(calc): explain add", "Add docstrings") == "docs(calc): explain add"
+
+
+@pytest.mark.parametrize(
+    "request_text, subject",
+    [
+        ("URL('a', 'b').authority() gives 'a:a'", "fix: URL('a', 'b').authority() gives 'a:a'"),
+        ("HTTPError is swallowed by fetch()", "fix: HTTPError is swallowed by fetch()"),
+        ("Bits('10') raises ValueError", "fix: Bits('10') raises ValueError"),
+        ("Fix the failing test tests/test_a.py::test_f", "fix: fix the failing test tests/test_a.py::test_f"),
+        ("A crash in calc.py", "fix: a crash in calc.py"),
+    ],
+)
+def test_a_subject_keeps_a_name_or_acronym_the_request_starts_with(request_text, subject):
+    assert template_subject("fix", request_text) == subject

@@ -40,7 +40,9 @@ def intent_type(kind: str, request: str) -> str:
 def template_subject(kind: str, request: str) -> str:
     text = " ".join(request.split())
     prefix = intent_type(kind, request) + ": "
-    summary = text[0].lower() + text[1:] if text else "apply codey change"
+    first = text.split(" ", 1)[0]
+    # "Fix the test" -> "fix the test"; a name or acronym keeps its case ("URL(...)", "HTTPError")
+    summary = (text[0].lower() + text[1:] if re.fullmatch(r"[A-Z][a-z]*", first) else text) if text else "apply codey change"
     limit = 72 - len(prefix)
     return prefix + (summary if len(summary) <= limit else summary[: limit - 3].rstrip() + "...")
 
