@@ -47,10 +47,13 @@ def degenerate_on(text: str, line: int) -> set[str]:
         tree = ast.parse(text.removeprefix("\ufeff"))
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return set()
-    return {
-        ast.dump(node)
-        for node in ast.walk(tree)
-        if isinstance(node, (ast.expr, ast.stmt))
-        and node.lineno <= line <= (node.end_lineno or node.lineno)
-        and _degenerate(node)
-    }
+    found, todo = set(), [tree]
+    while todo:  # only down the nodes that span the line: a long file costs its depth, not its size
+        node = todo.pop()
+        if isinstance(node, (ast.expr, ast.stmt)):
+            if not node.lineno <= line <= (node.end_lineno or node.lineno):
+                continue
+            if _degenerate(node):
+                found.add(ast.dump(node))
+        todo.extend(ast.iter_child_nodes(node))
+    return found

@@ -37,6 +37,19 @@ class Pools:
     arguments: list[tuple[int, int, list[str]]] = field(default_factory=list)
 
 
+class _Segments:
+    """The source text of one-line nodes, from the file split once (``ast.get_source_segment``
+    splits the whole file at every call: seconds on a 2,000-line module)."""
+
+    def __init__(self, source: str) -> None:
+        self.lines = [raw.encode("utf-8") for raw in source.split("\n")]
+
+    def __call__(self, node: ast.expr) -> str | None:
+        if node.lineno != node.end_lineno or node.end_col_offset is None or not 1 <= node.lineno <= len(self.lines):
+            return None
+        return self.lines[node.lineno - 1][node.col_offset : node.end_col_offset].decode("utf-8", "replace")
+
+
 def _nearest(found: dict[str, int], line: int) -> list[str]:
     """Nearest use first, but those used only on the line itself last: the line's own literals
     swapped among themselves are seldom the slip."""
@@ -95,6 +108,7 @@ def pools(source: str, line: int) -> Pools:
         tree = ast.parse(source.removeprefix("\ufeff"))
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return Pools()
+    segment = _Segments(source.removeprefix("\ufeff"))
     function = _innermost(tree, line, (ast.FunctionDef, ast.AsyncFunctionDef))
     if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
         return Pools()
@@ -113,7 +127,7 @@ def pools(source: str, line: int) -> Pools:
         elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
             _note(names, node.name, node.lineno, line)
         elif isinstance(node, ast.Constant) and id(node) not in skip and node.lineno == node.end_lineno:
-            text = ast.get_source_segment(source.removeprefix("\ufeff"), node)
+            text = segment(node)
             if text is None:
                 continue
             if isinstance(node.value, str) and len(node.value) <= LONGEST_STRING and "\n" not in node.value:
@@ -133,7 +147,7 @@ def pools(source: str, line: int) -> Pools:
                     continue  # self's attributes from the class, the others' from the function
                 _note(attributes.setdefault((receiver, id(node) in called), {}), node.attr, node.lineno, line)
     return Pools(
-        arguments=_sibling_arguments(tree, source.removeprefix("\ufeff"), line),
+        arguments=_sibling_arguments(tree, segment, line),
         names=_nearest(names, line),
         attributes={key: _nearest(found, line) for key, found in attributes.items()},
         strings=_nearest(strings, line),
@@ -156,7 +170,7 @@ def _arguments(call: ast.Call) -> Iterator[tuple[int | str, ast.expr]]:
             yield kw.arg, kw.value
 
 
-def _sibling_arguments(tree: ast.AST, source: str, line: int) -> list[tuple[int, int, list[str]]]:
+def _sibling_arguments(tree: ast.AST, segment: _Segments, line: int) -> list[tuple[int, int, list[str]]]:
     """For each simple argument of a call on ``line``: the same argument of the other calls to the
     same function in the file, nearest first (``int_convert(16)`` where a sibling branch has
     ``int_convert(8)``)."""
@@ -164,7 +178,7 @@ def _sibling_arguments(tree: ast.AST, source: str, line: int) -> list[tuple[int,
     for node in ast.walk(tree):
         if isinstance(node, ast.Call) and (key := _callee(node)) is not None:
             calls.setdefault(key, []).append(node)
-    raw = source.split("\n")[line - 1].encode("utf-8") if line <= source.count("\n") + 1 else b""
+    raw = segment.lines[line - 1] if 1 <= line <= len(segment.lines) else b""
     indent = len(raw) - len(raw.lstrip())
     found = []
     for group in calls.values():
@@ -172,11 +186,11 @@ def _sibling_arguments(tree: ast.AST, source: str, line: int) -> list[tuple[int,
             if call.lineno != line or call.end_lineno != line:
                 continue
             for where, arg in _arguments(call):
-                own = ast.get_source_segment(source, arg)
+                own = segment(arg)
                 others: dict[str, int] = {}
                 for sibling in group:
                     for there, value in _arguments(sibling):
-                        text = ast.get_source_segment(source, value)
+                        text = segment(value)
                         if there == where and sibling is not call and text and text != own and "\n" not in text:
                             _note(others, text, sibling.lineno, line)
                 if others and arg.end_col_offset is not None:
