@@ -47,7 +47,8 @@ def degenerate_on(text: str, line: int) -> set[str]:
         tree = ast.parse(text.removeprefix("\ufeff"))
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return set()
-    found, todo = set(), [tree]
+    found: set[str] = set()
+    todo: list[ast.AST] = [tree]
     while todo:  # only down the nodes that span the line: a long file costs its depth, not its size
         node = todo.pop()
         if isinstance(node, (ast.expr, ast.stmt)):
