@@ -3,7 +3,7 @@
 ``CODEY_FAULT_AT=commit CODEY_FAULT_SIGNAL=KILL git codey fix ...`` sends SIGKILL to codey itself
 when the run reaches ``commit``; ``CODEY_FAULT_DELAY=1`` sends it that many seconds later instead,
 from a timer, while the run goes on (to land inside a test run). Points: answer (a model answer is
-in), apply (an edit is written), tests (a test run starts), commit (a commit is made, before the
+in), apply (an edit is written), candidate (a one-line candidate is written), tests (a test run starts), commit (a commit is made, before the
 worktree is reset), landing (just before the fast-forward), journal (a recipe journal line is
 written). Unset, a point costs one dictionary lookup.
 """

@@ -67,6 +67,14 @@ def model_answers_only(monkeypatch):
 
 
 @pytest.fixture
+def model_first(monkeypatch):
+    """For a test of what codey does with the coder's answers to a bug a one-token change would
+    also fix: the coder's first attempt comes before the one-token changes, as with
+    ``token_fixes_first: false``."""
+    monkeypatch.setenv("CODEY_TOKEN_FIXES_FIRST", "false")
+
+
+@pytest.fixture
 def make_repo(tmp_path):
     """make_repo({"calc.py": "...", "tests/test_calc.py": "..."}) -> path of a repo with one commit."""
 

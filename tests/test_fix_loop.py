@@ -73,6 +73,7 @@ def test_wrong_diff_changes_nothing_and_exits_1(make_repo, write_script, codey):
     assert len(git(root, "worktree", "list").splitlines()) == 1
 
 
+@pytest.mark.usefixtures("model_first")
 def test_second_attempt_gets_feedback_and_succeeds(make_repo, write_script, codey):
     root = make_repo(CALC)
     write_script({"edit": [WRONG_DIFF, {"when": "did not work", "text": GOOD_DIFF}]})

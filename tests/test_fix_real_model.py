@@ -33,6 +33,7 @@ def test_real_model_fix_lands_tested_commit_or_changes_nothing(make_repo, codey)
         "CODEY_ATTEMPTS": "2",
         "CODEY_MAX_TOKENS": "96",
         "CODEY_COMMIT_MESSAGES": "template",
+        "CODEY_TOKEN_FIXES_FIRST": "false",  # the model's answer first: a one-token change would fix this bug
     }
 
     out = codey(root, "fix", "bug in calc.py line 2", "--json", env=env, timeout=600)

@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from conftest import git
 
 
@@ -116,6 +118,7 @@ def test_a_bad_import_in_the_library_is_fixed_not_refused(make_repo, write_scrip
     assert (root / "calc.py").read_text().startswith("import json\n")
 
 
+@pytest.mark.usefixtures("model_first")
 def test_a_wrong_candidate_is_rejected_on_the_target_tests_alone(make_repo, write_script, codey, tmp_path):
     from fixrepo import CALC, GOOD_DIFF, WRONG_DIFF
 
@@ -154,6 +157,7 @@ def test_a_flaky_test_is_reported_and_not_a_regression(make_repo, write_script, 
     assert "flaky" in out.stderr and "tests/test_flaky.py::test_flaky" in out.stderr
 
 
+@pytest.mark.usefixtures("model_first")
 def test_a_library_module_with_doctests_may_be_fixed_but_its_examples_may_not_change(make_repo, write_script, codey):
     lib = 'def double(x):\n    """Twice x.\n\n    >>> double(2)\n    4\n    """\n    return x + 2\n'  # the example passes
     root = make_repo(

@@ -2,6 +2,8 @@
 
 import json
 
+import pytest
+
 from codey_git.engine.windows import window_spans
 
 UNRELATED = "".join(f"def helper_{i}(x):\n    return x * {i} + 1\n\n\n" for i in range(60))
@@ -52,6 +54,7 @@ SHOP = {
 }
 
 
+@pytest.mark.usefixtures("model_first")
 def test_fix_in_a_long_module_lands_from_the_windowed_prompt(make_repo, write_script, codey):
     root = make_repo({**SHOP, ".codey.yml": "attempts: 1\ncandidates: 1\n"})
     # the first answer is only given to a prompt that shows the unrelated helpers (the whole file)
@@ -70,6 +73,7 @@ def test_fix_in_a_long_module_lands_from_the_windowed_prompt(make_repo, write_sc
     assert "for p in prices)" in text and text.count("def helper_") == 60
 
 
+@pytest.mark.usefixtures("model_first")
 def test_long_files_whole_shows_the_whole_file(make_repo, write_script, codey):
     root = make_repo({**SHOP, ".codey.yml": "attempts: 1\ncandidates: 1\nlong_files: whole\n"})
     write_script(

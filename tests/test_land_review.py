@@ -4,6 +4,8 @@ keeps the commits on their codey/... branch. `land_review: off` lands unreviewed
 
 import json
 
+import pytest
+
 from conftest import git
 from fixrepo import CALC, GOOD_DIFF
 
@@ -21,6 +23,7 @@ FLAGGED_DIFF = """```diff
 """
 
 
+@pytest.mark.usefixtures("model_first")
 def test_blocking_finding_keeps_the_fix_on_its_branch(make_repo, write_script, codey):
     root = make_repo(CALC)
     write_script({"edit": [FLAGGED_DIFF], "commit_message": ["fix(calc): add adds"]})
@@ -40,6 +43,7 @@ def test_blocking_finding_keeps_the_fix_on_its_branch(make_repo, write_script, c
     assert "strict or True" in git(root, "show", f"{result['branch']}:calc.py")
 
 
+@pytest.mark.usefixtures("model_first")
 def test_blocking_finding_is_printed(make_repo, write_script, codey):
     root = make_repo(CALC)
     write_script({"edit": [FLAGGED_DIFF]})

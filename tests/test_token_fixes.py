@@ -53,6 +53,61 @@ def test_token_fixes_off_leaves_it_to_the_coders_lines(make_repo, write_script, 
     assert "token_fix" not in formats and formats[-1] == "line_fix"
 
 
+MODEL_FIX = """```python
+def discounted(items, rate):
+    # a rate is a fraction of one
+    total = subtotal(items)
+    return round(total - total * rate, 2)
+```"""
+
+
+def test_a_one_token_fix_lands_before_the_coder_is_asked(make_repo, write_script, codey):
+    # the tests accept `+` -> `-` with no model: no prompt, no token generated, no model loaded
+    root = make_repo(PRICES)
+    write_script({"edit": [MODEL_FIX], "line_fix": []})
+
+    out = codey(root, "fix", REQUEST, "--json")
+
+    assert out.returncode == 0, out.stdout + out.stderr
+    result = json.loads(out.stdout)
+    assert "return round(total * (1 - rate), 2)" in (root / "prices.py").read_text()
+    assert {a["attempt"] for a in result["attempts"]} == {0}  # before the first attempt
+    assert {a["format"] for a in result["attempts"]} == {"token_fix"}
+    assert not result["tokens"].get("generated_tokens")
+    assert "generating" not in out.stderr
+    assert "one-token change `+` -> `-`" in git(root, "log", "-1", "--format=%B")
+
+
+def test_token_fixes_first_off_asks_the_coder_first(make_repo, write_script, codey, monkeypatch):
+    root = make_repo(PRICES)
+    write_script({"edit": [MODEL_FIX], "line_fix": []})
+    monkeypatch.setenv("CODEY_TOKEN_FIXES_FIRST", "false")
+
+    out = codey(root, "fix", REQUEST, "--json")
+
+    assert out.returncode == 0, out.stdout + out.stderr
+    result = json.loads(out.stdout)
+    assert "return round(total - total * rate, 2)" in (root / "prices.py").read_text()
+    assert [(a["attempt"], a["format"]) for a in result["attempts"]] == [(1, "function")]
+
+
+def test_when_no_change_passes_the_coder_gets_its_attempts_and_none_is_tried_twice(make_repo, write_script, codey):
+    # `total * rate` is no one-token slip: the no-model stage fails before the first attempt, and
+    # does not run again after it (only the coder's lines do)
+    files = dict(PRICES, **{"prices.py": PRICES["prices.py"].replace("(1 + rate)", "rate")})
+    root = make_repo(files)
+    write_script({"edit": [ECHO, ECHO, MODEL_FIX], "line_fix": []})
+
+    out = codey(root, "fix", REQUEST, "--json")
+
+    assert out.returncode == 0, out.stdout + out.stderr
+    tried = [(a["attempt"], a["format"]) for a in json.loads(out.stdout)["attempts"]]
+    assert tried[-1] == (2, "function")
+    assert {f for n, f in tried if n == 0} == {"token_fix", "substitution"}
+    assert [f for n, f in tried if n == 1] == ["function", "function"]  # the coder's lines: none that parse
+    assert "return round(total - total * rate, 2)" in (root / "prices.py").read_text()
+
+
 STEPS = {
     "steps.py": """
         def steps_to(n):

@@ -113,11 +113,17 @@ class Settings(SettingsBase):
     token_fixes: int = setting(
         int,
         6,
-        "After the first attempt of a fix fails: test one-token changes (a comparison, a `not`, `and`/`or`, a literal "
+        "Before a fix's first attempt (see `token_fixes_first`): test one-token changes (a comparison, a `not`, `and`/`or`, a literal "
         "one off, a sibling method, two arguments swapped) of each of this many suspect lines, then substitutions from "
         "the code around them (a name, attribute, key or argument the same function uses; an index or bound one off), "
         "no model (0: off).",
         minimum=0,
+    )
+    token_fixes_first: bool = setting(
+        bool,
+        True,
+        "Test the one-token changes and substitutions (`token_fixes`) before the coder's first attempt, so a fix "
+        "they find costs no model time (false: only after that attempt fails).",
     )
     line_fixes: int = setting(
         int,

@@ -1,7 +1,8 @@
-"""The one-line candidates a fix tries after its first attempt fails, most suspect line first:
-one-token variants of each line (``token_fixes``: no model), then substitutions from the code
-around each line (no model), then the coder's corrected lines (``line_fixes``). The step judges
-each candidate like any edit."""
+"""The one-line candidates a fix tries, most suspect line first: one-token variants of each line
+(``token_fixes``: no model), then substitutions from the code around each line (no model), both
+before the coder's first attempt (``token_fixes_first``) or after it; then, after that attempt
+fails, the coder's corrected lines (``line_fixes``). The step judges each candidate like any
+edit."""
 
 from __future__ import annotations
 
@@ -44,24 +45,20 @@ def failure_text(sections: dict[str, str], targets: set[str]) -> str:
     return next((sections[t] for t in sorted(targets) if sections.get(t)), next(iter(sections.values()), ""))
 
 
-def line_candidates(
-    coder: Model,
+def no_model_candidates(
     focus: ctx.Focus,
-    failure: str,
     read: Callable[[str], str | None],
     *,
     token_lines: int,
-    model_lines: int,
     deadline: float | None,
     clock: Callable[[], float],
     progress: Progress,
+    given: set[tuple[str, int, str]],
 ) -> Iterator[LineCandidate]:
-    """Token fixes of the first ``token_lines`` suspect lines, then line fixes of the first
-    ``model_lines``; stops when the deadline passes. ``read`` must give the file as it is now (the
-    step puts the worktree back after each rejected candidate)."""
-    ranked = suspect_lines(focus)
-    given: set[tuple[str, int, str]] = set()  # the coder's line is often one a token change gave already
-    lines = lines_to_ask(ranked, read, token_lines) if token_lines > 0 else []
+    """One-token changes of the first ``token_lines`` suspect lines, then substitutions on the
+    same lines; no model. Stops when the deadline passes. Each line ``(path, line, squeezed)``
+    given is added to ``given``, and none in it is given again."""
+    lines = lines_to_ask(suspect_lines(focus), read, token_lines) if token_lines > 0 else []
     passes: list[tuple[str, str, Callable[[str, int, str], Iterator[TokenFix]]]] = [
         ("token_fix", "one-token changes of", token_fixes),
         ("substitution", "names and literals from the code around", substitution_fixes),
@@ -79,7 +76,23 @@ def line_candidates(
                     continue
                 given.add((path, line, squeezed(fix.new)))
                 yield LineCandidate(path, line, fix.new, fix.text, kind, fix.change)
-    for path, line in lines_to_ask(ranked, read, model_lines) if model_lines > 0 else []:
+
+
+def model_candidates(
+    coder: Model,
+    focus: ctx.Focus,
+    failure: str,
+    read: Callable[[str], str | None],
+    *,
+    model_lines: int,
+    deadline: float | None,
+    clock: Callable[[], float],
+    progress: Progress,
+    given: set[tuple[str, int, str]],
+) -> Iterator[LineCandidate]:
+    """The coder's corrected line for each of the first ``model_lines`` suspect lines, one line
+    at a time; a line in ``given`` (often one a token change gave already) is not given again."""
+    for path, line in lines_to_ask(suspect_lines(focus), read, model_lines) if model_lines > 0 else []:
         text = read(path)
         if text is None:
             continue
@@ -90,3 +103,27 @@ def line_candidates(
                 continue
             given.add((path, line, squeezed(lf.new)))
             yield LineCandidate(path, line, lf.new, lf.text, "line_fix", lf.answer)
+
+
+def line_candidates(
+    coder: Model,
+    focus: ctx.Focus,
+    failure: str,
+    read: Callable[[str], str | None],
+    *,
+    token_lines: int,
+    model_lines: int,
+    deadline: float | None,
+    clock: Callable[[], float],
+    progress: Progress,
+) -> Iterator[LineCandidate]:
+    """The no-model candidates of the first ``token_lines`` suspect lines, then the coder's lines
+    of the first ``model_lines``; stops when the deadline passes. ``read`` must give the file as it
+    is now (the step puts the worktree back after each rejected candidate)."""
+    given: set[tuple[str, int, str]] = set()
+    yield from no_model_candidates(
+        focus, read, token_lines=token_lines, deadline=deadline, clock=clock, progress=progress, given=given
+    )
+    yield from model_candidates(
+        coder, focus, failure, read, model_lines=model_lines, deadline=deadline, clock=clock, progress=progress, given=given
+    )

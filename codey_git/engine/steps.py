@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 import time
 from dataclasses import asdict, dataclass, field, replace
-from typing import Any, Callable, Mapping
+from typing import Any, Callable, Iterator, Mapping
 
 from codey_git import faults
 from codey_git.config import Config
@@ -18,8 +19,8 @@ from codey_git.engine.answer_shape import answer_grammar
 from codey_git.engine.codeview import answer_budget, build_messages
 from codey_git.engine.echo_hint import echo_hint
 from codey_git.engine.gate import candidate_timeout, changed_lines, left_behind, step_passed, timed_out
-from codey_git.engine.line_candidates import failure_text, line_candidates
-from codey_git.engine.suspects import coverage_run, traced_lines
+from codey_git.engine.line_candidates import LineCandidate, failure_text, model_candidates, no_model_candidates
+from codey_git.engine.suspects import coverage_run, traced_lines, traced_seconds
 from codey_git.engine.prompts import feedback_text
 from codey_git.engine.task import ANSWER_CHARS, AttemptRecord, Step, Task
 from codey_git.engine.worktrees import Worktree
@@ -87,6 +88,7 @@ class StepRunner:
         self.context = context
         self.tests_seconds = 0.0  # every test run of this step, for the task's timings
         self.quick_seconds: float | None = None  # the first run of the target tests' files alone
+        self.given: set[tuple[str, int, str]] = set()  # the one-line candidates tried, none twice
 
     def run(self) -> StepOutcome:
         c = self.context
@@ -117,6 +119,16 @@ class StepRunner:
         reason: str | None = None
         feedback: str | None = None
         last_changes: dict[str, str | None] = {}
+        no_model = fixing and bool(targets) and int(c.settings.token_fixes) > 0
+        # a candidate whose target tests hang is cut at five times their run with coverage, even
+        # before any candidate has run them plainly
+        self.quick_seconds = traced_seconds(c.baseline, sorted({t.split("::")[0] for t in targets}))
+        if no_model and bool(c.settings.token_fixes_first):
+            # a fix the tests accept with no model costs their seconds, not the coder's
+            found = self._line_candidates(self._no_model(focus), rules, attempts, attempt=0)
+            if found is not None:
+                return found
+            no_model = False
         for attempt in range(1, int(c.settings.attempts) + 1):
             for candidate in range(1, int(c.settings.candidates) + 1):
                 if c.deadline is not None and time.monotonic() > c.deadline:
@@ -152,8 +164,10 @@ class StepRunner:
                 if tried.changes is not None:
                     last_changes = dict(tried.changes)
                 feedback = tried.feedback
-            if attempt == 1 and fixing and targets and (int(c.settings.token_fixes) > 0 or int(c.settings.line_fixes) > 0):
-                found = self._line_candidates(focus, sections, rules, attempts)
+            if attempt == 1 and fixing and targets:
+                later = self._no_model(focus) if no_model else iter(())
+                asked = self._model_lines(focus, failure_text(sections, targets))
+                found = self._line_candidates(itertools.chain(later, asked), rules, attempts, attempt=1)
                 if found is not None:
                     return found
             reason = attempts[-1].reason if attempts else "no attempt made"
@@ -252,32 +266,50 @@ class StepRunner:
         wt.reset()  # back to HEAD: the edit, and whatever the tests changed, is gone
         return AttemptResult(record, changes=result.changes, diff=result.diff, feedback=feedback, test_run=run)
 
-    def _line_candidates(
-        self, focus: ctx.Focus, sections: dict[str, str], rules: StepRules, attempts: list[AttemptRecord]
-    ) -> StepOutcome | None:
-        """One-token changes of the suspect lines (``token_fixes``), then the coder's corrected
-        lines (``line_fixes``), each judged like an edit; the outcome of the first that passes, None
-        when none does (the worktree is back at HEAD)."""
-        c, wt = self.context, self.context.worktree
-        started = time.monotonic()
-        candidates = line_candidates(
+    def _no_model(self, focus: ctx.Focus) -> Iterator[LineCandidate]:
+        """One-token changes, then substitutions, of the suspect lines (``token_fixes``)."""
+        c = self.context
+        return no_model_candidates(
+            focus,
+            c.worktree.read,
+            token_lines=int(c.settings.token_fixes),
+            deadline=c.deadline,
+            clock=time.monotonic,
+            progress=c.progress,
+            given=self.given,
+        )
+
+    def _model_lines(self, focus: ctx.Focus, failure: str) -> Iterator[LineCandidate]:
+        """The coder's corrected suspect lines (``line_fixes``), one line at a time."""
+        c = self.context
+        return model_candidates(
             c.coder,
             focus,
-            failure_text(sections, rules.targets),
-            wt.read,
-            token_lines=int(c.settings.token_fixes),
+            failure,
+            c.worktree.read,
             model_lines=int(c.settings.line_fixes),
             deadline=c.deadline,
             clock=time.monotonic,
             progress=c.progress,
+            given=self.given,
         )
+
+    def _line_candidates(
+        self, candidates: Iterator[LineCandidate], rules: StepRules, attempts: list[AttemptRecord], attempt: int
+    ) -> StepOutcome | None:
+        """Each one-line candidate judged like an edit (recorded under ``attempt``: 0 before the
+        coder's first); the outcome of the first that passes, None when none does (the worktree is
+        back at HEAD)."""
+        c, wt = self.context, self.context.worktree
+        started = time.monotonic()
         for number, fix in enumerate(candidates, 1):
-            record = AttemptRecord(step=c.step.number, attempt=1, candidate=number, format=fix.format, well_formed=True)
+            record = AttemptRecord(step=c.step.number, attempt=attempt, candidate=number, format=fix.format, well_formed=True)
             record.answer, record.diff = fix.answer[:ANSWER_CHARS], unified_diff(wt.read(fix.path) or "", fix.text, fix.path)
             judged: TestRun | None = None
             try:
                 self._refuse_test_changes({fix.path: fix.text})
                 wt.fs.write_all({fix.path: fix.text})  # a symlink, a submodule: refused, the loop goes on
+                faults.point("candidate")
             except EditRejected as exc:
                 wt.reset()
                 record.reason = exc.reason

@@ -154,6 +154,12 @@ def traced_lines(run: TestRun) -> dict[str, dict[str, list[int]]]:
     return out
 
 
+def traced_seconds(run: TestRun, files: list[str]) -> float | None:
+    """How long the coverage run already made of exactly these test ``files`` took (an upper
+    bound on a plain run of them), or None (none is started)."""
+    return next((c.seconds for base, key, c in _RUNS if base is run and c is not None and list(key) == files), None)
+
+
 def coverage_run(run: TestRun, root: Path, failing: set[str]) -> TestRun | None:
     """The failing tests' files run again with line coverage; None when that cannot be done."""
     files = tuple(sorted({t.split("::")[0] for t in failing if "::" in t}))[:MAX_FILES]

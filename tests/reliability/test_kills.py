@@ -25,7 +25,7 @@ SLOW_TEST = CALC["tests/test_calc.py"] + (
     "        time.sleep(60)\n"
 )
 
-STAGES = ["answer", "apply", "tests", "commit", "landing"]
+STAGES = ["candidate", "answer", "apply", "tests", "commit", "landing"]
 SIGNALS = {"INT": 130, "TERM": 143, "HUP": 129, "KILL": -9}
 
 
@@ -78,8 +78,9 @@ def test_stopped_at_every_stage_leaves_the_repository_untouched(stage, sig, make
     before = snapshot(root)
     if stage == "tests":  # the signal comes from outside, once the slow test is running
         out = _run(root, {"PIDFILE": str(pidfile), "SLOW": "1"}, signal_when=pidfile, sig=sig)
-    else:
-        out = _run(root, {"CODEY_FAULT_AT": stage, "CODEY_FAULT_SIGNAL": sig})
+    else:  # a one-token change fixes calc.py: the coder's answer is reached only when asked first
+        first = {"CODEY_TOKEN_FIXES_FIRST": "false"} if stage in ("answer", "apply") else {}
+        out = _run(root, {"CODEY_FAULT_AT": stage, "CODEY_FAULT_SIGNAL": sig, **first})
 
     assert out.returncode == SIGNALS[sig], (out.returncode, out.stderr[-2000:])
     kept = []

@@ -120,6 +120,7 @@ def test_writes_refuse_links_files_as_folders_and_folders_as_files(tmp_path):
     assert (tree / "new" / "deep" / "file.py").read_text() == "z = 3\n"
 
 
+@pytest.mark.usefixtures("model_first")
 def test_malformed_paths_are_a_rejected_candidate_not_a_crash(make_repo, write_script, codey):
     root = _calc_repo(make_repo)
     write_script({"edit": [new_file("calc.py/inner.py", "x = 1\n"), new_file("tests", "x = 1\n"), GOOD]})
