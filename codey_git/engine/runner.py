@@ -129,7 +129,7 @@ def run_task(
                 )
             )
             outcome = runner.run()
-            timings["tests_s"] = round(timings.get("tests_s", timings["baseline_s"]) + runner.tests_seconds, 2)
+            timings["tests_s"] = round(timings.get("tests_s", timings["baseline_s"]) + runner.judge.tests_seconds, 2)
             result.attempts.extend(outcome.attempts)
             if not outcome.passed:
                 result.reason = f"step {step.number} ({step.text[:60]}): {outcome.reason}"

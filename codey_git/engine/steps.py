@@ -16,17 +16,18 @@ from codey_git.engine import context as ctx
 from codey_git.engine.answer_file import pick_focus_file
 from codey_git.engine.answer_fit import edit_format, fitting_format
 from codey_git.engine.answer_shape import answer_grammar
+from codey_git.engine.candidate_judge import CandidateJudge
 from codey_git.engine.codeview import answer_budget, build_messages
 from codey_git.engine.echo_hint import echo_hint
-from codey_git.engine.gate import candidate_timeout, changed_lines, left_behind, step_passed, timed_out
+from codey_git.engine.gate import changed_lines
 from codey_git.engine.line_candidates import LineCandidate, failure_text, model_candidates, no_model_candidates
-from codey_git.engine.suspects import coverage_run, traced_lines, traced_seconds
+from codey_git.engine.suspects import coverage_run, traced_seconds
 from codey_git.engine.prompts import feedback_text
 from codey_git.engine.task import ANSWER_CHARS, AttemptRecord, Step, Task
 from codey_git.engine.worktrees import Worktree
 from codey_git.models.base import Message, Model, NoResponse, OutOfTime, stop_when_late
 from codey_git.testpaths import doctest_examples, is_test_file, test_change_reason
-from codey_git.testrun import TestRun, run_tests, trim_output, use_sandbox
+from codey_git.testrun import TestRun, trim_output
 from codey_git.progress import Progress
 
 
@@ -86,8 +87,7 @@ class AttemptResult:
 class StepRunner:
     def __init__(self, context: StepContext) -> None:
         self.context = context
-        self.tests_seconds = 0.0  # every test run of this step, for the task's timings
-        self.quick_seconds: float | None = None  # the first run of the target tests' files alone
+        self.judge = CandidateJudge(context.worktree.path, context.baseline, context.settings, context.progress, context.deadline)
         self.given: set[tuple[str, int, str]] = set()  # the one-line candidates tried, none twice
 
     def run(self) -> StepOutcome:
@@ -122,7 +122,7 @@ class StepRunner:
         no_model = fixing and bool(targets) and int(c.settings.token_fixes) > 0
         # a candidate whose target tests hang is cut at five times their run with coverage, even
         # before any candidate has run them plainly
-        self.quick_seconds = traced_seconds(c.baseline, sorted({t.split("::")[0] for t in targets}))
+        self.judge.quick_seconds = traced_seconds(c.baseline, sorted({t.split("::")[0] for t in targets}))
         if no_model and bool(c.settings.token_fixes_first):
             # a fix the tests accept with no model costs their seconds, not the coder's
             found = self._line_candidates(self._no_model(focus), rules, attempts, attempt=0)
@@ -252,7 +252,7 @@ class StepRunner:
         c.progress.stage("applying and testing")
         faults.point("apply")
         faults.point("tests")
-        run, ok, why = self._judge(rules.targets, same_tests=not rules.allow_tests, changed=changed)
+        run, ok, why = self.judge.judge(rules.targets, same_tests=not rules.allow_tests, changed=changed)
         record.tests = run.summary
         record.passed = ok
         if ok:
@@ -315,7 +315,7 @@ class StepRunner:
                 record.reason = exc.reason
             else:
                 record.applied = True
-                judged, record.passed, why = self._judge(rules.targets, not rules.allow_tests, {fix.path: {fix.line}})
+                judged, record.passed, why = self.judge.judge(rules.targets, not rules.allow_tests, {fix.path: {fix.line}})
                 record.tests, record.reason = judged.summary, None if record.passed else why
                 c.progress.info(
                     f"line {fix.line}: {fix.new.strip()[:80]} -> tests: {judged.summary}" + ("" if record.passed else f" ({why})")
@@ -329,71 +329,6 @@ class StepRunner:
             if record.passed:
                 return StepOutcome(True, attempts, [fix.path], {fix.path: fix.text}, record.diff, judged)
         return None
-
-    def _tests(self, select: list[str] | None = None) -> TestRun:
-        run = self._run_tests(select)
-        self.tests_seconds += run.seconds
-        return run
-
-    def _run_tests(self, select: list[str] | None) -> TestRun:
-        c = self.context
-        left = None if c.deadline is None else c.deadline - time.monotonic()
-        return run_tests(
-            c.settings.test_command,
-            c.worktree.path,
-            candidate_timeout(float(c.settings.test_timeout), c.baseline.seconds, left, self.quick_seconds if select else None),
-            sandbox=use_sandbox(c.settings),
-            select=select,
-        )
-
-    def _judge(
-        self, targets: set[str], same_tests: bool, changed: dict[str, set[int]] | None = None
-    ) -> tuple[TestRun, bool, str]:
-        """The candidate's test verdict, paying as little as possible for a rejection: the target
-        tests alone first (a rejected candidate costs their seconds, not the suite's), then the
-        whole suite, which alone can pass a step. A test that fails and then passes on the same
-        tree is flaky: reported, and counted neither as fixed nor as a regression."""
-        baseline = self.context.baseline
-        collected = baseline.collected
-        # the target tests' files, whole: a test may need the ones before it in its file or class
-        files = sorted({t.split("::")[0] for t in targets})
-        if targets and collected is not None and sum(1 for c in collected if c.split("::")[0] in files) < len(collected):
-            quick = self._tests(select=files)
-            if not quick.selected:
-                return (quick, *step_passed(baseline, quick, targets, same_tests=same_tests))
-            if quick.timed_out:
-                return quick, False, timed_out(quick)
-            self.quick_seconds = self.quick_seconds or quick.seconds
-            gone = sorted(t for t in targets if "::" in t and quick.collected is not None and t not in quick.collected)
-            if gone:
-                return quick, False, "tests that ran before no longer run: " + ", ".join(gone[:5])
-            bad = sorted(t for t in targets if (quick.outcomes.get(t) != "passed" if "::" in t else t in quick.failed))
-            if bad or quick.collected is None:
-                return quick, False, "still failing: " + ", ".join(bad[:5] or sorted(targets)[:5])
-        run = self._tests()
-        ok, why = step_passed(baseline, run, targets, same_tests=same_tests)
-        regressions = sorted(t for t in run.failed - baseline.failed if "::" in t)
-        if not ok and why.startswith("tests that passed before now fail") and run.collected is not None:
-            again = self._tests(select=regressions)
-            flaky = {t for t in regressions if again.selected and again.outcomes.get(t) == "passed"}
-            if flaky:
-                self.context.progress.warn(
-                    "flaky (failed, then passed on the same tree; not counted): " + ", ".join(sorted(flaky)[:5])
-                )
-                run.failed -= flaky
-                run.outcomes.update({t: "passed" for t in flaky})
-                run.counts["failed"] = max(0, run.counts.get("failed", 0) - len(flaky))
-                run.counts["passed"] = run.counts.get("passed", 0) + len(flaky)
-                ok, why = step_passed(baseline, run, targets, same_tests=same_tests)
-        behind = left_behind(baseline, run, targets, changed, traced_lines(baseline)) if ok and changed else []
-        if behind:
-            # the named test green, the others of the same bug still red: a workaround, not the fix
-            return (
-                run,
-                False,
-                "still failing: " + ", ".join(behind[:5]) + " (they failed before too and run the lines this edit changes)",
-            )
-        return run, ok, why
 
     def _refuse_test_changes(self, changes: dict[str, str | None]) -> None:
         """A task that may not change tests may not change what the tests run either."""
