@@ -121,6 +121,28 @@ def test_an_argument_as_other_calls_of_the_same_function_have_it():
     ]
 
 
+def test_a_sibling_function_of_the_module_for_a_called_name():
+    source = textwrap.dedent(
+        """
+        def _padleft(w, s):
+            return s.rjust(w)
+
+        def _padboth(w, s):
+            return s.center(w)
+
+        def build(w, s):
+            return s
+
+        def header(align, width, h):
+            if align == "center":
+                return _padleft(width, h)
+            return build(width, h)
+        """
+    )
+    assert changes(source, 13)[0] == "return _padboth(width, h)"  # the same stem, `_pad`
+    assert not any(c.startswith("return _pad") for c in changes(source, 14))  # `build` shares no stem
+
+
 def test_outside_a_function_or_in_a_file_that_does_not_parse_nothing_is_offered():
     assert changes("x = y[0]\nz = 'a' + 'b'\n", 1) == ["x = y[-1]"]  # no pools: only the index
     assert changes("x = y[0]\nz = 'a' + 'b'\n", 2) == []

@@ -115,7 +115,8 @@ class Settings(SettingsBase):
         6,
         "Before a fix's first attempt (see `token_fixes_first`): test one-token changes (a comparison, a `not`, `and`/`or`, a literal "
         "one off, a sibling method, two arguments swapped) of each of this many suspect lines, then substitutions from "
-        "the code around them (a name, attribute, key or argument the same function uses; an index or bound one off), "
+        "the code around them (a name, attribute, key or argument the same function uses; a sibling function of the "
+        "module; an index or bound one off), "
         "no model (0: off).",
         minimum=0,
     )

@@ -5,13 +5,15 @@ is not a fixed alternative but one the code around uses: a wrong variable (``oth
 ``self``), a wrong attribute (``self.username`` for ``self.password``), a wrong key or string
 constant, a wrong number, the first item for the last (``[0]`` for ``[-1]``), an index or bound
 one off (``n`` for ``n + 1``). Each replacement comes from the enclosing function (attributes of
-``self`` from its class), nearest use first, a few per token; a variant is kept only when the file
+``self`` from its class), or a sibling function of the module (``_padright`` for ``_padboth``),
+nearest use first, a few per token; a variant is kept only when the file
 still compiles, and the step judges it like any edit.
 """
 
 from __future__ import annotations
 
 import ast
+import os
 import tokenize
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -35,6 +37,7 @@ class Pools:
     # the line's call arguments (columns in the line without its indentation) and what the same
     # argument of other calls to the same function is, nearest call first
     arguments: list[tuple[int, int, list[str]]] = field(default_factory=list)
+    functions: list[str] = field(default_factory=list)  # the module's own functions, in file order
 
 
 class _Segments:
@@ -147,6 +150,7 @@ def pools(source: str, line: int) -> Pools:
                     continue  # self's attributes from the class, the others' from the function
                 _note(attributes.setdefault((receiver, id(node) in called), {}), node.attr, node.lineno, line)
     return Pools(
+        functions=[n.name for n in getattr(tree, "body", []) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))],
         arguments=_sibling_arguments(tree, segment, line),
         names=_nearest(names, line),
         attributes={key: _nearest(found, line) for key, found in attributes.items()},
@@ -232,6 +236,9 @@ def substitutions(code: str, around: Pools) -> Iterator[tuple[str, str]]:
             pool = around.attributes.get((tokens[i - 2].string, after == "("), [])
             for other in [n for n in pool if n != s][:PER_TOKEN]:
                 buckets[1].append((a, b, other, f"an attribute the same {_where(tokens[i - 2].string)} uses"))
+        elif tok.type == tokenize.NAME and before != "." and after == "(" and s in around.functions:
+            for other in siblings(s, around.functions)[:PER_TOKEN]:
+                buckets[1].append((a, b, other, "a sibling function of the module"))
         elif tok.type == tokenize.NAME and s in locals_ - {"self", "cls"} and before != "." and after not in ("=", "("):
             for other in [n for n in around.names if n != s][:PER_TOKEN]:
                 buckets[5].append((a, b, other, "a name of the same function"))
@@ -253,6 +260,21 @@ def substitutions(code: str, around: Pools) -> Iterator[tuple[str, str]]:
             if changed not in seen:
                 seen.add(changed)
                 yield changed, f"`{code[a:b]}` -> `{new}` ({why})"
+
+
+def siblings(name: str, functions: list[str]) -> list[str]:
+    """The module's functions whose names share a stem with ``name`` (``_padboth`` for
+    ``_padright``: the same first three letters, or the same last four), most letters shared
+    first."""
+
+    def shared(other: str) -> int:
+        a, b = name.lstrip("_"), other.lstrip("_")
+        head = len(os.path.commonprefix([a, b]))
+        tail = len(os.path.commonprefix([a[::-1], b[::-1]]))
+        return head if head >= 3 else tail if tail >= 4 else 0
+
+    found = [f for f in dict.fromkeys(functions) if f != name and shared(f)]
+    return sorted(found, key=lambda f: -shared(f))
 
 
 def _where(receiver: str) -> str:
