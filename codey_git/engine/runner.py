@@ -18,6 +18,7 @@ from codey_git.engine.newtest import cover_step
 from codey_git.engine.commit import commit_worktree, full_message, subject_line
 from codey_git.engine.line_candidates import NO_MODEL
 from codey_git.engine.planner import plan
+from codey_git.engine.requesttests import check_named_tests
 from codey_git.engine.symptomtest import SymptomTest, untested_code, write_symptom_test
 from codey_git.engine.steps import EventSink, StepContext, StepOutcome, StepRunner
 from codey_git.engine.task import CommitInfo, Step, Task, TaskResult
@@ -272,6 +273,8 @@ def _check_failing(wt: Worktree, task: Task, baseline: TestRun, symptom_test: bo
             "If those failures are the bug, run the same command without --write-test: codey fixes the failing "
             "tests. Otherwise fix them first. Nothing was changed.",
         )
+    if not symptom_test and not baseline.ok:
+        check_named_tests(task.text, baseline)
     if not symptom_test and baseline.ok:
         untested = untested_code(wt, task.text, baseline)
         also = f", and no test exercises {'; '.join(untested)}" if untested else ""
