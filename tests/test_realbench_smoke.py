@@ -301,3 +301,16 @@ def test_write_docs_fills_only_the_marked_results_table(tmp_path: Path):
     text = doc.read_text()
     assert "old" not in text and "| 2026-12-06 15:00 UTC | m | 1/2 (50%) |" in text and "| scripted |" not in text
     assert text.startswith("# B\n\nbefore\n") and text.endswith(f"{RESULTS_END}\nafter\n")
+
+
+def test_a_setting_given_to_the_harness_reaches_codey_and_the_results(tmp_path: Path):
+    from benchmarks.fixbench.runner import setting_env
+    from benchmarks.realbench.run import engine_env, parse_args
+
+    args = parse_args(["--model", "m", "--set", "token_fixes_first=false", "--set", "line_fixes=0"])
+    args.pythonpath = None
+    env = engine_env(args, tmp_path, tmp_path, None)
+    assert env["CODEY_TOKEN_FIXES_FIRST"] == "false" and env["CODEY_LINE_FIXES"] == "0"
+    assert setting_env(["a_b=c=d"]) == {"CODEY_A_B": "c=d"}
+    with pytest.raises(SystemExit):
+        parse_args(["--model", "m", "--set", "no-equals"])

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import shlex
 from pathlib import Path
 import sys
@@ -43,8 +44,13 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
                    help="append padding.py's unrelated helpers to each buggy module (real-size files)")
     p.add_argument("--long-files", choices=("windows", "whole"),
                    help="CODEY_LONG_FILES: how a long focus file is shown (default: codey's, windows)")
+    p.add_argument("--set", dest="settings", action="append", default=[], metavar="NAME=VALUE",
+                   help="a codey setting for every task, as CODEY_NAME (e.g. token_fixes_first=false); repeatable")
     p.add_argument("--list", action="store_true", help="list the tasks and exit")
     args = p.parse_args(argv)
+    for item in args.settings:
+        if not re.fullmatch(r"[a-z_]+=.*", item):
+            p.error(f"--set wants NAME=VALUE (a setting of .codey.yml), not {item!r}")
     if not args.list and not args.model:
         p.error("--model is required (or --list)")
     if args.jobs < 1:
@@ -80,7 +86,7 @@ def main(argv: list[str] | None = None) -> int:
     timeout = args.timeout or (args.max_seconds + 300 if args.max_seconds else DEFAULT_TIMEOUT_S)
     opts = RunOptions(model=args.model, python=args.python, backend=args.backend, edit_format=args.edit_format,
                       max_seconds=args.max_seconds, candidates=args.candidates, attempts=args.attempts, lock=args.lock, timeout_s=timeout, long_files=args.long_files, models_dir=args.models_dir, keep=args.keep,
-                      pad_modules=args.pad_modules)
+                      pad_modules=args.pad_modules, settings=tuple(args.settings))
     rows = []
     with ThreadPoolExecutor(max_workers=args.jobs) as pool:
         futures = {pool.submit(run_task, t, opts): t for t in tasks}
@@ -90,7 +96,7 @@ def main(argv: list[str] | None = None) -> int:
             outcome = "fixed" if row["fixed"] else row.get("error") or f"not fixed ({row.get('tests_after')})"
             print(f"[{done}/{len(tasks)}] {row['task']}: {outcome} in {row.get('wall_s', '?')}s", file=sys.stderr)
     options = {k: v for k, v in vars(args).items() if k in ("jobs", "max_seconds", "edit_format", "backend", "timeout", "attempts", "candidates",
-                                                             "pad_modules", "long_files")}
+                                                             "pad_modules", "long_files", "settings")}
     options["timeout"] = timeout
     command = "python -m benchmarks.fixbench " + shlex.join(argv)
     result = build_result(args.model, args.backend, rows, command, options)

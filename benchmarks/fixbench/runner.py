@@ -47,6 +47,12 @@ class RunOptions:
     keep: bool = False
     pad_modules: bool = False
     long_files: str | None = None
+    settings: tuple[str, ...] = ()  # NAME=VALUE, as CODEY_NAME
+
+
+def setting_env(settings) -> dict[str, str]:
+    """``--set NAME=VALUE`` options as the environment variables codey reads (CODEY_NAME)."""
+    return {"CODEY_" + name.upper(): value for name, _, value in (item.partition("=") for item in settings)}
 
 
 @contextmanager
@@ -88,6 +94,7 @@ def engine_env(task: Task, opts: RunOptions, home: Path) -> dict[str, str]:
         env["CODEY_ATTEMPTS"] = str(opts.attempts)
     if opts.long_files:
         env["CODEY_LONG_FILES"] = opts.long_files
+    env.update(setting_env(opts.settings))
     return env
 
 

@@ -44,7 +44,7 @@ from codey_git.paths import models_dir
 from codey_git.proc import run
 
 from benchmarks.fixbench.report import machine_info
-from benchmarks.fixbench.runner import attempt_counts, cpu_lock, parse_result
+from benchmarks.fixbench.runner import attempt_counts, cpu_lock, parse_result, setting_env
 from benchmarks.machine import load_average
 from benchmarks.realbench.common import (MUTATION_DATE, MUTATION_MESSAGE, RESULTS_DIR, TASKS_FILE, Project, SuiteRun,
                                          changed_files, clean_env, clone, commit_all, copy_venv, dump_yaml,
@@ -158,6 +158,7 @@ def engine_env(opts, home: Path, repo: Path, script: Path | None) -> dict[str, s
         env.update({"CODEY_BACKEND": "scripted", "CODEY_SCRIPT": str(script), "CODEY_EDIT_FORMAT": "diff"})
     else:
         env["CODEY_CODER"] = opts.model
+    env.update(setting_env(getattr(opts, "settings", [])))
     return env
 
 
@@ -434,7 +435,13 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     p.add_argument("--keep", action="store_true", help="keep each task's temporary directory")
     p.add_argument("--out", help="results file (default: results/<model>.json)")
     p.add_argument("--write-docs", action="store_true", help="rewrite the results table in docs/benchmarks.md")
-    return p.parse_args(argv)
+    p.add_argument("--set", dest="settings", action="append", default=[], metavar="NAME=VALUE",
+                   help="a codey setting for every task, as CODEY_NAME (e.g. token_fixes_first=false); repeatable")
+    args = p.parse_args(argv)
+    for item in args.settings:
+        if not re.fullmatch(r"[a-z_]+=.*", item):
+            p.error(f"--set wants NAME=VALUE (a setting of .codey.yml), not {item!r}")
+    return args
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -493,7 +500,7 @@ def main(argv: list[str] | None = None) -> int:
         "machine": {**machine_info(), "load_before": round(load_before, 2), "load_after": round(load_average(), 2)},
         "command": "python -m benchmarks.realbench " + shlex.join(argv),
         "options": {"max_seconds": args.max_seconds, "timeout": args.timeout_s, "venv_on_path": args.venv_on_path,
-                    "precheck": args.precheck},
+                    "precheck": args.precheck, "settings": args.settings},
         "raw_speed": speed, "summary": summarize(rows, speed), "rows": rows,
     }
     out.write_text(json.dumps(result, indent=2) + "\n")
