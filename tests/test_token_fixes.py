@@ -108,6 +108,19 @@ def test_when_no_change_passes_the_coder_gets_its_attempts_and_none_is_tried_twi
     assert "return round(total - total * rate, 2)" in (root / "prices.py").read_text()
 
 
+def test_a_failed_fix_counts_the_no_model_changes_instead_of_listing_each(make_repo, write_script, codey):
+    files = dict(PRICES, **{"prices.py": PRICES["prices.py"].replace("(1 + rate)", "rate")})
+    root = make_repo(files)
+    write_script({"edit": [ECHO] * 6, "line_fix": []})
+
+    out = codey(root, "fix", REQUEST, "--attempts", "1")
+
+    assert out.returncode == 1, out.stdout + out.stderr
+    assert "one-line changes no model wrote (one-token changes and substitutions), tested: none passed" in out.stdout
+    assert "[token_fix]" not in out.stdout and "[substitution]" not in out.stdout
+    assert "attempt 1.1 [function]" in out.stdout  # the coder's answers are still listed, with their diffs
+
+
 STEPS = {
     "steps.py": """
         def steps_to(n):

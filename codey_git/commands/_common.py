@@ -8,6 +8,7 @@ from typing import Any
 import typer
 
 from codey_git.config import Config, load_config
+from codey_git.engine.line_candidates import NO_MODEL
 from codey_git.engine.task import TaskResult
 from codey_git.gitrepo import Repo, open_repo
 from codey_git.ui import Progress, out_console, print_json, styled
@@ -51,7 +52,18 @@ def print_task_result(result: TaskResult, as_json: bool) -> None:
             out_console.print(f"  {f['file']}:{f['line']}: {f['severity']}: {f['message']}", markup=False, highlight=False)
     else:
         out_console.print(styled(("✘ not achieved:", "red"), f" {result.reason}"))
+        no_model = [a for a in result.attempts if a.format in NO_MODEL]
+        if no_model:
+            kinds = " and ".join(dict.fromkeys(NO_MODEL[a.format] + "s" for a in no_model))
+            passed = sum(a.passed for a in no_model)
+            out_console.print(
+                f"  {len(no_model)} one-line changes no model wrote ({kinds}), tested: "
+                + (f"{passed} passed, in an earlier step" if passed else "none passed")
+                + " (--json lists them)"
+            )
         for a in result.attempts:
+            if a.format in NO_MODEL:  # dozens of one-line changes: counted above, listed by --json
+                continue
             status = "passed" if a.passed else (a.reason or "failed")
             out_console.print(f"  step {a.step} attempt {a.attempt}.{a.candidate} [{a.format}]: {status}")
             if a.diff:
