@@ -54,7 +54,7 @@ def print_task_result(result: TaskResult, as_json: bool) -> None:
         out_console.print(styled(("✘ not achieved:", "red"), f" {result.reason}"))
         no_model = [a for a in result.attempts if a.format in NO_MODEL]
         if no_model:
-            kinds = " and ".join(dict.fromkeys(NO_MODEL[a.format] + "s" for a in no_model))
+            kinds = " and ".join(dict.fromkeys(NO_MODEL[str(a.format)] + "s" for a in no_model))
             passed = sum(a.passed for a in no_model)
             out_console.print(
                 f"  {len(no_model)} one-line changes no model wrote ({kinds}), tested: "
