@@ -9,6 +9,7 @@ import json
 from conftest import git
 
 from codey_git.engine import context as ctx
+from codey_git.engine import definitions
 from codey_git.engine import suspects as sfl
 from codey_git.symbols import index as symbol_index
 from codey_git.symbols import search
@@ -61,7 +62,7 @@ def test_symptom_request_puts_the_function_it_describes_in_focus(make_repo):
     focus = ctx.localize(baseline, root, ctx.parse_request(REQUEST, root))
 
     assert focus.files[0] == "src/textkit/slug.py"
-    assert ctx.enclosing(SLUG, focus.lines["src/textkit/slug.py"][0])[0] == "slugify"
+    assert definitions.enclosing(SLUG, focus.lines["src/textkit/slug.py"][0])[0] == "slugify"
     assert git(root, "status", "--porcelain") == ""
 
 

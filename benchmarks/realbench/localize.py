@@ -35,6 +35,7 @@ from pathlib import Path
 
 from codey_git.edits.treefs import TreeFS
 from codey_git.engine import context as ctx
+from codey_git.engine import definitions
 from codey_git.engine import suspects as sfl
 from codey_git.engine.codeview import build_messages
 from codey_git.errors import UsageError
@@ -71,7 +72,7 @@ class _Tree:
 
 
 def _function(root: Path, rel: str, line: int) -> tuple[str, int] | None:
-    found = ctx.enclosing(TreeFS(root).read(rel) or "", line)
+    found = definitions.enclosing(TreeFS(root).read(rel) or "", line)
     return (rel, found[1]) if found else None
 
 
@@ -81,7 +82,7 @@ def ranks(root: Path, ordered: list[tuple[str, int]], target: tuple[str, int]) -
     functions: list[tuple[str, int] | None] = []
     sources: dict[str, str] = {}
     for rel, n in ordered:
-        found = ctx.enclosing(sources.setdefault(rel, TreeFS(root).read(rel) or ""), n)
+        found = definitions.enclosing(sources.setdefault(rel, TreeFS(root).read(rel) or ""), n)
         key = (rel, found[1]) if found else None
         if key not in functions:
             functions.append(key)

@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 from typing import Callable
 
-from codey_git.engine import context as ctx
+from codey_git.engine import definitions
 
 _DEF = re.compile(r"^\s*(?:async\s+)?(?:def|class)\s+(\w+)", re.M)
 
@@ -17,12 +17,12 @@ def pick_focus_file(answer: str, shown: list[str], read: Callable[[str], str | N
     names = set(_DEF.findall(answer))
     best, best_hits = (shown[0] if shown else None), 0
     for path in shown:
-        hits = len(names & ctx.defined_names(read(path) or ""))
+        hits = len(names & definitions.defined_names(read(path) or ""))
         if hits > best_hits:
             best, best_hits = path, hits
     if best_hits == 0 and names and root is not None:
         # the model rewrote a function it saw only through the test: find the one file defining it
-        definers = [p for p in ctx.project_modules(root) if names & ctx.defined_names(read(p) or "")]
+        definers = [p for p in definitions.project_modules(root) if names & definitions.defined_names(read(p) or "")]
         if len(definers) == 1:
             return definers[0]
     return best

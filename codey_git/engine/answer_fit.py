@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Callable
 
 from codey_git.config import Config
 from codey_git.edits.docstrings import long_docstrings, span_lines
-from codey_git.engine import context as ctx
+from codey_git.engine import definitions
 from codey_git.testpaths import is_test_file
 
 if TYPE_CHECKING:
@@ -34,7 +34,7 @@ def retype_tokens(focus: Focus, read: Callable[[str], str | None], count: Callab
         if is_test_file(path) or not path.endswith(".py") or not lines:
             continue
         text = read(path)
-        found = ctx.enclosing(text, lines[0]) if text else None
+        found = definitions.enclosing(text, lines[0]) if text else None
         if not text or found is None:
             continue
         name, start, end = found

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from codey_git.edits.docstrings import Docstring, long_docstrings, span_lines
 from codey_git.engine import context as ctx
+from codey_git.engine import definitions
 from codey_git.engine.docview import helper_source, short_docstrings
 from codey_git.engine.prompts import edit_messages, render_code
 from codey_git.engine.windows import merge_spans, names_in, window_spans
@@ -51,7 +52,7 @@ def _test_sources(sections: dict[str, str], wt: Worktree, limit: int = 2, max_li
             if not is_test_file(rel):
                 continue
             source = wt.read(rel) or ""
-            found = ctx.enclosing(source, line)
+            found = definitions.enclosing(source, line)
             if found and (rel, found[0]) not in seen:
                 seen.add((rel, found[0]))
                 body = source.splitlines()[found[1] - 1 : found[2]]
@@ -68,7 +69,7 @@ def _enclosing_spans(source: str, lines: list[int], margin: int = 2) -> list[tup
     """Merged (first, last) line spans: the function around each line, or 10 lines either side."""
     spans = []
     for line in lines:
-        found = ctx.enclosing(source, line)
+        found = definitions.enclosing(source, line)
         start, end = (found[1], found[2]) if found else (max(1, line - 10), line + 10)
         spans.append((max(1, start - margin), end + margin))
     return merge_spans(spans)
@@ -139,7 +140,7 @@ def _suspect_note(focus: ctx.Focus, files: dict[str, str], limit: int = ctx.SUSP
 def _suspect_functions_note(focus: ctx.Focus, files: dict[str, str]) -> str:
     parts, seen = [], set()
     for s in focus.suspects:
-        found = ctx.enclosing(files.get(s.path) or "", s.line) if s.evidence == focus.suspects[0].evidence else None
+        found = definitions.enclosing(files.get(s.path) or "", s.line) if s.evidence == focus.suspects[0].evidence else None
         if found and (s.path, found[1]) not in seen:
             seen.add((s.path, found[1]))
             parts.append(f"`{found[0]}` ({s.path} lines {found[1]}-{found[2]})")
@@ -154,7 +155,7 @@ def focus_symbol(focus: ctx.Focus, files: dict[str, str]) -> str | None:
     for path in focus.files:
         text = files.get(path)
         for line in focus.lines.get(path, []):
-            found = ctx.enclosing(text or "", line)
+            found = definitions.enclosing(text or "", line)
             if found:
                 return found[0]
     return None
@@ -245,7 +246,7 @@ def _by_clues(source: str, clues: str) -> list[tuple[int, int]]:
 
 
 def _innermost(source: str, line: int) -> tuple[int, int] | None:
-    found = ctx.enclosing(source, line)
+    found = definitions.enclosing(source, line)
     return (found[1], found[2]) if found else (max(1, line - 15), line + 15)
 
 
@@ -270,7 +271,7 @@ def build_messages(
     numbered = fmt == "lines"
     extra: dict[str, str] = {}
     for path in list(contents):
-        for helper, names in ctx.helpers(path, wt.read).items():
+        for helper, names in definitions.helpers(path, wt.read).items():
             if helper not in contents and not is_test_file(helper) and len(extra) < MAX_FILES:
                 source = wt.read(helper) or ""
                 extra[helper] = (
@@ -278,7 +279,10 @@ def build_messages(
                     if not numbered
                     else "# ... (only the definitions used elsewhere are shown)\n"
                     + excerpt(
-                        source, merge_spans(ctx.definition_spans(source, names)), numbered=True, short=long_docstrings(source)
+                        source,
+                        merge_spans(definitions.definition_spans(source, names)),
+                        numbered=True,
+                        short=long_docstrings(source),
                     )
                 )
     failures = _failures_text(sections)

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from codey_git.edits.docstrings import Docstring, long_docstrings, shortened_source
 from codey_git.engine import context as ctx
+from codey_git.engine import definitions
 
 FORMATS = ("function", "lines")
 
@@ -34,4 +35,4 @@ def short_docstrings(
 
 def helper_source(source: str, names: list[str], fmt: str) -> str:
     """The named top-level definitions of a helper module, as the coder sees them (unnumbered)."""
-    return ctx.definition_source(shortened_source(source) if fmt in FORMATS else source, names)
+    return definitions.definition_source(shortened_source(source) if fmt in FORMATS else source, names)

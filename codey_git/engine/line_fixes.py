@@ -15,7 +15,7 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from codey_git.engine.context import enclosing
+from codey_git.engine.definitions import enclosing
 from codey_git.models.base import Message, Model, NoResponse, OutOfTime, stop_when_late
 from codey_git.testpaths import is_test_file
 

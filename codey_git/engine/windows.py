@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from codey_git.engine import context as ctx
+from codey_git.engine import definitions
 
 LONG_FILE_TOKENS = 500
 HEADER_LINES = 30  # of imports and constants above the first definition
@@ -61,7 +61,7 @@ def window_spans(
     """(first, last) line spans to show of ``source``, or None to show all of it."""
     if count_tokens(source) <= LONG_FILE_TOKENS:
         return None
-    defs = ctx.top_level_definitions(source)
+    defs = definitions.top_level_definitions(source)
     names = relevant_definitions(source, defs, lines, used)
     if not names:
         return None
