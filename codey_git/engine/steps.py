@@ -120,15 +120,15 @@ class StepRunner:
         feedback: str | None = None
         last_changes: dict[str, str | None] = {}
         no_model = fixing and bool(targets) and int(c.settings.token_fixes) > 0
+        first = bool(c.settings.token_fixes_first)
         # a candidate whose target tests hang is cut at five times their run with coverage, even
         # before any candidate has run them plainly
         self.judge.quick_seconds = traced_seconds(c.baseline, sorted({t.split("::")[0] for t in targets}))
-        if no_model and bool(c.settings.token_fixes_first):
+        if no_model and first:
             # a fix the tests accept with no model costs their seconds, not the coder's
             found = self._line_candidates(self._no_model(focus), rules, attempts, attempt=0)
             if found is not None:
                 return found
-            no_model = False
         for attempt in range(1, int(c.settings.attempts) + 1):
             for candidate in range(1, int(c.settings.candidates) + 1):
                 if c.deadline is not None and time.monotonic() > c.deadline:
@@ -165,7 +165,7 @@ class StepRunner:
                     last_changes = dict(tried.changes)
                 feedback = tried.feedback
             if attempt == 1 and fixing and targets:
-                later = self._no_model(focus) if no_model else iter(())
+                later = self._no_model(focus) if no_model and not first else iter(())
                 asked = self._model_lines(focus, failure_text(sections, targets))
                 found = self._line_candidates(itertools.chain(later, asked), rules, attempts, attempt=1)
                 if found is not None:
