@@ -351,3 +351,21 @@ def test_the_token_stage_reaches_past_the_suspects_the_prompt_shows():
     ranked = [Suspect("m.py", n, 1.0 - n / 10, 1, n) for n in range(1, 8)]
     focus = Focus(files=["m.py"], suspects=ranked[:3], ranked=ranked)
     assert [line for _, line in suspect_lines(focus)][:7] == [1, 2, 3, 1, 2, 3, 4]
+
+
+def test_the_first_item_for_the_last_comes_before_an_index_one_off():
+    assert _changes("return rows[-1]")[:2] == ["return rows[0]", "return rows[-2]"]
+    assert _changes("head = rows[0][1]")[:2] == ["head = rows[-1][1]", "head = rows[1][1]"]
+    assert "x = 0" not in _changes("x = -1")  # outside an index it is no first or last item
+
+
+@pytest.mark.parametrize(
+    "line, expected",
+    [
+        ('msg = "%s at %s" % (name, where)', 'msg = "%s at %s" % (where, name)'),  # a format's values
+        ("return f(a, b, c)", "return f(a, c, b)"),  # two neighbouring arguments of three
+        ("return f(a, b, c)", "return f(b, a, c)"),
+    ],
+)
+def test_two_neighbouring_values_swapped(line, expected):
+    assert expected in _changes(line)

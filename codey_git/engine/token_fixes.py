@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from codey_git.engine.degenerate import degenerate_on
 
 MAX_PER_LINE = 16  # variants tried per line at most, in the order below
+MOST_SWAPPED = 4  # calls and `%` tuples of up to this many values have two neighbours swapped
 SMALL = 10  # integer literals up to this are tried one up and one down (an index, a count, a bound)
 
 # one step off, the other way, and the complement (`a > b` -> `a <= b`, which reads better than `not a > b`)
@@ -104,6 +105,16 @@ def _binary(tokens: list[tokenize.TokenInfo], i: int) -> bool:
     if is_keyword(before):
         return False
     return before.type in _OPERAND_END or before.string in (")", "]", "}")
+
+
+def _whole_index(tokens: list[tokenize.TokenInfo], i: int) -> bool:
+    """The number at ``i`` is a whole subscript, ``[0]`` or ``[-1]``."""
+    start = i - 2 if i > 0 and tokens[i - 1].string == "-" else i - 1
+    after = tokens[i + 1].string if i + 1 < len(tokens) else ""
+    if start < 1 or tokens[start].string != "[" or after != "]":
+        return False
+    owner = tokens[start - 1]  # a subscript's value ends there: `rows[0]`, `f()[0]`, `m[k][0]`
+    return (owner.type == tokenize.NAME and not is_keyword(owner)) or owner.string in (")", "]")
 
 
 def _condition_end(tokens: list[tokenize.TokenInfo], start: int, inline: bool) -> int | None:
@@ -235,6 +246,11 @@ def variants(code: str) -> Iterator[tuple[str, str]]:
             elif tok.type == tokenize.NUMBER and re.fullmatch(r"\d{1,2}", s) and int(s) <= SMALL:
                 value = int(s)
                 before = tokens[i - 1] if i > 0 else None
+                if _whole_index(tokens, i):  # the first item for the last, and back, before one off
+                    if value == 0:
+                        yield swap(a, b, "-1")
+                    elif value == 1 and tokens[i - 1].string == "-":
+                        yield swap(tokens[i - 1].start[1], b, "0")
                 if value == 1 and before is not None and before.string in ("+", "-") and _binary(tokens, i - 1):
                     if nxt is None or nxt.string not in _BINDS_TIGHTER:  # `n - 1 * k` is no `n * k`
                         yield swap(tokens[i - 2].end[1], b, "")  # `n - 1` -> `n`
@@ -244,23 +260,23 @@ def variants(code: str) -> Iterator[tuple[str, str]]:
             elif tok.type == tokenize.OP and s in _ARITH and _binary(tokens, i):
                 for new in _ARITH[s]:
                     yield swap(a, b, new)
-        for i, tok in enumerate(tokens):  # two arguments swapped
+        for i, tok in enumerate(tokens):  # two neighbouring arguments, or values of a `%` format, swapped
             callee = tokens[i - 1] if i > 0 else None
-            if tok.string != "(" or callee is None or callee.type != tokenize.NAME or is_keyword(callee):
+            if tok.string != "(" or callee is None or callee.string in _SAME_EITHER_WAY:
                 continue
-            if callee.string in _SAME_EITHER_WAY:
+            if callee.string != "%" and (callee.type != tokenize.NAME or is_keyword(callee)):
                 continue
             args = _call_arguments(tokens, i)
-            if not args or len(args) != 2:
+            if not args or not 2 <= len(args) <= MOST_SWAPPED:
                 continue
-            (a1, b1), (a2, b2) = args
-            one, two = code[a1:b1].strip(), code[a2:b2].strip()
-            if not one or not two or any("=" in x.split("(")[0] or x.startswith("*") for x in (one, two)):
-                continue
-            changed = code[:a1] + code[a1:b1].replace(one, two, 1) + "," + code[a2:b2].replace(two, one, 1) + code[b2:]
-            if changed not in seen:
-                seen.add(changed)
-                yield changed, f"arguments `{one}` and `{two}` swapped"
+            for (a1, b1), (a2, b2) in zip(args, args[1:]):
+                one, two = code[a1:b1].strip(), code[a2:b2].strip()
+                if not one or not two or any("=" in x.split("(")[0] or x.startswith("*") for x in (one, two)):
+                    continue
+                changed = code[:a1] + code[a1:b1].replace(one, two, 1) + "," + code[a2:b2].replace(two, one, 1) + code[b2:]
+                if changed not in seen:
+                    seen.add(changed)
+                    yield changed, f"arguments `{one}` and `{two}` swapped"
 
     for variant in found():
         if variant is not None:
