@@ -209,3 +209,33 @@ def test_on_real_code_every_variant_compiles_and_changes_only_its_line():
             changed = [n for n, (a, b) in enumerate(zip(lines, fix.text.split("\n")), 1) if a != b]
             assert changed == [line] and fix.old == lines[line - 1]
     assert tried > 30
+
+
+PARSER = textwrap.dedent(
+    """
+    class ParseError(ValueError):
+        pass
+
+    def number(text):
+        try:
+            return int(text)
+        except TypeError:
+            raise ParseError(text)
+
+    def flag(text):
+        try:
+            return {"yes": True, "no": False}[text]
+        except KeyError:
+            return None
+    """
+)
+
+
+def test_a_caught_exception_for_one_the_module_raises_or_catches_then_a_builtin_one():
+    tried = changes(PARSER, 8)
+    assert tried[:2] == ["except ParseError:", "except KeyError:"]  # the module's own, nearest first
+    assert "except ValueError:" in tried  # then the usual built-in ones
+    assert "raise ValueError(text)" in changes(PARSER, 9)  # a raised one too
+    assert changes("def f(e):\n    return ValueError\n", 2) == []  # only what is caught or raised
+    outside = changes("try:\n    pass\nexcept (KeyError, OSError) as e:\n    pass\n", 3)  # no function around
+    assert "except (ValueError, OSError) as e:" in outside and "except (KeyError, ValueError) as e:" in outside

@@ -23,6 +23,8 @@ from codey_git.engine.token_fixes import TokenFix, is_keyword, line_tokens, line
 MAX_PER_LINE = 16  # substitutions tried per line at most
 PER_TOKEN = 3  # replacements tried for one token, nearest use first
 LONGEST_STRING = 40  # string literals longer than this are text, not keys
+# the built-in exceptions tried in an `except` or `raise` after the module's own
+BUILTIN_EXCEPTIONS = "ValueError TypeError KeyError IndexError LookupError AttributeError OSError Exception".split()
 _SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
 
 
@@ -38,6 +40,7 @@ class Pools:
     # argument of other calls to the same function is, nearest call first
     arguments: list[tuple[int, int, list[str]]] = field(default_factory=list)
     functions: list[str] = field(default_factory=list)  # the module's own functions, in file order
+    exceptions: list[str] = field(default_factory=list)  # caught or raised in the module, then built-in ones
 
 
 class _Segments:
@@ -112,9 +115,10 @@ def pools(source: str, line: int) -> Pools:
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return Pools()
     segment = _Segments(source.removeprefix("\ufeff"))
+    exceptions = _exceptions(tree, line)
     function = _innermost(tree, line, (ast.FunctionDef, ast.AsyncFunctionDef))
     if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
-        return Pools()
+        return Pools(exceptions=exceptions)
     names: dict[str, int] = {}
     a = function.args
     for arg in [*a.posonlyargs, *a.args, *a.kwonlyargs, a.vararg, a.kwarg]:
@@ -156,7 +160,25 @@ def pools(source: str, line: int) -> Pools:
         attributes={key: _nearest(found, line) for key, found in attributes.items()},
         strings=_nearest(strings, line),
         numbers=_nearest(numbers, line),
+        exceptions=exceptions,
     )
+
+
+def _exceptions(tree: ast.AST, line: int) -> list[str]:
+    """The exception classes the module catches or raises by name, nearest to ``line`` first,
+    then the usual built-in ones (``except TypeError`` where the code raises ``ValueError``)."""
+    found: dict[str, int] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ExceptHandler) and node.type is not None:
+            types = node.type.elts if isinstance(node.type, ast.Tuple) else [node.type]
+        elif isinstance(node, ast.Raise) and node.exc is not None:
+            types = [node.exc.func if isinstance(node.exc, ast.Call) else node.exc]
+        else:
+            continue
+        for kind in types:
+            if isinstance(kind, ast.Name):
+                _note(found, kind.id, kind.lineno, line)
+    return list(dict.fromkeys(_nearest(found, line) + BUILTIN_EXCEPTIONS))
 
 
 def _callee(call: ast.Call) -> str | None:
@@ -236,6 +258,19 @@ def substitutions(code: str, around: Pools) -> Iterator[tuple[str, str]]:
             pool = around.attributes.get((tokens[i - 2].string, after == "("), [])
             for other in [n for n in pool if n != s][:PER_TOKEN]:
                 buckets[1].append((a, b, other, f"an attribute the same {_where(tokens[i - 2].string)} uses"))
+        elif tok.type == tokenize.NAME and _caught_or_raised(tokens, i):
+            on_line = {t.string for t in tokens}
+            for other in [n for n in around.exceptions if n not in on_line][:PER_TOKEN]:
+                buckets[1].append(
+                    (
+                        a,
+                        b,
+                        other,
+                        "an exception the module catches or raises"
+                        if other not in BUILTIN_EXCEPTIONS
+                        else "a built-in exception",
+                    )
+                )
         elif tok.type == tokenize.NAME and before != "." and after == "(" and s in around.functions:
             for other in siblings(s, around.functions)[:PER_TOKEN]:
                 buckets[1].append((a, b, other, "a sibling function of the module"))
@@ -275,6 +310,18 @@ def siblings(name: str, functions: list[str]) -> list[str]:
 
     found = [f for f in dict.fromkeys(functions) if f != name and shared(f)]
     return sorted(found, key=lambda f: -shared(f))
+
+
+def _caught_or_raised(tokens: list[tokenize.TokenInfo], i: int) -> bool:
+    """The name at ``i`` is an exception class the line catches (``except A:``, ``except (A, B)
+    as e:``) or raises (``raise A``, ``raise A(...)``), written as a plain name."""
+    head = tokens[0].string
+    if is_keyword(tokens[i]) or head not in ("except", "raise") or "as" in (t.string for t in tokens[:i]):
+        return False
+    before, after = tokens[i - 1].string, tokens[i + 1].string if i + 1 < len(tokens) else ""
+    if head == "raise":
+        return i == 1 and after in ("", "(", "from")
+    return before in ("except", "(", ",") and after in (":", ",", ")", "as")
 
 
 def _where(receiver: str) -> str:
