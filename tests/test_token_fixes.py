@@ -369,3 +369,34 @@ def test_the_first_item_for_the_last_comes_before_an_index_one_off():
 )
 def test_two_neighbouring_values_swapped(line, expected):
     assert expected in _changes(line)
+
+
+def test_twelve_suspect_lines_by_default_the_first_six_wholly_before_the_next_six():
+    # a line ranked 7th-12th is in reach, but its one-token changes come after every no-model
+    # change of the first six lines (their substitutions included)
+    from codey_git.config.schema import Settings
+    from codey_git.engine.context import Focus
+    from codey_git.engine.line_candidates import no_model_candidates
+    from codey_git.engine.suspects import Suspect
+    from codey_git.progress import SilentProgress
+
+    assert Settings().token_fixes == 12
+    body = "".join(f"    x{n} = other{n} if a < b else xs[{n % 3}]\n" for n in range(1, 13))
+    text = "def f(a, b, xs, other1):\n    other2 = a\n" + body
+    ranked = [Suspect("m.py", n, 1.0 - n / 100, 1, n) for n in range(3, 15)]
+    found = list(
+        no_model_candidates(
+            Focus(files=["m.py"], suspects=ranked[:3], ranked=ranked),
+            {"m.py": text}.get,
+            token_lines=12,
+            deadline=None,
+            clock=lambda: 0.0,
+            progress=SilentProgress(),
+            given=set(),
+        )
+    )
+    order = [(c.line, c.format) for c in found]
+    assert {line for line, _ in order} == set(range(3, 15))  # all twelve lines
+    first_late = order.index((9, "token_fix"))
+    assert all(line <= 8 for line, _ in order[:first_late])
+    assert (3, "substitution") in order[:first_late]  # the first six's substitutions came before

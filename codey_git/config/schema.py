@@ -112,12 +112,12 @@ class Settings(SettingsBase):
     candidates: int = setting(int, 2, "Edits sampled per attempt; the first that passes is kept.", minimum=1)
     token_fixes: int = setting(
         int,
-        6,
+        12,
         "Before a fix's first attempt (see `token_fixes_first`): test one-token changes (a comparison, a `not`, `and`/`or`, a literal "
-        "one off, a sibling method, two arguments swapped) of each of this many suspect lines, then substitutions from "
-        "the code around them (a name, attribute, key or argument the same function uses; a sibling function of the "
-        "module; an index or bound one off), "
-        "no model (0: off).",
+        "one off, `[0]` for `[-1]`, a sibling method, two neighbouring arguments swapped) of each of this many suspect lines, "
+        "six lines at a time, then substitutions from the code around them (a name, attribute, key or argument the same "
+        "function uses; a sibling function of the module; an exception the module catches or raises; an index or bound one "
+        "off), no model (0: off).",
         minimum=0,
     )
     token_fixes_first: bool = setting(

@@ -6,6 +6,7 @@ edit."""
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
@@ -16,6 +17,8 @@ from codey_git.engine.token_fixes import TokenFix, token_fixes
 from codey_git.models.base import Model
 from codey_git.progress import Progress
 
+
+TIER = 6  # suspect lines whose no-model changes are all tried before the next lines'
 
 # how a candidate no model wrote was found, for its commit's trailer
 NO_MODEL = {"token_fix": "one-token change", "substitution": "substitution"}
@@ -56,15 +59,16 @@ def no_model_candidates(
     given: set[tuple[str, int, str]],
 ) -> Iterator[LineCandidate]:
     """One-token changes of the first ``token_lines`` suspect lines, then substitutions on the
-    same lines; no model. Stops when the deadline passes. Each line ``(path, line, squeezed)``
+    same lines, six lines at a time (all of the first six's before the next six's); no model. Stops when the deadline passes. Each line ``(path, line, squeezed)``
     given is added to ``given``, and none in it is given again."""
     lines = lines_to_ask(suspect_lines(focus), read, token_lines) if token_lines > 0 else []
     passes: list[tuple[str, str, Callable[[str, int, str], Iterator[TokenFix]]]] = [
         ("token_fix", "one-token changes of", token_fixes),
         ("substitution", "names and literals from the code around", substitution_fixes),
     ]
-    for kind, what, make in passes:  # every line's token changes before any line's substitutions
-        for path, line in lines:
+    tiers = [lines[start : start + TIER] for start in range(0, len(lines), TIER)]
+    for tier, (kind, what, make) in itertools.product(tiers, passes):  # a tier's token changes, then its substitutions
+        for path, line in tier:
             text = read(path)
             if text is None:
                 continue
