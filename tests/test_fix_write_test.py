@@ -271,3 +271,19 @@ def test_write_test_writes_the_first_test_of_a_repository_without_tests(make_rep
     assert git(root, "rev-list", "--count", f"{base}..HEAD") == "1"
     assert sorted(git(root, "show", "--name-only", "--format=", "HEAD").split()) == ["fmt.py", WRITTEN]
     assert _pytest(root).returncode == 0
+
+
+def test_a_name_the_request_defines_itself_is_not_unknown(make_repo):
+    # a bug report that shows how to reproduce it defines its own callbacks: found by blind4-boltons-2
+    import pygit2
+
+    from codey_git.engine.requestnames import unknown_names
+
+    root = make_repo(FMT)
+    repo = pygit2.Repository(str(root))
+    text = (
+        "format_version() ignores its sep= argument: with def prune(p, k): return p, class Box: ..., "
+        "and keep = lambda v: v, format_version(1, 2, 3, sep=prune(1, 2)) and Box() and keep(3) "
+        "give '1.2.3'; formatt_version(1) too"
+    )
+    assert [u.name for u in unknown_names(repo, text)] == ["formatt_version"]

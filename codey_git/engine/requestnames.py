@@ -6,8 +6,9 @@ finds such names before any model call, each with the closest names that do exis
 
 Only what reads as code counts: a path ending in .py/.pyi, a name in backquotes, a name called
 with parentheses (``f(3)``). Text in quotes is a value ("returns 'a.py'"), not a name, and a name
-that is a Python builtin, or that appears anywhere in the project's Python files (a library call
-the code makes, like ``json.dumps``), is known.
+that is a Python builtin, that appears anywhere in the project's Python files (a library call
+the code makes, like ``json.dumps``), or that the request binds itself (``def prune(p): ...``
+in the steps to reproduce) is known.
 """
 
 from __future__ import annotations
@@ -31,6 +32,9 @@ _CALLED = re.compile(r"(?<![\w.])([A-Za-z_][\w]*(?:\.[A-Za-z_]\w*)*)\((?!s\))")
 _DOTTED = re.compile(r"^[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*(?:\(.*\))?$")
 _DEF = re.compile(r"^[ \t]*(?:async[ \t]+)?(?:def|class)[ \t]+(\w+)", re.M)
 _WORD = re.compile(r"[A-Za-z_]\w*")
+# what a request binds itself, showing how to reproduce the bug: `def prune(...)`, `class Box`,
+# `keep = ...` (a keyword argument's name too), `lambda v, w:`
+_BOUND = re.compile(r"\b(?:def|class)\s+(\w+)|\b(\w+)\s*=(?!=)|\blambda\s+([\w\s,*]*):")
 _KNOWN = set(dir(builtins)) | set(keyword.kwlist) | {"self", "cls"}
 
 
@@ -80,10 +84,11 @@ def _symbols(unquoted: str) -> list[str]:
         if _DOTTED.match(inner) and not _PATH.fullmatch(inner):
             names.append(inner.split("(")[0])
     names += [m.group(1) for m in _CALLED.finditer(unquoted) if not _PATH.fullmatch(m.group(1) + "()")]
+    bound = {word for m in _BOUND.finditer(unquoted) for group in m.groups() if group for word in _WORD.findall(group)}
     out = []
     for name in dict.fromkeys(names):
         last = name.split(".")[-1]
-        if len(last) >= 2 and last not in _KNOWN and not last.startswith("__"):
+        if len(last) >= 2 and last not in _KNOWN | bound and not last.startswith("__") and name.split(".")[0] not in bound:
             out.append(name)
     return out
 
