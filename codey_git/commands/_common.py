@@ -71,6 +71,13 @@ def print_task_result(result: TaskResult, as_json: bool) -> None:
         out_console.print("Nothing was changed in your branch or working tree.")
     for c in result.commits:
         out_console.print(f"  {c.oid[:10]} {c.message.splitlines()[0]}")
+    for a in result.attempts if result.commits else []:
+        if a.passed and a.also_passing:  # the tests could not tell the change from another
+            also = ", ".join(a.also_passing)
+            out_console.print(
+                styled(("  ! ", "yellow"), f"the tests also accept {also} on {a.at}: read the commit before you keep it"),
+                highlight=False,
+            )
     if result.take_command:
         out_console.print(styled("To take them: ", (result.take_command, "bold")))
 

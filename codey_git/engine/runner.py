@@ -152,6 +152,7 @@ def run_task(
                 coder.name,
                 tested.summary,
                 f"{NO_MODEL[last.format]} {last.answer}, chosen by the tests (no model wrote it); review it"
+                + (f": the tests also accept {', '.join(last.also_passing)}" if last.also_passing else "")
                 if last is not None and last.format in NO_MODEL
                 else None,
             )

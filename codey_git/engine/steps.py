@@ -20,7 +20,14 @@ from codey_git.engine.candidate_judge import CandidateJudge
 from codey_git.engine.codeview import answer_budget, build_messages
 from codey_git.engine.echo_hint import echo_hint
 from codey_git.engine.gate import changed_lines
-from codey_git.engine.line_candidates import LineCandidate, failure_text, model_candidates, no_model_candidates
+from codey_git.engine.line_candidates import (
+    NO_MODEL,
+    LineCandidate,
+    also_passing,
+    failure_text,
+    model_candidates,
+    no_model_candidates,
+)
 from codey_git.engine.suspects import coverage_run, traced_seconds
 from codey_git.engine.prompts import feedback_text
 from codey_git.engine.task import ANSWER_CHARS, AttemptRecord, Step, Task
@@ -304,7 +311,9 @@ class StepRunner:
         started = time.monotonic()
         for number, fix in enumerate(candidates, 1):
             record = AttemptRecord(step=c.step.number, attempt=attempt, candidate=number, format=fix.format, well_formed=True)
-            record.answer, record.diff = fix.answer[:ANSWER_CHARS], unified_diff(wt.read(fix.path) or "", fix.text, fix.path)
+            before = wt.read(fix.path) or ""
+            record.answer, record.diff = fix.answer[:ANSWER_CHARS], unified_diff(before, fix.text, fix.path)
+            record.at = f"{fix.path} line {fix.line}"
             judged: TestRun | None = None
             try:
                 self._refuse_test_changes({fix.path: fix.text})
@@ -322,6 +331,8 @@ class StepRunner:
                 )
                 if not record.passed:
                     wt.reset()
+            if record.passed and fix.format in NO_MODEL:
+                record.also_passing = self._also_passing(fix, before, rules)
             record.seconds = round(time.monotonic() - started, 2)
             started = time.monotonic()
             attempts.append(record)
@@ -329,6 +340,26 @@ class StepRunner:
             if record.passed:
                 return StepOutcome(True, attempts, [fix.path], {fix.path: fix.text}, record.diff, judged)
         return None
+
+    def _also_passing(self, fix: LineCandidate, before: str, rules: StepRules) -> list[str]:
+        """The other no-model changes of ``fix``'s line that the tests accept too; the worktree
+        holds ``fix`` again after."""
+        wt = self.context.worktree
+
+        def passes(text: str) -> bool:
+            wt.fs.write_all({fix.path: text})
+            passed = self.judge.judge(rules.targets, not rules.allow_tests, {fix.path: {fix.line}})[1]
+            wt.reset()
+            return passed
+
+        found = also_passing(fix, before, passes, given=self.given, deadline=self.context.deadline, clock=time.monotonic)
+        wt.fs.write_all({fix.path: fix.text})
+        if found:
+            self.context.progress.warn(
+                f"the tests also accept other changes of {fix.path} line {fix.line}: {', '.join(found)}; "
+                "they do not tell them apart"
+            )
+        return found
 
     def _refuse_test_changes(self, changes: dict[str, str | None]) -> None:
         """A task that may not change tests may not change what the tests run either."""

@@ -43,6 +43,9 @@ class AttemptRecord:
     diff: str | None = None
     seconds: float = 0.0
     answer: str | None = None  # what the model wrote, cut at ANSWER_CHARS (to see why an edit failed)
+    at: str | None = None  # a one-line candidate's file and line ("pairs.py line 3")
+    # a passing change no model wrote: the other changes of its line that the tests accept too
+    also_passing: list[str] = field(default_factory=list)
 
 
 ANSWER_CHARS = 4000

@@ -251,12 +251,15 @@ def variants(code: str) -> Iterator[tuple[str, str]]:
                         yield swap(a, b, "-1")
                     elif value == 1 and tokens[i - 1].string == "-":
                         yield swap(tokens[i - 1].start[1], b, "0")
+                # a negative literal is changed with its sign, so the note reads `-1` -> `-2`
+                signed = before is not None and before.string == "-" and not _binary(tokens, i - 1)
+                start, sign = (tokens[i - 1].start[1], "-") if signed else (a, "")
                 if value == 1 and before is not None and before.string in ("+", "-") and _binary(tokens, i - 1):
                     if nxt is None or nxt.string not in _BINDS_TIGHTER:  # `n - 1 * k` is no `n * k`
                         yield swap(tokens[i - 2].end[1], b, "")  # `n - 1` -> `n`
-                elif value > 1 or (value == 1 and not (before is not None and before.string == "-")):
-                    yield swap(a, b, str(value - 1))  # not `-1` -> `-0`
-                yield swap(a, b, str(value + 1))
+                elif value > 1 or (value == 1 and not signed):
+                    yield swap(start, b, f"{sign}{value - 1}")  # not `-1` -> `-0`
+                yield swap(start, b, f"{sign}{value + 1}")
             elif tok.type == tokenize.OP and s in _ARITH and _binary(tokens, i):
                 for new in _ARITH[s]:
                     yield swap(a, b, new)
