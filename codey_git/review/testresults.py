@@ -39,7 +39,6 @@ class TreeResults:
     not_run: dict[str, str] = field(default_factory=dict)  # test file or node id -> why
     ran: list[str] = field(default_factory=list)  # files run now (not from the cache)
     cached: int = 0  # files read from the cache
-    seconds: float = 0.0
 
     def outcome(self, nodeid: str) -> str | None:
         file = self.files.get(nodeid.split("::")[0])
@@ -96,9 +95,7 @@ def _outcomes(run: TestRun) -> dict[str, str]:
     return dict(run.outcomes) | {n: "error" for n in run.failed - set(run.outcomes)}
 
 
-def run_files(
-    command: str, tree_dir: Path, files: list[str], timeout: float
-) -> tuple[dict[str, FileResult], dict[str, str], TestRun]:
+def run_files(command: str, tree_dir: Path, files: list[str], timeout: float) -> tuple[dict[str, FileResult], dict[str, str]]:
     """Run ``files`` once; the complete files' results, and what did not run, with why."""
     run = _run(command, tree_dir, files, timeout)
     done: dict[str, FileResult] = {f: FileResult() for f in files}
@@ -109,12 +106,12 @@ def run_files(
             result.failures[nodeid] = section_for(run, nodeid)
     not_run: dict[str, str] = {}
     if run.collected is None:  # pytest said nothing by node id: it could not start
+        output = [l for l in run.output.strip().splitlines() if l.strip()]
+        last = output[-1][:200] if output else "no output"
         reason = (
-            "timed out before pytest started"
-            if run.timed_out
-            else f"pytest could not run them (exit {run.returncode}): {_last_line(run.output)}"
+            "timed out before pytest started" if run.timed_out else f"pytest could not run them (exit {run.returncode}): {last}"
         )
-        return {}, {f: reason for f in files}, run
+        return {}, {f: reason for f in files}
     if run.timed_out:
         reason = f"the time budget ({timeout:.0f}s left) ran out, or a test hung; killed with its process group"
         for nodeid in sorted(run.collected - set(run.outcomes)):
@@ -124,7 +121,7 @@ def run_files(
             if not done.get(file, FileResult()).outcomes and file not in {n.split("::")[0] for n in not_run}:
                 not_run[file] = reason
                 done.pop(file, None)
-    return done, not_run, run
+    return done, not_run
 
 
 def _rooted(run: TestRun, files: list[str]) -> TestRun:
@@ -143,11 +140,6 @@ def _rooted(run: TestRun, files: list[str]) -> TestRun:
     if run.collected is not None:
         run.collected = {fix(n) for n in run.collected}
     return run
-
-
-def _last_line(text: str) -> str:
-    lines = [l for l in text.strip().splitlines() if l.strip()]
-    return lines[-1][:200] if lines else "no output"
 
 
 def results_for(
@@ -176,11 +168,10 @@ def results_for(
     if left < MIN_RUN_SECONDS:
         out.not_run.update({f: "the time budget was used up before they started" for f in missing})
         return out
-    start = clock()
-    done, not_run, _ = run_files(command, show(tree), missing, deadline - clock())
+    done, not_run = run_files(command, show(tree), missing, deadline - clock())
     out.files.update(done)
     out.not_run.update(not_run)
-    out.ran, out.seconds = missing, clock() - start
+    out.ran = missing
     cache.put(tree, {f: r for f, r in done.items() if f in missing})
     return out
 
