@@ -168,6 +168,9 @@ def keyword(call: ast.Call, name: str) -> ast.expr | None:
     return next((k.value for k in call.keywords if k.arg == name), None)
 
 
+_DICT_TYPE = re.compile(r"(dict|Dict|Mapping|MutableMapping|typing\.Dict)\b")
+
+
 def dict_names(scope: ast.AST) -> set[str]:
     names: set[str] = set()
     for node in ast.walk(scope):
@@ -176,14 +179,7 @@ def dict_names(scope: ast.AST) -> set[str]:
             or call_of(node.value, "dict", "defaultdict", "collections.defaultdict", "Counter")
         ):
             names.update(t.id for t in node.targets if isinstance(t, ast.Name))
-        if (
-            isinstance(node, ast.arg)
-            and node.annotation is not None
-            and re.match(
-                r"(dict|Dict|Mapping|MutableMapping|typing\.Dict)\b",
-                ast.unparse(node.annotation),
-            )
-        ):
+        if isinstance(node, ast.arg) and node.annotation is not None and _DICT_TYPE.match(ast.unparse(node.annotation)):
             names.add(node.arg)
     return names
 
@@ -202,12 +198,7 @@ def known_value(m: Module, name: ast.AST) -> ast.expr | None:
         if isinstance(scope, (ast.FunctionDef, ast.AsyncFunctionDef)):
             args = scope.args
             positional = [*args.posonlyargs, *args.args]
-            defaults = dict(
-                zip(
-                    [a.arg for a in positional[len(positional) - len(args.defaults) :]],
-                    args.defaults,
-                )
-            )
+            defaults = {a.arg: d for a, d in zip(positional[len(positional) - len(args.defaults) :], args.defaults)}
             defaults.update({a.arg: d for a, d in zip(args.kwonlyargs, args.kw_defaults) if d is not None})
             if name.id in defaults:
                 values.append(defaults[name.id])

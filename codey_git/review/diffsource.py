@@ -118,15 +118,11 @@ def _hook_index(repo: pygit2.Repository, environ: Mapping[str, str]) -> pygit2.I
     return index
 
 
-def _empty_tree(repo: pygit2.Repository) -> pygit2.Tree:
-    return cast(pygit2.Tree, repo[repo.TreeBuilder().write()])
-
-
 def staged_diff(root: Path, files: Iterable[str] = (), environ: Mapping[str, str] | None = None) -> DiffSet:
     """The index (or the hook's temporary index) against HEAD; everything, in a repo with no commits."""
     repo = open_repository(root)
     index = _hook_index(repo, os.environ if environ is None else environ)
-    base = _empty_tree(repo) if repo.head_is_unborn else repo.head.peel(pygit2.Tree)
+    base = cast(pygit2.Tree, repo[repo.TreeBuilder().write()]) if repo.head_is_unborn else repo.head.peel(pygit2.Tree)
     diff = index.diff_to_tree(base, context_lines=CONTEXT_LINES)
     result = _collect(repo, diff, "staged changes", list(files))
     result.root = repo.workdir

@@ -92,16 +92,12 @@ def calibrated(severity: str, category: str, file: str = "") -> str:
     """Small models rate naming or docstring remarks "high"; such a remark must not block a commit.
     Nor does a remark on a test file rise above "medium": a wrong test fails where it runs."""
     cap = "low" if category in MINOR_CATEGORIES else TEST_FILE_CAP if is_test_file(file) else None
-    if cap and severity_rank(severity) > severity_rank(cap):
-        return cap
-    return severity
+    return cap if cap and severity_rank(severity) > severity_rank(cap) else severity
 
 
 def capped(finding: "Finding", cap: str) -> "Finding":
     """The finding rated no worse than ``cap``."""
-    if severity_rank(finding.severity) <= severity_rank(cap):
-        return finding
-    return replace(finding, severity=cap)
+    return replace(finding, severity=cap) if severity_rank(finding.severity) > severity_rank(cap) else finding
 
 
 @dataclass
@@ -117,11 +113,8 @@ class Finding:
     explanation: str | None = None  # the model's one sentence on why it is a bug (``explain``)
 
     def to_dict(self) -> dict[str, Any]:
-        data = asdict(self)
-        for key in ("suggestion", "check", "evidence", "explanation"):
-            if data[key] is None:
-                del data[key]
-        return data
+        optional = ("suggestion", "check", "evidence", "explanation")  # left out when None
+        return {k: v for k, v in asdict(self).items() if v is not None or k not in optional}
 
 
 def _load_json(text: str) -> Any:

@@ -86,13 +86,6 @@ def is_ours(path: Path) -> bool:
         return False
 
 
-def _write_executable(path: Path, text: str) -> None:
-    tmp = path.with_name(path.name + ".codey-tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.chmod(0o755)
-    os.replace(tmp, path)
-
-
 def install(root: Path, names: tuple[str, ...] = ("pre-commit",)) -> list[str]:
     """Install (or refresh) the named hooks. Returns one line per hook saying what was done."""
     directory = hooks_dir(root)
@@ -112,7 +105,10 @@ def install(root: Path, names: tuple[str, ...] = ("pre-commit",)) -> list[str]:
                 )
             os.rename(target, chained)
             note = f"installed {target} (your existing hook runs first, kept as {chained.name})"
-        _write_executable(target, render_hook(name, python, pythonpath))
+        tmp = target.with_name(name + ".codey-tmp")  # written whole, then renamed into place
+        tmp.write_text(render_hook(name, python, pythonpath), encoding="utf-8")
+        tmp.chmod(0o755)
+        os.replace(tmp, target)
         done.append(note)
     return done
 

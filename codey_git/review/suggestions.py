@@ -36,27 +36,15 @@ def _breaks_python(path: str, before: list[str], after: list[str]) -> bool:
     return False
 
 
-def _looks_like_diff(text: str) -> bool:
-    return bool(re.search(r"^@@ .* @@", text, flags=re.M))
-
-
-def _with_headers(path: str, diff: str) -> str:
-    body = diff[diff.index("@@") :]  # any ---/+++ lines the model wrote are replaced
-    return f"--- a/{path}\n+++ b/{path}\n{body.rstrip()}\n"
-
-
-def _strip_fences(text: str) -> str:
-    match = re.search(r"```[\w+-]*\n(.*?)```", text, flags=re.S)
-    return match.group(1) if match else text
-
-
 def suggestion_diff(path: str, new_text: str, line: int, suggestion: str | None) -> str | None:
     """A unified diff (``--- a/path``/``+++ b/path``) for the suggestion, or None if there is none."""
     if not suggestion or not suggestion.strip():
         return None
-    text = _strip_fences(suggestion).rstrip("\n")
-    if _looks_like_diff(text):
-        return _with_headers(path, text) if len(text.splitlines()) <= MAX_LINES + 6 else None
+    fenced = re.search(r"```[\w+-]*\n(.*?)```", suggestion, flags=re.S)
+    text = (fenced.group(1) if fenced else suggestion).rstrip("\n")
+    if re.search(r"^@@ .* @@", text, flags=re.M):  # a diff already: any ---/+++ lines the model wrote are replaced
+        body = text[text.index("@@") :].rstrip()
+        return f"--- a/{path}\n+++ b/{path}\n{body}\n" if len(text.splitlines()) <= MAX_LINES + 6 else None
     replacement = text.splitlines()
     lines = new_text.splitlines()
     if not 1 <= line <= len(lines) or len(replacement) > MAX_LINES:

@@ -139,18 +139,14 @@ def _location(nodeid: str, text: str, tree_dir: Path, diff: DiffSet, sources: li
     return next(((p, n) for p, n in reversed(frames) if p == test_file), (test_file, 1))
 
 
-def _first_error(text: str) -> str:
-    match = _ERROR_LINE.search(text)
-    line = match.group(1).strip() if match else (text.strip().splitlines() or ["failed"])[-1].strip()
-    return line[:160]
-
-
 def _findings(groups: dict[tuple[str, int], list[str]], texts: dict[str, str], severity: str, what: str) -> list[Finding]:
     out = []
     for (path, line), ids in sorted(groups.items()):
         named = ", ".join(f"`{n}`" for n in ids[:3]) + (f" and {len(ids) - 3} more" if len(ids) > 3 else "")
         text = texts.get(ids[0], "")
-        message, evidence = f"{named} {what}: {_first_error(text)}", text[-EVIDENCE_CHARS:] or None
+        error = _ERROR_LINE.search(text)  # pytest's first E line, else its last line
+        first = error.group(1).strip() if error else (text.strip().splitlines() or ["failed"])[-1].strip()
+        message, evidence = f"{named} {what}: {first[:160]}", text[-EVIDENCE_CHARS:] or None
         out.append(Finding(path, line, severity, "bug", message, check="tests", evidence=evidence))
     return out
 
