@@ -21,7 +21,6 @@ class Module:
         self.tree = tree
         self.parent: dict[ast.AST, ast.AST] = {}
         self._own: dict[int, list[ast.AST]] = {}
-        self.pyflakes_messages: list[Any] | None = None  # set by checks_pyflakes, which two checks share
         for node in ast.walk(tree):
             for child in ast.iter_child_nodes(node):
                 self.parent[child] = node

@@ -52,15 +52,13 @@ def _retry_loop(loop: ast.AST) -> bool:
             return False
     elif not isinstance(loop, ast.While) or isinstance(loop.test, ast.Constant) or loop.orelse:
         return False
-    for node in loop.body:
-        if (
-            isinstance(node, ast.Try)
-            and any(isinstance(s, ast.Return) and s.value is not None for s in node.body)
-            and node.handlers
-            and not any(isinstance(n, (ast.Raise, ast.Return)) for h in node.handlers for n in ast.walk(h))
-        ):
-            return True
-    return False
+    return any(
+        isinstance(node, ast.Try)
+        and any(isinstance(s, ast.Return) and s.value is not None for s in node.body)
+        and node.handlers
+        and not any(isinstance(n, (ast.Raise, ast.Return)) for h in node.handlers for n in ast.walk(h))
+        for node in loop.body
+    )
 
 
 def check_retry_ends_in_none(m: Module) -> Iterator[Result]:

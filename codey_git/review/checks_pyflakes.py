@@ -18,13 +18,6 @@ def _arg(message: messages.Message, index: int = 0) -> str:
     return str(args[index]) if len(args) > index else ""
 
 
-def _messages(m: Module) -> list[messages.Message]:
-    """Pyflakes' messages for the module, run once."""
-    if m.pyflakes_messages is None:
-        m.pyflakes_messages = checker.Checker(m.tree, filename="<review>", withDoctest=False).messages
-    return m.pyflakes_messages
-
-
 def _assignment(m: Module, name: str, line: int) -> ast.Assign | None:
     assigns = (n for n in m.of(ast.Assign) if n.lineno == line)
     return next((n for n in assigns if any(isinstance(t, ast.Name) and t.id == name for t in n.targets)), None)
@@ -43,7 +36,7 @@ def _reads_instead(m: Module, assign: ast.Assign) -> ast.Name | None:
 def check_value_never_used(m: Module) -> Iterator[Result]:
     """A value computed into a local name that nothing reads (pyflakes' F841, in flake8's default
     set): often the wrong name is used below. Medium: some are left over on purpose."""
-    for message in _messages(m):
+    for message in checker.Checker(m.tree, filename="<review>", withDoctest=False).messages:
         if not isinstance(message, messages.UnusedVariable) or _arg(message).startswith("_"):
             continue
         assign = _assignment(m, _arg(message), message.lineno)

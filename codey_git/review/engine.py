@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
-from typing import Any, Callable
+from typing import Callable
 
 from codey_git.models.base import Model
 from codey_git.progress import Progress
@@ -66,8 +66,9 @@ def _reviewable(
     return units, skipped, large
 
 
-def _changing(units: list[ReviewUnit], files: dict[str, Any]) -> list[ReviewUnit]:
+def _changing(units: list[ReviewUnit], diff: DiffSet) -> list[ReviewUnit]:
     """The units that can change behaviour (not ``harmless``)."""
+    files = {f.path: f for f in diff.files}
     return [u for u in units if harmless_reason(u.hunk, files.get(u.file)) is None]
 
 
@@ -76,19 +77,15 @@ def _deadline(start: float, max_seconds: float) -> float | None:
 
 
 def _run_checks(
-    files: dict[str, Any],
-    units: list[ReviewUnit],
-    deadline: float | None,
-    clock: Callable[[], float],
-    root: str | None = None,
-    notes: list[str] | None = None,
+    diff: DiffSet, units: list[ReviewUnit], deadline: float | None, clock: Callable[[], float], notes: list[str] | None = None
 ) -> tuple[list[Finding], list[Unreviewed]]:
     """The built-in checks' (and ruff's) findings on ``units`` within the time budget, and the hunks
     of the files they did not read (too large, or the budget ran out): those are reported, never
     dropped. ``notes`` gets what was skipped (ruff missing)."""
     stop = (lambda: clock() > deadline) if deadline is not None else None
     unchecked: list[tuple[str, str]] = []
-    found = check_findings(files, units, stop, unchecked, Path(root) if root else None, notes)
+    files = {f.path: f for f in diff.files}
+    found = check_findings(files, units, stop, unchecked, Path(diff.root) if diff.root else None, notes)
     reasons = dict(unchecked)
     return found, [Unreviewed(u.file, u.first_line, u.last_line, reasons[u.file]) for u in units if u.file in reasons]
 
@@ -100,8 +97,7 @@ def checks_only(
     reported unreviewed by the caller)."""
     deadline = _deadline(clock(), max_seconds)
     units, _, _ = _reviewable(diff, lambda unit: True, fail_on)
-    files = {f.path: f for f in diff.files}
-    return syntax_findings(diff) + _run_checks(files, _changing(units, files), deadline, clock, diff.root)[0]
+    return syntax_findings(diff) + _run_checks(diff, _changing(units, diff), deadline, clock)[0]
 
 
 def checks_review(
@@ -113,13 +109,12 @@ def checks_review(
     unreviewed."""
     start = clock()
     units, skipped, large = _reviewable(diff, lambda unit: True, fail_on)
-    files = {f.path: f for f in diff.files}
-    changing = _changing(units, files)
+    changing = _changing(units, diff)
     python = [u for u in changing if u.file.endswith(".py")]
     outcome = ReviewOutcome(
         diff.description, "built-in checks", units=len(units), skipped=skipped, harmless=len(units) - len(changing)
     )
-    outcome.findings, unchecked = _run_checks(files, python, _deadline(start, max_seconds), clock, diff.root, outcome.notes)
+    outcome.findings, unchecked = _run_checks(diff, python, _deadline(start, max_seconds), clock, outcome.notes)
     outcome.findings = dedupe(syntax_findings(diff) + outcome.findings)
     outcome.reviewed = len(python) - len(unchecked)
     outcome.unreviewed = [
@@ -160,12 +155,11 @@ def review_diff(
     identity = f"{model.identity}|{TRIAGE_VERSION}>={triage_threshold:g}" if triaging else model.identity
     units, skipped, large = _reviewable(diff, fits_model(model), fail_on)
     outcome = ReviewOutcome(diff.description, model.name, units=len(units), skipped=skipped, unreviewed=large)
-    files = {f.path: f for f in diff.files}
-    changing = _changing(units, files)
+    changing = _changing(units, diff)
     outcome.harmless = outcome.reviewed = len(units) - len(changing)
     outcome.findings.extend(syntax_findings(diff))  # a file that does not parse blocks, checks or not
     if checks:  # milliseconds, no model: they run first, within the same time budget
-        found, unchecked = _run_checks(files, changing, deadline, clock, diff.root, outcome.notes)
+        found, unchecked = _run_checks(diff, changing, deadline, clock, outcome.notes)
         outcome.findings.extend(found)
         outcome.unreviewed.extend(unchecked)
     pending: list[ReviewUnit] = []

@@ -140,14 +140,10 @@ def _normalise(value: object, allowed: tuple[Any, ...], aliases: dict[str, Any])
 
 
 def _as_line(value: object) -> int | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value
     if isinstance(value, str):
         match = re.search(r"\d+", value)
         return int(match.group()) if match else None
-    return None
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
 def parse_model_findings(text: str) -> list[Finding]:
