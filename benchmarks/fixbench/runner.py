@@ -131,7 +131,9 @@ def attempt_counts(result: dict) -> dict:
         # every answer, to read why an edit failed (kept short: the results file stays readable)
         "answers": [{"format": a.get("format"), "well_formed": a.get("well_formed"), "passed": a.get("passed"),
                      "reason": a.get("reason"),
-                     "answer": (a.get("answer") or "")[:ANSWER_CHARS]} for a in attempts],
+                     "answer": (a.get("answer") or "")[:ANSWER_CHARS],
+                     # a passing change no model wrote: the other changes of its line the tests accept too
+                     **({"also_passing": a["also_passing"]} if a.get("also_passing") else {})} for a in attempts],
     }
 
 

@@ -280,6 +280,9 @@ def summarize(rows: list[dict], speed: dict) -> dict:
         # which stage's candidate passed: the coder's edit, a one-token change, the coder's line
         "fixed_by": _fixed_by(fixed),
         "restored_original_line": sum(bool(r.get("restored_original_line")) for r in fixed),
+        # fixed by a change no model wrote while the tests accept other changes of that line too
+        "fixed_with_other_passing_changes": sum(
+            any(a.get("passed") and a.get("also_passing") for a in r.get("answers") or []) for r in fixed),
         "by_project": groups("project", sorted({r["project"] for r in rows})),
         "not_fixed_because": dict(sorted(reasons.items(), key=lambda kv: -kv[1])),
     }
