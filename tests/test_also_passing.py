@@ -76,3 +76,52 @@ def test_when_no_other_change_passes_nothing_is_said(make_repo, write_script, co
     assert "return items[0]" in (root / "pairs.py").read_text()
     assert result["attempts"][-1]["also_passing"] == []
     assert "also accept" not in git(root, "log", "-1", "--format=%B") + out.stderr
+
+
+# found by a red-team pass over the first version
+
+
+def test_the_other_changes_are_judged_on_a_clean_worktree_not_on_what_the_passing_run_left(make_repo, write_script, codey):
+    root = make_repo(
+        {
+            "pairs.py": PAIRS["pairs.py"],
+            "tests/test_pairs.py": """
+                import sqlite3
+                from pairs import first
+
+
+                def test_first():
+                    db = sqlite3.connect("test.db")  # a fixed path: a second run on the same files fails
+                    db.execute("CREATE TABLE t (x)")
+                    db.commit()
+                    assert first((1, 9)) == 1
+                """,
+        }
+    )
+    write_script({"edit": [], "line_fix": []})
+
+    out = codey(root, "fix", REQUEST, "--json")
+
+    assert out.returncode == 0, out.stdout + out.stderr
+    result = json.loads(out.stdout)
+    assert "return pair[0]" in (root / "pairs.py").read_text()  # not refused for the localizing run's test.db
+    assert result["attempts"][-1]["also_passing"] == ["`-1` -> `-2`"] and result["attempts"][-1]["also_checked"] >= 1
+    assert "test.db" in result["discarded"]  # what the passing run's tests wrote is still reported
+    assert "checking whether other changes of pairs.py line 2 pass the tests too" in out.stderr
+
+
+def test_a_failed_task_does_not_tell_the_user_to_read_a_commit_it_removed(make_repo, write_script, codey):
+    root = make_repo(
+        {
+            **PAIRS,
+            "other.py": "def other():\n    return 'x'\n",
+            "tests/test_other.py": "from other import other\n\n\ndef test_other():\n    assert other() == 42\n",
+        }
+    )
+    write_script({"edit": [], "line_fix": []})
+
+    out = codey(root, "fix", f"1. {REQUEST} 2. Fix the failing test tests/test_other.py::test_other")
+
+    assert out.returncode != 0
+    assert "Nothing was changed" in out.stdout
+    assert "read the commit" not in out.stdout

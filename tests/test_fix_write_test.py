@@ -287,3 +287,11 @@ def test_a_name_the_request_defines_itself_is_not_unknown(make_repo):
         "give '1.2.3'; formatt_version(1) too"
     )
     assert [u.name for u in unknown_names(repo, text)] == ["formatt_version"]
+    # but prose around a typo binds nothing, nor does a keyword argument's name (red-team pass)
+    for typo, unknown in (
+        ("Passing a lambda to format_versoin breaks: format_versoin(1, key=lambda v: v) is wrong", ["format_versoin"]),
+        ("In class Formatr, Formatr(1) drops the patch", ["Formatr"]),
+        ("After the def formatt_version change, formatt_version(1) returns None", ["formatt_version"]),
+        ("format_version(1, 2, 3, patch_sep=True) ignores its `patch_sep` argument", ["patch_sep"]),
+    ):
+        assert [u.name for u in unknown_names(repo, typo)] == unknown, typo

@@ -239,3 +239,9 @@ def test_a_caught_exception_for_one_the_module_raises_or_catches_then_a_builtin_
     assert changes("def f(e):\n    return ValueError\n", 2) == []  # only what is caught or raised
     outside = changes("try:\n    pass\nexcept (KeyError, OSError) as e:\n    pass\n", 3)  # no function around
     assert "except (ValueError, OSError) as e:" in outside and "except (KeyError, ValueError) as e:" in outside
+
+
+def test_a_raised_variable_is_no_exception_class_to_offer():
+    source = "def f(x):\n    try:\n        return g(x)\n    except KeyError as caught:\n        raise caught\n    raise ValueError('bad')\n"
+    tried = changes(source, 6)
+    assert not any("caught(" in t for t in tried) and "raise KeyError('bad')" in tried

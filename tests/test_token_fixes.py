@@ -400,3 +400,8 @@ def test_twelve_suspect_lines_by_default_the_first_six_wholly_before_the_next_si
     first_late = order.index((9, "token_fix"))
     assert all(line <= 8 for line, _ in order[:first_late])
     assert (3, "substitution") in order[:first_late]  # the first six's substitutions came before
+
+
+def test_a_swap_never_moves_self_and_says_values_for_a_format():
+    assert "return f(a, self, b)" not in _changes("return f(self, a, b)")
+    assert dict((c, n) for c, n in variants('m = "%s %s" % (a, b)'))['m = "%s %s" % (b, a)'] == "values `a` and `b` swapped"

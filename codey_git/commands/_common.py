@@ -71,7 +71,7 @@ def print_task_result(result: TaskResult, as_json: bool) -> None:
         out_console.print("Nothing was changed in your branch or working tree.")
     for c in result.commits:
         out_console.print(f"  {c.oid[:10]} {c.message.splitlines()[0]}")
-    for a in result.attempts if result.commits else []:
+    for a in result.attempts if result.status != "failed" else []:
         if a.passed and a.also_passing:  # the tests could not tell the change from another
             also = ", ".join(a.also_passing)
             out_console.print(

@@ -18,7 +18,6 @@ from codey_git.models.base import Model
 from codey_git.progress import Progress
 
 
-ALSO_TRIED = 12  # after a no-model change passes: other changes of its line tried, to see whether they pass too
 TIER = 6  # suspect lines whose no-model changes are all tried before the next lines'
 
 # how a candidate no model wrote was found, for its commit's trailer
@@ -81,31 +80,6 @@ def no_model_candidates(
                     continue
                 given.add((path, line, squeezed(fix.new)))
                 yield LineCandidate(path, line, fix.new, fix.text, kind, fix.change)
-
-
-def also_passing(
-    fix: LineCandidate,
-    before: str,
-    passes: Callable[[str], bool],
-    *,
-    given: set[tuple[str, int, str]],
-    deadline: float | None,
-    clock: Callable[[], float],
-    limit: int = ALSO_TRIED,
-) -> list[str]:
-    """After ``fix`` (a change no model wrote) passed: the other no-model changes of its line, not
-    tried yet (none in ``given``), that ``passes`` too, at most ``limit`` tried. When there are
-    some, the tests do not tell the changes apart, and the user should know."""
-    found = []
-    others = itertools.chain(token_fixes(fix.path, fix.line, before), substitution_fixes(fix.path, fix.line, before))
-    untried = (o for o in others if (fix.path, fix.line, squeezed(o.new)) not in given)
-    for other in itertools.islice(untried, limit):
-        if deadline is not None and clock() > deadline:
-            break
-        given.add((fix.path, fix.line, squeezed(other.new)))
-        if passes(other.text):
-            found.append(other.change)
-    return found
 
 
 def model_candidates(

@@ -32,9 +32,12 @@ _CALLED = re.compile(r"(?<![\w.])([A-Za-z_][\w]*(?:\.[A-Za-z_]\w*)*)\((?!s\))")
 _DOTTED = re.compile(r"^[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*(?:\(.*\))?$")
 _DEF = re.compile(r"^[ \t]*(?:async[ \t]+)?(?:def|class)[ \t]+(\w+)", re.M)
 _WORD = re.compile(r"[A-Za-z_]\w*")
-# what a request binds itself, showing how to reproduce the bug: `def prune(...)`, `class Box`,
-# `keep = ...` (a keyword argument's name too), `lambda v, w:`
-_BOUND = re.compile(r"\b(?:def|class)\s+(\w+)|\b(\w+)\s*=(?!=)|\blambda\s+([\w\s,*]*):")
+# what a request binds itself, written as code, showing how to reproduce the bug: `def prune(`,
+# `class Box(` or `class Box:`, `keep = ...` (spaced, unlike a keyword argument), `lambda v, w:`
+_BOUND = re.compile(
+    r"\bdef\s+(\w+)\s*\(|\bclass\s+(\w+)\s*[(:]|\b(\w+) = (?!=)"
+    r"|\blambda\s*((?:\*{0,2}\w+\s*,\s*)*\*{0,2}\w+)?\s*:"
+)
 _KNOWN = set(dir(builtins)) | set(keyword.kwlist) | {"self", "cls"}
 
 

@@ -30,7 +30,7 @@ from codey_git.engine.worktrees import (
     record_result_branch,
     remove_worktree,
 )
-from codey_git import faults, proc
+from codey_git import faults
 from codey_git.errors import NothingToFix, UsageError
 from codey_git.gitrepo import Repo
 from codey_git.models.base import Model, ModelProvider
@@ -156,7 +156,10 @@ def run_task(
                 if last is not None and last.format in NO_MODEL
                 else None,
             )
-            discarded = _side_effects(wt, outcome.changes)
+            # what the tests changed beyond the edit: the passing run's own (judging other changes after
+            # it put the worktree back), or, after --write-test's runs, what the worktree holds now
+            known = outcome.side_effects if outcome.side_effects is not None and not write_tests else None
+            discarded = known if known is not None else wt.changed_beyond(outcome.changes)
             changes = outcome.changes
             if symptom is not None and symptom.path is not None and symptom.source is not None:
                 changes = {symptom.path: symptom.source, **outcome.changes}
@@ -309,20 +312,6 @@ def _review(repo: Repo, base: str, branch: str, config: Config, progress: Progre
     if review.state != "passed":
         progress.warn(f"not reviewed: the commits to land were not reviewed ({review.reason})")
     return None
-
-
-def _side_effects(wt: Worktree, changes: dict[str, str | None]) -> list[str]:
-    """Paths the tests changed in the worktree beyond the accepted edit (not committed)."""
-    status = proc.run(["git", "status", "--porcelain=v1", "-z", "--untracked-files=all"], cwd=wt.path, timeout=120)
-    out = []
-    for entry in status.stdout.split("\0"):
-        path = entry[3:]
-        if len(entry) <= 3:
-            continue
-        if path in changes and wt.fs.read_bytes(path) == (None if (text := changes[path]) is None else text.encode()):
-            continue
-        out.append(path)
-    return sorted(set(out))
 
 
 def _report_discarded(progress: Progress, paths: list[str], who: str) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import itertools
 import os
 import time
@@ -20,10 +21,10 @@ from codey_git.engine.candidate_judge import CandidateJudge
 from codey_git.engine.codeview import answer_budget, build_messages
 from codey_git.engine.echo_hint import echo_hint
 from codey_git.engine.gate import changed_lines
+from codey_git.engine.alternatives import judge_others
 from codey_git.engine.line_candidates import (
     NO_MODEL,
     LineCandidate,
-    also_passing,
     failure_text,
     model_candidates,
     no_model_candidates,
@@ -67,6 +68,7 @@ class StepOutcome:
     diff: str = ""
     test_run: TestRun | None = None
     reason: str | None = None
+    side_effects: list[str] | None = None  # what the passing run's tests changed, when the worktree no longer shows it
 
 
 @dataclass(frozen=True)
@@ -109,6 +111,7 @@ class StepRunner:
                 # the other failures' lines too, while the worktree is the baseline: the gate refuses an
                 # edit that greens the named test and leaves red the others that run what it changed
                 coverage_run(c.baseline, wt.path, c.baseline.failed - named)
+            wt.reset()  # what the localizing runs' tests wrote (a database, a cache) is not the first candidate's
         # a fix must turn its failing tests green; an edit must only break nothing that passed
         fixing = c.task.kind == "fix" and bool(c.baseline.failed)
         sections = ctx.failing_sections(c.baseline, focus, wt.path, only=named) if fixing else {}
@@ -331,35 +334,20 @@ class StepRunner:
                 )
                 if not record.passed:
                     wt.reset()
+            side_effects = None
             if record.passed and fix.format in NO_MODEL:
-                record.also_passing = self._also_passing(fix, before, rules)
+                side_effects = wt.changed_beyond({fix.path: fix.text})  # before other changes are judged here
+                judge = functools.partial(self.judge.judge, rules.targets, not rules.allow_tests, {fix.path: {fix.line}})
+                judge_others(fix, before, record, wt, judge, c.progress, self.given, c.deadline)
             record.seconds = round(time.monotonic() - started, 2)
             started = time.monotonic()
             attempts.append(record)
             self._emit(record)
             if record.passed:
-                return StepOutcome(True, attempts, [fix.path], {fix.path: fix.text}, record.diff, judged)
+                return StepOutcome(
+                    True, attempts, [fix.path], {fix.path: fix.text}, record.diff, judged, side_effects=side_effects
+                )
         return None
-
-    def _also_passing(self, fix: LineCandidate, before: str, rules: StepRules) -> list[str]:
-        """The other no-model changes of ``fix``'s line that the tests accept too; the worktree
-        holds ``fix`` again after."""
-        wt = self.context.worktree
-
-        def passes(text: str) -> bool:
-            wt.fs.write_all({fix.path: text})
-            passed = self.judge.judge(rules.targets, not rules.allow_tests, {fix.path: {fix.line}})[1]
-            wt.reset()
-            return passed
-
-        found = also_passing(fix, before, passes, given=self.given, deadline=self.context.deadline, clock=time.monotonic)
-        wt.fs.write_all({fix.path: fix.text})
-        if found:
-            self.context.progress.warn(
-                f"the tests also accept other changes of {fix.path} line {fix.line}: {', '.join(found)}; "
-                "they do not tell them apart"
-            )
-        return found
 
     def _refuse_test_changes(self, changes: dict[str, str | None]) -> None:
         """A task that may not change tests may not change what the tests run either."""

@@ -176,7 +176,7 @@ def _exceptions(tree: ast.AST, line: int) -> list[str]:
         else:
             continue
         for kind in types:
-            if isinstance(kind, ast.Name):
+            if isinstance(kind, ast.Name) and kind.id.lstrip("_")[:1].isupper():  # a class, not `raise caught`
                 _note(found, kind.id, kind.lineno, line)
     return list(dict.fromkeys(_nearest(found, line) + BUILTIN_EXCEPTIONS))
 

@@ -46,6 +46,7 @@ class AttemptRecord:
     at: str | None = None  # a one-line candidate's file and line ("pairs.py line 3")
     # a passing change no model wrote: the other changes of its line that the tests accept too
     also_passing: list[str] = field(default_factory=list)
+    also_checked: int = 0  # how many other changes of its line were judged (the time may stop it before all)
 
 
 ANSWER_CHARS = 4000

@@ -270,16 +270,19 @@ def variants(code: str) -> Iterator[tuple[str, str]]:
             if callee.string != "%" and (callee.type != tokenize.NAME or is_keyword(callee)):
                 continue
             args = _call_arguments(tokens, i)
-            if not args or not 2 <= len(args) <= MOST_SWAPPED:
+            if not args or not 2 <= len(args) <= MOST_SWAPPED or tokens[0].string in ("def", "async", "class"):
                 continue
+            what = "values" if callee.string == "%" else "arguments"
             for (a1, b1), (a2, b2) in zip(args, args[1:]):
                 one, two = code[a1:b1].strip(), code[a2:b2].strip()
                 if not one or not two or any("=" in x.split("(")[0] or x.startswith("*") for x in (one, two)):
                     continue
+                if {one, two} & {"self", "cls"}:
+                    continue  # the receiver passed on stays first
                 changed = code[:a1] + code[a1:b1].replace(one, two, 1) + "," + code[a2:b2].replace(two, one, 1) + code[b2:]
                 if changed not in seen:
                     seen.add(changed)
-                    yield changed, f"arguments `{one}` and `{two}` swapped"
+                    yield changed, f"{what} `{one}` and `{two}` swapped"
 
     for variant in found():
         if variant is not None:

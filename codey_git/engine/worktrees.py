@@ -42,6 +42,19 @@ class Worktree:
     def read(self, rel: str) -> str | None:
         return self.fs.read(rel)
 
+    def changed_beyond(self, changes: dict[str, str | None]) -> list[str]:
+        """Paths the tests changed in the worktree beyond the accepted edit ``changes`` (never committed)."""
+        status = proc.run(["git", "status", "--porcelain=v1", "-z", "--untracked-files=all"], cwd=self.path, timeout=120)
+        out = []
+        for entry in status.stdout.split("\0"):
+            path = entry[3:]
+            if len(entry) <= 3:
+                continue
+            if path in changes and self.fs.read_bytes(path) == (None if (text := changes[path]) is None else text.encode()):
+                continue
+            out.append(path)
+        return sorted(set(out))
+
     def reset(self) -> list[str]:
         """Make the worktree exactly its HEAD again (tracked files restored, everything else
         removed, ignored files included). Returns the paths that differed, ignored ones left out:
