@@ -125,3 +125,14 @@ def test_a_failed_task_does_not_tell_the_user_to_read_a_commit_it_removed(make_r
     assert out.returncode != 0
     assert "Nothing was changed" in out.stdout
     assert "read the commit" not in out.stdout
+
+
+def test_the_note_is_shared_by_fix_and_review_fix_and_never_given_for_a_failed_task():
+    from codey_git.commands._common import also_passing_notes
+    from codey_git.engine.task import AttemptRecord, Task, TaskResult
+
+    landed = AttemptRecord(step=1, attempt=0, passed=True, at="pairs.py line 2", also_passing=["`-1` -> `-2`"])
+    task = Task(kind="fix", text=REQUEST)
+    expected = ["the tests also accept `-1` -> `-2` on pairs.py line 2: read the commit before you keep it"]
+    assert also_passing_notes(TaskResult(status="committed", task=task, attempts=[landed])) == expected
+    assert also_passing_notes(TaskResult(status="failed", task=task, attempts=[landed])) == []

@@ -30,6 +30,16 @@ def open_session(
     return repo, config, progress
 
 
+def also_passing_notes(result: TaskResult) -> list[str]:
+    """For each landed change no model wrote that the tests could not tell from another change
+    of its line: which, and what to do (nothing when the task failed: its commits are gone)."""
+    return [
+        f"the tests also accept {', '.join(a.also_passing)} on {a.at}: read the commit before you keep it"
+        for a in (result.attempts if result.status != "failed" else [])
+        if a.passed and a.also_passing
+    ]
+
+
 def print_task_result(result: TaskResult, as_json: bool) -> None:
     if as_json:
         print_json(result.to_json())
@@ -71,13 +81,8 @@ def print_task_result(result: TaskResult, as_json: bool) -> None:
         out_console.print("Nothing was changed in your branch or working tree.")
     for c in result.commits:
         out_console.print(f"  {c.oid[:10]} {c.message.splitlines()[0]}")
-    for a in result.attempts if result.status != "failed" else []:
-        if a.passed and a.also_passing:  # the tests could not tell the change from another
-            also = ", ".join(a.also_passing)
-            out_console.print(
-                styled(("  ! ", "yellow"), f"the tests also accept {also} on {a.at}: read the commit before you keep it"),
-                highlight=False,
-            )
+    for note in also_passing_notes(result):
+        out_console.print(styled(("  ! ", "yellow"), note), highlight=False)
     if result.take_command:
         out_console.print(styled("To take them: ", (result.take_command, "bold")))
 

@@ -61,7 +61,7 @@ def _snapshot_commit(repo: Repo, tree: str) -> str:
 
 
 def _run(new_failures: list[str], names: str, tree: str) -> None:
-    from codey_git.commands._common import open_session  # the engine loads only when the loop runs
+    from codey_git.commands._common import also_passing_notes, open_session  # the engine loads only when the loop runs
     from codey_git.engine.runner import run_task
     from codey_git.engine.task import Task
     from codey_git.models.backends import make_provider
@@ -90,6 +90,8 @@ def _run(new_failures: list[str], names: str, tree: str) -> None:
     )
     for commit in result.commits:
         err_console.print(f"  {commit.oid[:10]} {commit.message.splitlines()[0]}", highlight=False, markup=False)
+    for note in also_passing_notes(result):  # cherry-pick --no-commit drops the trailer that says it
+        err_console.print(f"  ! {note}", highlight=False, markup=False)
     err_console.print(
         f"To apply it to your staged work (nothing is committed): git cherry-pick --no-commit {base[:12]}..{result.branch}",
         highlight=False,
