@@ -9,11 +9,9 @@ import itertools
 import time
 from collections.abc import Callable
 
-from codey_git.engine.line_candidates import LineCandidate
+from codey_git.engine.line_candidates import NO_MODEL_PASSES, LineCandidate
 from codey_git.engine.line_fixes import squeezed
-from codey_git.engine.substitutions import substitution_fixes
 from codey_git.engine.task import AttemptRecord
-from codey_git.engine.token_fixes import token_fixes
 from codey_git.engine.worktrees import Worktree
 from codey_git.progress import Progress
 from codey_git.testrun import TestRun
@@ -36,7 +34,7 @@ def also_passing(
     tried yet (none in ``given``), that ``passes`` too, at most ``limit`` tried; with how many were
     judged and how many there were to judge (the deadline may stop it first). When some pass,
     the tests do not tell the changes apart, and the user should know."""
-    others = itertools.chain(token_fixes(fix.path, fix.line, before), substitution_fixes(fix.path, fix.line, before))
+    others = itertools.chain.from_iterable(make(fix.path, fix.line, before) for _, _, make in NO_MODEL_PASSES)
     untried = list(itertools.islice((o for o in others if (fix.path, fix.line, squeezed(o.new)) not in given), limit))
     found, judged = [], 0
     for other in untried:

@@ -22,6 +22,11 @@ TIER = 6  # suspect lines whose no-model changes are all tried before the next l
 
 # how a candidate no model wrote was found, for its commit's trailer
 NO_MODEL = {"token_fix": "one-token change", "substitution": "substitution"}
+# the no-model changes of a line, in the order they are tried: (format, progress words, maker)
+NO_MODEL_PASSES: list[tuple[str, str, Callable[[str, int, str], Iterator[TokenFix]]]] = [
+    ("token_fix", "one-token changes of", token_fixes),
+    ("substitution", "names and literals from the code around", substitution_fixes),
+]
 
 
 @dataclass(frozen=True)
@@ -59,15 +64,12 @@ def no_model_candidates(
     given: set[tuple[str, int, str]],
 ) -> Iterator[LineCandidate]:
     """One-token changes of the first ``token_lines`` suspect lines, then substitutions on the
-    same lines, six lines at a time (all of the first six's before the next six's); no model. Stops when the deadline passes. Each line ``(path, line, squeezed)``
-    given is added to ``given``, and none in it is given again."""
+    same lines, six lines at a time (all of the first six's before the next six's); no model.
+    Stops when the deadline passes. Each line ``(path, line, squeezed)`` given is added to
+    ``given``, and none in it is given again."""
     lines = lines_to_ask(suspect_lines(focus), read, token_lines) if token_lines > 0 else []
-    passes: list[tuple[str, str, Callable[[str, int, str], Iterator[TokenFix]]]] = [
-        ("token_fix", "one-token changes of", token_fixes),
-        ("substitution", "names and literals from the code around", substitution_fixes),
-    ]
     tiers = [lines[start : start + TIER] for start in range(0, len(lines), TIER)]
-    for tier, (kind, what, make) in itertools.product(tiers, passes):  # a tier's token changes, then its substitutions
+    for tier, (kind, what, make) in itertools.product(tiers, NO_MODEL_PASSES):  # a tier's token changes, then its substitutions
         for path, line in tier:
             text = read(path)
             if text is None:
