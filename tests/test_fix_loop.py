@@ -42,7 +42,7 @@ def test_correct_diff_lands_one_tested_commit(make_repo, write_script, codey):
     message = git(root, "log", "-1", "--format=%B")
     assert message.startswith("fix(calc): add returns the sum")
     assert "Codey-Task: bug in calc.py line 2" in message
-    assert "Codey-Model: scripted/" in message
+    assert "Codey-Model: none (commit message by scripted/" in message  # a one-token change landed before the diff was asked for
     assert "Codey-Tests: 2 passed" in message
     assert git(root, "log", "-1", "--format=%an <%ae>") == "Test Author <author@example.com>"
     assert git(root, "log", "-1", "--format=%cn <%ce>") == "Test Committer <committer@example.com>"

@@ -119,6 +119,8 @@ def test_write_test_lands_the_test_and_the_fix_in_one_commit(make_repo, write_sc
     assert sorted(files) == sorted([f"A\t{WRITTEN}", "M\tfmt.py"])
     assert git(root, "log", "-1", "--format=%s").startswith("fix")
     assert WRITTEN in git(root, "log", "-1", "--format=%b")
+    # the model wrote the test in this commit, whoever found the fix
+    assert "\nCodey-Model: scripted/" in git(root, "log", "-1", "--format=%B")
     assert (root / WRITTEN).read_text() == SYMPTOM_TEST.split("```python\n")[1].split("```")[0]
     assert git(root, "status", "--porcelain") == ""
     green = _pytest(root)
@@ -129,6 +131,20 @@ def test_write_test_lands_the_test_and_the_fix_in_one_commit(make_repo, write_sc
     (old / WRITTEN).write_text((root / WRITTEN).read_text())
     red = _pytest(old)
     assert red.returncode == 1 and "1 failed" in red.stdout, red.stdout
+
+
+def test_a_written_test_names_the_model_though_the_tests_chose_the_fix(make_repo, write_script, codey):
+    fmt = FMT["fmt.py"].replace('f"{minor}.{major}.{patch}"', '"%d.%d.%d" % (minor, major, patch)')
+    root = make_repo({**FMT, "fmt.py": fmt})
+    write_script({"edit": [{"when": WRITE_TEST, "text": SYMPTOM_TEST}]})  # no fix from the model
+
+    out = codey(root, "fix", REQUEST, "--write-test", "--json")
+
+    assert out.returncode == 0, _said(out)
+    message = git(root, "log", "-1", "--format=%B")
+    assert "chosen by the tests (no model wrote it)" in message  # the fix: two values swapped
+    assert "\nCodey-Model: scripted/" in message  # the test in the same commit: the model's
+    assert sorted(git(root, "show", "--name-only", "--format=", "HEAD").splitlines()) == sorted(["fmt.py", WRITTEN])
 
 
 def test_a_test_that_passes_on_the_buggy_code_is_rejected(make_repo, write_script, codey):

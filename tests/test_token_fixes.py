@@ -32,8 +32,24 @@ def test_a_one_token_change_lands_without_asking_the_model_for_a_line(make_repo,
     assert "corrected" not in out.stderr  # the coder was not asked for a line
     message = git(root, "log", "-1", "--format=%B")
     assert "Codey-Edit: one-token change `+` -> `-`, chosen by the tests (no model wrote it); review it" in message
+    assert "Codey-Model: none\n" in message  # no model wrote the edit, and none wrote the message
     shown = codey(root, "log")
     assert "edit: one-token change `+` -> `-`" in shown.stdout
+    assert "model: none " in shown.stdout
+
+
+def test_a_change_no_model_wrote_names_the_model_only_as_the_messages_author(make_repo, write_script, codey):
+    root = make_repo(PRICES)
+    write_script({"edit": [ECHO, ECHO], "line_fix": [], "commit_message": ["fix(prices): subtract the discount"]})
+
+    out = codey(root, "fix", REQUEST, "--json")
+
+    assert out.returncode == 0, out.stdout + out.stderr
+    message = git(root, "log", "-1", "--format=%B")
+    assert message.startswith("fix(prices): subtract the discount")
+    model = [line for line in message.splitlines() if line.startswith("Codey-Model: ")]
+    assert len(model) == 1 and model[0].startswith("Codey-Model: none (commit message by scripted/") and model[0].endswith(")")
+    assert json.loads(codey(root, "log", "--json").stdout)[0]["model"].startswith("none (commit message by scripted/")
 
 
 def test_token_fixes_off_leaves_it_to_the_coders_lines(make_repo, write_script, codey, monkeypatch):

@@ -60,9 +60,9 @@ def typed_for(kind: str, subject: str, request: str = "") -> str:
     return subject
 
 
-def subject_line(model: Model | None, kind: str, request: str, diff: str) -> str:
+def subject_line(model: Model | None, kind: str, request: str, diff: str) -> tuple[str, bool]:
     """A model-written Conventional Commits subject, typed by the intent (``typed_for``), or the
-    template when the model gives none."""
+    template when the model gives none; and whether the model wrote it."""
     if model is not None:
         try:
             text = model.chat(
@@ -73,8 +73,16 @@ def subject_line(model: Model | None, kind: str, request: str, diff: str) -> str
         for line in text.strip().strip("`").splitlines():
             line = line.strip().strip("`\"'")
             if _CONVENTIONAL.match(line) and len(line) <= 100:
-                return typed_for(kind, line, request)
-    return template_subject(kind, request)
+                return typed_for(kind, line, request), True
+    return template_subject(kind, request), False
+
+
+def model_trailer(name: str, wrote_edit: bool, wrote_message: bool) -> str:
+    """The ``Codey-Model:`` value: the model that wrote the edit; ``none`` when the tests chose it,
+    naming the model only as the author of the message when it wrote that."""
+    if wrote_edit:
+        return name
+    return f"none (commit message by {name})" if wrote_message else "none"
 
 
 def full_message(subject: str, request: str, model_name: str, tests: str, edit: str | None = None) -> str:

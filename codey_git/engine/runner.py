@@ -15,7 +15,7 @@ from codey_git.config import Config
 from codey_git.engine import landing
 from codey_git.engine.landreview import review_landing
 from codey_git.engine.newtest import cover_step
-from codey_git.engine.commit import commit_worktree, full_message, subject_line
+from codey_git.engine.commit import commit_worktree, full_message, model_trailer, subject_line
 from codey_git.engine.line_candidates import NO_MODEL
 from codey_git.engine.planner import plan
 from codey_git.engine.requesttests import check_named_tests
@@ -139,17 +139,23 @@ def run_task(
                         wt, repo.root, outcome.changes, f"wip(codey): failed attempt at step {step.number}, tests not passing\n"
                     )
                 break
+            edited = len(outcome.changed)
             if write_tests:
                 outcome = _cover(wt, task, step, coder, config, outcome, progress, result, deadline)
             tested = outcome.test_run
             assert tested is not None  # a step that passed has the test run that passed it
             progress.stage("committing")
-            subject = subject_line(None if config.commit_messages == "template" else coder, task.kind, step.text, outcome.diff)
+            subject, model_subject = subject_line(
+                None if config.commit_messages == "template" else coder, task.kind, step.text, outcome.diff
+            )
             last = outcome.attempts[-1] if outcome.attempts else None
+            chosen = last is not None and last.format in NO_MODEL
+            # a test the model wrote (--write-test) goes into this commit too
+            wrote_test = len(outcome.changed) > edited or (symptom is not None and symptom.source is not None)
             message = full_message(
                 subject,
                 step.text if len(task.text) > len(step.text) else task.text,
-                coder.name,
+                model_trailer(coder.name, not chosen or wrote_test, model_subject),
                 tested.summary,
                 f"{NO_MODEL[last.format]} {last.answer}, chosen by the tests (no model wrote it); review it"
                 + (f": the tests also accept {', '.join(last.also_passing)}" if last.also_passing else "")
