@@ -17,6 +17,7 @@ from models_helpers import REAL_MODELS_DIR, REAL_SMOLLM2, SMOLLM2_SHA
 from codey_git import paths
 from codey_git.config import load_config
 from codey_git.errors import ModelError
+from codey_git.models.base import OutOfTime, stop_when_late
 from codey_git.models.ensure import ensure_model
 from codey_git.models.memory import estimate_need
 from codey_git.models.registry import Registry
@@ -139,6 +140,36 @@ def test_second_call_with_the_same_prefix_evaluates_only_the_new_part(smol_provi
     assert first.stats.prompt_tokens_evaluated == first.stats.prompt_tokens
     assert retry.stats.prompt_tokens > first.stats.prompt_tokens
     assert retry.stats.prompt_tokens_evaluated < retry.stats.prompt_tokens // 3
+
+
+LONG_PROMPT = " ".join(f"Line {i}: the quick brown fox jumps over the lazy dog." for i in range(60))
+
+
+@pytest.mark.real_model
+def test_a_call_already_late_stops_before_reading_a_long_prompt(smol_provider):
+    """A deadline is kept while a long prompt is read, not only once tokens come out: the prompt is
+    read in batches and the callback may stop the call between them (--max-seconds overran by the
+    seconds a 5,000-token prompt takes to read)."""
+    model = smol_provider().get("coder")
+    messages = [{"role": "user", "content": LONG_PROMPT}]
+    assert model.count_tokens(LONG_PROMPT) > 700  # more than one batch of 512
+    seen: list[str] = []
+    with pytest.raises(OutOfTime):
+        model.chat(messages, purpose="edit", max_tokens=8, on_token=stop_when_late(0.0, lambda: 1.0))
+    heartbeats = []
+
+    def second_batch_is_late(piece: str) -> None:
+        heartbeats.append(piece)
+        if len(heartbeats) == 2:
+            raise OutOfTime("late")
+
+    with pytest.raises(OutOfTime):
+        model.chat(messages, purpose="edit", max_tokens=8, on_token=second_batch_is_late)
+    assert heartbeats == ["", ""]  # nothing was generated: the call stopped while reading the prompt
+    # what was read before the stop is kept: the next call reads only the rest
+    done = model.chat(messages, purpose="edit", max_tokens=8, on_token=seen.append)
+    assert done.text and "".join(seen) == done.text
+    assert 0 < done.stats.prompt_tokens_evaluated <= done.stats.prompt_tokens - 512
 
 
 @pytest.mark.real_model

@@ -26,17 +26,30 @@ from codey_git.models.verify import fix_hint
 
 
 class EvalMeter:
-    """Wraps ``Llama.eval`` to record (tokens, seconds) of every evaluation batch."""
+    """Wraps ``Llama.eval`` to record (tokens, seconds) of every evaluation. ``between``, when set,
+    is for the next evaluation only (a prompt): its tokens are evaluated a batch at a time with
+    ``between()`` called before each batch, so a caller can stop (by raising) while a long prompt is
+    read; what was read before stays in the KV cache for the next call's prefix reuse."""
 
     def __init__(self, llm):
         self._eval = llm.eval
+        self._batch = llm.n_batch
         self.calls: list[tuple[int, float]] = []
+        self.between: Callable[[], None] | None = None
         llm.eval = self
 
     def __call__(self, tokens: Sequence[int]) -> None:
         start = time.perf_counter()
-        self._eval(tokens)
-        self.calls.append((len(tokens), time.perf_counter() - start))
+        between, self.between = self.between, None
+        try:
+            if between is None:
+                self._eval(tokens)
+                return
+            for i in range(0, len(tokens), self._batch):
+                between()
+                self._eval(tokens[i : i + self._batch])
+        finally:
+            self.calls.append((len(tokens), time.perf_counter() - start))
 
 
 class Runtime:
@@ -246,32 +259,37 @@ def generate(
     decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
     scanner = _StopScanner(stop, on_token)
     runtime.meter.calls.clear()
+    # while the prompt is read, on_token("") comes before each batch: a deadline check can stop it
+    runtime.meter.between = (lambda: on_token("")) if on_token is not None else None
     finish, generated, hit_stop = "length", 0, False
     start = time.perf_counter()
     # greedy: the grammar is asked about each chosen token, not the whole vocabulary (the same
     # answer, faster). Sampled: llama-cpp-python's own grammar sampling, whose draws the fix rate
     # was measured with; the lazy check draws differently (fixbench lost 2 of 33 to other draws)
     lazy = grammar if temperature == 0 else None
-    with lazy_grammar(llm, lazy):
-        for token in llm.generate(
-            tokens,
-            temp=temperature,
-            top_k=40,
-            top_p=0.95,
-            min_p=0.05,
-            repeat_penalty=1.0,
-            grammar=None if lazy is not None else grammar,
-        ):
-            if runtime.is_eog(token):
-                finish = "stop"
-                break
-            generated += 1
-            hit_stop = scanner.add(decoder.decode(llm.detokenize([token])))
-            if hit_stop:
-                finish = "stop"
-                break
-            if generated >= max_tokens:
-                break
+    try:
+        with lazy_grammar(llm, lazy):
+            for token in llm.generate(
+                tokens,
+                temp=temperature,
+                top_k=40,
+                top_p=0.95,
+                min_p=0.05,
+                repeat_penalty=1.0,
+                grammar=None if lazy is not None else grammar,
+            ):
+                if runtime.is_eog(token):
+                    finish = "stop"
+                    break
+                generated += 1
+                hit_stop = scanner.add(decoder.decode(llm.detokenize([token])))
+                if hit_stop:
+                    finish = "stop"
+                    break
+                if generated >= max_tokens:
+                    break
+    finally:
+        runtime.meter.between = None  # set for this prompt only
     if not hit_stop:
         scanner.add(decoder.decode(b"", final=True))
     total = time.perf_counter() - start
