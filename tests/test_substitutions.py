@@ -245,3 +245,33 @@ def test_a_raised_variable_is_no_exception_class_to_offer():
     source = "def f(x):\n    try:\n        return g(x)\n    except KeyError as caught:\n        raise caught\n    raise ValueError('bad')\n"
     tried = changes(source, 6)
     assert not any("caught(" in t for t in tried) and "raise KeyError('bad')" in tried
+
+
+def test_a_positional_argument_named_like_a_parameter_at_another_position_is_passed_by_keyword():
+    source = textwrap.dedent(
+        """
+        class Parser:
+            def search(self, text, pos=0, endpos=None, extra_types=None, evaluate_result=True):
+                return (text, pos, endpos, extra_types, evaluate_result)
+
+            def findall(self, text, pos=0, endpos=None, evaluate_result=True):
+                return [self.search(text, pos, endpos, evaluate_result)]
+
+
+        def search(fmt, text, pos=0, evaluate_result=True):
+            return Parser().search(text, pos, None, None, evaluate_result)
+        """
+    )
+    tried = [fix.change for fix in substitution_fixes("x.py", 7, source)]
+    assert (
+        tried[0] == "`evaluate_result` -> `evaluate_result=evaluate_result` (the parameter of that name is not at this position)"
+    )
+    fixed = [fix.new.strip() for fix in substitution_fixes("x.py", 7, source)][0]
+    assert fixed == "return [self.search(text, pos, endpos, evaluate_result=evaluate_result)]"
+    # at its own position (the fifth, after self), or not the last positional argument: nothing
+    assert not any("=evaluate_result" in change for change in (fix.change for fix in substitution_fixes("x.py", 11, source)))
+    two = source.replace("self.search(text, pos, endpos, evaluate_result)", "self.search(text, endpos, pos)")
+    assert not any("-> `endpos=" in fix.change for fix in substitution_fixes("x.py", 7, two))
+    assert "`pos` -> `pos=pos` (the parameter of that name is not at this position)" in [
+        fix.change for fix in substitution_fixes("x.py", 7, two)
+    ]

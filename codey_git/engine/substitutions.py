@@ -4,7 +4,8 @@ After the one-token changes (``token_fixes``), the slips they cannot undo becaus
 is not a fixed alternative but one the code around uses: a wrong variable (``other`` for
 ``self``), a wrong attribute (``self.username`` for ``self.password``), a wrong key or string
 constant, a wrong number, the first item for the last (``[0]`` for ``[-1]``), an index or bound
-one off (``n`` for ``n + 1``). Each replacement comes from the enclosing function (attributes of
+one off (``n`` for ``n + 1``), a name passed by position where the function called has a
+parameter of that name elsewhere (``f(a, evaluate_result)`` -> ``f(a, evaluate_result=evaluate_result)``). Each replacement comes from the enclosing function (attributes of
 ``self`` from its class), or a sibling function of the module (``_padright`` for ``_padboth``),
 nearest use first, a few per token; a variant is kept only when the file
 still compiles, and the step judges it like any edit.
@@ -39,6 +40,9 @@ class Pools:
     # the line's call arguments (columns in the line without its indentation) and what the same
     # argument of other calls to the same function is, nearest call first
     arguments: list[tuple[int, int, list[str]]] = field(default_factory=list)
+    # the line's last positional arguments named like a parameter at another position of the
+    # function called (columns in the line without its indentation, the name)
+    keywords: list[tuple[int, int, str]] = field(default_factory=list)
     functions: list[str] = field(default_factory=list)  # the module's own functions, in file order
     exceptions: list[str] = field(default_factory=list)  # caught or raised in the module, then built-in ones
 
@@ -156,6 +160,7 @@ def pools(source: str, line: int) -> Pools:
     return Pools(
         functions=[n.name for n in getattr(tree, "body", []) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))],
         arguments=_sibling_arguments(tree, segment, line),
+        keywords=_keyword_arguments(tree, segment, line),
         names=_nearest(names, line),
         attributes={key: _nearest(found, line) for key, found in attributes.items()},
         strings=_nearest(strings, line),
@@ -226,6 +231,49 @@ def _sibling_arguments(tree: ast.AST, segment: _Segments, line: int) -> list[tup
     return sorted(found)
 
 
+def _signatures(tree: ast.AST) -> dict[str, list[list[str]]]:
+    """The parameter names of the module's functions by name, and of its methods by ``.name``
+    (without ``self``/``cls``): positional ones in order, then keyword-only ones."""
+    found: dict[str, list[list[str]]] = {}
+    for owner in ast.walk(tree):
+        if not isinstance(owner, (ast.Module, ast.ClassDef)):
+            continue
+        for node in owner.body:
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                a = node.args
+                names = [arg.arg for arg in [*a.posonlyargs, *a.args, *a.kwonlyargs]]
+                method = isinstance(owner, ast.ClassDef)
+                static = any(isinstance(d, ast.Name) and d.id == "staticmethod" for d in node.decorator_list)
+                key = f".{node.name}" if method else node.name
+                found.setdefault(key, []).append(names[1:] if method and not static else names)
+    return found
+
+
+def _keyword_arguments(tree: ast.AST, segment: _Segments, line: int) -> list[tuple[int, int, str]]:
+    """The last positional argument of a call on ``line`` that is a bare name, where that name is
+    a parameter of the function called at another position (``findall(s, pos, endpos,
+    evaluate_result)`` where the fourth parameter is ``extra_types``): it belongs by keyword."""
+    signatures = _signatures(tree)
+    raw = segment.lines[line - 1] if 1 <= line <= len(segment.lines) else b""
+    indent = len(raw) - len(raw.lstrip())
+    found = []
+    for call in ast.walk(tree):
+        if not (isinstance(call, ast.Call) and call.lineno == line == call.end_lineno and call.args):
+            continue
+        key = _callee(call)
+        last, at = call.args[-1], len(call.args) - 1
+        if key not in signatures or not isinstance(last, ast.Name) or last.end_col_offset is None:
+            continue
+        if any(kw.arg == last.id for kw in call.keywords):
+            continue
+        params = signatures[key]
+        if any(last.id in names for names in params) and not any(at < len(names) and names[at] == last.id for names in params):
+            start = len(raw[indent : last.col_offset].decode("utf-8", "replace"))
+            end = len(raw[indent : last.end_col_offset].decode("utf-8", "replace"))
+            found.append((start, end, last.id))
+    return sorted(found)
+
+
 def _plain_string(text: str) -> bool:
     """A one-line string literal with no prefix that changes what it is (``f``, ``b``)."""
     prefix = text[: len(text) - len(text.lstrip("rRuUbBfF"))].lower()
@@ -286,6 +334,8 @@ def substitutions(code: str, around: Pools) -> Iterator[tuple[str, str]]:
                 near.add("0")
             for other in [n for n in around.numbers if n not in near][:PER_TOKEN]:
                 buckets[4].append((a, b, other, "a number the same function uses"))
+    for a, b, name in around.keywords:
+        buckets[1].append((a, b, f"{name}={name}", "the parameter of that name is not at this position"))
     for a, b, others in around.arguments:
         for other in others[:PER_TOKEN]:
             buckets[1].append((a, b, other, "as other calls of the same function have it"))
