@@ -1,6 +1,7 @@
 """One-token fixes (#21): when the first attempt of a fix fails, codey tests one-token changes of
 the suspect lines (no model) before it asks the coder for corrected lines."""
 
+import itertools
 import json
 
 import pytest
@@ -327,7 +328,7 @@ def test_a_line_the_token_stage_gave_is_not_given_again_as_the_coders_answer():
     from types import SimpleNamespace
 
     from codey_git.engine.context import Focus
-    from codey_git.engine.line_candidates import line_candidates
+    from codey_git.engine.line_candidates import model_candidates, no_model_candidates
     from codey_git.engine.suspects import Suspect
     from codey_git.progress import SilentProgress
 
@@ -341,21 +342,16 @@ def test_a_line_the_token_stage_gave_is_not_given_again_as_the_coders_answer():
 
     text = "def f(a, b):\n    if a < b:\n        return a\n    return b\n"
     focus = Focus(files=["m.py"], suspects=[Suspect("m.py", 2, 1.0, 1, 0)])
-    found = line_candidates(
-        Coder(),
-        focus,
-        "",
-        {"m.py": text}.get,
-        token_lines=1,
-        model_lines=1,
-        deadline=None,
-        clock=lambda: 0.0,
-        progress=SilentProgress(),
+    given: set[tuple[str, int, str]] = set()  # shared by the two stages, as the step shares it
+    timing = {"deadline": None, "clock": lambda: 0.0, "progress": SilentProgress(), "given": given}
+    found = itertools.chain(
+        no_model_candidates(focus, {"m.py": text}.get, token_lines=1, **timing),
+        model_candidates(Coder(), focus, "", {"m.py": text}.get, model_lines=1, **timing),
     )
-    given = [(c.format, c.new.strip()) for c in found]
-    assert ("token_fix", "if a <= b:") in given and ("line_fix", "if a <= b:") not in given
-    assert ("line_fix", "if b < a:") in given
-    assert len({new for _, new in given}) == len(given)
+    tried = [(c.format, c.new.strip()) for c in found]
+    assert ("token_fix", "if a <= b:") in tried and ("line_fix", "if a <= b:") not in tried
+    assert ("line_fix", "if b < a:") in tried
+    assert len({new for _, new in tried}) == len(tried)
 
 
 def test_the_token_stage_reaches_past_the_suspects_the_prompt_shows():

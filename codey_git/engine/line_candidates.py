@@ -109,27 +109,3 @@ def model_candidates(
                 continue
             given.add((path, line, squeezed(lf.new)))
             yield LineCandidate(path, line, lf.new, lf.text, "line_fix", lf.answer)
-
-
-def line_candidates(
-    coder: Model,
-    focus: ctx.Focus,
-    failure: str,
-    read: Callable[[str], str | None],
-    *,
-    token_lines: int,
-    model_lines: int,
-    deadline: float | None,
-    clock: Callable[[], float],
-    progress: Progress,
-) -> Iterator[LineCandidate]:
-    """The no-model candidates of the first ``token_lines`` suspect lines, then the coder's lines
-    of the first ``model_lines``; stops when the deadline passes. ``read`` must give the file as it
-    is now (the step puts the worktree back after each rejected candidate)."""
-    given: set[tuple[str, int, str]] = set()
-    yield from no_model_candidates(
-        focus, read, token_lines=token_lines, deadline=deadline, clock=clock, progress=progress, given=given
-    )
-    yield from model_candidates(
-        coder, focus, failure, read, model_lines=model_lines, deadline=deadline, clock=clock, progress=progress, given=given
-    )
