@@ -104,7 +104,7 @@ def test_units_carry_enclosing_signatures_and_split_to_fit(make_repo):
     assert "   33 +         v30 = -30" in whole.render()
     pieces = make_units(diff, lambda unit: len(unit.hunk.lines) <= 2)
     assert len(pieces) > 1 and all(any(l.origin != " " for l in p.hunk.lines) for p in pieces)
-    assert enclosing_signatures("x = 1\n", whole.hunk) == []
+    assert enclosing_signatures(["x = 1"], whole.hunk) == []
 
 
 def _hunk_of(make_repo, before, after, name="repo"):

@@ -59,10 +59,6 @@ class Hunk:
             touched.update(n for n in (before, after) if n)
         return touched
 
-    def content_key(self) -> str:
-        """The hunk without line numbers, so a hunk that merely moved keeps its cache entry."""
-        return "\n".join(f"{l.origin}{l.text}" for l in self.lines)
-
 
 @dataclass
 class FileDiff:

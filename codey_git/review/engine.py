@@ -15,7 +15,6 @@ reported as unreviewed rather than waited for.
 from __future__ import annotations
 
 import time
-from pathlib import Path
 from typing import Callable
 
 from codey_git.models.base import Model
@@ -40,7 +39,7 @@ def too_large(diff: DiffSet) -> list[Unreviewed]:
     model could read one within any time budget (a 300,000-line file took the checks minutes)."""
     out = []
     for f in diff.files:
-        size = max(len(f.new_text or ""), len(f.old_text or ""))
+        size = max(len(f.new_text), len(f.old_text))
         if size > MAX_REVIEW_CHARS and f.hunks:
             end = f.hunks[-1].new_start + max(f.hunks[-1].new_count - 1, 0)
             reason = f"too large to review: {size:,} characters, over the limit of {MAX_REVIEW_CHARS:,}"
@@ -69,7 +68,7 @@ def _reviewable(
 def _changing(units: list[ReviewUnit], diff: DiffSet) -> list[ReviewUnit]:
     """The units that can change behaviour (not ``harmless``)."""
     files = {f.path: f for f in diff.files}
-    return [u for u in units if harmless_reason(u.hunk, files.get(u.file)) is None]
+    return [u for u in units if harmless_reason(u.hunk, files[u.file]) is None]
 
 
 def _deadline(start: float, max_seconds: float) -> float | None:
@@ -80,13 +79,10 @@ def _run_checks(
     diff: DiffSet, units: list[ReviewUnit], deadline: float | None, clock: Callable[[], float], notes: list[str] | None = None
 ) -> tuple[list[Finding], list[Unreviewed]]:
     """The built-in checks' (and ruff's) findings on ``units`` within the time budget, and the hunks
-    of the files they did not read (too large, or the budget ran out): those are reported, never
-    dropped. ``notes`` gets what was skipped (ruff missing)."""
+    of the files they did not finish (the budget ran out): those are reported, never dropped.
+    ``notes`` gets what was skipped (ruff missing)."""
     stop = (lambda: clock() > deadline) if deadline is not None else None
-    unchecked: list[tuple[str, str]] = []
-    files = {f.path: f for f in diff.files}
-    found = check_findings(files, units, stop, unchecked, Path(diff.root) if diff.root else None, notes)
-    reasons = dict(unchecked)
+    found, reasons = check_findings(diff, units, stop, notes)
     return found, [Unreviewed(u.file, u.first_line, u.last_line, reasons[u.file]) for u in units if u.file in reasons]
 
 

@@ -149,12 +149,10 @@ def is_logging_only(hunk: Hunk) -> bool:
     return all(_LOG_CALL.match(t) or _LOG_SETUP.match(t) for t in added)
 
 
-def harmless_reason(hunk: Hunk, file: FileDiff | None) -> str | None:
+def harmless_reason(hunk: Hunk, file: FileDiff) -> str | None:
     """Why the hunk cannot introduce a defect, or None when the model has to look."""
     if is_cosmetic(hunk):
         return "layout, comments or import order"
-    if file is None:
-        return None
     if python_same_behaviour(file):
         return "docstrings or type hints"
     if is_local_rename(hunk, file):

@@ -16,9 +16,6 @@ class Unreviewed:
     end: int
     reason: str
 
-    def to_dict(self) -> dict[str, Any]:
-        return {"file": self.file, "start": self.start, "end": self.end, "reason": self.reason}
-
 
 @dataclass
 class ReviewOutcome:

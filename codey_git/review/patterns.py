@@ -29,7 +29,7 @@ from codey_git.review import (
     checks_stdlib,
 )
 from codey_git.review.checks_ast import Module
-from codey_git.review.diffsource import DiffSet, FileDiff
+from codey_git.review.diffsource import DiffSet
 from codey_git.review.findings import Finding, calibrated
 from codey_git.review.ruffcheck import RuffUnavailable, ruff_hits
 from codey_git.review.units import ReviewUnit
@@ -176,46 +176,33 @@ def introduced_hits(
 
 
 def check_findings(
-    files: dict[str, FileDiff],
-    units: list[ReviewUnit],
-    stop: Callable[[], bool] | None = None,
-    unchecked: list[tuple[str, str]] | None = None,
-    config_root: Path | None = None,
-    notes: list[str] | None = None,
-) -> list[Finding]:
-    """Findings of the built-in checks and ruff in the hunks of ``units`` (Python files only). A
-    file over MAX_CHECK_CHARS, and every file the checks could not finish before ``stop`` said true
-    (the time budget), is added to ``unchecked`` as (path, reason) instead: never left out
-    silently. ruff runs once for all files, with the repository's configuration at ``config_root``."""
+    diff: DiffSet, units: list[ReviewUnit], stop: Callable[[], bool] | None = None, notes: list[str] | None = None
+) -> tuple[list[Finding], dict[str, str]]:
+    """Findings of the built-in checks and ruff in the hunks of ``units`` (Python files only, none
+    over MAX_CHECK_CHARS: the engine reports those unreviewed first), and {path: why} for each file
+    the checks could not finish before ``stop`` said true (the time budget): never left out
+    silently. ruff runs once for all files, with the repository's configuration at its root."""
     touched: dict[str, set[int]] = {}
     for unit in units:
-        if unit.file.endswith(".py") and unit.file in files:
+        if unit.file.endswith(".py"):
             touched.setdefault(unit.file, set()).update(unit.hunk.touched_lines())
-    found = []
-    unchecked = [] if unchecked is None else unchecked
-    readable = {}
-    for path in touched:
-        file = files[path]
-        size = max(len(file.old_text or ""), len(file.new_text or ""))
-        if size > MAX_CHECK_CHARS:
-            unchecked.append((path, f"built-in checks: {size:,} characters is over their limit of {MAX_CHECK_CHARS:,}"))
-        else:
-            readable[path] = (file.old_text or "", file.new_text or "")
-    ruff = ruff_pairs(readable, config_root, notes) if readable else {}
-    for path, (old_text, new_text) in readable.items():
+    files = {f.path: (f.old_text, f.new_text) for f in diff.files if f.path in touched}
+    ruff = ruff_pairs(files, Path(diff.root) if diff.root else None, notes) if files else {}
+    found, unchecked = [], {}
+    for path, (old_text, new_text) in files.items():
         if stop is not None and stop():
-            unchecked.append((path, "built-in checks: the time budget was used up before this file"))
+            unchecked[path] = "built-in checks: the time budget was used up before this file"
             continue
         try:
             hits = introduced_hits(old_text, new_text, touched[path], stop, ruff[path])
         except ChecksOutOfTime:
-            unchecked.append((path, "built-in checks: the time budget was used up in this file"))
+            unchecked[path] = "built-in checks: the time budget was used up in this file"
             continue
         for line, hit in hits:
             found.append(
                 Finding(path, line, calibrated(hit.severity, hit.category, path), hit.category, hit.message, check=hit.check)
             )
-    return found
+    return found, unchecked
 
 
 def parse_error(text: str) -> tuple[int, str] | None:
@@ -239,11 +226,9 @@ def syntax_findings(diff: DiffSet) -> list[Finding]:
     break it."""
     found = []
     for f in diff.files:
-        if not f.path.endswith((".py", ".pyi")) or not f.hunks:
+        if not f.path.endswith((".py", ".pyi")) or not f.hunks or max(len(f.new_text), len(f.old_text)) > MAX_CHECK_CHARS:
             continue
-        if max(len(f.new_text or ""), len(f.old_text or "")) > MAX_CHECK_CHARS:
-            continue
-        error = parse_error(f.new_text or "")
+        error = parse_error(f.new_text)
         if error is None or (f.old_text and parse_error(f.old_text) is not None):
             continue
         line, message = error

@@ -4,6 +4,7 @@ code-scanning tools)."""
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import asdict
 from typing import Any
 
 from codey_git import __version__
@@ -34,7 +35,7 @@ def to_json(outcome: ReviewOutcome, fail_on: str) -> dict[str, Any]:
         "cached": outcome.cached,
         "harmless": outcome.harmless,
         "triaged_clean": outcome.triaged_clean,
-        "unreviewed": [u.to_dict() for u in outcome.unreviewed],
+        "unreviewed": [asdict(u) for u in outcome.unreviewed],
         "skipped": [{"file": path, "reason": reason} for path, reason in outcome.skipped],
         "dropped": outcome.dropped,
         "model_max_severity": outcome.model_max_severity,

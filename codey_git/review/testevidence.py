@@ -157,7 +157,7 @@ class _Run:
     """One test-backed review: the snapshot worktree made on first need, removed at the end."""
 
     def __init__(self, root: Path, diff: DiffSet, command: str, deadline: float, clock: Callable[[], float]):
-        self.root, self.diff, self.command, self.deadline, self.clock = root, diff, command, deadline, clock
+        self.diff, self.command, self.deadline, self.clock = diff, command, deadline, clock
         self.repo = repo = open_repository(root)
         common = Path(repo.path).resolve()
         self.cache_dir = common / "codey"

@@ -10,9 +10,9 @@ import hashlib
 import json
 import shlex
 import time
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Callable
 
 from codey_git.review.cache import load_versioned, save_json
 from codey_git.testrun import TestRun, run_tests
@@ -28,9 +28,6 @@ MIN_RUN_SECONDS = 1.0  # less than this left of the budget: the rest is not star
 class FileResult:
     outcomes: dict[str, str] = field(default_factory=dict)  # node id -> passed/failed/error/skipped/...
     failures: dict[str, str] = field(default_factory=dict)  # node id -> pytest's text for it
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"outcomes": self.outcomes, "failures": self.failures}
 
 
 @dataclass
@@ -67,7 +64,7 @@ class ResultCache:
         if self.path is None or not results:
             return
         entry = self.data.setdefault(self._key(tree), {"files": {}})
-        entry["files"].update({f: r.to_dict() for f, r in results.items()})
+        entry["files"].update({f: asdict(r) for f, r in results.items()})
         entry["used"] = time.time()
         keep = sorted(self.data.items(), key=lambda kv: kv[1].get("used", 0), reverse=True)[:MAX_TREES]
         self.data = dict(keep)

@@ -42,16 +42,16 @@ class ReviewUnit:
     def cache_text(self) -> str:
         """The same content without line numbers: a unit that only moved is still a cache hit."""
         sigs = "\n".join(text for _, text in self.signatures)
-        return f"{self.file}\n{sigs}\n{self.hunk.content_key()}"
+        return f"{self.file}\n{sigs}\n" + "\n".join(f"{l.origin}{l.text}" for l in self.hunk.lines)
 
 
 def _indent(text: str) -> int:
     return len(text) - len(text.lstrip(" \t"))
 
 
-def enclosing_signatures(new_text: str | list[str], hunk: Hunk) -> list[tuple[int, str]]:
-    """Lines above the hunk that open the blocks it sits in (def, class, function...), outermost first.
-    ``new_text`` may be given as its lines already split."""
+def enclosing_signatures(lines: list[str], hunk: Hunk) -> list[tuple[int, str]]:
+    """Lines above the hunk (``lines``: the new file's) that open the blocks it sits in (def, class,
+    function...), outermost first."""
     shown = [l for l in hunk.lines if l.new_no]
     if not shown:
         return []
@@ -60,7 +60,6 @@ def enclosing_signatures(new_text: str | list[str], hunk: Hunk) -> list[tuple[in
     level = min((_indent(t) for t in body), default=0)
     if level == 0:
         return []  # nothing encloses a block at the left margin (and no scan of the whole file above it)
-    lines = new_text.splitlines() if isinstance(new_text, str) else new_text
     found: list[tuple[int, str]] = []
     for number in range(first - 1, 0, -1):
         text = lines[number - 1] if number - 1 < len(lines) else ""
