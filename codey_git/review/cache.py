@@ -23,17 +23,14 @@ class ReviewCache:
         self.root = root or codey_home() / "review-cache"
         self.enabled = enabled
 
-    def key(self, unit: ReviewUnit, model_identity: str) -> str:
-        raw = json.dumps([PROMPT_VERSION, model_identity, unit.cache_text()])
-        return hashlib.sha256(raw.encode("utf-8")).hexdigest()
-
-    def _path(self, key: str) -> Path:
+    def _path(self, unit: ReviewUnit, model_identity: str) -> Path:
+        key = hashlib.sha256(json.dumps([PROMPT_VERSION, model_identity, unit.cache_text()]).encode("utf-8")).hexdigest()
         return self.root / key[:2] / f"{key}.json"
 
     def get(self, unit: ReviewUnit, model_identity: str) -> list[Finding] | None:
         if not self.enabled:
             return None
-        path = self._path(self.key(unit, model_identity))
+        path = self._path(unit, model_identity)
         try:
             stored = json.loads(path.read_text(encoding="utf-8"))
             return [Finding(**{**item, "file": unit.file, "line": unit.first_line + item["line"]}) for item in stored["findings"]]
@@ -43,7 +40,7 @@ class ReviewCache:
     def put(self, unit: ReviewUnit, model_identity: str, findings: list[Finding]) -> None:
         if not self.enabled:
             return
-        path = self._path(self.key(unit, model_identity))
+        path = self._path(unit, model_identity)
         save_json(path, {"findings": [{**f.to_dict(), "line": f.line - unit.first_line} for f in findings]})
 
 

@@ -123,7 +123,7 @@ def none_test(node: ast.AST) -> TypeGuard[ast.Compare]:
     )
 
 
-def targets(node: ast.Assign | ast.AnnAssign) -> list[ast.expr]:
+def targets(node: ast.Assign | ast.AnnAssign | ast.AugAssign) -> list[ast.expr]:
     return node.targets if isinstance(node, ast.Assign) else [node.target]
 
 

@@ -241,8 +241,7 @@ def _changes_nested(node: ast.AST, copy: str) -> bool:
         )
 
     if isinstance(node, (ast.Assign, ast.AugAssign)):
-        changed = node.targets if isinstance(node, ast.Assign) else [node.target]
-        return any(isinstance(t, (ast.Subscript, ast.Attribute)) and inner(t.value) for t in changed)
+        return any(isinstance(t, (ast.Subscript, ast.Attribute)) and inner(t.value) for t in targets(node))
     return (
         isinstance(node, ast.Call)
         and isinstance(node.func, ast.Attribute)

@@ -158,11 +158,10 @@ def parse_model_findings(text: str) -> list[Finding]:
         severity = _normalise(item.get("severity"), SEVERITIES, _SEVERITY_ALIASES)
         category = _normalise(item.get("category"), CATEGORIES, _CATEGORY_ALIASES) or "bug"
         message = item.get("message")
-        file = item.get("file")
         if line is None or severity is None or not isinstance(message, str) or not message.strip():
             continue
         suggestion = item.get("suggestion")
         suggestion = suggestion if isinstance(suggestion, str) and suggestion.strip() else None
-        file = file.strip() if isinstance(file, str) else ""
+        file = item["file"].strip() if isinstance(item.get("file"), str) else ""
         findings.append(Finding(file, line, calibrated(severity, category), category, message.strip(), suggestion))
     return findings

@@ -84,11 +84,9 @@ def _targets(path: str, level: int, module: str, names: list[str]) -> set[str]:
 class ImportGraph:
     """The Python files of one tree and what each imports, by blob oid through the cache."""
 
-    _importers_for: frozenset[str]  # set by _importers, with the map it made
-    _importer_map: dict[str, set[str]]
-
     def __init__(self, repo: pygit2.Repository, tree_oid: str, cache_dir: Path | None) -> None:
         self.files: dict[str, str] = {}  # path -> blob oid
+        self._importer_maps: dict[frozenset[str], dict[str, set[str]]] = {}  # by the extra, changed paths
         self._walk(repo, cast(pygit2.Tree, repo[tree_oid]), "")
         self.packages = {str(PurePosixPath(p).parent) for p in self.files if PurePosixPath(p).name == "__init__.py"}
         self._cache_path = cache_dir / CACHE_NAME if cache_dir else None
@@ -121,8 +119,8 @@ class ImportGraph:
     def _importers(self, changed: set[str]) -> dict[str, set[str]]:
         """path -> the files that import it (made once per set of extra, changed paths)."""
         key = frozenset(changed)
-        if getattr(self, "_importers_for", None) == key:
-            return self._importer_map
+        if key in self._importer_maps:
+            return self._importer_maps[key]
         by_name: dict[str, set[str]] = defaultdict(set)
         for path in set(self.files) | changed:
             if path.endswith(".py"):
@@ -135,7 +133,7 @@ class ImportGraph:
                     for dep in by_name.get(target, ()):
                         if dep != path:
                             importers[dep].add(path)
-        self._importers_for, self._importer_map = key, importers
+        self._importer_maps[key] = importers
         return importers
 
     def affected(self, changed: set[str], known: set[str] | None = None) -> set[str]:
@@ -167,7 +165,3 @@ def select_tests(graph: ImportGraph, changed: set[str]) -> list[str]:
         folder = str(PurePosixPath(conftest).parent)
         selected |= {p for p in graph.files if is_test_module(p) and (folder == "." or p.startswith(folder + "/"))}
     return sorted(selected)
-
-
-def has_tests(graph: ImportGraph) -> bool:
-    return any(is_test_module(p) for p in graph.files)

@@ -112,15 +112,9 @@ def to_sarif(outcome: ReviewOutcome, fail_on: str) -> dict[str, Any]:
         }
         for c in CATEGORIES
     ]
-    notifications = [
-        {"level": "warning", "message": {"text": f"{u.file} lines {u.start}-{u.end} not reviewed: {u.reason}"}}
-        for u in outcome.unreviewed
-    ]
-    notifications += [{"level": "warning", "message": {"text": note}} for note in outcome.notes]
+    warnings = [f"{u.file} lines {u.start}-{u.end} not reviewed: {u.reason}" for u in outcome.unreviewed] + outcome.notes
     if outcome.tests is not None:
-        notifications += [
-            {"level": "warning", "message": {"text": f"test {test} not run: {reason}"}} for test, reason in outcome.tests.not_run
-        ]
+        warnings += [f"test {test} not run: {reason}" for test, reason in outcome.tests.not_run]
     return {
         "$schema": SARIF_SCHEMA_URI,
         "version": "2.1.0",
@@ -131,7 +125,7 @@ def to_sarif(outcome: ReviewOutcome, fail_on: str) -> dict[str, Any]:
                 "invocations": [
                     {
                         "executionSuccessful": outcome.complete,
-                        "toolExecutionNotifications": notifications,
+                        "toolExecutionNotifications": [{"level": "warning", "message": {"text": w}} for w in warnings],
                         "properties": {
                             "model": outcome.model,
                             "failOn": fail_on,

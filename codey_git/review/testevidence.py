@@ -22,7 +22,7 @@ import pygit2
 from codey_git.errors import CodeyError
 from codey_git.review.diffsource import DiffSet, open_repository
 from codey_git.review.findings import Finding
-from codey_git.review.importgraph import ImportGraph, has_tests, is_test_module, select_tests
+from codey_git.review.importgraph import ImportGraph, is_test_module, select_tests
 from codey_git.review.snapshot import Snapshot, SnapshotError, without_hook_variables
 from codey_git.review.testresults import FAILED, ResultCache, TreeResults, rerun, results_for
 
@@ -198,7 +198,7 @@ def collect(root: Path, diff: DiffSet, command: str, budget: float, clock: Calla
     run = _Run(root, diff, command, start + budget, clock)
     try:
         graph = ImportGraph(run.repo, diff.new_tree, run.cache_dir)
-        if not has_tests(graph):
+        if not any(is_test_module(p) for p in graph.files):
             return TestEvidence("no tests", "no test_*.py or *_test.py in the repository")
         selected = select_tests(graph, changed)
         if not selected:
