@@ -13,11 +13,6 @@ from pyflakes import checker, messages
 from codey_git.review.checks_ast import Module, Result, reads
 
 
-def _arg(message: messages.Message, index: int = 0) -> str:
-    args = getattr(message, "message_args", ())
-    return str(args[index]) if len(args) > index else ""
-
-
 def _assignment(m: Module, name: str, line: int) -> ast.Assign | None:
     assigns = (n for n in m.of(ast.Assign) if n.lineno == line)
     return next((n for n in assigns if any(isinstance(t, ast.Name) and t.id == name for t in n.targets)), None)
@@ -37,14 +32,14 @@ def check_value_never_used(m: Module) -> Iterator[Result]:
     """A value computed into a local name that nothing reads (pyflakes' F841, in flake8's default
     set): often the wrong name is used below. Medium: some are left over on purpose."""
     for message in checker.Checker(m.tree, filename="<review>", withDoctest=False).messages:
-        if not isinstance(message, messages.UnusedVariable) or _arg(message).startswith("_"):
+        if not isinstance(message, messages.UnusedVariable) or str(message.message_args[0]).startswith("_"):
             continue
-        assign = _assignment(m, _arg(message), message.lineno)
+        name = str(message.message_args[0])
+        assign = _assignment(m, name, message.lineno)
         if assign is None or not isinstance(
             assign.value, (ast.Call, ast.BinOp, ast.ListComp, ast.DictComp, ast.SetComp, ast.Subscript, ast.Attribute)
         ):
             continue
-        name = _arg(message)
         instead = _reads_instead(m, assign)
         if instead is not None:
             message_text = (

@@ -129,13 +129,8 @@ def _ignored(config: Path | None) -> tuple[str, ...]:
 
 
 def _nearest(configs: dict[str, Path], path: str) -> Path | None:
-    folder = PurePosixPath(path).parent
-    while True:
-        if str(folder) in configs:
-            return configs[str(folder)]
-        if str(folder) in (".", ""):
-            return None
-        folder = folder.parent
+    folders = map(str, [PurePosixPath(path).parent, *PurePosixPath(path).parent.parents])
+    return next((configs[f] for f in folders if f in configs), None)
 
 
 def _message(code: str, text: str, why: str) -> str:

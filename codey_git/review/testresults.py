@@ -161,8 +161,7 @@ def results_for(
             out.cached += 1
     if not missing:
         return out
-    left = deadline - clock()
-    if left < MIN_RUN_SECONDS:
+    if deadline - clock() < MIN_RUN_SECONDS:
         out.not_run.update({f: "the time budget was used up before they started" for f in missing})
         return out
     done, not_run = run_files(command, show(tree), missing, deadline - clock())
