@@ -22,7 +22,9 @@ import json
 import math
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -103,9 +105,45 @@ class Scorer:
         return out
 
 
+def realbench_tasks(tasks_file: str) -> Iterator[dict[str, Any]]:
+    for task in yaml.safe_load(Path(tasks_file).read_text())["tasks"]:
+        source = (cache_dir() / "repos" / task["project"] / task["file"]).read_text(encoding="utf-8")
+        yield {**task, "source": source}
+
+
+def fixbench_tasks(root: Path) -> Iterator[dict[str, Any]]:
+    """fixbench's tasks whose fix changes one line: code written for this project, so the model
+    cannot have seen it (the published projects above it may have)."""
+    import unidiff
+
+    for folder in sorted(p for p in root.iterdir() if (p / "fix.patch").is_file()):
+        patch = unidiff.PatchSet((folder / "fix.patch").read_text(encoding="utf-8"))
+        removed = [(f.path, line) for f in patch for h in f for line in h if line.is_removed]
+        added = [line for f in patch for h in f for line in h if line.is_added]
+        if len(removed) != 1 or len(added) != 1:
+            continue
+        path, line = removed[0]
+        yield {
+            "id": f"fixbench-{folder.name}",
+            "file": path,
+            "line": line.source_line_no,
+            "mutated": line.value.rstrip("\n"),
+            "original": added[0].value.rstrip("\n"),
+            # the fixed file: the runner below puts the mutated line back
+            "source": _with_line((folder / path).read_text(encoding="utf-8"), line.source_line_no, added[0].value),
+        }
+
+
+def _with_line(text: str, number: int, line: str) -> str:
+    lines = text.split("\n")
+    lines[number - 1] = line.rstrip("\n")
+    return "\n".join(lines)
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    p.add_argument("--tasks-file", action="append", required=True)
+    p.add_argument("--tasks-file", action="append", default=[], help="a realbench tasks file (repeatable)")
+    p.add_argument("--fixbench", action="store_true", help="also fixbench's one-line fixes (code the model has not seen)")
     p.add_argument("--before", type=int, default=40, help="lines above the broken line given as context")
     p.add_argument("--after", type=int, default=2, help="lines after it scored with it")
     p.add_argument("--threads", type=int, default=2)
@@ -114,10 +152,12 @@ def main(argv: list[str] | None = None) -> int:
     args = p.parse_args(argv)
     scorer = Scorer(Path(args.model), args.threads)
     rows = []
-    for tasks_file in args.tasks_file:
-        for task in yaml.safe_load(Path(tasks_file).read_text())["tasks"]:
-            source = (cache_dir() / "repos" / task["project"] / task["file"]).read_text(encoding="utf-8")
-            lines = source.split("\n")
+    sources = [realbench_tasks(f) for f in args.tasks_file]
+    if args.fixbench:
+        sources.append(fixbench_tasks(Path(__file__).resolve().parent.parent / "fixbench" / "tasks"))
+    for group in sources:
+        for task in group:
+            lines = task["source"].split("\n")
             if lines[task["line"] - 1] != task["original"]:
                 print(f"{task['id']}: original line not found, skipped", file=sys.stderr)
                 continue
