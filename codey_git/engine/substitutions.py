@@ -201,6 +201,13 @@ def _arguments(call: ast.Call) -> Iterator[tuple[int | str, ast.expr]]:
             yield kw.arg, kw.value
 
 
+def _columns(raw: bytes, indent: int, node: ast.expr) -> tuple[int, int]:
+    """Where ``node`` is in its line without the line's indentation, in characters (the AST
+    counts bytes)."""
+    start = len(raw[indent : node.col_offset].decode("utf-8", "replace"))
+    return start, len(raw[indent : node.end_col_offset].decode("utf-8", "replace"))
+
+
 def _sibling_arguments(tree: ast.AST, segment: _Segments, line: int) -> list[tuple[int, int, list[str]]]:
     """For each simple argument of a call on ``line``: the same argument of the other calls to the
     same function in the file, nearest first (``int_convert(16)`` where a sibling branch has
@@ -225,9 +232,7 @@ def _sibling_arguments(tree: ast.AST, segment: _Segments, line: int) -> list[tup
                         if there == where and sibling is not call and text and text != own and "\n" not in text:
                             _note(others, text, sibling.lineno, line)
                 if others and arg.end_col_offset is not None:
-                    start = len(raw[indent : arg.col_offset].decode("utf-8", "replace"))
-                    end = len(raw[indent : arg.end_col_offset].decode("utf-8", "replace"))
-                    found.append((start, end, _nearest(others, line)))
+                    found.append((*_columns(raw, indent, arg), _nearest(others, line)))
     return sorted(found)
 
 
@@ -268,9 +273,7 @@ def _keyword_arguments(tree: ast.AST, segment: _Segments, line: int) -> list[tup
             continue
         params = signatures[key]
         if any(last.id in names for names in params) and not any(at < len(names) and names[at] == last.id for names in params):
-            start = len(raw[indent : last.col_offset].decode("utf-8", "replace"))
-            end = len(raw[indent : last.end_col_offset].decode("utf-8", "replace"))
-            found.append((start, end, last.id))
+            found.append((*_columns(raw, indent, last), last.id))
     return sorted(found)
 
 
