@@ -273,3 +273,29 @@ def test_sampled_answers_keep_to_the_grammar_and_the_model_is_left_as_found(smol
         assert pattern.fullmatch(out.text), out.text
     free = model.chat([{"role": "user", "content": "Say hello."}], purpose="explain", max_tokens=8)
     assert free.text and not pattern.fullmatch(free.text)  # no grammar left behind on the model
+
+
+CODE = "def area(width, height):\n    '''The area of a width by height rectangle.'''\n"
+
+
+@pytest.mark.real_model
+def test_text_logprobs_prefers_the_likelier_line_and_leaves_generation_as_it_was(smol_provider):
+    """The scores that choose among one-line changes the tests all accept (#21): a line that reads
+    like the code around it scores above one that does not, the same texts score the same in any
+    order, and a generation afterwards is the one a fresh model gives (the KV cache is left
+    consistent)."""
+    ask = [{"role": "user", "content": "Name a colour."}]
+    fresh = smol_provider().get("coder").chat(ask, purpose="explain", max_tokens=8).text
+    model = smol_provider().get("coder")
+    texts = [CODE + "    return width * height\n", CODE + "    return width ** (height\n"]
+    scores = model.text_logprobs(texts)
+    assert scores[0] > scores[1]
+    assert model.text_logprobs(list(reversed(texts))) == pytest.approx(list(reversed(scores)), abs=1e-3)
+    assert model.chat(ask, purpose="explain", max_tokens=8).text == fresh
+    assert model.text_logprobs(texts) == pytest.approx(scores, abs=1e-3)  # and after a generation
+    ranked = [c for c in provider_calls(model) if c.purpose == "rank"]
+    assert ranked[1].prompt_tokens_evaluated < ranked[0].prompt_tokens_evaluated  # the shared start was kept from the call before
+
+
+def provider_calls(model):
+    return model._provider.stats()

@@ -9,7 +9,7 @@ from codey_git.errors import CodeyError
 
 # Why a call is made. Backends may use it (the scripted backend selects responses by it);
 # the engine uses it to decide what happens when no answer comes.
-PURPOSES = ("route", "plan", "edit", "line_fix", "review", "commit_message", "explain")
+PURPOSES = ("route", "plan", "edit", "line_fix", "review", "commit_message", "explain", "rank")
 
 Message = dict[str, str]  # {"role": "system" | "user" | "assistant", "content": str}
 TokenCallback = Callable[[str], None]

@@ -18,7 +18,14 @@ from typing import Any, Sequence
 from codey_git.errors import ModelError
 from codey_git.models.base import CallStats, Completion, Message, NoResponse, StatsLog
 from codey_git.models.ensure import ReadyModel, ask_on_tty, ensure_model
-from codey_git.models.llama_runtime import Runtime, generate, import_llama, load_runtime, next_token_logprobs
+from codey_git.models.llama_runtime import (
+    Runtime,
+    continuation_logprobs,
+    generate,
+    import_llama,
+    load_runtime,
+    next_token_logprobs,
+)
 from codey_git.models.manager import ModelManager
 from codey_git.models.memory import Need, context_for, default_budget_bytes, estimate_need, peak_rss_mb
 from codey_git.models.registry import Registry
@@ -183,6 +190,26 @@ class LlamaCppModel:
                 purpose=purpose,
                 load_ms=round(load_ms, 1),
                 prompt_tokens=len(tokens),
+                prompt_tokens_evaluated=evaluated,
+                wall_ms=round((time.perf_counter() - start) * 1000, 1),
+                peak_rss_mb=round(peak_rss_mb(), 1),
+            )
+        )
+        return scores
+
+    def text_logprobs(self, texts: Sequence[str], *, purpose: str = "rank") -> list[float]:
+        """How likely the model finds each of ``texts`` as plain text (no chat template): the
+        log-probability of each text's tokens after the start all of them share. Texts that differ
+        in one line score what follows their shared start, so the scores compare like for like."""
+        start = time.perf_counter()
+        with self._use() as (runtime, load_ms), self._lock:
+            scores, evaluated = continuation_logprobs(runtime, texts)
+        self._provider.record(
+            CallStats(
+                model=self.name,
+                purpose=purpose,
+                load_ms=round(load_ms, 1),
+                prompt_tokens=evaluated,
                 prompt_tokens_evaluated=evaluated,
                 wall_ms=round((time.perf_counter() - start) * 1000, 1),
                 peak_rss_mb=round(peak_rss_mb(), 1),

@@ -197,6 +197,49 @@ def next_token_logprobs(runtime: Runtime, tokens: list[int], candidates: dict[st
     return {name: float(logits[i] - log_z) for name, i in candidates.items()}, len(tokens) - keep
 
 
+def continuation_logprobs(runtime: Runtime, texts: Sequence[str]) -> tuple[list[float], int]:
+    """(log-probability of each text's own tokens after the tokens all the texts share, tokens
+    evaluated). The texts are tokenized whole; their shared start is evaluated once (what the KV
+    cache holds of it is kept, as ``generate`` keeps a prompt's prefix), then each text's own
+    tokens in one pass that keeps the logits of every position. A text with no token of its own
+    scores 0."""
+    import llama_cpp
+    import numpy as np
+
+    llm = runtime.llm
+    full = [runtime.tokenize(t) for t in texts]
+    if max(map(len, full), default=0) > runtime.n_ctx:
+        raise ModelError(f"a text to score is longer than the {runtime.n_ctx}-token context")
+    shared = min(map(len, full), default=0)
+    for tokens in full:
+        shared = next((i for i, (a, b) in enumerate(zip(tokens[:shared], full[0])) if a != b), shared)
+    at = max(shared - 1, 0)  # the last shared token is evaluated with each text: its logits score the text's first
+    cached = llm.input_ids[: llm.n_tokens].tolist()
+    keep = next((i for i, (a, b) in enumerate(zip(cached[:at], full[0])) if a != b), min(len(cached), at))
+    llm.n_tokens = keep
+    if at > keep:
+        llm.eval(full[0][keep:at])
+    evaluated, scores = at - keep, []
+    for tokens in full:
+        rest = tokens[at:]
+        llm._ctx.kv_cache_seq_rm(-1, at, -1)
+        total = 0.0
+        for i in range(0, len(rest), llm.n_batch):
+            batch = rest[i : i + llm.n_batch]
+            llm._batch.set_batch(batch=batch, n_past=at + i, logits_all=True)
+            llm._ctx.decode(llm._batch)
+            for j, token in enumerate(rest[i + 1 : i + 1 + len(batch)]):  # row j predicts the token after batch[j]
+                row = np.ctypeslib.as_array(llama_cpp.llama_get_logits_ith(llm._ctx.ctx, j), shape=(llm.n_vocab(),))
+                row = row.astype(np.float64)
+                top = row.max()
+                total += float(row[token] - top - np.log(np.exp(row - top).sum()))
+        llm.input_ids[at : at + len(rest)] = rest
+        llm.n_tokens = at + len(rest)
+        evaluated += len(rest)
+        scores.append(total)
+    return scores, evaluated
+
+
 @dataclass
 class GenResult:
     text: str

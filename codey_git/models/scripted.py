@@ -8,6 +8,7 @@ For tests and demos: it never touches the model registry or loads weights.
         - when: "m3.py"                # used only for a call whose prompt contains `when`
           text: "..."
       commit_message: ["fix: ..."]
+      rank: ["return pair[0]"]         # text_logprobs: the texts holding this line score highest
 
 Each response is used at most once, in order. With none left, ``chat`` raises ``NoResponse``.
 """
@@ -113,6 +114,24 @@ class ScriptedModel:
         )
         self._provider.log.add(stats)
         return Completion(text=text, stats=stats, finish_reason=finish)
+
+    def text_logprobs(self, texts: Sequence[str], *, purpose: str = "rank") -> list[float]:
+        """Scores from the script: 0.0 for each text with a line that reads (stripped) as the
+        next ``rank`` answer, -1.0 for the others."""
+        start = time.perf_counter()
+        liked = self._provider.take(purpose, "\n".join(texts)).strip()
+        scores = [0.0 if liked in (line.strip() for line in text.splitlines()) else -1.0 for text in texts]
+        tokens = sum(_approx_tokens(t) for t in texts)
+        self._provider.log.add(
+            CallStats(
+                model=self.name,
+                purpose=purpose,
+                prompt_tokens=tokens,
+                prompt_tokens_evaluated=tokens,
+                wall_ms=(time.perf_counter() - start) * 1000,
+            )
+        )
+        return scores
 
 
 class ScriptedProvider:
