@@ -48,10 +48,33 @@ def test_another_change_the_tests_accept_is_named_in_the_commit_the_output_and_j
     landed = result["attempts"][-1]
     assert landed["passed"] and landed["format"] == "token_fix"
     assert landed["also_passing"] == ["`-1` -> `-2`"]  # pair[-2]: the same item of a pair
+    assert landed["ranked_by"] is None  # the script gives no scores: the first that passed lands
     message = git(root, "log", "-1", "--format=%B")
     assert "chosen by the tests (no model wrote it); review it: the tests also accept `-1` -> `-2`" in message
     assert "the tests also accept" in codey(root, "log").stdout
     assert "the tests also accept other changes of pairs.py line 2" in out.stderr
+    assert git(root, "status", "--porcelain") == ""
+
+
+def test_of_the_changes_the_tests_accept_the_one_the_model_reads_as_likeliest_code_lands(make_repo, write_script, codey):
+    root = make_repo(PAIRS)
+    write_script({"edit": [], "line_fix": [], "rank": ["return pair[-2]"]})  # the scripted model's preference
+
+    out = codey(root, "fix", REQUEST, "--json")
+
+    assert out.returncode == 0, out.stdout + out.stderr
+    result = json.loads(out.stdout)
+    assert "return pair[-2]" in (root / "pairs.py").read_text()
+    landed = result["attempts"][-1]
+    assert landed["answer"] == "`-1` -> `-2`" and "+    return pair[-2]" in landed["diff"]
+    assert landed["also_passing"] == ["`-1` -> `0`"]  # the one that passed first is named, not lost
+    assert landed["ranked_by"] == "scripted/qwen2.5-coder-1.5b"
+    message = git(root, "log", "-1", "--format=%B")
+    assert "one-token change `-1` -> `-2`, chosen by the tests (no model wrote it)" in message
+    assert "of the 2 changes of the line they accept, read by scripted/qwen2.5-coder-1.5b as the likeliest code" in message
+    assert "review it: the tests also accept `-1` -> `0`" in message
+    assert git(root, "show", "HEAD", "--format=", "--", "pairs.py").count("+    return pair[-2]") == 1
+    assert "reads `-1` -> `-2` as likelier code than `-1` -> `0`, which passed first" in out.stderr
     assert git(root, "status", "--porcelain") == ""
 
 

@@ -1,53 +1,83 @@
 """The tests' other answers: after a one-line change no model wrote passes, the other untried
-no-model changes of the same line are judged the same way. Those that pass too are named (the
-commit's trailer, the output, ``--json``'s ``also_passing``): the tests cannot tell them apart,
-and the user should read the commit. Which change lands does not change."""
+no-model changes of the same line are judged the same way. When more than one passes, the tests
+cannot tell them apart: the coder model's sense of code (``naturalness``) picks the one that reads
+most like the code around it, and the others are named (the commit's trailer, the output,
+``--json``'s ``also_passing``) so the user reads the commit. A backend that cannot score keeps the
+first that passed."""
 
 from __future__ import annotations
 
 import itertools
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import TypeVar
 
 from codey_git.engine.line_candidates import NO_MODEL_PASSES, LineCandidate
 from codey_git.engine.line_fixes import squeezed
+from codey_git.engine.naturalness import most_natural
 from codey_git.engine.task import AttemptRecord
+from codey_git.engine.token_fixes import TokenFix
 from codey_git.engine.worktrees import Worktree
+from codey_git.models.base import Model
 from codey_git.progress import Progress
 from codey_git.testrun import TestRun
 
 ALSO_TRIED = 12  # other changes of the line judged at most
 ALSO_SECONDS = 30.0  # and for at most this long
 
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Accepted:
+    """A change of the line that the tests accept, with the run that accepted it."""
+
+    format: str  # "token_fix" or "substitution"
+    new: str  # the line as the change writes it
+    text: str  # the file with the line replaced
+    change: str  # what changed ("`<` -> `<=`")
+    run: TestRun
+    side_effects: list[str]  # what that run's tests changed beyond the file
+
+
+def other_changes(fix: LineCandidate, before: str) -> Iterator[tuple[str, TokenFix]]:
+    """Every no-model change of ``fix``'s line, in the order they are tried, with its kind."""
+    return itertools.chain.from_iterable(
+        ((kind, o) for o in make(fix.path, fix.line, before)) for kind, _, make in NO_MODEL_PASSES
+    )
+
 
 def also_passing(
     fix: LineCandidate,
     before: str,
-    passes: Callable[[str], bool],
+    passes: Callable[[str, TokenFix], T | None],
     *,
     given: set[tuple[str, int, str]],
     deadline: float | None,
     clock: Callable[[], float],
     limit: int = ALSO_TRIED,
-) -> tuple[list[str], int, int]:
+) -> tuple[list[T], int, int]:
     """After ``fix`` (a change no model wrote) passed: the other no-model changes of its line, not
-    tried yet (none in ``given``), that ``passes`` too, at most ``limit`` tried; with how many were
-    judged and how many there were to judge (the deadline may stop it first). When some pass,
-    the tests do not tell the changes apart, and the user should know."""
-    others = itertools.chain.from_iterable(make(fix.path, fix.line, before) for _, _, make in NO_MODEL_PASSES)
-    untried = list(itertools.islice((o for o in others if (fix.path, fix.line, squeezed(o.new)) not in given), limit))
+    tried yet (none in ``given``), that ``passes`` (given the kind and the change, it gives what the
+    caller keeps of a pass, or None), at most ``limit`` tried; with how many were judged and how
+    many there were to judge (the deadline may stop it first)."""
+    others = other_changes(fix, before)
+    untried = list(itertools.islice(((k, o) for k, o in others if (fix.path, fix.line, squeezed(o.new)) not in given), limit))
     found, judged = [], 0
-    for other in untried:
+    for kind, other in untried:
         if deadline is not None and clock() > deadline:
             break
         given.add((fix.path, fix.line, squeezed(other.new)))
         judged += 1
-        if passes(other.text):
-            found.append(other.change)
+        kept = passes(kind, other)
+        if kept is not None:
+            found.append(kept)
     return found, judged, len(untried)
 
 
 def judge_others(
+    first: Accepted,
     fix: LineCandidate,
     before: str,
     record: AttemptRecord,
@@ -56,26 +86,40 @@ def judge_others(
     progress: Progress,
     given: set[tuple[str, int, str]],
     deadline: float | None,
-) -> None:
+    coder: Model,
+) -> Accepted:
     """``also_passing`` in the worktree, each change on a clean one (``judge`` gives the tests'
-    verdict on what it holds), into ``record``; the worktree holds ``fix`` again after."""
+    verdict on what it holds); when others pass, the one ``coder`` scores likeliest as code. Fills
+    ``record``'s ``also_passing``, ``also_checked`` and ``ranked_by``; the worktree holds the
+    change returned."""
     progress.stage(f"checking whether other changes of {fix.path} line {fix.line} pass the tests too")
 
-    def passes(text: str) -> bool:
+    def passes(kind: str, other: TokenFix) -> Accepted | None:
         wt.reset()  # not on what the run before it left
-        wt.fs.write_all({fix.path: text})
-        return judge()[1]
+        wt.fs.write_all({fix.path: other.text})
+        run, ok, _ = judge()
+        return Accepted(kind, other.new, other.text, other.change, run, wt.changed_beyond({fix.path: other.text})) if ok else None
 
     cap = time.monotonic() + ALSO_SECONDS
     found, record.also_checked, total = also_passing(
         fix, before, passes, given=given, deadline=cap if deadline is None else min(cap, deadline), clock=time.monotonic
     )
-    record.also_passing = found
-    wt.reset()
-    wt.fs.write_all({fix.path: fix.text})
     if record.also_checked < total:
         progress.info(f"{total - record.also_checked} other changes of {fix.path} line {fix.line} not judged (out of time)")
+    accepted, chosen = [first, *found], first
+    if found and (deadline is None or time.monotonic() < deadline):
+        progress.stage(f"scoring the {len(accepted)} changes of {fix.path} line {fix.line} the tests accept ({coder.name})")
+        ranked = most_natural(coder, before, fix.line, [a.new for a in accepted])
+        if ranked is not None:
+            chosen, record.ranked_by = accepted[ranked[0]], coder.name
+    record.also_passing = [a.change for a in accepted if a is not chosen]
+    wt.reset()
+    wt.fs.write_all({fix.path: chosen.text})
+    if chosen is not first:
+        progress.info(f"{coder.name} reads {chosen.change} as likelier code than {first.change}, which passed first")
     if found:
         progress.warn(
-            f"the tests also accept other changes of {fix.path} line {fix.line}: {', '.join(found)}; they do not tell them apart"
+            f"the tests also accept other changes of {fix.path} line {fix.line}: {', '.join(record.also_passing)}; "
+            "they do not tell them apart"
         )
+    return chosen

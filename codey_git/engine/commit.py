@@ -9,7 +9,9 @@ import pygit2
 from pygit2.enums import FileMode
 
 from codey_git import faults
+from codey_git.engine.line_candidates import NO_MODEL
 from codey_git.engine.prompts import commit_message_messages
+from codey_git.engine.task import AttemptRecord
 from codey_git.engine.worktrees import Worktree
 from codey_git.gitrepo import signature
 from codey_git.models.base import Model, NoResponse
@@ -83,6 +85,15 @@ def model_trailer(name: str, wrote_edit: bool, wrote_message: bool) -> str:
     if wrote_edit:
         return name
     return f"none (commit message by {name})" if wrote_message else "none"
+
+
+def edit_trailer(record: AttemptRecord) -> str:
+    """The ``Codey-Edit:`` value for a change no model wrote: how it was found, how it was chosen
+    among the changes the tests accept, and the others they accept."""
+    how = f"{NO_MODEL[record.format or '']} {record.answer}, chosen by the tests (no model wrote it)"
+    if record.ranked_by:
+        how += f" and, of the {len(record.also_passing) + 1} changes of the line they accept, read by {record.ranked_by} as the likeliest code"
+    return how + "; review it" + (f": the tests also accept {', '.join(record.also_passing)}" if record.also_passing else "")
 
 
 def full_message(subject: str, request: str, model_name: str, tests: str, edit: str | None = None) -> str:

@@ -15,7 +15,7 @@ from codey_git.config import Config
 from codey_git.engine import landing
 from codey_git.engine.landreview import review_landing
 from codey_git.engine.newtest import cover_step
-from codey_git.engine.commit import commit_worktree, full_message, model_trailer, subject_line
+from codey_git.engine.commit import commit_worktree, edit_trailer, full_message, model_trailer, subject_line
 from codey_git.engine.line_candidates import NO_MODEL
 from codey_git.engine.planner import plan
 from codey_git.engine.requesttests import check_named_tests
@@ -157,10 +157,7 @@ def run_task(
                 step.text if len(task.text) > len(step.text) else task.text,
                 model_trailer(coder.name, not chosen or wrote_test, model_subject),
                 tested.summary,
-                f"{NO_MODEL[last.format]} {last.answer}, chosen by the tests (no model wrote it); review it"
-                + (f": the tests also accept {', '.join(last.also_passing)}" if last.also_passing else "")
-                if last is not None and last.format in NO_MODEL
-                else None,
+                edit_trailer(last) if last is not None and last.format in NO_MODEL else None,
             )
             # what the tests changed beyond the edit: the passing run's own (judging other changes after
             # it put the worktree back), or, after --write-test's runs, what the worktree holds now

@@ -21,7 +21,7 @@ from codey_git.engine.candidate_judge import CandidateJudge
 from codey_git.engine.codeview import answer_budget, build_messages
 from codey_git.engine.echo_hint import echo_hint
 from codey_git.engine.gate import changed_lines
-from codey_git.engine.alternatives import judge_others
+from codey_git.engine.alternatives import Accepted, judge_others
 from codey_git.engine.line_candidates import (
     NO_MODEL,
     LineCandidate,
@@ -334,19 +334,20 @@ class StepRunner:
                 )
                 if not record.passed:
                     wt.reset()
-            side_effects = None
-            if record.passed and fix.format in NO_MODEL:
-                side_effects = wt.changed_beyond({fix.path: fix.text})  # before other changes are judged here
+            side_effects, text = None, fix.text
+            if record.passed and judged is not None and fix.format in NO_MODEL:
+                # before other changes are judged here
+                first = Accepted(fix.format, fix.new, fix.text, fix.answer, judged, wt.changed_beyond({fix.path: fix.text}))
                 judge = functools.partial(self.judge.judge, rules.targets, not rules.allow_tests, {fix.path: {fix.line}})
-                judge_others(fix, before, record, wt, judge, c.progress, self.given, c.deadline)
+                chosen = judge_others(first, fix, before, record, wt, judge, c.progress, self.given, c.deadline, c.coder)
+                judged, side_effects, text = chosen.run, chosen.side_effects, chosen.text
+                record.format, record.answer, record.diff = chosen.format, chosen.change, unified_diff(before, text, fix.path)
             record.seconds = round(time.monotonic() - started, 2)
             started = time.monotonic()
             attempts.append(record)
             self._emit(record)
             if record.passed:
-                return StepOutcome(
-                    True, attempts, [fix.path], {fix.path: fix.text}, record.diff, judged, side_effects=side_effects
-                )
+                return StepOutcome(True, attempts, [fix.path], {fix.path: text}, record.diff, judged, side_effects=side_effects)
         return None
 
     def _refuse_test_changes(self, changes: dict[str, str | None]) -> None:

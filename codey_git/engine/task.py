@@ -47,6 +47,7 @@ class AttemptRecord:
     # a passing change no model wrote: the other changes of its line that the tests accept too
     also_passing: list[str] = field(default_factory=list)
     also_checked: int = 0  # how many other changes of its line were judged (the time may stop it before all)
+    ranked_by: str | None = None  # the model whose score chose among the changes the tests accept, when it did
 
 
 ANSWER_CHARS = 4000
