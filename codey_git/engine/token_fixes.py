@@ -169,6 +169,36 @@ def _call_arguments(tokens: list[tokenize.TokenInfo], opening: int) -> list[tupl
     return None
 
 
+_FSTRING = re.compile(r"""(?i)[rbu]*f[rbu]*('''|\"\"\"|'|")""")
+
+
+def fstring_fields(s: str) -> Iterator[tuple[int, int]]:
+    """(start, end) of the expression of each replacement field of ``s``, an f-string token's
+    text: Python 3.11 and before tokenize an f-string whole, so the tokens of its expressions are
+    not seen otherwise. A field's conversion and format spec (and the fields nested in the spec)
+    are not part of the expression."""
+    m = _FSTRING.match(s)
+    if m is None:
+        return
+    i, end = m.end(), len(s) - len(m.group(1))
+    while i < end:
+        if s[i] in "{}" and s[i + 1 : i + 2] == s[i]:  # `{{` and `}}` are text
+            i += 2
+        elif s[i] == "{":
+            depth, j = 0, i + 1
+            while j < end and not (depth == 0 and (s[j] in ":}" or (s[j] == "!" and s[j + 1 : j + 2] != "="))):
+                depth += (s[j] in "([{") - (s[j] in ")]}")
+                j += 1
+            yield i + 1, j
+            depth = 0
+            while j < end and not (depth == 0 and s[j] == "}"):  # past the spec, nested fields and all
+                depth += (s[j] == "{") - (s[j] == "}")
+                j += 1
+            i = j + 1
+        else:
+            i += 1
+
+
 def variants(code: str) -> Iterator[tuple[str, str]]:
     """One-token variants of a line of code (without its indentation), each with a note of what
     changed; the same variant is not given twice, and none is checked for syntax here."""
@@ -263,6 +293,15 @@ def variants(code: str) -> Iterator[tuple[str, str]]:
             elif tok.type == tokenize.OP and s in _ARITH and _binary(tokens, i):
                 for new in _ARITH[s]:
                     yield swap(a, b, new)
+            elif tok.type == tokenize.STRING and tok.start[0] == tok.end[0]:
+                for start, end in fstring_fields(s):
+                    inner = s[start:end].strip()
+                    at = a + start + len(s[start:end]) - len(s[start:end].lstrip())
+                    for changed, note in variants(inner):
+                        whole = code[:at] + changed + code[at + len(inner) :]
+                        if whole not in seen:
+                            seen.add(whole)
+                            yield whole, note
         for i, tok in enumerate(tokens):  # two neighbouring arguments, or values of a `%` format, swapped
             callee = tokens[i - 1] if i > 0 else None
             if tok.string != "(" or callee is None or callee.string in _SAME_EITHER_WAY:
