@@ -10,7 +10,7 @@ from __future__ import annotations
 import itertools
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TypeVar
 
 from codey_git.engine.line_candidates import NO_MODEL_PASSES, LineCandidate
@@ -76,6 +76,13 @@ def also_passing(
     return found, judged, len(untried)
 
 
+def told_apart(accepted: list[Accepted]) -> list[Accepted]:
+    """The changes, each named so that it can be told from the others: a note that two changes
+    share (`0` -> `1` of ``a[0] + b[0]``) gets the changed line after it."""
+    notes = [a.change for a in accepted]
+    return [replace(a, change=f"{a.change} in `{a.new.strip()}`") if notes.count(a.change) > 1 else a for a in accepted]
+
+
 def judge_others(
     first: Accepted,
     fix: LineCandidate,
@@ -106,17 +113,23 @@ def judge_others(
     )
     if record.also_checked < total:
         progress.info(f"{total - record.also_checked} other changes of {fix.path} line {fix.line} not judged (out of time)")
-    accepted, chosen = [first, *found], first
-    if found and (deadline is None or time.monotonic() < deadline):
-        progress.stage(f"scoring the {len(accepted)} changes of {fix.path} line {fix.line} the tests accept ({coder.name})")
-        ranked = most_natural(coder, before, fix.line, [a.new for a in accepted])
+    accepted = told_apart([first, *found])
+    first = accepted[0]
+    # the tests tell apart changes under which different tests pass: only the best are equals
+    best = max(accepted, key=lambda a: a.run.counts.get("passed", 0))  # the first of the best
+    equals, chosen = [a for a in accepted if a.run.counts == best.run.counts], best
+    if len(equals) > 1 and (deadline is None or time.monotonic() < deadline):
+        progress.stage(f"scoring the {len(equals)} changes of {fix.path} line {fix.line} the tests accept ({coder.name})")
+        ranked = most_natural(coder, before, fix.line, [a.new for a in equals])
         if ranked is not None:
-            chosen, record.ranked_by = accepted[ranked[0]], coder.name
+            chosen, record.ranked_by = equals[ranked[0]], coder.name
     record.also_passing = [a.change for a in accepted if a is not chosen]
     wt.reset()
     wt.fs.write_all({fix.path: chosen.text})
     if chosen is not first:
-        progress.info(f"{coder.name} reads {chosen.change} as likelier code than {first.change}, which passed first")
+        more = chosen.run.counts.get("passed", 0) > first.run.counts.get("passed", 0)
+        why = f"{chosen.run.summary} against {first.run.summary}" if more else f"{coder.name} reads it as likelier code"
+        progress.info(f"{chosen.change} lands, not {first.change}, which passed first: {why}")
     if found:
         progress.warn(
             f"the tests also accept other changes of {fix.path} line {fix.line}: {', '.join(record.also_passing)}; "

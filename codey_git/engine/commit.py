@@ -92,7 +92,7 @@ def edit_trailer(record: AttemptRecord) -> str:
     among the changes the tests accept, and the others they accept."""
     how = f"{NO_MODEL[record.format or '']} {record.answer}, chosen by the tests (no model wrote it)"
     if record.ranked_by:
-        how += f" and, of the {len(record.also_passing) + 1} changes of the line they accept, read by {record.ranked_by} as the likeliest code"
+        how += f" and, of the changes of the line they accept, read by {record.ranked_by} as the likeliest code"
     return how + "; review it" + (f": the tests also accept {', '.join(record.also_passing)}" if record.also_passing else "")
 
 

@@ -342,6 +342,7 @@ class StepRunner:
                 chosen = judge_others(first, fix, before, record, wt, judge, c.progress, self.given, c.deadline, c.coder)
                 judged, side_effects, text = chosen.run, chosen.side_effects, chosen.text
                 record.format, record.answer, record.diff = chosen.format, chosen.change, unified_diff(before, text, fix.path)
+                record.tests = judged.summary
             record.seconds = round(time.monotonic() - started, 2)
             started = time.monotonic()
             attempts.append(record)

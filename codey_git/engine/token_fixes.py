@@ -176,27 +176,40 @@ def fstring_fields(s: str) -> Iterator[tuple[int, int]]:
     """(start, end) of the expression of each replacement field of ``s``, an f-string token's
     text: Python 3.11 and before tokenize an f-string whole, so the tokens of its expressions are
     not seen otherwise. A field's conversion and format spec (and the fields nested in the spec)
-    are not part of the expression."""
+    are not part of the expression; ``{{``, ``}}`` and (unless raw) ``\\N{NAME}`` are text."""
     m = _FSTRING.match(s)
     if m is None:
         return
+    raw = "r" in s[: m.start(1)].lower()
     i, end = m.end(), len(s) - len(m.group(1))
     while i < end:
-        if s[i] in "{}" and s[i + 1 : i + 2] == s[i]:  # `{{` and `}}` are text
+        if s[i] == "\\" and not raw:  # an escape: `\\N{...}` names a character, it is no field
+            i = s.index("}", i) + 1 if s[i + 1 : i + 3] == "N{" and "}" in s[i:end] else i + 2
+        elif s[i] in "{}" and s[i + 1 : i + 2] == s[i]:  # `{{` and `}}` are text
             i += 2
         elif s[i] == "{":
-            depth, j = 0, i + 1
-            while j < end and not (depth == 0 and (s[j] in ":}" or (s[j] == "!" and s[j + 1 : j + 2] != "="))):
-                depth += (s[j] in "([{") - (s[j] in ")]}")
-                j += 1
+            j = _field_end(s, i + 1, end, expression=True)
             yield i + 1, j
-            depth = 0
-            while j < end and not (depth == 0 and s[j] == "}"):  # past the spec, nested fields and all
-                depth += (s[j] == "{") - (s[j] == "}")
-                j += 1
-            i = j + 1
+            i = _field_end(s, j, end, expression=False) + 1
         else:
             i += 1
+
+
+def _field_end(s: str, i: int, end: int, *, expression: bool) -> int:
+    """Where a replacement field's expression ends (``expression``: at its `!`, `:` or `}`), or the
+    whole field (at its `}`), from ``i``; brackets, braces and quoted strings inside are skipped."""
+    depth = 0
+    while i < end:
+        c = s[i]
+        if c in "'\"":  # a string inside the expression: quoted with the other quote, it holds no field end
+            close = s.find(c, i + 1, end)
+            i = end if close < 0 else close + 1
+            continue
+        if depth == 0 and (c == "}" or (expression and (c == ":" or (c == "!" and s[i + 1 : i + 2] != "=")))):
+            return i
+        depth += (c in "([{") - (c in ")]}")
+        i += 1
+    return end
 
 
 def variants(code: str) -> Iterator[tuple[str, str]]:

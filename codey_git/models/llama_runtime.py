@@ -208,7 +208,9 @@ def continuation_logprobs(runtime: Runtime, texts: Sequence[str]) -> tuple[list[
 
     llm = runtime.llm
     full = [runtime.tokenize(t) for t in texts]
-    if max(map(len, full), default=0) > runtime.n_ctx:
+    if not full:
+        return [], 0
+    if max(map(len, full)) > runtime.n_ctx:
         raise ModelError(f"a text to score is longer than the {runtime.n_ctx}-token context")
     shared = min(map(len, full), default=0)
     for tokens in full:
@@ -223,11 +225,15 @@ def continuation_logprobs(runtime: Runtime, texts: Sequence[str]) -> tuple[list[
     for tokens in full:
         rest = tokens[at:]
         llm._ctx.kv_cache_seq_rm(-1, at, -1)
+        llm.n_tokens = at  # what the cache holds now, should a decode fail
         total = 0.0
         for i in range(0, len(rest), llm.n_batch):
             batch = rest[i : i + llm.n_batch]
             llm._batch.set_batch(batch=batch, n_past=at + i, logits_all=True)
-            llm._ctx.decode(llm._batch)
+            try:
+                llm._ctx.decode(llm._batch)
+            except RuntimeError as exc:
+                raise ModelError(f"scoring a text failed: {exc}") from None
             for j, token in enumerate(rest[i + 1 : i + 1 + len(batch)]):  # row j predicts the token after batch[j]
                 row = np.ctypeslib.as_array(llama_cpp.llama_get_logits_ith(llm._ctx.ctx, j), shape=(llm.n_vocab(),))
                 row = row.astype(np.float64)
