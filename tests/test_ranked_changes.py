@@ -126,25 +126,28 @@ PAIRS_PY = """
     """
 
 
+def skipped_unless_first_of_three_is(value):
+    """``first`` passes for a pair either way; a second test is skipped unless first((1, 5, 9)) is ``value``."""
+    return {
+        "pairs.py": PAIRS_PY,
+        "tests/test_pairs.py": f"""
+            import pytest
+            from pairs import first
+
+
+            def test_first():
+                assert first((1, 9)) == 1
+
+
+            def test_of_three():
+                if first((1, 5, 9)) != {value}:
+                    pytest.skip("another item of three")
+            """,
+    }
+
+
 def test_the_recorded_test_summary_is_the_run_of_the_change_that_landed(make_repo, write_script, codey):
-    root = make_repo(
-        {
-            "pairs.py": PAIRS_PY,
-            "tests/test_pairs.py": """
-                import pytest
-                from pairs import first
-
-
-                def test_first():
-                    assert first((1, 9)) == 1
-
-
-                def test_middle_of_three():
-                    if first((1, 5, 9)) != 5:
-                        pytest.skip("not the middle of three")
-                """,
-        }
-    )
+    root = make_repo(skipped_unless_first_of_three_is(5))
     write_script({"edit": [], "line_fix": []})
 
     out = codey(root, "fix", REQUEST, "--json")
@@ -163,31 +166,14 @@ def test_the_recorded_test_summary_is_the_run_of_the_change_that_landed(make_rep
 
 
 def test_the_score_does_not_pick_a_change_under_which_fewer_tests_pass(make_repo, write_script, codey):
-    root = make_repo(
-        {
-            "pairs.py": PAIRS_PY,
-            "tests/test_pairs.py": """
-                import pytest
-                from pairs import first
-
-
-                def test_first():
-                    assert first((1, 9)) == 1
-
-
-                def test_first_of_three():
-                    if first((1, 5, 9)) != 1:
-                        pytest.skip("not the first of three")
-                """,
-        }
-    )
+    root = make_repo(skipped_unless_first_of_three_is(1))
     write_script({"edit": [], "line_fix": [], "rank": ["return pair[-2]"]})
 
     out = codey(root, "fix", REQUEST, "--json")
 
     assert out.returncode == 0, out.stdout + out.stderr
-    # pair[0] passed both tests ("2 passed"); pair[-2] lands with test_first_of_three skipped
-    # ("1 passed, 1 skipped"): the tests did tell them apart, yet the model's score overruled them
+    # pair[0] passes both tests ("2 passed"), pair[-2] with test_of_three skipped: the tests tell
+    # them apart, and the model's score (which prefers pair[-2]) does not overrule them
     assert "return pair[0]" in (root / "pairs.py").read_text()
 
 
