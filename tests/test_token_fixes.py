@@ -439,3 +439,21 @@ def test_what_an_f_string_holds_besides_its_expressions_is_left_alone():
     assert _changes("s = 'x{1 < 2}'") == []  # not an f-string
     assert _changes("s = f'{x:{width}}'") == []  # the format spec's own field holds no slip here
     assert all(c.count("{") == 2 for c in _changes("s = f'{a[0]:>{w - 1}}'"))  # nothing breaks the braces
+
+
+@pytest.mark.parametrize(
+    "line, expected",
+    [
+        ("max_anon = 1", "max_anon += 1"),  # blind6-boltons-2: a counter that stops at 1
+        ("self.total = size", "self.total += size"),
+        ("counts[key] = 1", "counts[key] += 1"),
+        ("total += step", "total = step"),  # and back: a value that should have been replaced
+    ],
+)
+def test_an_assignment_and_its_augmented_form_are_each_others_slip(line, expected):
+    assert expected in _changes(line)
+
+
+def test_only_a_plain_assignment_of_one_target_gets_the_augmented_form():
+    for line in ("a = b = 1", "a, b = 1, 2", "x: int = 1", "f(x=1)", "def f(x=1): pass", "if x: y = 1"):
+        assert not any("+=" in c for c in _changes(line)), line

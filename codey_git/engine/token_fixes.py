@@ -36,7 +36,7 @@ _COMPARE = {
     "!=": ("==",),
 }
 _NEGATES_ITSELF = set(_COMPARE) | {"is", "in"}  # a lone comparison's negation is a variant of its own
-_ARITH = {"+": ("-",), "-": ("+",), "+=": ("-=",), "-=": ("+=",), "//": ("/",), "/": ("//",), "*": ("/",)}
+_ARITH = {"+": ("-",), "-": ("+",), "+=": ("-=", "="), "-=": ("+=",), "//": ("/",), "/": ("//",), "*": ("/",)}
 _NAMES = {
     "and": ("or",),
     "or": ("and",),
@@ -148,6 +148,27 @@ def _depth_zero(tokens: list[tokenize.TokenInfo]) -> set[str]:
         elif depth == 0 and tok.type in (tokenize.OP, tokenize.NAME):
             found.add(tok.string)
     return found
+
+
+def _plain_target(tokens: list[tokenize.TokenInfo]) -> bool:
+    """``tokens`` are one assignment target: a name, an attribute or an item (``n``, ``self.n``,
+    ``counts[key]``), not a tuple, an annotated name or a keyword's."""
+    if not tokens or tokens[0].type != tokenize.NAME or is_keyword(tokens[0]):
+        return False
+    opened = sum(t.string in "([{" for t in tokens if t.type == tokenize.OP)
+    if opened != sum(t.string in ")]}" for t in tokens if t.type == tokenize.OP):
+        return False  # `f(x=1`: a keyword argument
+    return _depth_zero(tokens) <= {t.string for t in tokens if t.type == tokenize.NAME} | {"."}
+
+
+def _step(value: list[tokenize.TokenInfo]) -> bool:
+    """``value`` is what a counter or a total steps by: one small number (not 0) or one name."""
+    if len(value) != 1:
+        return False
+    tok = value[0]
+    if tok.type == tokenize.NUMBER:
+        return re.fullmatch(r"\d{1,2}", tok.string) is not None and 1 <= int(tok.string) <= SMALL
+    return tok.type == tokenize.NAME and not keyword.iskeyword(tok.string)
 
 
 def _call_arguments(tokens: list[tokenize.TokenInfo], opening: int) -> list[tuple[int, int]] | None:
@@ -335,6 +356,9 @@ def variants(code: str) -> Iterator[tuple[str, str]]:
                 if changed not in seen:
                     seen.add(changed)
                     yield changed, f"{what} `{one}` and `{two}` swapped"
+        for i, tok in enumerate(tokens):  # last: `count = 1` for `count += 1`, a counter that stops at one
+            if tok.string == "=" and _plain_target(tokens[:i]) and _step(tokens[i + 1 :]):
+                yield swap(tok.start[1], tok.end[1], "+=")
 
     for variant in found():
         if variant is not None:
