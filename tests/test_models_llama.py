@@ -295,6 +295,7 @@ def test_text_logprobs_prefers_the_likelier_line_and_leaves_generation_as_it_was
     assert model.text_logprobs(texts) == pytest.approx(scores, abs=1e-3)  # and after a generation
     ranked = [c for c in provider_calls(model) if c.purpose == "rank"]
     assert ranked[1].prompt_tokens_evaluated < ranked[0].prompt_tokens_evaluated  # the shared start was kept from the call before
+    assert ranked[0].prompt_tokens > ranked[0].prompt_tokens_evaluated  # and read once for both texts
 
 
 def provider_calls(model):

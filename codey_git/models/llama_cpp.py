@@ -204,12 +204,13 @@ class LlamaCppModel:
         start = time.perf_counter()
         with self._use() as (runtime, load_ms), self._lock:
             scores, evaluated = continuation_logprobs(runtime, texts)
+            read = sum(len(runtime.tokenize(t)) for t in texts)  # what a call without the cache would evaluate
         self._provider.record(
             CallStats(
                 model=self.name,
                 purpose=purpose,
                 load_ms=round(load_ms, 1),
-                prompt_tokens=evaluated,
+                prompt_tokens=read,
                 prompt_tokens_evaluated=evaluated,
                 wall_ms=round((time.perf_counter() - start) * 1000, 1),
                 peak_rss_mb=round(peak_rss_mb(), 1),
