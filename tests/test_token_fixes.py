@@ -457,3 +457,22 @@ def test_an_assignment_and_its_augmented_form_are_each_others_slip(line, expecte
 def test_only_a_plain_assignment_of_one_target_gets_the_augmented_form():
     for line in ("a = b = 1", "a, b = 1, 2", "x: int = 1", "f(x=1)", "def f(x=1): pass", "if x: y = 1"):
         assert not any("+=" in c for c in _changes(line)), line
+
+
+@pytest.mark.parametrize(
+    "line, expected",
+    [
+        ("i = bisect.bisect_right(options, x)", "i = bisect.bisect_left(options, x)"),  # blind6-boltons-1
+        ("return self._pad_left(text)", "return self._pad_right(text)"),
+        ("key = to_upper_case(name)", "key = to_lower_case(name)"),
+        ("n = str.startswith", "n = str.endswith"),
+        ("item = queue.pop_first()", "item = queue.pop_last()"),
+    ],
+)
+def test_a_call_or_attribute_named_for_one_side_is_tried_as_the_other(line, expected):
+    assert expected in _changes(line)
+
+
+def test_a_variable_named_for_one_side_is_not_renamed():
+    assert not any("right" in c for c in _changes("width = left + 1"))
+    assert not any("last" in c for c in _changes("first_item = items[0]"))

@@ -63,6 +63,20 @@ _SIBLINGS = [
     ("removeprefix", "removesuffix"),
 ]
 _METHODS = {name: tuple(n for n in group if n != name) for group in _SIBLINGS for name in group}
+# a call or attribute named for one side (`bisect_right`, `_pad_left`) for the other side's sibling
+_SIDES = dict(
+    pair
+    for a, b in [
+        ("left", "right"),
+        ("lower", "upper"),
+        ("first", "last"),
+        ("start", "end"),
+        ("before", "after"),
+        ("prefix", "suffix"),
+        ("head", "tail"),
+    ]
+    for pair in ((a, b), (b, a))
+)
 _OPERAND_END = {tokenize.NAME, tokenize.NUMBER, tokenize.STRING}
 _BINDS_TIGHTER = {"*", "/", "//", "%", "**", "@", ".", "[", "("}  # after `n - 1`: dropping `- 1` would regroup
 _SAME_EITHER_WAY = {"min", "max"}  # calls whose two arguments swapped give the same value
@@ -307,6 +321,15 @@ def variants(code: str) -> Iterator[tuple[str, str]]:
             elif tok.type == tokenize.NAME and s in _METHODS and i > 0 and tokens[i - 1].string == ".":
                 for new in _METHODS[s]:
                     yield swap(a, b, new)
+            elif (
+                tok.type == tokenize.NAME
+                and ((i > 0 and tokens[i - 1].string == ".") or (nxt is not None and nxt.string == "("))
+                and any(part in _SIDES for part in s.split("_"))
+            ):
+                parts = s.split("_")
+                for k, part in enumerate(parts):
+                    if part in _SIDES:
+                        yield swap(a, b, "_".join(parts[:k] + [_SIDES[part]] + parts[k + 1 :]))
             elif tok.type == tokenize.NUMBER and re.fullmatch(r"\d{1,2}", s) and int(s) <= SMALL:
                 value = int(s)
                 before = tokens[i - 1] if i > 0 else None
