@@ -324,12 +324,12 @@ def variants(code: str) -> Iterator[tuple[str, str]]:
             elif (
                 tok.type == tokenize.NAME
                 and ((i > 0 and tokens[i - 1].string == ".") or (nxt is not None and nxt.string == "("))
-                and any(part in _SIDES for part in s.split("_"))
+                and any(word in _SIDES for word in s.split("_"))
             ):
-                parts = s.split("_")
-                for k, part in enumerate(parts):
-                    if part in _SIDES:
-                        yield swap(a, b, "_".join(parts[:k] + [_SIDES[part]] + parts[k + 1 :]))
+                words = s.split("_")
+                for k, word in enumerate(words):
+                    if word in _SIDES:
+                        yield swap(a, b, "_".join(words[:k] + [_SIDES[word]] + words[k + 1 :]))
             elif tok.type == tokenize.NUMBER and re.fullmatch(r"\d{1,2}", s) and int(s) <= SMALL:
                 value = int(s)
                 before = tokens[i - 1] if i > 0 else None
