@@ -133,7 +133,9 @@ def attempt_counts(result: dict) -> dict:
                      "reason": a.get("reason"),
                      "answer": (a.get("answer") or "")[:ANSWER_CHARS],
                      # a passing change no model wrote: the other changes of its line the tests accept too
-                     **({"also_passing": a["also_passing"]} if a.get("also_passing") else {})} for a in attempts],
+                     **({"also_passing": a["also_passing"]} if a.get("also_passing") else {}),
+                     # and the model whose score chose among them, when one did
+                     **({"ranked_by": a["ranked_by"]} if a.get("ranked_by") else {})} for a in attempts],
     }
 
 
