@@ -122,7 +122,7 @@ def judge_others(
         progress.stage(f"scoring the {len(equals)} changes of {fix.path} line {fix.line} the tests accept ({coder.name})")
         ranked = most_natural(coder, before, fix.line, [a.new for a in equals])
         if ranked is not None:
-            chosen, record.ranked_by = equals[ranked[0]], coder.name
+            chosen, record.ranked_by = equals[ranked], coder.name
     record.also_passing = [a.change for a in accepted if a is not chosen]
     wt.reset()
     wt.fs.write_all({fix.path: chosen.text})

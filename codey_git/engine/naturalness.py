@@ -40,10 +40,10 @@ def line_scores(model: Model, text: str, line: int, news: Sequence[str]) -> list
         return None
 
 
-def most_natural(model: Model, text: str, line: int, news: Sequence[str]) -> tuple[int, list[float]] | None:
-    """The index of the change among ``news`` the model scores highest (the first of equals) and
-    the scores; None when there are none to compare."""
+def most_natural(model: Model, text: str, line: int, news: Sequence[str]) -> int | None:
+    """The index of the change among ``news`` the model scores highest (the first of equals); None
+    when there are none to compare."""
     scores = line_scores(model, text, line, news)
     if scores is None:
         return None
-    return max(range(len(scores)), key=lambda i: (scores[i], -i)), scores
+    return max(range(len(scores)), key=lambda i: (scores[i], -i))

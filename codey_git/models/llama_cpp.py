@@ -184,17 +184,7 @@ class LlamaCppModel:
             if len(tokens) >= runtime.n_ctx:
                 raise NoResponse(f"{self.name}: prompt has {len(tokens)} tokens, more than the {runtime.n_ctx}-token context")
             scores, evaluated = next_token_logprobs(runtime, tokens, firsts)
-        self._provider.record(
-            CallStats(
-                model=self.name,
-                purpose=purpose,
-                load_ms=round(load_ms, 1),
-                prompt_tokens=len(tokens),
-                prompt_tokens_evaluated=evaluated,
-                wall_ms=round((time.perf_counter() - start) * 1000, 1),
-                peak_rss_mb=round(peak_rss_mb(), 1),
-            )
-        )
+        self._record_scoring(purpose, load_ms, len(tokens), evaluated, start)
         return scores
 
     def text_logprobs(self, texts: Sequence[str], *, purpose: str = "rank") -> list[float]:
@@ -205,18 +195,22 @@ class LlamaCppModel:
         with self._use() as (runtime, load_ms), self._lock:
             scores, evaluated = continuation_logprobs(runtime, texts)
             read = sum(len(runtime.tokenize(t)) for t in texts)  # what a call without the cache would evaluate
+        self._record_scoring(purpose, load_ms, read, evaluated, start)
+        return scores
+
+    def _record_scoring(self, purpose: str, load_ms: float, prompt_tokens: int, evaluated: int, start: float) -> None:
+        """Record a call that read text and generated none."""
         self._provider.record(
             CallStats(
                 model=self.name,
                 purpose=purpose,
                 load_ms=round(load_ms, 1),
-                prompt_tokens=read,
+                prompt_tokens=prompt_tokens,
                 prompt_tokens_evaluated=evaluated,
                 wall_ms=round((time.perf_counter() - start) * 1000, 1),
                 peak_rss_mb=round(peak_rss_mb(), 1),
             )
         )
-        return scores
 
 
 class LlamaCppProvider:

@@ -182,19 +182,31 @@ def next_token_logprobs(runtime: Runtime, tokens: list[int], candidates: dict[st
 
     Like ``generate`` it keeps the KV cache for the longest prefix shared with the previous call, so
     a fixed prompt prefix is evaluated once and later calls pay only for what differs."""
-    import numpy as np
-
     llm = runtime.llm
+    keep = _keep_cached(llm, tokens, len(tokens) - 1)  # at least one token is evaluated: its logits are read
+    llm.eval(tokens[keep:])
+    logprobs = _log_softmax(llm._ctx.get_logits(), llm.n_vocab())
+    return {name: float(logprobs[i]) for name, i in candidates.items()}, len(tokens) - keep
+
+
+def _keep_cached(llm, tokens: Sequence[int], limit: int) -> int:
+    """Keep what the KV cache holds of ``tokens``' start (at most ``limit`` tokens), drop the rest
+    of it, and return how many were kept."""
     cached = llm.input_ids[: llm.n_tokens].tolist()
-    keep, limit = 0, min(len(cached), len(tokens) - 1)  # at least one token is evaluated: its logits are read
+    keep, limit = 0, min(len(cached), limit)
     while keep < limit and cached[keep] == tokens[keep]:
         keep += 1
     llm.n_tokens = keep
-    llm.eval(tokens[keep:])
-    logits = np.ctypeslib.as_array(llm._ctx.get_logits(), shape=(llm.n_vocab(),)).astype(np.float64)
+    return keep
+
+
+def _log_softmax(pointer, n_vocab: int):
+    """The log-probabilities of one row of logits (a ctypes pointer to ``n_vocab`` floats)."""
+    import numpy as np
+
+    logits = np.ctypeslib.as_array(pointer, shape=(n_vocab,)).astype(np.float64)
     top = logits.max()
-    log_z = top + float(np.log(np.exp(logits - top).sum()))
-    return {name: float(logits[i] - log_z) for name, i in candidates.items()}, len(tokens) - keep
+    return logits - (top + float(np.log(np.exp(logits - top).sum())))
 
 
 def continuation_logprobs(runtime: Runtime, texts: Sequence[str]) -> tuple[list[float], int]:
@@ -204,7 +216,6 @@ def continuation_logprobs(runtime: Runtime, texts: Sequence[str]) -> tuple[list[
     tokens in one pass that keeps the logits of every position. A text with no token of its own
     scores 0."""
     import llama_cpp
-    import numpy as np
 
     llm = runtime.llm
     full = [runtime.tokenize(t) for t in texts]
@@ -216,9 +227,7 @@ def continuation_logprobs(runtime: Runtime, texts: Sequence[str]) -> tuple[list[
     for tokens in full:
         shared = next((i for i, (a, b) in enumerate(zip(tokens[:shared], full[0])) if a != b), shared)
     at = max(shared - 1, 0)  # the last shared token is evaluated with each text: its logits score the text's first
-    cached = llm.input_ids[: llm.n_tokens].tolist()
-    keep = next((i for i, (a, b) in enumerate(zip(cached[:at], full[0])) if a != b), min(len(cached), at))
-    llm.n_tokens = keep
+    keep = _keep_cached(llm, full[0], at)
     if at > keep:
         llm.eval(full[0][keep:at])
     evaluated, scores = at - keep, []
@@ -235,10 +244,7 @@ def continuation_logprobs(runtime: Runtime, texts: Sequence[str]) -> tuple[list[
             except RuntimeError as exc:
                 raise ModelError(f"scoring a text failed: {exc}") from None
             for j, token in enumerate(rest[i + 1 : i + 1 + len(batch)]):  # row j predicts the token after batch[j]
-                row = np.ctypeslib.as_array(llama_cpp.llama_get_logits_ith(llm._ctx.ctx, j), shape=(llm.n_vocab(),))
-                row = row.astype(np.float64)
-                top = row.max()
-                total += float(row[token] - top - np.log(np.exp(row - top).sum()))
+                total += float(_log_softmax(llama_cpp.llama_get_logits_ith(llm._ctx.ctx, j), llm.n_vocab())[token])
         llm.input_ids[at : at + len(rest)] = rest
         llm.n_tokens = at + len(rest)
         evaluated += len(rest)
